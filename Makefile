@@ -1,0 +1,79 @@
+# The two commands of the quickstart are `make run` and `make test`; the rest are their steps.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+UV := .tools/bin/uv
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+PORT ?= 8000
+# Embedded defaults for `make run`: SQLite, tasks in-process, email to the console.
+RUN_ENV := DEBUG=$${DEBUG:-true}
+TEST_SETTINGS := DJANGO_SETTINGS_MODULE=config.settings.test
+
+.PHONY: help install assets messages migrate load run test test-e2e lint format check up bench clean
+
+help:
+	@echo "make run    install, migrate, load the Mamat campaign and serve http://127.0.0.1:$(PORT)"
+	@echo "make test   run the whole test suite against PostgreSQL and Redis on localhost"
+	@echo "make lint   ruff and djLint;  make format  rewrite the code in house style"
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet uv==$(UV_VERSION)
+
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --python $(PYTHON)
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+build/static/css/site.css build/static/css/site.rtl.css: node_modules/.installed $(wildcard assets/scss/*.scss assets/scss/*/*.scss)
+	@mkdir -p build/static/css
+	npm run --silent build:css
+
+install: $(VENV)/.synced node_modules/.installed
+
+assets: build/static/css/site.css
+
+messages: $(VENV)/.synced
+	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules --verbosity=0
+
+migrate: $(VENV)/.synced
+	$(RUN_ENV) $(MANAGE) migrate --no-input
+
+load: migrate
+	$(RUN_ENV) $(MANAGE) load_campaign
+
+run: install assets messages load
+	@echo "Serving the campaign on http://127.0.0.1:$(PORT) (admin: make createsuperuser first)"
+	$(RUN_ENV) $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+createsuperuser: $(VENV)/.synced
+	$(RUN_ENV) $(MANAGE) createsuperuser
+
+test: install assets messages
+	$(TEST_SETTINGS) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+check: $(VENV)/.synced
+	$(TEST_SETTINGS) $(MANAGE) check --fail-level WARNING
+	$(TEST_SETTINGS) $(MANAGE) makemigrations --check --dry-run
+
+lint: $(VENV)/.synced
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint templates --lint
+
+format: $(VENV)/.synced
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+makemessages: $(VENV)/.synced
+	$(MANAGE) makemessages --locale=fr --locale=en --locale=ug --ignore=.venv --ignore=node_modules --ignore=build --no-obsolete
+
+clean:
+	rm -rf .tools $(VENV) node_modules build staticfiles

@@ -1,0 +1,133 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
+
+from campaign import services
+from campaign.models import CallToAction, Campaign, Page, PageCallToAction
+from campaign.views import page_render
+
+
+@admin.register(Campaign)
+class CampaignAdmin(TranslationAdmin):
+    list_display = ["name", "slug", "updated_at"]
+    prepopulated_fields = {"slug": ["name_fr"]}
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "tagline", "description", "contact_email"]}),
+        (_("Sharing"), {"fields": ["share_image", "share_image_alt", "share_text"]}),
+        (
+            _("Legal notice"),
+            {
+                "fields": [
+                    "publisher_name",
+                    "publisher_address",
+                    "publication_director",
+                    "hosting_provider",
+                ],
+                "description": _("The legal notice page shows these details."),
+            },
+        ),
+    ]
+
+
+class PageCallToActionInline(admin.TabularInline):
+    model = PageCallToAction
+    extra = 0
+    fields = ["call_to_action", "position"]
+    ordering = ["position"]
+
+
+class PageAdminForm(forms.ModelForm):
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("image") and not cleaned_data.get("image_alt_fr"):
+            self.add_error("image_alt_fr", _("Describe the image for people who cannot see it."))
+        return cleaned_data
+
+
+@admin.register(Page)
+class PageAdmin(TranslationAdmin):
+    form = PageAdminForm
+    list_display = ["title", "kind", "status", "position", "updated_at", "preview_link"]
+    list_display_links = ["title"]
+    list_editable = ["position"]
+    list_filter = ["status", "kind"]
+    search_fields = ["title_fr", "title_en", "slug"]
+    prepopulated_fields = {"slug": ["title_fr"]}
+    inlines = [PageCallToActionInline]
+    actions = ["publish", "unpublish"]
+    change_form_template = "admin/campaign/page/change_form.html"
+    fieldsets = [
+        (None, {"fields": ["campaign", "kind", "status", "slug", "position"]}),
+        (_("Content"), {"fields": ["title", "menu_title", "lead", "body"]}),
+        (_("Image"), {"fields": ["image", "image_alt", "image_credit"]}),
+        (
+            _("Search engines and sharing"),
+            {"fields": ["seo_title", "seo_description", "share_image"], "classes": ["collapse"]},
+        ),
+    ]
+
+    @admin.display(description=_("Preview"))
+    def preview_link(self, page: Page) -> str:
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("campaign:page_preview", kwargs={"pk": page.pk}),
+            _("Preview"),
+        )
+
+    @admin.action(description=_("Publish the selected pages"), permissions=["change"])
+    def publish(self, request: HttpRequest, queryset) -> None:
+        count = services.pages_publish(pages=queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d page published.", "%(count)d pages published.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Unpublish the selected pages"), permissions=["change"])
+    def unpublish(self, request: HttpRequest, queryset) -> None:
+        count = services.pages_unpublish(pages=queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d page unpublished.", "%(count)d pages unpublished.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/preview-changes/",
+                self.admin_site.admin_view(self.preview_changes_view),
+                name="campaign_page_preview_changes",
+            ),
+            *super().get_urls(),
+        ]
+
+    def preview_changes_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Render the edit form's unsaved content as the public page, saving nothing."""
+        page = get_object_or_404(Page, pk=object_id)
+        if request.method != "POST" or not self.has_change_permission(request, page):
+            raise PermissionDenied
+        form_class = self.get_form(request, page, change=True)
+        form = form_class(request.POST, request.FILES, instance=page)
+        if not form.is_valid():
+            self.message_user(
+                request, _("The preview needs a valid form: %s") % form.errors, messages.ERROR
+            )
+        preview = form.save(commit=False) if form.is_valid() else page
+        return page_render(request, preview, is_preview=True)
+
+
+@admin.register(CallToAction)
+class CallToActionAdmin(TranslationAdmin):
+    list_display = ["title", "kind", "button_label", "is_active"]
+    list_filter = ["kind", "is_active"]
+    fields = ["campaign", "kind", "title", "text", "button_label", "url", "is_active"]

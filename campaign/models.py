@@ -1,0 +1,212 @@
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorField
+
+from campaign.richtext import RICH_TEXT_EXTENSIONS
+
+
+class Campaign(models.Model):
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), unique=True)
+    tagline = models.CharField(
+        _("tagline"), max_length=200, blank=True, help_text=_("Shown under the site name.")
+    )
+    description = models.CharField(
+        _("description"),
+        max_length=300,
+        blank=True,
+        help_text=_("Used for search engines and link previews when a page has none."),
+    )
+    share_image = models.ImageField(
+        _("share image"),
+        upload_to="campaign/share/",
+        blank=True,
+        help_text=_("Shown when a link is shared (1200 × 630 pixels is best)."),
+    )
+    share_image_alt = models.CharField(_("share image description"), max_length=200, blank=True)
+    share_text = models.CharField(
+        _("share text"),
+        max_length=280,
+        blank=True,
+        help_text=_("Suggested message when a supporter shares the campaign."),
+    )
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    # The legal notice needs the publisher's identity, which only staff can give.
+    publisher_name = models.CharField(_("publisher"), max_length=200, blank=True)
+    publisher_address = models.TextField(_("publisher's address"), blank=True)
+    publication_director = models.CharField(
+        _("director of publication"), max_length=200, blank=True
+    )
+    hosting_provider = models.TextField(
+        _("hosting provider"), blank=True, help_text=_("Name, address and telephone of the host.")
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PageQuerySet(models.QuerySet):
+    def published(self) -> "PageQuerySet":
+        return self.filter(status=Page.Status.PUBLISHED)
+
+    def of_kind(self, kind: str) -> "PageQuerySet":
+        return self.filter(kind=kind)
+
+
+class Page(models.Model):
+    class Kind(models.TextChoices):
+        CASE = "case", _("Case page")
+        CONTEXT = "context", _("Context page")
+        PRIVACY = "privacy", _("Privacy policy")
+        LEGAL_NOTICE = "legal_notice", _("Legal notice")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="pages", verbose_name=_("campaign")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    slug = models.SlugField(_("slug"), help_text=_("The address of the page: /<slug>/."))
+    title = models.CharField(_("title"), max_length=200)
+    menu_title = models.CharField(
+        _("menu title"), max_length=60, blank=True, help_text=_("Short title for the menu.")
+    )
+    lead = models.TextField(
+        _("lead"), blank=True, help_text=_("One or two sentences shown under the title.")
+    )
+    body = ProseEditorField(_("body"), extensions=RICH_TEXT_EXTENSIONS, sanitize=True, blank=True)
+    image = models.ImageField(_("image"), upload_to="campaign/pages/", blank=True)
+    image_alt = models.CharField(
+        _("image description"),
+        max_length=250,
+        blank=True,
+        help_text=_("What the image shows, for people who cannot see it. Required with an image."),
+    )
+    image_credit = models.CharField(_("image credit"), max_length=200, blank=True)
+    seo_title = models.CharField(
+        _("search engine title"),
+        max_length=70,
+        blank=True,
+        help_text=_("Title for search engines and link previews; the page title when empty."),
+    )
+    seo_description = models.CharField(
+        _("search engine description"),
+        max_length=300,
+        blank=True,
+        help_text=_("Summary for search engines and link previews; the lead when empty."),
+    )
+    share_image = models.ImageField(
+        _("share image"),
+        upload_to="campaign/share/",
+        blank=True,
+        help_text=_("Image for link previews; the campaign's share image when empty."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    calls_to_action = models.ManyToManyField(
+        "CallToAction",
+        through="PageCallToAction",
+        related_name="pages",
+        blank=True,
+        verbose_name=_("calls to action"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = PageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("page")
+        verbose_name_plural = _("pages")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "slug"], name="page_unique_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("campaign:page", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class CallToAction(models.Model):
+    class Kind(models.TextChoices):
+        SIGN = "sign", _("Sign the petition")
+        DEMAND_CARE = "demand_care", _("Demand medical care")
+        DEMAND_INFORMATION = "demand_information", _("Demand information for his family")
+        SHARE = "share", _("Share the case")
+
+    campaign = models.ForeignKey(
+        Campaign,
+        on_delete=models.CASCADE,
+        related_name="calls_to_action",
+        verbose_name=_("campaign"),
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=150)
+    text = models.TextField(_("text"), blank=True)
+    button_label = models.CharField(_("button label"), max_length=60)
+    url = models.CharField(
+        _("link"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Where the button leads: an address on this site (/...) or a full https:// address. "
+            "Empty: the campaign's own section for this action."
+        ),
+    )
+    is_active = models.BooleanField(_("shown"), default=True)
+
+    class Meta:
+        verbose_name = _("call to action")
+        verbose_name_plural = _("calls to action")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "kind"], name="call_to_action_unique_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def anchor(self) -> str:
+        return f"act-{self.kind.replace('_', '-')}"
+
+    @property
+    def target_url(self) -> str:
+        return self.url or f"#{self.anchor}"
+
+
+class PageCallToAction(models.Model):
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, verbose_name=_("page"))
+    call_to_action = models.ForeignKey(
+        CallToAction, on_delete=models.CASCADE, verbose_name=_("call to action")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("call to action on a page")
+        verbose_name_plural = _("calls to action on this page")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["page", "call_to_action"], name="page_call_to_action_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.page} → {self.call_to_action}"

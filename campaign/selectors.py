@@ -1,0 +1,69 @@
+"""Reads for the public site."""
+
+from django.db.models import Prefetch
+
+from campaign.models import CallToAction, Campaign, Page, PageCallToAction
+
+
+def campaign_current() -> Campaign | None:
+    """Return the campaign this site runs (the first one: one site, one campaign)."""
+    return Campaign.objects.order_by("pk").first()
+
+
+def _with_calls_to_action(pages):
+    return pages.select_related("campaign").prefetch_related(
+        Prefetch(
+            "pagecalltoaction_set",
+            queryset=PageCallToAction.objects.filter(call_to_action__is_active=True)
+            .select_related("call_to_action")
+            .order_by("position", "pk"),
+            to_attr="placed_calls_to_action",
+        )
+    )
+
+
+def page_home() -> Page | None:
+    """Return the published case page shown at the root of the site."""
+    return (
+        _with_calls_to_action(Page.objects.published().of_kind(Page.Kind.CASE))
+        .order_by("position", "pk")
+        .first()
+    )
+
+
+def page_published_by_slug(*, slug: str) -> Page | None:
+    return _with_calls_to_action(Page.objects.published().filter(slug=slug)).first()
+
+
+def page_for_preview(*, pk: int) -> Page | None:
+    """Return a page whatever its status, for staff previews."""
+    return _with_calls_to_action(Page.objects.filter(pk=pk)).first()
+
+
+def page_calls_to_action(page: Page) -> list[CallToAction]:
+    placed = getattr(page, "placed_calls_to_action", None)
+    if placed is None:
+        return [
+            placement.call_to_action
+            for placement in page.pagecalltoaction_set.filter(call_to_action__is_active=True)
+            .select_related("call_to_action")
+            .order_by("position", "pk")
+        ]
+    return [placement.call_to_action for placement in placed]
+
+
+def navigation_pages() -> list[Page]:
+    """Return the published case and context pages, in menu order."""
+    return list(
+        Page.objects.published()
+        .filter(kind__in=[Page.Kind.CASE, Page.Kind.CONTEXT])
+        .order_by("position", "pk")
+    )
+
+
+def legal_pages() -> list[Page]:
+    return list(
+        Page.objects.published()
+        .filter(kind__in=[Page.Kind.PRIVACY, Page.Kind.LEGAL_NOTICE])
+        .order_by("position", "pk")
+    )

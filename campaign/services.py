@@ -1,0 +1,100 @@
+"""Writes to the campaign's pages: every caller (admin, commands, tests) goes through here."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+from campaign import content
+from campaign.models import CallToAction, Campaign, Page, PageCallToAction
+from campaign.richtext import rich_text_sanitize
+
+TRANSLATED_CONTENT_FIELDS = {
+    "name",
+    "tagline",
+    "description",
+    "share_image_alt",
+    "share_text",
+    "title",
+    "menu_title",
+    "lead",
+    "body",
+    "seo_title",
+    "text",
+    "button_label",
+    "url",
+}
+
+
+@dataclass(frozen=True)
+class CampaignLoadReport:
+    campaign_created: bool
+    pages_created: int
+    calls_to_action_created: int
+
+
+def pages_publish(*, pages: QuerySet[Page]) -> int:
+    """Make the given pages public; return how many changed."""
+    return pages.exclude(status=Page.Status.PUBLISHED).update(status=Page.Status.PUBLISHED)
+
+
+def pages_unpublish(*, pages: QuerySet[Page]) -> int:
+    """Take the given pages off the public site; return how many changed."""
+    return pages.exclude(status=Page.Status.DRAFT).update(status=Page.Status.DRAFT)
+
+
+def _field_values(entry: dict) -> dict:
+    """Spread {"title": {"fr": ..., "en": ...}} into title_fr and title_en columns."""
+    values = {}
+    for field, value in entry.items():
+        if field not in TRANSLATED_CONTENT_FIELDS:
+            values[field] = value
+            continue
+        for language, text in value.items():
+            values[f"{field}_{language}"] = rich_text_sanitize(text) if field == "body" else text
+    return values
+
+
+@transaction.atomic
+def campaign_load_initial() -> CampaignLoadReport:
+    """Create the Mamat campaign's pages and calls to action that do not exist yet.
+
+    Idempotent, and never overwrites: what staff have edited or deleted stays as they left it,
+    except that a deleted page or call to action comes back on the next load.
+    """
+    campaign_values = _field_values(content.CAMPAIGN)
+    campaign, campaign_created = Campaign.objects.get_or_create(
+        slug=campaign_values.pop("slug"), defaults=campaign_values
+    )
+
+    calls_created = 0
+    calls_by_kind = {}
+    for entry in content.CALLS_TO_ACTION:
+        values = _field_values(entry)
+        call, created = CallToAction.objects.get_or_create(
+            campaign=campaign, kind=values.pop("kind"), defaults=values
+        )
+        calls_by_kind[call.kind] = call
+        calls_created += created
+
+    pages_created = 0
+    for entry in content.PAGES:
+        values = _field_values(entry)
+        kinds = values.pop("calls_to_action")
+        page, created = Page.objects.get_or_create(
+            campaign=campaign,
+            slug=values.pop("slug"),
+            defaults={**values, "status": Page.Status.PUBLISHED},
+        )
+        if created:
+            pages_created += 1
+            PageCallToAction.objects.bulk_create(
+                PageCallToAction(page=page, call_to_action=calls_by_kind[kind], position=index)
+                for index, kind in enumerate(kinds)
+            )
+
+    return CampaignLoadReport(
+        campaign_created=campaign_created,
+        pages_created=pages_created,
+        calls_to_action_created=calls_created,
+    )

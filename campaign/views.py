@@ -1,0 +1,50 @@
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from campaign import selectors
+from campaign.models import Page
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    page = selectors.page_home()
+    if page is None:
+        raise Http404("No published case page yet.")
+    return page_render(request, page)
+
+
+def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    page = selectors.page_published_by_slug(slug=slug)
+    if page is None:
+        raise Http404("No published page at this address.")
+    return page_render(request, page)
+
+
+@never_cache
+@staff_member_required
+def page_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.has_perm("campaign.view_page"):
+        raise PermissionDenied
+    page = selectors.page_for_preview(pk=pk)
+    if page is None:
+        raise Http404("No such page.")
+    return page_render(request, page, is_preview=True)
+
+
+def page_render(request: HttpRequest, page: Page, *, is_preview: bool = False) -> HttpResponse:
+    """Render a page as the public sees it (used by the admin's preview of unsaved changes)."""
+    response = render(
+        request,
+        "campaign/page.html",
+        {
+            "page": page,
+            "calls_to_action": selectors.page_calls_to_action(page),
+            "is_preview": is_preview,
+            "is_home": page.kind == Page.Kind.CASE and not is_preview,
+        },
+    )
+    if is_preview:
+        response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

@@ -1,0 +1,52 @@
+import socket
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+
+
+def _reachable(url: str, default_port: int) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname, parsed.port or default_port), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def pytest_configure(config):
+    """Stop at once, naming the service, when PostgreSQL or Redis is not running."""
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        host, port = database.get("HOST") or "127.0.0.1", database.get("PORT") or 5432
+        if not _reachable(f"postgres://{host}:{port}", 5432):
+            pytest.exit(
+                f"PostgreSQL is not running at {host}:{port}. Start it (see README, 'Tests') "
+                "or point DATABASE_URL at one.",
+                returncode=3,
+            )
+    if settings.REDIS_URL and not _reachable(settings.REDIS_URL, 6379):
+        pytest.exit(
+            f"Redis is not running at {settings.REDIS_URL}. Start it (see README, 'Tests') "
+            "or point REDIS_URL at one.",
+            returncode=3,
+        )
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def mamat_campaign(db):
+    """The Mamat campaign exactly as `load_campaign` creates it."""
+    from campaign.selectors import campaign_current
+    from campaign.services import campaign_load_initial
+
+    campaign_load_initial()
+    return campaign_current()
