@@ -1,0 +1,124 @@
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.urls import reverse
+
+from campaign.models import Page
+from tests.admin_forms import admin_change_form_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(db):
+    user = User.objects.create_user("editor", password="x", is_staff=True)
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="campaign",
+            codename__in=["view_page", "change_page", "view_calltoaction", "view_campaign"],
+        )
+    )
+    return user
+
+
+def _change_url(page):
+    return reverse("admin:campaign_page_change", args=[page.pk])
+
+
+def test_editor_changes_the_case_title_in_both_languages(client, editor, mamat_campaign):
+    page = Page.objects.get(slug="mamat")
+    client.force_login(editor)
+    form_page = client.get(_change_url(page))
+
+    response = client.post(
+        _change_url(page),
+        admin_change_form_data(
+            form_page, title_fr="Liberté pour Mamat", title_en="Freedom for Mamat"
+        ),
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert "Liberté pour Mamat" in client.get("/").content.decode()
+    assert "Freedom for Mamat" in client.get("/en/").content.decode()
+
+
+def test_editor_input_is_sanitised_on_save(client, editor, mamat_campaign):
+    page = Page.objects.get(slug="camps")
+    client.force_login(editor)
+    form_page = client.get(_change_url(page))
+
+    client.post(
+        _change_url(page),
+        admin_change_form_data(
+            form_page, body_fr='<p onmouseover="x()">Bonjour</p><script>alert(1)</script>'
+        ),
+    )
+
+    page.refresh_from_db()
+    assert page.body_fr == "<p>Bonjour</p>"
+
+
+def test_image_without_a_description_is_refused(client, editor, mamat_campaign):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    page = Page.objects.get(slug="camps")
+    client.force_login(editor)
+    form_page = client.get(_change_url(page))
+    with open("static/img/share.png", "rb") as image:
+        upload = SimpleUploadedFile("camp.png", image.read(), content_type="image/png")
+
+    response = client.post(
+        _change_url(page), admin_change_form_data(form_page, image=upload, image_alt_fr="")
+    )
+
+    assert response.status_code == 200
+    assert "image_alt_fr" in response.context["adminform"].form.errors
+
+
+def test_preview_of_unsaved_changes_saves_nothing(client, editor, mamat_campaign):
+    page = Page.objects.get(slug="mamat")
+    client.force_login(editor)
+    form_page = client.get(_change_url(page))
+
+    response = client.post(
+        reverse("admin:campaign_page_preview_changes", args=[page.pk]),
+        admin_change_form_data(form_page, title_fr="Titre pas encore enregistré"),
+    )
+
+    assert response.status_code == 200
+    assert "Titre pas encore enregistré" in response.content.decode()
+    page.refresh_from_db()
+    assert page.title_fr == "Libérez Mamat"
+
+
+def test_publish_action_makes_drafts_public(client, editor, mamat_campaign):
+    Page.objects.filter(slug="camps").update(status=Page.Status.DRAFT)
+    page = Page.objects.get(slug="camps")
+    client.force_login(editor)
+
+    client.post(
+        reverse("admin:campaign_page_changelist"),
+        {"action": "publish", "_selected_action": [page.pk]},
+    )
+
+    assert client.get("/camps/").status_code == 200
+
+
+def test_staff_without_the_permission_cannot_edit_pages(client, mamat_campaign):
+    page = Page.objects.get(slug="mamat")
+    stranger = User.objects.create_user("stranger", password="x", is_staff=True)
+    client.force_login(stranger)
+
+    assert client.get(_change_url(page)).status_code == 403
+    response = client.post(_change_url(page), {"title_fr": "Piraté"})
+    assert response.status_code == 403
+    page.refresh_from_db()
+    assert page.title_fr == "Libérez Mamat"
+
+
+def test_visitors_are_sent_to_the_login_page(client, mamat_campaign):
+    page = Page.objects.get(slug="mamat")
+
+    response = client.get(_change_url(page))
+
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]

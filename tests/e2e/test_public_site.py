@@ -1,0 +1,103 @@
+"""A supporter's first visit on a phone, in French, English and Uyghur."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.test import override_settings
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+WCAG_A_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+PUBLIC_PATHS = ["/", "/xinjiang/", "/camps/", "/privacy/", "/legal/"]
+LANGUAGES_WITH_UYGHUR = [("fr", "French"), ("en", "English"), ("ug", "Uyghur")]
+
+
+def _visit(page, url):
+    response = page.goto(url, wait_until="networkidle")
+    assert response.status == 200, f"{url} answered {response.status}"
+    return response
+
+
+def test_french_home_tells_mamats_story_and_asks_to_act(mamat_campaign, live_server, browser_page):
+    _visit(browser_page, live_server.url + "/")
+
+    assert browser_page.locator("html").get_attribute("lang") == "fr"
+    assert browser_page.locator("html").get_attribute("dir") == "ltr"
+    assert browser_page.locator("h1").inner_text() == "Libérez Mamat"
+    body = browser_page.locator("main").inner_text()
+    assert "Abdulaziz" in body
+    assert "16 ou 17" in body
+    assert "Xinjiang" in body
+    for title in [
+        "Signez la pétition",
+        "Exigez qu'il soit soigné",
+        "Exigez des nouvelles pour sa famille",
+        "Faites connaître son histoire",
+    ]:
+        assert browser_page.get_by_role("heading", name=title).is_visible()
+    assert browser_page.get_by_role("link", name="Je signe").first.is_visible()
+
+
+def test_english_home_is_complete(mamat_campaign, live_server, browser_page):
+    _visit(browser_page, live_server.url + "/en/")
+
+    assert browser_page.locator("html").get_attribute("lang") == "en"
+    assert browser_page.locator("h1").inner_text() == "Free Mamat"
+    body = browser_page.locator("main").inner_text()
+    assert "Abdulaziz" in body
+    assert "16 or 17 years" in body
+    assert browser_page.get_by_role("heading", name="Demand care for him").is_visible()
+
+
+def test_language_switcher_leads_to_the_same_page_in_english(
+    mamat_campaign, live_server, browser_page
+):
+    _visit(browser_page, live_server.url + "/camps/")
+
+    browser_page.get_by_role("link", name="English").click()
+
+    browser_page.wait_for_url(live_server.url + "/en/camps/")
+    assert browser_page.locator("h1").inner_text() == "The camps and torture"
+
+
+@override_settings(LANGUAGES=LANGUAGES_WITH_UYGHUR)
+def test_uyghur_switched_on_mirrors_the_layout(mamat_campaign, live_server, browser_page):
+    _visit(browser_page, live_server.url + "/ug/")
+
+    assert browser_page.locator("html").get_attribute("lang") == "ug"
+    assert browser_page.locator("html").get_attribute("dir") == "rtl"
+    stylesheet = browser_page.locator("link[rel=stylesheet]").get_attribute("href")
+    assert "site.rtl" in stylesheet
+    # The mirrored layout puts the site name on the right-hand side of the header.
+    brand = browser_page.locator(".site-header__brand").bounding_box()
+    assert brand["x"] > 390 / 2
+    assert browser_page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+
+
+def test_no_page_makes_a_request_to_another_origin(
+    mamat_campaign, live_server, browser_page, traffic
+):
+    for language_prefix in ["", "/en"]:
+        for path in PUBLIC_PATHS:
+            _visit(browser_page, live_server.url + language_prefix + path)
+
+    assert len(traffic.requests) >= 2 * len(PUBLIC_PATHS)
+    assert traffic.cross_origin(live_server.url) == []
+
+
+def test_first_visit_on_a_phone_is_light(mamat_campaign, live_server, browser_page, traffic):
+    _visit(browser_page, live_server.url + "/")
+
+    assert len(traffic.requests) <= 10, traffic.urls()
+    assert traffic.total_bytes() <= 150 * 1024, traffic.total_bytes()
+
+
+@override_settings(LANGUAGES=LANGUAGES_WITH_UYGHUR)
+@pytest.mark.parametrize("language_prefix", ["", "/en", "/ug"])
+def test_public_pages_have_no_wcag_violation(
+    mamat_campaign, live_server, browser_page, language_prefix
+):
+    axe = Axe()
+    for path in PUBLIC_PATHS:
+        _visit(browser_page, live_server.url + language_prefix + path)
+        results = axe.run(browser_page, options={"runOnly": {"type": "tag", "values": WCAG_A_AA}})
+        assert results.violations_count == 0, (path, results.generate_report())
