@@ -41,7 +41,7 @@ install: $(VENV)/.synced node_modules/.installed
 assets: build/static/css/site.css
 
 messages: $(VENV)/.synced
-	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules --verbosity=0
+	$(RUN_ENV) $(MANAGE) compilemessages --ignore=.venv --ignore=node_modules --verbosity=0
 
 migrate: $(VENV)/.synced
 	$(RUN_ENV) $(MANAGE) migrate --no-input
@@ -73,7 +73,7 @@ format: $(VENV)/.synced
 	$(VENV)/bin/ruff format .
 
 makemessages: $(VENV)/.synced
-	$(MANAGE) makemessages --locale=fr --locale=en --locale=ug --ignore=.venv --ignore=node_modules --ignore=build --no-obsolete
+	$(RUN_ENV) $(MANAGE) makemessages --locale=fr --locale=en --locale=ug --ignore=.venv --ignore=node_modules --ignore=build --no-obsolete
 
 clean:
 	rm -rf .tools $(VENV) node_modules build staticfiles

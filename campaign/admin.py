@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -7,15 +8,42 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from js_asset import Media
 from modeltranslation.admin import TranslationAdmin
+from modeltranslation.translator import translator
+from modeltranslation.utils import build_localized_fieldname
 
 from campaign import services
 from campaign.models import CallToAction, Campaign, Page, PageCallToAction
 from campaign.views import page_render
 
 
+class SwitchedOnLanguagesAdmin(TranslationAdmin):
+    """Show the translated fields of the languages the site serves, not of every prepared one."""
+
+    def _hidden_translation_fields(self) -> set[str]:
+        served = {code for code, _name in settings.LANGUAGES}
+        hidden = set()
+        for field in translator.get_options_for_model(self.model).get_field_names():
+            for code in settings.MODELTRANSLATION_LANGUAGES:
+                if code not in served:
+                    hidden.add(build_localized_fieldname(field, code))
+        return hidden
+
+    def get_fieldsets(self, request, obj=None):
+        hidden = self._hidden_translation_fields()
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs["exclude"] = [*(kwargs.get("exclude") or []), *self._hidden_translation_fields()]
+        return super().get_form(request, obj, **kwargs)
+
+
 @admin.register(Campaign)
-class CampaignAdmin(TranslationAdmin):
+class CampaignAdmin(SwitchedOnLanguagesAdmin):
     list_display = ["name", "slug", "updated_at"]
     prepopulated_fields = {"slug": ["name_fr"]}
     fieldsets = [
@@ -43,6 +71,14 @@ class PageCallToActionInline(admin.TabularInline):
     ordering = ["position"]
 
 
+class CspNonceMediaMixin:
+    """Let the rich text editor's import map run under our CSP, which allows no inline script."""
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
+        return super().render_change_form(request, context, *args, **kwargs)
+
+
 class PageAdminForm(forms.ModelForm):
     def clean(self):
         cleaned_data = super().clean()
@@ -52,7 +88,7 @@ class PageAdminForm(forms.ModelForm):
 
 
 @admin.register(Page)
-class PageAdmin(TranslationAdmin):
+class PageAdmin(CspNonceMediaMixin, SwitchedOnLanguagesAdmin):
     form = PageAdminForm
     list_display = ["title", "kind", "status", "position", "updated_at", "preview_link"]
     list_display_links = ["title"]
@@ -127,7 +163,7 @@ class PageAdmin(TranslationAdmin):
 
 
 @admin.register(CallToAction)
-class CallToActionAdmin(TranslationAdmin):
+class CallToActionAdmin(SwitchedOnLanguagesAdmin):
     list_display = ["title", "kind", "button_label", "is_active"]
     list_filter = ["kind", "is_active"]
     fields = ["campaign", "kind", "title", "text", "button_label", "url", "is_active"]

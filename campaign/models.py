@@ -74,7 +74,9 @@ class Page(models.Model):
         Campaign, on_delete=models.CASCADE, related_name="pages", verbose_name=_("campaign")
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    slug = models.SlugField(_("slug"), help_text=_("The address of the page: /<slug>/."))
+    slug = models.SlugField(
+        _("slug"), help_text=_("The last part of the page's address, as in /camps/.")
+    )
     title = models.CharField(_("title"), max_length=200)
     menu_title = models.CharField(
         _("menu title"), max_length=60, blank=True, help_text=_("Short title for the menu.")

@@ -73,9 +73,7 @@ def test_staff_can_preview_a_draft(client, mamat_campaign):
 
     assert response.status_code == 200
     assert "Les camps et la torture" in response.content.decode()
-    assert "Preview of a draft" in response.content.decode() or "brouillon" in (
-        response.content.decode()
-    )
+    assert "Aperçu d'un brouillon" in response.content.decode()
     assert response["X-Robots-Tag"] == "noindex, nofollow"
 
 
