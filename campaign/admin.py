@@ -15,11 +15,27 @@ from modeltranslation.utils import build_localized_fieldname
 
 from campaign import services
 from campaign.models import CallToAction, Campaign, Page, PageCallToAction
+from campaign.public_cache import public_content_changed
 from campaign.views import page_render
 
 
 class SwitchedOnLanguagesAdmin(TranslationAdmin):
-    """Show the translated fields of the languages the site serves, not of every prepared one."""
+    """Show the translated fields of the languages the site serves, not of every prepared one.
+
+    Saving anything here also tells the public page cache that the content changed.
+    """
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        public_content_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        public_content_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        public_content_changed()
 
     def _hidden_translation_fields(self) -> set[str]:
         served = {code for code, _name in settings.LANGUAGES}

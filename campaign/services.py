@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 
 from campaign import content
 from campaign.models import CallToAction, Campaign, Page, PageCallToAction
+from campaign.public_cache import public_content_changed
 from campaign.richtext import rich_text_sanitize
 
 TRANSLATED_CONTENT_FIELDS = {
@@ -35,12 +36,16 @@ class CampaignLoadReport:
 
 def pages_publish(*, pages: QuerySet[Page]) -> int:
     """Make the given pages public; return how many changed."""
-    return pages.exclude(status=Page.Status.PUBLISHED).update(status=Page.Status.PUBLISHED)
+    changed = pages.exclude(status=Page.Status.PUBLISHED).update(status=Page.Status.PUBLISHED)
+    public_content_changed()
+    return changed
 
 
 def pages_unpublish(*, pages: QuerySet[Page]) -> int:
     """Take the given pages off the public site; return how many changed."""
-    return pages.exclude(status=Page.Status.DRAFT).update(status=Page.Status.DRAFT)
+    changed = pages.exclude(status=Page.Status.DRAFT).update(status=Page.Status.DRAFT)
+    public_content_changed()
+    return changed
 
 
 def _field_values(entry: dict) -> dict:
@@ -93,6 +98,7 @@ def campaign_load_initial() -> CampaignLoadReport:
                 for index, kind in enumerate(kinds)
             )
 
+    transaction.on_commit(public_content_changed)
     return CampaignLoadReport(
         campaign_created=campaign_created,
         pages_created=pages_created,

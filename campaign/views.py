@@ -6,8 +6,10 @@ from django.views.decorators.cache import never_cache
 
 from campaign import selectors
 from campaign.models import Page
+from campaign.public_cache import cache_public_page
 
 
+@cache_public_page
 def home(request: HttpRequest) -> HttpResponse:
     page = selectors.page_home()
     if page is None:
@@ -15,6 +17,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return page_render(request, page)
 
 
+@cache_public_page
 def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
     page = selectors.page_published_by_slug(slug=slug)
     if page is None:
