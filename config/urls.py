@@ -7,10 +7,14 @@ from django.views.i18n import set_language
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    # The ESP's delivery events; anymail checks ANYMAIL_WEBHOOK_SECRET on every call.
+    path("anymail/", include("anymail.urls")),
 ]
 
 # French lives at the root, other languages under their prefix (/en/, /ug/).
 urlpatterns += i18n_patterns(
+    # Before the campaign's catch-all /<slug>/.
+    path("petition/", include("petitions.urls")),
     path("", include("campaign.urls")),
     prefix_default_language=False,
 )

@@ -1,0 +1,248 @@
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+# Goals step up along 1, 2, 5, 10, 20, 50... so that a reached goal is followed by a near one.
+GOAL_LADDER = (1, 2, 5)
+
+
+class Target(models.Model):
+    """An authority the petition is addressed and delivered to."""
+
+    class Language(models.TextChoices):
+        FRENCH = "fr", _("French")
+        ENGLISH = "en", _("English")
+        CHINESE = "zh-hans", _("Chinese")
+        UYGHUR = "ug", _("Uyghur")
+
+    name = models.CharField(
+        _("name"), max_length=200, help_text=_("The person or office, as the letter is addressed.")
+    )
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    email = models.EmailField(
+        _("delivery email"),
+        help_text=_("Where the petition is delivered. Check it before any delivery."),
+    )
+    language = models.CharField(
+        _("language"), max_length=10, choices=Language.choices, default=Language.FRENCH
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})" if self.organisation else self.name
+
+
+class PetitionQuerySet(models.QuerySet):
+    def open_for_signing(self, *, now=None) -> "PetitionQuerySet":
+        now = now or timezone.now()
+        return self.filter(
+            Q(opens_at__isnull=True) | Q(opens_at__lte=now),
+            Q(closes_at__isnull=True) | Q(closes_at__gt=now),
+            status=Petition.Status.OPEN,
+        )
+
+    def public(self) -> "PetitionQuerySet":
+        return self.exclude(status=Petition.Status.DRAFT)
+
+
+class Petition(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    campaign = models.ForeignKey(
+        "campaign.Campaign",
+        on_delete=models.PROTECT,
+        related_name="petitions",
+        verbose_name=_("campaign"),
+    )
+    slug = models.SlugField(_("slug"), unique=True, help_text=_("The address: /petition/<slug>/."))
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text"), help_text=_("Why people should sign; shown above the form."))
+    demand = models.TextField(
+        _("demand"), help_text=_("What the petition asks of the authorities, in their words.")
+    )
+    targets = models.ManyToManyField(
+        Target, related_name="petitions", blank=True, verbose_name=_("addressed to")
+    )
+    goal = models.PositiveIntegerField(
+        _("goal"),
+        default=1000,
+        help_text=_("The first goal shown; once reached, the next one is shown (2×, 5×, 10×…)."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    opens_at = models.DateTimeField(
+        _("opens"), null=True, blank=True, help_text=_("Empty: open as soon as the status is open.")
+    )
+    closes_at = models.DateTimeField(
+        _("closes"), null=True, blank=True, help_text=_("Empty: open until staff close it.")
+    )
+    asks_postcode = models.BooleanField(_("ask for a postcode"), default=False)
+    allows_comment = models.BooleanField(_("allow a comment"), default=False)
+    # Written only by the periodic reconciliation (never per signature), and read when the
+    # cache has nothing: no row here is locked by each confirmation.
+    confirmed_count = models.PositiveIntegerField(_("confirmed signatures"), default=0)
+    confirmed_count_at = models.DateTimeField(_("counted"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = PetitionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("petition")
+        verbose_name_plural = _("petitions")
+        ordering = ["-created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("petitions:detail", kwargs={"slug": self.slug})
+
+    def is_open_for_signing(self, *, now=None) -> bool:
+        now = now or timezone.now()
+        return (
+            self.status == self.Status.OPEN
+            and (self.opens_at is None or self.opens_at <= now)
+            and (self.closes_at is None or now < self.closes_at)
+        )
+
+    def goal_for(self, count: int) -> int:
+        """Return the goal to show for `count` signatures: the first goal, then the next step."""
+        goal = max(self.goal, 1)
+        if count < goal:
+            return goal
+        magnitude = 1
+        while True:
+            for step in GOAL_LADDER:
+                candidate = step * magnitude
+                if candidate > count and candidate > goal:
+                    return candidate
+            magnitude *= 10
+
+
+class SignatureQuerySet(models.QuerySet):
+    def confirmed(self) -> "SignatureQuerySet":
+        return self.filter(status=Signature.Status.CONFIRMED)
+
+    def flagged(self) -> "SignatureQuerySet":
+        return self.filter(status=Signature.Status.FLAGGED)
+
+    def awaiting_confirmation(self) -> "SignatureQuerySet":
+        """Signatures whose signer has not clicked the link yet (flagged ones included)."""
+        return self.filter(
+            status__in=[Signature.Status.PENDING, Signature.Status.FLAGGED],
+            confirmed_at__isnull=True,
+        )
+
+    def confirmation_owed(self) -> "SignatureQuerySet":
+        """Signatures whose confirmation email has not been accepted by the ESP yet."""
+        return self.awaiting_confirmation().filter(confirmation_sent_at__isnull=True)
+
+
+class Signature(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting confirmation")
+        CONFIRMED = "confirmed", _("Confirmed")
+        FLAGGED = "flagged", _("Flagged for review")
+        INVALIDATED = "invalidated", _("Invalidated")
+
+    class EmailStatus(models.TextChoices):
+        NONE = "", _("Not sent yet")
+        SENT = "sent", _("Sent")
+        DELIVERED = "delivered", _("Delivered")
+        DEFERRED = "deferred", _("Deferred")
+        BOUNCED = "bounced", _("Bounced")
+        REJECTED = "rejected", _("Rejected")
+        FAILED = "failed", _("Failed")
+        COMPLAINED = "complained", _("Marked as spam")
+
+    petition = models.ForeignKey(
+        Petition, on_delete=models.CASCADE, related_name="signatures", verbose_name=_("petition")
+    )
+    # Public and random: what the signed links carry, so that no link reveals a row number.
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    email = models.EmailField(_("email"), max_length=254)
+    email_normalized = models.CharField(_("normalised email"), max_length=254, editable=False)
+    country = CountryField(_("country"))
+    postcode = models.CharField(_("postcode"), max_length=20, blank=True)
+    comment = models.TextField(_("comment"), max_length=1000, blank=True)
+    language = models.CharField(_("language"), max_length=10)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("signed"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    ip_hash = models.CharField(
+        _("IP fingerprint"),
+        max_length=64,
+        blank=True,
+        help_text=_("A keyed hash of the address: the address itself is never stored."),
+    )
+    share_code = models.CharField(_("share code"), max_length=16, unique=True, editable=False)
+    referral_code = models.CharField(
+        _("came through share code"), max_length=16, blank=True, db_index=True
+    )
+    # The consent record: what the signer saw and chose, and when.
+    privacy_notice_version = models.CharField(_("privacy notice version"), max_length=20)
+    consented_at = models.DateTimeField(_("consent given"))
+    newsletter_opt_in = models.BooleanField(_("wants campaign news"), default=False)
+    show_first_name = models.BooleanField(_("first name shown publicly"), default=False)
+    name_in_delivery = models.BooleanField(_("named in the delivery"), default=False)
+    # The confirmation email: sent_at is set once the ESP accepted it, and never twice.
+    confirmation_sent_at = models.DateTimeField(_("confirmation sent"), null=True, blank=True)
+    confirmation_claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
+    confirmation_send_count = models.PositiveSmallIntegerField(_("confirmations sent"), default=0)
+    email_message_id = models.CharField(_("ESP message id"), max_length=200, blank=True)
+    email_status = models.CharField(
+        _("email status"), max_length=20, choices=EmailStatus.choices, blank=True, default=""
+    )
+
+    objects = SignatureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        ordering = ["-created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["petition", "email_normalized"], name="signature_unique_email"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="confirmed") | Q(confirmed_at__isnull=False),
+                name="signature_confirmed_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["petition", "status"], name="signature_petition_status"),
+            models.Index(
+                fields=["petition", "-confirmed_at"],
+                condition=Q(status="confirmed", show_first_name=True),
+                name="signature_recent_public",
+            ),
+            models.Index(
+                fields=["created_at"],
+                condition=Q(confirmation_sent_at__isnull=True, confirmed_at__isnull=True),
+                name="signature_confirmation_owed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"

@@ -223,3 +223,97 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# ---------------------------------------------------------------------------------------------
+# Petitions: signing, the confirmation email, anti-abuse and the live counter.
+# Every number here can be changed by an environment variable of the same name.
+# ---------------------------------------------------------------------------------------------
+INSTALLED_APPS += ["django_countries"]  # its country names, in every language
+# The IP address is never stored: only an HMAC keyed by this (derived from SECRET_KEY if empty).
+# Rotating it makes rate limits and review forget the addresses they had seen.
+SIGNATURE_IP_HMAC_KEY = env.str("SIGNATURE_IP_HMAC_KEY", default="")
+# Behind a reverse proxy, how many proxies append to X-Forwarded-For (0: use REMOTE_ADDR).
+SIGNATURE_TRUSTED_PROXY_COUNT = env.int("SIGNATURE_TRUSTED_PROXY_COUNT", default=0)
+# Signatures over a limit are kept and flagged for review instead of counted; 0 turns one off.
+# Families, offices and universities share one address, so the IP limit is generous.
+SIGNATURE_RATE_LIMIT_PER_IP_HASH = env.int("SIGNATURE_RATE_LIMIT_PER_IP_HASH", default=20)
+SIGNATURE_RATE_LIMIT_PER_EMAIL_DOMAIN = env.int(
+    "SIGNATURE_RATE_LIMIT_PER_EMAIL_DOMAIN", default=100
+)
+SIGNATURE_RATE_LIMIT_WINDOW = env.int("SIGNATURE_RATE_LIMIT_WINDOW", default=3600)  # seconds
+# Providers that millions share are never limited per domain.
+SIGNATURE_RATE_LIMIT_EXEMPT_EMAIL_DOMAINS = env.list(
+    "SIGNATURE_RATE_LIMIT_EXEMPT_EMAIL_DOMAINS",
+    default=[
+        "gmail.com", "googlemail.com", "outlook.com", "outlook.fr", "hotmail.com", "hotmail.fr",
+        "live.com", "live.fr", "msn.com", "yahoo.com", "yahoo.fr", "icloud.com", "me.com",
+        "orange.fr", "wanadoo.fr", "free.fr", "sfr.fr", "laposte.net", "bbox.fr", "gmx.fr",
+        "gmx.de", "gmx.net", "web.de", "proton.me", "protonmail.com", "yandex.ru", "mail.ru",
+        "qq.com", "163.com",
+    ],
+)  # fmt: skip
+# The confirmation link: how long it works, and how many times a pending signer who signs
+# again is sent it (the first email included).
+SIGNATURE_CONFIRMATION_MAX_AGE = env.int("SIGNATURE_CONFIRMATION_MAX_AGE", default=30 * 86400)
+SIGNATURE_CONFIRMATION_SEND_CAP = env.int("SIGNATURE_CONFIRMATION_SEND_CAP", default=3)
+# The sweep sends confirmations still owed this many seconds after signing (the broker was
+# down, a worker died); sending holds a claim this long so that two workers never both send.
+SIGNATURE_CONFIRMATION_SWEEP_AFTER = env.int("SIGNATURE_CONFIRMATION_SWEEP_AFTER", default=120)
+SIGNATURE_CONFIRMATION_SWEEP_INTERVAL = env.float(
+    "SIGNATURE_CONFIRMATION_SWEEP_INTERVAL", default=60.0
+)
+SIGNATURE_CONFIRMATION_CLAIM_SECONDS = env.int(
+    "SIGNATURE_CONFIRMATION_CLAIM_SECONDS", default=max(EMAIL_TIMEOUT * 3, 60)
+)
+# Retries on ESP errors back off exponentially from this many seconds.
+SIGNATURE_EMAIL_RETRY_BACKOFF = env.int("SIGNATURE_EMAIL_RETRY_BACKOFF", default=30)
+SIGNATURE_EMAIL_MAX_RETRIES = env.int("SIGNATURE_EMAIL_MAX_RETRIES", default=8)
+# Bump when the privacy notice beside the sign button changes: each signature records it.
+SIGNATURE_PRIVACY_NOTICE_VERSION = env.str("SIGNATURE_PRIVACY_NOTICE_VERSION", default="2025-1")
+# The counter may lag: confirmations add to a cached number, reconciled with the true count.
+SIGNATURE_COUNT_RECONCILE_INTERVAL = env.float("SIGNATURE_COUNT_RECONCILE_INTERVAL", default=30.0)
+SIGNATURE_COUNT_POLL_SECONDS = env.int("SIGNATURE_COUNT_POLL_SECONDS", default=20)
+# A supporter must see success even when the broker is down: publish once, fail fast, and
+# leave the rest to the sweep.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "petitions-confirmations-owed": {
+            "task": "petitions.tasks.confirmations_owed_send",
+            "schedule": SIGNATURE_CONFIRMATION_SWEEP_INTERVAL,
+        },
+        "petitions-counts-reconcile": {
+            "task": "petitions.tasks.petition_counts_reconcile",
+            "schedule": SIGNATURE_COUNT_RECONCILE_INTERVAL,
+        },
+    }
+)
+
+# ---------------------------------------------------------------------------------------------
+# Staff accounts: two-step login to the admin, lockout, idle expiry and the access trail
+# (staff/, README "Staff accounts"). Every number can be changed by an environment variable.
+# ---------------------------------------------------------------------------------------------
+# The name authenticator apps show next to the code.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Libérez Mamat")
+# After this many failed passwords or codes within the window, an account is locked for
+# STAFF_LOCKOUT_SECONDS (`manage.py staff_unlock USERNAME` lifts it sooner). A network (an IP
+# address's HMAC) has a higher limit, so that one locked colleague does not lock the office.
+STAFF_LOGIN_FAILURE_LIMIT = env.int("STAFF_LOGIN_FAILURE_LIMIT", default=10)
+STAFF_LOGIN_NETWORK_FAILURE_LIMIT = env.int("STAFF_LOGIN_NETWORK_FAILURE_LIMIT", default=30)
+STAFF_LOGIN_FAILURE_WINDOW_SECONDS = env.int("STAFF_LOGIN_FAILURE_WINDOW_SECONDS", default=86400)
+STAFF_LOCKOUT_SECONDS = env.int("STAFF_LOCKOUT_SECONDS", default=1800)
+# How long after the password the second factor (or enrolment) may be given.
+STAFF_SECOND_FACTOR_WINDOW_SECONDS = env.int("STAFF_SECOND_FACTOR_WINDOW_SECONDS", default=600)
+# A staff session ends after this long without a request.
+STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=1800)
+# Behind a reverse proxy, how many proxies append to X-Forwarded-For (0: use REMOTE_ADDR).
+STAFF_TRUSTED_PROXY_COUNT = env.int("STAFF_TRUSTED_PROXY_COUNT", default=0)
+# The trail keeps an HMAC of the IP address, never the address: keyed by this (derived from
+# SECRET_KEY if empty).
+ACCESS_TRAIL_IP_HMAC_KEY = env.str("ACCESS_TRAIL_IP_HMAC_KEY", default="")
+# Trail entries older than this are deleted every night.
+ACCESS_TRAIL_RETENTION_DAYS = env.int("ACCESS_TRAIL_RETENTION_DAYS", default=365)
+CELERY_BEAT_SCHEDULE["access-events-purge-expired"] = {
+    "task": "staff.tasks.access_events_purge_expired",
+    "schedule": 24 * 3600,
+}

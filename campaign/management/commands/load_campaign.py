@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from campaign.services import campaign_load_initial
+from petitions.services import petition_load_initial
 
 
 class Command(BaseCommand):
@@ -8,6 +9,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         report = campaign_load_initial()
+        petition_load_initial()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Campaign {'created' if report.campaign_created else 'already there'}; "

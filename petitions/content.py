@@ -1,0 +1,58 @@
+"""The Mamat petition as first published: French first, English complete.
+
+Written from the campaign's facts (shared/campaign/FACTS.md). The target is a placeholder that
+staff must replace in admin before any delivery: never a real embassy address here.
+"""
+
+CAMPAIGN_SLUG = "liberez-mamat"
+
+PETITION = {
+    "slug": "liberez-mamat",
+    "status": "open",
+    "goal": 1000,
+    "title": {
+        "fr": "Libérez Mamat, enfermé dans un camp du Xinjiang",
+        "en": "Free Mamat, held in a Xinjiang camp",
+    },
+    "text": {
+        "fr": (
+            "Mamat, un Ouïghour du Xinjiang, est enfermé depuis environ quatre ans dans un camp "
+            "d'internement. La seule nouvelle parvenue à sa famille est sa peine : 16 ou 17 ans "
+            "d'enfermement, sans doute pour sa pratique religieuse et ses contacts avec son frère "
+            "à l'étranger. Depuis, ses proches ne savent ni où il est, ni comment il va. Il "
+            "souffre de troubles mentaux et n'est pas soigné."
+        ),
+        "en": (
+            "Mamat, a Uyghur man from Xinjiang, has been held in an internment camp for about "
+            "four years. The only news that reached his family was his sentence: 16 or 17 years "
+            "of confinement, most likely for practising his religion and for staying in touch "
+            "with his brother abroad. Since then his relatives have not known where he is or how "
+            "he is. He suffers from mental illness and gets no care."
+        ),
+    },
+    "demand": {
+        "fr": (
+            "Nous demandons aux autorités de la République populaire de Chine :\n"
+            "- de libérer Mamat immédiatement ;\n"
+            "- de lui donner accès sans délai à des soins médicaux adaptés ;\n"
+            "- d'informer sa famille du lieu et des conditions de sa détention."
+        ),
+        "en": (
+            "We call on the authorities of the People's Republic of China:\n"
+            "- to release Mamat immediately;\n"
+            "- to give him access to adequate medical care without delay;\n"
+            "- to tell his family where and in what conditions he is held."
+        ),
+    },
+}
+
+TARGETS = [
+    {
+        "name": "Ambassadeur de la République populaire de Chine en France",
+        "title": "Ambassadeur",
+        "organisation": "Ambassade de la République populaire de Chine en France",
+        # A placeholder that cannot receive mail: staff enter the real address in admin.
+        "email": "delivery-target@example.invalid",
+        "language": "fr",
+    },
+]

@@ -1,0 +1,101 @@
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from django_countries.fields import LazyTypedChoiceField
+
+from petitions.models import Petition
+
+# Bots fill every field; people never see this one (hidden, out of the tab order).
+HONEYPOT_FIELD = "website"
+SHARE_CODE = re.compile(r"[A-Za-z0-9_-]{1,16}")
+
+
+class SignatureForm(forms.Form):
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    email = forms.EmailField(
+        label=_("Email"),
+        max_length=254,
+        help_text=_("We send you a link to confirm your signature."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    country = LazyTypedChoiceField(
+        label=_("Country"),
+        choices=[("", "—"), *countries],
+        widget=forms.Select(attrs={"autocomplete": "country"}),
+    )
+    postcode = forms.CharField(
+        label=_("Postcode"),
+        max_length=20,
+        required=False,
+        help_text=_("Optional. Never passed on to the authorities."),
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        max_length=1000,
+        required=False,
+        help_text=_("Optional. Seen only by the campaign team."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    show_first_name = forms.BooleanField(
+        label=_("Show my first name and country among the latest signers"),
+        required=False,
+    )
+    name_in_delivery = forms.BooleanField(
+        label=_("Give my name and country to the authorities with the petition"),
+        required=False,
+        help_text=_("Otherwise you are counted, not named."),
+    )
+    newsletter_opt_in = forms.BooleanField(
+        label=_("Email me news of the campaign"),
+        required=False,
+    )
+    referral_code = forms.CharField(required=False, widget=forms.HiddenInput)
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args, petition: Petition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.petition = petition
+        if not petition.asks_postcode:
+            del self.fields["postcode"]
+        if not petition.allows_comment:
+            del self.fields["comment"]
+
+    def clean_referral_code(self) -> str:
+        # A broken share link must not stop anyone from signing: ignore it instead.
+        code = self.cleaned_data["referral_code"]
+        return code if SHARE_CODE.fullmatch(code) else ""
+
+    def clean_first_name(self) -> str:
+        return self.cleaned_data["first_name"].strip()
+
+    def clean_last_name(self) -> str:
+        return self.cleaned_data["last_name"].strip()
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.cleaned_data.get(HONEYPOT_FIELD))
+
+    def signature_values(self) -> dict:
+        """Return what the signer entered, as `signature_create` takes it."""
+        values = dict(self.cleaned_data)
+        values.pop(HONEYPOT_FIELD, None)
+        return values
+
+    def visible_signer_fields(self) -> list:
+        return [field for field in self.visible_fields() if field.name != HONEYPOT_FIELD]

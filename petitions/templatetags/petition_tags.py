@@ -1,0 +1,26 @@
+from django import template
+from django.conf import settings
+
+from petitions import selectors
+from petitions.forms import SignatureForm
+
+register = template.Library()
+
+
+@register.inclusion_tag("petitions/includes/sign_box.html", takes_context=True)
+def petition_sign_box(context) -> dict:
+    """Render the campaign's open petition, its counter and its form where a page asks to sign."""
+    petition = selectors.petition_open_for_campaign(campaign=context.get("campaign"))
+    if petition is None:
+        return {"petition": None}
+    request = context.get("request")
+    referral_code = request.GET.get("src", "")[:16] if request else ""
+    return {
+        "petition": petition,
+        "form": SignatureForm(petition=petition, initial={"referral_code": referral_code}),
+        "progress": selectors.petition_progress(petition=petition),
+        "recent_signers": selectors.signers_recent(petition=petition),
+        "poll_seconds": settings.SIGNATURE_COUNT_POLL_SECONDS,
+        "csrf_token": context.get("csrf_token"),
+        "request": request,
+    }

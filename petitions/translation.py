@@ -1,0 +1,8 @@
+from modeltranslation.translator import TranslationOptions, register
+
+from petitions.models import Petition
+
+
+@register(Petition)
+class PetitionTranslationOptions(TranslationOptions):
+    fields = ("title", "text", "demand")

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from petitions import views
+
+app_name = "petitions"
+
+urlpatterns = [
+    path("confirm/<str:token>/", views.signature_confirm, name="confirm"),
+    path("withdraw/<str:token>/", views.signature_withdraw, name="withdraw"),
+    path("withdrawn/", views.signature_withdrawn, name="withdrawn"),
+    path("<slug:slug>/", views.petition_detail, name="detail"),
+    path("<slug:slug>/sign/", views.signature_create, name="sign"),
+    path("<slug:slug>/signed/", views.signature_signed, name="signed"),
+    path("<slug:slug>/count.json", views.petition_count, name="count"),
+]

@@ -1,0 +1,181 @@
+import logging
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from petitions import selectors, services
+from petitions.forms import SignatureForm
+from petitions.models import Petition, Signature
+
+logger = logging.getLogger(__name__)
+
+
+def _petition_or_404(slug: str) -> Petition:
+    petition = selectors.petition_public_by_slug(slug=slug)
+    if petition is None:
+        raise Http404("No such petition.")
+    return petition
+
+
+def client_ip(request: HttpRequest) -> str:
+    """Return the signer's address: REMOTE_ADDR, or the proxies' X-Forwarded-For entry."""
+    proxies = settings.SIGNATURE_TRUSTED_PROXY_COUNT
+    if proxies:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _petition_render(
+    request: HttpRequest, petition: Petition, form: SignatureForm | None, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "petitions/petition_detail.html",
+        {
+            "petition": petition,
+            "form": form,
+            "progress": selectors.petition_progress(petition=petition),
+            "recent_signers": selectors.signers_recent(petition=petition),
+            "is_open": petition.is_open_for_signing(),
+            "poll_seconds": settings.SIGNATURE_COUNT_POLL_SECONDS,
+        },
+        status=status,
+    )
+
+
+@require_GET
+def petition_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    petition = _petition_or_404(slug)
+    form = SignatureForm(
+        petition=petition, initial={"referral_code": request.GET.get("src", "")[:16]}
+    )
+    return _petition_render(request, petition, form)
+
+
+@require_POST
+def signature_create(request: HttpRequest, slug: str) -> HttpResponse:
+    petition = _petition_or_404(slug)
+    form = SignatureForm(request.POST, petition=petition)
+    if not petition.is_open_for_signing():
+        return _petition_render(request, petition, None)
+    if form.is_valid():
+        if form.is_bot:
+            logger.info("Signature with the honeypot filled discarded.")
+        else:
+            try:
+                services.signature_create(
+                    petition=petition,
+                    language=translation.get_language(),
+                    ip_hash=services.client_ip_hash(ip=client_ip(request)),
+                    **form.signature_values(),
+                )
+            except services.PetitionNotOpen:
+                return _petition_render(request, petition, None)
+        # The same page whether the address was new, already signed or a bot's: nothing leaks.
+        return redirect("petitions:signed", slug=petition.slug)
+    return _petition_render(request, petition, form)
+
+
+@require_GET
+def signature_signed(request: HttpRequest, slug: str) -> HttpResponse:
+    petition = _petition_or_404(slug)
+    return render(request, "petitions/signature_signed.html", {"petition": petition})
+
+
+@require_GET
+@cache_control(max_age=5, public=True)
+def petition_count(request: HttpRequest, slug: str) -> JsonResponse:
+    petition = _petition_or_404(slug)
+    progress = selectors.petition_progress(petition=petition)
+    return JsonResponse({"count": progress.count, "goal": progress.goal})
+
+
+def _link_problem(request: HttpRequest, error: Exception) -> HttpResponse:
+    return render(
+        request,
+        "petitions/link_problem.html",
+        {
+            "is_expired": isinstance(error, services.SignatureLinkExpired),
+            "is_closed": isinstance(error, services.PetitionNotOpen),
+        },
+        status=400 if isinstance(error, services.SignatureLinkInvalid) else 200,
+    )
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def signature_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """Show a Confirm button; only the POST confirms, since mail scanners follow links."""
+    try:
+        if request.method == "POST":
+            services.signature_confirm(token=token)
+            return redirect("petitions:confirm", token=token)
+        signature = services.signature_for_confirmation(token=token)
+    except (services.SignatureLinkInvalid, services.PetitionNotOpen) as error:
+        return _private(_link_problem(request, error))
+    petition = signature.petition
+    if signature.confirmed_at is None:
+        return _private(
+            render(
+                request,
+                "petitions/signature_confirm.html",
+                {"signature": signature, "petition": petition},
+            )
+        )
+    share_url = f"{settings.SITE_URL}{petition.get_absolute_url()}?src={signature.share_code}"
+    return _private(
+        render(
+            request,
+            "petitions/signature_confirmed.html",
+            {
+                "signature": signature,
+                "petition": petition,
+                "is_counted": signature.status == Signature.Status.CONFIRMED,
+                "progress": selectors.petition_progress(petition=petition),
+                "share_url": share_url,
+                "share_text": petition.title,
+                "withdraw_token": services.withdrawal_token_make(signature=signature),
+            },
+        )
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def signature_withdraw(request: HttpRequest, token: str) -> HttpResponse:
+    """Ask before erasing: a GET (a scanner, a preview) never deletes anything."""
+    try:
+        if request.method == "POST":
+            services.signature_withdraw(token=token)
+            return redirect("petitions:withdrawn")
+        signature = services.signature_for_withdrawal(token=token)
+    except services.SignatureLinkInvalid:
+        # Already withdrawn, most likely: say so rather than alarm anyone.
+        return _private(render(request, "petitions/signature_withdrawn.html", {"is_gone": True}))
+    return _private(
+        render(
+            request,
+            "petitions/signature_withdraw.html",
+            {"signature": signature, "petition": signature.petition},
+        )
+    )
+
+
+@require_GET
+def signature_withdrawn(request: HttpRequest) -> HttpResponse:
+    return _private(render(request, "petitions/signature_withdrawn.html", {"is_gone": False}))

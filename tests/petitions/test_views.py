@@ -1,0 +1,272 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from petitions import services
+from petitions.models import Petition, Signature
+from tests.factories import SignatureFactory
+
+XSS_NAME = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture
+def signed_up(client, petition, django_capture_on_commit_callbacks):
+    """Post the sign form as a supporter would, running the email task."""
+
+    def post(path=None, **values):
+        data = {
+            "first_name": "Aynur",
+            "last_name": "Tursun",
+            "email": "aynur@example.org",
+            "country": "FR",
+            **values,
+        }
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(
+                path or reverse("petitions:sign", kwargs={"slug": petition.slug}),
+                data,
+                REMOTE_ADDR="198.51.100.4",
+            )
+
+    return post
+
+
+def _link(message, name: str) -> str:
+    """Return the path of the emailed link to `name` (confirm or withdraw)."""
+    return re.search(rf"http://testserver(\S*/petition/{name}/\S+/)", message.body).group(1)
+
+
+def test_the_petition_page_shows_the_form_with_a_label_for_every_field(client, petition):
+    response = client.get(petition.get_absolute_url())
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    for name in ("first_name", "last_name", "email", "country", "show_first_name"):
+        assert re.search(rf'<label[^>]*for="id_{name}"', html), name
+    assert 'name="newsletter_opt_in"' in html and "checked" not in html
+    assert "never receive your email address" in html
+
+
+def test_the_case_page_shows_the_counter_and_the_form_in_its_sign_section(client, mamat_campaign):
+    services.petition_load_initial()
+
+    html = client.get("/").content.decode()
+
+    section = html[html.index('id="act-sign"') :]
+    assert 'data-signature-count="0"' in section
+    assert 'data-count-url="/petition/liberez-mamat/count.json"' in section
+    assert 'action="/petition/liberez-mamat/sign/"' in section
+    assert "opens very soon" not in html
+
+
+def test_the_case_page_in_english_has_english_links(client, mamat_campaign):
+    services.petition_load_initial()
+
+    html = client.get("/en/").content.decode()
+
+    assert 'action="/en/petition/liberez-mamat/sign/"' in html
+
+
+def test_signing_redirects_to_check_your_email_and_sends_the_link(signed_up, petition, mailoutbox):
+    response = signed_up()
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/petition/{petition.slug}/signed/"
+    signature = Signature.objects.get()
+    assert signature.language == "fr"
+    assert signature.ip_hash == services.client_ip_hash(ip="198.51.100.4")
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.alternatives[0][1] == "text/html"
+    assert "/petition/confirm/" in message.body
+    assert "/petition/withdraw/" in message.body
+
+
+def test_signing_in_english_sends_the_email_in_english(signed_up, petition, mailoutbox):
+    signed_up(path=f"/en/petition/{petition.slug}/sign/")
+
+    message = mailoutbox[0]
+    assert Signature.objects.get().language == "en"
+    assert message.subject.startswith("Confirm your signature")
+    assert "http://testserver/en/petition/confirm/" in message.body
+
+
+def test_signing_again_shows_the_same_page_and_reveals_nothing(signed_up, petition, mailoutbox):
+    first = signed_up()
+    second = signed_up(email="AYNUR@example.org", first_name="Other")
+
+    assert first["Location"] == second["Location"]
+    assert Signature.objects.count() == 1
+
+
+def test_invalid_form_shows_translated_errors_and_creates_nothing(client, petition):
+    response = client.post(
+        reverse("petitions:sign", kwargs={"slug": petition.slug}),
+        {"first_name": "", "last_name": "Tursun", "email": "not-an-email", "country": "FR"},
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Ce champ est obligatoire." in html
+    assert "Saisissez une adresse de courriel valide." in html
+    assert not Signature.objects.exists()
+
+
+def test_a_bot_filling_the_honeypot_sees_success_and_signs_nothing(signed_up, mailoutbox):
+    response = signed_up(website="http://spam.example")
+
+    assert response.status_code == 302
+    assert not Signature.objects.exists()
+    assert mailoutbox == []
+
+
+def test_a_family_behind_one_address_sees_no_error_when_over_the_limit(signed_up, settings):
+    settings.SIGNATURE_RATE_LIMIT_PER_IP_HASH = 1
+
+    responses = [signed_up(email=f"relative{n}@example.org") for n in range(3)]
+
+    assert {response.status_code for response in responses} == {302}
+    assert Signature.objects.count() == 3
+    assert Signature.objects.flagged().count() == 2
+
+
+def test_a_share_link_credits_the_signer_who_shared_it(client, signed_up, petition):
+    html = client.get(f"{petition.get_absolute_url()}?src=abc123").content.decode()
+    assert 'name="referral_code" value="abc123"' in html
+
+    signed_up(referral_code="abc123")
+    signed_up(email="two@example.org", referral_code="<script>")
+
+    assert list(Signature.objects.order_by("pk").values_list("referral_code", flat=True)) == [
+        "abc123",
+        "",
+    ]
+
+
+def test_opening_the_link_does_not_confirm_but_the_button_does(
+    client, signed_up, petition, mailoutbox, django_capture_on_commit_callbacks
+):
+    signed_up()
+    path = _link(mailoutbox[0], "confirm")
+
+    page = client.get(path)
+    assert page.status_code == 200
+    assert "Confirm" in page.content.decode() or "Confirmer" in page.content.decode()
+    assert Signature.objects.get().status == Signature.Status.PENDING
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(path)
+    assert response.status_code == 302
+    assert Signature.objects.get().status == Signature.Status.CONFIRMED
+
+    thanks = client.get(path)
+    html = thanks.content.decode()
+    assert thanks["X-Robots-Tag"] == "noindex, nofollow"
+    share_code = Signature.objects.get().share_code
+    assert f"src%3D{share_code}" in html  # the share links credit this signer
+    assert "/petition/withdraw/" in html
+
+    again = client.post(path)  # confirming twice is harmless
+    assert again.status_code == 302
+    count = client.get(reverse("petitions:count", kwargs={"slug": petition.slug})).json()
+    assert count == {"count": 1, "goal": 100}
+
+
+def test_a_broken_confirmation_link_shows_a_helpful_page(client, db):
+    response = client.get("/petition/confirm/not-a-token/")
+
+    assert response.status_code == 400
+    assert Signature.objects.count() == 0
+
+
+def test_withdrawing_from_the_email_link_erases_the_signer(
+    client, signed_up, mailoutbox, django_capture_on_commit_callbacks
+):
+    signed_up()
+    path = _link(mailoutbox[0], "withdraw")
+
+    assert client.get(path).status_code == 200
+    assert Signature.objects.exists()  # a GET never erases
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(path)
+
+    assert response["Location"] == "/petition/withdrawn/"
+    assert not Signature.objects.exists()
+    assert client.get(path).status_code == 200  # the link again: already gone, no error
+
+
+def test_a_closed_petition_shows_no_form_and_takes_no_signature(client, signed_up, petition):
+    Petition.objects.filter(pk=petition.pk).update(status=Petition.Status.CLOSED)
+
+    html = client.get(petition.get_absolute_url()).content.decode()
+    response = signed_up()
+
+    assert 'name="first_name"' not in html
+    assert response.status_code == 200
+    assert not Signature.objects.exists()
+
+
+def test_a_draft_petition_is_not_public(client, petition):
+    Petition.objects.filter(pk=petition.pk).update(status=Petition.Status.DRAFT)
+
+    assert client.get(petition.get_absolute_url()).status_code == 404
+
+
+def test_the_count_endpoint_gives_the_count_and_goal_as_json(client, petition):
+    SignatureFactory.create_batch(3, petition=petition, confirmed=True)
+    SignatureFactory(petition=petition)
+
+    response = client.get(f"/petition/{petition.slug}/count.json")
+
+    assert response.json() == {"count": 3, "goal": 100}
+    assert "max-age=5" in response["Cache-Control"]
+
+
+def test_a_hostile_name_is_escaped_on_the_thank_you_page(client, petition, confirm):
+    signature = SignatureFactory(petition=petition, first_name=XSS_NAME)
+    confirm(signature)
+
+    html = client.get(
+        reverse(
+            "petitions:confirm",
+            kwargs={"token": services.confirmation_token_make(signature=signature)},
+        )
+    ).content.decode()
+
+    assert XSS_NAME not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_a_hostile_name_is_escaped_in_the_recent_signers(client, petition, confirm):
+    confirm(SignatureFactory(petition=petition, first_name=XSS_NAME, show_first_name=True))
+    confirm(
+        SignatureFactory(
+            petition=petition, first_name='=HYPERLINK("http://x")', show_first_name=True
+        )
+    )
+
+    html = client.get(petition.get_absolute_url()).content.decode()
+
+    assert XSS_NAME not in html
+    assert "&lt;img src=x onerror=alert(1)&gt; (France)" in html
+    assert "=HYPERLINK(&quot;http://x&quot;) (France)" in html
+
+
+def test_a_hostile_name_is_escaped_in_the_email_html(signed_up, mailoutbox):
+    signed_up(first_name=XSS_NAME)
+
+    html = mailoutbox[0].alternatives[0][0]
+    assert XSS_NAME not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert Signature.objects.get().first_name == XSS_NAME  # kept as the signer typed it
+
+
+def test_pages_load_nothing_from_other_origins(client, petition):
+    html = client.get(petition.get_absolute_url()).content.decode()
+
+    assert not re.search(r'src="(https?:)?//', html)
+    assert not re.search(r'<link[^>]+href="(https?:)?//', html)
+    assert '<script src="/static/js/signature-counter.js" defer></script>' in html
+    assert "<script>" not in html and " style=" not in html
