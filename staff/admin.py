@@ -1,0 +1,77 @@
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from staff import services
+from staff.models import AccessEvent
+
+
+@admin.register(AccessEvent)
+class AccessEventAdmin(admin.ModelAdmin):
+    """The trail, read-only for everyone: superusers too can neither add, change nor delete."""
+
+    list_display = ["created_at", "actor_username", "action", "target", "row_count"]
+    list_filter = ["action", "created_at"]
+    search_fields = ["actor_username", "target"]
+    date_hierarchy = "created_at"
+    fields = [
+        "created_at",
+        "actor",
+        "actor_username",
+        "action",
+        "target",
+        "query",
+        "row_count",
+        "ip_hmac",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class StaffUserAdmin(UserAdmin):
+    actions = ["unlock_accounts", "reset_two_factor"]
+
+    @admin.action(description=_("Unlock the selected accounts"), permissions=["change"])
+    def unlock_accounts(self, request: HttpRequest, queryset) -> None:
+        for user in queryset:
+            services.account_unlock(username=user.get_username(), actor=request.user)
+        self.message_user(
+            request,
+            ngettext("%(count)d account unlocked.", "%(count)d accounts unlocked.", len(queryset))
+            % {"count": len(queryset)},
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description=_("Reset two-step login (they enrol a new app at next login)"),
+        permissions=["change"],
+    )
+    def reset_two_factor(self, request: HttpRequest, queryset) -> None:
+        for user in queryset:
+            services.two_factor_reset(user=user, actor=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "Two-step login reset for %(count)d account.",
+                "Two-step login reset for %(count)d accounts.",
+                len(queryset),
+            )
+            % {"count": len(queryset)},
+            messages.SUCCESS,
+        )

@@ -1,0 +1,62 @@
+from django.contrib.admin.views.main import ERROR_FLAG, IGNORED_PARAMS, PAGE_VAR, SEARCH_VAR
+from django.http import HttpRequest, HttpResponse
+
+from staff.models import AccessEvent
+from staff.network import request_ip_hmac
+from staff.services import access_event_record
+
+# What the change list's address may carry besides the search and the filters.
+NOT_FILTERS = {*IGNORED_PARAMS, PAGE_VAR, ERROR_FLAG, "_changelist_filters"}
+
+
+class AccessTrailAdminMixin:
+    """Trail every look at an object's page, and every search or filter of the list.
+
+    Put it first in the bases of a ModelAdmin that shows signature data. The entries name the
+    object by type and number only: the trail must not keep a copy of what a signer erased.
+    """
+
+    trail_view_action = AccessEvent.Action.VIEWED_SIGNATURE
+    trail_search_action = AccessEvent.Action.SEARCHED_SIGNATURES
+
+    def _trail_target(self, object_id: str) -> str:
+        return f"{self.model._meta.label} #{object_id}"
+
+    def _trail_view(self, request: HttpRequest, object_id: str) -> None:
+        access_event_record(
+            actor=request.user,
+            action=self.trail_view_action,
+            target=self._trail_target(object_id),
+            ip_hmac=request_ip_hmac(request),
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        self._trail_view(request, object_id)
+        return response
+
+    def history_view(self, request, object_id, extra_context=None) -> HttpResponse:
+        response = super().history_view(request, object_id, extra_context)
+        self._trail_view(request, object_id)
+        return response
+
+    def delete_view(self, request, object_id, extra_context=None) -> HttpResponse:
+        response = super().delete_view(request, object_id, extra_context)
+        self._trail_view(request, object_id)
+        return response
+
+    def changelist_view(self, request, extra_context=None) -> HttpResponse:
+        response = super().changelist_view(request, extra_context)
+        search = request.GET.get(SEARCH_VAR, "").strip()
+        filters = {key: request.GET.getlist(key) for key in request.GET if key not in NOT_FILTERS}
+        if search or filters:
+            changelist = getattr(response, "context_data", {}).get("cl")
+            access_event_record(
+                actor=request.user,
+                action=self.trail_search_action,
+                target=self.model._meta.label,
+                query={"search": search, "filters": filters},
+                row_count=changelist.result_count if changelist else None,
+                ip_hmac=request_ip_hmac(request),
+            )
+        return response

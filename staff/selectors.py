@@ -1,0 +1,60 @@
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+
+@dataclass(frozen=True)
+class Lockout:
+    """A refusal to check any password for an account or a network until `until`."""
+
+    scope: str  # "account" or "network"
+    until: datetime
+
+
+def login_throttle_keys(*, username: str, ip_hmac: str) -> dict[str, str]:
+    """Name the throttle of the typed username and of the client's network, by fingerprint."""
+    # Unknown usernames are counted and locked like real ones, so a lockout never tells
+    # a guesser that an account exists.
+    account = salted_hmac("staff.login.account", username.casefold()).hexdigest()
+    keys = {"account": f"staff:login:account:{account}"}
+    if ip_hmac:
+        keys["network"] = f"staff:login:network:{ip_hmac}"
+    return keys
+
+
+def login_lockout_find(*, username: str, ip_hmac: str) -> Lockout | None:
+    """Return the lockout that stops this login attempt, if any."""
+    for scope, key in login_throttle_keys(username=username, ip_hmac=ip_hmac).items():
+        until = cache.get(f"{key}:locked-until")
+        if until is not None and until > timezone.now().timestamp():
+            return Lockout(scope=scope, until=datetime.fromtimestamp(until, tz=UTC))
+    return None
+
+
+def user_by_username(username: str) -> AbstractBaseUser | None:
+    user_model = get_user_model()
+    return user_model._default_manager.filter(**{user_model.USERNAME_FIELD: username}).first()
+
+
+def totp_device_confirmed(user: AbstractBaseUser) -> TOTPDevice | None:
+    return TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
+
+
+def second_factor_devices(user: AbstractBaseUser) -> list:
+    """Return the devices that may verify a login: the app first, then the backup codes."""
+    return [
+        *TOTPDevice.objects.devices_for_user(user, confirmed=True),
+        *StaticDevice.objects.devices_for_user(user, confirmed=True),
+    ]
+
+
+def backup_codes_left(user: AbstractBaseUser) -> int:
+    device = StaticDevice.objects.devices_for_user(user, confirmed=True).first()
+    return device.token_set.count() if device else 0

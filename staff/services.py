@@ -1,0 +1,192 @@
+from datetime import datetime, timedelta
+from typing import Any
+
+import django_otp
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.utils import timezone
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from staff.models import AccessEvent
+from staff.selectors import (
+    Lockout,
+    login_throttle_keys,
+    second_factor_devices,
+    user_by_username,
+)
+
+BACKUP_CODE_COUNT = 10
+
+
+def access_event_record(
+    *,
+    actor: AbstractBaseUser | None,
+    action: AccessEvent.Action,
+    target: str = "",
+    query: dict[str, Any] | None = None,
+    row_count: int | None = None,
+    ip_hmac: str = "",
+) -> AccessEvent:
+    """Append one entry to the access trail (actor None: the system or an unknown account)."""
+    if actor is not None and not actor.is_authenticated:
+        actor = None
+    return AccessEvent.objects.create(
+        actor=actor,
+        actor_username=actor.get_username() if actor else "",
+        action=action,
+        target=target[:255],
+        query=query or {},
+        row_count=row_count,
+        ip_hmac=ip_hmac,
+    )
+
+
+def access_events_purge_expired(*, now: datetime | None = None) -> int:
+    """Delete the trail entries older than ACCESS_TRAIL_RETENTION_DAYS; return how many."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.ACCESS_TRAIL_RETENTION_DAYS)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # The table's trigger refuses every DELETE but those of this transaction.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL mamat.access_trail_purge = 'on'")
+        deleted, _by_model = AccessEvent.objects.older_than(cutoff).delete()
+    if deleted:
+        access_event_record(
+            actor=None,
+            action=AccessEvent.Action.TRAIL_PURGED,
+            target=f"before {cutoff:%Y-%m-%d}",
+            row_count=deleted,
+        )
+    return deleted
+
+
+def login_failure_record(*, username: str, ip_hmac: str, stage: str) -> Lockout | None:
+    """Count a failed login on the account and the network; lock whichever reaches the limit."""
+    user = user_by_username(username)
+    access_event_record(
+        actor=user,
+        action=AccessEvent.Action.LOGIN_FAILED,
+        target=stage if user else f"{stage}, unknown account",
+        ip_hmac=ip_hmac,
+    )
+    lockout = None
+    for scope, key in login_throttle_keys(username=username, ip_hmac=ip_hmac).items():
+        limit = (
+            settings.STAFF_LOGIN_FAILURE_LIMIT
+            if scope == "account"
+            else settings.STAFF_LOGIN_NETWORK_FAILURE_LIMIT
+        )
+        cache.add(key, 0, timeout=settings.STAFF_LOGIN_FAILURE_WINDOW_SECONDS)
+        if cache.incr(key) < limit:
+            continue
+        until = timezone.now() + timedelta(seconds=settings.STAFF_LOCKOUT_SECONDS)
+        cache.set(f"{key}:locked-until", until.timestamp(), timeout=settings.STAFF_LOCKOUT_SECONDS)
+        cache.delete(key)
+        access_event_record(
+            actor=user,
+            action=(
+                AccessEvent.Action.ACCOUNT_LOCKED
+                if scope == "account"
+                else AccessEvent.Action.NETWORK_LOCKED
+            ),
+            target=f"until {until:%Y-%m-%d %H:%M} UTC"
+            + ("" if user or scope == "network" else ", unknown account"),
+            ip_hmac=ip_hmac,
+        )
+        lockout = lockout or Lockout(scope=scope, until=until)
+    return lockout
+
+
+def login_failures_forget(*, username: str) -> None:
+    """Forget an account's failed attempts once its owner has passed both factors."""
+    cache.delete(login_throttle_keys(username=username, ip_hmac="")["account"])
+
+
+def account_unlock(*, username: str, actor: AbstractBaseUser | None) -> bool:
+    """Lift an account's lockout and forget its failures; return whether it was locked."""
+    key = login_throttle_keys(username=username, ip_hmac="")["account"]
+    was_locked = cache.delete(f"{key}:locked-until")
+    cache.delete(key)
+    access_event_record(
+        actor=actor, action=AccessEvent.Action.ACCOUNT_UNLOCKED, target=f"user {username}"
+    )
+    return bool(was_locked)
+
+
+def login_record(*, user: AbstractBaseUser, device: Device, ip_hmac: str) -> None:
+    """Trail a completed two-factor login and forget the account's failed attempts."""
+    login_failures_forget(username=user.get_username())
+    used_backup_code = isinstance(device, StaticDevice)
+    access_event_record(
+        actor=user,
+        action=AccessEvent.Action.LOGGED_IN,
+        target="backup code" if used_backup_code else "authenticator app",
+        ip_hmac=ip_hmac,
+    )
+
+
+def second_factor_verify(*, user: AbstractBaseUser, token: str) -> Device | None:
+    """Return the user's device that accepts this code (app code or backup code), if any."""
+    token = "".join(token.split()).lower()
+    for device in second_factor_devices(user):
+        verified = django_otp.verify_token(user, device.persistent_id, token)
+        if verified is not None:
+            return verified
+    return None
+
+
+def totp_device_start(*, user: AbstractBaseUser) -> TOTPDevice:
+    """Return the app device being enrolled, creating it; a reload shows the same QR code."""
+    device = TOTPDevice.objects.devices_for_user(user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    return device
+
+
+@transaction.atomic
+def totp_device_confirm(*, device: TOTPDevice, token: str, ip_hmac: str = "") -> list[str] | None:
+    """Confirm the app once it shows a valid code; return the new backup codes, or None."""
+    if not device.verify_token("".join(token.split())):
+        return None
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    access_event_record(
+        actor=device.user, action=AccessEvent.Action.TWO_FACTOR_ENROLLED, ip_hmac=ip_hmac
+    )
+    return backup_codes_renew(user=device.user, ip_hmac=ip_hmac)
+
+
+@transaction.atomic
+def backup_codes_renew(*, user: AbstractBaseUser, ip_hmac: str = "") -> list[str]:
+    """Replace the user's backup codes with BACKUP_CODE_COUNT new ones, shown only once."""
+    StaticDevice.objects.devices_for_user(user).delete()
+    device = StaticDevice.objects.create(user=user, name="Backup codes", confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    access_event_record(
+        actor=user,
+        action=AccessEvent.Action.BACKUP_CODES_RENEWED,
+        row_count=len(codes),
+        ip_hmac=ip_hmac,
+    )
+    return codes
+
+
+@transaction.atomic
+def two_factor_reset(*, user: AbstractBaseUser, actor: AbstractBaseUser | None) -> int:
+    """Delete a user's app and backup codes so that the next login enrols anew."""
+    deleted = 0
+    for device_model in (TOTPDevice, StaticDevice):
+        _rows, by_model = device_model.objects.devices_for_user(user).delete()
+        deleted += by_model.get(device_model._meta.label, 0)
+    access_event_record(
+        actor=actor,
+        action=AccessEvent.Action.TWO_FACTOR_RESET,
+        target=f"user {user.get_username()}",
+        row_count=deleted,
+    )
+    return deleted

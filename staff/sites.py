@@ -1,0 +1,43 @@
+from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.urls import path, reverse
+
+from staff import views
+from staff.forms import StaffAuthenticationForm
+
+
+class StaffAdminSite(admin.AdminSite):
+    """The admin, open only to staff who passed a password and a second factor."""
+
+    login_form = StaffAuthenticationForm
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        return super().has_permission(request) and request.user.is_verified()
+
+    def login(self, request: HttpRequest, extra_context=None) -> HttpResponse:
+        response = super().login(request, extra_context)
+        if (
+            request.method == "POST"
+            and request.user.is_authenticated
+            and response.status_code == 302
+        ):
+            views.password_step_passed(request)
+            return redirect_to_login(response["Location"], reverse("admin:staff_two_factor_verify"))
+        return response
+
+    def get_urls(self):
+        return [
+            # Open to a user who passed the password step but not yet the second factor.
+            path("two-factor/", views.two_factor_verify, name="staff_two_factor_verify"),
+            path("two-factor/enrol/", views.two_factor_enrol, name="staff_two_factor_enrol"),
+            path(
+                "two-factor/sign-out/", views.two_factor_sign_out, name="staff_two_factor_sign_out"
+            ),
+            path(
+                "two-factor/backup-codes/",
+                self.admin_view(views.backup_codes_renew),
+                name="staff_backup_codes_renew",
+            ),
+            *super().get_urls(),
+        ]

@@ -1,0 +1,142 @@
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from staff.forms import lockout_message
+from staff.models import AccessEvent
+from staff.selectors import Lockout
+from tests.staff_fixtures import (
+    STAFF_PASSWORD,
+    login_verified,
+    staff_user_create,
+    totp_code,
+    totp_device_for,
+)
+
+pytestmark = pytest.mark.django_db
+
+LOGIN_URL = reverse("admin:login")
+VERIFY_URL = reverse("admin:staff_two_factor_verify")
+
+
+def _log_in(client, username, password, ip="203.0.113.7"):
+    return client.post(LOGIN_URL, {"username": username, "password": password}, REMOTE_ADDR=ip)
+
+
+def _text(response) -> str:
+    return " ".join(response.content.decode().split())
+
+
+def _fail_ten_times(client, username):
+    for attempt in range(10):
+        response = _log_in(client, username, f"wrong password {attempt}")
+    return response
+
+
+def test_ten_wrong_passwords_lock_the_account_and_the_lockout_is_logged(client):
+    user = staff_user_create()
+
+    response = _fail_ten_times(client, "staff")
+
+    assert "ce compte est bloqué pendant encore 30 minutes" in _text(response)
+    refused = _log_in(client, "staff", STAFF_PASSWORD)
+    assert refused.status_code == 200
+    assert "_auth_user_id" not in client.session
+    failures = AccessEvent.objects.filter(actor=user, action=AccessEvent.Action.LOGIN_FAILED)
+    assert failures.count() == 10
+    lockout = AccessEvent.objects.get(action=AccessEvent.Action.ACCOUNT_LOCKED)
+    assert lockout.actor == user
+    assert lockout.ip_hmac
+    assert "203.0.113.7" not in str(lockout.__dict__)
+
+
+def test_nine_wrong_passwords_then_the_right_one_still_log_in(client):
+    staff_user_create()
+    for attempt in range(9):
+        _log_in(client, "staff", f"wrong {attempt}")
+
+    response = _log_in(client, "staff", STAFF_PASSWORD)
+
+    assert response["Location"].startswith(VERIFY_URL)
+
+
+def test_locked_message_is_complete_in_english():
+    lockout = Lockout(scope="account", until=timezone.now() + timedelta(minutes=30))
+
+    with translation.override("en"):
+        message = lockout_message(lockout)
+
+    assert message == (
+        "Too many failed attempts: this account is locked for 30 more minutes. "
+        "Wait, or ask an administrator to unlock it."
+    )
+
+
+def test_unknown_usernames_are_locked_like_real_ones(client):
+    # Otherwise the lockout would tell a guesser which accounts exist.
+    response = _fail_ten_times(client, "nobody-here")
+
+    assert "ce compte est bloqué" in _text(response)
+    event = AccessEvent.objects.get(action=AccessEvent.Action.ACCOUNT_LOCKED)
+    assert event.actor is None
+    assert "unknown account" in event.target
+
+
+def test_one_network_guessing_many_accounts_is_paused(client):
+    for number in range(30):
+        _log_in(client, f"guess-{number}", "wrong password")
+    staff_user_create()
+
+    response = _log_in(client, "staff", STAFF_PASSWORD)
+    elsewhere = _log_in(client, "staff", STAFF_PASSWORD, ip="198.51.100.9")
+
+    assert "depuis votre réseau" in _text(response)
+    assert elsewhere["Location"].startswith(VERIFY_URL)
+    assert AccessEvent.objects.filter(action=AccessEvent.Action.NETWORK_LOCKED).count() == 1
+
+
+def test_wrong_second_factor_codes_count_towards_the_lockout(client):
+    user = staff_user_create()
+    totp_device_for(user)
+    for _attempt in range(9):
+        _log_in(client, "staff", "wrong password")
+    _log_in(client, "staff", STAFF_PASSWORD)
+
+    response = client.post(VERIFY_URL, {"token": "000000"})
+
+    assert response["Location"] == LOGIN_URL
+    assert "_auth_user_id" not in client.session
+    assert AccessEvent.objects.filter(actor=user, action="account_locked").exists()
+
+
+def test_administrator_unlocks_an_account_from_the_command_line(client):
+    user = staff_user_create()
+    device = totp_device_for(user)
+    _fail_ten_times(client, "staff")
+
+    call_command("staff_unlock", "staff")
+
+    assert _log_in(client, "staff", STAFF_PASSWORD)["Location"].startswith(VERIFY_URL)
+    assert client.post(VERIFY_URL, {"token": totp_code(device)}).status_code == 302
+    assert client.get("/admin/").status_code == 200
+    assert AccessEvent.objects.filter(action=AccessEvent.Action.ACCOUNT_UNLOCKED).exists()
+
+
+def test_administrator_unlocks_an_account_from_the_user_list(client):
+    user = staff_user_create()
+    _fail_ten_times(client, "staff")
+    admin_client = type(client)()
+    administrator = staff_user_create("administrator", is_superuser=True)
+    login_verified(admin_client, administrator)
+
+    admin_client.post(
+        reverse("admin:auth_user_changelist"),
+        {"action": "unlock_accounts", "_selected_action": [user.pk]},
+    )
+
+    assert _log_in(client, "staff", STAFF_PASSWORD)["Location"].startswith(VERIFY_URL)
+    unlock = AccessEvent.objects.get(action=AccessEvent.Action.ACCOUNT_UNLOCKED)
+    assert unlock.actor == administrator
