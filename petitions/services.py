@@ -330,10 +330,9 @@ def confirmation_email_send(*, signature_id: int) -> bool:
     except BaseException:
         claim.update(confirmation_claimed_until=None)
         raise
-    anymail_status = getattr(message, "anymail_status", None)
-    message_id = (anymail_status.message_id if anymail_status else None) or message.extra_headers[
-        "Message-ID"
-    ]
+    # An anymail ESP gives its own id (its webhooks quote it); SMTP keeps our Message-ID.
+    esp_message_id = getattr(getattr(message, "anymail_status", None), "message_id", None)
+    message_id = message.extra_headers["Message-ID"] if esp_message_id is None else esp_message_id
     claim.update(
         confirmation_sent_at=timezone.now(),
         confirmation_claimed_until=None,

@@ -45,7 +45,10 @@ def test_the_petition_page_shows_the_form_with_a_label_for_every_field(client, p
     for name in ("first_name", "last_name", "email", "country", "show_first_name"):
         assert re.search(rf'<label[^>]*for="id_{name}"', html), name
     assert 'name="newsletter_opt_in"' in html and "checked" not in html
-    assert "never receive your email address" in html
+    # The notice beside the button says exactly what the authorities get.
+    assert "Elles ne reçoivent jamais votre adresse e-mail, votre adresse IP" in html
+    english = client.get(f"/en{petition.get_absolute_url()}").content.decode()
+    assert "They never receive your email address, your IP address, your postcode" in english
 
 
 def test_the_case_page_shows_the_counter_and_the_form_in_its_sign_section(client, mamat_campaign):
