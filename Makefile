@@ -77,3 +77,10 @@ makemessages: $(VENV)/.synced
 
 clean:
 	rm -rf .tools $(VENV) node_modules build staticfiles
+
+# Issue 6's load test: the site as production runs it, on its own database and Redis DBs
+# (PostgreSQL and Redis on localhost, as for `make test`). Installs Debian's wrk if missing.
+# `BENCH_ARGS="--duration 30"` passes options to bench/run.py.
+bench: install assets messages
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	$(PY) -m bench.run $(BENCH_ARGS)
