@@ -7,6 +7,7 @@ from modeltranslation.admin import TranslationAdmin
 
 from petitions import selectors, services
 from petitions.models import Petition, Signature, Target
+from staff.admin_mixins import AccessTrailAdminMixin
 
 
 @admin.register(Target)
@@ -59,7 +60,7 @@ class PetitionAdmin(TranslationAdmin):
 
 
 @admin.register(Signature)
-class SignatureAdmin(admin.ModelAdmin):
+class SignatureAdmin(AccessTrailAdminMixin, admin.ModelAdmin):
     """Review, not editing: what a signer gave stays as they gave it."""
 
     list_display = [

@@ -1,0 +1,40 @@
+"""The real signature admin leaves a trail entry for each look at signature data."""
+
+import pytest
+from django.urls import reverse
+
+from staff.models import AccessEvent
+from tests.factories import SignatureFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def signature(db):
+    return SignatureFactory(first_name="Abdurehim", last_name="Tursun")
+
+
+def test_opening_a_signature_is_trailed_by_number_only(verified_staff_client, signature):
+    response = verified_staff_client.get(
+        reverse("admin:petitions_signature_change", args=[signature.pk])
+    )
+
+    assert response.status_code == 200
+    event = AccessEvent.objects.get(action=AccessEvent.Action.VIEWED_SIGNATURE)
+    assert event.actor_username == "verified-admin"
+    assert event.target == f"petitions.Signature #{signature.pk}"
+    assert "Tursun" not in f"{event.target} {event.query}"
+
+
+def test_searching_signatures_is_trailed_with_the_search_and_row_count(
+    verified_staff_client, signature
+):
+    response = verified_staff_client.get(
+        reverse("admin:petitions_signature_changelist"),
+        {"q": "Tursun", "status__exact": signature.status},
+    )
+
+    assert response.status_code == 200
+    event = AccessEvent.objects.get(action=AccessEvent.Action.SEARCHED_SIGNATURES)
+    assert event.query == {"search": "Tursun", "filters": {"status__exact": [signature.status]}}
+    assert event.row_count == 1
