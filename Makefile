@@ -78,6 +78,23 @@ makemessages: $(VENV)/.synced
 clean:
 	rm -rf .tools $(VENV) node_modules build staticfiles
 
+# `make up`: the site as production runs it, on one machine: gunicorn, a Celery worker and
+# Celery beat (the Procfile, through honcho) against PostgreSQL and Redis on localhost.
+UP_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mamat
+UP_ENV := $(RUN_ENV) DATABASE_URL=$${DATABASE_URL:-$(UP_DATABASE_URL)} \
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
+	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/1}
+
+up: install assets messages
+	@pg_isready -h 127.0.0.1 -p 5432 -q || { echo "PostgreSQL is not running on 127.0.0.1:5432 (see README, 'Tests')"; exit 3; }
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || { echo "Redis is not running on 127.0.0.1:6379 (see README, 'Tests')"; exit 3; }
+	@$(UP_ENV) bash -c 'psql "$$DATABASE_URL" -c "select 1" >/dev/null 2>&1 || createdb "$${DATABASE_URL##*/}" --maintenance-db="$${DATABASE_URL%/*}/postgres"'
+	$(UP_ENV) $(MANAGE) migrate --no-input
+	$(UP_ENV) $(MANAGE) collectstatic --no-input --verbosity 0
+	$(UP_ENV) $(MANAGE) load_campaign
+	@echo "Serving the campaign on http://127.0.0.1:$(PORT) with a Celery worker and beat (Ctrl-C stops all three)"
+	$(UP_ENV) PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start --procfile Procfile --port $(PORT)
+
 # Issue 6's load test: the site as production runs it, on its own database and Redis DBs
 # (PostgreSQL and Redis on localhost, as for `make test`). Installs Debian's wrk if missing.
 # `BENCH_ARGS="--duration 30"` passes options to bench/run.py.
