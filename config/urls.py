@@ -14,6 +14,7 @@ urlpatterns = [
 # French lives at the root, other languages under their prefix (/en/, /ug/).
 urlpatterns += i18n_patterns(
     # Before the campaign's catch-all /<slug>/.
+    path("petition/", include("deliveries.urls")),
     path("petition/", include("petitions.urls")),
     path("", include("campaign.urls")),
     prefix_default_language=False,

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "staff",
     "campaign",
     "petitions",
+    "deliveries",
 ]
 
 MIDDLEWARE = [
@@ -283,6 +284,14 @@ SIGNATURE_COUNT_POLL_SECONDS = env.int("SIGNATURE_COUNT_POLL_SECONDS", default=2
 # A supporter must see success even when the broker is down: publish once, fail fast, and
 # leave the rest to the sweep.
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+# kombu would otherwise retry connecting for seconds before a publish fails (workers reconnect
+# by their own settings, not these).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_BEAT_SCHEDULE.update(
     {
         "petitions-confirmations-owed": {
@@ -324,3 +333,31 @@ CELERY_BEAT_SCHEDULE["access-events-purge-expired"] = {
     "task": "staff.tasks.access_events_purge_expired",
     "schedule": 24 * 3600,
 }
+
+# ---------------------------------------------------------------------------------------------
+# Deliveries: confirmed signatures sent to the petition's targets in batches (deliveries/,
+# README "Deliveries"). Every number can be changed by an environment variable.
+# ---------------------------------------------------------------------------------------------
+# The letters and signer lists sent are kept here, outside MEDIA_ROOT: the lists name signers
+# and must never be served. Production can point STORAGES["deliveries"] at a private bucket.
+DELIVERY_FILES_ROOT = env.path("DELIVERY_FILES_ROOT", default=BASE_DIR / "private" / "deliveries")
+STORAGES["deliveries"] = {"BACKEND": "deliveries.storage.DeliveryFileStorage"}
+# A Unicode TrueType font for the letter (Debian's fonts-dejavu-core by default); without one
+# the letter falls back on a built-in font and Western European characters.
+DELIVERY_PDF_FONT = env.str(
+    "DELIVERY_PDF_FONT", default="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+)
+# How often beat looks for petitions whose schedule says a delivery is due.
+DELIVERY_RUN_INTERVAL = env.float("DELIVERY_RUN_INTERVAL", default=15 * 60.0)
+# A delivery still "sending" this long after a worker claimed it was interrupted (the worker
+# died): the next run sends it again, see deliveries.services.deliveries_interrupted_resume.
+DELIVERY_SEND_CLAIM_SECONDS = env.int("DELIVERY_SEND_CLAIM_SECONDS", default=15 * 60)
+# Retries on ESP errors back off exponentially from this many seconds.
+DELIVERY_EMAIL_RETRY_BACKOFF = env.int("DELIVERY_EMAIL_RETRY_BACKOFF", default=60)
+DELIVERY_EMAIL_MAX_RETRIES = env.int("DELIVERY_EMAIL_MAX_RETRIES", default=8)
+CELERY_BEAT_SCHEDULE["deliveries-run-due"] = {
+    "task": "deliveries.tasks.deliveries_run_due",
+    "schedule": DELIVERY_RUN_INTERVAL,
+}
+# fontTools reports every glyph table it trims from the letter's font at INFO.
+LOGGING.setdefault("loggers", {})["fontTools"] = {"level": "WARNING"}

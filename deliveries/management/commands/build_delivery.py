@@ -1,0 +1,39 @@
+import resource
+import time
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from deliveries import services
+from petitions.models import Petition
+
+
+class Command(BaseCommand):
+    help = (
+        "Build the next delivery of a petition for each of its targets (letter and CSV) without "
+        "sending it, and print its size, time and the process's peak memory: the benchmark's "
+        "entry point. The next delivery run sends what this built."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--petition", metavar="SLUG", required=True)
+
+    def handle(self, *args, petition: str, **options) -> None:
+        selected = Petition.objects.filter(slug=petition).first()
+        if selected is None:
+            raise CommandError(f"No petition with the slug {petition}.")
+        for target in selected.targets.all():
+            started = time.perf_counter()
+            delivery = services.delivery_batch_create(
+                petition=selected, target=target, queue_send=False
+            )
+            seconds = time.perf_counter() - started
+            if delivery is None:
+                self.stdout.write(f"{target}: no new signature.")
+                continue
+            csv_bytes = delivery.signatures_csv.size if delivery.signatures_csv else 0
+            self.stdout.write(
+                f"delivery={delivery.pk} target={target.pk} signatures={delivery.total_count} "
+                f"named={delivery.named_count} pdf_bytes={delivery.letter_pdf.size} "
+                f"csv_bytes={csv_bytes} seconds={seconds:.2f} "
+                f"peak_rss_mib={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f}"
+            )

@@ -1,0 +1,58 @@
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from deliveries import services
+from petitions.models import Petition
+
+
+class Command(BaseCommand):
+    help = (
+        "Deliver confirmed signatures to the petitions' targets: what the schedules say is "
+        "due, or with --petition everything that waits for that petition."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--petition", metavar="SLUG", help="Deliver now whatever waits for this petition."
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Print what would be delivered to each target; send and write nothing.",
+        )
+
+    def handle(self, *args, petition: str | None, dry_run: bool, **options) -> None:
+        selected = None
+        if petition:
+            selected = Petition.objects.filter(slug=petition).first()
+            if selected is None:
+                raise CommandError(_("No petition with the slug %(slug)s.") % {"slug": petition})
+        report = services.deliveries_run(petition=selected, dry_run=dry_run)
+        if not report.outcomes:
+            self.stdout.write(_("Nothing is due."))
+        for outcome in report.outcomes:
+            values = {
+                "petition": outcome.petition.slug,
+                "target": outcome.target,
+                "count": outcome.awaiting,
+                "named": outcome.named,
+            }
+            if dry_run:
+                line = _(
+                    "%(petition)s → %(target)s: would deliver %(count)d new signatures, "
+                    "%(named)d of them named."
+                )
+            elif outcome.delivery is None:
+                line = _("%(petition)s → %(target)s: no new signature.")
+            else:
+                values["delivery"] = outcome.delivery.pk
+                values["status"] = outcome.delivery.get_status_display()
+                line = _(
+                    "%(petition)s → %(target)s: delivery %(delivery)d with %(count)d new "
+                    "signatures, %(named)d of them named (%(status)s)."
+                )
+            self.stdout.write(line % values)
+        if report.resumed:
+            self.stdout.write(
+                _("%(count)d interrupted deliveries taken up again.") % {"count": report.resumed}
+            )

@@ -1,0 +1,181 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from deliveries.storage import delivery_files_storage
+
+
+class DeliverySchedule(models.Model):
+    """When a petition's new signatures go to its targets."""
+
+    petition = models.OneToOneField(
+        "petitions.Petition",
+        on_delete=models.CASCADE,
+        related_name="delivery_schedule",
+        verbose_name=_("petition"),
+    )
+    every_days = models.PositiveSmallIntegerField(
+        _("every (days)"),
+        null=True,
+        blank=True,
+        help_text=_("Deliver new signatures this many days after the last delivery. Empty: never."),
+    )
+    threshold = models.PositiveIntegerField(
+        _("as soon as (signatures)"),
+        null=True,
+        blank=True,
+        help_text=_("Deliver as soon as this many new confirmed signatures wait. Empty: never."),
+    )
+    counts_only = models.BooleanField(
+        _("counts only"),
+        default=False,
+        help_text=_(
+            "Send only the numbers: no list of names, not even of signers who agreed to be named."
+        ),
+    )
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("Off: nothing is delivered on schedule; staff can still deliver now."),
+    )
+    last_run_at = models.DateTimeField(_("last checked"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("delivery schedule")
+        verbose_name_plural = _("delivery schedules")
+        ordering = ["petition"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(every_days__isnull=True) | Q(every_days__gte=1),
+                name="delivery_schedule_every_days_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(threshold__isnull=True) | Q(threshold__gte=1),
+                name="delivery_schedule_threshold_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.petition)
+
+
+class DeliveryQuerySet(models.QuerySet):
+    def unsent(self) -> "DeliveryQuerySet":
+        return self.exclude(status=Delivery.Status.SENT)
+
+    def sent(self) -> "DeliveryQuerySet":
+        return self.filter(status=Delivery.Status.SENT)
+
+
+def _delivery_file_path(delivery: "Delivery", filename: str) -> str:
+    return f"deliveries/{delivery.pk}/{filename}"
+
+
+class Delivery(models.Model):
+    """One batch of a petition's confirmed signatures, sent to one target."""
+
+    class Status(models.TextChoices):
+        # The batch is recorded and its files are being written: a worker killed here leaves
+        # a delivery that the next run writes again, from the same signatures.
+        BUILDING = "building", _("Being prepared")
+        READY = "ready", _("Ready to send")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    petition = models.ForeignKey(
+        "petitions.Petition",
+        on_delete=models.PROTECT,
+        related_name="deliveries",
+        verbose_name=_("petition"),
+    )
+    target = models.ForeignKey(
+        "petitions.Target",
+        on_delete=models.PROTECT,
+        related_name="deliveries",
+        verbose_name=_("recipient"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.BUILDING
+    )
+    counts_only = models.BooleanField(_("counts only"), default=False)
+    language = models.CharField(_("language"), max_length=10)
+    # Random and never shown publicly: written into both files, so that nobody can confirm a
+    # guess about who signed by hashing a candidate file and comparing it with the public hash.
+    reference = models.CharField(_("reference"), max_length=64, editable=False)
+    total_count = models.PositiveIntegerField(_("new signatures"), default=0)
+    named_count = models.PositiveIntegerField(_("named signers"), default=0)
+    cumulative_count = models.PositiveIntegerField(
+        _("signatures delivered in all"),
+        default=0,
+        help_text=_(
+            "Every signature delivered to this recipient for this petition, these included."
+        ),
+    )
+    counts_by_country = models.JSONField(_("signatures by country"), default=dict, blank=True)
+    letter_pdf = models.FileField(
+        _("letter (PDF)"), storage=delivery_files_storage, upload_to=_delivery_file_path, blank=True
+    )
+    letter_sha256 = models.CharField(_("letter SHA-256"), max_length=64, blank=True)
+    signatures_csv = models.FileField(
+        _("signers (CSV)"),
+        storage=delivery_files_storage,
+        upload_to=_delivery_file_path,
+        blank=True,
+    )
+    csv_sha256 = models.CharField(_("CSV SHA-256"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    claimed_at = models.DateTimeField(_("sending since"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    message_id = models.CharField(_("Message-ID header"), max_length=255, blank=True)
+    esp_message_id = models.CharField(_("ESP message id"), max_length=255, blank=True)
+    error = models.TextField(_("last error"), blank=True)
+    attempt_count = models.PositiveSmallIntegerField(_("attempts"), default=0)
+
+    objects = DeliveryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["-created_at", "-pk"]
+        permissions = [("send_delivery", _("Can deliver signatures and resend a delivery"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="sent") | Q(sent_at__isnull=False),
+                name="delivery_sent_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["petition", "target", "status"], name="delivery_pair_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.petition} → {self.target} #{self.pk}"
+
+
+class DeliveredSignature(models.Model):
+    """A signature carried by a delivery: at most one delivery per target."""
+
+    delivery = models.ForeignKey(
+        Delivery, on_delete=models.PROTECT, related_name="delivered_signatures"
+    )
+    # A withdrawn signature takes its trace with it; the delivery keeps its counts and files.
+    signature = models.ForeignKey(
+        "petitions.Signature", on_delete=models.CASCADE, related_name="deliveries_carried"
+    )
+    # Copied from the delivery so that the database itself refuses a second delivery.
+    target = models.ForeignKey("petitions.Target", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("delivered signature")
+        verbose_name_plural = _("delivered signatures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "signature"], name="delivered_signature_once_per_target"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.signature_id} → {self.target_id}"

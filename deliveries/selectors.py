@@ -1,0 +1,111 @@
+"""Reads for deliveries: what waits for each target, what is due, what the public may see."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from deliveries.models import DeliveredSignature, Delivery, DeliverySchedule
+from petitions.models import Petition, Signature, Target
+
+
+@dataclass(frozen=True)
+class DuePair:
+    """A petition whose new signatures are due at one of its targets."""
+
+    petition: Petition
+    target: Target
+    awaiting: int
+
+
+def signatures_awaiting_delivery(*, petition: Petition, target: Target) -> QuerySet[Signature]:
+    """Return the petition's confirmed signatures that no delivery has carried to `target`."""
+    return (
+        Signature.objects.confirmed()
+        .filter(petition=petition)
+        .filter(~Exists(DeliveredSignature.objects.filter(target=target, signature=OuterRef("pk"))))
+        .order_by()
+    )
+
+
+def delivery_signatures(*, delivery: Delivery) -> QuerySet[Signature]:
+    """Return the signatures a delivery carries."""
+    return Signature.objects.filter(deliveries_carried__delivery=delivery).order_by()
+
+
+def delivery_named_signers(*, delivery: Delivery) -> QuerySet:
+    """Return (first name, last name, country) of the carried signers who chose to be named.
+
+    Nothing else about a signer is ever read for a delivery: not their email, IP fingerprint,
+    postcode or comment.
+    """
+    return (
+        delivery_signatures(delivery=delivery)
+        .filter(name_in_delivery=True)
+        .order_by("last_name", "first_name", "pk")
+        .values_list("first_name", "last_name", "country")
+    )
+
+
+def delivery_counts_by_country(*, delivery: Delivery) -> dict[str, int]:
+    """Return how many signatures the delivery carries from each country, largest first."""
+    rows = (
+        delivery_signatures(delivery=delivery)
+        .values("country")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "country")
+    )
+    return {row["country"]: row["count"] for row in rows}
+
+
+def delivery_last_for(*, petition: Petition, target: Target) -> Delivery | None:
+    return Delivery.objects.filter(petition=petition, target=target).order_by("-created_at").first()
+
+
+def delivery_unsent_for(*, petition: Petition, target: Target) -> Delivery | None:
+    """Return a delivery to `target` that has not gone yet, if there is one."""
+    return Delivery.objects.unsent().filter(petition=petition, target=target).first()
+
+
+def deliveries_due(*, now: datetime) -> list[DuePair]:
+    """Return the (petition, target) pairs whose schedule says new signatures should go now.
+
+    A pair is due when signatures wait and either `threshold` of them wait, or `every_days`
+    have passed since its last delivery (since the schedule was set, before the first). A pair
+    whose last delivery has not gone yet waits for it: the next batch would only pile up.
+    """
+    schedules = (
+        DeliverySchedule.objects.filter(is_active=True)
+        .filter(Q(every_days__isnull=False) | Q(threshold__isnull=False))
+        .filter(petition__in=Petition.objects.public())
+        .select_related("petition")
+        .prefetch_related("petition__targets")
+    )
+    due = []
+    for schedule in schedules:
+        petition = schedule.petition
+        for target in petition.targets.all():
+            if delivery_unsent_for(petition=petition, target=target) is not None:
+                continue
+            awaiting = signatures_awaiting_delivery(petition=petition, target=target).count()
+            if not awaiting:
+                continue
+            by_threshold = schedule.threshold is not None and awaiting >= schedule.threshold
+            by_time = False
+            if schedule.every_days is not None:
+                last = delivery_last_for(petition=petition, target=target)
+                since = last.created_at if last else schedule.created_at
+                by_time = now - since >= timedelta(days=schedule.every_days)
+            if by_threshold or by_time:
+                due.append(DuePair(petition=petition, target=target, awaiting=awaiting))
+    return due
+
+
+def deliveries_public_for(*, petition: Petition) -> QuerySet[Delivery]:
+    """Return the petition's sent deliveries: what the public proof of delivery lists."""
+    return (
+        Delivery.objects.sent()
+        .filter(petition=petition)
+        .select_related("target")
+        .order_by("-sent_at", "-pk")
+    )

@@ -1,0 +1,42 @@
+import pytest
+from django.utils import translation
+
+from tests.factories import PetitionFactory, TargetFactory
+
+
+@pytest.fixture(autouse=True)
+def _french_by_default():
+    """Start each test in the site's default language, whatever the last request activated."""
+    with translation.override("fr"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _delivery_files_in_tmp(settings, tmp_path):
+    """Keep the files each test delivers in its own folder."""
+    settings.DELIVERY_FILES_ROOT = tmp_path / "deliveries"
+
+
+@pytest.fixture
+def embassy(db):
+    return TargetFactory(
+        name="Ambassadeur de Chine en France",
+        organisation="Ambassade de Chine en France",
+        email="embassy@example.invalid",
+        language="fr",
+    )
+
+
+@pytest.fixture
+def ministry(db):
+    return TargetFactory(
+        name="Minister of Foreign Affairs",
+        organisation="Ministry of Foreign Affairs of the PRC",
+        email="ministry@example.invalid",
+        language="zh-hans",
+    )
+
+
+@pytest.fixture
+def petition(embassy, ministry):
+    return PetitionFactory(slug="liberez-mamat", targets=[embassy, ministry])
