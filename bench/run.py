@@ -347,6 +347,7 @@ class Bench:
         if self.args.warmup:
             wrk_run(url, seconds=self.args.warmup, env=env, **options)
         run = wrk_run(url, seconds=self.args.duration, env=env, **options)
+        self._note_machine_load(name)
         log(
             f"{name}: {run.requests_per_s:,.0f} req/s, p50 {run.p50_ms} ms, p99 {run.p99_ms} ms"
             + (f", {run.errors} errors" if run.errors else "")
@@ -519,6 +520,7 @@ class Bench:
             )
             accepted += runs[phase].script_report.get("accepted", 0)
         run = runs["m"]
+        self._note_machine_load("sign")
         signatures_per_s = run.script_report.get("accepted", 0) / run.duration_s
         log(
             f"sign: {signatures_per_s:,.0f} signatures/s, p50 {run.p50_ms} ms, "
@@ -712,6 +714,10 @@ class Bench:
             Figure("delivery peak RSS", measure.peak_rss_mb, "MB", DELIVERY_RSS_MB, BELOW),
         ]
 
+    def _note_machine_load(self, step: str) -> None:
+        """Keep the 1-minute load average after each load: above 2, something else ran too."""
+        self.details.setdefault("load_average_after", {})[step] = os.getloadavg()[0]
+
     def _time_left(self) -> float:
         return self.args.budget - (time.monotonic() - STARTED)
 
@@ -742,7 +748,8 @@ def _over_budget(_signum, _frame):
 
 def main(argv: list[str] | None = None) -> int:
     args = arguments_parse(argv)
-    signal.signal(signal.SIGTERM, _interrupted)
+    for stop_signal in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        signal.signal(stop_signal, _interrupted)
     signal.signal(signal.SIGALRM, _over_budget)
     signal.alarm(args.budget)
     processes = Processes()
