@@ -1,0 +1,140 @@
+"""Staff see every delivery, download the exact files sent, resend a failed one, deliver now."""
+
+import hashlib
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from deliveries import services
+from deliveries.models import Delivery
+from staff.models import AccessEvent
+from tests.deliveries.factories import DeliveryScheduleFactory, confirmed_signatures_create
+from tests.staff_fixtures import login_verified, staff_user_create
+
+
+@pytest.fixture
+def delivery(petition, embassy):
+    confirmed_signatures_create(petition, 6)
+    return services.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
+
+
+def staff_with(*codenames, username="clerk"):
+    user = staff_user_create(username)
+    user.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="deliveries", codename__in=codenames)
+    )
+    return user
+
+
+def test_staff_see_each_delivery_with_its_status_and_counts(verified_staff_client, delivery):
+    response = verified_staff_client.get(reverse("admin:deliveries_delivery_changelist"))
+
+    assert response.status_code == 200
+    row = response.context["cl"].result_list[0]
+    assert (row.pk, row.status, row.total_count, row.named_count) == (
+        delivery.pk,
+        Delivery.Status.READY,
+        6,
+        2,
+    )
+    detail = verified_staff_client.get(
+        reverse("admin:deliveries_delivery_change", args=[delivery.pk])
+    )
+    assert delivery.letter_sha256 in detail.content.decode()
+    assert reverse("admin:deliveries_delivery_signatures", args=[delivery.pk]).encode() in (
+        detail.content
+    )
+
+
+def test_staff_download_the_exact_files_and_each_list_download_is_trailed(client, delivery):
+    user = staff_with("view_delivery")
+    login_verified(client, user)
+
+    letter = client.get(reverse("admin:deliveries_delivery_letter", args=[delivery.pk]))
+    signers = client.get(reverse("admin:deliveries_delivery_signatures", args=[delivery.pk]))
+
+    assert hashlib.sha256(b"".join(letter.streaming_content)).hexdigest() == delivery.letter_sha256
+    assert hashlib.sha256(b"".join(signers.streaming_content)).hexdigest() == delivery.csv_sha256
+    assert "no-store" in signers["Cache-Control"]
+    assert "attachment" in signers["Content-Disposition"]
+    event = AccessEvent.objects.get(action=AccessEvent.Action.EXPORTED_SIGNATURES)
+    assert (event.actor, event.target, event.row_count) == (
+        user,
+        f"deliveries.Delivery #{delivery.pk}",
+        2,
+    )
+
+
+def test_staff_without_the_permission_cannot_download(client, delivery):
+    login_verified(client, staff_with(username="volunteer"))
+
+    response = client.get(reverse("admin:deliveries_delivery_signatures", args=[delivery.pk]))
+
+    assert response.status_code == 403
+    assert not AccessEvent.objects.filter(action=AccessEvent.Action.EXPORTED_SIGNATURES).exists()
+
+
+def test_staff_without_a_second_factor_cannot_download(client, delivery):
+    user = staff_with("view_delivery", username="half-logged")
+    client.force_login(user)
+
+    response = client.get(reverse("admin:deliveries_delivery_signatures", args=[delivery.pk]))
+
+    assert response.status_code == 302
+    assert not response.has_header("Content-Disposition")
+
+
+def test_staff_resend_a_failed_delivery(
+    client, delivery, mailoutbox, django_capture_on_commit_callbacks
+):
+    Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.FAILED, error="ESP down")
+    login_verified(client, staff_with("view_delivery", "send_delivery"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:deliveries_delivery_changelist"),
+            {"action": "resend_failed", "_selected_action": [delivery.pk]},
+            follow=True,
+        )
+
+    assert response.status_code == 200
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.SENT
+    assert [message.to for message in mailoutbox] == [[delivery.target.email]]
+
+
+def test_resending_needs_the_send_permission(client, delivery):
+    login_verified(client, staff_with("view_delivery"))
+
+    response = client.get(reverse("admin:deliveries_delivery_changelist"))
+
+    assert response.context["action_form"] is None  # no action this user may take
+
+
+def test_staff_deliver_now_from_the_schedule(
+    verified_staff_client, petition, mailoutbox, django_capture_on_commit_callbacks
+):
+    schedule = DeliveryScheduleFactory(petition=petition, every_days=30)
+    confirmed_signatures_create(petition, 4)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = verified_staff_client.post(
+            reverse("admin:deliveries_deliveryschedule_changelist"),
+            {"action": "deliver_now", "_selected_action": [schedule.pk]},
+            follow=True,
+        )
+
+    assert "2 deliveries prepared" in response.content.decode()
+    assert Delivery.objects.sent().count() == 2
+    assert len(mailoutbox) == 2
+
+
+def test_deliveries_can_be_neither_added_nor_deleted(verified_staff_client, delivery):
+    assert verified_staff_client.get(reverse("admin:deliveries_delivery_add")).status_code == 403
+    assert (
+        verified_staff_client.post(
+            reverse("admin:deliveries_delivery_delete", args=[delivery.pk])
+        ).status_code
+        == 403
+    )

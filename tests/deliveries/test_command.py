@@ -1,0 +1,75 @@
+"""`manage.py deliver_signatures` and `build_delivery`, as staff and the benchmark run them."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from deliveries.models import Delivery
+from tests.deliveries.factories import DeliveryScheduleFactory, confirmed_signatures_create
+
+
+def command(*args) -> str:
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def test_a_dry_run_prints_what_each_target_would_receive_and_sends_nothing(
+    petition, embassy, ministry, mailoutbox
+):
+    confirmed_signatures_create(petition, 9)
+
+    out = command("deliver_signatures", "--petition", petition.slug, "--dry-run")
+
+    assert f"liberez-mamat → {embassy}: would deliver 9 new signatures, 3 of them named." in out
+    assert f"liberez-mamat → {ministry}: would deliver 9 new signatures, 3 of them named." in out
+    assert not Delivery.objects.exists()
+    assert mailoutbox == []
+
+
+def test_delivering_a_petition_now_sends_to_each_target(
+    petition, embassy, mailoutbox, django_capture_on_commit_callbacks
+):
+    confirmed_signatures_create(petition, 4)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        out = command("deliver_signatures", "--petition", petition.slug)
+
+    assert f"liberez-mamat → {embassy}: delivery" in out
+    assert "4 new signatures, 2 of them named" in out
+    assert len(mailoutbox) == 2
+    assert "no new signature" in command("deliver_signatures", "--petition", petition.slug)
+
+
+def test_without_a_petition_the_command_delivers_what_is_due(
+    petition, django_capture_on_commit_callbacks
+):
+    DeliveryScheduleFactory(petition=petition, every_days=None, threshold=3)
+    confirmed_signatures_create(petition, 2)
+    assert "Nothing is due." in command("deliver_signatures")
+
+    confirmed_signatures_create(petition, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        command("deliver_signatures")
+
+    assert Delivery.objects.sent().count() == 2
+
+
+def test_an_unknown_petition_is_an_error(db):
+    with pytest.raises(CommandError):
+        command("deliver_signatures", "--petition", "nope")
+
+
+def test_build_delivery_writes_the_files_and_leaves_sending_to_the_next_run(
+    petition, mailoutbox, django_capture_on_commit_callbacks
+):
+    confirmed_signatures_create(petition, 5)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        out = command("build_delivery", "--petition", petition.slug)
+
+    assert out.count("signatures=5 named=2") == 2
+    assert "peak_rss_mib=" in out
+    assert set(Delivery.objects.values_list("status", flat=True)) == {Delivery.Status.READY}
+    assert mailoutbox == []

@@ -1,0 +1,82 @@
+"""The Celery tasks, run in-process (as `make run` does): the beat task and retries."""
+
+import pytest
+from django.conf import settings as django_settings
+
+from deliveries import services, tasks
+from deliveries.models import Delivery
+from tests.deliveries.email_backends import FlakyEmailBackend
+from tests.deliveries.factories import DeliveryScheduleFactory, confirmed_signatures_create
+
+
+@pytest.fixture
+def flaky_esp(settings):
+    """An ESP that fails three times, then accepts; retries run in-process, as a worker's would."""
+    from config.celery_app import app
+
+    propagates = app.conf.task_eager_propagates
+    app.conf.task_eager_propagates = False
+    settings.EMAIL_BACKEND = "tests.deliveries.email_backends.FlakyEmailBackend"
+    FlakyEmailBackend.failures_left, FlakyEmailBackend.attempts = 3, 0
+    yield FlakyEmailBackend
+    app.conf.task_eager_propagates = propagates
+
+
+def test_beat_runs_the_deliveries_every_fifteen_minutes():
+    entry = django_settings.CELERY_BEAT_SCHEDULE["deliveries-run-due"]
+    assert entry == {"task": "deliveries.tasks.deliveries_run_due", "schedule": 900.0}
+
+
+def test_the_beat_task_delivers_what_the_schedule_says_is_due(
+    petition, mailoutbox, django_capture_on_commit_callbacks
+):
+    DeliveryScheduleFactory(petition=petition, every_days=None, threshold=5)
+    confirmed_signatures_create(petition, 5)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.deliveries_run_due.apply().get() == 2
+
+    assert Delivery.objects.sent().count() == 2
+    assert len(mailoutbox) == 2
+    petition.delivery_schedule.refresh_from_db()
+    assert petition.delivery_schedule.last_run_at is not None
+
+
+def test_an_esp_that_fails_three_times_then_accepts_gets_exactly_one_message(
+    petition, embassy, flaky_esp, mailoutbox
+):
+    confirmed_signatures_create(petition, 3)
+    delivery = services.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
+
+    tasks.delivery_send_task.apply(args=[delivery.pk])
+
+    assert flaky_esp.attempts == 4
+    assert len(mailoutbox) == 1
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.SENT
+    assert delivery.attempt_count == 4
+
+
+def test_past_the_last_retry_the_delivery_stays_failed_for_staff(
+    petition, embassy, flaky_esp, settings, mailoutbox
+):
+    settings.DELIVERY_EMAIL_MAX_RETRIES = 1
+    confirmed_signatures_create(petition, 3)
+    delivery = services.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
+
+    assert tasks.delivery_send_task.apply(args=[delivery.pk]).failed()
+
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.FAILED
+    assert "unavailable" in delivery.error
+    assert mailoutbox == []
+
+
+def test_running_the_send_task_twice_sends_once(petition, embassy, mailoutbox):
+    confirmed_signatures_create(petition, 3)
+    delivery = services.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
+
+    assert tasks.delivery_send_task.apply(args=[delivery.pk]).get() is True
+    assert tasks.delivery_send_task.apply(args=[delivery.pk]).get() is False
+
+    assert len(mailoutbox) == 1
