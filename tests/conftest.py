@@ -4,6 +4,8 @@ from urllib.parse import urlparse
 import pytest
 from django.conf import settings
 
+pytest_plugins = ["tests.staff_fixtures"]
+
 
 def _reachable(url: str, default_port: int) -> bool:
     parsed = urlparse(url)

@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from campaign.models import Page
 from tests.admin_forms import admin_change_form_data
+from tests.staff_fixtures import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ def _change_url(page):
 
 def test_editor_changes_the_case_title_in_both_languages(client, editor, mamat_campaign):
     page = Page.objects.get(slug="mamat")
-    client.force_login(editor)
+    login_verified(client, editor)
     form_page = client.get(_change_url(page))
 
     response = client.post(
@@ -43,7 +44,7 @@ def test_editor_changes_the_case_title_in_both_languages(client, editor, mamat_c
 
 def test_editor_input_is_sanitised_on_save(client, editor, mamat_campaign):
     page = Page.objects.get(slug="camps")
-    client.force_login(editor)
+    login_verified(client, editor)
     form_page = client.get(_change_url(page))
 
     client.post(
@@ -61,7 +62,7 @@ def test_image_without_a_description_is_refused(client, editor, mamat_campaign):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     page = Page.objects.get(slug="camps")
-    client.force_login(editor)
+    login_verified(client, editor)
     form_page = client.get(_change_url(page))
     with open("static/img/share.png", "rb") as image:
         upload = SimpleUploadedFile("camp.png", image.read(), content_type="image/png")
@@ -76,7 +77,7 @@ def test_image_without_a_description_is_refused(client, editor, mamat_campaign):
 
 def test_preview_of_unsaved_changes_saves_nothing(client, editor, mamat_campaign):
     page = Page.objects.get(slug="mamat")
-    client.force_login(editor)
+    login_verified(client, editor)
     form_page = client.get(_change_url(page))
 
     response = client.post(
@@ -93,7 +94,7 @@ def test_preview_of_unsaved_changes_saves_nothing(client, editor, mamat_campaign
 def test_publish_action_makes_drafts_public(client, editor, mamat_campaign):
     Page.objects.filter(slug="camps").update(status=Page.Status.DRAFT)
     page = Page.objects.get(slug="camps")
-    client.force_login(editor)
+    login_verified(client, editor)
 
     client.post(
         reverse("admin:campaign_page_changelist"),
@@ -106,7 +107,7 @@ def test_publish_action_makes_drafts_public(client, editor, mamat_campaign):
 def test_staff_without_the_permission_cannot_edit_pages(client, mamat_campaign):
     page = Page.objects.get(slug="mamat")
     stranger = User.objects.create_user("stranger", password="x", is_staff=True)
-    client.force_login(stranger)
+    login_verified(client, stranger)
 
     assert client.get(_change_url(page)).status_code == 403
     response = client.post(_change_url(page), {"title_fr": "Piraté"})

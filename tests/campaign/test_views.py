@@ -3,6 +3,7 @@ from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 
 from campaign.models import Page
+from tests.staff_fixtures import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +68,7 @@ def test_staff_can_preview_a_draft(client, mamat_campaign):
     Page.objects.filter(pk=page.pk).update(status=Page.Status.DRAFT)
     editor = User.objects.create_user("editor", password="x", is_staff=True)
     editor.user_permissions.add(Permission.objects.get(codename="view_page"))
-    client.force_login(editor)
+    login_verified(client, editor)
 
     response = client.get(reverse("campaign:page_preview", kwargs={"pk": page.pk}))
 

@@ -1,0 +1,90 @@
+import pytest
+from django.contrib.auth.models import User
+from django.http import HttpResponse
+from django.middleware.csrf import _does_token_match
+from django.template import engines
+from django.test import RequestFactory, override_settings
+from django.urls import reverse
+
+from campaign.models import Page
+from campaign.public_cache import cache_public_page, public_content_changed
+from tests.admin_forms import admin_change_form_data
+from tests.staff_fixtures import login_verified
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_public_page_cache_on")]
+
+
+@pytest.fixture
+def _public_page_cache_on():
+    public_content_changed()
+    with override_settings(PUBLIC_PAGE_CACHE_SECONDS=60):
+        yield
+    public_content_changed()
+
+
+def test_a_surge_of_visitors_costs_no_query(client, mamat_campaign, django_assert_num_queries):
+    client.get("/")
+
+    with django_assert_num_queries(0):
+        response = client.get("/")
+
+    assert response.status_code == 200
+    assert "Libérez Mamat" in response.content.decode()
+
+
+def test_each_language_is_kept_apart(client, mamat_campaign):
+    client.get("/")
+    client.get("/en/")
+
+    assert '<html lang="fr"' in client.get("/").content.decode()
+    assert '<html lang="en"' in client.get("/en/").content.decode()
+
+
+def test_every_visitor_gets_a_csrf_token_of_their_own(db):
+    template = engines["django"].from_string("<form>{% csrf_token %}</form>")
+
+    @cache_public_page
+    def view(request):
+        return HttpResponse(template.render({}, request))
+
+    factory = RequestFactory()
+    first, second = factory.get("/form/"), factory.get("/form/")
+    first_html = view(first).content.decode()
+    second_html = view(second).content.decode()
+
+    def token(html):
+        return html.split('value="')[1].split('"')[0]
+
+    assert token(first_html) != token(second_html)
+    assert _does_token_match(token(first_html), first.META["CSRF_COOKIE"])
+    assert _does_token_match(token(second_html), second.META["CSRF_COOKIE"])
+
+
+def test_staff_edit_reaches_the_public_page_at_once(client, mamat_campaign):
+    page = Page.objects.get(slug="mamat")
+    client.get("/")
+    editor = User.objects.create_superuser("editor", "editor@example.org", "x")
+    login_verified(client, editor)
+    change_url = reverse("admin:campaign_page_change", args=[page.pk])
+
+    client.post(change_url, admin_change_form_data(client.get(change_url), title_fr="Nouveau"))
+    client.logout()
+
+    assert '<h1 class="page__title">Nouveau</h1>' in client.get("/").content.decode()
+
+
+def test_unpublished_page_leaves_the_cache(client, mamat_campaign):
+    from campaign.services import pages_unpublish
+
+    assert client.get("/camps/").status_code == 200
+
+    pages_unpublish(pages=Page.objects.filter(slug="camps"))
+
+    assert client.get("/camps/").status_code == 404
+
+
+def test_pages_with_a_query_string_are_never_cached(client, mamat_campaign):
+    client.get("/?source=abc")
+    Page.objects.filter(slug="mamat").update(title_fr="Changé sans prévenir")
+
+    assert "Changé sans prévenir" in client.get("/?source=abc").content.decode()
