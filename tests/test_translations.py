@@ -4,12 +4,24 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
-FRENCH_CATALOGUE = Path(__file__).resolve().parent.parent / "locale/fr/LC_MESSAGES/django.po"
+ROOT = Path(__file__).resolve().parent.parent
+FRENCH_CATALOGUES = sorted(
+    path
+    for path in ROOT.glob("**/locale/fr/LC_MESSAGES/django.po")
+    if not path.is_relative_to(ROOT / ".venv") and not path.is_relative_to(ROOT / "node_modules")
+)
 
 
-def test_every_french_message_is_translated():
+def test_the_site_and_each_app_have_a_french_catalogue():
+    assert ROOT / "locale/fr/LC_MESSAGES/django.po" in FRENCH_CATALOGUES
+
+
+@pytest.mark.parametrize(
+    "catalogue", FRENCH_CATALOGUES, ids=lambda path: str(path.relative_to(ROOT))
+)
+def test_every_french_message_is_translated(catalogue):
     result = subprocess.run(
-        ["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(FRENCH_CATALOGUE)],
+        ["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(catalogue)],
         capture_output=True,
         text=True,
         check=False,
