@@ -42,6 +42,9 @@ EMAIL_PERMANENT_ERRORS = (
     AnymailInvalidAddress,
     smtplib.SMTPRecipientsRefused,
 )
+# Publish to the broker once more on a fresh connection (Redis restarted), then give up at once:
+# the signature is saved and the sweep sends its email.
+PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 EMAIL_DEAD_STATUSES = [
     Signature.EmailStatus.BOUNCED,
     Signature.EmailStatus.REJECTED,
@@ -220,7 +223,9 @@ def confirmation_email_queue(*, signature_id: int) -> None:
 
     def publish() -> None:
         try:
-            confirmation_email_send_task.apply_async(args=[signature_id], retry=False)
+            confirmation_email_send_task.apply_async(
+                args=[signature_id], retry=True, retry_policy=PUBLISH_RETRY_POLICY
+            )
         except Exception:
             logger.warning(
                 "Confirmation email for signature %s not queued; the sweep will send it.",
@@ -361,7 +366,9 @@ def confirmations_owed_queue(*, limit: int = 500) -> int:
 
     queued = 0
     for signature_id in owed:
-        confirmation_email_send_task.apply_async(args=[signature_id], retry=False)
+        confirmation_email_send_task.apply_async(
+            args=[signature_id], retry=True, retry_policy=PUBLISH_RETRY_POLICY
+        )
         queued += 1
     return queued
 

@@ -5,6 +5,12 @@ from petitions import services
 from tests.factories import PetitionFactory
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "worker: starts a real Celery worker against PostgreSQL and Redis (slower)"
+    )
+
+
 @pytest.fixture(autouse=True)
 def _french_by_default():
     """Start each test in the site's default language, whatever the last request activated."""

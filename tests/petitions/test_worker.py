@@ -1,0 +1,325 @@
+"""With a real Celery worker, Redis and PostgreSQL: every confirmation is sent, and sent once.
+
+Each test starts `celery -A config worker` on the test database, with its emails caught by an
+SMTP sink that the test runs (aiosmtpd). The worker and the test share Redis DB 14 (cache and
+broker), on a queue of their own.
+"""
+
+import email
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+
+import kombu.pools
+import pytest
+import redis
+from aiosmtpd.controller import Controller
+from django.conf import settings
+from django.db import connection, connections
+from django.test import Client
+
+from config.celery_app import app as celery_app
+from petitions import selectors, services, tasks
+from petitions.models import Petition, Signature
+from tests.factories import PetitionFactory, SignatureFactory
+from tests.petitions.email_backends import ATTEMPTS_KEY, email_attempts
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+ROOT = Path(__file__).resolve().parents[2]
+WAIT_SECONDS = 90
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_for(condition, *, what: str, seconds: float = WAIT_SECONDS):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if result := condition():
+            return result
+        time.sleep(0.2)
+    pytest.fail(f"Timed out waiting for {what}.")
+
+
+class Inbox:
+    """What the SMTP sink received: one parsed message per recipient."""
+
+    def __init__(self):
+        self.messages: list[email.message.Message] = []
+        self.port = 0
+
+    async def handle_DATA(self, server, session, envelope):
+        for _recipient in envelope.rcpt_tos:
+            self.messages.append(email.message_from_bytes(envelope.content))
+        return "250 Message accepted for delivery"
+
+    def recipients(self) -> list[str]:
+        return [message["To"] for message in self.messages]
+
+
+@pytest.fixture
+def inbox():
+    """A local SMTP server standing in for the ESP; yields what it received."""
+    received = Inbox()
+    received.port = _free_port()
+    controller = Controller(received, hostname="127.0.0.1", port=received.port)
+    controller.start()
+    yield received
+    controller.stop()
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Clear only the cache's keys: the broker's queue lives in the same Redis database."""
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    patterns = [
+        f"{settings.CACHES['default'].get('KEY_PREFIX', '')}:*",
+        ATTEMPTS_KEY.format(address="*"),
+    ]
+
+    def clear():
+        for pattern in patterns:
+            for key in client.scan_iter(pattern):
+                client.delete(key)
+
+    clear()
+    yield
+    clear()
+
+
+@contextmanager
+def _publishing_to(broker_url: str, queue: str):
+    """Make this process queue tasks on `broker_url` instead of running them in-process."""
+    saved = {
+        key: celery_app.conf[key]
+        for key in ("broker_url", "task_always_eager", "task_default_queue")
+    }
+
+    def reset_pool():
+        # Close the broker connections kombu keeps per URL, and forget the app's pools.
+        kombu.pools.reset()
+        celery_app._after_fork()
+
+    celery_app.conf.update(broker_url=broker_url, task_always_eager=False, task_default_queue=queue)
+    reset_pool()
+    try:
+        yield
+    finally:
+        celery_app.conf.update(saved)
+        reset_pool()
+
+
+@pytest.fixture
+def start_worker(inbox, tmp_path):
+    """Start a real Celery worker (and beat, if asked) on the test database; stop it after."""
+    started = []
+    database = settings.DATABASES["default"]
+    database_url = (
+        f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:"
+        f"{database['PORT'] or 5432}/{connection.settings_dict['NAME']}"
+    )
+    queue = f"petitions-test-{uuid.uuid4().hex[:8]}"
+
+    def start(*, broker_url: str = settings.REDIS_URL, beat: bool = False, **environment):
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "DJANGO_SETTINGS_MODULE": "tests.petitions.worker_settings",
+            "DATABASE_URL": database_url,
+            "REDIS_URL": settings.REDIS_URL,
+            "CELERY_BROKER_URL": broker_url,
+            "WORKER_QUEUE": queue,
+            "WORKER_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(inbox.port),
+            "SIGNATURE_EMAIL_RETRY_BACKOFF": "1",
+            "SIGNATURE_CONFIRMATION_SWEEP_AFTER": "0",
+            "SIGNATURE_CONFIRMATION_SWEEP_INTERVAL": "1",
+            "SIGNATURE_COUNT_RECONCILE_INTERVAL": "1",
+            **environment,
+        }
+        command = [
+            sys.executable, "-m", "celery", "-A", "config", "worker",
+            "--pool", "prefork", "--concurrency", "2", "--loglevel", "INFO",
+            "--queues", queue, "--hostname", f"{queue}@%h",
+            "--without-mingle", "--without-gossip",
+        ]  # fmt: skip
+        if beat:
+            command += ["--beat", "--schedule", str(tmp_path / "celerybeat-schedule")]
+        log = open(tmp_path / f"worker-{len(started)}.log", "w+")  # noqa: SIM115
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        started.append((process, log))
+        _wait_for(
+            lambda: "ready." in Path(log.name).read_text() or process.poll() is not None,
+            what="the Celery worker to start",
+        )
+        assert process.poll() is None, Path(log.name).read_text()
+        return queue
+
+    yield start
+    for process, log in started:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+def _sign(petition: Petition, count: int, *, prefix: str = "signer") -> list[Signature]:
+    return [
+        services.signature_create(
+            petition=petition,
+            first_name=f"Signer {n}",
+            last_name="Test",
+            email=f"{prefix}{n}@example.org",
+            country="FR",
+            language="fr",
+        ).signature
+        for n in range(count)
+    ]
+
+
+def test_a_real_worker_sends_one_confirmation_per_signature(start_worker, inbox):
+    queue = start_worker()
+    petition = PetitionFactory()
+
+    with _publishing_to(settings.REDIS_URL, queue):
+        signatures = _sign(petition, 5)
+        _wait_for(lambda: len(inbox.messages) >= 5, what="5 confirmation emails")
+        # Everything that could send again: the task queued twice more, and the sweep.
+        for signature in signatures:
+            tasks.confirmation_email_send_task.delay(signature.pk)
+        tasks.confirmations_owed_send.delay()
+        time.sleep(3)
+
+    assert sorted(inbox.recipients()) == sorted(s.email for s in signatures)
+    assert all(
+        "/petition/confirm/" in m.get_payload()[0].get_payload(decode=True).decode()
+        for m in inbox.messages
+    )
+    assert not Signature.objects.confirmation_owed().exists()
+
+
+def test_an_esp_that_fails_three_times_then_accepts_gets_exactly_one_message(start_worker, inbox):
+    queue = start_worker(
+        WORKER_EMAIL_BACKEND="tests.petitions.email_backends.FlakyEmailBackend",
+        FLAKY_EMAIL_FAILURES="3",
+        FLAKY_EMAIL_INNER_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+    )
+    petition = PetitionFactory()
+
+    with _publishing_to(settings.REDIS_URL, queue):
+        [signature] = _sign(petition, 1, prefix="patient")
+        _wait_for(lambda: inbox.messages, what="the email after three failures")
+        time.sleep(2)
+
+    assert email_attempts(signature.email) == 4
+    assert inbox.recipients() == [signature.email]
+    signature.refresh_from_db()
+    assert signature.confirmation_send_count == 1
+
+
+def test_with_redis_stopped_every_signature_is_saved_and_emailed_once_redis_is_back(
+    start_worker, inbox, settings, tmp_path, client
+):
+    port = _free_port()
+    redis_url = f"redis://127.0.0.1:{port}/0"
+
+    def redis_server() -> subprocess.Popen:
+        server = subprocess.Popen(
+            ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(tmp_path)],
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        _wait_for(lambda: _redis_answers(redis_url), what="the private Redis")
+        return server
+
+    # The site's cache and broker both live on a Redis of our own, which we stop.
+    settings.REDIS_URL = redis_url
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+    }
+    petition = PetitionFactory(slug="liberez-mamat")
+    server = redis_server()
+    server.terminate()
+    server.wait()
+
+    with _publishing_to(redis_url, queue=f"down-{uuid.uuid4().hex[:8]}") as _:
+        responses = [
+            client.post(
+                f"/petition/{petition.slug}/sign/",
+                {"first_name": f"P{n}", "last_name": "Test", "email": f"p{n}@example.org",
+                 "country": "FR"},
+            )
+            for n in range(50)
+        ]  # fmt: skip
+
+    assert {response.status_code for response in responses} == {302}
+    assert {response["Location"] for response in responses} == {"/petition/liberez-mamat/signed/"}
+    assert Signature.objects.count() == 50
+    assert inbox.messages == []
+
+    server = redis_server()
+    try:
+        start_worker(broker_url=redis_url, beat=True, REDIS_URL=redis_url)
+        _wait_for(lambda: len(inbox.messages) >= 50, what="the 50 owed emails")
+        time.sleep(3)  # a few more sweeps: none may send again
+    finally:
+        server.terminate()
+        server.wait()
+
+    assert sorted(inbox.recipients()) == sorted(f"p{n}@example.org" for n in range(50))
+    assert not Signature.objects.confirmation_owed().exists()
+
+
+def _redis_answers(url: str) -> bool:
+    try:
+        return redis.Redis.from_url(url, socket_connect_timeout=0.2).ping()
+    except redis.exceptions.ConnectionError:
+        return False
+
+
+def test_200_concurrent_confirmations_leave_the_count_exact(start_worker):
+    queue = start_worker()
+    petition = PetitionFactory()
+    signatures = SignatureFactory.create_batch(200, petition=petition)
+    assert selectors.petition_signature_count(petition=petition) == 0
+    paths = [
+        f"/petition/confirm/{services.confirmation_token_make(signature=signature)}/"
+        for signature in signatures
+    ]
+
+    def confirm(path: str) -> int:
+        try:
+            return Client().post(path).status_code
+        finally:
+            connections.close_all()
+
+    # Every link twice, all at once: a double click or two tabs must not count twice.
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(confirm, paths + paths[:50]))
+
+    assert set(statuses) == {302}
+    assert Signature.objects.confirmed().filter(petition=petition).count() == 200
+    assert selectors.petition_signature_count(petition=petition) == 200
+    assert Client().get(f"/petition/{petition.slug}/count.json").json()["count"] == 200
+
+    with _publishing_to(settings.REDIS_URL, queue):
+        tasks.petition_counts_reconcile.delay()
+        _wait_for(
+            lambda: Petition.objects.get(pk=petition.pk).confirmed_count == 200,
+            what="the worker's reconciliation",
+        )
+    assert selectors.petition_signature_count(petition=petition) == 200
