@@ -1,0 +1,170 @@
+"""A supporter signs on their phone, confirms from the email, and sees the count go up."""
+
+import os
+import re
+from urllib.parse import urlparse
+
+import pytest
+
+from petitions import services
+from petitions.models import Signature
+
+# Playwright's sync API runs an event loop in the test thread; the database calls made around
+# it are synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+FORM = {
+    "fr": {"first": "Prénom", "last": "Nom", "email": "E-mail", "country": "Pays"},
+    "en": {"first": "First name", "last": "Last name", "email": "Email", "country": "Country"},
+}
+
+
+@pytest.fixture
+def signing_site(mamat_campaign, live_server, settings, mailoutbox):
+    """The Mamat campaign with its petition open, emails caught by anymail's test ESP."""
+    services.petition_load_initial()
+    settings.SITE_URL = live_server.url
+    settings.EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
+    settings.SIGNATURE_COUNT_POLL_SECONDS = 1
+    return live_server.url
+
+
+@pytest.fixture
+def supporter(browser, signing_site):
+    """A phone in the browser that records every request the pages make."""
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.requested = []
+    page.on("request", lambda request: page.requested.append(request.url))
+    yield page
+    context.close()
+
+
+def _count(page) -> int:
+    return int(
+        page.locator("#act-sign [data-signature-count]").get_attribute("data-signature-count")
+    )
+
+
+def _sign(page, language: str, *, email: str, first_name: str = "Aynur") -> None:
+    form = page.locator("#act-sign form.sign-form")
+
+    def field(name: str):
+        # Required fields' labels end with crispy's asterisk; "Nom" must not match "Prénom".
+        label = FORM[language][name]
+        return form.get_by_label(re.compile(rf"^\s*{label}\s*\*?\s*$"))
+
+    field("first").fill(first_name)
+    field("last").fill("Tursun")
+    field("email").fill(email)
+    field("country").select_option("FR")
+    form.locator("button[type=submit]").click()
+
+
+def _link_in(message, name: str, site: str) -> str:
+    return re.search(rf"{re.escape(site)}\S*/petition/{name}/\S+/", message.body).group(0)
+
+
+def _only_our_origin(page, site: str) -> None:
+    ours = urlparse(site).netloc
+    assert [url for url in page.requested if urlparse(url).netloc != ours] == []
+
+
+@pytest.mark.parametrize(
+    ("language", "prefix", "subject", "thanks"),
+    [
+        ("fr", "", "Confirmez votre signature", "Merci, Aynur"),
+        ("en", "/en", "Confirm your signature", "Thank you, Aynur"),
+    ],
+)
+def test_a_supporter_signs_confirms_from_the_email_and_is_counted(
+    supporter, signing_site, mailoutbox, language, prefix, subject, thanks
+):
+    supporter.goto(f"{signing_site}{prefix}/")
+    before = _count(supporter)
+
+    _sign(supporter, language, email="aynur@example.org")
+
+    supporter.wait_for_url(f"{signing_site}{prefix}/petition/liberez-mamat/signed/")
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.subject.startswith(subject)
+    assert message.to == ["aynur@example.org"]
+
+    supporter.goto(_link_in(message, "confirm", signing_site))
+    assert Signature.objects.get().status == Signature.Status.PENDING  # opening is not confirming
+    supporter.locator("main form button[type=submit]").click()
+    supporter.get_by_role("heading", name=thanks).wait_for()
+
+    supporter.goto(f"{signing_site}{prefix}/")
+    assert _count(supporter) == before + 1
+    _only_our_origin(supporter, signing_site)
+
+
+def test_signing_again_in_other_letter_case_is_counted_once(supporter, signing_site, mailoutbox):
+    supporter.goto(f"{signing_site}/")
+    _sign(supporter, "fr", email="aynur@example.org")
+    supporter.goto(_link_in(mailoutbox[0], "confirm", signing_site))
+    supporter.locator("main form button[type=submit]").click()
+    supporter.get_by_role("heading", name="Merci, Aynur").wait_for()
+
+    supporter.goto(f"{signing_site}/en/")
+    _sign(supporter, "en", email="AYNUR@Example.ORG", first_name="Again")
+
+    supporter.wait_for_url(f"{signing_site}/en/petition/liberez-mamat/signed/")
+    supporter.goto(f"{signing_site}/")
+    assert _count(supporter) == 1
+    assert Signature.objects.count() == 1
+    assert len(mailoutbox) == 1
+
+
+def test_the_counter_goes_up_live_without_reloading(supporter, signing_site, browser):
+    supporter.goto(f"{signing_site}/")
+    assert _count(supporter) == 0
+
+    other = browser.new_context(**PHONE).new_page()
+    other.goto(f"{signing_site}/en/")
+    _sign(other, "en", email="someone@example.org")
+    other.wait_for_url(re.compile(r".*/signed/$"))
+    signature = Signature.objects.get()
+    other.goto(
+        f"{signing_site}/en/petition/confirm/"
+        f"{services.confirmation_token_make(signature=signature)}/"
+    )
+    other.locator("main form button[type=submit]").click()
+    other.context.close()
+
+    supporter.locator('#act-sign [data-signature-count="1"]').wait_for(timeout=10_000)
+    assert supporter.locator("#act-sign [data-count-number]").inner_text() == "1"
+
+
+def test_the_form_works_without_javascript_and_shows_errors_in_french(browser, signing_site):
+    context = browser.new_context(**PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{signing_site}/")
+
+    page.locator("#act-sign form.sign-form button[type=submit]").click()
+
+    assert "Ce champ est obligatoire." in page.locator("main").inner_text()
+    assert Signature.objects.count() == 0
+    context.close()
+
+
+def test_a_hostile_first_name_stays_text_on_the_thank_you_page(supporter, signing_site, mailoutbox):
+    hostile = "<img src=x onerror=alert(1)>"
+    dialogs = []
+    supporter.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    supporter.goto(f"{signing_site}/")
+    _sign(supporter, "fr", email="hostile@example.org", first_name=hostile)
+
+    supporter.goto(_link_in(mailoutbox[0], "confirm", signing_site))
+    supporter.locator("main form button[type=submit]").click()
+
+    heading = supporter.get_by_role("heading", level=1)
+    heading.wait_for()
+    assert heading.inner_text() == f"Merci, {hostile}"
+    assert supporter.locator("main img").count() == 0
+    assert dialogs == []
