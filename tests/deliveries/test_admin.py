@@ -123,6 +123,7 @@ def test_staff_deliver_now_from_the_schedule(
             reverse("admin:deliveries_deliveryschedule_changelist"),
             {"action": "deliver_now", "_selected_action": [schedule.pk]},
             follow=True,
+            headers={"accept-language": "en"},
         )
 
     assert "2 deliveries prepared" in response.content.decode()

@@ -4,14 +4,17 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from deliveries.models import Delivery
 from tests.deliveries.factories import DeliveryScheduleFactory, confirmed_signatures_create
 
 
 def command(*args) -> str:
+    """Run a command as an English-speaking operator would, and return what it printed."""
     out = StringIO()
-    call_command(*args, stdout=out)
+    with translation.override("en"):
+        call_command(*args, stdout=out)
     return out.getvalue()
 
 

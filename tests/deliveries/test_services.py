@@ -140,7 +140,9 @@ def test_running_again_sends_nothing(petition, run, mailoutbox):
     assert Delivery.objects.count() == 2
 
 
-def test_new_signatures_go_in_the_next_delivery_and_only_they(petition, embassy, run, mailoutbox):
+def test_new_signatures_go_in_the_next_delivery_and_only_they(
+    petition, embassy, ministry, run, mailoutbox
+):
     confirmed_signatures_create(petition, 20)
     run(petition=petition)
     mailoutbox.clear()
@@ -157,21 +159,22 @@ def test_new_signatures_go_in_the_next_delivery_and_only_they(petition, embassy,
     assert sorted(first for first, _last, _country in rows) == sorted(
         signature.first_name for signature in later
     )
-    letter = pdf_text(attachments(message_to(mailoutbox, embassy.email))["letter.pdf"])
+    # The ministry reads English (the embassy's letter is in French once translated).
+    letter = pdf_text(attachments(message_to(mailoutbox, ministry.email))["letter.pdf"])
     assert "10 new signatures" in letter
     assert "30 signatures have been delivered to you in all" in letter
 
 
-def test_a_counts_only_petition_sends_numbers_and_no_list(petition, embassy, run, mailoutbox):
+def test_a_counts_only_petition_sends_numbers_and_no_list(petition, ministry, run, mailoutbox):
     DeliveryScheduleFactory(petition=petition, counts_only=True)
     signatures = confirmed_signatures_create(petition, 12, named_every=1)
 
     run(petition=petition)
 
-    message = message_to(mailoutbox, embassy.email)
+    message = message_to(mailoutbox, ministry.email)
     files = attachments(message)
     assert set(files) == {"letter.pdf"}
-    delivery = Delivery.objects.get(target=embassy)
+    delivery = Delivery.objects.get(target=ministry)
     assert (delivery.total_count, delivery.named_count) == (12, 0)
     assert not delivery.signatures_csv and delivery.csv_sha256 == ""
     letter = pdf_text(files["letter.pdf"])

@@ -1,0 +1,225 @@
+"""With a real Celery worker and a real SMTP server: 1,000 signatures reach each target once.
+
+The worker is started on the test database, takes its tasks from Redis (database 8) and sends
+through SMTP to a server that this test runs (aiosmtpd), so that every step crosses a real
+process boundary, as in production.
+"""
+
+import email
+import os
+import socket
+import subprocess
+import sys
+import time
+from email import policy
+from pathlib import Path
+
+import pytest
+import redis
+from aiosmtpd.controller import Controller
+from django.conf import settings as django_settings
+from django.db import connection
+
+from deliveries import tasks
+from deliveries.models import Delivery
+from tests.deliveries.factories import DeliveryScheduleFactory, confirmed_signatures_create
+from tests.deliveries.helpers import csv_rows, pdf_text
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+BROKER_URL = os.environ.get("DELIVERIES_TEST_BROKER_URL", "redis://127.0.0.1:6379/8")
+ROOT = Path(__file__).resolve().parents[2]
+WAIT_SECONDS = 60
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Mailbox:
+    """What the SMTP server received, parsed."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list[email.message.EmailMessage]:
+        return [message for message in self.messages if message["To"] == address]
+
+
+def attachment_bytes(message: email.message.EmailMessage) -> dict[str, bytes]:
+    return {
+        part.get_filename().rpartition("-")[2]: part.get_payload(decode=True)
+        for part in message.iter_attachments()
+    }
+
+
+def run_due(app) -> None:
+    """Queue the beat task on the test broker, as beat would."""
+    with app.connection_for_write(BROKER_URL) as connection_:
+        tasks.deliveries_run_due.apply_async(connection=connection_)
+
+
+def wait_for(condition, *, what: str, log: Path) -> None:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.25)
+    queued = redis.Redis.from_url(BROKER_URL).llen("celery")
+    statuses = list(Delivery.objects.values_list("status", flat=True))
+    pytest.fail(
+        f"Timed out waiting for {what} (tasks queued: {queued}, deliveries: {statuses}). "
+        f"Worker log:\n{log.read_text()[-5000:]}"
+    )
+
+
+@pytest.fixture
+def mailbox():
+    handler = Mailbox(port=free_port())
+    controller = Controller(handler, hostname="127.0.0.1", port=handler.port)
+    controller.start()
+    yield handler
+    controller.stop()
+
+
+@pytest.fixture
+def broker():
+    """Publish this process's tasks to Redis instead of running them in-process.
+
+    Tasks are published on a connection of their own (see `run_due`): the app's producer pool
+    may already hold a connection to another broker.
+    """
+    from config.celery_app import app
+
+    redis.Redis.from_url(BROKER_URL).flushdb()
+    saved = (app.conf.task_always_eager, app.conf.broker_url)
+    app.conf.task_always_eager, app.conf.broker_url = False, BROKER_URL
+    yield app
+    app.conf.task_always_eager, app.conf.broker_url = saved
+    redis.Redis.from_url(BROKER_URL).flushdb()
+
+
+@pytest.fixture
+def worker(broker, mailbox, tmp_path):
+    """A `celery worker` process on the test database, sending to `mailbox` over SMTP."""
+    database = connection.settings_dict
+    credentials = database["USER"] + (f":{database['PASSWORD']}" if database["PASSWORD"] else "")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "DEBUG": "false",
+        "SECRET_KEY": "worker-test-secret-key",
+        "DATABASE_URL": (
+            f"postgres://{credentials}@{database['HOST'] or '127.0.0.1'}:"
+            f"{database['PORT'] or 5432}/{database['NAME']}"
+        ),
+        "REDIS_URL": django_settings.REDIS_URL,
+        "CELERY_BROKER_URL": BROKER_URL,
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(mailbox.port),
+        "DELIVERY_FILES_ROOT": str(django_settings.DELIVERY_FILES_ROOT),
+    }
+    log = tmp_path / "worker.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config.celery_app",
+                "worker",
+                "--pool=solo",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                f"--hostname=deliveries-test-{os.getpid()}@%h",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_for(lambda: " ready." in log.read_text(), what="the worker to start", log=log)
+        yield log
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def test_a_real_worker_delivers_each_signature_once_to_each_target(
+    petition, embassy, ministry, broker, worker, mailbox
+):
+    schedule = DeliveryScheduleFactory(petition=petition, every_days=None, threshold=1)
+    signatures = confirmed_signatures_create(petition, 1000)
+    named = {(s.first_name, s.last_name) for s in signatures if s.name_in_delivery}
+
+    run_due(broker)
+
+    wait_for(
+        lambda: Delivery.objects.sent().count() == 2 and len(mailbox.messages) == 2,
+        what="the first two deliveries",
+        log=worker,
+    )
+    for target in (embassy, ministry):
+        (message,) = mailbox.to(target.email)
+        files = attachment_bytes(message)
+        rows = csv_rows(files["signatures.csv"])
+        assert {(first, last) for first, last, _country in rows} == named
+        assert len(rows) == len(named) == 334
+        delivery = Delivery.objects.get(target=target)
+        assert (delivery.total_count, delivery.named_count) == (1000, 334)
+        assert delivery.counts_by_country == {"DE": 200, "FR": 200, "KZ": 200, "TR": 200, "US": 200}
+        letter = pdf_text(files["letter.pdf"])
+        assert "1000" in letter
+        assert "Kazakhstan 200" in letter
+    # The Chinese-speaking target's letter is in English for now.
+    assert "1000 new signatures" in pdf_text(
+        attachment_bytes(mailbox.to(ministry.email)[0])["letter.pdf"]
+    )
+
+    # Running the schedule again sends nothing.
+    schedule.refresh_from_db()
+    last_run = schedule.last_run_at
+    run_due(broker)
+    wait_for(
+        lambda: type(schedule).objects.get(pk=schedule.pk).last_run_at != last_run,
+        what="the second run",
+        log=worker,
+    )
+    time.sleep(1)
+    assert Delivery.objects.count() == 2
+    assert len(mailbox.messages) == 2
+
+    # Ten more confirmed signatures make a next delivery with exactly those ten.
+    later = confirmed_signatures_create(petition, 10)
+    run_due(broker)
+    wait_for(
+        lambda: Delivery.objects.sent().count() == 4 and len(mailbox.messages) == 4,
+        what="the next two deliveries",
+        log=worker,
+    )
+    for target in (embassy, ministry):
+        delivery = Delivery.objects.filter(target=target).latest("pk")
+        assert set(delivery.delivered_signatures.values_list("signature", flat=True)) == {
+            s.pk for s in later
+        }
+        assert (delivery.total_count, delivery.cumulative_count) == (10, 1010)
+        rows = csv_rows(attachment_bytes(mailbox.to(target.email)[-1])["signatures.csv"])
+        assert {(first, last) for first, last, _country in rows} == {
+            (s.first_name, s.last_name) for s in later if s.name_in_delivery
+        }
