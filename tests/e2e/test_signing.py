@@ -168,3 +168,16 @@ def test_a_hostile_first_name_stays_text_on_the_thank_you_page(supporter, signin
     assert heading.inner_text() == f"Merci, {hostile}"
     assert supporter.locator("main img").count() == 0
     assert dialogs == []
+
+
+@pytest.mark.parametrize("path", ["/", "/petition/liberez-mamat/", "/en/petition/liberez-mamat/"])
+def test_the_sign_form_passes_wcag_checks(supporter, signing_site, path):
+    from axe_playwright_python.sync_playwright import Axe
+
+    supporter.goto(f"{signing_site}{path}", wait_until="networkidle")
+
+    results = Axe().run(
+        supporter,
+        options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa"]}},
+    )
+    assert results.violations_count == 0, results.generate_report()
