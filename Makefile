@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 PORT ?= 8000
 # Embedded defaults for `make run`: SQLite, tasks in-process, email to the console.
-RUN_ENV := DEBUG=$${DEBUG:-true}
+RUN_ENV := DEBUG=$${DEBUG:-true} SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)}
 TEST_SETTINGS := DJANGO_SETTINGS_MODULE=config.settings.test
 
 .PHONY: help install assets messages migrate load run test test-e2e lint format check up bench clean
