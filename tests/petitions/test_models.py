@@ -1,0 +1,53 @@
+from datetime import timedelta
+
+import pytest
+from django.db import IntegrityError
+from django.utils import timezone
+
+from petitions.models import Signature
+from tests.factories import SignatureFactory
+
+
+def test_a_petition_outside_its_dates_takes_no_signature(petition):
+    now = timezone.now()
+    petition.opens_at = now + timedelta(days=1)
+    assert not petition.is_open_for_signing()
+    petition.opens_at, petition.closes_at = now - timedelta(days=2), now - timedelta(days=1)
+    assert not petition.is_open_for_signing()
+    petition.closes_at = now + timedelta(days=1)
+    assert petition.is_open_for_signing()
+
+
+def test_the_goal_steps_up_once_reached(petition):
+    petition.goal = 100
+    assert [petition.goal_for(count) for count in (0, 99, 100, 199, 200, 499, 500, 1000)] == [
+        100,
+        100,
+        200,
+        200,
+        500,
+        500,
+        1000,
+        2000,
+    ]
+
+
+def test_the_database_refuses_a_second_signature_from_the_same_mailbox(petition):
+    SignatureFactory(petition=petition, email_normalized="aynur@example.org")
+
+    with pytest.raises(IntegrityError):
+        SignatureFactory(petition=petition, email_normalized="aynur@example.org")
+
+
+def test_the_database_refuses_a_confirmed_signature_without_its_confirmation_time(petition):
+    with pytest.raises(IntegrityError):
+        SignatureFactory(petition=petition, status=Signature.Status.CONFIRMED, confirmed_at=None)
+
+
+def test_a_confirmation_is_owed_until_the_esp_accepts_it_and_never_after_confirming(petition):
+    owed = SignatureFactory(petition=petition)
+    SignatureFactory(petition=petition, confirmation_sent_at=timezone.now())
+    SignatureFactory(petition=petition, confirmed=True, confirmation_sent_at=None)
+    flagged = SignatureFactory(petition=petition, status=Signature.Status.FLAGGED)
+
+    assert set(Signature.objects.confirmation_owed()) == {owed, flagged}
