@@ -480,23 +480,44 @@ def _after_review(*, petition_ids: set[int]) -> None:
         _signers_recent_forget(petition_id=petition_id)
 
 
+def _reviewed(reason: str) -> dict:
+    """Return what a review by staff writes beside the new status."""
+    return {"status_reason": reason.strip()[:200], "status_changed_at": timezone.now()}
+
+
 @transaction.atomic
-def signatures_approve(*, signatures: QuerySet[Signature]) -> int:
+def signatures_approve(*, signatures: QuerySet[Signature], reason: str = "") -> int:
     """Count flagged signatures after review: confirmed ones at once, others once confirmed."""
     flagged = signatures.filter(status=Signature.Status.FLAGGED)
     petition_ids = set(flagged.values_list("petition_id", flat=True))
-    approved = flagged.filter(confirmed_at__isnull=False).update(status=Signature.Status.CONFIRMED)
-    approved += flagged.filter(confirmed_at__isnull=True).update(status=Signature.Status.PENDING)
+    approved = flagged.filter(confirmed_at__isnull=False).update(
+        status=Signature.Status.CONFIRMED, **_reviewed(reason)
+    )
+    approved += flagged.filter(confirmed_at__isnull=True).update(
+        status=Signature.Status.PENDING, **_reviewed(reason)
+    )
     transaction.on_commit(lambda: _after_review(petition_ids=petition_ids))
     return approved
 
 
 @transaction.atomic
-def signatures_invalidate(*, signatures: QuerySet[Signature]) -> int:
+def signatures_flag(*, signatures: QuerySet[Signature], reason: str = "") -> int:
+    """Hold signatures out of the count until staff approve them (they look suspicious)."""
+    held = signatures.filter(
+        status__in=[Signature.Status.PENDING, Signature.Status.CONFIRMED], erased_at__isnull=True
+    )
+    petition_ids = set(held.values_list("petition_id", flat=True))
+    flagged = held.update(status=Signature.Status.FLAGGED, **_reviewed(reason))
+    transaction.on_commit(lambda: _after_review(petition_ids=petition_ids))
+    return flagged
+
+
+@transaction.atomic
+def signatures_invalidate(*, signatures: QuerySet[Signature], reason: str = "") -> int:
     """Take signatures out of the count for good (staff found them fake)."""
     valid = signatures.exclude(status=Signature.Status.INVALIDATED)
     petition_ids = set(valid.values_list("petition_id", flat=True))
-    invalidated = valid.update(status=Signature.Status.INVALIDATED)
+    invalidated = valid.update(status=Signature.Status.INVALIDATED, **_reviewed(reason))
     transaction.on_commit(lambda: _after_review(petition_ids=petition_ids))
     return invalidated
 

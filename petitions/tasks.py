@@ -4,7 +4,7 @@ from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
 
-from petitions import services
+from petitions import erasure, exports, services
 
 
 @shared_task(bind=True)
@@ -35,3 +35,21 @@ def confirmations_owed_send() -> int:
 def petition_counts_reconcile() -> int:
     """Write the true confirmed counts over the fast, approximate ones."""
     return services.petition_counts_reconcile()
+
+
+@shared_task
+def signature_export_build_task(export_id: int) -> bool:
+    """Write a large signature export's file (a second run finds it claimed and stops)."""
+    return exports.signature_export_build(export_id=export_id)
+
+
+@shared_task
+def signature_exports_purge_expired() -> int:
+    """Delete the files of signature exports whose link has expired."""
+    return exports.signature_exports_purge_expired()
+
+
+@shared_task
+def signatures_retention_apply() -> dict[str, int]:
+    """Delete signatures never confirmed and anonymise old ones of closed petitions."""
+    return erasure.signatures_retention_apply()

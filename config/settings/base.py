@@ -361,3 +361,30 @@ CELERY_BEAT_SCHEDULE["deliveries-run-due"] = {
 }
 # fontTools reports every glyph table it trims from the letter's font at INFO.
 LOGGING.setdefault("loggers", {})["fontTools"] = {"level": "WARNING"}
+
+# ---------------------------------------------------------------------------------------------
+# Staff tools: signature exports, erasure and retention (petitions/, README "Staff tools").
+# Every number can be changed by an environment variable of the same name.
+# ---------------------------------------------------------------------------------------------
+# Exports with more rows than this are written by a worker and downloaded from a link;
+# smaller ones stream straight to the browser.
+EXPORT_ASYNC_THRESHOLD = env.int("EXPORT_ASYNC_THRESHOLD", default=50_000)
+# How long an export's download link works; its file is deleted after that.
+EXPORT_LINK_HOURS = env.int("EXPORT_LINK_HOURS", default=24)
+# Export files name signers: kept outside MEDIA_ROOT, in storage that only the admin reads.
+EXPORT_FILES_ROOT = env.path("EXPORT_FILES_ROOT", default=BASE_DIR / "private" / "exports")
+STORAGES["signature_exports"] = {"BACKEND": "petitions.storage.SignatureExportStorage"}
+# Signatures never confirmed are deleted this many days after signing.
+RETENTION_PENDING_DAYS = env.int("RETENTION_PENDING_DAYS", default=30)
+# Signatures of a closed petition are anonymised this many months after its last delivery.
+RETENTION_AFTER_DELIVERY_MONTHS = env.int("RETENTION_AFTER_DELIVERY_MONTHS", default=12)
+# The dashboard's chart shows at most this many days (the latest ones).
+DASHBOARD_CHART_DAYS = env.int("DASHBOARD_CHART_DAYS", default=90)
+CELERY_BEAT_SCHEDULE["petitions-retention-apply"] = {
+    "task": "petitions.tasks.signatures_retention_apply",
+    "schedule": 24 * 3600,
+}
+CELERY_BEAT_SCHEDULE["petitions-exports-purge-expired"] = {
+    "task": "petitions.tasks.signature_exports_purge_expired",
+    "schedule": 3600,
+}

@@ -1,0 +1,157 @@
+"""Erasure and retention: what staff and the calendar take out of the signature list.
+
+A signer erased by staff, or a closed petition's signers once its retention has run, are
+anonymised in place: the row keeps its petition, status, country and dates, so that counts,
+the dashboard and the deliveries already made stay true, but nothing in it names anyone or
+links back to them. Signatures never confirmed are deleted outright: nobody ever counted them.
+(A signer's own withdrawal link deletes their signature: petitions.services.signature_withdraw.)
+"""
+
+import secrets
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import models, transaction
+from django.db.models import QuerySet, Value
+from django.db.models.functions import MD5, Cast, Concat
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from petitions.models import Signature
+from petitions.selectors import petitions_closed_delivered_before, signatures_of_person
+from petitions.services import _signers_recent_forget, email_normalize
+from staff.models import AccessEvent
+from staff.services import access_event_record
+
+BATCH_ROWS = 5000
+ERASED_EMAIL_DOMAIN = "invalid"
+
+
+def email_fingerprint(email_normalized: str) -> str:
+    """Return a keyed hash of an address: the trail can tell two erasures of one person apart
+    from two people, without keeping the address it was asked to forget."""
+    return salted_hmac("petitions.erasure.email", email_normalized, algorithm="sha256").hexdigest()
+
+
+def _anonymised_values(*, now: datetime) -> dict:
+    # Keyed by a secret drawn here and thrown away: nothing can rebuild the placeholder from
+    # the signer's old address or links, and every row gets its own (the pk is unique).
+    secret = secrets.token_hex(16)
+    row_hash = MD5(Concat(Cast("id", models.CharField()), Value(secret)))
+    placeholder = Concat(Value("erased-"), row_hash, Value(f"@{ERASED_EMAIL_DOMAIN}"))
+    return {
+        "first_name": "",
+        "last_name": "",
+        "email": placeholder,
+        "email_normalized": placeholder,
+        "postcode": "",
+        "comment": "",
+        "ip_hash": "",
+        # The old confirmation and withdrawal links carried public_id: they stop working.
+        "public_id": Cast(
+            MD5(Concat(Value(secret), Cast("id", models.CharField()))), models.UUIDField()
+        ),
+        # "~" is outside the alphabet of drawn codes, so these never collide with one.
+        "share_code": Concat(Value("~"), Cast("id", models.CharField())),
+        "referral_code": "",
+        "email_message_id": "",
+        "newsletter_opt_in": False,
+        "show_first_name": False,
+        "name_in_delivery": False,
+        "erased_at": now,
+    }
+
+
+def signatures_anonymise(*, signatures: QuerySet[Signature]) -> int:
+    """Anonymise signatures in place, in batches; return how many were anonymised."""
+    anonymised = 0
+    petition_ids: set[int] = set()
+    while True:
+        batch = list(
+            signatures.filter(erased_at__isnull=True)
+            .order_by("pk")
+            .values_list("pk", "petition_id")[:BATCH_ROWS]
+        )
+        if not batch:
+            break
+        with transaction.atomic():
+            anonymised += Signature.objects.filter(
+                pk__in=[pk for pk, _petition_id in batch], erased_at__isnull=True
+            ).update(**_anonymised_values(now=timezone.now()))
+        petition_ids.update(petition_id for _pk, petition_id in batch)
+    for petition_id in petition_ids:
+        _signers_recent_forget(petition_id=petition_id)
+    return anonymised
+
+
+def signer_erase(*, email: str, actor: AbstractBaseUser | None, ip_hmac: str = "") -> int:
+    """Erase what one person gave, on every petition; return how many signatures held it.
+
+    The trail records the erasure with a keyed hash of the address, never the address.
+    """
+    email_normalized = email_normalize(email)
+    erased = signatures_anonymise(
+        signatures=signatures_of_person(email_normalized=email_normalized)
+    )
+    access_event_record(
+        actor=actor,
+        action=AccessEvent.Action.ERASED_SIGNER,
+        target="petitions.Signature",
+        query={"email_hmac": email_fingerprint(email_normalized)},
+        row_count=erased,
+        ip_hmac=ip_hmac,
+    )
+    return erased
+
+
+def _months_before(moment: datetime, months: int) -> datetime:
+    month_index = moment.year * 12 + moment.month - 1 - months
+    year, month = divmod(month_index, 12)
+    day = min(moment.day, 28)
+    return moment.replace(year=year, month=month + 1, day=day)
+
+
+def signatures_unconfirmed_delete(*, now: datetime | None = None) -> int:
+    """Delete signatures never confirmed, RETENTION_PENDING_DAYS after signing."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.RETENTION_PENDING_DAYS)
+    stale = Signature.objects.filter(
+        status__in=[Signature.Status.PENDING, Signature.Status.FLAGGED],
+        confirmed_at__isnull=True,
+        created_at__lt=cutoff,
+    )
+    deleted = 0
+    while True:
+        ids = list(stale.order_by("pk").values_list("pk", flat=True)[:BATCH_ROWS])
+        if not ids:
+            return deleted
+        deleted += (
+            Signature.objects.filter(pk__in=ids, confirmed_at__isnull=True)
+            .delete()[1]
+            .get(Signature._meta.label, 0)
+        )
+
+
+def signatures_after_delivery_anonymise(*, now: datetime | None = None) -> int:
+    """Anonymise the signatures of closed petitions RETENTION_AFTER_DELIVERY_MONTHS after
+    their last delivery (a closed petition never delivered keeps them for staff to decide)."""
+    cutoff = _months_before(now or timezone.now(), settings.RETENTION_AFTER_DELIVERY_MONTHS)
+    anonymised = 0
+    for petition in petitions_closed_delivered_before(moment=cutoff):
+        anonymised += signatures_anonymise(signatures=petition.signatures.all())
+    return anonymised
+
+
+def signatures_retention_apply(*, now: datetime | None = None) -> dict[str, int]:
+    """Apply both retention rules and trail what each took; return the numbers."""
+    deleted = signatures_unconfirmed_delete(now=now)
+    anonymised = signatures_after_delivery_anonymise(now=now)
+    for target, count in (
+        ("retention: unconfirmed signatures deleted", deleted),
+        ("retention: closed petitions' signatures anonymised", anonymised),
+    ):
+        if count:
+            access_event_record(
+                actor=None, action=AccessEvent.Action.ERASED_SIGNER, target=target, row_count=count
+            )
+    return {"deleted": deleted, "anonymised": anonymised}

@@ -1,0 +1,332 @@
+"""Data officers export signature lists: filtered, streamed, neutralised, trailed."""
+
+import io
+import re
+import zipfile
+from datetime import UTC, timedelta
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from petitions import exports
+from petitions.models import Signature, SignatureExport
+from petitions.selectors import SignatureExportFilters, signatures_for_export
+from petitions.tasks import signature_exports_purge_expired
+from staff.models import AccessEvent
+from tests.factories import PetitionFactory, SignatureFactory
+from tests.petitions.factories_staff import (
+    DATA_OFFICERS,
+    PETITION_MANAGERS,
+    csv_rows,
+    export_storage_fixture,  # noqa: F401 (the export_storage fixture)
+    logged_in_as,
+)
+
+pytestmark = pytest.mark.django_db
+EXPORT_URL = reverse("admin:petitions_signature_export")
+CHANGELIST_URL = reverse("admin:petitions_signature_changelist")
+FORMULAS = [
+    '=HYPERLINK("http://evil.example","x")',
+    "+33 6 12",
+    "-2+3",
+    "@SUM(A1)",
+    "\tTab",
+    "\rCR",
+]
+FORMULA_START = re.compile(r"^[=+\-@\t\r]")
+
+
+@pytest.fixture
+def officer_client(client):
+    logged_in_as(client, DATA_OFFICERS)
+    return client
+
+
+def _export(client, **fields):
+    data = {"format": "csv", **fields}
+    response = client.post(EXPORT_URL, data)
+    assert response.status_code == 200, response.content[:500]
+    return response, csv_rows(b"".join(response.streaming_content))
+
+
+def test_a_data_officer_exports_a_petitions_confirmed_signers_from_france(officer_client):
+    petition, other = PetitionFactory(), PetitionFactory()
+    wanted = SignatureFactory(
+        petition=petition, confirmed=True, first_name="Aynur", last_name="Tursun", country="FR"
+    )
+    SignatureFactory(petition=petition, confirmed=True, country="DE")
+    SignatureFactory(petition=petition, country="FR")  # pending
+    SignatureFactory(petition=other, confirmed=True, country="FR")
+
+    response, rows = _export(officer_client, petition=petition.pk, status="confirmed", country="FR")
+
+    assert response.streaming
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert f"signatures-{petition.slug}-" in response["Content-Disposition"]
+    assert "no-store" in response["Cache-Control"]
+    header, *body = rows
+    assert len(header) == 11
+    assert body == [
+        [
+            "Aynur",
+            "Tursun",
+            wanted.email,
+            "FR",
+            "",
+            "Confirmée",
+            wanted.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+            wanted.confirmed_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+            gettext("no"),
+            gettext("no"),
+            "",
+        ]
+    ]
+
+
+def test_an_export_can_hold_only_the_signers_named_in_the_delivery_within_dates(officer_client):
+    petition = PetitionFactory()
+    now = timezone.now()
+    named = SignatureFactory(petition=petition, confirmed=True, name_in_delivery=True)
+    SignatureFactory(petition=petition, confirmed=True, name_in_delivery=False)
+    SignatureFactory(
+        petition=petition,
+        confirmed=True,
+        name_in_delivery=True,
+        created_at=now - timedelta(days=40),
+    )
+
+    _response, rows = _export(
+        officer_client,
+        petition=petition.pk,
+        named_only="on",
+        signed_from=(now - timedelta(days=7)).date().isoformat(),
+        signed_until=now.date().isoformat(),
+    )
+
+    assert [row[2] for row in rows[1:]] == [named.email]
+
+
+def test_a_formula_planted_in_a_name_never_runs_when_the_csv_is_opened(officer_client):
+    petition = PetitionFactory()
+    for formula in FORMULAS:
+        SignatureFactory(petition=petition, first_name=formula, last_name=formula, postcode="=1+2")
+
+    _response, rows = _export(officer_client, petition=petition.pk)
+
+    for row in rows[1:]:
+        assert row[0] in {f"'{formula}" for formula in FORMULAS}
+        assert row[1] == row[0] and row[4] == "'=1+2"
+    assert not [cell for row in rows for cell in row if FORMULA_START.match(cell)]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_no_cell_the_site_writes_itself_starts_like_a_formula(language):
+    petition = PetitionFactory()
+    for status in Signature.Status.values:
+        SignatureFactory(
+            petition=petition,
+            status=status,
+            confirmed_at=timezone.now(),
+            name_in_delivery=True,
+            newsletter_opt_in=True,
+            referral_code="-abc",
+        )
+
+    with translation.override(language):
+        rows = [exports.export_header(), *exports.export_rows(petition.signatures.all())]
+
+    assert not [cell for row in rows for cell in row if FORMULA_START.match(cell)]
+    assert {row[10] for row in rows[1:]} == {"'-abc"}
+
+
+def test_the_xlsx_export_holds_every_cell_as_text_and_no_formula(officer_client):
+    petition = PetitionFactory()
+    SignatureFactory(petition=petition, confirmed=True, first_name="=1+1", last_name="Tursun")
+
+    response = officer_client.post(EXPORT_URL, {"petition": petition.pk, "format": "xlsx"})
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    workbook = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    sheet = workbook.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet
+    assert "'=1+1" in sheet and "Tursun" in sheet
+
+
+def test_exports_never_hold_the_ip_fingerprint_the_comment_or_an_erased_signer(officer_client):
+    petition = PetitionFactory()
+    SignatureFactory(petition=petition, ip_hash="f" * 64, comment="private words")
+    SignatureFactory(petition=petition, first_name="Gone", erased_at=timezone.now())
+
+    _response, rows = _export(officer_client, petition=petition.pk)
+
+    cells = {cell for row in rows for cell in row}
+    assert "f" * 64 not in cells and "private words" not in cells
+    assert "Gone" not in cells
+    assert len(rows) == 2
+
+
+def test_every_export_is_on_the_access_trail_with_who_the_filters_and_the_row_count(
+    officer_client,
+):
+    petition = PetitionFactory()
+    SignatureFactory.create_batch(3, petition=petition, confirmed=True)
+
+    _export(officer_client, petition=petition.pk, status="confirmed")
+
+    event = AccessEvent.objects.get(action=AccessEvent.Action.EXPORTED_SIGNATURES)
+    assert event.actor_username == "data-officers"
+    assert event.row_count == 3
+    assert event.query["petition_id"] == petition.pk
+    assert event.query["status"] == "confirmed"
+    assert event.query["format"] == "csv"
+
+
+def test_the_export_form_starts_from_the_signature_lists_filters(officer_client):
+    petition = PetitionFactory()
+
+    response = officer_client.get(
+        EXPORT_URL,
+        {
+            "petition__id__exact": petition.pk,
+            "status__exact": "flagged",
+            "country__exact": "KZ",
+            "name_in_delivery__exact": "1",
+            "created_at__gte": "2025-03-01",
+            "created_at__lt": "2025-04-01",
+        },
+    )
+
+    initial = response.context["form"].initial
+    assert str(initial["petition"]) == str(petition.pk)
+    assert (initial["status"], initial["country"], initial["named_only"]) == ("flagged", "KZ", True)
+    assert initial["signed_from"].isoformat() == "2025-03-01"
+    assert initial["signed_until"].isoformat() == "2025-03-31"
+
+
+def test_the_signature_list_has_an_export_button_carrying_its_filters(officer_client):
+    html = officer_client.get(CHANGELIST_URL, {"status__exact": "confirmed"}).content.decode()
+
+    assert f'href="{EXPORT_URL}?status__exact=confirmed"' in html
+
+
+def test_the_export_action_exports_the_selected_signatures(officer_client):
+    chosen, _other = SignatureFactory(first_name="Chosen"), SignatureFactory(first_name="Other")
+
+    response = officer_client.post(
+        CHANGELIST_URL, {"action": "export_csv", "_selected_action": [chosen.pk]}
+    )
+
+    rows = csv_rows(b"".join(response.streaming_content))
+    assert [row[0] for row in rows[1:]] == ["Chosen"]
+    event = AccessEvent.objects.get(action=AccessEvent.Action.EXPORTED_SIGNATURES)
+    assert (event.row_count, event.query["selection"]) == (1, [str(chosen.pk)])
+
+
+def test_petition_managers_review_signatures_but_cannot_export_them(client):
+    logged_in_as(client, PETITION_MANAGERS)
+    signature = SignatureFactory()
+
+    listing = client.get(CHANGELIST_URL)
+    action = client.post(
+        CHANGELIST_URL, {"action": "export_csv", "_selected_action": [signature.pk]}
+    )
+
+    assert listing.status_code == 200
+    assert "export_csv" not in listing.content.decode()
+    assert EXPORT_URL not in listing.content.decode()
+    assert client.get(EXPORT_URL).status_code == 403
+    assert client.post(EXPORT_URL, {"format": "csv"}).status_code == 403
+    assert not getattr(action, "streaming", False)
+    assert not AccessEvent.objects.filter(action=AccessEvent.Action.EXPORTED_SIGNATURES).exists()
+
+
+def test_a_large_export_is_written_by_a_worker_and_downloaded_through_an_expiring_link(
+    officer_client, settings, export_storage, django_capture_on_commit_callbacks
+):
+    settings.EXPORT_ASYNC_THRESHOLD = 2
+    petition = PetitionFactory()
+    SignatureFactory.create_batch(3, petition=petition, confirmed=True)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = officer_client.post(EXPORT_URL, {"petition": petition.pk, "format": "csv"})
+
+    assert response.status_code == 302
+    export = SignatureExport.objects.get()
+    assert (export.status, export.row_count) == (SignatureExport.Status.READY, 3)
+    assert export.expires_at > timezone.now()
+    listing = officer_client.get(reverse("admin:petitions_signatureexport_changelist"))
+    link = re.search(
+        r'href="(/admin/petitions/signature/exports/[^"]+/)"', listing.content.decode()
+    )
+    download = officer_client.get(link.group(1))
+    assert len(csv_rows(b"".join(download.streaming_content))) == 4
+    trail = AccessEvent.objects.filter(action=AccessEvent.Action.EXPORTED_SIGNATURES)
+    assert trail.count() == 2  # the file written, then its download
+
+    SignatureExport.objects.filter(pk=export.pk).update(expires_at=timezone.now())
+    assert signature_exports_purge_expired.delay().get() == 1
+
+    export.refresh_from_db()
+    assert export.status == SignatureExport.Status.EXPIRED
+    assert not any(export_storage.rglob("*.csv"))
+    assert officer_client.get(link.group(1)).status_code == 404
+
+
+def test_a_download_link_works_only_for_the_officer_who_asked(
+    client, settings, export_storage, django_capture_on_commit_callbacks
+):
+    settings.EXPORT_ASYNC_THRESHOLD = 0
+    SignatureFactory()
+    requester = logged_in_as(client, DATA_OFFICERS, "requester")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(EXPORT_URL, {"format": "csv"})
+    export = SignatureExport.objects.get(requested_by=requester)
+    url = reverse(
+        "admin:petitions_signatureexport_download",
+        kwargs={"token": exports.export_download_token(export=export)},
+    )
+
+    logged_in_as(client, DATA_OFFICERS, "colleague")
+
+    assert client.get(url).status_code == 404
+    assert client.get(url.replace(url.split("/")[-2], "forged")).status_code == 404
+
+
+def test_the_build_task_is_safe_to_run_twice(settings, export_storage, django_user_model):
+    SignatureFactory()
+    requester = django_user_model.objects.create_user("officer", is_staff=True)
+    export = SignatureExport.objects.create(requested_by=requester, format="csv")
+
+    assert exports.signature_export_build(export_id=export.pk) is True
+    assert exports.signature_export_build(export_id=export.pk) is False
+    assert len(list(export_storage.rglob("*.csv"))) == 1
+
+
+def test_the_command_writes_the_same_rows_as_the_admin(officer_client, tmp_path):
+    petition = PetitionFactory(slug="mamat")
+    SignatureFactory.create_batch(3, petition=petition, confirmed=True)
+    SignatureFactory(petition=petition, first_name="@evil")
+    output = tmp_path / "export.csv"
+
+    call_command("export_signatures", petition="mamat", output=str(output), stdout=io.StringIO())
+
+    _response, admin_rows = _export(officer_client, petition=petition.pk)
+    assert csv_rows(output.read_bytes()) == admin_rows
+    assert AccessEvent.objects.filter(
+        action=AccessEvent.Action.EXPORTED_SIGNATURES, actor__isnull=True, row_count=4
+    ).exists()
+
+
+def test_the_csv_leaves_in_pieces_never_as_one_whole_file(monkeypatch):
+    monkeypatch.setattr(exports, "CSV_CHUNK_ROWS", 2)
+    petition = PetitionFactory()
+    SignatureFactory.create_batch(5, petition=petition)
+    signatures = signatures_for_export(filters=SignatureExportFilters(petition_id=petition.pk))
+
+    chunks = list(exports.csv_chunks(signatures))
+
+    assert [len(csv_rows(chunk)) for chunk in chunks] == [1, 2, 2, 1]
