@@ -1,0 +1,102 @@
+"""Staff follow a petition on its dashboard: numbers and a chart, never a signer."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from petitions.models import Signature
+from tests.factories import PetitionFactory, SignatureFactory
+from tests.petitions.factories_staff import CAMPAIGN_EDITORS, PETITION_MANAGERS, logged_in_as
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def manager_client(client):
+    logged_in_as(client, PETITION_MANAGERS)
+    return client
+
+
+@pytest.fixture
+def campaign_under_way():
+    petition = PetitionFactory()
+    yesterday = timezone.now() - timedelta(days=1)
+    SignatureFactory.create_batch(
+        3, petition=petition, confirmed=True, country="FR", referral_code="abc"
+    )
+    SignatureFactory(petition=petition, confirmed=True, country="KZ", created_at=yesterday)
+    SignatureFactory(petition=petition, country="KZ", created_at=yesterday)
+    SignatureFactory(petition=petition, status=Signature.Status.FLAGGED, country="TR")
+    SignatureFactory(petition=petition, status=Signature.Status.INVALIDATED, country="US")
+    SignatureFactory(confirmed=True, first_name="Elsewhere")  # another petition
+    return petition
+
+
+def _dashboard(client, petition):
+    return client.get(reverse("admin:petitions_petition_dashboard", args=[petition.pk]))
+
+
+def test_the_dashboard_shows_counts_rate_top_countries_and_share_sources(
+    manager_client, campaign_under_way
+):
+    response = _dashboard(manager_client, campaign_under_way)
+
+    assert response.status_code == 200
+    dashboard = response.context["dashboard"]
+    assert dashboard.counts == {"pending": 1, "confirmed": 4, "flagged": 1, "invalidated": 1}
+    assert dashboard.total == 7
+    assert dashboard.confirmation_rate == round(4 * 100 / 7)
+    assert dashboard.top_countries[:2] == [("France", 3), ("Kazakhstan", 2)]
+    assert dashboard.top_sources == [("abc", 3)]
+    assert dashboard.direct == 3
+    assert [day.signed for day in dashboard.days[-2:]] == [2, 5]
+    assert [day.confirmed for day in dashboard.days[-2:]] == [1, 3]
+
+
+def test_the_chart_is_server_drawn_svg_with_a_title_and_a_table_and_no_inline_style(
+    manager_client, campaign_under_way
+):
+    html = _dashboard(manager_client, campaign_under_way).content.decode()
+
+    start = html.index('<svg role="img"')
+    svg = html[start : html.index("</svg>", start)]
+    assert "<title" in svg and "<desc" in svg
+    heights = [float(value) for value in re.findall(r'<rect [^>]*height="([\d.]+)"', svg)]
+    assert max(heights) == 200  # the busiest day fills the chart
+    assert "style=" not in html[html.index('id="content-main"') :]
+    assert "<script" not in html[html.index('id="content-main"') :]
+    assert "<table>" in html[html.index("</svg>", start) :]
+
+
+def test_the_dashboard_names_nobody(manager_client, campaign_under_way):
+    html = _dashboard(manager_client, campaign_under_way).content.decode()
+
+    assert "Signer" not in html and "@example.org" not in html
+
+
+def test_a_petition_links_to_its_dashboard(manager_client, campaign_under_way):
+    url = reverse("admin:petitions_petition_dashboard", args=[campaign_under_way.pk])
+
+    listing = manager_client.get(reverse("admin:petitions_petition_changelist"))
+    page = manager_client.get(
+        reverse("admin:petitions_petition_change", args=[campaign_under_way.pk])
+    )
+
+    assert url in listing.content.decode()
+    assert url in page.content.decode()
+
+
+def test_a_petition_with_no_signature_yet_has_an_empty_dashboard(manager_client):
+    response = _dashboard(manager_client, PetitionFactory())
+
+    assert response.status_code == 200
+    assert response.context["dashboard"].confirmation_rate is None
+
+
+def test_campaign_editors_cannot_open_a_dashboard(client, campaign_under_way):
+    logged_in_as(client, CAMPAIGN_EDITORS)
+
+    assert _dashboard(client, campaign_under_way).status_code == 403

@@ -1,0 +1,166 @@
+"""A person asks to be forgotten: by the link in their email, or through a data officer."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from deliveries.models import DeliveredSignature, Delivery
+from petitions import erasure, services
+from petitions.models import Signature
+from staff.models import AccessEvent
+from tests.factories import PetitionFactory, SignatureFactory
+from tests.petitions.factories_staff import DATA_OFFICERS, PETITION_MANAGERS, logged_in_as
+
+pytestmark = pytest.mark.django_db
+ERASE_URL = reverse("admin:petitions_signature_erase")
+ADDRESS = "aynurtursun@gmail.com"
+
+
+@pytest.fixture
+def officer_client(client):
+    logged_in_as(client, DATA_OFFICERS)
+    return client
+
+
+def _signed_everywhere(count: int = 2) -> list[Signature]:
+    return [
+        SignatureFactory(
+            petition=PetitionFactory(),
+            confirmed=True,
+            first_name="Aynur",
+            last_name="Tursun",
+            email="Aynur.Tursun@gmail.com",
+            email_normalized=ADDRESS,
+            postcode="75011",
+            comment="My brother is held in Ghulja.",
+            ip_hash="a" * 64,
+            referral_code="abc123",
+            name_in_delivery=True,
+            show_first_name=True,
+        )
+        for _ in range(count)
+    ]
+
+
+def test_a_data_officer_erases_a_person_on_every_petition_after_confirming(officer_client):
+    signatures = _signed_everywhere()
+    someone_else = SignatureFactory(confirmed=True)
+
+    lookup = officer_client.post(ERASE_URL, {"email": "aynur.tursun+camp@gmail.com"})
+    assert lookup.context["matches"] == 2
+    assert Signature.objects.filter(first_name="Aynur").count() == 2  # nothing erased yet
+
+    response = officer_client.post(ERASE_URL, {"email": "aynur.tursun@gmail.com", "confirm": "yes"})
+
+    assert response.status_code == 302
+    for signature in signatures:
+        signature.refresh_from_db()
+        assert (signature.first_name, signature.last_name) == ("", "")
+        assert re.fullmatch(r"erased-[0-9a-f]{32}@invalid", signature.email)
+        assert signature.email_normalized == signature.email
+        assert (signature.postcode, signature.comment, signature.ip_hash) == ("", "", "")
+        assert signature.referral_code == ""
+        assert not (signature.name_in_delivery or signature.show_first_name)
+        assert signature.erased_at is not None
+    someone_else.refresh_from_db()
+    assert someone_else.erased_at is None
+
+
+def test_erasure_keeps_counts_and_delivery_records_true(officer_client):
+    (signature,) = _signed_everywhere(1)
+    petition = signature.petition
+    target = petition.targets.get()
+    delivery = Delivery.objects.create(
+        petition=petition,
+        target=target,
+        language="fr",
+        reference="ref",
+        total_count=1,
+        named_count=1,
+    )
+    DeliveredSignature.objects.create(delivery=delivery, signature=signature, target=target)
+    before = (signature.status, signature.country, signature.created_at, signature.confirmed_at)
+
+    erasure.signer_erase(email=ADDRESS, actor=None)
+
+    signature.refresh_from_db()
+    assert (signature.status, signature.country, signature.created_at, signature.confirmed_at) == (
+        before
+    )
+    assert Signature.objects.confirmed().filter(petition=petition).count() == 1
+    assert DeliveredSignature.objects.filter(delivery=delivery, signature=signature).exists()
+
+
+def test_the_trail_records_the_erasure_without_the_address(officer_client):
+    _signed_everywhere()
+
+    officer_client.post(ERASE_URL, {"email": ADDRESS, "confirm": "yes"})
+
+    event = AccessEvent.objects.get(action=AccessEvent.Action.ERASED_SIGNER)
+    assert (event.actor_username, event.row_count) == ("data-officers", 2)
+    assert event.query == {"email_hmac": erasure.email_fingerprint(ADDRESS)}
+    every_entry = str(list(AccessEvent.objects.values()))
+    assert "tursun" not in every_entry.lower()
+
+
+def test_an_erased_signers_old_links_no_longer_reach_the_row():
+    (signature,) = _signed_everywhere(1)
+    confirm_token = services.confirmation_token_make(signature=signature)
+    withdraw_token = services.withdrawal_token_make(signature=signature)
+    old_share_code = signature.share_code
+
+    erasure.signer_erase(email=ADDRESS, actor=None)
+
+    with pytest.raises(services.SignatureLinkInvalid):
+        services.signature_for_confirmation(token=confirm_token)
+    with pytest.raises(services.SignatureLinkInvalid):
+        services.signature_for_withdrawal(token=withdraw_token)
+    assert not Signature.objects.filter(share_code=old_share_code).exists()
+
+
+def test_erasing_twice_changes_nothing_more(officer_client):
+    _signed_everywhere()
+    erasure.signer_erase(email=ADDRESS, actor=None)
+    placeholders = set(Signature.objects.values_list("email", flat=True))
+
+    assert erasure.signer_erase(email=ADDRESS, actor=None) == 0
+    assert set(Signature.objects.values_list("email", flat=True)) == placeholders
+
+
+def test_only_data_officers_may_erase_a_person(client):
+    _signed_everywhere(1)
+    logged_in_as(client, PETITION_MANAGERS)
+
+    assert client.get(ERASE_URL).status_code == 403
+    assert client.post(ERASE_URL, {"email": ADDRESS, "confirm": "yes"}).status_code == 403
+    assert Signature.objects.filter(erased_at__isnull=True).count() == 1
+
+
+def test_the_signature_list_offers_erasure_to_data_officers_only(officer_client):
+    manager_client = Client()
+    logged_in_as(manager_client, PETITION_MANAGERS)
+    changelist = reverse("admin:petitions_signature_changelist")
+
+    assert ERASE_URL in officer_client.get(changelist).content.decode()
+    assert ERASE_URL not in manager_client.get(changelist).content.decode()
+
+
+def test_the_link_in_the_email_lets_a_signer_withdraw_and_erase_their_signature(
+    client, sign, django_capture_on_commit_callbacks
+):
+    signature = sign(email="aynur@example.org").signature
+    body = mail.outbox[-1].body
+    withdraw_url = re.search(r"https?://\S+/withdraw/\S+/", body).group(0)
+    path = withdraw_url.removeprefix("http://testserver")
+
+    # Opening the link (a mail scanner, a preview) asks; only the signer's click erases.
+    assert client.get(path).status_code == 200
+    assert Signature.objects.filter(pk=signature.pk).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(path)
+
+    assert response.status_code == 302
+    assert not Signature.objects.filter(email_normalized="aynur@example.org").exists()
