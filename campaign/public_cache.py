@@ -1,9 +1,10 @@
 """Serve public pages from process memory, so that a surge of visitors costs no query.
 
 Every visitor of a public page sees the same HTML but for the CSRF token of the signature form,
-so the page is rendered once per worker and language, kept for PUBLIC_PAGE_CACHE_SECONDS, and
-served with the visitor's own token put back in. When staff change content, a version number in
-the shared cache moves on and every worker renders again (within a second).
+so the page is rendered once per worker and language, kept for PUBLIC_PAGE_CACHE_SECONDS (or
+the setting the view names), and served with the visitor's own token put back in. When staff
+change content, a version number in the shared cache moves on and every worker renders again
+(within a second).
 """
 
 import re
@@ -29,7 +30,7 @@ VERSION_CHECK_SECONDS = 1.0
 @dataclass(frozen=True)
 class _CachedPage:
     html: str
-    content_type: str
+    headers: dict[str, str]
     version: str
     expires_at: float
 
@@ -58,46 +59,52 @@ def _content_version(now: float) -> str:
     return version
 
 
-def _cacheable(request: HttpRequest) -> bool:
-    return (
-        settings.PUBLIC_PAGE_CACHE_SECONDS > 0
-        and request.method in ("GET", "HEAD")
-        and not request.GET
-    )
-
-
 def _serve(request: HttpRequest, page: _CachedPage) -> HttpResponse:
     html = page.html
     if CSRF_PLACEHOLDER in html:
         html = html.replace(CSRF_PLACEHOLDER, get_token(request))
-    return HttpResponse(html, content_type=page.content_type)
+    response = HttpResponse(html)
+    for name, value in page.headers.items():
+        response[name] = value
+    return response
 
 
-def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Keep the view's successful responses in memory; never for other methods or queries."""
+def cache_public_page(
+    view: Callable[..., HttpResponse] | None = None,
+    *,
+    seconds_setting: str = "PUBLIC_PAGE_CACHE_SECONDS",
+):
+    """Keep the view's successful responses in memory for the setting's number of seconds.
 
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not _cacheable(request):
-            return view(request, *args, **kwargs)
-        now = time.monotonic()
-        version = _content_version(now)
-        key = f"{get_language()}:{request.path}"
-        cached = _pages.get(key)
-        if cached and cached.version == version and cached.expires_at > now:
-            return _serve(request, cached)
+    Never for other methods than GET and HEAD, nor for requests with a query string.
+    """
 
-        response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming and not response.cookies:
-            html = CSRF_INPUT.sub(
-                rf"\g<1>{CSRF_PLACEHOLDER}\g<2>", response.content.decode(response.charset)
-            )
-            _pages[key] = _CachedPage(
-                html=html,
-                content_type=response["Content-Type"],
-                version=version,
-                expires_at=now + settings.PUBLIC_PAGE_CACHE_SECONDS,
-            )
-        return response
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            seconds = getattr(settings, seconds_setting)
+            if seconds <= 0 or request.method not in ("GET", "HEAD") or request.GET:
+                return view(request, *args, **kwargs)
+            now = time.monotonic()
+            version = _content_version(now)
+            key = f"{view.__module__}.{view.__qualname__}:{get_language()}:{request.path}"
+            cached = _pages.get(key)
+            if cached and cached.version == version and cached.expires_at > now:
+                return _serve(request, cached)
 
-    return wrapper
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200 and not response.streaming and not response.cookies:
+                _pages[key] = _CachedPage(
+                    html=CSRF_INPUT.sub(
+                        rf"\g<1>{CSRF_PLACEHOLDER}\g<2>",
+                        response.content.decode(response.charset),
+                    ),
+                    headers=dict(response.headers),
+                    version=version,
+                    expires_at=now + seconds,
+                )
+            return response
+
+        return wrapper
+
+    return decorator(view) if view is not None else decorator

@@ -126,6 +126,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
+# The worker's tasks wait on the ESP, SMTP and the database far more than they compute: threads
+# overlap that waiting, and (unlike prefork children, which Celery makes drop the database pool
+# after every task) keep reusing the pool's connections.
+CELERY_WORKER_POOL = env.str("CELERY_WORKER_POOL", default="threads")
+CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=8)
 CELERY_BEAT_SCHEDULE: dict = {}
 
 # Email: the console locally; SMTP or any anymail ESP in production.
@@ -281,6 +286,8 @@ SIGNATURE_PRIVACY_NOTICE_VERSION = env.str("SIGNATURE_PRIVACY_NOTICE_VERSION", d
 # The counter may lag: confirmations add to a cached number, reconciled with the true count.
 SIGNATURE_COUNT_RECONCILE_INTERVAL = env.float("SIGNATURE_COUNT_RECONCILE_INTERVAL", default=30.0)
 SIGNATURE_COUNT_POLL_SECONDS = env.int("SIGNATURE_COUNT_POLL_SECONDS", default=20)
+# Each web worker answers the count endpoint from memory for this long (0 turns it off).
+SIGNATURE_COUNT_CACHE_SECONDS = env.int("SIGNATURE_COUNT_CACHE_SECONDS", default=2)
 # A supporter must see success even when the broker is down: publish once, fail fast, and
 # leave the rest to the sweep.
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)

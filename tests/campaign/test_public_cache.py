@@ -88,3 +88,31 @@ def test_pages_with_a_query_string_are_never_cached(client, mamat_campaign):
     Page.objects.filter(slug="mamat").update(title_fr="Changé sans prévenir")
 
     assert "Changé sans prévenir" in client.get("/?source=abc").content.decode()
+
+
+def test_the_views_own_headers_are_kept(db):
+    @cache_public_page
+    def view(request):
+        response = HttpResponse("{}", content_type="application/json")
+        response["Cache-Control"] = "max-age=5, public"
+        return response
+
+    view(RequestFactory().get("/count.json"))
+    cached = view(RequestFactory().get("/count.json"))
+
+    assert cached["Content-Type"] == "application/json"
+    assert cached["Cache-Control"] == "max-age=5, public"
+
+
+@override_settings(SIGNATURE_COUNT_CACHE_SECONDS=60)
+def test_the_signature_count_is_answered_from_memory(client, django_assert_num_queries):
+    from tests.factories import PetitionFactory
+
+    petition = PetitionFactory(slug="count-me")
+    url = reverse("petitions:count", kwargs={"slug": petition.slug})
+    client.get(url)
+
+    with django_assert_num_queries(0):
+        response = client.get(url)
+
+    assert response.json()["count"] == 0
