@@ -367,7 +367,7 @@ class Bench:
         self.env = bench_environment(port=port, smtp_port=smtp_port)
         self.details["config"] = {
             "gunicorn": f"{self.args.workers} {self.args.worker_class} workers",
-            "celery": "one worker, pool and concurrency from CELERY_WORKER_POOL and CELERY_WORKER_CONCURRENCY",
+            "celery": "one worker; pool and concurrency from the CELERY_WORKER_* settings",
             "connections": self.args.connections,
             "wrk_threads": self.args.threads,
             "seconds_per_run": self.args.duration,
