@@ -8,34 +8,18 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from js_asset import Media
 from modeltranslation.admin import TranslationAdmin
 from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname
 
 from campaign import services
+from campaign.admin_mixins import CspNonceMediaMixin, PublicContentAdminMixin
 from campaign.models import CallToAction, Campaign, Page, PageCallToAction
-from campaign.public_cache import public_content_changed
 from campaign.views import page_render
 
 
-class SwitchedOnLanguagesAdmin(TranslationAdmin):
-    """Show the translated fields of the languages the site serves, not of every prepared one.
-
-    Saving anything here also tells the public page cache that the content changed.
-    """
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        public_content_changed()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        public_content_changed()
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        public_content_changed()
+class SwitchedOnLanguagesAdmin(PublicContentAdminMixin, TranslationAdmin):
+    """Show the translated fields of the languages the site serves, not of every prepared one."""
 
     def _hidden_translation_fields(self) -> set[str]:
         served = {code for code, _name in settings.LANGUAGES}
@@ -85,14 +69,6 @@ class PageCallToActionInline(admin.TabularInline):
     extra = 0
     fields = ["call_to_action", "position"]
     ordering = ["position"]
-
-
-class CspNonceMediaMixin:
-    """Let the rich text editor's import map run under our CSP, which allows no inline script."""
-
-    def render_change_form(self, request, context, *args, **kwargs):
-        context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
-        return super().render_change_form(request, context, *args, **kwargs)
 
 
 class PageAdminForm(forms.ModelForm):

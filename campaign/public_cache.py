@@ -7,19 +7,26 @@ change content, a version number in the shared cache moves on and every worker r
 (within a second).
 """
 
+import logging
 import re
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
+from redis.exceptions import RedisError
 
+logger = logging.getLogger(__name__)
+
+# What the shared cache raises when Redis is down.
+CACHE_ERRORS = (RedisError, OSError)
 CONTENT_VERSION_KEY = "campaign:public-content-version"
 CSRF_PLACEHOLDER = "__csrf_token_of_this_visitor__"
 # The exact markup of Django's {% csrf_token %}.
@@ -35,28 +42,58 @@ class _CachedPage:
     expires_at: float
 
 
+@dataclass(frozen=True)
+class _CachedObject:
+    value: Any
+    version: str
+    expires_at: float
+
+
 _pages: dict[str, _CachedPage] = {}
+_objects: dict[str, _CachedObject] = {}
 _version_memo: dict[str, tuple[float, str]] = {}
 
 
 def public_content_changed() -> None:
     """Tell every worker that public content changed, so that none serves the old page."""
-    cache.set(CONTENT_VERSION_KEY, uuid.uuid4().hex, timeout=None)
     _version_memo.clear()
     _pages.clear()
+    _objects.clear()
+    try:
+        cache.set(CONTENT_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    except CACHE_ERRORS:
+        logger.warning("Public content changed while the shared cache is down.", exc_info=True)
 
 
 def _content_version(now: float) -> str:
     memo = _version_memo.get("current")
     if memo and memo[0] > now:
         return memo[1]
-    version = cache.get(CONTENT_VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        cache.add(CONTENT_VERSION_KEY, version, timeout=None)
-        version = cache.get(CONTENT_VERSION_KEY, version)
+    try:
+        version = cache.get(CONTENT_VERSION_KEY)
+        if version is None:
+            cache.add(CONTENT_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+            version = cache.get(CONTENT_VERSION_KEY)
+    except CACHE_ERRORS:
+        # Redis is down: keep serving what this worker has, and ask again in a second.
+        logger.warning("Shared cache unreachable: public pages keep their version.", exc_info=True)
+        version = memo[1] if memo else "shared-cache-unreachable"
     _version_memo["current"] = (now + VERSION_CHECK_SECONDS, version)
     return version
+
+
+def public_object(key: str, *, seconds: int, load: Callable[[], Any]) -> Any:
+    """Return what `load` gives, kept in this worker's memory like the public pages."""
+    if seconds <= 0:
+        return load()
+    now = time.monotonic()
+    version = _content_version(now)
+    cached = _objects.get(key)
+    if cached and cached.version == version and cached.expires_at > now:
+        return cached.value
+    value = load()
+    _objects[key] = _CachedObject(value=value, version=version, expires_at=now + seconds)
+    return value
 
 
 def _serve(request: HttpRequest, page: _CachedPage) -> HttpResponse:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
+from campaign.admin_mixins import PublicContentAdminMixin
 from petitions import selectors, services
 from petitions.admin_tools import (
     PetitionDashboardAdminMixin,
@@ -18,13 +19,13 @@ admin.site.register(SignatureExport, SignatureExportAdmin)
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(PublicContentAdminMixin, admin.ModelAdmin):
     list_display = ["name", "title", "organisation", "email", "language"]
     search_fields = ["name", "organisation", "email"]
 
 
 @admin.register(Petition)
-class PetitionAdmin(PetitionDashboardAdminMixin, TranslationAdmin):
+class PetitionAdmin(PetitionDashboardAdminMixin, PublicContentAdminMixin, TranslationAdmin):
     list_display = [
         "title",
         "status",

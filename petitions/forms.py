@@ -1,11 +1,25 @@
+import functools
 import re
 
 from django import forms
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
-from django_countries.fields import LazyTypedChoiceField
 
 from petitions.models import Petition
+
+
+@functools.cache
+def _country_choices_in(language: str) -> list[tuple[str, str]]:
+    with translation.override(language):
+        return [("", "—"), *((code, str(name)) for code, name in countries)]
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """Return the countries sorted in the visitor's language, sorted once per language."""
+    return _country_choices_in(translation.get_language() or settings.LANGUAGE_CODE)
+
 
 # Bots fill every field; people never see this one (hidden, out of the tab order).
 HONEYPOT_FIELD = "website"
@@ -29,9 +43,9 @@ class SignatureForm(forms.Form):
         help_text=_("We send you a link to confirm your signature."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    country = LazyTypedChoiceField(
+    country = forms.ChoiceField(
         label=_("Country"),
-        choices=[("", "—"), *countries],
+        choices=country_choices,
         widget=forms.Select(attrs={"autocomplete": "country"}),
     )
     postcode = forms.CharField(

@@ -5,6 +5,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Max, Q, QuerySet
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django_countries import countries
 from redis.exceptions import RedisError
 
+from campaign.public_cache import public_object
 from petitions.models import Petition, Signature
 
 logger = logging.getLogger(__name__)
@@ -60,6 +62,19 @@ def petition_public_by_slug(*, slug: str) -> Petition | None:
         .prefetch_related("targets")
         .filter(slug=slug)
         .first()
+    )
+
+
+def petition_for_signing(*, slug: str) -> Petition | None:
+    """Return the public petition a signature is posted to, from this worker's memory.
+
+    A surge of signatures then costs no petition query; staff changes reach every worker
+    within a second, and signature_create checks the dates again.
+    """
+    return public_object(
+        f"petitions:for-signing:{slug}",
+        seconds=settings.SIGNATURE_PETITION_CACHE_SECONDS,
+        load=lambda: Petition.objects.public().filter(slug=slug).first(),
     )
 
 

@@ -169,11 +169,7 @@ def signature_create(
     if not petition.is_open_for_signing():
         raise PetitionNotOpen
     email_normalized = email_normalize(email)
-    existing = petition.signatures.filter(email_normalized=email_normalized).first()
-    if existing is not None:
-        confirmation_email_resend(signature=existing)
-        return SignatureCreateResult(signature=existing, created=False)
-
+    # No look-up first: the unique constraint tells a repeat, and saves a query per signature.
     over_limit = _over_rate_limit(
         petition=petition, ip_hash=ip_hash, email_domain=email_normalized.rpartition("@")[2]
     )
@@ -205,9 +201,10 @@ def signature_create(
                 confirmation_email_queue(signature_id=signature.pk)
             return SignatureCreateResult(signature=signature, created=True)
         except IntegrityError:
-            # Signed twice at the same moment: the other request won, and this one is a repeat.
+            # This mailbox has signed already (or at this very moment): a repeat.
             existing = petition.signatures.filter(email_normalized=email_normalized).first()
             if existing is not None:
+                confirmation_email_resend(signature=existing)
                 return SignatureCreateResult(signature=existing, created=False)
             # Otherwise two share codes collided: draw again.
     raise RuntimeError("Could not draw a unique share code.")

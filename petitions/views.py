@@ -65,7 +65,9 @@ def petition_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def signature_create(request: HttpRequest, slug: str) -> HttpResponse:
-    petition = _petition_or_404(slug)
+    petition = selectors.petition_for_signing(slug=slug)
+    if petition is None:
+        raise Http404("No such petition.")
     form = SignatureForm(request.POST, petition=petition)
     if not petition.is_open_for_signing():
         return _petition_render(request, petition, None)

@@ -288,6 +288,8 @@ SIGNATURE_COUNT_RECONCILE_INTERVAL = env.float("SIGNATURE_COUNT_RECONCILE_INTERV
 SIGNATURE_COUNT_POLL_SECONDS = env.int("SIGNATURE_COUNT_POLL_SECONDS", default=20)
 # Each web worker answers the count endpoint from memory for this long (0 turns it off).
 SIGNATURE_COUNT_CACHE_SECONDS = env.int("SIGNATURE_COUNT_CACHE_SECONDS", default=2)
+# Each web worker keeps the petition that signatures are posted to for this long (0: never).
+SIGNATURE_PETITION_CACHE_SECONDS = env.int("SIGNATURE_PETITION_CACHE_SECONDS", default=5)
 # A supporter must see success even when the broker is down: publish once, fail fast, and
 # leave the rest to the sweep.
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)

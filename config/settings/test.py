@@ -18,6 +18,7 @@ from .base import *  # noqa: F403
 # Tests that need the public page cache switch it on themselves.
 PUBLIC_PAGE_CACHE_SECONDS = 0
 SIGNATURE_COUNT_CACHE_SECONDS = 0
+SIGNATURE_PETITION_CACHE_SECONDS = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tests must not depend on `make assets` having collected files into a manifest.

@@ -1,0 +1,29 @@
+"""Admin behaviour that more than one app's admin needs."""
+
+from js_asset import Media
+
+from campaign.public_cache import public_content_changed
+
+
+class PublicContentAdminMixin:
+    """Tell the workers' public page cache when staff save or delete what pages show."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        public_content_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        public_content_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        public_content_changed()
+
+
+class CspNonceMediaMixin:
+    """Let the rich text editor's import map run under our CSP, which allows no inline script."""
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
+        return super().render_change_form(request, context, *args, **kwargs)
