@@ -116,3 +116,21 @@ def test_the_signature_count_is_answered_from_memory(client, django_assert_num_q
         response = client.get(url)
 
     assert response.json()["count"] == 0
+
+
+def test_public_pages_are_still_served_when_redis_is_down(client, mamat_campaign, monkeypatch):
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from campaign import public_cache
+
+    def unreachable(*args, **kwargs):
+        raise RedisConnectionError("Redis is down")
+
+    monkeypatch.setattr(public_cache.cache, "get", unreachable)
+    monkeypatch.setattr(public_cache.cache, "add", unreachable)
+    public_cache._version_memo.clear()
+
+    response = client.get("/")
+
+    assert response.status_code == 200
+    assert "Libérez Mamat" in response.content.decode()
