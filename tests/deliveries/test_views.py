@@ -67,3 +67,17 @@ def test_the_petition_page_can_show_the_list_with_one_tag(
     )
 
     assert Delivery.objects.get(target=embassy).letter_sha256 in html
+
+
+def test_the_petition_page_lists_its_deliveries(
+    client, petition, embassy, ministry, django_capture_on_commit_callbacks
+):
+    confirmed_signatures_create(petition, 3, named_every=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.deliveries_run(petition=petition)
+    sent = Delivery.objects.get(target=embassy)
+
+    page = client.get(petition.get_absolute_url()).content.decode()
+
+    assert 'id="deliveries-title"' in page
+    assert sent.letter_sha256 in page
