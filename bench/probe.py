@@ -176,7 +176,10 @@ def signature_rows_insert_sql(*, model, petition_id: int, count: int, prefix: st
         elif field.unique and isinstance(field, models.UUIDField):
             expression, values = "md5(%s || i)::uuid", [prefix]
         elif field.unique:
-            expression, values = "%s || i", [prefix[:4]]
+            # Five hex characters of the whole prefix: short enough for share_code, and
+            # distinct per petition (the first four letters of "bench-delivery" and
+            # "bench-export" are the same).
+            expression, values = "left(md5(%s), 5) || i", [prefix]
         elif field.has_default():
             expression = "%s"
             values = [field.get_db_prep_save(field.get_default(), connection)]

@@ -147,25 +147,38 @@ class _Counted:
             yield row
 
 
+def _csv_line(row: list[str], *, separators: int) -> str | None:
+    """Return the row as a CSV line when no cell needs quoting, else None.
+
+    Most rows hold no comma, quote or line break, and for them plain joining writes exactly
+    what csv.writer would, several times faster: at a million rows, seconds.
+    """
+    line = ",".join(row)
+    if line.count(",") != separators or '"' in line or "\n" in line or "\r" in line:
+        return None
+    return line + "\r\n"
+
+
 def _csv_chunks(rows: Iterable[list[str]]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
+    separators = len(EXPORT_FIELDS) - 1
 
-    def text(batch: list[list[str]]) -> str:
+    def quoted(row: list[str]) -> str:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerows(batch)
+        writer.writerow(row)
         return buffer.getvalue()
 
-    yield "\ufeff" + text([csv_row(export_header())])
-    batch = []
+    yield "\ufeff" + quoted(csv_row(export_header()))
+    lines: list[str] = []
     for row in rows:
-        batch.append(row)
-        if len(batch) >= CSV_CHUNK_ROWS:
-            yield text(batch)
-            batch = []
-    if batch:
-        yield text(batch)
+        lines.append(_csv_line(row, separators=separators) or quoted(row))
+        if len(lines) >= CSV_CHUNK_ROWS:
+            yield "".join(lines)
+            lines = []
+    if lines:
+        yield "".join(lines)
 
 
 def csv_chunks(signatures: QuerySet[Signature]) -> Iterator[str]:
