@@ -119,3 +119,11 @@ def test_unknown_page_is_a_translated_404(client, mamat_campaign):
 
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+def test_staff_pages_speak_the_browsers_language(client):
+    english = client.get("/admin/login/", headers={"accept-language": "en"})
+    french = client.get("/admin/login/", headers={"accept-language": "fr"})
+
+    assert '<html lang="en"' in english.content.decode()
+    assert '<html lang="fr"' in french.content.decode()
