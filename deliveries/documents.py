@@ -7,22 +7,16 @@ who chose to be named, and nothing else about anyone.
 
 import csv
 import io
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import BinaryIO
 
-from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext
 from django_countries import countries
-from fpdf import FPDF
 
 from deliveries.spreadsheet import csv_row
-
-PDF_MARGIN_MM = 20
 
 
 @dataclass(frozen=True)
@@ -45,48 +39,12 @@ def country_name(code: str) -> str:
     return str(countries.name(code)) or code
 
 
-class _Letter(FPDF):
-    """An A4 letter in one Unicode font when one is installed, else a built-in font."""
-
-    def __init__(self) -> None:
-        super().__init__(orientation="portrait", unit="mm", format="A4")
-        self.set_margins(PDF_MARGIN_MM, PDF_MARGIN_MM, PDF_MARGIN_MM)
-        self.set_auto_page_break(auto=True, margin=PDF_MARGIN_MM)
-        font_path = Path(settings.DELIVERY_PDF_FONT) if settings.DELIVERY_PDF_FONT else None
-        if font_path and font_path.is_file():
-            self.add_font("LetterFont", "", str(font_path))
-            self.font_family_name = "LetterFont"
-            self.unicode_font = True
-        else:
-            self.core_fonts_encoding = "cp1252"
-            self.font_family_name = "Helvetica"
-            self.unicode_font = False
-
-    def text_safe(self, text: str) -> str:
-        """Return text the font can draw (the built-in font only knows Western European)."""
-        if self.unicode_font:
-            return text
-        text = unicodedata.normalize("NFKC", text)
-        return text.encode("cp1252", errors="replace").decode("cp1252")
-
-    def paragraph(self, text: str, *, size: float = 11, height: float = 6, gap: float = 3) -> None:
-        self.set_font(self.font_family_name, size=size)
-        self.multi_cell(0, height, self.text_safe(text), new_x="LMARGIN", new_y="NEXT")
-        self.ln(gap)
-
-    def count_row(self, label: str, count: int) -> None:
-        self.set_font(self.font_family_name, size=10)
-        width = self.w - 2 * PDF_MARGIN_MM
-        self.cell(width * 0.75, 6, self.text_safe(label), border="B")
-        self.cell(
-            width * 0.25, 6, formats.number_format(count), border="B", align="R", new_x="LMARGIN"
-        )
-        self.ln(6)
-
-
 def letter_pdf_bytes(*, letter: LetterContent) -> bytes:
     """Return the letter: recipient, date, demand, and how many signed, from where."""
-    pdf = _Letter()
+    # fpdf weighs about 40 MB: imported here, not by every web and worker process at start.
+    from deliveries.letter_pdf import LetterPdf
+
+    pdf = LetterPdf()
     created_at = timezone.localtime(letter.created_at)
     pdf.set_creation_date(created_at)
     pdf.set_title(letter.petition_title)

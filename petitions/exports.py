@@ -18,7 +18,6 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 from typing import IO, Any
 
-import xlsxwriter
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core import signing
@@ -203,6 +202,8 @@ def xlsx_write(signatures: QuerySet[Signature], output: str | IO[bytes]) -> int:
 
     Return how many rows it holds.
     """
+    import xlsxwriter  # only XLSX exports need it
+
     workbook = xlsxwriter.Workbook(
         output,
         {

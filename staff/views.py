@@ -5,8 +5,6 @@ from collections.abc import Callable
 from functools import wraps
 
 import django_otp
-import qrcode
-import qrcode.image.svg
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import REDIRECT_FIELD_NAME, logout
@@ -144,6 +142,10 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 
 
 def _qr_code_data_uri(text: str) -> str:
+    # Imported here: only enrolment draws a QR code, every other request is spared the import.
+    import qrcode
+    import qrcode.image.svg
+
     image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=10)
     buffer = io.BytesIO()
     image.save(buffer)
