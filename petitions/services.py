@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 
 from campaign.models import Campaign
 from petitions import content
+from petitions.email_connection import email_send
 from petitions.models import Petition, Signature, Target
 from petitions.selectors import (
     CACHE_ERRORS,
@@ -324,7 +325,7 @@ def confirmation_email_send(*, signature_id: int) -> bool:
     message = _confirmation_message(signature=signature)
     claim = Signature.objects.filter(pk=signature_id)
     try:
-        message.send()
+        email_send(message)
     except EMAIL_PERMANENT_ERRORS:
         logger.warning("Confirmation email for signature %s refused.", signature_id)
         claim.update(confirmation_claimed_until=None, email_status=Signature.EmailStatus.REJECTED)
