@@ -46,9 +46,12 @@ def _clear_cache():
 
 @pytest.fixture
 def mamat_campaign(db):
-    """The Mamat campaign exactly as `load_campaign` creates it."""
-    from campaign.selectors import campaign_current
-    from campaign.services import campaign_load_initial
+    """The Mamat campaign exactly as `load_campaign` creates it: pages, calls, petition."""
+    from io import StringIO
 
-    campaign_load_initial()
+    from django.core.management import call_command
+
+    from campaign.selectors import campaign_current
+
+    call_command("load_campaign", stdout=StringIO())
     return campaign_current()

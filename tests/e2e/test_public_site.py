@@ -7,7 +7,15 @@ from django.test import override_settings
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 WCAG_A_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-PUBLIC_PATHS = ["/", "/xinjiang/", "/camps/", "/privacy/", "/legal/"]
+PUBLIC_PATHS = [
+    "/",
+    "/xinjiang/",
+    "/camps/",
+    "/privacy/",
+    "/legal/",
+    "/petition/liberez-mamat/",
+    "/petition/liberez-mamat/deliveries/",
+]
 LANGUAGES_WITH_UYGHUR = [("fr", "French"), ("en", "English"), ("ug", "Uyghur")]
 
 
