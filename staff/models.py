@@ -48,7 +48,7 @@ class AccessEvent(models.Model):
     )
     action = models.CharField(_("action"), max_length=40, choices=Action.choices)
     target = models.CharField(
-        _("target"),
+        _("what was touched"),
         max_length=255,
         blank=True,
         help_text=_("What was touched, by type and number, never a signer's details."),
