@@ -59,7 +59,7 @@ createsuperuser: $(VENV)/.synced
 test: install assets messages
 	$(TEST_SETTINGS) $(VENV)/bin/pytest $(PYTEST_ARGS)
 
-check: $(VENV)/.synced
+check: $(VENV)/.synced assets
 	$(TEST_SETTINGS) $(MANAGE) check --fail-level WARNING
 	$(TEST_SETTINGS) $(MANAGE) makemigrations --check --dry-run
 
