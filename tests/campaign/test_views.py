@@ -127,3 +127,12 @@ def test_staff_pages_speak_the_browsers_language(client):
 
     assert '<html lang="en"' in english.content.decode()
     assert '<html lang="fr"' in french.content.decode()
+
+
+def test_share_call_to_action_offers_plain_links_to_this_page(client, mamat_campaign):
+    html = client.get("/xinjiang/").content.decode()
+
+    assert 'id="act-share"' in html
+    assert "https://wa.me/?text=" in html
+    assert "http%3A//testserver/xinjiang/" in html
+    assert "<script" not in html.split('id="act-share"')[1].split("</section>")[0]
