@@ -1,6 +1,7 @@
 """The benchmark harness's own logic: reading wrk, filling the form, judging the figures."""
 
 import json
+import resource
 import sys
 from urllib.parse import parse_qs
 
@@ -185,6 +186,9 @@ def test_a_measured_process_reports_its_own_peak_memory_and_time():
 
     measure = child_measure([sys.executable, "-c", allocates_64_mb], env=None, timeout=60)
 
+    # Linux counts the forked copy of this process before exec in the child's peak, so the
+    # bound allows for a large parent (a whole test suite); the bench's parent is small.
+    parent_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     assert measure.returncode == 0
-    assert 64 < measure.peak_rss_mb < 200
+    assert 64 < measure.peak_rss_mb < max(200, parent_mb + 80)
     assert measure.seconds < 60
