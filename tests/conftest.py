@@ -4,7 +4,7 @@ from urllib.parse import urlparse
 import pytest
 from django.conf import settings
 
-pytest_plugins = ["tests.staff_fixtures"]
+pytest_plugins = ["tests.staff_fixtures", "tests.smtp_sink"]
 
 
 def _reachable(url: str, default_port: int) -> bool:

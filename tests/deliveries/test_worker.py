@@ -7,16 +7,13 @@ process boundary, as in production.
 
 import email
 import os
-import socket
 import subprocess
 import sys
 import time
-from email import policy
 from pathlib import Path
 
 import pytest
 import redis
-from aiosmtpd.controller import Controller
 from django.conf import settings as django_settings
 from django.db import connection
 
@@ -30,27 +27,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 BROKER_URL = os.environ.get("DELIVERIES_TEST_BROKER_URL", "redis://127.0.0.1:6379/8")
 ROOT = Path(__file__).resolve().parents[2]
 WAIT_SECONDS = 60
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Mailbox:
-    """What the SMTP server received, parsed."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.messages: list[email.message.EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:
-        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
-        return "250 Message accepted for delivery"
-
-    def to(self, address: str) -> list[email.message.EmailMessage]:
-        return [message for message in self.messages if message["To"] == address]
 
 
 def attachment_bytes(message: email.message.EmailMessage) -> dict[str, bytes]:
@@ -81,15 +57,6 @@ def wait_for(condition, *, what: str, log: Path) -> None:
 
 
 @pytest.fixture
-def mailbox():
-    handler = Mailbox(port=free_port())
-    controller = Controller(handler, hostname="127.0.0.1", port=handler.port)
-    controller.start()
-    yield handler
-    controller.stop()
-
-
-@pytest.fixture
 def broker():
     """Publish this process's tasks to Redis instead of running them in-process.
 
@@ -107,8 +74,8 @@ def broker():
 
 
 @pytest.fixture
-def worker(broker, mailbox, tmp_path):
-    """A `celery worker` process on the test database, sending to `mailbox` over SMTP."""
+def worker(broker, smtp_sink, tmp_path):
+    """A `celery worker` process on the test database, sending to `smtp_sink` over SMTP."""
     database = connection.settings_dict
     credentials = database["USER"] + (f":{database['PASSWORD']}" if database["PASSWORD"] else "")
     env = {
@@ -124,7 +91,7 @@ def worker(broker, mailbox, tmp_path):
         "CELERY_BROKER_URL": BROKER_URL,
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(mailbox.port),
+        "EMAIL_PORT": str(smtp_sink.port),
         "DELIVERY_FILES_ROOT": str(django_settings.DELIVERY_FILES_ROOT),
     }
     log = tmp_path / "worker.log"
@@ -162,7 +129,7 @@ def worker(broker, mailbox, tmp_path):
 
 
 def test_a_real_worker_delivers_each_signature_once_to_each_target(
-    petition, embassy, ministry, broker, worker, mailbox
+    petition, embassy, ministry, broker, worker, smtp_sink
 ):
     schedule = DeliveryScheduleFactory(petition=petition, every_days=None, threshold=1)
     signatures = confirmed_signatures_create(petition, 1000)
@@ -171,12 +138,12 @@ def test_a_real_worker_delivers_each_signature_once_to_each_target(
     run_due(broker)
 
     wait_for(
-        lambda: Delivery.objects.sent().count() == 2 and len(mailbox.messages) == 2,
+        lambda: Delivery.objects.sent().count() == 2 and len(smtp_sink.messages) == 2,
         what="the first two deliveries",
         log=worker,
     )
     for target in (embassy, ministry):
-        (message,) = mailbox.to(target.email)
+        (message,) = smtp_sink.to(target.email)
         files = attachment_bytes(message)
         rows = csv_rows(files["signatures.csv"])
         assert {(first, last) for first, last, _country in rows} == named
@@ -189,7 +156,7 @@ def test_a_real_worker_delivers_each_signature_once_to_each_target(
         assert "Kazakhstan 200" in letter
     # The Chinese-speaking target's letter is in English for now.
     assert "1000 new signatures" in pdf_text(
-        attachment_bytes(mailbox.to(ministry.email)[0])["letter.pdf"]
+        attachment_bytes(smtp_sink.to(ministry.email)[0])["letter.pdf"]
     )
 
     # Running the schedule again sends nothing.
@@ -203,13 +170,13 @@ def test_a_real_worker_delivers_each_signature_once_to_each_target(
     )
     time.sleep(1)
     assert Delivery.objects.count() == 2
-    assert len(mailbox.messages) == 2
+    assert len(smtp_sink.messages) == 2
 
     # Ten more confirmed signatures make a next delivery with exactly those ten.
     later = confirmed_signatures_create(petition, 10)
     run_due(broker)
     wait_for(
-        lambda: Delivery.objects.sent().count() == 4 and len(mailbox.messages) == 4,
+        lambda: Delivery.objects.sent().count() == 4 and len(smtp_sink.messages) == 4,
         what="the next two deliveries",
         log=worker,
     )
@@ -219,7 +186,7 @@ def test_a_real_worker_delivers_each_signature_once_to_each_target(
             s.pk for s in later
         }
         assert (delivery.total_count, delivery.cumulative_count) == (10, 1010)
-        rows = csv_rows(attachment_bytes(mailbox.to(target.email)[-1])["signatures.csv"])
+        rows = csv_rows(attachment_bytes(smtp_sink.to(target.email)[-1])["signatures.csv"])
         assert {(first, last) for first, last, _country in rows} == {
             (s.first_name, s.last_name) for s in later if s.name_in_delivery
         }

@@ -5,9 +5,7 @@ SMTP sink that the test runs (aiosmtpd). The worker and the test share Redis DB 
 broker), on a queue of their own.
 """
 
-import email
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -19,7 +17,6 @@ from pathlib import Path
 import kombu.pools
 import pytest
 import redis
-from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.db import connection, connections
 from django.test import Client
@@ -29,17 +26,12 @@ from petitions import selectors, services, tasks
 from petitions.models import Petition, Signature
 from tests.factories import PetitionFactory, SignatureFactory
 from tests.petitions.email_backends import ATTEMPTS_KEY, email_attempts
+from tests.smtp_sink import free_port
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
 WAIT_SECONDS = 90
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _wait_for(condition, *, what: str, seconds: float = WAIT_SECONDS):
@@ -49,33 +41,6 @@ def _wait_for(condition, *, what: str, seconds: float = WAIT_SECONDS):
             return result
         time.sleep(0.2)
     pytest.fail(f"Timed out waiting for {what}.")
-
-
-class Inbox:
-    """What the SMTP sink received: one parsed message per recipient."""
-
-    def __init__(self):
-        self.messages: list[email.message.Message] = []
-        self.port = 0
-
-    async def handle_DATA(self, server, session, envelope):
-        for _recipient in envelope.rcpt_tos:
-            self.messages.append(email.message_from_bytes(envelope.content))
-        return "250 Message accepted for delivery"
-
-    def recipients(self) -> list[str]:
-        return [message["To"] for message in self.messages]
-
-
-@pytest.fixture
-def inbox():
-    """A local SMTP server standing in for the ESP; yields what it received."""
-    received = Inbox()
-    received.port = _free_port()
-    controller = Controller(received, hostname="127.0.0.1", port=received.port)
-    controller.start()
-    yield received
-    controller.stop()
 
 
 @pytest.fixture(autouse=True)
@@ -120,7 +85,7 @@ def _publishing_to(broker_url: str, queue: str):
 
 
 @pytest.fixture
-def start_worker(inbox, tmp_path):
+def start_worker(smtp_sink, tmp_path):
     """Start a real Celery worker (and beat, if asked) on the test database; stop it after."""
     started = []
     database = settings.DATABASES["default"]
@@ -141,7 +106,7 @@ def start_worker(inbox, tmp_path):
             "WORKER_QUEUE": queue,
             "WORKER_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "EMAIL_HOST": "127.0.0.1",
-            "EMAIL_PORT": str(inbox.port),
+            "EMAIL_PORT": str(smtp_sink.port),
             "SIGNATURE_EMAIL_RETRY_BACKOFF": "1",
             "SIGNATURE_CONFIRMATION_SWEEP_AFTER": "0",
             "SIGNATURE_CONFIRMATION_SWEEP_INTERVAL": "1",
@@ -191,28 +156,30 @@ def _sign(petition: Petition, count: int, *, prefix: str = "signer") -> list[Sig
     ]
 
 
-def test_a_real_worker_sends_one_confirmation_per_signature(start_worker, inbox):
+def test_a_real_worker_sends_one_confirmation_per_signature(start_worker, smtp_sink):
     queue = start_worker()
     petition = PetitionFactory()
 
     with _publishing_to(settings.REDIS_URL, queue):
         signatures = _sign(petition, 5)
-        _wait_for(lambda: len(inbox.messages) >= 5, what="5 confirmation emails")
+        _wait_for(lambda: len(smtp_sink.messages) >= 5, what="5 confirmation emails")
         # Everything that could send again: the task queued twice more, and the sweep.
         for signature in signatures:
             tasks.confirmation_email_send_task.delay(signature.pk)
         tasks.confirmations_owed_send.delay()
         time.sleep(3)
 
-    assert sorted(inbox.recipients()) == sorted(s.email for s in signatures)
+    assert sorted(smtp_sink.recipients()) == sorted(s.email for s in signatures)
     assert all(
         "/petition/confirm/" in m.get_payload()[0].get_payload(decode=True).decode()
-        for m in inbox.messages
+        for m in smtp_sink.messages
     )
     assert not Signature.objects.confirmation_owed().exists()
 
 
-def test_an_esp_that_fails_three_times_then_accepts_gets_exactly_one_message(start_worker, inbox):
+def test_an_esp_that_fails_three_times_then_accepts_gets_exactly_one_message(
+    start_worker, smtp_sink
+):
     queue = start_worker(
         WORKER_EMAIL_BACKEND="tests.petitions.email_backends.FlakyEmailBackend",
         FLAKY_EMAIL_FAILURES="3",
@@ -222,19 +189,19 @@ def test_an_esp_that_fails_three_times_then_accepts_gets_exactly_one_message(sta
 
     with _publishing_to(settings.REDIS_URL, queue):
         [signature] = _sign(petition, 1, prefix="patient")
-        _wait_for(lambda: inbox.messages, what="the email after three failures")
+        _wait_for(lambda: smtp_sink.messages, what="the email after three failures")
         time.sleep(2)
 
     assert email_attempts(signature.email) == 4
-    assert inbox.recipients() == [signature.email]
+    assert smtp_sink.recipients() == [signature.email]
     signature.refresh_from_db()
     assert signature.confirmation_send_count == 1
 
 
 def test_with_redis_stopped_every_signature_is_saved_and_emailed_once_redis_is_back(
-    start_worker, inbox, settings, tmp_path, client
+    start_worker, smtp_sink, settings, tmp_path, client
 ):
-    port = _free_port()
+    port = free_port()
     redis_url = f"redis://127.0.0.1:{port}/0"
 
     def redis_server() -> subprocess.Popen:
@@ -269,18 +236,18 @@ def test_with_redis_stopped_every_signature_is_saved_and_emailed_once_redis_is_b
     assert {response.status_code for response in responses} == {302}
     assert {response["Location"] for response in responses} == {"/petition/liberez-mamat/signed/"}
     assert Signature.objects.count() == 50
-    assert inbox.messages == []
+    assert smtp_sink.messages == []
 
     server = redis_server()
     try:
         start_worker(broker_url=redis_url, beat=True, REDIS_URL=redis_url)
-        _wait_for(lambda: len(inbox.messages) >= 50, what="the 50 owed emails")
+        _wait_for(lambda: len(smtp_sink.messages) >= 50, what="the 50 owed emails")
         time.sleep(3)  # a few more sweeps: none may send again
     finally:
         server.terminate()
         server.wait()
 
-    assert sorted(inbox.recipients()) == sorted(f"p{n}@example.org" for n in range(50))
+    assert sorted(smtp_sink.recipients()) == sorted(f"p{n}@example.org" for n in range(50))
     assert not Signature.objects.confirmation_owed().exists()
 
 
