@@ -32,12 +32,20 @@ def test_production_settings_pass_the_deploy_checks():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_production_refuses_to_start_without_a_secret_key():
+def test_production_refuses_to_serve_without_a_secret_key():
     env = {key: value for key, value in os.environ.items() if key != "SECRET_KEY"}
     env.update(DJANGO_SETTINGS_MODULE="config.settings.base", DEBUG="false")
 
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
+    serving = subprocess.run(
+        [sys.executable, "-c", "import config.wsgi"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    deploy_check = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -45,5 +53,7 @@ def test_production_refuses_to_start_without_a_secret_key():
         check=False,
     )
 
-    assert result.returncode != 0
-    assert "Set SECRET_KEY" in result.stderr
+    assert serving.returncode != 0
+    assert "The SECRET_KEY setting must not be empty" in serving.stderr
+    assert deploy_check.returncode != 0
+    assert "SECRET_KEY" in deploy_check.stdout + deploy_check.stderr
