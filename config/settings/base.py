@@ -124,11 +124,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
-# The worker's tasks wait on the ESP, SMTP and the database far more than they compute: threads
-# overlap that waiting, and (unlike prefork children, which Celery makes drop the database pool
-# after every task) keep reusing the pool's connections.
-CELERY_WORKER_POOL = env.str("CELERY_WORKER_POOL", default="threads")
-CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=8)
+# Worker processes, one per core and as many again: the tasks wait on the ESP and PostgreSQL
+# as much as they compute. Celery closes a prefork child's database connections (and Django's
+# pool) after every task unless CELERY_DB_REUSE_MAX says how many tasks may share them: without
+# it the worker opened three connections per email (measured by make bench).
+CELERY_WORKER_POOL = env.str("CELERY_WORKER_POOL", default="prefork")
+CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=4)
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000) or None
 CELERY_BEAT_SCHEDULE: dict = {}
 
 # Email: the console locally; SMTP or any anymail ESP in production.
