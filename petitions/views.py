@@ -11,6 +11,7 @@ from campaign.public_cache import cache_public_page
 from petitions import selectors, services
 from petitions.forms import SignatureForm
 from petitions.models import Petition, Signature
+from staff.network import client_ip
 
 logger = logging.getLogger(__name__)
 
@@ -20,20 +21,6 @@ def _petition_or_404(slug: str) -> Petition:
     if petition is None:
         raise Http404("No such petition.")
     return petition
-
-
-def client_ip(request: HttpRequest) -> str:
-    """Return the signer's address: REMOTE_ADDR, or the proxies' X-Forwarded-For entry."""
-    proxies = settings.SIGNATURE_TRUSTED_PROXY_COUNT
-    if proxies:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _petition_render(
@@ -79,7 +66,11 @@ def signature_create(request: HttpRequest, slug: str) -> HttpResponse:
                 services.signature_create(
                     petition=petition,
                     language=translation.get_language(),
-                    ip_hash=services.client_ip_hash(ip=client_ip(request)),
+                    ip_hash=services.client_ip_hash(
+                        ip=client_ip(
+                            request, trusted_proxy_count=settings.SIGNATURE_TRUSTED_PROXY_COUNT
+                        )
+                    ),
                     **form.signature_values(),
                 )
             except services.PetitionNotOpen:

@@ -8,16 +8,17 @@ from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
 
-def client_ip(request: HttpRequest) -> str:
+def client_ip(request: HttpRequest, *, trusted_proxy_count: int) -> str:
     """Return the address that reached our first trusted proxy (or us, without one)."""
-    proxies = settings.STAFF_TRUSTED_PROXY_COUNT
-    if proxies:
+    if trusted_proxy_count:
         forwarded = [
-            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
         ]
         # Each trusted proxy appends one address; anything left of those the client could forge.
-        if len(forwarded) >= proxies and forwarded[-proxies]:
-            return forwarded[-proxies]
+        if len(forwarded) >= trusted_proxy_count:
+            return forwarded[-trusted_proxy_count]
     return request.META.get("REMOTE_ADDR", "")
 
 
@@ -32,4 +33,4 @@ def ip_hmac(ip: str) -> str:
 
 
 def request_ip_hmac(request: HttpRequest) -> str:
-    return ip_hmac(client_ip(request))
+    return ip_hmac(client_ip(request, trusted_proxy_count=settings.STAFF_TRUSTED_PROXY_COUNT))
