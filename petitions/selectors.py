@@ -12,15 +12,13 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django_countries import countries
-from redis.exceptions import RedisError
 
-from campaign.public_cache import public_object
+# CACHE_ERRORS: what the cache raises when Redis is down; pages then use what the database holds.
+from campaign.public_cache import CACHE_ERRORS, public_object
 from petitions.models import Petition, Signature
 
 logger = logging.getLogger(__name__)
 
-# What the cache raises when Redis is down: pages then fall back on what the database holds.
-CACHE_ERRORS = (RedisError, OSError)
 RECENT_SIGNERS_SECONDS = 15
 
 
