@@ -116,6 +116,24 @@ def test_invalid_form_shows_translated_errors_and_creates_nothing(client, petiti
     assert not Signature.objects.exists()
 
 
+def test_an_unknown_country_is_refused_with_the_other_answers_kept(client, petition):
+    response = client.post(
+        reverse("petitions:sign", kwargs={"slug": petition.slug}),
+        {
+            "first_name": "Aynur",
+            "last_name": "Tursun",
+            "email": "aynur@example.org",
+            "country": "XX",
+        },
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Sélectionnez un choix valide." in html
+    assert 'value="aynur@example.org"' in html
+    assert not Signature.objects.exists()
+
+
 def test_a_bot_filling_the_honeypot_sees_success_and_signs_nothing(signed_up, mailoutbox):
     response = signed_up(website="http://spam.example")
 
