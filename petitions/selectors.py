@@ -76,6 +76,15 @@ def petition_for_signing(*, slug: str) -> Petition | None:
     )
 
 
+def petition_by_id(*, petition_id: int) -> Petition:
+    """Return a petition, whatever its status, from this worker's memory (emails about it)."""
+    return public_object(
+        f"petitions:by-id:{petition_id}",
+        seconds=settings.SIGNATURE_PETITION_CACHE_SECONDS,
+        load=lambda: Petition.objects.get(pk=petition_id),
+    )
+
+
 def petition_signature_count(*, petition: Petition) -> int:
     """Return the confirmed count without counting rows on each page view.
 

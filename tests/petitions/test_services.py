@@ -1,7 +1,9 @@
+import itertools
 from datetime import timedelta
 
 import pytest
 from django.core import signing
+from django.db.models import Q
 from django.test import override_settings
 from django.utils import timezone
 
@@ -305,6 +307,40 @@ def test_a_send_claimed_by_another_worker_is_left_to_it(petition, mailoutbox):
 
     assert not services.confirmation_email_send(signature_id=signature.pk)
     assert mailoutbox == []
+
+
+def test_the_workers_claim_takes_exactly_the_emails_the_queryset_says_are_owed(petition):
+    now = timezone.now()
+    for status, sent_at, claimed_until, email_status in itertools.product(
+        Signature.Status.values,
+        [None, now],
+        [None, now - timedelta(minutes=1), now + timedelta(minutes=1)],
+        Signature.EmailStatus.values,
+    ):
+        SignatureFactory(
+            petition=petition,
+            status=status,
+            confirmed_at=now if status == Signature.Status.CONFIRMED else None,
+            confirmation_sent_at=sent_at,
+            confirmation_claimed_until=claimed_until,
+            email_status=email_status,
+        )
+    owed = set(
+        Signature.objects.confirmation_owed()
+        .filter(Q(confirmation_claimed_until__isnull=True) | Q(confirmation_claimed_until__lt=now))
+        .exclude(email_status__in=services.EMAIL_DEAD_STATUSES)
+        .values_list("pk", flat=True)
+    )
+
+    claimed = {
+        pk
+        for pk in Signature.objects.values_list("pk", flat=True)
+        if services._confirmation_claim(signature_id=pk) is not None
+    }
+
+    assert claimed == owed
+    assert len(owed) == 2 * 2 * 4  # pending or flagged, unclaimed or expired, 4 live statuses
+    assert not any(services._confirmation_claim(signature_id=pk) for pk in owed)
 
 
 def test_load_initial_creates_an_open_petition_to_a_placeholder_target_once(db):
