@@ -1,0 +1,100 @@
+"""How the Celery worker runs beside the web server: its CPU priority and its broker client."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from kombu import Connection
+
+from config.broker import Transport
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _python(code: str, *, new_session: bool, **environment: str) -> list[str]:
+    completed = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=os.environ | {"DJANGO_SETTINGS_MODULE": "config.settings.base"} | environment,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+        start_new_session=new_session,
+    )
+    return completed.stdout.split()
+
+
+REPORT_PRIORITY = (
+    "import os; from pathlib import Path; "
+    "print(os.nice(0)); print(Path('/proc/self/autogroup').read_text().split()[-1])"
+)
+WORKER_STARTS = (
+    "import django; django.setup(); "
+    "from celery import signals; from config.celery_app import app; "
+    "signals.worker_init.send(sender=None); " + REPORT_PRIORITY
+)
+
+
+@pytest.mark.skipif(not Path("/proc/self/autogroup").exists(), reason="no Linux autogroups")
+def test_a_worker_started_as_production_does_gives_the_web_server_the_cpu_first():
+    niceness, group_niceness = _python(WORKER_STARTS, new_session=True)
+
+    assert (niceness, group_niceness) == ("19", "19")
+
+
+@pytest.mark.skipif(not Path("/proc/self/autogroup").exists(), reason="no Linux autogroups")
+def test_a_worker_typed_into_a_terminal_slows_nothing_else_of_the_terminal():
+    ours_before = Path("/proc/self/autogroup").read_text()
+
+    niceness, group_niceness = _python(WORKER_STARTS, new_session=False)
+
+    assert niceness == "19"
+    assert Path("/proc/self/autogroup").read_text() == ours_before
+    assert group_niceness == ours_before.split()[-1]
+
+
+def test_a_worker_with_a_machine_of_its_own_keeps_its_priority():
+    niceness, _group = _python(WORKER_STARTS, new_session=True, CELERY_WORKER_NICENESS="0")
+
+    assert niceness == "0"
+
+
+def test_the_redis_broker_reuses_one_client_and_still_carries_messages():
+    with Connection(settings.REDIS_URL, transport=Transport) as connection:
+        channel = connection.default_channel
+        assert channel._create_client() is channel._create_client()
+        queue = connection.SimpleQueue("tests-broker-one-client")
+        try:
+            for number in range(3):
+                queue.put({"signature": number})
+            received = []
+            for _ in range(3):
+                message = queue.get(timeout=5)
+                received.append(message.payload["signature"])
+                message.ack()
+        finally:
+            queue.clear()
+            queue.close()
+
+    assert received == [0, 1, 2]
+
+
+@pytest.mark.parametrize(
+    ("broker_url", "transport"),
+    [
+        ("redis://127.0.0.1:6379/1", "config.broker:Transport"),
+        ("rediss://redis.example:6380/1", "None"),
+        ("amqp://guest@127.0.0.1//", "None"),
+    ],
+)
+def test_only_a_plain_redis_broker_gets_the_one_client_transport(broker_url, transport):
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(getattr(settings, 'CELERY_BROKER_TRANSPORT', None))"
+    )
+
+    assert _python(code, new_session=False, CELERY_BROKER_URL=broker_url) == [transport]
