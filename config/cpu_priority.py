@@ -17,6 +17,10 @@ def cpu_priority_lower(niceness: int) -> None:
     leaves the group alone, since that would slow the terminal's other processes.
     """
     os.nice(max(niceness - os.nice(0), 0))
+    if niceness >= 19 and hasattr(os, "SCHED_IDLE"):
+        # Linux's idle class: run only on a core nothing else wants, and give it up the moment
+        # anything else wakes (a web worker whose query has answered), not at the end of a slice.
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
     if os.getsid(0) == os.getpid():
         # No autogroups (another kernel, another OS, cgroups without them): nice alone applies.
         with contextlib.suppress(OSError):

@@ -30,7 +30,8 @@ def _python(code: str, *, new_session: bool, **environment: str) -> list[str]:
 
 REPORT_PRIORITY = (
     "import os; from pathlib import Path; "
-    "print(os.nice(0)); print(Path('/proc/self/autogroup').read_text().split()[-1])"
+    "print(os.nice(0)); print(Path('/proc/self/autogroup').read_text().split()[-1]); "
+    "print(os.sched_getscheduler(0) == os.SCHED_IDLE)"
 )
 WORKER_STARTS = (
     "import django; django.setup(); "
@@ -41,16 +42,16 @@ WORKER_STARTS = (
 
 @pytest.mark.skipif(not Path("/proc/self/autogroup").exists(), reason="no Linux autogroups")
 def test_a_worker_started_as_production_does_gives_the_web_server_the_cpu_first():
-    niceness, group_niceness = _python(WORKER_STARTS, new_session=True)
+    niceness, group_niceness, idle_class = _python(WORKER_STARTS, new_session=True)
 
-    assert (niceness, group_niceness) == ("19", "19")
+    assert (niceness, group_niceness, idle_class) == ("19", "19", "True")
 
 
 @pytest.mark.skipif(not Path("/proc/self/autogroup").exists(), reason="no Linux autogroups")
 def test_a_worker_typed_into_a_terminal_slows_nothing_else_of_the_terminal():
     ours_before = Path("/proc/self/autogroup").read_text()
 
-    niceness, group_niceness = _python(WORKER_STARTS, new_session=False)
+    niceness, group_niceness, _idle_class = _python(WORKER_STARTS, new_session=False)
 
     assert niceness == "19"
     assert Path("/proc/self/autogroup").read_text() == ours_before
@@ -58,9 +59,11 @@ def test_a_worker_typed_into_a_terminal_slows_nothing_else_of_the_terminal():
 
 
 def test_a_worker_with_a_machine_of_its_own_keeps_its_priority():
-    niceness, _group = _python(WORKER_STARTS, new_session=True, CELERY_WORKER_NICENESS="0")
+    niceness, _group, idle_class = _python(
+        WORKER_STARTS, new_session=True, CELERY_WORKER_NICENESS="0"
+    )
 
-    assert niceness == "0"
+    assert (niceness, idle_class) == ("0", "False")
 
 
 def test_the_redis_broker_reuses_one_client_and_still_carries_messages():
