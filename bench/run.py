@@ -7,10 +7,13 @@ interrupted, and the whole run is bounded (--budget). See README, "Benchmarks".
 """
 
 import argparse
+import fcntl
 import json
 import os
 import re
+import resource
 import secrets
+import shlex
 import signal
 import socket
 import subprocess
@@ -30,8 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "build" / "bench"
 RESULTS = ROOT / "bench" / "results.json"
 PYTHON = ROOT / ".venv" / "bin" / "python"
-GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
-CELERY = ROOT / ".venv" / "bin" / "celery"
+PROCFILE = ROOT / "Procfile"
 
 POSTGRES_SERVER = "postgres://postgres@127.0.0.1:5432"
 DATABASE_NAME = "mamat_bench"
@@ -107,6 +109,62 @@ class Processes:
                     os.killpg(process.pid, signal.SIGKILL)
                     process.wait(timeout=10)
         self.running.clear()
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds_by_process(processes: Processes) -> dict[tuple[str, int], float]:
+    """CPU time used so far by each process of the stack, by (role, pid), read from /proc.
+
+    The processes this run started count under their name (with their children: gunicorn's and
+    Celery's workers); PostgreSQL, Redis and wrk under theirs.
+    """
+    roles_by_group = {process.pid: name for name, process in processes.running.items()}
+    used: dict[tuple[str, int], float] = {}
+    for stat_path in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            stat = stat_path.read_text()
+        except OSError:  # the process ended while we read
+            continue
+        command = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        group, user_ticks, system_ticks = int(fields[2]), int(fields[11]), int(fields[12])
+        role = roles_by_group.get(group)
+        if role is None and (command == "postgres" or command.startswith("redis-server")):
+            role = command.split("-")[0]
+        if role is None and command == "wrk":
+            role = "wrk"
+        if role is not None:
+            used[(role, int(stat_path.parent.name))] = (user_ticks + system_ticks) / CLOCK_TICKS
+    return used
+
+
+def cpu_seconds_spent(
+    before: dict[tuple[str, int], float], after: dict[tuple[str, int], float]
+) -> dict[str, float]:
+    """Which part of the stack spent the machine's cores between two readings, most first.
+
+    Processes that ended in between are not counted (PostgreSQL's backends of short commands).
+    """
+    spent: dict[str, float] = {}
+    for (role, pid), seconds in after.items():
+        spent[role] = spent.get(role, 0.0) + seconds - before.get((role, pid), 0.0)
+    return {role: round(seconds, 2) for role, seconds in sorted(spent.items(), key=lambda x: -x[1])}
+
+
+def procfile_command(name: str, env: dict[str, str]) -> list[str]:
+    """Return the Procfile's command for process `name`, its ${VAR:-default}s filled from env."""
+    for line in PROCFILE.read_text(encoding="utf-8").splitlines():
+        process, separator, command = line.partition(":")
+        if separator and process.strip() == name:
+            filled = re.sub(
+                r"\$\{(\w+):-([^}]*)\}",
+                lambda match: env.get(match[1]) or match[2],
+                command,
+            )
+            return shlex.split(filled)
+    raise RuntimeError(f"The Procfile has no {name!r} process")
 
 
 def port_free() -> int:
@@ -282,7 +340,7 @@ def worker_wait_ready(env: dict[str, str], processes: Processes, *, timeout: flo
     while time.monotonic() < deadline:
         processes.check_alive()
         completed = subprocess.run(  # noqa: S603
-            [str(CELERY), "-A", "config", "inspect", "ping", "--timeout=2"],
+            [str(PYTHON.parent / "celery"), "-A", "config", "inspect", "ping", "--timeout=2"],
             cwd=ROOT,
             env=env,
             capture_output=True,
@@ -389,16 +447,21 @@ class Bench:
         manage(self.env, "collectstatic", "--no-input", "--verbosity=0")
         self.site = probe(self.env, "site")
         self.details["site"] = self.site
-        # gunicorn as the Procfile runs it; the ceiling is served by these same workers.
+        # The Procfile's own commands, so that the bench runs what production runs; the ceiling
+        # is served by these same gunicorn workers.
+        procfile_env = self.env | {
+            "PATH": f"{PYTHON.parent}{os.pathsep}{self.env.get('PATH', '')}",
+            "BIND_ADDRESS": "127.0.0.1",
+            "PORT": str(port),
+            "WEB_CONCURRENCY": str(self.args.workers),
+            "LOG_LEVEL": "WARNING",
+        }
         self.processes.start(
             "gunicorn",
-            [str(GUNICORN), "config.wsgi", "--workers", str(self.args.workers),
-             "--worker-class", self.args.worker_class, "--bind", f"127.0.0.1:{port}"],
-            env=self.env,
-        )  # fmt: skip
-        self.processes.start(
-            "celery", [str(CELERY), "-A", "config", "worker", "--loglevel=WARNING"], env=self.env
+            [*procfile_command("web", procfile_env), "--worker-class", self.args.worker_class],
+            env=procfile_env,
         )
+        self.processes.start("celery", procfile_command("worker", procfile_env), env=procfile_env)
         site_wait_ready(self.base_url + (self.site.get("home_url") or "/"), self.processes)
         worker_wait_ready(self.env, self.processes)
         log(f"gunicorn on {self.base_url} and the Celery worker are ready")
@@ -511,6 +574,8 @@ class Bench:
         for phase, seconds in (("w", self.args.warmup), ("m", self.args.duration)):
             if not seconds:
                 continue
+            cpu_before = cpu_seconds_by_process(self.processes)
+            wrk_before = resource.getrusage(resource.RUSAGE_CHILDREN)
             runs[phase] = wrk_run(
                 action,
                 seconds=seconds,
@@ -519,8 +584,15 @@ class Bench:
                 script=script,
                 env=sign_env | {"BENCH_SIGN_PREFIX": f"{SIGN_PREFIX}-{phase}"},
             )
+            wrk_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu_spent = cpu_seconds_spent(cpu_before, cpu_seconds_by_process(self.processes))
+            cpu_spent["wrk"] = round(
+                wrk_after.ru_utime + wrk_after.ru_stime - wrk_before.ru_utime - wrk_before.ru_stime,
+                2,
+            )
             accepted += runs[phase].script_report.get("accepted", 0)
         run = runs["m"]
+        log(f"sign: CPU seconds spent in {run.duration_s:.0f} s, by process: {cpu_spent}")
         self._note_machine_load("sign")
         signatures_per_s = run.script_report.get("accepted", 0) / run.duration_s
         log(
@@ -556,6 +628,7 @@ class Bench:
             if drain_seconds
             else None,
             "wrk": {phase: each.as_dict() for phase, each in runs.items()},
+            "cpu_seconds_by_process": cpu_spent,
         }
         self.figures += [
             Figure(
@@ -604,6 +677,7 @@ class Bench:
     def emails(self) -> None:
         """Owe a batch of signers their email again, all at once, and time the worker's sending."""
         since = time.time()
+        cpu_before = cpu_seconds_by_process(self.processes)
         queued = probe(
             self.env,
             "confirmations-queue",
@@ -621,6 +695,7 @@ class Bench:
             if {address for _stamp, address in received} >= expected:
                 break
             time.sleep(0.25)
+        cpu_spent = cpu_seconds_spent(cpu_before, cpu_seconds_by_process(self.processes))
         stamps = sorted(stamp for stamp, _address in received)
         per_s = (len(stamps) - 1) / (stamps[-1] - stamps[0]) if len(stamps) > 1 else None
         lost = len(expected - {address for _stamp, address in received})
@@ -630,8 +705,10 @@ class Bench:
             "received": len(received),
             "emails_per_s": per_s,
             "lost": lost,
+            "cpu_seconds_by_process": cpu_spent,
         }
         log(f"emails: {queued['queued']} queued, {len(received)} received, {per_s or 0:.0f}/s")
+        log(f"emails: CPU seconds spent, by process: {cpu_spent}")
         self.figures += [
             Figure("emails (sent to SMTP)", per_s, "/s", EMAILS_PER_SECOND, AT_LEAST),
             Figure(
@@ -724,6 +801,10 @@ class Bench:
         return self.args.budget - (time.monotonic() - STARTED)
 
 
+# The steps a run takes, in order, by the name --steps knows them by.
+STEPS = {"pages": "pages", "sign": "sign", "export": "export_and_delivery"}
+
+
 def arguments_parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
     parser.add_argument("--duration", type=int, default=12, help="seconds measured per load")
@@ -737,7 +818,16 @@ def arguments_parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--emails", type=int, default=3000, help="confirmations re-sent")
     parser.add_argument("--drain-timeout", type=float, default=180)
     parser.add_argument("--budget", type=int, default=14 * 60, help="seconds for the whole run")
-    return parser.parse_args(argv)
+    parser.add_argument(
+        "--steps",
+        default=",".join(STEPS),
+        help=f"comma-separated steps to run, of {', '.join(STEPS)} (for working on one figure)",
+    )
+    args = parser.parse_args(argv)
+    unknown = {name.strip() for name in args.steps.split(",")} - set(STEPS) - {""}
+    if unknown:
+        parser.error(f"unknown steps: {', '.join(sorted(unknown))}")
+    return args
 
 
 def _interrupted(signum, _frame):
@@ -748,8 +838,28 @@ def _over_budget(_signum, _frame):
     raise BudgetExceeded
 
 
+def another_run_exclude() -> object | None:
+    """Hold a lock for the whole run; None if another run holds it.
+
+    Two runs at once would share the database, the Redis DBs and the machine's cores, and
+    each would report the other's load as its own.
+    """
+    WORK.mkdir(parents=True, exist_ok=True)
+    lock = open(WORK / "run.lock", "w")  # noqa: SIM115 (held open until the process ends)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock.close()
+        return None
+    return lock
+
+
 def main(argv: list[str] | None = None) -> int:
     args = arguments_parse(argv)
+    lock = another_run_exclude()
+    if lock is None:
+        print("Another benchmark run is going on: wait for it to end.", file=sys.stderr)
+        return 2
     for stop_signal in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
         signal.signal(stop_signal, _interrupted)
     signal.signal(signal.SIGALRM, _over_budget)
@@ -759,7 +869,8 @@ def main(argv: list[str] | None = None) -> int:
     failure = None
     try:
         bench.setup()
-        for step in (bench.pages, bench.sign, bench.export_and_delivery):
+        chosen = [name.strip() for name in args.steps.split(",") if name.strip()]
+        for step in (getattr(bench, STEPS[name]) for name in chosen):
             try:
                 step()
             except (subprocess.SubprocessError, OSError, RuntimeError, ValueError) as error:

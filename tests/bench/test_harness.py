@@ -9,7 +9,13 @@ import pytest
 
 from bench import report, signing_form
 from bench.report import AT_LEAST, BELOW, EXACTLY, Figure
-from bench.run import child_measure, rate_limit_settings, sink_recipients
+from bench.run import (
+    child_measure,
+    cpu_seconds_spent,
+    procfile_command,
+    rate_limit_settings,
+    sink_recipients,
+)
 from bench.views import ceiling_page
 from bench.wrk import duration_ms, wrk_output_parse
 
@@ -192,3 +198,25 @@ def test_a_measured_process_reports_its_own_peak_memory_and_time():
     assert measure.returncode == 0
     assert 64 < measure.peak_rss_mb < max(200, parent_mb + 80)
     assert measure.seconds < 60
+
+
+def test_the_bench_runs_the_procfiles_own_commands_with_its_variables():
+    environment = {"PORT": "8123", "WEB_CONCURRENCY": "3", "LOG_LEVEL": ""}
+
+    web = procfile_command("web", environment)
+    worker = procfile_command("worker", environment)
+
+    assert web[:2] == ["gunicorn", "config.wsgi"]
+    assert "127.0.0.1:8123" in web
+    assert web[web.index("--workers") + 1] == "3"
+    assert worker[:4] == ["celery", "-A", "config", "worker"]
+    assert worker[worker.index("--loglevel") + 1] == "INFO"  # empty: the Procfile's default
+    with pytest.raises(RuntimeError, match="no 'nginx' process"):
+        procfile_command("nginx", environment)
+
+
+def test_cpu_spent_counts_each_process_from_its_own_reading_and_forgets_ended_ones():
+    before = {("gunicorn", 10): 5.0, ("postgres", 20): 1.0, ("postgres", 21): 9.0}
+    after = {("gunicorn", 10): 8.5, ("postgres", 20): 1.5, ("postgres", 22): 0.25}
+
+    assert cpu_seconds_spent(before, after) == {"gunicorn": 3.5, "postgres": 0.75}
