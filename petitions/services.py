@@ -15,8 +15,8 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q, QuerySet
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -325,6 +325,15 @@ CONFIRMATION_CLAIM_SQL = """
         AND email_status NOT IN (%(bounced)s, %(rejected)s, %(failed)s, %(complained)s)
     RETURNING *
 """
+# Recorded once the ESP accepted the message: never sent again. In SQL for the same reason
+# (a third of the ORM's cost for this UPDATE went to compiling it).
+CONFIRMATION_SENT_SQL = """
+    UPDATE petitions_signature
+    SET confirmation_sent_at = %(sent_at)s, confirmation_claimed_until = NULL,
+        confirmation_send_count = confirmation_send_count + 1,
+        email_message_id = %(message_id)s, email_status = %(sent)s
+    WHERE id = %(signature_id)s
+"""
 CONFIRMATION_CLAIM_PARAMS = {
     "pending": Signature.Status.PENDING.value,
     "flagged": Signature.Status.FLAGGED.value,
@@ -379,13 +388,16 @@ def confirmation_email_send(*, signature_id: int) -> bool:
     # An anymail ESP gives its own id (its webhooks quote it); SMTP keeps our Message-ID.
     esp_message_id = getattr(getattr(message, "anymail_status", None), "message_id", None)
     message_id = message.extra_headers["Message-ID"] if esp_message_id is None else esp_message_id
-    claim.update(
-        confirmation_sent_at=timezone.now(),
-        confirmation_claimed_until=None,
-        confirmation_send_count=F("confirmation_send_count") + 1,
-        email_message_id=str(message_id)[:200],
-        email_status=Signature.EmailStatus.SENT,
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            CONFIRMATION_SENT_SQL,
+            {
+                "sent_at": timezone.now(),
+                "message_id": str(message_id)[:200],
+                "sent": Signature.EmailStatus.SENT.value,
+                "signature_id": signature_id,
+            },
+        )
     return True
 
 
