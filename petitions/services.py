@@ -7,7 +7,7 @@ import logging
 import secrets
 import smtplib
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.utils import make_msgid, parseaddr
 
 from anymail.exceptions import AnymailAPIError, AnymailInvalidAddress, AnymailRecipientsRefused
@@ -313,9 +313,18 @@ def _confirmation_message(*, signature: Signature) -> EmailMultiAlternatives:
     return message
 
 
-# Signature.objects.confirmation_owed(), neither claimed by another sender nor dead, claimed
-# and read in one statement: the worker's busiest query, in SQL so that it is one round trip
-# with nothing to compile (tests/petitions/test_services.py holds it to the queryset).
+def confirmations_claimable(*, now: datetime) -> QuerySet[Signature]:
+    """Confirmation emails owed that no sender holds now and whose address still takes mail."""
+    return (
+        Signature.objects.confirmation_owed()
+        .filter(Q(confirmation_claimed_until__isnull=True) | Q(confirmation_claimed_until__lt=now))
+        .exclude(email_status__in=EMAIL_DEAD_STATUSES)
+    )
+
+
+# confirmations_claimable() for one signature, claimed and read in one statement: the worker's
+# busiest query, in SQL so that it is one round trip with nothing to compile
+# (tests/petitions/test_services.py holds it to the queryset).
 CONFIRMATION_CLAIM_SQL = """
     UPDATE petitions_signature SET confirmation_claimed_until = %(claimed_until)s
     WHERE id = %(signature_id)s
@@ -325,6 +334,11 @@ CONFIRMATION_CLAIM_SQL = """
         AND email_status NOT IN (%(bounced)s, %(rejected)s, %(failed)s, %(complained)s)
     RETURNING *
 """
+CONFIRMATION_CLAIM_PARAMS = {
+    "pending": Signature.Status.PENDING.value,
+    "flagged": Signature.Status.FLAGGED.value,
+    **{status.value: status.value for status in EMAIL_DEAD_STATUSES},
+}
 # Recorded once the ESP accepted the message: never sent again. In SQL for the same reason
 # (a third of the ORM's cost for this UPDATE went to compiling it).
 CONFIRMATION_SENT_SQL = """
@@ -334,11 +348,6 @@ CONFIRMATION_SENT_SQL = """
         email_message_id = %(message_id)s, email_status = %(sent)s
     WHERE id = %(signature_id)s
 """
-CONFIRMATION_CLAIM_PARAMS = {
-    "pending": Signature.Status.PENDING.value,
-    "flagged": Signature.Status.FLAGGED.value,
-    **{status.value: status.value for status in EMAIL_DEAD_STATUSES},
-}
 
 
 def _confirmation_claim(*, signature_id: int) -> Signature | None:
@@ -405,13 +414,11 @@ def confirmations_owed_queue(*, limit: int = 500) -> int:
     """Queue every confirmation email still owed a while after signing; return how many."""
     now = timezone.now()
     owed = (
-        Signature.objects.confirmation_owed()
+        confirmations_claimable(now=now)
         .filter(
             created_at__lt=now - timedelta(seconds=settings.SIGNATURE_CONFIRMATION_SWEEP_AFTER),
             created_at__gt=now - timedelta(seconds=settings.SIGNATURE_CONFIRMATION_MAX_AGE),
         )
-        .filter(Q(confirmation_claimed_until__isnull=True) | Q(confirmation_claimed_until__lt=now))
-        .exclude(email_status__in=EMAIL_DEAD_STATUSES)
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )

@@ -3,7 +3,6 @@ from datetime import timedelta
 
 import pytest
 from django.core import signing
-from django.db.models import Q
 from django.test import override_settings
 from django.utils import timezone
 
@@ -325,12 +324,7 @@ def test_the_workers_claim_takes_exactly_the_emails_the_queryset_says_are_owed(p
             confirmation_claimed_until=claimed_until,
             email_status=email_status,
         )
-    owed = set(
-        Signature.objects.confirmation_owed()
-        .filter(Q(confirmation_claimed_until__isnull=True) | Q(confirmation_claimed_until__lt=now))
-        .exclude(email_status__in=services.EMAIL_DEAD_STATUSES)
-        .values_list("pk", flat=True)
-    )
+    owed = set(services.confirmations_claimable(now=now).values_list("pk", flat=True))
 
     claimed = {
         pk
