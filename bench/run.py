@@ -118,7 +118,8 @@ def cpu_seconds_by_process(processes: Processes) -> dict[tuple[str, int], float]
     """CPU time used so far by each process of the stack, by (role, pid), read from /proc.
 
     The processes this run started count under their name (with their children: gunicorn's and
-    Celery's workers); PostgreSQL, Redis and wrk under theirs.
+    Celery's workers); PostgreSQL and Redis under theirs. wrk has ended before a reading after
+    its load, so its own time comes from `resource.getrusage` instead.
     """
     roles_by_group = {process.pid: name for name, process in processes.running.items()}
     used: dict[tuple[str, int], float] = {}
@@ -133,8 +134,6 @@ def cpu_seconds_by_process(processes: Processes) -> dict[tuple[str, int], float]
         role = roles_by_group.get(group)
         if role is None and (command == "postgres" or command.startswith("redis-server")):
             role = command.split("-")[0]
-        if role is None and command == "wrk":
-            role = "wrk"
         if role is not None:
             used[(role, int(stat_path.parent.name))] = (user_ticks + system_ticks) / CLOCK_TICKS
     return used
@@ -574,8 +573,9 @@ class Bench:
         for phase, seconds in (("w", self.args.warmup), ("m", self.args.duration)):
             if not seconds:
                 continue
-            cpu_before = cpu_seconds_by_process(self.processes)
-            wrk_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            if phase == "m":
+                cpu_before = cpu_seconds_by_process(self.processes)
+                wrk_before = resource.getrusage(resource.RUSAGE_CHILDREN)
             runs[phase] = wrk_run(
                 action,
                 seconds=seconds,
@@ -584,14 +584,14 @@ class Bench:
                 script=script,
                 env=sign_env | {"BENCH_SIGN_PREFIX": f"{SIGN_PREFIX}-{phase}"},
             )
-            wrk_after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            cpu_spent = cpu_seconds_spent(cpu_before, cpu_seconds_by_process(self.processes))
-            cpu_spent["wrk"] = round(
-                wrk_after.ru_utime + wrk_after.ru_stime - wrk_before.ru_utime - wrk_before.ru_stime,
-                2,
-            )
             accepted += runs[phase].script_report.get("accepted", 0)
         run = runs["m"]
+        wrk_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu_spent = cpu_seconds_spent(cpu_before, cpu_seconds_by_process(self.processes))
+        cpu_spent["wrk"] = round(
+            wrk_after.ru_utime + wrk_after.ru_stime - wrk_before.ru_utime - wrk_before.ru_stime,
+            2,
+        )
         log(f"sign: CPU seconds spent in {run.duration_s:.0f} s, by process: {cpu_spent}")
         self._note_machine_load("sign")
         signatures_per_s = run.script_report.get("accepted", 0) / run.duration_s
@@ -820,14 +820,19 @@ def arguments_parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--budget", type=int, default=14 * 60, help="seconds for the whole run")
     parser.add_argument(
         "--steps",
-        default=",".join(STEPS),
+        type=_steps_parse,
+        default=list(STEPS),
         help=f"comma-separated steps to run, of {', '.join(STEPS)} (for working on one figure)",
     )
-    args = parser.parse_args(argv)
-    unknown = {name.strip() for name in args.steps.split(",")} - set(STEPS) - {""}
+    return parser.parse_args(argv)
+
+
+def _steps_parse(text: str) -> list[str]:
+    chosen = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = sorted(set(chosen) - set(STEPS))
     if unknown:
-        parser.error(f"unknown steps: {', '.join(sorted(unknown))}")
-    return args
+        raise argparse.ArgumentTypeError(f"unknown steps: {', '.join(unknown)}")
+    return chosen
 
 
 def _interrupted(signum, _frame):
@@ -869,8 +874,7 @@ def main(argv: list[str] | None = None) -> int:
     failure = None
     try:
         bench.setup()
-        chosen = [name.strip() for name in args.steps.split(",") if name.strip()]
-        for step in (getattr(bench, STEPS[name]) for name in chosen):
+        for step in (getattr(bench, STEPS[name]) for name in args.steps):
             try:
                 step()
             except (subprocess.SubprocessError, OSError, RuntimeError, ValueError) as error:
