@@ -13,8 +13,8 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django_countries import countries
 
-# CACHE_ERRORS: what the cache raises when Redis is down; pages then use what the database holds.
-from campaign.public_cache import CACHE_ERRORS, public_object
+# cache_errors(): what the cache raises when Redis is down; pages then use what the database holds.
+from campaign.public_cache import cache_errors, public_object
 from petitions.models import Petition, Signature
 
 logger = logging.getLogger(__name__)
@@ -99,7 +99,7 @@ def petition_signature_count(*, petition: Petition) -> int:
             count = Signature.objects.confirmed().filter(petition=petition).count()
             cache.add(key, count, timeout=None)
         return int(count)
-    except CACHE_ERRORS:
+    except cache_errors():
         logger.warning("Count read from the database: the cache is unreachable.", exc_info=True)
         return petition.confirmed_count
 
@@ -114,7 +114,7 @@ def signers_recent(*, petition: Petition, limit: int = 8) -> list[RecentSigner]:
     key = signers_recent_cache_key(petition.pk)
     try:
         rows = cache.get(key)
-    except CACHE_ERRORS:
+    except cache_errors():
         rows = None
     if rows is None:
         rows = list(
@@ -123,7 +123,7 @@ def signers_recent(*, petition: Petition, limit: int = 8) -> list[RecentSigner]:
             .order_by("-confirmed_at")
             .values_list("first_name", "country")[:limit]
         )
-        with contextlib.suppress(CACHE_ERRORS):
+        with contextlib.suppress(*cache_errors()):
             cache.set(key, rows, timeout=RECENT_SIGNERS_SECONDS)
     return [
         RecentSigner(first_name=first_name, country_name=str(countries.name(code)))

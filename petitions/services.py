@@ -26,7 +26,7 @@ from petitions import content, selectors
 from petitions.email_connection import email_send
 from petitions.models import Petition, Signature, Target
 from petitions.selectors import (
-    CACHE_ERRORS,
+    cache_errors,
     petition_count_cache_key,
     signers_recent_cache_key,
 )
@@ -124,7 +124,7 @@ def _rate_limit_hit(*, key: str, limit: int) -> bool:
         return cache.incr(key) > limit
     except ValueError:  # the window expired between add and incr: this is its first hit
         return False
-    except CACHE_ERRORS:
+    except cache_errors():
         # Redis is down: take the signature unflagged rather than lose or refuse it.
         logger.warning("Rate limits skipped: the cache is unreachable.", exc_info=True)
         return False
@@ -499,14 +499,14 @@ def _count_add(*, petition_id: int, delta: int) -> None:
         cache.incr(petition_count_cache_key(petition_id), delta)
     except ValueError:
         pass
-    except CACHE_ERRORS:
+    except cache_errors():
         logger.warning("Counter not moved: the cache is unreachable.", exc_info=True)
 
 
 def _signers_recent_forget(*, petition_id: int) -> None:
     try:
         cache.delete(signers_recent_cache_key(petition_id))
-    except CACHE_ERRORS:
+    except cache_errors():
         logger.warning("Recent signers not refreshed: the cache is unreachable.", exc_info=True)
 
 
@@ -518,7 +518,7 @@ def petition_count_reconcile(*, petition_id: int) -> int:
     )
     try:
         cache.set(petition_count_cache_key(petition_id), count, timeout=None)
-    except CACHE_ERRORS:
+    except cache_errors():
         logger.warning("Count not cached: the cache is unreachable.", exc_info=True)
     return count
 
