@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from campaign.models import Campaign
-from petitions import content, selectors
+from petitions import content, rate_limits, selectors
 from petitions.email_connection import email_send
 from petitions.models import Petition, Signature, Target
 from petitions.selectors import (
@@ -115,34 +115,31 @@ def client_ip_hash(*, ip: str) -> str:
     return hmac.new(key.encode(), ip.encode(), hashlib.sha256).hexdigest()
 
 
-def _rate_limit_hit(*, key: str, limit: int) -> bool:
-    """Count one signature under `key`; return whether the window's limit is now exceeded."""
-    if limit <= 0:
+def _over_rate_limit(*, petition: Petition, ip_hash: str, email_domain: str) -> bool:
+    """Count this signature against its limits; return whether one of them is now exceeded."""
+    limits = {}
+    if ip_hash and settings.SIGNATURE_RATE_LIMIT_PER_IP_HASH > 0:
+        limits[f"petitions:rate:ip:{petition.pk}:{ip_hash}"] = (
+            settings.SIGNATURE_RATE_LIMIT_PER_IP_HASH
+        )
+    if (
+        email_domain not in settings.SIGNATURE_RATE_LIMIT_EXEMPT_EMAIL_DOMAINS
+        and settings.SIGNATURE_RATE_LIMIT_PER_EMAIL_DOMAIN > 0
+    ):
+        limits[f"petitions:rate:domain:{petition.pk}:{email_domain}"] = (
+            settings.SIGNATURE_RATE_LIMIT_PER_EMAIL_DOMAIN
+        )
+    if not limits:
         return False
     try:
-        cache.add(key, 0, timeout=settings.SIGNATURE_RATE_LIMIT_WINDOW)
-        return cache.incr(key) > limit
-    except ValueError:  # the window expired between add and incr: this is its first hit
-        return False
+        counts = rate_limits.hits_count(
+            list(limits), window_seconds=settings.SIGNATURE_RATE_LIMIT_WINDOW
+        )
     except cache_errors():
         # Redis is down: take the signature unflagged rather than lose or refuse it.
         logger.warning("Rate limits skipped: the cache is unreachable.", exc_info=True)
         return False
-
-
-def _over_rate_limit(*, petition: Petition, ip_hash: str, email_domain: str) -> bool:
-    over = False
-    if ip_hash:
-        over |= _rate_limit_hit(
-            key=f"petitions:rate:ip:{petition.pk}:{ip_hash}",
-            limit=settings.SIGNATURE_RATE_LIMIT_PER_IP_HASH,
-        )
-    if email_domain not in settings.SIGNATURE_RATE_LIMIT_EXEMPT_EMAIL_DOMAINS:
-        over |= _rate_limit_hit(
-            key=f"petitions:rate:domain:{petition.pk}:{email_domain}",
-            limit=settings.SIGNATURE_RATE_LIMIT_PER_EMAIL_DOMAIN,
-        )
-    return over
+    return any(count > limit for count, limit in zip(counts, limits.values(), strict=True))
 
 
 def _savepoint_if_in_transaction() -> contextlib.AbstractContextManager:

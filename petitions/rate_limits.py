@@ -1,0 +1,54 @@
+"""Count hits per key over a window (signatures per IP fingerprint, per email domain).
+
+In a surge every signature passes here, so with Redis all its keys are counted in one round
+trip: INCR, then EXPIRE NX, which sets the window's end only on a key that has none. Counting
+through Django's cache API instead costs three round trips per key (add, exists, incr), and
+a key whose window ends between the last two would be recreated by INCR with no expiry, to
+flag every later signature from that address for good. Without Redis (the embedded defaults
+of `make run`) the cache in process memory counts, through that API.
+"""
+
+import functools
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.core.cache import cache
+
+# A rate limit must never hold a signature up: past this, the caller takes it unchecked.
+REDIS_TIMEOUT_SECONDS = 1.0
+
+
+@functools.cache
+def _redis_client(url: str):
+    import redis
+
+    return redis.Redis.from_url(
+        url,
+        socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+        socket_timeout=REDIS_TIMEOUT_SECONDS,
+    )
+
+
+def hits_count(keys: Sequence[str], *, window_seconds: int) -> list[int]:
+    """Count one more hit under each key; return each key's hits since its window began.
+
+    A key's window begins at its first hit and lasts `window_seconds`. Raises what the cache
+    raises when Redis is down (`campaign.public_cache.cache_errors()`).
+    """
+    if not settings.REDIS_URL:
+        return [_hits_count_in_cache(key, window_seconds=window_seconds) for key in keys]
+    with _redis_client(settings.REDIS_URL).pipeline(transaction=False) as pipeline:
+        for name in map(cache.make_key, keys):
+            pipeline.incr(name)
+            pipeline.expire(name, window_seconds, nx=True)
+        replies = pipeline.execute()
+    return replies[::2]
+
+
+def _hits_count_in_cache(key: str, *, window_seconds: int) -> int:
+    cache.add(key, 0, timeout=window_seconds)
+    try:
+        return cache.incr(key)
+    except ValueError:  # the window ended between add and incr: this is a new one's first hit
+        cache.add(key, 1, timeout=window_seconds)
+        return 1
