@@ -423,7 +423,6 @@ class Bench:
         self.base_url = f"http://127.0.0.1:{port}"
         self.env = bench_environment(port=port, smtp_port=smtp_port)
         self.details["config"] = {
-            "gunicorn": f"{self.args.workers} {self.args.worker_class} workers",
             "celery": "one worker; pool and concurrency from the CELERY_WORKER_* settings",
             "connections": self.args.connections,
             "wrk_threads": self.args.threads,
@@ -452,13 +451,16 @@ class Bench:
             "PATH": f"{PYTHON.parent}{os.pathsep}{self.env.get('PATH', '')}",
             "BIND_ADDRESS": "127.0.0.1",
             "PORT": str(port),
-            "WEB_CONCURRENCY": str(self.args.workers),
             "LOG_LEVEL": "WARNING",
         }
+        if self.args.workers:
+            procfile_env["WEB_CONCURRENCY"] = str(self.args.workers)
+        web = procfile_command("web", procfile_env)
+        self.details["config"]["gunicorn"] = (
+            f"{web[web.index('--workers') + 1]} {self.args.worker_class} workers"
+        )
         self.processes.start(
-            "gunicorn",
-            [*procfile_command("web", procfile_env), "--worker-class", self.args.worker_class],
-            env=procfile_env,
+            "gunicorn", [*web, "--worker-class", self.args.worker_class], env=procfile_env
         )
         self.processes.start("celery", procfile_command("worker", procfile_env), env=procfile_env)
         site_wait_ready(self.base_url + (self.site.get("home_url") or "/"), self.processes)
@@ -811,9 +813,9 @@ def arguments_parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=3, help="seconds of warm-up per load")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
-    # Production's Procfile: 2 sync workers, one per core. Issue 6's calibrations were taken on
-    # the same setup, so the figures compare with them.
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="gunicorn workers (default: the Procfile's)"
+    )
     parser.add_argument("--worker-class", default="sync", help="gunicorn worker class")
     parser.add_argument("--emails", type=int, default=3000, help="confirmations re-sent")
     parser.add_argument("--drain-timeout", type=float, default=180)
