@@ -1,4 +1,7 @@
+import gc
+
 from django.conf import settings
+from django.urls import get_resolver
 
 
 def serving_settings_check() -> None:
@@ -8,3 +11,15 @@ def serving_settings_check() -> None:
     unless the environment sets it.
     """
     settings.SECRET_KEY  # noqa: B018 - read for its check
+
+
+def startup_objects_freeze() -> None:
+    """Load the URLconf, then keep what start-up loaded out of the garbage collector's scans.
+
+    Modules, classes, URL patterns and the views, forms and admin they import live as long as
+    the process, yet a full collection scans them all: about 50 ms here, a pause in which the
+    requests queued on that worker wait. Frozen, a full collection scans only what requests
+    made, under 1 ms.
+    """
+    get_resolver().url_patterns  # noqa: B018 - read to import what the first request would
+    gc.freeze()

@@ -1,8 +1,5 @@
 """How the Celery worker runs beside the web server: its CPU priority and its broker client."""
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -10,28 +7,13 @@ from django.conf import settings
 from kombu import Connection
 
 from config.broker import Transport
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _python(code: str, *, new_session: bool, **environment: str) -> list[str]:
-    completed = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env=os.environ | {"DJANGO_SETTINGS_MODULE": "config.settings.base"} | environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        start_new_session=new_session,
-    )
-    assert completed.returncode == 0, completed.stderr
-    return completed.stdout.split()
+from tests.config.processes import python_printed
 
 
 def _worker_priority(*, new_session: bool, **environment: str) -> tuple[str, str, str]:
     """Start a worker's process as Celery does and read back its niceness, its session group's
     niceness ("none" outside any autogroup) and whether it runs in Linux's idle class."""
-    niceness, idle_class, *autogroup = _python(
+    niceness, idle_class, *autogroup = python_printed(
         WORKER_STARTS, new_session=new_session, **environment
     )
     return niceness, _group_niceness(" ".join(autogroup)), idle_class
@@ -113,4 +95,4 @@ def test_only_a_plain_redis_broker_gets_the_one_client_transport(broker_url, tra
         "print(getattr(settings, 'CELERY_BROKER_TRANSPORT', None))"
     )
 
-    assert _python(code, new_session=False, CELERY_BROKER_URL=broker_url) == [transport]
+    assert python_printed(code, new_session=False, CELERY_BROKER_URL=broker_url) == [transport]
