@@ -5,10 +5,9 @@ from collections import Counter
 
 import pytest
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, _does_token_match
-from django.test import Client, RequestFactory, override_settings
+from django.test import Client, RequestFactory
 
 from campaign import csrf
-from campaign.public_cache import public_content_changed
 from petitions import services
 from petitions.models import Signature
 
@@ -16,13 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def _case_page_kept_in_memory(mamat_campaign):
+def _case_page_kept_in_memory(mamat_campaign, _public_page_cache_on):
     services.petition_load_initial()
-    public_content_changed()
-    with override_settings(PUBLIC_PAGE_CACHE_SECONDS=60):
-        Client().get("/")  # the first visitor fills the cache
-        yield
-    public_content_changed()
+    Client().get("/")  # the first visitor fills the cache
 
 
 def _form(html: str) -> tuple[str, str]:

@@ -7,19 +7,11 @@ from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
 from campaign.models import Page
-from campaign.public_cache import cache_public_page, public_content_changed
+from campaign.public_cache import cache_public_page
 from tests.admin_forms import admin_change_form_data
 from tests.staff_fixtures import login_verified
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_public_page_cache_on")]
-
-
-@pytest.fixture
-def _public_page_cache_on():
-    public_content_changed()
-    with override_settings(PUBLIC_PAGE_CACHE_SECONDS=60):
-        yield
-    public_content_changed()
 
 
 def test_a_surge_of_visitors_costs_no_query(client, mamat_campaign, django_assert_num_queries):
