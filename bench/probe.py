@@ -6,28 +6,13 @@ delivery) is alone in its process.
 """
 
 import argparse
-import importlib
-import inspect
 import io
 import json
 import sys
 import time
-from pathlib import Path
 
 import django
 
-# Where the features the harness measures live, or may once built, by the names STYLE.md
-# gives: a management command (given the options it knows among --petition and --output) or a
-# service (given the keyword arguments it takes among petition and output). The first one
-# found is measured; until then the step says "not built yet".
-EXPORT_CANDIDATES = [
-    ("command", "export_signatures"),
-    ("command", "signatures_export"),
-    ("service", "petitions.services.signatures_export_csv"),
-    ("service", "exports.services.signatures_export_csv"),
-]
-# build_delivery builds the letter and CSV for each target without sending them.
-DELIVERY_CANDIDATES = [("command", "build_delivery")]
 BENCH_EMAIL_DOMAIN = "bench.example.org"
 
 
@@ -35,63 +20,25 @@ def _print(result: dict) -> None:
     sys.stdout.write(json.dumps(result) + "\n")
 
 
-def _feature_find(candidates: list[tuple[str, str]]) -> tuple[str, str] | None:
-    from django.core.management import get_commands
-
-    commands = get_commands()
-    for kind, name in candidates:
-        if kind == "command" and name in commands:
-            return kind, name
-        if kind == "service":
-            module_name, _, function_name = name.rpartition(".")
-            try:
-                module = importlib.import_module(module_name)
-            except ImportError:
-                continue
-            if callable(getattr(module, function_name, None)):
-                return kind, name
-    return None
-
-
-def _reverse_or_none(name: str, **kwargs) -> str | None:
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        return reverse(name, kwargs=kwargs or None)
-    except NoReverseMatch:
-        return None
-
-
 def site_describe(_args: argparse.Namespace) -> dict:
-    """Make sure the petition exists, and say where the pages and features are."""
+    """Say where the measured pages are: the case page, and the open petition's addresses."""
+    from django.urls import reverse
     from django.utils import translation
 
-    result: dict = {"petition": None, "count_url": None, "sign_url": None, "detail_url": None}
+    from campaign.selectors import campaign_current
+    from petitions.selectors import petition_open_for_campaign
+
+    petition = petition_open_for_campaign(campaign=campaign_current())
+    if petition is None:
+        raise RuntimeError("No open petition: load_campaign should have made one.")
     with translation.override("fr"):
-        result["home_url"] = _reverse_or_none("campaign:home")
-        try:
-            from petitions import selectors, services
-            from petitions.models import Petition
-        except ImportError as error:
-            result["petitions_missing"] = str(error)
-            petition = None
-        else:
-            petition = Petition.objects.open_for_signing().order_by("pk").first()
-            if petition is None and hasattr(services, "petition_load_initial"):
-                services.petition_load_initial()
-                petition = Petition.objects.open_for_signing().order_by("pk").first()
-            if petition is not None and hasattr(selectors, "petition_open_for_campaign"):
-                petition = (
-                    selectors.petition_open_for_campaign(campaign=petition.campaign) or petition
-                )
-        if petition is not None:
-            result["petition"] = {"id": petition.pk, "slug": petition.slug}
-            result["count_url"] = _reverse_or_none("petitions:count", slug=petition.slug)
-            result["sign_url"] = _reverse_or_none("petitions:sign", slug=petition.slug)
-            result["detail_url"] = _reverse_or_none("petitions:detail", slug=petition.slug)
-    result["export"] = _feature_find(EXPORT_CANDIDATES)
-    result["delivery"] = _feature_find(DELIVERY_CANDIDATES)
-    return result
+        return {
+            "petition": {"id": petition.pk, "slug": petition.slug},
+            "home_url": reverse("campaign:home"),
+            "count_url": reverse("petitions:count", kwargs={"slug": petition.slug}),
+            "sign_url": reverse("petitions:sign", kwargs={"slug": petition.slug}),
+            "detail_url": reverse("petitions:detail", kwargs={"slug": petition.slug}),
+        }
 
 
 def signatures_report(args: argparse.Namespace) -> dict:
@@ -110,7 +57,7 @@ def signatures_report(args: argparse.Namespace) -> dict:
 
 def confirmations_queue(args: argparse.Namespace) -> dict:
     """Owe the given signatures their confirmation email again, and queue them all at once."""
-    from petitions import services
+    from petitions.confirmation_emails import confirmation_email_queue
     from petitions.models import Signature
 
     signatures = Signature.objects.filter(email__startswith=f"{args.prefix}-").order_by("pk")
@@ -121,7 +68,7 @@ def confirmations_queue(args: argparse.Namespace) -> dict:
     emails = list(Signature.objects.filter(pk__in=ids).values_list("email", flat=True))
     started = time.monotonic()
     for signature_id in ids:
-        services.confirmation_email_queue(signature_id=signature_id)
+        confirmation_email_queue(signature_id=signature_id)
     return {"queued": len(ids), "emails": emails, "queue_seconds": time.monotonic() - started}
 
 
@@ -227,44 +174,22 @@ def signature_rows_insert(args: argparse.Namespace) -> dict:
     return {"slug": petition.slug, "rows": args.count, "seconds": time.monotonic() - started}
 
 
-def _feature_run(feature: tuple[str, str], *, slug: str, output: Path) -> str:
-    """Run the feature once for the petition `slug`; return what it printed."""
-    from django.core.management import call_command, get_commands, load_command_class
-
-    from petitions.models import Petition
-
-    kind, name = feature
-    if kind == "command":
-        command = load_command_class(get_commands()[name], name)
-        known = {action.dest for action in command.create_parser("manage.py", name)._actions}
-        offered = {"petition": slug, "output": str(output)}
-        printed = io.StringIO()
-        call_command(
-            command,
-            stdout=printed,
-            **{key: value for key, value in offered.items() if key in known},
-        )
-        return printed.getvalue()
-    module_name, _, function_name = name.rpartition(".")
-    function = getattr(importlib.import_module(module_name), function_name)
-    accepted = inspect.signature(function).parameters
-    offered = {"petition": Petition.objects.get(slug=slug), "output": output}
-    function(**{key: value for key, value in offered.items() if key in accepted})
-    return ""
-
-
 def export_run(args: argparse.Namespace) -> dict:
     """Export a petition's signatures as CSV: the step whose time and memory are measured."""
-    feature = _feature_find(EXPORT_CANDIDATES)
-    printed = _feature_run(feature, slug=args.slug, output=Path(args.output))
-    return {"feature": feature, "printed": printed[-2000:]}
+    from django.core.management import call_command
+
+    printed = io.StringIO()
+    call_command("export_signatures", petition=args.slug, output=args.output, stdout=printed)
+    return {"printed": printed.getvalue()[-2000:]}
 
 
 def delivery_run(args: argparse.Namespace) -> dict:
     """Build a petition's delivery (PDF and CSV): the step whose time and memory are measured."""
-    feature = _feature_find(DELIVERY_CANDIDATES)
-    printed = _feature_run(feature, slug=args.slug, output=Path(args.output))
-    return {"feature": feature, "printed": printed[-2000:]}
+    from django.core.management import call_command
+
+    printed = io.StringIO()
+    call_command("build_delivery", petition=args.slug, stdout=printed)
+    return {"printed": printed.getvalue()[-2000:]}
 
 
 def idle(_args: argparse.Namespace) -> dict:

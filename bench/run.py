@@ -172,13 +172,6 @@ def port_free() -> int:
         return probe.getsockname()[1]
 
 
-def rate_limit_settings() -> list[str]:
-    """Name every rate-limit setting base.py reads, so that a new one is turned off too."""
-    text = (ROOT / "config" / "settings" / "base.py").read_text(encoding="utf-8")
-    names = re.findall(r'env\.int\(\s*"(\w*RATE_LIMIT\w*)"', text)
-    return [name for name in names if not name.endswith("WINDOW")]
-
-
 def bench_environment(*, port: int, smtp_port: int) -> dict[str, str]:
     """Production's variables, pointed at the benchmark's own database, Redis DBs and SMTP."""
     environment = dict(os.environ)
@@ -208,8 +201,6 @@ def bench_environment(*, port: int, smtp_port: int) -> dict[str, str]:
             "DELIVERY_FILES_ROOT": str(WORK / "deliveries"),
         }
     )
-    # Rate limits are off for the load (one address signs thousands of times); all else is on.
-    environment.update(dict.fromkeys(rate_limit_settings(), "0"))
     return environment
 
 
@@ -463,12 +454,12 @@ class Bench:
             "gunicorn", [*web, "--worker-class", self.args.worker_class], env=procfile_env
         )
         self.processes.start("celery", procfile_command("worker", procfile_env), env=procfile_env)
-        site_wait_ready(self.base_url + (self.site.get("home_url") or "/"), self.processes)
+        site_wait_ready(self.base_url + (self.site["home_url"]), self.processes)
         worker_wait_ready(self.env, self.processes)
         log(f"gunicorn on {self.base_url} and the Celery worker are ready")
 
     def pages(self) -> None:
-        home = self.base_url + (self.site.get("home_url") or "/")
+        home = self.base_url + (self.site["home_url"])
         status, _headers, body = http(home)
         if status != 200:
             raise RuntimeError(f"The French case page answered {status}")
@@ -495,11 +486,7 @@ class Bench:
             self.figures.append(
                 Figure("page + ceiling errors", page.errors + ceiling.errors, "", 0, EXACTLY)
             )
-        count_url = self.site.get("count_url")
-        if not count_url:
-            self.figures.append(Figure("count", None, "req/s", note="not built yet"))
-            return
-        count = self.load("count", self.base_url + count_url)
+        count = self.load("count", self.base_url + self.site["count_url"])
         self.details["count"] = _wrk_figures("count", count)
         self.figures += [
             Figure(
@@ -517,7 +504,7 @@ class Bench:
 
     def _signature_form(self) -> tuple[str, signing_form.HtmlForm, str] | None:
         """Return (page URL, form, csrftoken cookie) as a first visit gets them."""
-        candidates = [self.site.get("home_url") or "/", self.site.get("detail_url")]
+        candidates = [self.site["home_url"], self.site["detail_url"]]
         for path in filter(None, candidates):
             url = self.base_url + path
             status, headers, body = http(url)
@@ -531,12 +518,9 @@ class Bench:
         return None
 
     def sign(self) -> None:
-        found = self._signature_form() if self.site.get("sign_url") else None
+        found = self._signature_form()
         if found is None:
-            self.details["sign"] = {"skipped": "no signature form on the pages yet"}
-            for name in ("sign", "emails"):
-                self.figures.append(Figure(name, None, "", note="not built yet"))
-            return
+            raise RuntimeError("No signature form on the case page or the petition page.")
         page_url, form, csrf_cookie = found
         action = signing_form.form_action_url(form, page_url)
         body = signing_form.signature_form_body(form)
@@ -734,13 +718,11 @@ class Bench:
         baseline = self._measured_probe("idle", timeout=60)
         self.details["django_process_rss_mb"] = baseline.peak_rss_mb
         steps = (
-            ("export", "export 1M rows", 300, self._export),
-            ("delivery", "delivery 100k", 120, self._delivery),
+            ("export 1M rows", 300, self._export),
+            ("delivery 100k", 120, self._delivery),
         )
-        for feature, figure_name, seconds_needed, measure in steps:
-            if self.site.get(feature) is None:
-                self.figures.append(Figure(figure_name, None, "s", note="not built yet"))
-            elif self._time_left() < seconds_needed:
+        for figure_name, seconds_needed, measure in steps:
+            if self._time_left() < seconds_needed:
                 self.figures.append(Figure(figure_name, None, "s", note="skipped: time budget"))
             else:
                 measure()

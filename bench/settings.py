@@ -6,8 +6,8 @@ ever serve it: it exists only where this module is the settings.
 """
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import BASE_DIR, env
 
 ROOT_URLCONF = "bench.urls"
-# A run collects its own static files rather than overwrite a release's staticfiles/.
-STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "build" / "bench" / "static")
+# Rate limits are off for the load (one address signs thousands of times); all else is on.
+SIGNATURE_RATE_LIMIT_PER_IP_HASH = 0
+SIGNATURE_RATE_LIMIT_PER_EMAIL_DOMAIN = 0

@@ -2,7 +2,7 @@
 
 from js_asset import Media
 
-from campaign.public_cache import public_content_changed
+from core.public_cache import public_content_changed
 
 
 class PublicContentAdminMixin:

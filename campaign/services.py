@@ -7,24 +7,9 @@ from django.db.models import QuerySet
 
 from campaign import content
 from campaign.models import CallToAction, Campaign, Page, PageCallToAction
-from campaign.public_cache import public_content_changed
 from campaign.richtext import rich_text_sanitize
-
-TRANSLATED_CONTENT_FIELDS = {
-    "name",
-    "tagline",
-    "description",
-    "share_image_alt",
-    "share_text",
-    "title",
-    "menu_title",
-    "lead",
-    "body",
-    "seo_title",
-    "text",
-    "button_label",
-    "url",
-}
+from core.public_cache import public_content_changed
+from core.translated_content import translated_field_values
 
 
 @dataclass(frozen=True)
@@ -32,6 +17,13 @@ class CampaignLoadReport:
     campaign_created: bool
     pages_created: int
     calls_to_action_created: int
+
+    def __str__(self) -> str:
+        state = "created" if self.campaign_created else "already there"
+        return (
+            f"campaign {state}; {self.pages_created} page(s) and "
+            f"{self.calls_to_action_created} call(s) to action created."
+        )
 
 
 def pages_publish(*, pages: QuerySet[Page]) -> int:
@@ -49,14 +41,11 @@ def pages_unpublish(*, pages: QuerySet[Page]) -> int:
 
 
 def _field_values(entry: dict) -> dict:
-    """Spread {"title": {"fr": ..., "en": ...}} into title_fr and title_en columns."""
-    values = {}
-    for field, value in entry.items():
-        if field not in TRANSLATED_CONTENT_FIELDS:
-            values[field] = value
-            continue
-        for language, text in value.items():
-            values[f"{field}_{language}"] = rich_text_sanitize(text) if field == "body" else text
+    """Return an entry's column values, its rich text sanitised as the admin would."""
+    values = translated_field_values(entry)
+    for field in values:
+        if field.startswith("body_"):
+            values[field] = rich_text_sanitize(values[field])
     return values
 
 

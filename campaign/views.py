@@ -6,7 +6,7 @@ from django.views.decorators.cache import never_cache
 
 from campaign import selectors
 from campaign.models import Page
-from campaign.public_cache import cache_public_page
+from core.public_cache import cache_public_page
 
 
 @cache_public_page

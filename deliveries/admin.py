@@ -8,15 +8,14 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from deliveries import services
+from core.admin_mixins import RecordAdminMixin
+from deliveries import files, runs, sending
 from deliveries.documents import country_name
 from deliveries.models import Delivery, DeliverySchedule
-from staff.models import AccessEvent
-from staff.network import request_ip_hmac
-from staff.services import access_event_record
+from staff.access_trail import request_ip_hmac
 
 
-def _run_message(report: services.DeliveryRunReport) -> str:
+def _run_message(report: runs.DeliveryRunReport) -> str:
     if not report.deliveries:
         return str(_("No new confirmed signature waits for delivery."))
     return ngettext(
@@ -49,14 +48,14 @@ class DeliveryScheduleAdmin(admin.ModelAdmin):
     )
     def deliver_now(self, request: HttpRequest, queryset: QuerySet[DeliverySchedule]) -> None:
         for schedule in queryset.select_related("petition"):
-            report = services.deliveries_run(petition=schedule.petition)
+            report = runs.deliveries_run(petition=schedule.petition)
             self.message_user(
                 request, f"{schedule.petition}: {_run_message(report)}", messages.SUCCESS
             )
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(RecordAdminMixin, admin.ModelAdmin):
     """A record of what was sent: read only, never deleted."""
 
     list_display = [
@@ -106,20 +105,8 @@ class DeliveryAdmin(admin.ModelAdmin):
         ),
     ]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
     def has_send_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("deliveries.send_delivery")
-
-    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
-        return [field for fieldset in self.fieldsets for field in fieldset[1]["fields"]]
 
     def get_urls(self):
         return [
@@ -158,41 +145,41 @@ class DeliveryAdmin(admin.ModelAdmin):
         url = reverse("admin:deliveries_delivery_signatures", args=[delivery.pk])
         return format_html('<a href="{}">{}</a>', url, _("Download the list sent"))
 
-    def _file_response(self, request: HttpRequest, delivery_id: int, field_name: str, kind: str):
+    def _file_response(self, request: HttpRequest, delivery_id: int, kind: str, open_file):
         if not self.has_view_permission(request):
             raise PermissionDenied
         delivery = get_object_or_404(Delivery.objects.select_related("petition"), pk=delivery_id)
-        field_file = getattr(delivery, field_name)
-        if not field_file:
+        opened = open_file(delivery)
+        if opened is None:
             raise Http404("This delivery has no such file.")
         response = FileResponse(
-            field_file.open("rb"),
-            as_attachment=True,
-            filename=f"{delivery.petition.slug}-{delivery.pk}-{kind}",
+            opened, as_attachment=True, filename=f"{delivery.petition.slug}-{delivery.pk}-{kind}"
         )
         response["Cache-Control"] = "private, no-store"
         return response
 
     def letter_view(self, request: HttpRequest, delivery_id: int):
-        return self._file_response(request, delivery_id, "letter_pdf", "letter.pdf")
+        return self._file_response(
+            request,
+            delivery_id,
+            "letter.pdf",
+            lambda delivery: delivery.letter_pdf.open("rb") if delivery.letter_pdf else None,
+        )
 
     def signatures_view(self, request: HttpRequest, delivery_id: int):
-        response = self._file_response(request, delivery_id, "signatures_csv", "signatures.csv")
-        # The list names signers: each download is on the access trail.
-        access_event_record(
-            actor=request.user,
-            action=AccessEvent.Action.EXPORTED_SIGNATURES,
-            target=f"{Delivery._meta.label} #{delivery_id}",
-            row_count=Delivery.objects.filter(pk=delivery_id)
-            .values_list("named_count", flat=True)
-            .first(),
-            ip_hmac=request_ip_hmac(request),
+        # The list names signers: the service trails each download.
+        return self._file_response(
+            request,
+            delivery_id,
+            "signatures.csv",
+            lambda delivery: files.delivery_signers_file_open(
+                delivery=delivery, actor=request.user, ip_hmac=request_ip_hmac(request)
+            ),
         )
-        return response
 
     @admin.action(description=_("Resend the selected failed deliveries"), permissions=["send"])
     def resend_failed(self, request: HttpRequest, queryset: QuerySet[Delivery]) -> None:
-        count = services.deliveries_resend(deliveries=queryset)
+        count = sending.deliveries_resend(deliveries=queryset)
         self.message_user(
             request,
             ngettext(

@@ -16,7 +16,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext
 from django_countries import countries
 
-from deliveries.spreadsheet import csv_row
+from core.spreadsheet import csv_row
 
 
 @dataclass(frozen=True)

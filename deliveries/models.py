@@ -2,7 +2,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from deliveries.storage import delivery_files_storage
+from core.private_storage import delivery_files_storage
 
 
 class DeliverySchedule(models.Model):

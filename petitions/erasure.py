@@ -4,7 +4,7 @@ A signer erased by staff, or a closed petition's signers once its retention has 
 anonymised in place: the row keeps its petition, status, country and dates, so that counts,
 the dashboard and the deliveries already made stay true, but nothing in it names anyone or
 links back to them. Signatures never confirmed are deleted outright: nobody ever counted them.
-(A signer's own withdrawal link deletes their signature: petitions.services.signature_withdraw.)
+(A signer's own withdrawal link deletes their signature: petitions.signing.signature_withdraw.)
 """
 
 import secrets
@@ -18,11 +18,12 @@ from django.db.models.functions import MD5, Cast, Concat
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from petitions.mailboxes import email_normalize
 from petitions.models import Signature
+from petitions.recent_signers import signers_recent_forget
 from petitions.selectors import petitions_closed_delivered_before, signatures_of_person
-from petitions.services import _signers_recent_forget, email_normalize
+from staff.access_trail import access_event_record
 from staff.models import AccessEvent
-from staff.services import access_event_record
 
 BATCH_ROWS = 5000
 ERASED_EMAIL_DOMAIN = "invalid"
@@ -81,8 +82,27 @@ def signatures_anonymise(*, signatures: QuerySet[Signature]) -> int:
             ).update(**_anonymised_values(now=timezone.now()))
         petition_ids.update(petition_id for _pk, petition_id in batch)
     for petition_id in petition_ids:
-        _signers_recent_forget(petition_id=petition_id)
+        signers_recent_forget(petition_id=petition_id)
     return anonymised
+
+
+def signer_erasure_lookup(*, email: str, actor: AbstractBaseUser | None, ip_hmac: str = "") -> int:
+    """Return how many signatures a person gave, before erasing them; the look-up is trailed.
+
+    Looking a person up is a search of signatures: the trail keeps a keyed hash of the
+    address, never the address.
+    """
+    email_normalized = email_normalize(email)
+    matches = signatures_of_person(email_normalized=email_normalized).count()
+    access_event_record(
+        actor=actor,
+        action=AccessEvent.Action.SEARCHED_SIGNATURES,
+        target="petitions.Signature (erasure)",
+        query={"email_hmac": email_fingerprint(email_normalized)},
+        row_count=matches,
+        ip_hmac=ip_hmac,
+    )
+    return matches
 
 
 def signer_erase(*, email: str, actor: AbstractBaseUser | None, ip_hmac: str = "") -> int:

@@ -1,39 +1,92 @@
-"""Signature lists as CSV or XLSX, read and written row by row.
+"""Signature lists leave the database here, as CSV or XLSX, and only here.
 
-A million rows go through in the memory of a few thousand: the rows come from a server-side
-cursor (`iterator(chunk_size=...)`), CSV leaves in small chunks, and XLSX is written by
-xlsxwriter in constant memory. Every cell goes through deliveries.spreadsheet, so that a
-name such as `=HYPERLINK(...)` never runs when the file is opened. The admin, the worker and
-`manage.py export_signatures` all write through `csv_chunks` and `xlsx_write`.
-
-Every copy is trailed (staff.AccessEvent "exported signatures"): who, when, the filters and
-the row count. The IP fingerprint, the email status and the consent record are never exported.
+`signatures_export_write` is the one writer: the admin's download, the worker's prepared
+export and `manage.py export_signatures` all call it, and it records in the access trail
+exactly the rows it wrote. A million rows go through in the memory of a few thousand: the rows
+come from a server-side cursor (`iterator(chunk_size=...)`), CSV is written in chunks of a few
+hundred rows, and XLSX by xlsxwriter in constant memory. Every cell a signer typed goes through
+core.spreadsheet, so that a name such as `=HYPERLINK(...)` never runs when the file is opened.
+The IP fingerprint, the email status, the comment and the consent record are never exported.
 """
 
 import csv
 import io
-import logging
-import tempfile
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import IO, Any
 
-from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core import signing
-from django.core.files import File
-from django.db import transaction
-from django.db.models import CharField, Func, Q, QuerySet
+from django.db.models import CharField, Func, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from deliveries.spreadsheet import csv_cell, csv_row
-from petitions.models import Signature, SignatureExport
-from petitions.selectors import SignatureExportFilters, signatures_for_export
+from core.spreadsheet import csv_cell, csv_row
+from petitions.models import Petition, Signature, SignatureExport
+from staff.access_trail import access_event_record
 from staff.models import AccessEvent
-from staff.services import access_event_record
 
-logger = logging.getLogger(__name__)
+
+@dataclass(frozen=True)
+class SignatureExportFilters:
+    """What an export holds; kept as JSON in the access trail and on a queued export."""
+
+    petition_id: int | None = None
+    status: str = ""
+    signed_from: date | None = None
+    signed_until: date | None = None
+    country: str = ""
+    named_only: bool = False
+
+    def as_json(self) -> dict:
+        return {
+            "petition_id": self.petition_id,
+            "status": self.status,
+            "signed_from": self.signed_from.isoformat() if self.signed_from else None,
+            "signed_until": self.signed_until.isoformat() if self.signed_until else None,
+            "country": self.country,
+            "named_only": self.named_only,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "SignatureExportFilters":
+        return cls(
+            petition_id=data.get("petition_id"),
+            status=data.get("status") or "",
+            signed_from=(
+                date.fromisoformat(data["signed_from"]) if data.get("signed_from") else None
+            ),
+            signed_until=(
+                date.fromisoformat(data["signed_until"]) if data.get("signed_until") else None
+            ),
+            country=data.get("country") or "",
+            named_only=bool(data.get("named_only")),
+        )
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
+
+
+def signatures_for_export(*, filters: SignatureExportFilters) -> QuerySet[Signature]:
+    """Return the signatures an export with these filters holds (never erased ones)."""
+    signatures = Signature.objects.not_erased()
+    if filters.petition_id:
+        signatures = signatures.filter(petition_id=filters.petition_id)
+    if filters.status:
+        signatures = signatures.filter(status=filters.status)
+    if filters.signed_from:
+        signatures = signatures.filter(created_at__gte=_day_start(filters.signed_from))
+    if filters.signed_until:
+        signatures = signatures.filter(
+            created_at__lt=_day_start(filters.signed_until + timedelta(days=1))
+        )
+    if filters.country:
+        signatures = signatures.filter(country=filters.country)
+    if filters.named_only:
+        signatures = signatures.filter(name_in_delivery=True)
+    return signatures
+
 
 EXPORT_FIELDS = (
     "first_name",
@@ -54,8 +107,6 @@ CURSOR_CHUNK_ROWS = 5000
 CSV_CHUNK_ROWS = 500
 # An XLSX sheet holds 1,048,576 rows; longer lists go on to a second sheet.
 XLSX_SHEET_ROWS = 1_048_576
-DOWNLOAD_SALT = "petitions.signature-export.download"
-EXPORT_CLAIM = timedelta(hours=1)
 
 
 def export_header() -> list[str]:
@@ -180,32 +231,18 @@ def _csv_chunks(rows: Iterable[list[str]]) -> Iterator[str]:
         yield "".join(lines)
 
 
-def csv_chunks(signatures: QuerySet[Signature]) -> Iterator[str]:
-    """Yield the CSV file in pieces of a few hundred rows, header first.
-
-    It opens with a byte order mark: without it Excel reads UTF-8 as Latin-1 and mangles
-    every Uyghur or accented name.
-    """
-    return _csv_chunks(export_rows(signatures))
-
-
-def csv_write(signatures: QuerySet[Signature], output: IO[str]) -> int:
-    """Write the signatures as CSV text to `output`; return how many rows it holds."""
-    rows = _Counted(export_rows(signatures))
+def _csv_write(rows: Iterable[list[str]], out: IO[bytes]) -> None:
+    # It opens with a byte order mark: without it Excel reads UTF-8 as Latin-1 and mangles
+    # every Uyghur or accented name.
     for chunk in _csv_chunks(rows):
-        output.write(chunk)
-    return rows.count
+        out.write(chunk.encode("utf-8"))
 
 
-def xlsx_write(signatures: QuerySet[Signature], output: str | IO[bytes]) -> int:
-    """Write the signatures as XLSX to a path or a binary file, in constant memory.
-
-    Return how many rows it holds.
-    """
+def _xlsx_write(rows: Iterable[list[str]], out: IO[bytes]) -> None:
     import xlsxwriter  # only XLSX exports need it
 
     workbook = xlsxwriter.Workbook(
-        output,
+        out,
         {
             "constant_memory": True,
             # A cell is text, whatever it looks like: never a formula, a link or a number.
@@ -216,7 +253,6 @@ def xlsx_write(signatures: QuerySet[Signature], output: str | IO[bytes]) -> int:
     )
     header = csv_row(export_header())
     sheet, row_number, sheets = None, XLSX_SHEET_ROWS, 0
-    rows = _Counted(export_rows(signatures))
     for row in rows:
         if row_number >= XLSX_SHEET_ROWS:
             sheets += 1
@@ -232,12 +268,47 @@ def xlsx_write(signatures: QuerySet[Signature], output: str | IO[bytes]) -> int:
         for column, cell in enumerate(header):
             sheet.write_string(0, column, cell)
     workbook.close()
+
+
+def signatures_export_write(
+    *,
+    actor: AbstractBaseUser | None,
+    signatures: QuerySet[Signature],
+    query: dict[str, Any],
+    file_format: str,
+    out: IO[bytes],
+    ip_hmac: str = "",
+    target: str = "petitions.Signature",
+) -> int:
+    """Write the signatures to the binary file `out` as CSV or XLSX; return how many rows.
+
+    Whatever happens, the access trail records who wrote how many rows, with `query` (the
+    filters or selection) and the format: the rows really written, not a count taken before.
+    Erased signers are never written.
+    """
+    rows = _Counted(export_rows(signatures.filter(erased_at__isnull=True)))
+    completed = False
+    query = {**query, "format": file_format}
+    try:
+        if file_format == SignatureExport.Format.XLSX:
+            _xlsx_write(rows, out)
+        else:
+            _csv_write(rows, out)
+        completed = True
+    finally:
+        if completed or rows.count:
+            access_event_record(
+                actor=actor,
+                action=AccessEvent.Action.EXPORTED_SIGNATURES,
+                target=target,
+                query=query if completed else {**query, "interrupted": True},
+                row_count=rows.count,
+                ip_hmac=ip_hmac,
+            )
     return rows.count
 
 
 def export_filename(*, filters: SignatureExportFilters, file_format: str) -> str:
-    from petitions.models import Petition
-
     slug = "all"
     if filters.petition_id:
         slug = (
@@ -245,141 +316,3 @@ def export_filename(*, filters: SignatureExportFilters, file_format: str) -> str
             or "petition"
         )
     return f"signatures-{slug}-{timezone.localdate():%Y-%m-%d}.{file_format}"
-
-
-def signatures_export_record(
-    *,
-    actor: AbstractBaseUser | None,
-    query: dict[str, Any],
-    row_count: int,
-    ip_hmac: str = "",
-    target: str = "petitions.Signature",
-) -> AccessEvent:
-    """Trail one copy of signature data leaving the database."""
-    return access_event_record(
-        actor=actor,
-        action=AccessEvent.Action.EXPORTED_SIGNATURES,
-        target=target,
-        query=query,
-        row_count=row_count,
-        ip_hmac=ip_hmac,
-    )
-
-
-def signature_export_queue(
-    *, actor: AbstractBaseUser, filters: SignatureExportFilters, file_format: str
-) -> SignatureExport:
-    """Record a large export and have a worker write it once the request commits."""
-    from petitions.tasks import signature_export_build_task
-
-    export = SignatureExport.objects.create(
-        requested_by=actor, format=file_format, filters=filters.as_json()
-    )
-    transaction.on_commit(lambda: signature_export_build_task.delay(export.pk))
-    return export
-
-
-def _claim(export_id: int) -> bool:
-    """Let one worker write the export: a queued one, or one whose writer died long ago."""
-    now = timezone.now()
-    return bool(
-        SignatureExport.objects.filter(pk=export_id)
-        .filter(
-            Q(status=SignatureExport.Status.QUEUED)
-            | Q(status=SignatureExport.Status.RUNNING, started_at__lt=now - EXPORT_CLAIM)
-        )
-        .update(status=SignatureExport.Status.RUNNING, started_at=now)
-    )
-
-
-def signature_export_build(*, export_id: int) -> bool:
-    """Write a queued export's file; return whether this call wrote it (safe to run twice)."""
-    if not _claim(export_id):
-        return False
-    export = SignatureExport.objects.select_related("requested_by").get(pk=export_id)
-    filters = SignatureExportFilters.from_json(export.filters)
-    signatures = signatures_for_export(filters=filters)
-    try:
-        with tempfile.TemporaryFile() as scratch:
-            if export.format == SignatureExport.Format.XLSX:
-                row_count = xlsx_write(signatures, scratch)
-            else:
-                row_count = csv_write(signatures, _Utf8Writer(scratch))
-            scratch.seek(0)
-            name = export_filename(filters=filters, file_format=export.format)
-            export.file.save(name, File(scratch), save=False)
-    except Exception as error:
-        SignatureExport.objects.filter(pk=export_id).update(
-            status=SignatureExport.Status.FAILED, error=str(error)[:2000]
-        )
-        raise
-    now = timezone.now()
-    with transaction.atomic():
-        SignatureExport.objects.filter(pk=export_id).update(
-            status=SignatureExport.Status.READY,
-            file=export.file.name,
-            row_count=row_count,
-            finished_at=now,
-            expires_at=now + timedelta(hours=settings.EXPORT_LINK_HOURS),
-        )
-        signatures_export_record(
-            actor=export.requested_by,
-            query={**export.filters, "format": export.format, "export_id": export.pk},
-            row_count=row_count,
-            target=f"petitions.SignatureExport #{export.pk}",
-        )
-    return True
-
-
-class _Utf8Writer:
-    """Write text to a binary file as UTF-8."""
-
-    def __init__(self, binary: IO[bytes]) -> None:
-        self.binary = binary
-
-    def write(self, text: str) -> None:
-        self.binary.write(text.encode("utf-8"))
-
-
-def export_download_token(*, export: SignatureExport) -> str:
-    return signing.TimestampSigner(salt=DOWNLOAD_SALT).sign(str(export.pk))
-
-
-def export_for_download(*, token: str, user: AbstractBaseUser) -> SignatureExport | None:
-    """Return the ready export a download link is for, if the link and the user may have it."""
-    try:
-        export_id = signing.TimestampSigner(salt=DOWNLOAD_SALT).unsign(
-            token, max_age=timedelta(hours=settings.EXPORT_LINK_HOURS)
-        )
-    except signing.BadSignature:
-        return None
-    export = SignatureExport.objects.filter(
-        pk=export_id, status=SignatureExport.Status.READY, expires_at__gt=timezone.now()
-    ).first()
-    if export is None or not user.has_perm("petitions.export_signatures"):
-        return None
-    if export.requested_by_id != user.pk and not user.is_superuser:
-        return None
-    return export
-
-
-def signature_exports_purge_expired(*, now: datetime | None = None) -> int:
-    """Delete the files of exports past their link's expiry; return how many were deleted."""
-    now = now or timezone.now()
-    expired = SignatureExport.objects.filter(
-        status=SignatureExport.Status.READY, expires_at__lte=now
-    )
-    purged = 0
-    for export in expired:
-        if export.file:
-            export.file.delete(save=False)
-        purged += SignatureExport.objects.filter(
-            pk=export.pk, status=SignatureExport.Status.READY
-        ).update(status=SignatureExport.Status.EXPIRED, file="")
-    # Failed jobs may have left a partial file behind.
-    for export in SignatureExport.objects.filter(status=SignatureExport.Status.FAILED).exclude(
-        file=""
-    ):
-        export.file.delete(save=False)
-        SignatureExport.objects.filter(pk=export.pk).update(file="")
-    return purged

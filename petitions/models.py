@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from core.private_storage import signature_exports_storage
+
 # Goals step up along 1, 2, 5, 10, 20, 50... so that a reached goal is followed by a near one.
 GOAL_LADDER = (1, 2, 5)
 
@@ -274,13 +276,6 @@ class Signature(models.Model):
 def _signature_export_path(export: "SignatureExport", filename: str) -> str:
     # Random, so that a path seen in a log or a backup listing says nothing and guesses nothing.
     return f"signature-exports/{uuid.uuid4().hex}/{filename}"
-
-
-def signature_exports_storage():
-    """Return the storage named "signature_exports" in STORAGES (never under MEDIA_ROOT)."""
-    from django.core.files.storage import storages
-
-    return storages["signature_exports"]
 
 
 class SignatureExport(models.Model):

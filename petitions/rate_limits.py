@@ -1,4 +1,7 @@
-"""Count hits per key over a window (signatures per IP fingerprint, per email domain).
+"""Rate limits on signing: which signatures are flagged for review, and the counting behind it.
+
+A signature over a limit (per IP fingerprint, per email domain) is kept but flagged, never
+refused: staff approve or invalidate it.
 
 In a surge every signature passes here, so with Redis all its keys are counted in one round
 trip: INCR, then EXPIRE NX, which sets the window's end only on a key that has none. Counting
@@ -9,10 +12,16 @@ of `make run`) the cache in process memory counts, through that API.
 """
 
 import functools
+import logging
 from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.cache import cache
+
+from core.public_cache import cache_errors
+from petitions.models import Petition
+
+logger = logging.getLogger(__name__)
 
 # A rate limit must never hold a signature up: past this, the caller takes it unchecked.
 REDIS_TIMEOUT_SECONDS = 1.0
@@ -29,11 +38,36 @@ def _redis_client(url: str):
     )
 
 
+def signature_over_rate_limit(*, petition: Petition, ip_hash: str, email_domain: str) -> bool:
+    """Count this signature against its limits; return whether one of them is now exceeded."""
+    limits = {}
+    if ip_hash and settings.SIGNATURE_RATE_LIMIT_PER_IP_HASH > 0:
+        limits[f"petitions:rate:ip:{petition.pk}:{ip_hash}"] = (
+            settings.SIGNATURE_RATE_LIMIT_PER_IP_HASH
+        )
+    if (
+        email_domain not in settings.SIGNATURE_RATE_LIMIT_EXEMPT_EMAIL_DOMAINS
+        and settings.SIGNATURE_RATE_LIMIT_PER_EMAIL_DOMAIN > 0
+    ):
+        limits[f"petitions:rate:domain:{petition.pk}:{email_domain}"] = (
+            settings.SIGNATURE_RATE_LIMIT_PER_EMAIL_DOMAIN
+        )
+    if not limits:
+        return False
+    try:
+        counts = hits_count(list(limits), window_seconds=settings.SIGNATURE_RATE_LIMIT_WINDOW)
+    except cache_errors():
+        # Redis is down: take the signature unflagged rather than lose or refuse it.
+        logger.warning("Rate limits skipped: the cache is unreachable.", exc_info=True)
+        return False
+    return any(count > limit for count, limit in zip(counts, limits.values(), strict=True))
+
+
 def hits_count(keys: Sequence[str], *, window_seconds: int) -> list[int]:
     """Count one more hit under each key; return each key's hits since its window began.
 
     A key's window begins at its first hit and lasts `window_seconds`. Raises what the cache
-    raises when Redis is down (`campaign.public_cache.cache_errors()`).
+    raises when Redis is down (`core.public_cache.cache_errors()`).
     """
     if not settings.REDIS_URL:
         return [_hits_count_in_cache(key, window_seconds=window_seconds) for key in keys]

@@ -7,11 +7,18 @@ from django.utils import translation
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from campaign.public_cache import cache_public_page
-from petitions import selectors, services
+from core.client_address import client_ip
+from core.public_cache import cache_public_page
+from petitions import counter, recent_signers, selectors, signing
 from petitions.forms import SignatureForm
 from petitions.models import Petition, Signature
-from staff.network import client_ip
+from petitions.signature_links import (
+    SignatureLinkExpired,
+    SignatureLinkInvalid,
+    signature_for_confirmation,
+    signature_for_withdrawal,
+    withdrawal_token_make,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -32,8 +39,8 @@ def _petition_render(
         {
             "petition": petition,
             "form": form,
-            "progress": selectors.petition_progress(petition=petition),
-            "recent_signers": selectors.signers_recent(petition=petition),
+            "progress": counter.petition_progress(petition=petition),
+            "recent_signers": recent_signers.signers_recent(petition=petition),
             "is_open": petition.is_open_for_signing(),
             "poll_seconds": settings.SIGNATURE_COUNT_POLL_SECONDS,
         },
@@ -63,17 +70,13 @@ def signature_create(request: HttpRequest, slug: str) -> HttpResponse:
             logger.info("Signature with the honeypot filled discarded.")
         else:
             try:
-                services.signature_create(
+                signing.signature_create(
                     petition=petition,
                     language=translation.get_language(),
-                    ip_hash=services.client_ip_hash(
-                        ip=client_ip(
-                            request, trusted_proxy_count=settings.SIGNATURE_TRUSTED_PROXY_COUNT
-                        )
-                    ),
+                    ip_hash=signing.signer_ip_fingerprint(ip=client_ip(request)),
                     **form.signature_values(),
                 )
-            except services.PetitionNotOpen:
+            except signing.PetitionNotOpen:
                 return _petition_render(request, petition, None)
         # The same page whether the address was new, already signed or a bot's: nothing leaks.
         return redirect("petitions:signed", slug=petition.slug)
@@ -97,7 +100,7 @@ def petition_count(request: HttpRequest, slug: str) -> JsonResponse:
     )
     if petition is None:
         raise Http404("No such petition.")
-    progress = selectors.petition_progress(petition=petition)
+    progress = counter.petition_progress(petition=petition)
     return JsonResponse({"count": progress.count, "goal": progress.goal})
 
 
@@ -106,10 +109,10 @@ def _link_problem(request: HttpRequest, error: Exception) -> HttpResponse:
         request,
         "petitions/link_problem.html",
         {
-            "is_expired": isinstance(error, services.SignatureLinkExpired),
-            "is_closed": isinstance(error, services.PetitionNotOpen),
+            "is_expired": isinstance(error, SignatureLinkExpired),
+            "is_closed": isinstance(error, signing.PetitionNotOpen),
         },
-        status=400 if isinstance(error, services.SignatureLinkInvalid) else 200,
+        status=400 if isinstance(error, SignatureLinkInvalid) else 200,
     )
 
 
@@ -124,10 +127,10 @@ def signature_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """Show a Confirm button; only the POST confirms, since mail scanners follow links."""
     try:
         if request.method == "POST":
-            services.signature_confirm(token=token)
+            signing.signature_confirm(token=token)
             return redirect("petitions:confirm", token=token)
-        signature = services.signature_for_confirmation(token=token)
-    except (services.SignatureLinkInvalid, services.PetitionNotOpen) as error:
+        signature = signature_for_confirmation(token=token)
+    except (SignatureLinkInvalid, signing.PetitionNotOpen) as error:
         return _private(_link_problem(request, error))
     petition = signature.petition
     if signature.confirmed_at is None:
@@ -147,10 +150,10 @@ def signature_confirm(request: HttpRequest, token: str) -> HttpResponse:
                 "signature": signature,
                 "petition": petition,
                 "is_counted": signature.status == Signature.Status.CONFIRMED,
-                "progress": selectors.petition_progress(petition=petition),
+                "progress": counter.petition_progress(petition=petition),
                 "share_url": share_url,
                 "share_text": petition.title,
-                "withdraw_token": services.withdrawal_token_make(signature=signature),
+                "withdraw_token": withdrawal_token_make(signature=signature),
             },
         )
     )
@@ -162,10 +165,10 @@ def signature_withdraw(request: HttpRequest, token: str) -> HttpResponse:
     """Ask before erasing: a GET (a scanner, a preview) never deletes anything."""
     try:
         if request.method == "POST":
-            services.signature_withdraw(token=token)
+            signing.signature_withdraw(token=token)
             return redirect("petitions:withdrawn")
-        signature = services.signature_for_withdrawal(token=token)
-    except services.SignatureLinkInvalid:
+        signature = signature_for_withdrawal(token=token)
+    except SignatureLinkInvalid:
         # Already withdrawn, most likely: say so rather than alarm anyone.
         return _private(render(request, "petitions/signature_withdrawn.html", {"is_gone": True}))
     return _private(

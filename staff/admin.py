@@ -5,12 +5,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin_mixins import RecordAdminMixin
 from staff import services
 from staff.models import AccessEvent
 
 
 @admin.register(AccessEvent)
-class AccessEventAdmin(admin.ModelAdmin):
+class AccessEventAdmin(RecordAdminMixin, admin.ModelAdmin):
     """The trail, read-only for everyone: superusers too can neither add, change nor delete."""
 
     list_display = ["created_at", "actor_username", "action", "target", "row_count"]
@@ -28,15 +29,6 @@ class AccessEventAdmin(admin.ModelAdmin):
         "ip_hmac",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 User = get_user_model()

@@ -1,9 +1,8 @@
 from django.contrib.admin.views.main import ERROR_FLAG, IGNORED_PARAMS, PAGE_VAR, SEARCH_VAR
 from django.http import HttpRequest, HttpResponse
 
+from staff.access_trail import access_event_record, request_ip_hmac
 from staff.models import AccessEvent
-from staff.network import request_ip_hmac
-from staff.services import access_event_record
 
 # What the change list's address may carry besides the search and the filters.
 NOT_FILTERS = {*IGNORED_PARAMS, PAGE_VAR, ERROR_FLAG, "_changelist_filters"}

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from staff.network import request_ip_hmac
+from staff.access_trail import request_ip_hmac
 from staff.selectors import Lockout, login_lockout_find
 from staff.services import login_failure_record
 

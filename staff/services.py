@@ -1,16 +1,16 @@
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import timedelta
 
 import django_otp
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from staff.access_trail import access_event_record
 from staff.models import AccessEvent
 from staff.selectors import (
     Lockout,
@@ -20,48 +20,6 @@ from staff.selectors import (
 )
 
 BACKUP_CODE_COUNT = 10
-
-
-def access_event_record(
-    *,
-    actor: AbstractBaseUser | None,
-    action: AccessEvent.Action,
-    target: str = "",
-    query: dict[str, Any] | None = None,
-    row_count: int | None = None,
-    ip_hmac: str = "",
-) -> AccessEvent:
-    """Append one entry to the access trail (actor None: the system or an unknown account)."""
-    if actor is not None and not actor.is_authenticated:
-        actor = None
-    return AccessEvent.objects.create(
-        actor=actor,
-        actor_username=actor.get_username() if actor else "",
-        action=action,
-        target=target[:255],
-        query=query or {},
-        row_count=row_count,
-        ip_hmac=ip_hmac,
-    )
-
-
-def access_events_purge_expired(*, now: datetime | None = None) -> int:
-    """Delete the trail entries older than ACCESS_TRAIL_RETENTION_DAYS; return how many."""
-    cutoff = (now or timezone.now()) - timedelta(days=settings.ACCESS_TRAIL_RETENTION_DAYS)
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            # The table's trigger refuses every DELETE but those of this transaction.
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL mamat.access_trail_purge = 'on'")
-        deleted, _by_model = AccessEvent.objects.older_than(cutoff).delete()
-    if deleted:
-        access_event_record(
-            actor=None,
-            action=AccessEvent.Action.TRAIL_PURGED,
-            target=f"before {cutoff:%Y-%m-%d}",
-            row_count=deleted,
-        )
-    return deleted
 
 
 def login_failure_record(*, username: str, ip_hmac: str, stage: str) -> Lockout | None:

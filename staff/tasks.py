@@ -1,8 +1,8 @@
 from celery import shared_task
 
-from staff import services
+from staff import access_trail
 
 
 @shared_task
 def access_events_purge_expired() -> int:
-    return services.access_events_purge_expired()
+    return access_trail.access_events_purge_expired()

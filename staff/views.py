@@ -22,8 +22,8 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from staff import services
+from staff.access_trail import request_ip_hmac
 from staff.forms import SecondFactorForm, lockout_message
-from staff.network import request_ip_hmac
 from staff.selectors import backup_codes_left, login_lockout_find, totp_device_confirmed
 
 SECOND_FACTOR_WINDOW_OPENED_AT = "staff_second_factor_window_opened_at"

@@ -3,6 +3,7 @@ from urllib.parse import urlparse
 
 import pytest
 from django.conf import settings
+from django.test import override_settings
 
 pytest_plugins = ["tests.staff_fixtures", "tests.smtp_sink"]
 
@@ -55,3 +56,14 @@ def mamat_campaign(db):
 
     call_command("load_campaign", stdout=StringIO())
     return campaign_current()
+
+
+@pytest.fixture
+def _public_page_cache_on():
+    """Serve public pages from memory, starting and ending with an empty cache."""
+    from core.public_cache import public_content_changed
+
+    public_content_changed()
+    with override_settings(PUBLIC_PAGE_CACHE_SECONDS=60):
+        yield
+    public_content_changed()

@@ -2,6 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
+import core.private_storage
 import petitions.models
 from django.conf import settings
 from django.db import migrations, models
@@ -23,7 +24,7 @@ class Migration(migrations.Migration):
                 ('filters', models.JSONField(blank=True, default=dict, verbose_name='filters')),
                 ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Being written'), ('ready', 'Ready to download'), ('failed', 'Failed'), ('expired', 'Expired (file deleted)')], default='queued', max_length=20, verbose_name='status')),
                 ('row_count', models.PositiveIntegerField(blank=True, null=True, verbose_name='rows')),
-                ('file', models.FileField(blank=True, max_length=255, storage=petitions.models.signature_exports_storage, upload_to=petitions.models._signature_export_path, verbose_name='file')),
+                ('file', models.FileField(blank=True, max_length=255, storage=core.private_storage.signature_exports_storage, upload_to=petitions.models._signature_export_path, verbose_name='file')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='requested')),
                 ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='started')),
                 ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished')),

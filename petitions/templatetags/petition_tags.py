@@ -1,7 +1,7 @@
 from django import template
 from django.conf import settings
 
-from petitions import selectors
+from petitions import counter, recent_signers, selectors
 from petitions.forms import SignatureForm
 
 register = template.Library()
@@ -18,8 +18,8 @@ def petition_sign_box(context) -> dict:
     return {
         "petition": petition,
         "form": SignatureForm(petition=petition, initial={"referral_code": referral_code}),
-        "progress": selectors.petition_progress(petition=petition),
-        "recent_signers": selectors.signers_recent(petition=petition),
+        "progress": counter.petition_progress(petition=petition),
+        "recent_signers": recent_signers.signers_recent(petition=petition),
         "poll_seconds": settings.SIGNATURE_COUNT_POLL_SECONDS,
         "csrf_token": context.get("csrf_token"),
         "request": request,

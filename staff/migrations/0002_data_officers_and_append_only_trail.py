@@ -3,7 +3,7 @@ from django.db import migrations
 DATA_OFFICERS = "Data officers"
 
 # The trail refuses UPDATE always, and DELETE except inside the retention purge, which sets
-# mamat.access_trail_purge for its own transaction (staff.services.access_events_purge_expired).
+# mamat.access_trail_purge for its own transaction (staff.access_trail.access_events_purge_expired).
 APPEND_ONLY_SQL = """
 CREATE FUNCTION staff_accessevent_append_only() RETURNS trigger AS $$
 BEGIN

@@ -7,7 +7,7 @@ def test_an_export_process_never_loads_the_redis_client_it_does_not_use():
     # The redis package costs about 20 MB: a 1M-row export fits in 100 MB only without it.
     code = (
         "import sys, django; django.setup(); "
-        "import campaign.public_cache, petitions.services, petitions.exports; "
+        "import core.public_cache, petitions.signing, petitions.exports; "
         "from django.core.management import load_command_class; "
         "load_command_class('petitions', 'export_signatures'); "
         "print('redis' in sys.modules)"

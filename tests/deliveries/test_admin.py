@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from deliveries import services
+from deliveries import batches
 from deliveries.models import Delivery
 from staff.models import AccessEvent
 from tests.deliveries.factories import DeliveryScheduleFactory, confirmed_signatures_create
@@ -16,7 +16,7 @@ from tests.staff_fixtures import login_verified, staff_user_create
 @pytest.fixture
 def delivery(petition, embassy):
     confirmed_signatures_create(petition, 6)
-    return services.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
+    return batches.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
 
 
 def staff_with(*codenames, username="clerk"):

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.db.models import Count
 
-from deliveries import services
+from deliveries import runs
 from deliveries.models import DeliveredSignature, Delivery
 from petitions.models import Signature
 from tests.deliveries.factories import DeliveryScheduleFactory, confirmed_signatures_create
@@ -64,12 +64,12 @@ def test_two_runs_started_together_deliver_each_signature_exactly_once(
                 confirmed_signatures_create(petition, 3)
 
         _in_threads(
-            lambda: services.deliveries_run(**run_kwargs),
-            lambda: services.deliveries_run(**run_kwargs),
+            lambda: runs.deliveries_run(**run_kwargs),
+            lambda: runs.deliveries_run(**run_kwargs),
             confirm_more,
         )
         # Whatever was confirmed during the runs is carried by the next one, not lost.
-        services.deliveries_run(petition=petition)
+        runs.deliveries_run(petition=petition)
         assert_every_confirmed_signature_delivered_once_per_target(petition)
 
     assert Delivery.objects.exclude(status=Delivery.Status.SENT).count() == 0

@@ -3,7 +3,7 @@
 import pytest
 from django.conf import settings as django_settings
 
-from deliveries import services, tasks
+from deliveries import batches, tasks
 from deliveries.models import Delivery
 from tests.deliveries.email_backends import FlakyEmailBackend
 from tests.deliveries.factories import DeliveryScheduleFactory, confirmed_signatures_create
@@ -46,7 +46,7 @@ def test_an_esp_that_fails_three_times_then_accepts_gets_exactly_one_message(
     petition, embassy, flaky_esp, mailoutbox
 ):
     confirmed_signatures_create(petition, 3)
-    delivery = services.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
+    delivery = batches.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
 
     tasks.delivery_send_task.apply(args=[delivery.pk])
 
@@ -62,7 +62,7 @@ def test_past_the_last_retry_the_delivery_stays_failed_for_staff(
 ):
     settings.DELIVERY_EMAIL_MAX_RETRIES = 1
     confirmed_signatures_create(petition, 3)
-    delivery = services.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
+    delivery = batches.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
 
     assert tasks.delivery_send_task.apply(args=[delivery.pk]).failed()
 
@@ -74,7 +74,7 @@ def test_past_the_last_retry_the_delivery_stays_failed_for_staff(
 
 def test_running_the_send_task_twice_sends_once(petition, embassy, mailoutbox):
     confirmed_signatures_create(petition, 3)
-    delivery = services.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
+    delivery = batches.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
 
     assert tasks.delivery_send_task.apply(args=[delivery.pk]).get() is True
     assert tasks.delivery_send_task.apply(args=[delivery.pk]).get() is False

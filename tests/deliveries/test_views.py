@@ -3,7 +3,7 @@
 from django.template import Context, Template
 from django.urls import reverse
 
-from deliveries import services
+from deliveries import batches, runs
 from deliveries.models import Delivery
 from tests.deliveries.factories import confirmed_signatures_create
 
@@ -20,7 +20,7 @@ def test_the_public_sees_each_sent_delivery_and_its_fingerprints(
 ):
     signatures = confirmed_signatures_create(petition, 7, named_every=1)
     with django_capture_on_commit_callbacks(execute=True):
-        services.deliveries_run(petition=petition)
+        runs.deliveries_run(petition=petition)
     sent = Delivery.objects.get(target=embassy)
 
     response = client.get(deliveries_url(petition))
@@ -39,7 +39,7 @@ def test_the_public_sees_each_sent_delivery_and_its_fingerprints(
 
 def test_deliveries_not_sent_yet_are_not_listed(client, petition, embassy):
     confirmed_signatures_create(petition, 2)
-    ready = services.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
+    ready = batches.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
 
     response = client.get(deliveries_url(petition, "en"))
 
@@ -60,7 +60,7 @@ def test_the_petition_page_can_show_the_list_with_one_tag(
 ):
     confirmed_signatures_create(petition, 3)
     with django_capture_on_commit_callbacks(execute=True):
-        services.deliveries_run(petition=petition)
+        runs.deliveries_run(petition=petition)
 
     html = Template("{% load delivery_tags %}{% petition_deliveries petition %}").render(
         Context({"petition": petition})
@@ -74,7 +74,7 @@ def test_the_petition_page_lists_its_deliveries(
 ):
     confirmed_signatures_create(petition, 3, named_every=1)
     with django_capture_on_commit_callbacks(execute=True):
-        services.deliveries_run(petition=petition)
+        runs.deliveries_run(petition=petition)
     sent = Delivery.objects.get(target=embassy)
 
     page = client.get(petition.get_absolute_url()).content.decode()

@@ -6,7 +6,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from petitions import services
+from petitions import initial_content, signature_links
 from petitions.models import Signature
 
 # Playwright's sync API runs an event loop in the test thread; the database calls made around
@@ -25,7 +25,7 @@ FORM = {
 @pytest.fixture
 def signing_site(mamat_campaign, live_server, settings, mailoutbox):
     """The Mamat campaign with its petition open, emails caught by anymail's test ESP."""
-    services.petition_load_initial()
+    initial_content.petition_load_initial()
     settings.SITE_URL = live_server.url
     settings.EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
     settings.SIGNATURE_COUNT_POLL_SECONDS = 1
@@ -132,7 +132,7 @@ def test_the_counter_goes_up_live_without_reloading(supporter, signing_site, bro
     signature = Signature.objects.get()
     other.goto(
         f"{signing_site}/en/petition/confirm/"
-        f"{services.confirmation_token_make(signature=signature)}/"
+        f"{signature_links.confirmation_token_make(signature=signature)}/"
     )
     other.locator("main form button[type=submit]").click()
     other.context.close()

@@ -1,7 +1,7 @@
 import pytest
 from django.utils import translation
 
-from petitions import services
+from petitions import signature_links, signing
 from tests.factories import PetitionFactory
 
 
@@ -35,11 +35,11 @@ def sign(petition, django_capture_on_commit_callbacks):
             "email": "aynur@example.org",
             "country": "FR",
             "language": "fr",
-            "ip_hash": services.client_ip_hash(ip="203.0.113.7"),
+            "ip_hash": signing.signer_ip_fingerprint(ip="203.0.113.7"),
             **values,
         }
         with django_capture_on_commit_callbacks(execute=True):
-            return services.signature_create(**values)
+            return signing.signature_create(**values)
 
     return sign
 
@@ -50,8 +50,8 @@ def confirm(django_capture_on_commit_callbacks):
 
     def confirm(signature):
         with django_capture_on_commit_callbacks(execute=True):
-            return services.signature_confirm(
-                token=services.confirmation_token_make(signature=signature)
+            return signing.signature_confirm(
+                token=signature_links.confirmation_token_make(signature=signature)
             )
 
     return confirm

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from deliveries.models import DeliveredSignature, Delivery
-from petitions import erasure, services
+from petitions import erasure, signature_links
 from petitions.models import Signature
 from staff.models import AccessEvent
 from tests.factories import PetitionFactory, SignatureFactory
@@ -108,16 +108,16 @@ def test_the_trail_records_the_erasure_without_the_address(officer_client):
 
 def test_an_erased_signers_old_links_no_longer_reach_the_row():
     (signature,) = _signed_everywhere(1)
-    confirm_token = services.confirmation_token_make(signature=signature)
-    withdraw_token = services.withdrawal_token_make(signature=signature)
+    confirm_token = signature_links.confirmation_token_make(signature=signature)
+    withdraw_token = signature_links.withdrawal_token_make(signature=signature)
     old_share_code = signature.share_code
 
     erasure.signer_erase(email=ADDRESS, actor=None)
 
-    with pytest.raises(services.SignatureLinkInvalid):
-        services.signature_for_confirmation(token=confirm_token)
-    with pytest.raises(services.SignatureLinkInvalid):
-        services.signature_for_withdrawal(token=withdraw_token)
+    with pytest.raises(signature_links.SignatureLinkInvalid):
+        signature_links.signature_for_confirmation(token=confirm_token)
+    with pytest.raises(signature_links.SignatureLinkInvalid):
+        signature_links.signature_for_withdrawal(token=withdraw_token)
     assert not Signature.objects.filter(share_code=old_share_code).exists()
 
 

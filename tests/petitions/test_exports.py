@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from petitions import exports
+from petitions import export_jobs, exports
+from petitions.exports import SignatureExportFilters, signatures_for_export
 from petitions.models import Signature, SignatureExport
-from petitions.selectors import SignatureExportFilters, signatures_for_export
 from petitions.tasks import signature_exports_purge_expired
 from staff.models import AccessEvent
 from tests.factories import PetitionFactory, SignatureFactory
@@ -288,7 +288,7 @@ def test_a_download_link_works_only_for_the_officer_who_asked(
     export = SignatureExport.objects.get(requested_by=requester)
     url = reverse(
         "admin:petitions_signatureexport_download",
-        kwargs={"token": exports.export_download_token(export=export)},
+        kwargs={"token": export_jobs.export_download_token(export=export)},
     )
 
     logged_in_as(client, DATA_OFFICERS, "colleague")
@@ -302,8 +302,8 @@ def test_the_build_task_is_safe_to_run_twice(settings, export_storage, django_us
     requester = django_user_model.objects.create_user("officer", is_staff=True)
     export = SignatureExport.objects.create(requested_by=requester, format="csv")
 
-    assert exports.signature_export_build(export_id=export.pk) is True
-    assert exports.signature_export_build(export_id=export.pk) is False
+    assert export_jobs.signature_export_build(export_id=export.pk) is True
+    assert export_jobs.signature_export_build(export_id=export.pk) is False
     assert len(list(export_storage.rglob("*.csv"))) == 1
 
 
@@ -322,15 +322,53 @@ def test_the_command_writes_the_same_rows_as_the_admin(officer_client, tmp_path)
     ).exists()
 
 
-def test_the_csv_leaves_in_pieces_never_as_one_whole_file(monkeypatch):
+class _RecordedWrites(io.BytesIO):
+    def __init__(self) -> None:
+        super().__init__()
+        self.pieces: list[bytes] = []
+
+    def write(self, piece: bytes) -> int:
+        self.pieces.append(piece)
+        return super().write(piece)
+
+
+def _written(signatures, *, file_format: str = "csv") -> _RecordedWrites:
+    out = _RecordedWrites()
+    exports.signatures_export_write(
+        actor=None, signatures=signatures, query={}, file_format=file_format, out=out
+    )
+    return out
+
+
+def test_the_csv_is_written_in_pieces_never_as_one_whole_file(monkeypatch):
     monkeypatch.setattr(exports, "CSV_CHUNK_ROWS", 2)
     petition = PetitionFactory()
     SignatureFactory.create_batch(5, petition=petition)
     signatures = signatures_for_export(filters=SignatureExportFilters(petition_id=petition.pk))
 
-    chunks = list(exports.csv_chunks(signatures))
+    out = _written(signatures)
 
-    assert [len(csv_rows(chunk)) for chunk in chunks] == [1, 2, 2, 1]
+    assert [len(csv_rows(piece)) for piece in out.pieces] == [1, 2, 2, 1]
+
+
+def test_the_trail_records_the_rows_written_even_when_writing_fails(monkeypatch):
+    SignatureFactory.create_batch(3)
+    real_rows = exports.export_rows
+
+    def rows_then_failure(signatures):
+        rows = real_rows(signatures)
+        yield next(rows)
+        yield next(rows)
+        raise OSError("disk full")
+
+    monkeypatch.setattr(exports, "export_rows", rows_then_failure)
+
+    with pytest.raises(OSError, match="disk full"):
+        _written(Signature.objects.all())
+
+    event = AccessEvent.objects.get(action=AccessEvent.Action.EXPORTED_SIGNATURES)
+    assert event.row_count == 2
+    assert event.query["interrupted"] is True
 
 
 @pytest.mark.parametrize(
@@ -343,6 +381,6 @@ def test_the_fast_csv_path_writes_exactly_what_the_csv_module_would(first_name):
     writer = csv.writer(buffer)
     writer.writerows([exports.export_header(), *exports.export_rows(Signature.objects.all())])
 
-    written = "".join(exports.csv_chunks(Signature.objects.filter(pk=signature.pk)))
+    written = _written(Signature.objects.filter(pk=signature.pk)).getvalue().decode()
 
     assert written == "\ufeff" + buffer.getvalue()

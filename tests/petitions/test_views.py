@@ -3,7 +3,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from petitions import services
+from petitions import initial_content, signature_links, signing
 from petitions.models import Petition, Signature
 from tests.factories import SignatureFactory
 
@@ -52,7 +52,7 @@ def test_the_petition_page_shows_the_form_with_a_label_for_every_field(client, p
 
 
 def test_the_case_page_shows_the_counter_and_the_form_in_its_sign_section(client, mamat_campaign):
-    services.petition_load_initial()
+    initial_content.petition_load_initial()
 
     html = client.get("/").content.decode()
 
@@ -64,7 +64,7 @@ def test_the_case_page_shows_the_counter_and_the_form_in_its_sign_section(client
 
 
 def test_the_case_page_in_english_has_english_links(client, mamat_campaign):
-    services.petition_load_initial()
+    initial_content.petition_load_initial()
 
     html = client.get("/en/").content.decode()
 
@@ -78,7 +78,7 @@ def test_signing_redirects_to_check_your_email_and_sends_the_link(signed_up, pet
     assert response["Location"] == f"/petition/{petition.slug}/signed/"
     signature = Signature.objects.get()
     assert signature.language == "fr"
-    assert signature.ip_hash == services.client_ip_hash(ip="198.51.100.4")
+    assert signature.ip_hash == signing.signer_ip_fingerprint(ip="198.51.100.4")
     assert len(mailoutbox) == 1
     message = mailoutbox[0]
     assert message.alternatives[0][1] == "text/html"
@@ -252,7 +252,7 @@ def test_a_hostile_name_is_escaped_on_the_thank_you_page(client, petition, confi
     html = client.get(
         reverse(
             "petitions:confirm",
-            kwargs={"token": services.confirmation_token_make(signature=signature)},
+            kwargs={"token": signature_links.confirmation_token_make(signature=signature)},
         )
     ).content.decode()
 

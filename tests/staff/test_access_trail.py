@@ -6,8 +6,8 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from staff.access_trail import access_event_record, access_events_purge_expired
 from staff.models import AccessEvent
-from staff.services import access_event_record, access_events_purge_expired
 from staff.tasks import access_events_purge_expired as purge_task
 from tests.staff_fixtures import login_verified, staff_user_create
 

@@ -8,8 +8,8 @@ from django.contrib import admin
 from django.urls import URLPattern, reverse
 from django_otp.plugins.otp_static.models import StaticDevice
 
+from staff.access_trail import access_event_record
 from staff.models import AccessEvent
-from staff.services import access_event_record
 from tests.staff_fixtures import staff_user_create, totp_device_for
 
 pytestmark = pytest.mark.django_db

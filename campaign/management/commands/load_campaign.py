@@ -1,19 +1,19 @@
+from django.apps import apps
 from django.core.management.base import BaseCommand
-
-from campaign.services import campaign_load_initial
-from petitions.services import petition_load_initial
+from django.utils.module_loading import import_string
 
 
 class Command(BaseCommand):
-    help = "Create the Mamat campaign's pages where they are missing; never overwrite edits."
+    help = (
+        "Create the Mamat campaign's pages, calls to action and petition where they are "
+        "missing; never overwrite edits."
+    )
 
     def handle(self, *args, **options):
-        report = campaign_load_initial()
-        petition_load_initial()
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Campaign {'created' if report.campaign_created else 'already there'}; "
-                f"{report.pages_created} page(s) and "
-                f"{report.calls_to_action_created} call(s) to action created."
-            )
-        )
+        # Each app names its loader on its AppConfig, so that the campaign, lowest of the
+        # layers, never imports the apps that build on it (docs/architecture.md).
+        for app_config in apps.get_app_configs():
+            loader = getattr(app_config, "initial_content_loader", None)
+            if loader:
+                report = import_string(loader)()
+                self.stdout.write(self.style.SUCCESS(f"{app_config.verbose_name}: {report}"))

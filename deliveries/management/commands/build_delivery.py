@@ -3,7 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from deliveries import services
+from deliveries import batches
 from petitions.models import Petition
 
 
@@ -23,7 +23,7 @@ class Command(BaseCommand):
             raise CommandError(f"No petition with the slug {petition}.")
         for target in selected.targets.all():
             started = time.perf_counter()
-            delivery = services.delivery_batch_create(
+            delivery = batches.delivery_batch_create(
                 petition=selected, target=target, queue_send=False
             )
             seconds = time.perf_counter() - started

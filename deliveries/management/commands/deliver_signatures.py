@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from deliveries import services
+from deliveries import runs
 from petitions.models import Petition
 
 
@@ -27,7 +27,7 @@ class Command(BaseCommand):
             selected = Petition.objects.filter(slug=petition).first()
             if selected is None:
                 raise CommandError(_("No petition with the slug %(slug)s.") % {"slug": petition})
-        report = services.deliveries_run(petition=selected, dry_run=dry_run)
+        report = runs.deliveries_run(petition=selected, dry_run=dry_run)
         if not report.outcomes:
             self.stdout.write(_("Nothing is due."))
         for outcome in report.outcomes:

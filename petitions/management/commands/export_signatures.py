@@ -1,13 +1,13 @@
-"""Export a petition's signatures to a file, through the same code as the admin's export."""
+"""Export a petition's signatures to a file, through the same writer as the admin's export."""
 
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from petitions import exports
+from petitions.exports import SignatureExportFilters, signatures_export_write, signatures_for_export
 from petitions.models import Petition, Signature, SignatureExport
-from petitions.selectors import SignatureExportFilters, signatures_for_export
 
 
 class Command(BaseCommand):
@@ -36,22 +36,16 @@ class Command(BaseCommand):
         filters = SignatureExportFilters(
             petition_id=petition.pk, status=options["status"], named_only=options["named_only"]
         )
-        signatures = signatures_for_export(filters=filters)
-        file_format = options["format"]
-        output = options["output"]
-        if file_format == SignatureExport.Format.XLSX:
-            if output == "-":
-                raise CommandError("XLSX is written to a file: give --output PATH.")
-            row_count = exports.xlsx_write(signatures, output)
-        elif output == "-":
-            row_count = exports.csv_write(signatures, sys.stdout)
-        else:
-            with Path(output).open("w", encoding="utf-8", newline="") as file:
-                row_count = exports.csv_write(signatures, file)
-        exports.signatures_export_record(
-            actor=None,
-            query={**filters.as_json(), "format": file_format, "via": "manage.py"},
-            row_count=row_count,
-        )
+        file_format, output = options["format"], options["output"]
+        if file_format == SignatureExport.Format.XLSX and output == "-":
+            raise CommandError("XLSX is written to a file: give --output PATH.")
+        with nullcontext(sys.stdout.buffer) if output == "-" else Path(output).open("wb") as out:
+            row_count = signatures_export_write(
+                actor=None,
+                signatures=signatures_for_export(filters=filters),
+                query={**filters.as_json(), "via": "manage.py"},
+                file_format=file_format,
+                out=out,
+            )
         if output != "-":
             self.stdout.write(f"{row_count} signatures written to {output}")

@@ -4,7 +4,7 @@ import pytest
 from django.core.mail import EmailMessage
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 
-from petitions import email_connection
+from core import email_sending
 
 
 class CountingBackend(LocmemBackend):
@@ -28,9 +28,9 @@ class CountingBackend(LocmemBackend):
 def counting_backend(settings):
     settings.EMAIL_BACKEND = f"{__name__}.CountingBackend"
     CountingBackend.opened, CountingBackend.drop_next_send = 0, False
-    email_connection.connection_close()
+    email_sending.connection_close()
     yield CountingBackend
-    email_connection.connection_close()
+    email_sending.connection_close()
 
 
 def _message(number: int) -> EmailMessage:
@@ -39,7 +39,7 @@ def _message(number: int) -> EmailMessage:
 
 def test_a_thread_sends_every_message_on_one_connection(counting_backend, mailoutbox):
     for number in range(5):
-        email_connection.email_send(_message(number))
+        email_sending.email_send(_message(number))
 
     assert counting_backend.opened == 1
     assert len(mailoutbox) == 5
@@ -48,10 +48,10 @@ def test_a_thread_sends_every_message_on_one_connection(counting_backend, mailou
 def test_a_connection_the_server_dropped_is_opened_again_and_the_message_sent_once(
     counting_backend, mailoutbox
 ):
-    email_connection.email_send(_message(1))
+    email_sending.email_send(_message(1))
     counting_backend.drop_next_send = True
 
-    email_connection.email_send(_message(2))
+    email_sending.email_send(_message(2))
 
     assert counting_backend.opened == 2
     assert [message.subject for message in mailoutbox] == ["Confirm 1", "Confirm 2"]
@@ -61,6 +61,6 @@ def test_a_fresh_connection_that_fails_raises_for_the_task_to_retry(counting_bac
     counting_backend.drop_next_send = True
 
     with pytest.raises(smtplib.SMTPServerDisconnected):
-        email_connection.email_send(_message(1))
+        email_sending.email_send(_message(1))
 
     assert mailoutbox == []

@@ -9,7 +9,7 @@ from anymail.exceptions import AnymailAPIError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from deliveries import selectors, services
+from deliveries import batches, runs, selectors, sending
 from deliveries.models import DeliveredSignature, Delivery
 from petitions.models import Signature
 from tests.deliveries.factories import DeliveryScheduleFactory, confirmed_signatures_create
@@ -23,7 +23,7 @@ def run(django_capture_on_commit_callbacks):
 
     def run(**kwargs):
         with django_capture_on_commit_callbacks(execute=True):
-            return services.deliveries_run(**kwargs)
+            return runs.deliveries_run(**kwargs)
 
     return run
 
@@ -246,8 +246,8 @@ def test_a_sent_delivery_is_never_sent_again(petition, embassy, run, mailoutbox)
     delivery = Delivery.objects.get(target=embassy)
     mailoutbox.clear()
 
-    assert services.delivery_send(delivery_id=delivery.pk) is False
-    assert services.deliveries_resend(deliveries=Delivery.objects.all()) == 0
+    assert sending.delivery_send(delivery_id=delivery.pk) is False
+    assert sending.deliveries_resend(deliveries=Delivery.objects.all()) == 0
     assert mailoutbox == []
 
 
@@ -255,19 +255,19 @@ def test_an_esp_error_leaves_the_delivery_failed_until_it_is_resent(
     petition, embassy, mailoutbox, django_capture_on_commit_callbacks
 ):
     SignatureFactory(petition=petition, confirmed=True)
-    delivery = services.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
+    delivery = batches.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
 
     with (
         mock.patch("django.core.mail.EmailMessage.send", side_effect=AnymailAPIError("ESP down")),
         pytest.raises(AnymailAPIError),
     ):
-        services.delivery_send(delivery_id=delivery.pk)
+        sending.delivery_send(delivery_id=delivery.pk)
 
     delivery.refresh_from_db()
     assert delivery.status == Delivery.Status.FAILED
     assert "ESP down" in delivery.error
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.deliveries_resend(deliveries=Delivery.objects.all()) == 1
+        assert sending.deliveries_resend(deliveries=Delivery.objects.all()) == 1
     delivery.refresh_from_db()
     assert delivery.status == Delivery.Status.SENT
     assert delivery.attempt_count == 2
@@ -277,9 +277,9 @@ def test_an_esp_error_leaves_the_delivery_failed_until_it_is_resent(
 def test_the_esp_message_id_is_recorded(petition, embassy, settings, mailoutbox):
     settings.EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
     SignatureFactory(petition=petition, confirmed=True)
-    delivery = services.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
+    delivery = batches.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
 
-    assert services.delivery_send(delivery_id=delivery.pk) is True
+    assert sending.delivery_send(delivery_id=delivery.pk) is True
 
     delivery.refresh_from_db()
     assert delivery.esp_message_id == "0"  # the test ESP numbers its messages from 0
@@ -291,10 +291,10 @@ def test_a_worker_killed_while_writing_the_files_leaves_a_batch_the_next_run_fin
 ):
     signatures = confirmed_signatures_create(petition, 8)
     with (
-        mock.patch.object(services, "_files_write", side_effect=SystemExit),
+        mock.patch.object(batches, "delivery_files_write", side_effect=SystemExit),
         pytest.raises(SystemExit),
     ):
-        services.delivery_batch_create(petition=petition, target=embassy)
+        batches.delivery_batch_create(petition=petition, target=embassy)
     interrupted = Delivery.objects.get(target=embassy)
     assert interrupted.status == Delivery.Status.BUILDING
 
@@ -311,7 +311,7 @@ def test_a_worker_killed_while_sending_is_resumed_only_after_the_claim_expires(
     petition, embassy, run, mailoutbox, settings
 ):
     SignatureFactory(petition=petition, confirmed=True)
-    delivery = services.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
+    delivery = batches.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
     claimed_at = timezone.now() - timedelta(minutes=5)
     Delivery.objects.filter(pk=delivery.pk).update(
         status=Delivery.Status.SENDING, claimed_at=claimed_at
@@ -330,7 +330,7 @@ def test_a_worker_killed_while_sending_is_resumed_only_after_the_claim_expires(
 def test_a_dry_run_reports_and_writes_nothing(petition, embassy, ministry, mailoutbox):
     confirmed_signatures_create(petition, 9)
 
-    report = services.deliveries_run(petition=petition, dry_run=True)
+    report = runs.deliveries_run(petition=petition, dry_run=True)
 
     assert {(o.target, o.awaiting, o.named) for o in report.outcomes} == {
         (embassy, 9, 3),
@@ -387,7 +387,7 @@ def test_a_target_whose_last_delivery_failed_gets_no_new_batch_on_schedule(
 ):
     DeliveryScheduleFactory(petition=petition, every_days=None, threshold=1)
     SignatureFactory(petition=petition, confirmed=True)
-    failed = services.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
+    failed = batches.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
     Delivery.objects.filter(pk=failed.pk).update(status=Delivery.Status.FAILED)
     SignatureFactory(petition=petition, confirmed=True)
 

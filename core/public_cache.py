@@ -19,9 +19,8 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.utils.translation import get_language
-
-from campaign.csrf import visitor_csrf_token
 
 logger = logging.getLogger(__name__)
 
@@ -109,7 +108,7 @@ def public_object(key: str, *, seconds: int, load: Callable[[], Any]) -> Any:
 def _serve(request: HttpRequest, page: _CachedPage) -> HttpResponse:
     html = page.html
     if CSRF_PLACEHOLDER in html:
-        html = html.replace(CSRF_PLACEHOLDER, visitor_csrf_token(request))
+        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
     response = HttpResponse(html)
     for name, value in page.headers.items():
         response[name] = value

@@ -7,7 +7,7 @@ from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
 from campaign.models import Page
-from campaign.public_cache import cache_public_page
+from core.public_cache import cache_public_page
 from tests.admin_forms import admin_change_form_data
 from tests.staff_fixtures import login_verified
 
@@ -113,7 +113,7 @@ def test_the_signature_count_is_answered_from_memory(client, django_assert_num_q
 def test_public_pages_are_still_served_when_redis_is_down(client, mamat_campaign, monkeypatch):
     from redis.exceptions import ConnectionError as RedisConnectionError
 
-    from campaign import public_cache
+    from core import public_cache
 
     def unreachable(*args, **kwargs):
         raise RedisConnectionError("Redis is down")

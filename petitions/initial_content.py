@@ -1,8 +1,17 @@
-"""The Mamat petition as first published: French first, English complete.
+"""The Mamat petition as first published (French first, English complete), and its loader.
 
 Written from the campaign's facts (shared/campaign/FACTS.md). The target is a placeholder that
 staff must replace in admin before any delivery: never a real embassy address here.
+`load_campaign` calls `petition_load_initial` after the campaign's own pages are loaded.
 """
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from campaign.models import Campaign
+from core.translated_content import translated_field_values
+from petitions.models import Petition, Target
 
 CAMPAIGN_SLUG = "liberez-mamat"
 
@@ -56,3 +65,38 @@ TARGETS = [
         "language": "fr",
     },
 ]
+
+
+@dataclass(frozen=True)
+class PetitionLoadReport:
+    petition_created: bool
+    targets_created: int
+
+    def __str__(self) -> str:
+        if not self.petition_created:
+            return "petition already there (or no campaign)."
+        return f"petition created, {self.targets_created} target(s) created."
+
+
+@transaction.atomic
+def petition_load_initial() -> PetitionLoadReport:
+    """Create the Mamat petition and its placeholder target if they do not exist yet.
+
+    Idempotent, and never overwrites what staff have edited: targets are only attached when the
+    petition is created, so a target staff replaced does not come back.
+    """
+    campaign = Campaign.objects.filter(slug=CAMPAIGN_SLUG).first()
+    if campaign is None:
+        return PetitionLoadReport(petition_created=False, targets_created=0)
+    values = translated_field_values(PETITION)
+    petition, created = Petition.objects.get_or_create(
+        slug=values.pop("slug"), defaults={**values, "campaign": campaign}
+    )
+    if not created:
+        return PetitionLoadReport(petition_created=False, targets_created=0)
+    targets_created = 0
+    for entry in TARGETS:
+        target, target_created = Target.objects.get_or_create(email=entry["email"], defaults=entry)
+        petition.targets.add(target)
+        targets_created += target_created
+    return PetitionLoadReport(petition_created=True, targets_created=targets_created)

@@ -1,0 +1,102 @@
+"""The campaign's own knobs: signing, confirmation emails, staff accounts, deliveries, exports.
+
+Those read from the environment are the operator's choices (docs/operations.md lists them);
+the rest are constants of the design, named here so that tests can change them.
+"""
+
+from config.env import DEBUG, env
+
+# Public pages are kept in each web worker's memory this long (0 turns it off); staff edits
+# reach every worker within a second whatever this is.
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=0 if DEBUG else 10)
+
+# --- Signing -------------------------------------------------------------------------------------
+# The IP address is never stored: only an HMAC keyed by this (derived from SECRET_KEY if empty).
+# Rotating it makes rate limits and review forget the addresses they had seen.
+SIGNATURE_IP_HMAC_KEY = env.str("SIGNATURE_IP_HMAC_KEY", default="")
+# Signatures over a limit are kept and flagged for review instead of counted; 0 turns one off.
+# Families, offices and universities share one address, so the IP limit is generous.
+SIGNATURE_RATE_LIMIT_PER_IP_HASH = env.int("SIGNATURE_RATE_LIMIT_PER_IP_HASH", default=20)
+SIGNATURE_RATE_LIMIT_PER_EMAIL_DOMAIN = env.int(
+    "SIGNATURE_RATE_LIMIT_PER_EMAIL_DOMAIN", default=100
+)
+SIGNATURE_RATE_LIMIT_WINDOW = env.int("SIGNATURE_RATE_LIMIT_WINDOW", default=3600)  # seconds
+# Providers that millions share are never limited per domain.
+SIGNATURE_RATE_LIMIT_EXEMPT_EMAIL_DOMAINS = env.list(
+    "SIGNATURE_RATE_LIMIT_EXEMPT_EMAIL_DOMAINS",
+    default=[
+        "gmail.com", "googlemail.com", "outlook.com", "outlook.fr", "hotmail.com", "hotmail.fr",
+        "live.com", "live.fr", "msn.com", "yahoo.com", "yahoo.fr", "icloud.com", "me.com",
+        "orange.fr", "wanadoo.fr", "free.fr", "sfr.fr", "laposte.net", "bbox.fr", "gmx.fr",
+        "gmx.de", "gmx.net", "web.de", "proton.me", "protonmail.com", "yandex.ru", "mail.ru",
+        "qq.com", "163.com",
+    ],
+)  # fmt: skip
+# Bump when the privacy notice beside the sign button changes: each signature records it.
+SIGNATURE_PRIVACY_NOTICE_VERSION = env.str("SIGNATURE_PRIVACY_NOTICE_VERSION", default="2025-1")
+
+# --- Confirmation emails -------------------------------------------------------------------------
+# How long a confirmation link works, and how many times a pending signer who signs again is
+# sent it (the first email included).
+SIGNATURE_CONFIRMATION_MAX_AGE = env.int("SIGNATURE_CONFIRMATION_MAX_AGE", default=30 * 86400)
+SIGNATURE_CONFIRMATION_SEND_CAP = env.int("SIGNATURE_CONFIRMATION_SEND_CAP", default=3)
+# The sweep (every minute, config/settings/celery.py) sends confirmations still owed this many
+# seconds after signing; a sender holds its claim this long so that two never both send.
+SIGNATURE_CONFIRMATION_SWEEP_AFTER = 120
+SIGNATURE_CONFIRMATION_CLAIM_SECONDS = 60
+# Retries on ESP errors back off exponentially from this many seconds.
+SIGNATURE_EMAIL_RETRY_BACKOFF = 30
+SIGNATURE_EMAIL_MAX_RETRIES = 8
+
+# --- The counter ---------------------------------------------------------------------------------
+# Open pages ask for the count this often; each web worker answers from memory this long, and
+# keeps the petition that signatures are posted to this long (0: never).
+SIGNATURE_COUNT_POLL_SECONDS = 20
+SIGNATURE_COUNT_CACHE_SECONDS = 2
+SIGNATURE_PETITION_CACHE_SECONDS = 5
+
+# --- Staff accounts ------------------------------------------------------------------------------
+# The name authenticator apps show next to the code.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Libérez Mamat")
+# After this many failed passwords or codes within the window, an account is locked for
+# STAFF_LOCKOUT_SECONDS (`manage.py staff_unlock USERNAME` lifts it sooner). A network (an IP
+# address's HMAC) has a higher limit, so that one locked colleague does not lock the office.
+STAFF_LOGIN_FAILURE_LIMIT = env.int("STAFF_LOGIN_FAILURE_LIMIT", default=10)
+STAFF_LOGIN_NETWORK_FAILURE_LIMIT = env.int("STAFF_LOGIN_NETWORK_FAILURE_LIMIT", default=30)
+STAFF_LOGIN_FAILURE_WINDOW_SECONDS = env.int("STAFF_LOGIN_FAILURE_WINDOW_SECONDS", default=86400)
+STAFF_LOCKOUT_SECONDS = env.int("STAFF_LOCKOUT_SECONDS", default=1800)
+# A staff session ends after this long without a request.
+STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=1800)
+# How long after the password the second factor (or enrolment) may be given.
+STAFF_SECOND_FACTOR_WINDOW_SECONDS = 600
+# The trail keeps an HMAC of the IP address, never the address: keyed by this (derived from
+# SECRET_KEY if empty).
+ACCESS_TRAIL_IP_HMAC_KEY = env.str("ACCESS_TRAIL_IP_HMAC_KEY", default="")
+# Trail entries older than this are deleted every night.
+ACCESS_TRAIL_RETENTION_DAYS = env.int("ACCESS_TRAIL_RETENTION_DAYS", default=365)
+
+# --- Deliveries ----------------------------------------------------------------------------------
+# A Unicode TrueType font for the letter (Debian's fonts-dejavu-core by default); without one
+# the letter falls back on a built-in font and Western European characters.
+DELIVERY_PDF_FONT = env.str(
+    "DELIVERY_PDF_FONT", default="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+)
+# A delivery still "sending" this long after a worker claimed it was interrupted (the worker
+# died): the next run sends it again, see deliveries.runs.deliveries_interrupted_resume.
+DELIVERY_SEND_CLAIM_SECONDS = 15 * 60
+# Retries on ESP errors back off exponentially from this many seconds.
+DELIVERY_EMAIL_RETRY_BACKOFF = 60
+DELIVERY_EMAIL_MAX_RETRIES = 8
+
+# --- Exports, retention, the dashboard -----------------------------------------------------------
+# Exports with more rows than this are written by a worker and downloaded from a link;
+# smaller ones stream straight to the browser.
+EXPORT_ASYNC_THRESHOLD = 50_000
+# How long a prepared export's download link works; its file is deleted after that.
+EXPORT_LINK_HOURS = env.int("EXPORT_LINK_HOURS", default=24)
+# Signatures never confirmed are deleted this many days after signing.
+RETENTION_PENDING_DAYS = env.int("RETENTION_PENDING_DAYS", default=30)
+# Signatures of a closed petition are anonymised this many months after its last delivery.
+RETENTION_AFTER_DELIVERY_MONTHS = env.int("RETENTION_AFTER_DELIVERY_MONTHS", default=12)
+# The dashboard's chart shows at most this many days (the latest ones).
+DASHBOARD_CHART_DAYS = 90

@@ -1,0 +1,69 @@
+"""Celery: the broker, the worker's processes, and beat's whole schedule."""
+
+from config.env import env
+
+# Without a broker, tasks run in-process so that one command runs the whole site.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+if CELERY_BROKER_URL.startswith("redis://"):
+    # kombu's Redis transport, minus a new client per command (config/broker.py); rediss://
+    # keeps kombu's own, which sets up TLS from the scheme.
+    CELERY_BROKER_TRANSPORT = "config.broker:Transport"
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = "UTC"
+# Worker processes, one per core and as many again: the tasks wait on the ESP and PostgreSQL
+# as much as they compute.
+CELERY_WORKER_POOL = env.str("CELERY_WORKER_POOL", default="prefork")
+CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=4)
+# Celery closes a prefork child's database connections after every task unless told how many
+# tasks may share them; closing them each time costs several connections per email
+# (docs/performance.md).
+CELERY_DB_REUSE_MAX = 1000
+# The worker's CPU priority, 0 (as the web server) to 19 (last, in Linux's idle class): in a
+# surge on one machine the web server takes every signature first and the worker sends their
+# emails with the CPU it leaves. 0 where the worker has a machine of its own.
+CELERY_WORKER_NICENESS = env.int("CELERY_WORKER_NICENESS", default=19)
+# A supporter must see success even when the broker is down: publish once, fail fast, and
+# leave the rest to the sweep. kombu would otherwise retry connecting for seconds before a
+# publish fails (workers reconnect by their own settings, not these).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2.0
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+
+_HOUR = 3600.0
+# Every periodic task of the site, in one place. Each is safe to run twice or late.
+CELERY_BEAT_SCHEDULE = {
+    # Confirmation emails still owed (the broker was down, a worker died).
+    "petitions-confirmations-owed": {
+        "task": "petitions.tasks.confirmations_owed_send",
+        "schedule": 60.0,
+    },
+    # The true confirmed counts written over the fast, approximate ones.
+    "petitions-counts-reconcile": {
+        "task": "petitions.tasks.petition_counts_reconcile",
+        "schedule": 30.0,
+    },
+    "petitions-retention-apply": {
+        "task": "petitions.tasks.signatures_retention_apply",
+        "schedule": 24 * _HOUR,
+    },
+    "petitions-exports-purge-expired": {
+        "task": "petitions.tasks.signature_exports_purge_expired",
+        "schedule": _HOUR,
+    },
+    "deliveries-run-due": {"task": "deliveries.tasks.deliveries_run_due", "schedule": _HOUR / 4},
+    "access-events-purge-expired": {
+        "task": "staff.tasks.access_events_purge_expired",
+        "schedule": 24 * _HOUR,
+    },
+}

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    """Plumbing that several apps use; it imports none of them."""
+
+    name = "core"
+    verbose_name = _("Site plumbing")
+
+    def ready(self) -> None:
+        from core import checks  # noqa: F401 - registers the system checks

@@ -1,0 +1,103 @@
+"""The files of a delivery: written once, kept privately, their SHA-256 published.
+
+The letter (PDF) and the list of named signers (CSV) are written by deliveries.documents in
+the delivery's language, streamed from a server-side cursor into temporary files, hashed, and
+stored under deliveries/<id>/ in the private "deliveries" storage.
+"""
+
+import hashlib
+import tempfile
+from typing import BinaryIO
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.files import File
+from django.utils import translation
+
+from deliveries import documents, selectors
+from deliveries.models import Delivery
+from staff.access_trail import access_event_record
+from staff.models import AccessEvent
+
+# Rows fetched per round trip from the server-side cursor while writing the CSV.
+CSV_CHUNK_SIZE = 2000
+HASH_CHUNK_SIZE = 1024 * 1024
+
+
+def _hash_and_rewind(fileobj: BinaryIO) -> str:
+    fileobj.seek(0)
+    digest = hashlib.sha256()
+    while chunk := fileobj.read(HASH_CHUNK_SIZE):
+        digest.update(chunk)
+    fileobj.seek(0)
+    return digest.hexdigest()
+
+
+def _file_store(*, delivery: Delivery, field_name: str, filename: str, fileobj: BinaryIO) -> str:
+    """Store the file under deliveries/<id>/, replacing what an interrupted build left."""
+    field_file = getattr(delivery, field_name)
+    storage = field_file.storage
+    name = field_file.field.generate_filename(delivery, filename)
+    if storage.exists(name):
+        storage.delete(name)
+    return storage.save(name, File(fileobj, name=filename))
+
+
+def _letter_content(*, delivery: Delivery) -> documents.LetterContent:
+    target, petition = delivery.target, delivery.petition
+    return documents.LetterContent(
+        petition_title=petition.title,
+        demand=petition.demand,
+        campaign_name=petition.campaign.name,
+        recipient_lines=[line for line in (target.name, target.title, target.organisation) if line],
+        created_at=delivery.created_at,
+        reference=delivery.reference,
+        new_count=delivery.total_count,
+        cumulative_count=delivery.cumulative_count,
+        named_count=delivery.named_count,
+        counts_only=delivery.counts_only,
+        counts_by_country=delivery.counts_by_country,
+    )
+
+
+def delivery_files_write(*, delivery: Delivery) -> None:
+    with translation.override(delivery.language):
+        with tempfile.TemporaryFile() as letter:
+            letter.write(documents.letter_pdf_bytes(letter=_letter_content(delivery=delivery)))
+            delivery.letter_sha256 = _hash_and_rewind(letter)
+            delivery.letter_pdf.name = _file_store(
+                delivery=delivery, field_name="letter_pdf", filename="letter.pdf", fileobj=letter
+            )
+        if delivery.counts_only:
+            delivery.signatures_csv.name, delivery.csv_sha256 = "", ""
+            return
+        # Streamed from a server-side cursor into a temporary file: memory stays flat
+        # whatever the number of signers.
+        rows = selectors.delivery_named_signers(delivery=delivery).iterator(
+            chunk_size=CSV_CHUNK_SIZE
+        )
+        with tempfile.TemporaryFile() as signers:
+            documents.signers_csv_write(rows=rows, reference=delivery.reference, out=signers)
+            delivery.csv_sha256 = _hash_and_rewind(signers)
+            delivery.signatures_csv.name = _file_store(
+                delivery=delivery,
+                field_name="signatures_csv",
+                filename="signatures.csv",
+                fileobj=signers,
+            )
+
+
+def delivery_signers_file_open(
+    *, delivery: Delivery, actor: AbstractBaseUser, ip_hmac: str = ""
+) -> BinaryIO | None:
+    """Open the list of named signers a delivery carried, and trail it; None if it has none."""
+    if not delivery.signatures_csv:
+        return None
+    opened = delivery.signatures_csv.open("rb")
+    access_event_record(
+        actor=actor,
+        action=AccessEvent.Action.EXPORTED_SIGNATURES,
+        target=f"{Delivery._meta.label} #{delivery.pk}",
+        row_count=delivery.named_count,
+        ip_hmac=ip_hmac,
+    )
+    return opened

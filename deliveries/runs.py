@@ -1,0 +1,138 @@
+"""Delivery runs: what is due, delivered, and what dead workers left, finished.
+
+The beat task, the admin's "deliver now" and `manage.py deliver_signatures` all call
+`deliveries_run`. Its steps (deliveries.batches, deliveries.sending) are safe to repeat and to
+run at the same moment in two processes.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from deliveries import selectors
+from deliveries.batches import counts_only_for, delivery_batch_create, delivery_files_build
+from deliveries.models import Delivery, DeliverySchedule
+from deliveries.sending import delivery_send_queue
+from petitions.models import Petition, Target
+
+
+@dataclass(frozen=True)
+class PairOutcome:
+    """What one run did (or, dry, would do) for one target of one petition."""
+
+    petition: Petition
+    target: Target
+    awaiting: int
+    named: int
+    delivery: Delivery | None = None
+
+
+@dataclass
+class DeliveryRunReport:
+    dry_run: bool
+    outcomes: list[PairOutcome] = field(default_factory=list)
+    resumed: int = 0
+
+    @property
+    def deliveries(self) -> list[Delivery]:
+        return [outcome.delivery for outcome in self.outcomes if outcome.delivery is not None]
+
+
+def deliveries_interrupted_resume(*, now: datetime | None = None) -> int:
+    """Finish what dead workers left: write "building" files, send "ready" and stale "sending".
+
+    A delivery still "sending" DELIVERY_SEND_CLAIM_SECONDS after its claim, with no ESP message
+    id, lost its worker between the claim and the record of the ESP's answer. Whether the ESP
+    accepted it cannot be known here, so it is sent again: at least once rather than at most
+    once, since an undelivered petition is the worse failure. The window is the few
+    milliseconds between the ESP's acceptance and the UPDATE that records it, and a resend
+    carries the same Message-ID. A retry after an ESP error, or a task run twice, never sends
+    again: only this sweep reopens a claim. Return how many deliveries were taken up again.
+    """
+    now = now or timezone.now()
+    resumed = 0
+    for delivery_id in Delivery.objects.filter(status=Delivery.Status.BUILDING).values_list(
+        "pk", flat=True
+    ):
+        resumed += delivery_files_build(delivery_id=delivery_id) is not None
+    stale = Delivery.objects.filter(
+        status=Delivery.Status.SENDING,
+        claimed_at__lt=now - timedelta(seconds=settings.DELIVERY_SEND_CLAIM_SECONDS),
+        esp_message_id="",
+    )
+    resumed += stale.update(status=Delivery.Status.READY)
+    # The broker may have lost the task of a ready one (a duplicate task finds it claimed).
+    for delivery_id in Delivery.objects.filter(status=Delivery.Status.READY).values_list(
+        "pk", flat=True
+    ):
+        delivery_send_queue(delivery_id=delivery_id)
+    return resumed
+
+
+def _pairs_for(*, petition: Petition) -> list[selectors.DuePair]:
+    return [
+        selectors.DuePair(
+            petition=petition,
+            target=target,
+            awaiting=selectors.signatures_awaiting_delivery(
+                petition=petition, target=target
+            ).count(),
+        )
+        for target in petition.targets.all()
+    ]
+
+
+def deliveries_run(
+    *, petition: Petition | None = None, dry_run: bool = False, now: datetime | None = None
+) -> DeliveryRunReport:
+    """Deliver what is due: every petition's schedule, or all that waits for one petition.
+
+    The one entry point of beat, the admin's "deliver now" and `deliver_signatures`. A dry
+    run reports, per target, how many signatures would go and how many signers would be named,
+    and writes nothing.
+    """
+    now = now or timezone.now()
+    report = DeliveryRunReport(dry_run=dry_run)
+    if petition is None:
+        pairs = selectors.deliveries_due(now=now)
+        schedules = DeliverySchedule.objects.filter(is_active=True)
+    else:
+        pairs = _pairs_for(petition=petition)
+        schedules = DeliverySchedule.objects.filter(petition=petition)
+    if dry_run:
+        for pair in pairs:
+            named = 0
+            if pair.awaiting and not counts_only_for(petition=pair.petition):
+                named = (
+                    selectors.signatures_awaiting_delivery(
+                        petition=pair.petition, target=pair.target
+                    )
+                    .filter(name_in_delivery=True)
+                    .count()
+                )
+            report.outcomes.append(
+                PairOutcome(
+                    petition=pair.petition, target=pair.target, awaiting=pair.awaiting, named=named
+                )
+            )
+        return report
+    report.resumed = deliveries_interrupted_resume(now=now)
+    for pair in pairs:
+        delivery = (
+            delivery_batch_create(petition=pair.petition, target=pair.target)
+            if pair.awaiting
+            else None
+        )
+        report.outcomes.append(
+            PairOutcome(
+                petition=pair.petition,
+                target=pair.target,
+                awaiting=delivery.total_count if delivery else 0,
+                named=delivery.named_count if delivery else 0,
+                delivery=delivery,
+            )
+        )
+    schedules.update(last_run_at=now)
+    return report

@@ -1,0 +1,84 @@
+"""A page per petition with its numbers: counts, signatures per day and top origins."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from petitions.dashboard import DayCount, petition_dashboard
+from petitions.models import Petition, Signature
+
+EXPORT_PERMISSION = "petitions.export_signatures"
+CHART_WIDTH = 720
+CHART_HEIGHT = 200
+
+
+def chart_bars(days: list[DayCount]) -> dict:
+    """Lay out one bar per day for the dashboard's SVG: signed, and confirmed within it."""
+    highest = max((day.signed for day in days), default=0) or 1
+    step = CHART_WIDTH / max(len(days), 1)
+    width = max(step - 1, 1)
+    bars = []
+    for index, day in enumerate(days):
+        signed_height = day.signed * CHART_HEIGHT / highest
+        confirmed_height = day.confirmed * CHART_HEIGHT / highest
+        bars.append(
+            {
+                "day": day,
+                "x": round(index * step, 2),
+                "width": round(width, 2),
+                "y": round(CHART_HEIGHT - signed_height, 2),
+                "height": round(signed_height, 2),
+                "confirmed_y": round(CHART_HEIGHT - confirmed_height, 2),
+                "confirmed_height": round(confirmed_height, 2),
+            }
+        )
+    return {"bars": bars, "highest": highest, "width": CHART_WIDTH, "height": CHART_HEIGHT}
+
+
+class PetitionDashboardAdminMixin:
+    """Adds the dashboard page to PetitionAdmin, and a link to it in the list."""
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/dashboard/",
+                self.admin_site.admin_view(self.dashboard_view),
+                name="petitions_petition_dashboard",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=_("dashboard"))
+    def dashboard_link(self, petition: Petition) -> str:
+        url = reverse("admin:petitions_petition_dashboard", args=[petition.pk])
+        return format_html('<a href="{}">{}</a>', url, gettext("Dashboard"))
+
+    def dashboard_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        petition = get_object_or_404(Petition, pk=object_id)
+        if not self.has_view_permission(request, petition):
+            raise PermissionDenied
+        dashboard = petition_dashboard(petition=petition, days=settings.DASHBOARD_CHART_DAYS)
+        return TemplateResponse(
+            request,
+            "admin/petitions/petition/dashboard.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "original": petition,
+                "title": gettext("Dashboard: %(petition)s") % {"petition": petition},
+                "petition": petition,
+                "dashboard": dashboard,
+                "statuses": [
+                    (label, dashboard.counts[value]) for value, label in Signature.Status.choices
+                ],
+                "chart": chart_bars(dashboard.days),
+                "can_export": request.user.has_perm(EXPORT_PERMISSION),
+            },
+        )

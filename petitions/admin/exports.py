@@ -1,0 +1,298 @@
+"""Exports in the admin: by filters, by selection, and the exports prepared by a worker.
+
+Every file is written by petitions.exports.signatures_export_write, which trails it.
+"""
+
+import tempfile
+from datetime import date, timedelta
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from core.admin_mixins import RecordAdminMixin
+from petitions import export_jobs
+from petitions.admin.tool_pages import tool_page_response
+from petitions.exports import (
+    SignatureExportFilters,
+    export_filename,
+    signatures_export_write,
+    signatures_for_export,
+)
+from petitions.models import Petition, Signature, SignatureExport
+from staff.access_trail import request_ip_hmac
+
+EXPORT_PERMISSION = "petitions.export_signatures"
+CONTENT_TYPES = {
+    SignatureExport.Format.CSV: "text/csv; charset=utf-8",
+    SignatureExport.Format.XLSX: (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    ),
+}
+
+
+class SignatureExportForm(forms.Form):
+    petition = forms.ModelChoiceField(
+        Petition.objects.all(), required=False, label=_("Petition"), empty_label=_("All petitions")
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any status")), *Signature.Status.choices],
+    )
+    signed_from = forms.DateField(
+        label=_("Signed from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    signed_until = forms.DateField(
+        label=_("Signed until (that day included)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    named_only = forms.BooleanField(
+        label=_("Only signers who agreed to be named in the delivery"), required=False
+    )
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=SignatureExport.Format.choices,
+        initial=SignatureExport.Format.CSV,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", _("Any country")), *countries]
+
+    def filters(self) -> SignatureExportFilters:
+        data = self.cleaned_data
+        return SignatureExportFilters(
+            petition_id=data["petition"].pk if data["petition"] else None,
+            status=data["status"],
+            signed_from=data["signed_from"],
+            signed_until=data["signed_until"],
+            country=data["country"],
+            named_only=data["named_only"],
+        )
+
+    @staticmethod
+    def initial_from_changelist(params: QueryDict) -> dict:
+        """Carry the signature list's filters over to the export form."""
+
+        def day(key: str) -> date | None:
+            try:
+                return date.fromisoformat(params.get(key, "")[:10])
+            except ValueError:
+                return None
+
+        initial = {
+            "petition": params.get("petition__id__exact") or params.get("petition") or None,
+            "status": params.get("status__exact", ""),
+            "country": params.get("country__exact", ""),
+            "named_only": params.get("name_in_delivery__exact") == "1",
+            "signed_from": day("created_at__gte"),
+        }
+        # The list's date filter ends before a day; the form names the last day included.
+        until = day("created_at__lt")
+        initial["signed_until"] = until - timedelta(days=1) if until else None
+        return initial
+
+
+def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _export_download(
+    request: HttpRequest,
+    *,
+    signatures: QuerySet[Signature],
+    query: dict,
+    file_format: str,
+    filename: str,
+) -> HttpResponse:
+    """Write the export to an unnamed temporary file, then send it: what was trailed is sent."""
+    scratch = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
+    signatures_export_write(
+        actor=request.user,
+        signatures=signatures,
+        query=query,
+        file_format=file_format,
+        out=scratch,
+        ip_hmac=request_ip_hmac(request),
+    )
+    scratch.seek(0)
+    return _attachment(FileResponse(scratch, content_type=CONTENT_TYPES[file_format]), filename)
+
+
+class SignatureExportsAdminMixin:
+    """Mixed into SignatureAdmin: the export page, the export actions and prepared downloads."""
+
+    def has_export_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(EXPORT_PERMISSION)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("export/", view(self.export_view), name="petitions_signature_export"),
+            path(
+                "exports/<str:token>/",
+                view(self.export_download_view),
+                name="petitions_signatureexport_download",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _export_selected(
+        self, request: HttpRequest, queryset: QuerySet[Signature], file_format: str
+    ) -> HttpResponse | None:
+        if queryset.filter(erased_at__isnull=True).count() > settings.EXPORT_ASYNC_THRESHOLD:
+            self.message_user(
+                request,
+                gettext(
+                    "Too many signatures to export from a selection: use “Export” with "
+                    "filters, which prepares large files in the background."
+                ),
+                messages.ERROR,
+            )
+            return None
+        return _export_download(
+            request,
+            signatures=queryset,
+            query={
+                "selection": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)[:1000],
+                "select_across": request.POST.get("select_across") == "1",
+                "list_filters": {key: request.GET.getlist(key) for key in request.GET},
+            },
+            file_format=file_format,
+            filename=export_filename(filters=SignatureExportFilters(), file_format=file_format),
+        )
+
+    @admin.action(description=_("Export the selected signatures (CSV)"), permissions=["export"])
+    def export_csv(self, request: HttpRequest, queryset: QuerySet[Signature]):
+        return self._export_selected(request, queryset, SignatureExport.Format.CSV)
+
+    @admin.action(description=_("Export the selected signatures (XLSX)"), permissions=["export"])
+    def export_xlsx(self, request: HttpRequest, queryset: QuerySet[Signature]):
+        return self._export_selected(request, queryset, SignatureExport.Format.XLSX)
+
+    def export_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            form = SignatureExportForm(request.POST)
+        else:
+            form = SignatureExportForm(
+                initial=SignatureExportForm.initial_from_changelist(request.GET)
+            )
+        if request.method == "POST" and form.is_valid():
+            filters = form.filters()
+            file_format = form.cleaned_data["format"]
+            signatures = signatures_for_export(filters=filters)
+            row_count = signatures.count()
+            if row_count > settings.EXPORT_ASYNC_THRESHOLD:
+                export_jobs.signature_export_queue(
+                    actor=request.user, filters=filters, file_format=file_format
+                )
+                self.message_user(
+                    request,
+                    gettext(
+                        "%(count)d signatures: the file is being prepared. It will be listed "
+                        "here with its download link, valid %(hours)d hours."
+                    )
+                    % {"count": row_count, "hours": settings.EXPORT_LINK_HOURS},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:petitions_signatureexport_changelist")
+            return _export_download(
+                request,
+                signatures=signatures,
+                query=filters.as_json(),
+                file_format=file_format,
+                filename=export_filename(filters=filters, file_format=file_format),
+            )
+        return tool_page_response(
+            self,
+            request,
+            "admin/petitions/signature/export.html",
+            gettext("Export signatures"),
+            form=form,
+            threshold=settings.EXPORT_ASYNC_THRESHOLD,
+        )
+
+    def export_download_view(self, request: HttpRequest, token: str) -> HttpResponse:
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        export = export_jobs.signature_export_download(
+            token=token, user=request.user, ip_hmac=request_ip_hmac(request)
+        )
+        if export is None:
+            raise Http404(gettext("This download link has expired or is not yours."))
+        response = FileResponse(export.file.open("rb"))
+        return _attachment(response, export.file.name.rpartition("/")[2])
+
+
+@admin.register(SignatureExport)
+class SignatureExportAdmin(RecordAdminMixin, admin.ModelAdmin):
+    """Large exports written by a worker: each requester sees theirs and its link."""
+
+    list_display = [
+        "created_at",
+        "requested_by",
+        "format",
+        "status",
+        "row_count",
+        "expires_at",
+        "download",
+    ]
+    list_filter = ["status", "format"]
+    fields = [
+        "created_at",
+        "requested_by",
+        "format",
+        "filters",
+        "status",
+        "row_count",
+        "started_at",
+        "finished_at",
+        "expires_at",
+        "error",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SignatureExport]:
+        exports_made = super().get_queryset(request).select_related("requested_by")
+        if request.user.is_superuser:
+            return exports_made
+        return exports_made.filter(requested_by=request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return super().has_view_permission(request, obj) and request.user.has_perm(
+            EXPORT_PERMISSION
+        )
+
+    @admin.display(description=_("download"))
+    def download(self, export: SignatureExport) -> str:
+        if export.status != SignatureExport.Status.READY or (
+            export.expires_at and export.expires_at <= timezone.now()
+        ):
+            return "—"
+        url = reverse(
+            "admin:petitions_signatureexport_download",
+            kwargs={"token": export_jobs.export_download_token(export=export)},
+        )
+        return format_html('<a href="{}">{}</a>', url, gettext("Download"))

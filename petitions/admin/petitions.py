@@ -1,0 +1,62 @@
+"""Petitions and the authorities they are addressed to."""
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
+
+from campaign.admin_mixins import PublicContentAdminMixin
+from petitions import selectors
+from petitions.admin.dashboard import PetitionDashboardAdminMixin
+from petitions.models import Petition, Target
+
+
+@admin.register(Target)
+class TargetAdmin(PublicContentAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "title", "organisation", "email", "language"]
+    search_fields = ["name", "organisation", "email"]
+
+
+@admin.register(Petition)
+class PetitionAdmin(PetitionDashboardAdminMixin, PublicContentAdminMixin, TranslationAdmin):
+    list_display = [
+        "title",
+        "status",
+        "goal",
+        "confirmed_signatures",
+        "pending_signatures",
+        "flagged_signatures",
+        "invalidated_signatures",
+        "dashboard_link",
+    ]
+    list_filter = ["status", "campaign"]
+    search_fields = ["title_fr", "title_en", "slug"]
+    prepopulated_fields = {"slug": ["title_fr"]}
+    filter_horizontal = ["targets"]
+    readonly_fields = ["confirmed_count", "confirmed_count_at", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["campaign", "slug", "status", "opens_at", "closes_at", "goal"]}),
+        (_("Content"), {"fields": ["title", "text", "demand", "targets"]}),
+        (_("Form"), {"fields": ["asks_postcode", "allows_comment"]}),
+        (_("Count"), {"fields": ["confirmed_count", "confirmed_count_at"]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Petition]:
+        return selectors.petitions_with_status_counts(super().get_queryset(request))
+
+    @admin.display(description=_("confirmed"), ordering="confirmed_signatures")
+    def confirmed_signatures(self, petition: Petition) -> int:
+        return petition.confirmed_signatures
+
+    @admin.display(description=_("awaiting confirmation"), ordering="pending_signatures")
+    def pending_signatures(self, petition: Petition) -> int:
+        return petition.pending_signatures
+
+    @admin.display(description=_("flagged"), ordering="flagged_signatures")
+    def flagged_signatures(self, petition: Petition) -> int:
+        return petition.flagged_signatures
+
+    @admin.display(description=_("invalidated"), ordering="invalidated_signatures")
+    def invalidated_signatures(self, petition: Petition) -> int:
+        return petition.invalidated_signatures

@@ -1,0 +1,172 @@
+"""The signature list, fast at a million rows, and staff review with a reason on each row.
+
+Review only: what a signer gave stays as they gave it. Exports and erasure are the mixins of
+petitions/admin/exports.py and petitions/admin/erasure.py.
+"""
+
+from functools import cached_property
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from petitions import review, selectors
+from petitions.admin.erasure import SignatureErasureAdminMixin
+from petitions.admin.exports import SignatureExportsAdminMixin
+from petitions.mailboxes import email_normalize
+from petitions.models import Signature
+from staff.admin_mixins import AccessTrailAdminMixin
+
+# Below this many rows the estimate is not worth it: count them.
+ESTIMATE_FROM_ROWS = 10_000
+
+
+class EstimatedCountPaginator(Paginator):
+    """Count the unfiltered list from PostgreSQL's statistics instead of COUNT(*).
+
+    A filtered or searched list is counted exactly: the indexes keep those counts small.
+    """
+
+    @cached_property
+    def count(self) -> int:
+        if not self.object_list.query.where:
+            estimate = selectors.signatures_estimated_count()
+            if estimate is not None and estimate >= ESTIMATE_FROM_ROWS:
+                return estimate
+        return super().count
+
+
+class SignatureActionForm(helpers.ActionForm):
+    reason = forms.CharField(
+        label=_("Reason (kept with each signature)"),
+        required=False,
+        max_length=200,
+    )
+
+
+@admin.register(Signature)
+class SignatureAdmin(
+    AccessTrailAdminMixin,
+    SignatureExportsAdminMixin,
+    SignatureErasureAdminMixin,
+    admin.ModelAdmin,
+):
+    """Review, not editing: an estimated total, searches and filters that indexes serve, and
+    no date hierarchy (it reads every row's date)."""
+
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    action_form = SignatureActionForm
+    search_help_text = _(
+        "An email address (matched exactly), or the beginning of a last or first name."
+    )
+
+    list_display = [
+        "first_name",
+        "last_name",
+        "country",
+        "petition",
+        "status",
+        "email_status",
+        "created_at",
+        "confirmed_at",
+    ]
+    list_filter = [
+        "petition",
+        "status",
+        "country",
+        "created_at",
+        "name_in_delivery",
+        "newsletter_opt_in",
+        "email_status",
+    ]
+    # The search itself is get_search_results, below.
+    search_fields = ["email_normalized", "last_name", "first_name"]
+    actions = ["approve", "flag", "invalidate", "export_csv", "export_xlsx"]
+    list_select_related = ["petition"]
+    fieldsets = [
+        (None, {"fields": ["petition", "status", "first_name", "last_name", "email", "country"]}),
+        (_("Optional"), {"fields": ["postcode", "comment", "language", "referral_code"]}),
+        (
+            _("Consent"),
+            {
+                "fields": [
+                    "privacy_notice_version",
+                    "consented_at",
+                    "show_first_name",
+                    "name_in_delivery",
+                    "newsletter_opt_in",
+                ]
+            },
+        ),
+        (
+            _("Confirmation"),
+            {
+                "fields": [
+                    "created_at",
+                    "confirmed_at",
+                    "confirmation_sent_at",
+                    "confirmation_send_count",
+                    "email_status",
+                    "email_message_id",
+                    "ip_hash",
+                    "share_code",
+                ]
+            },
+        ),
+        (_("Review"), {"fields": ["status_reason", "status_changed_at", "erased_at"]}),
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        return [field for fieldset in self.fieldsets for field in fieldset[1]["fields"]]
+
+    def _review(self, request: HttpRequest, queryset: QuerySet[Signature], action) -> int:
+        """Apply a review service with the reason typed beside the action menu."""
+        return action(signatures=queryset, reason=request.POST.get("reason", ""))
+
+    @admin.action(
+        description=_("Approve: count the selected flagged signatures"), permissions=["change"]
+    )
+    def approve(self, request: HttpRequest, queryset: QuerySet[Signature]) -> None:
+        count = self._review(request, queryset, review.signatures_approve)
+        message = ngettext("%(count)d signature approved.", "%(count)d signatures approved.", count)
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
+
+    @admin.action(
+        description=_("Invalidate: never count the selected signatures"), permissions=["change"]
+    )
+    def invalidate(self, request: HttpRequest, queryset: QuerySet[Signature]) -> None:
+        count = self._review(request, queryset, review.signatures_invalidate)
+        message = ngettext(
+            "%(count)d signature invalidated.", "%(count)d signatures invalidated.", count
+        )
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
+        """Search what the indexes serve: a whole address, or the start of names."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        if "@" in term:
+            return queryset.filter(email_normalized=email_normalize(term)), False
+        condition = Q()
+        for word in term.split()[:4]:
+            condition &= Q(last_name__istartswith=word) | Q(first_name__istartswith=word)
+        return queryset.filter(condition), False
+
+    @admin.action(
+        description=_("Flag: hold the selected signatures out of the count for review"),
+        permissions=["change"],
+    )
+    def flag(self, request: HttpRequest, queryset: QuerySet[Signature]) -> None:
+        count = self._review(request, queryset, review.signatures_flag)
+        message = ngettext("%(count)d signature flagged.", "%(count)d signatures flagged.", count)
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)

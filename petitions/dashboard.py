@@ -1,0 +1,99 @@
+"""A petition's numbers for staff: counts per status, signatures per day, top origins.
+
+It names nobody: every figure is a count.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+from django_countries import countries
+
+from petitions.models import Petition, Signature
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
+
+
+@dataclass(frozen=True)
+class DayCount:
+    day: date
+    signed: int
+    confirmed: int
+
+
+@dataclass(frozen=True)
+class PetitionDashboard:
+    """What staff see of a petition's signatures: numbers only, never a signer."""
+
+    counts: dict[str, int]
+    total: int
+    confirmed_ever: int
+    days: list[DayCount]
+    top_countries: list[tuple[str, int]]
+    top_sources: list[tuple[str, int]]
+    direct: int
+    first_day: date | None = None
+
+    @property
+    def confirmation_rate(self) -> int | None:
+        """Return the share of signers who clicked their link, in percent."""
+        return round(self.confirmed_ever * 100 / self.total) if self.total else None
+
+
+def petition_dashboard(*, petition: Petition, days: int, top: int = 10) -> PetitionDashboard:
+    """Return a petition's counts, signatures per day (the latest `days`) and top origins."""
+    signatures = Signature.objects.filter(petition=petition).order_by()
+    totals = signatures.aggregate(
+        total=Count("pk"),
+        confirmed_ever=Count("pk", filter=Q(confirmed_at__isnull=False)),
+        **{status: Count("pk", filter=Q(status=status)) for status in Signature.Status.values},
+    )
+    today = timezone.localdate()
+    since = today - timedelta(days=days - 1)
+    per_day = {
+        row["day"]: row
+        for row in signatures.filter(created_at__gte=_day_start(since))
+        .annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
+        .values("day")
+        .annotate(
+            signed=Count("pk"),
+            confirmed=Count("pk", filter=Q(confirmed_at__isnull=False)),
+        )
+        .order_by("day")
+    }
+    first = signatures.order_by("created_at").values_list("created_at", flat=True).first()
+    first_day = timezone.localtime(first).date() if first else None
+    start = max(since, first_day) if first_day else today
+    day_counts = []
+    for offset in range((today - start).days + 1):
+        day = start + timedelta(days=offset)
+        row = per_day.get(day, {})
+        day_counts.append(
+            DayCount(day=day, signed=row.get("signed", 0), confirmed=row.get("confirmed", 0))
+        )
+    counted = signatures.exclude(status=Signature.Status.INVALIDATED)
+    countries_rows = (
+        counted.values("country").annotate(count=Count("pk")).order_by("-count", "country")[:top]
+    )
+    sources = (
+        counted.exclude(referral_code="")
+        .values("referral_code")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "referral_code")[:top]
+    )
+    return PetitionDashboard(
+        counts={status: totals[status] for status in Signature.Status.values},
+        total=totals["total"],
+        confirmed_ever=totals["confirmed_ever"],
+        days=day_counts,
+        top_countries=[
+            (str(countries.name(row["country"])), row["count"]) for row in countries_rows
+        ],
+        top_sources=[(row["referral_code"], row["count"]) for row in sources],
+        direct=counted.filter(referral_code="").count(),
+        first_day=first_day,
+    )

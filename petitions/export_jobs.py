@@ -1,0 +1,152 @@
+"""Exports too large for a request: written by a worker, downloaded from an expiring link.
+
+The file is written by `exports.signatures_export_write`, like every export; each download of
+it is trailed too, since each is one more copy leaving the server.
+"""
+
+import tempfile
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core import signing
+from django.core.files import File
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from petitions.exports import (
+    SignatureExportFilters,
+    export_filename,
+    signatures_export_write,
+    signatures_for_export,
+)
+from petitions.models import SignatureExport
+from staff.access_trail import access_event_record
+from staff.models import AccessEvent
+
+DOWNLOAD_SALT = "petitions.signature-export.download"
+# A writer that has held an export this long died: another may take it.
+EXPORT_CLAIM = timedelta(hours=1)
+
+
+def signature_export_queue(
+    *, actor: AbstractBaseUser, filters: SignatureExportFilters, file_format: str
+) -> SignatureExport:
+    """Record a large export and have a worker write it once the request commits."""
+    from petitions.tasks import signature_export_build_task
+
+    export = SignatureExport.objects.create(
+        requested_by=actor, format=file_format, filters=filters.as_json()
+    )
+    transaction.on_commit(lambda: signature_export_build_task.delay(export.pk))
+    return export
+
+
+def _claim(export_id: int) -> bool:
+    """Let one worker write the export: a queued one, or one whose writer died long ago."""
+    now = timezone.now()
+    return bool(
+        SignatureExport.objects.filter(pk=export_id)
+        .filter(
+            Q(status=SignatureExport.Status.QUEUED)
+            | Q(status=SignatureExport.Status.RUNNING, started_at__lt=now - EXPORT_CLAIM)
+        )
+        .update(status=SignatureExport.Status.RUNNING, started_at=now)
+    )
+
+
+def signature_export_build(*, export_id: int) -> bool:
+    """Write a queued export's file; return whether this call wrote it (safe to run twice)."""
+    if not _claim(export_id):
+        return False
+    export = SignatureExport.objects.select_related("requested_by").get(pk=export_id)
+    filters = SignatureExportFilters.from_json(export.filters)
+    try:
+        with tempfile.TemporaryFile() as scratch:
+            row_count = signatures_export_write(
+                actor=export.requested_by,
+                signatures=signatures_for_export(filters=filters),
+                query={**export.filters, "export_id": export.pk},
+                file_format=export.format,
+                out=scratch,
+                target=f"petitions.SignatureExport #{export.pk}",
+            )
+            scratch.seek(0)
+            name = export_filename(filters=filters, file_format=export.format)
+            export.file.save(name, File(scratch), save=False)
+    except Exception as error:
+        SignatureExport.objects.filter(pk=export_id).update(
+            status=SignatureExport.Status.FAILED, error=str(error)[:2000]
+        )
+        raise
+    now = timezone.now()
+    SignatureExport.objects.filter(pk=export_id).update(
+        status=SignatureExport.Status.READY,
+        file=export.file.name,
+        row_count=row_count,
+        finished_at=now,
+        expires_at=now + timedelta(hours=settings.EXPORT_LINK_HOURS),
+    )
+    return True
+
+
+def export_download_token(*, export: SignatureExport) -> str:
+    return signing.TimestampSigner(salt=DOWNLOAD_SALT).sign(str(export.pk))
+
+
+def export_for_download(*, token: str, user: AbstractBaseUser) -> SignatureExport | None:
+    """Return the ready export a download link is for, if the link and the user may have it."""
+    try:
+        export_id = signing.TimestampSigner(salt=DOWNLOAD_SALT).unsign(
+            token, max_age=timedelta(hours=settings.EXPORT_LINK_HOURS)
+        )
+    except signing.BadSignature:
+        return None
+    export = SignatureExport.objects.filter(
+        pk=export_id, status=SignatureExport.Status.READY, expires_at__gt=timezone.now()
+    ).first()
+    if export is None or not user.has_perm("petitions.export_signatures"):
+        return None
+    if export.requested_by_id != user.pk and not user.is_superuser:
+        return None
+    return export
+
+
+def signature_export_download(
+    *, token: str, user: AbstractBaseUser, ip_hmac: str = ""
+) -> SignatureExport | None:
+    """Return the export a link is for, if `user` may download it, and trail the download."""
+    export = export_for_download(token=token, user=user)
+    if export is not None:
+        access_event_record(
+            actor=user,
+            action=AccessEvent.Action.EXPORTED_SIGNATURES,
+            target=f"petitions.SignatureExport #{export.pk}",
+            query={"export_id": export.pk, "download": True, **export.filters},
+            row_count=export.row_count or 0,
+            ip_hmac=ip_hmac,
+        )
+    return export
+
+
+def signature_exports_purge_expired(*, now: datetime | None = None) -> int:
+    """Delete the files of exports past their link's expiry; return how many were deleted."""
+    now = now or timezone.now()
+    expired = SignatureExport.objects.filter(
+        status=SignatureExport.Status.READY, expires_at__lte=now
+    )
+    purged = 0
+    for export in expired:
+        if export.file:
+            export.file.delete(save=False)
+        purged += SignatureExport.objects.filter(
+            pk=export.pk, status=SignatureExport.Status.READY
+        ).update(status=SignatureExport.Status.EXPIRED, file="")
+    # Failed jobs may have left a partial file behind.
+    for export in SignatureExport.objects.filter(status=SignatureExport.Status.FAILED).exclude(
+        file=""
+    ):
+        export.file.delete(save=False)
+        SignatureExport.objects.filter(pk=export.pk).update(file="")
+    return purged

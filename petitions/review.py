@@ -1,0 +1,59 @@
+"""Staff review of signatures: approve flagged ones, flag suspicious ones, invalidate fakes.
+
+Each review keeps its reason on every row it touched; the counts are reconciled at once.
+"""
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from petitions import counter, recent_signers
+from petitions.models import Signature
+
+
+def _after_review(*, petition_ids: set[int]) -> None:
+    for petition_id in petition_ids:
+        counter.petition_count_reconcile(petition_id=petition_id)
+        recent_signers.signers_recent_forget(petition_id=petition_id)
+
+
+def _reviewed(reason: str) -> dict:
+    """Return what a review by staff writes beside the new status."""
+    return {"status_reason": reason.strip()[:200], "status_changed_at": timezone.now()}
+
+
+@transaction.atomic
+def signatures_approve(*, signatures: QuerySet[Signature], reason: str = "") -> int:
+    """Count flagged signatures after review: confirmed ones at once, others once confirmed."""
+    flagged = signatures.filter(status=Signature.Status.FLAGGED)
+    petition_ids = set(flagged.values_list("petition_id", flat=True))
+    approved = flagged.filter(confirmed_at__isnull=False).update(
+        status=Signature.Status.CONFIRMED, **_reviewed(reason)
+    )
+    approved += flagged.filter(confirmed_at__isnull=True).update(
+        status=Signature.Status.PENDING, **_reviewed(reason)
+    )
+    transaction.on_commit(lambda: _after_review(petition_ids=petition_ids))
+    return approved
+
+
+@transaction.atomic
+def signatures_flag(*, signatures: QuerySet[Signature], reason: str = "") -> int:
+    """Hold signatures out of the count until staff approve them (they look suspicious)."""
+    held = signatures.filter(
+        status__in=[Signature.Status.PENDING, Signature.Status.CONFIRMED], erased_at__isnull=True
+    )
+    petition_ids = set(held.values_list("petition_id", flat=True))
+    flagged = held.update(status=Signature.Status.FLAGGED, **_reviewed(reason))
+    transaction.on_commit(lambda: _after_review(petition_ids=petition_ids))
+    return flagged
+
+
+@transaction.atomic
+def signatures_invalidate(*, signatures: QuerySet[Signature], reason: str = "") -> int:
+    """Take signatures out of the count for good (staff found them fake)."""
+    valid = signatures.exclude(status=Signature.Status.INVALIDATED)
+    petition_ids = set(valid.values_list("petition_id", flat=True))
+    invalidated = valid.update(status=Signature.Status.INVALIDATED, **_reviewed(reason))
+    transaction.on_commit(lambda: _after_review(petition_ids=petition_ids))
+    return invalidated

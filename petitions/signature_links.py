@@ -1,0 +1,50 @@
+"""The signed links a signer is emailed: confirm the signature, or withdraw it."""
+
+from django.conf import settings
+from django.core import signing
+
+from petitions.models import Signature
+
+CONFIRM_SALT = "petitions.signature.confirm"
+WITHDRAW_SALT = "petitions.signature.withdraw"
+
+
+class SignatureLinkInvalid(Exception):
+    """The link was altered, or its signature no longer exists."""
+
+
+class SignatureLinkExpired(SignatureLinkInvalid):
+    """The confirmation link is older than SIGNATURE_CONFIRMATION_MAX_AGE."""
+
+
+def confirmation_token_make(*, signature: Signature) -> str:
+    return signing.dumps(str(signature.public_id), salt=CONFIRM_SALT)
+
+
+def withdrawal_token_make(*, signature: Signature) -> str:
+    return signing.dumps(str(signature.public_id), salt=WITHDRAW_SALT)
+
+
+def _signature_by_token(*, token: str, salt: str, max_age: int | None) -> Signature:
+    try:
+        public_id = signing.loads(token, salt=salt, max_age=max_age)
+    except signing.SignatureExpired as error:
+        raise SignatureLinkExpired from error
+    except signing.BadSignature as error:
+        raise SignatureLinkInvalid from error
+    signature = Signature.objects.select_related("petition").filter(public_id=public_id).first()
+    if signature is None:
+        raise SignatureLinkInvalid
+    return signature
+
+
+def signature_for_confirmation(*, token: str) -> Signature:
+    """Return the signature a confirmation link is for, changing nothing (GET is safe)."""
+    return _signature_by_token(
+        token=token, salt=CONFIRM_SALT, max_age=settings.SIGNATURE_CONFIRMATION_MAX_AGE
+    )
+
+
+def signature_for_withdrawal(*, token: str) -> Signature:
+    """Return the signature a withdrawal link is for, changing nothing (GET is safe)."""
+    return _signature_by_token(token=token, salt=WITHDRAW_SALT, max_age=None)

@@ -1,0 +1,149 @@
+"""A signer's path: sign, confirm through the emailed link, or withdraw and be forgotten."""
+
+import contextlib
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from core.client_address import address_fingerprint
+from petitions import confirmation_emails, counter, rate_limits, recent_signers
+from petitions.mailboxes import email_normalize
+from petitions.models import Petition, Signature
+from petitions.signature_links import signature_for_confirmation, signature_for_withdrawal
+
+
+class PetitionNotOpen(Exception):
+    """The petition does not take signatures (draft, closed, not yet open)."""
+
+
+@dataclass(frozen=True)
+class SignatureCreateResult:
+    signature: Signature | None
+    created: bool
+
+
+def signer_ip_fingerprint(*, ip: str) -> str:
+    """Return the keyed fingerprint of a signer's address that rate limits and review compare."""
+    key = settings.SIGNATURE_IP_HMAC_KEY or f"petitions.ip-hash:{settings.SECRET_KEY}"
+    return address_fingerprint(ip, key=key.encode())
+
+
+def _savepoint_if_in_transaction() -> contextlib.AbstractContextManager:
+    """Guard one INSERT that may break a unique constraint.
+
+    Alone, the INSERT commits by itself: one round trip to the database, the cheapest a
+    signature can be. Inside a caller's transaction, a savepoint keeps a refused INSERT from
+    aborting the caller's work.
+    """
+    if transaction.get_connection().in_atomic_block:
+        return transaction.atomic()
+    return contextlib.nullcontext()
+
+
+def signature_create(
+    *,
+    petition: Petition,
+    first_name: str,
+    last_name: str,
+    email: str,
+    country: str,
+    language: str,
+    ip_hash: str = "",
+    postcode: str = "",
+    comment: str = "",
+    referral_code: str = "",
+    newsletter_opt_in: bool = False,
+    show_first_name: bool = False,
+    name_in_delivery: bool = False,
+) -> SignatureCreateResult:
+    """Record a signature awaiting confirmation and queue its confirmation email.
+
+    A second signature with the same address creates nothing: a pending one is sent its email
+    again (up to SIGNATURE_CONFIRMATION_SEND_CAP), and the caller shows the same page either way.
+    Over a rate limit, the signature is kept but flagged for review instead of counted.
+    """
+    if not petition.is_open_for_signing():
+        raise PetitionNotOpen
+    email_normalized = email_normalize(email)
+    # No look-up first: the unique constraint tells a repeat, and saves a query per signature.
+    over_limit = rate_limits.signature_over_rate_limit(
+        petition=petition, ip_hash=ip_hash, email_domain=email_normalized.rpartition("@")[2]
+    )
+    now = timezone.now()
+    values = {
+        "petition": petition,
+        "first_name": first_name,
+        "last_name": last_name,
+        "email": email.strip(),
+        "email_normalized": email_normalized,
+        "country": country,
+        "postcode": postcode if petition.asks_postcode else "",
+        "comment": comment if petition.allows_comment else "",
+        "language": language,
+        "status": Signature.Status.FLAGGED if over_limit else Signature.Status.PENDING,
+        "created_at": now,
+        "ip_hash": ip_hash,
+        "referral_code": referral_code,
+        "privacy_notice_version": settings.SIGNATURE_PRIVACY_NOTICE_VERSION,
+        "consented_at": now,
+        "newsletter_opt_in": newsletter_opt_in,
+        "show_first_name": show_first_name,
+        "name_in_delivery": name_in_delivery,
+    }
+    for _attempt in range(3):
+        try:
+            with _savepoint_if_in_transaction():
+                signature = Signature.objects.create(share_code=secrets.token_urlsafe(6), **values)
+            confirmation_emails.confirmation_email_queue(signature_id=signature.pk)
+            return SignatureCreateResult(signature=signature, created=True)
+        except IntegrityError:
+            # This mailbox has signed already (or at this very moment): a repeat.
+            existing = petition.signatures.filter(email_normalized=email_normalized).first()
+            if existing is not None:
+                confirmation_emails.confirmation_email_resend(signature=existing)
+                return SignatureCreateResult(signature=existing, created=False)
+            # Otherwise two share codes collided: draw again.
+    raise RuntimeError("Could not draw a unique share code.")
+
+
+def signature_confirm(*, token: str) -> Signature:
+    """Confirm the signature a link is for; confirming again changes nothing.
+
+    A flagged signature records the confirmation but stays out of the count until staff
+    approve it.
+    """
+    signature = signature_for_confirmation(token=token)
+    if not signature.petition.is_open_for_signing():
+        raise PetitionNotOpen
+    now = timezone.now()
+    with transaction.atomic():
+        confirmed = Signature.objects.filter(
+            pk=signature.pk, status=Signature.Status.PENDING
+        ).update(status=Signature.Status.CONFIRMED, confirmed_at=now)
+        if confirmed:
+            petition_id = signature.petition_id
+            transaction.on_commit(
+                lambda: counter.petition_count_add(petition_id=petition_id, delta=1)
+            )
+        else:
+            Signature.objects.filter(
+                pk=signature.pk, status=Signature.Status.FLAGGED, confirmed_at__isnull=True
+            ).update(confirmed_at=now)
+    signature.refresh_from_db()
+    return signature
+
+
+def signature_withdraw(*, token: str) -> None:
+    """Withdraw a signature and erase everything the signer gave."""
+    signature = signature_for_withdrawal(token=token)
+    petition_id = signature.petition_id
+    with transaction.atomic():
+        deleted = Signature.objects.filter(pk=signature.pk).delete()[0]
+        if deleted and signature.status == Signature.Status.CONFIRMED:
+            transaction.on_commit(
+                lambda: counter.petition_count_add(petition_id=petition_id, delta=-1)
+            )
+        transaction.on_commit(lambda: recent_signers.signers_recent_forget(petition_id=petition_id))

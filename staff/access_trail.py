@@ -1,0 +1,78 @@
+"""The access trail: who touched signature data or staff accounts, when, and how much.
+
+Append-only: entries are never changed, and PostgreSQL refuses any DELETE but the nightly
+purge of entries past ACCESS_TRAIL_RETENTION_DAYS. Entries keep a keyed fingerprint of the
+client's address, never the address.
+"""
+
+import hashlib
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import connection, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from core.client_address import address_fingerprint, client_ip
+from staff.models import AccessEvent
+
+
+def _trail_ip_key() -> bytes:
+    if settings.ACCESS_TRAIL_IP_HMAC_KEY:
+        return settings.ACCESS_TRAIL_IP_HMAC_KEY.encode()
+    # What django.utils.crypto.salted_hmac derives from SECRET_KEY for this salt.
+    return hashlib.sha256(f"staff.access-trail.ip{settings.SECRET_KEY}".encode()).digest()
+
+
+def ip_hmac(ip: str) -> str:
+    """Return the trail's fingerprint of an IP address: comparable, never the address."""
+    return address_fingerprint(ip, key=_trail_ip_key())
+
+
+def request_ip_hmac(request: HttpRequest) -> str:
+    """Return the trail's fingerprint of the address a request came from."""
+    return ip_hmac(client_ip(request))
+
+
+def access_event_record(
+    *,
+    actor: AbstractBaseUser | None,
+    action: AccessEvent.Action,
+    target: str = "",
+    query: dict[str, Any] | None = None,
+    row_count: int | None = None,
+    ip_hmac: str = "",
+) -> AccessEvent:
+    """Append one entry to the access trail (actor None: the system or an unknown account)."""
+    if actor is not None and not actor.is_authenticated:
+        actor = None
+    return AccessEvent.objects.create(
+        actor=actor,
+        actor_username=actor.get_username() if actor else "",
+        action=action,
+        target=target[:255],
+        query=query or {},
+        row_count=row_count,
+        ip_hmac=ip_hmac,
+    )
+
+
+def access_events_purge_expired(*, now: datetime | None = None) -> int:
+    """Delete the trail entries older than ACCESS_TRAIL_RETENTION_DAYS; return how many."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.ACCESS_TRAIL_RETENTION_DAYS)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # The table's trigger refuses every DELETE but those of this transaction.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL mamat.access_trail_purge = 'on'")
+        deleted, _by_model = AccessEvent.objects.older_than(cutoff).delete()
+    if deleted:
+        access_event_record(
+            actor=None,
+            action=AccessEvent.Action.TRAIL_PURGED,
+            target=f"before {cutoff:%Y-%m-%d}",
+            row_count=deleted,
+        )
+    return deleted

@@ -1,0 +1,48 @@
+import pytest
+from django.core import signing as django_signing
+from django.test import override_settings
+
+from petitions import (
+    signature_links,
+    signing,
+)
+from petitions.models import Signature
+
+
+def test_a_tampered_confirmation_link_confirms_nothing(sign):
+    signature = sign().signature
+    token = signature_links.confirmation_token_make(signature=signature)
+
+    with pytest.raises(signature_links.SignatureLinkInvalid):
+        signing.signature_confirm(token=token[:-2] + "xx")
+    with pytest.raises(signature_links.SignatureLinkInvalid):
+        # A withdrawal link is not a confirmation link.
+        signing.signature_confirm(token=signature_links.withdrawal_token_make(signature=signature))
+
+    signature.refresh_from_db()
+    assert signature.status == Signature.Status.PENDING
+
+
+def test_an_expired_confirmation_link_confirms_nothing(sign):
+    signature = sign().signature
+    token = signature_links.confirmation_token_make(signature=signature)
+
+    with (
+        override_settings(SIGNATURE_CONFIRMATION_MAX_AGE=-1),
+        pytest.raises(signature_links.SignatureLinkExpired),
+    ):
+        signing.signature_confirm(token=token)
+
+    signature.refresh_from_db()
+    assert signature.status == Signature.Status.PENDING
+
+
+def test_the_confirmation_link_carries_no_row_number(sign):
+    signature = sign().signature
+
+    payload = django_signing.loads(
+        signature_links.confirmation_token_make(signature=signature),
+        salt=signature_links.CONFIRM_SALT,
+    )
+
+    assert payload == str(signature.public_id)

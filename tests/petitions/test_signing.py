@@ -1,0 +1,113 @@
+import pytest
+from django.test import override_settings
+
+from petitions import (
+    counter,
+    recent_signers,
+    signature_links,
+    signing,
+)
+from petitions.models import Petition, Signature
+
+
+def test_signing_records_a_pending_signature_and_sends_one_confirmation_email(
+    sign, petition, mailoutbox
+):
+    result = sign(show_first_name=True)
+
+    signature = result.signature
+    assert result.created
+    assert signature.status == Signature.Status.PENDING
+    assert signature.privacy_notice_version == "2025-1"
+    assert signature.consented_at is not None
+    assert signature.show_first_name and not signature.name_in_delivery
+    assert not signature.newsletter_opt_in
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["aynur@example.org"]
+    signature.refresh_from_db()
+    assert signature.confirmation_sent_at is not None
+    assert signature.email_status == Signature.EmailStatus.SENT
+    assert signature.email_message_id
+
+
+def test_the_raw_ip_address_is_never_stored(sign):
+    signature = sign().signature
+
+    stored = " ".join(
+        str(value) for value in Signature.objects.filter(pk=signature.pk).values()[0].values()
+    )
+    assert "203.0.113.7" not in stored
+    assert signature.ip_hash == signing.signer_ip_fingerprint(ip="203.0.113.7")
+    assert len(signature.ip_hash) == 64
+
+
+def test_the_ip_hash_is_keyed_by_the_setting():
+    with override_settings(SIGNATURE_IP_HMAC_KEY="one"):
+        first = signing.signer_ip_fingerprint(ip="203.0.113.7")
+    with override_settings(SIGNATURE_IP_HMAC_KEY="two"):
+        second = signing.signer_ip_fingerprint(ip="203.0.113.7")
+    assert first != second
+
+
+def test_second_signature_with_same_email_in_other_case_is_not_counted_twice(
+    sign, petition, mailoutbox, confirm
+):
+    first = sign(email="aynur@example.org").signature
+    confirm(first)
+
+    again = sign(email="AYNUR@Example.org", first_name="Someone else")
+
+    assert not again.created
+    assert petition.signatures.count() == 1
+    assert petition.signatures.get().first_name == "Aynur"
+    assert counter.petition_signature_count(petition=petition) == 1
+    assert len(mailoutbox) == 1  # a confirmed signer is not emailed again
+
+
+def test_confirming_counts_the_signature_once_even_when_confirmed_twice(sign, confirm, petition):
+    signature = sign().signature
+
+    confirm(signature)
+    confirm(signature)
+
+    signature.refresh_from_db()
+    assert signature.status == Signature.Status.CONFIRMED
+    assert signature.confirmed_at is not None
+    assert counter.petition_signature_count(petition=petition) == 1
+    assert counter.petition_count_reconcile(petition_id=petition.pk) == 1
+
+
+def test_withdrawing_erases_the_signature_and_takes_it_out_of_the_count(
+    sign, confirm, petition, django_capture_on_commit_callbacks
+):
+    signature = sign(show_first_name=True).signature
+    confirm(signature)
+    assert [signer.first_name for signer in recent_signers.signers_recent(petition=petition)] == [
+        "Aynur"
+    ]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        signing.signature_withdraw(token=signature_links.withdrawal_token_make(signature=signature))
+
+    assert not Signature.objects.filter(email_normalized="aynur@example.org").exists()
+    assert counter.petition_signature_count(petition=petition) == 0
+    assert recent_signers.signers_recent(petition=petition) == []
+
+
+def test_a_closed_petition_takes_no_signature(sign, petition):
+    Petition.objects.filter(pk=petition.pk).update(status=Petition.Status.CLOSED)
+    petition.refresh_from_db()
+
+    with pytest.raises(signing.PetitionNotOpen):
+        sign()
+    assert not Signature.objects.exists()
+
+
+def test_optional_fields_are_kept_only_where_the_petition_asks_for_them(sign, petition):
+    signature = sign(postcode="75011", comment="Courage").signature
+    assert (signature.postcode, signature.comment) == ("", "")
+
+    Petition.objects.filter(pk=petition.pk).update(asks_postcode=True, allows_comment=True)
+    petition.refresh_from_db()
+    signature = sign(email="other@example.org", postcode="75011", comment="Courage").signature
+    assert (signature.postcode, signature.comment) == ("75011", "Courage")
