@@ -18,7 +18,7 @@ TEST_SETTINGS := DJANGO_SETTINGS_MODULE=config.settings.test
 help:
 	@echo "make run    install, migrate, load the Mamat campaign and serve http://127.0.0.1:$(PORT)"
 	@echo "make test   run the whole test suite against PostgreSQL and Redis on localhost"
-	@echo "make lint   ruff and djLint;  make format  rewrite the code in house style"
+	@echo "make lint   ruff, djLint and mypy;  make format  rewrite the code in house style"
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -69,6 +69,7 @@ lint: $(VENV)/.synced
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/djlint templates --lint
+	$(TEST_SETTINGS) $(VENV)/bin/mypy
 
 format: $(VENV)/.synced
 	$(VENV)/bin/ruff check --fix .

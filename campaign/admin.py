@@ -37,9 +37,9 @@ class SwitchedOnLanguagesAdmin(PublicContentAdminMixin, TranslationAdmin):
             for name, options in super().get_fieldsets(request, obj)
         ]
 
-    def get_form(self, request, obj=None, **kwargs):
+    def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["exclude"] = [*(kwargs.get("exclude") or []), *self._hidden_translation_fields()]
-        return super().get_form(request, obj, **kwargs)
+        return super().get_form(request, obj, change=change, **kwargs)
 
 
 @admin.register(Campaign)
@@ -73,7 +73,8 @@ class PageCallToActionInline(admin.TabularInline):
 
 class PageAdminForm(forms.ModelForm):
     def clean(self):
-        cleaned_data = super().clean()
+        super().clean()
+        cleaned_data = self.cleaned_data
         if cleaned_data.get("image") and not cleaned_data.get("image_alt_fr"):
             self.add_error("image_alt_fr", _("Describe the image for people who cannot see it."))
         return cleaned_data

@@ -2,10 +2,11 @@
 
 from js_asset import Media
 
+from core.admin_mixins import ModelAdminMixinBase
 from core.public_cache import public_content_changed
 
 
-class PublicContentAdminMixin:
+class PublicContentAdminMixin(ModelAdminMixinBase):
     """Tell the workers' public page cache when staff save or delete what pages show."""
 
     def save_related(self, request, form, formsets, change):
@@ -21,7 +22,7 @@ class PublicContentAdminMixin:
         public_content_changed()
 
 
-class CspNonceMediaMixin:
+class CspNonceMediaMixin(ModelAdminMixinBase):
     """Let the rich text editor's import map run under our CSP, which allows no inline script."""
 
     def render_change_form(self, request, context, *args, **kwargs):

@@ -115,12 +115,14 @@ class Page(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    calls_to_action = models.ManyToManyField(
-        "CallToAction",
-        through="PageCallToAction",
-        related_name="pages",
-        blank=True,
-        verbose_name=_("calls to action"),
+    calls_to_action: "models.ManyToManyField[CallToAction, PageCallToAction]" = (
+        models.ManyToManyField(
+            "CallToAction",
+            through="PageCallToAction",
+            related_name="pages",
+            blank=True,
+            verbose_name=_("calls to action"),
+        )
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -72,8 +72,8 @@ def campaign_load_initial() -> CampaignLoadReport:
         calls_created += created
 
     pages_created = 0
-    for entry in content.PAGES:
-        values = _field_values(entry)
+    for page_entry in content.PAGES:
+        values = _field_values(page_entry)
         kinds = values.pop("calls_to_action")
         page, created = Page.objects.get_or_create(
             campaign=campaign,

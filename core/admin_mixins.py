@@ -1,9 +1,18 @@
 """Admin behaviour that several apps' model admins share."""
 
+from typing import TYPE_CHECKING
+
+from django.contrib import admin
 from django.http import HttpRequest
 
+if TYPE_CHECKING:
+    # What a mixin of a ModelAdmin may count on finding in the class it is mixed into.
+    ModelAdminMixinBase = admin.ModelAdmin
+else:
+    ModelAdminMixinBase = object
 
-class RecordAdminMixin:
+
+class RecordAdminMixin(ModelAdminMixinBase):
     """A record, read-only for everyone, superusers included: never added, changed or deleted
     by hand (the access trail, deliveries sent, prepared exports)."""
 
@@ -18,6 +27,13 @@ class RecordAdminMixin:
 
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
         """Show every field of the form, read-only."""
-        if self.fieldsets:
-            return [field for fieldset in self.fieldsets for field in fieldset[1]["fields"]]
-        return list(self.fields or [])
+        return admin_field_names(self)
+
+
+def admin_field_names(model_admin: admin.ModelAdmin) -> list[str]:
+    """Return the names of the fields a model admin's form shows, in its fieldsets or not."""
+    if model_admin.fieldsets:
+        return [
+            str(field) for _name, options in model_admin.fieldsets for field in options["fields"]
+        ]
+    return [str(field) for field in model_admin.fields or []]

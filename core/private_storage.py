@@ -5,29 +5,32 @@ production), so these files live in storages of their own, each under a root nam
 setting, with no public URL: only the admin's download views read them.
 """
 
+import os
+
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, Storage, storages
-from django.utils.functional import cached_property
 
 
 class PrivateFileStorage(FileSystemStorage):
-    """Files under the directory that the setting `root_setting` names, with no public URL."""
+    """Files under the directory that the setting `root_setting` names, with no public URL.
+
+    The root is read from the setting at each use, so that a changed setting (in tests, say)
+    applies at once.
+    """
 
     def __init__(self, *, root_setting: str, **kwargs) -> None:
         self.root_setting = root_setting
         super().__init__(**kwargs)
 
-    @cached_property
-    def base_location(self):
-        return self._value_or_setting(self._location, getattr(settings, self.root_setting))
+    @property
+    def base_location(self) -> str:
+        return str(getattr(settings, self.root_setting))
 
-    def _clear_cached_properties(self, setting, **kwargs):
-        super()._clear_cached_properties(setting, **kwargs)
-        if setting == self.root_setting:
-            self.__dict__.pop("base_location", None)
-            self.__dict__.pop("location", None)
+    @property
+    def location(self) -> str:
+        return os.path.abspath(self.base_location)
 
-    def url(self, name):
+    def url(self, name: str | None) -> str:
         raise NotImplementedError("Private files are only served by the admin's download views.")
 
 

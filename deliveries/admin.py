@@ -141,7 +141,7 @@ class DeliveryAdmin(RecordAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("signers (CSV)"))
     def csv_download(self, delivery: Delivery) -> str:
         if not delivery.signatures_csv:
-            return _("None: counts only") if delivery.counts_only else "—"
+            return str(_("None: counts only")) if delivery.counts_only else "—"
         url = reverse("admin:deliveries_delivery_signatures", args=[delivery.pk])
         return format_html('<a href="{}">{}</a>', url, _("Download the list sent"))
 

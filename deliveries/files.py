@@ -9,10 +9,10 @@ import hashlib
 import tempfile
 from typing import BinaryIO
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.files import File
 from django.utils import translation
 
+from core.actors import Actor
 from deliveries import documents, selectors
 from deliveries.models import Delivery
 from staff.access_trail import access_event_record
@@ -87,7 +87,7 @@ def delivery_files_write(*, delivery: Delivery) -> None:
 
 
 def delivery_signers_file_open(
-    *, delivery: Delivery, actor: AbstractBaseUser, ip_hmac: str = ""
+    *, delivery: Delivery, actor: Actor, ip_hmac: str = ""
 ) -> BinaryIO | None:
     """Open the list of named signers a delivery carried, and trail it; None if it has none."""
     if not delivery.signatures_csv:

@@ -34,7 +34,7 @@ def delivery_send_queue(*, delivery_id: int) -> None:
 
     def publish() -> None:
         try:
-            delivery_send_task.apply_async(args=[delivery_id], retry=False)
+            delivery_send_task.apply_async(args=(delivery_id,), retry=False)
         except Exception:
             logger.warning(
                 "Delivery %s not queued; the next run will send it.", delivery_id, exc_info=True

@@ -55,7 +55,7 @@ def _publish(signature_id: int) -> None:
     from petitions.tasks import confirmation_email_send_task
 
     confirmation_email_send_task.apply_async(
-        args=[signature_id], retry=True, retry_policy=PUBLISH_RETRY_POLICY
+        args=(signature_id,), retry=True, retry_policy=PUBLISH_RETRY_POLICY
     )
 
 

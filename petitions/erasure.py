@@ -11,13 +11,13 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models, transaction
 from django.db.models import QuerySet, Value
 from django.db.models.functions import MD5, Cast, Concat
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from core.actors import Actor
 from petitions.mailboxes import email_normalize
 from petitions.models import Signature
 from petitions.recent_signers import signers_recent_forget
@@ -86,7 +86,7 @@ def signatures_anonymise(*, signatures: QuerySet[Signature]) -> int:
     return anonymised
 
 
-def signer_erasure_lookup(*, email: str, actor: AbstractBaseUser | None, ip_hmac: str = "") -> int:
+def signer_erasure_lookup(*, email: str, actor: Actor, ip_hmac: str = "") -> int:
     """Return how many signatures a person gave, before erasing them; the look-up is trailed.
 
     Looking a person up is a search of signatures: the trail keeps a keyed hash of the
@@ -105,7 +105,7 @@ def signer_erasure_lookup(*, email: str, actor: AbstractBaseUser | None, ip_hmac
     return matches
 
 
-def signer_erase(*, email: str, actor: AbstractBaseUser | None, ip_hmac: str = "") -> int:
+def signer_erase(*, email: str, actor: Actor, ip_hmac: str = "") -> int:
     """Erase what one person gave, on every petition; return how many signatures held it.
 
     The trail records the erasure with a keyed hash of the address, never the address.

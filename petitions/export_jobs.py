@@ -8,7 +8,7 @@ import tempfile
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core import signing
 from django.core.files import File
 from django.db import transaction
@@ -31,7 +31,7 @@ EXPORT_CLAIM = timedelta(hours=1)
 
 
 def signature_export_queue(
-    *, actor: AbstractBaseUser, filters: SignatureExportFilters, file_format: str
+    *, actor: User, filters: SignatureExportFilters, file_format: str
 ) -> SignatureExport:
     """Record a large export and have a worker write it once the request commits."""
     from petitions.tasks import signature_export_build_task
@@ -95,7 +95,7 @@ def export_download_token(*, export: SignatureExport) -> str:
     return signing.TimestampSigner(salt=DOWNLOAD_SALT).sign(str(export.pk))
 
 
-def export_for_download(*, token: str, user: AbstractBaseUser) -> SignatureExport | None:
+def export_for_download(*, token: str, user: User) -> SignatureExport | None:
     """Return the ready export a download link is for, if the link and the user may have it."""
     try:
         export_id = signing.TimestampSigner(salt=DOWNLOAD_SALT).unsign(
@@ -114,7 +114,7 @@ def export_for_download(*, token: str, user: AbstractBaseUser) -> SignatureExpor
 
 
 def signature_export_download(
-    *, token: str, user: AbstractBaseUser, ip_hmac: str = ""
+    *, token: str, user: User, ip_hmac: str = ""
 ) -> SignatureExport | None:
     """Return the export a link is for, if `user` may download it, and trail the download."""
     export = export_for_download(token=token, user=user)

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import IO, Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import CharField, Func, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.actors import Actor
 from core.spreadsheet import csv_cell, csv_row
 from petitions.models import Petition, Signature, SignatureExport
 from staff.access_trail import access_event_record
@@ -252,27 +252,29 @@ def _xlsx_write(rows: Iterable[list[str]], out: IO[bytes]) -> None:
         },
     )
     header = csv_row(export_header())
+
+    def sheet_add(name: str):
+        sheet = workbook.add_worksheet(name[:31])
+        for column, cell in enumerate(header):
+            sheet.write_string(0, column, cell)
+        return sheet
+
     sheet, row_number, sheets = None, XLSX_SHEET_ROWS, 0
     for row in rows:
-        if row_number >= XLSX_SHEET_ROWS:
+        if sheet is None or row_number >= XLSX_SHEET_ROWS:
             sheets += 1
-            sheet = workbook.add_worksheet(f"{_('Signatures')} {sheets}"[:31])
-            for column, cell in enumerate(header):
-                sheet.write_string(0, column, cell)
-            row_number = 1
+            sheet, row_number = sheet_add(f"{_('Signatures')} {sheets}"), 1
         for column, cell in enumerate(row):
             sheet.write_string(row_number, column, cell)
         row_number += 1
     if sheet is None:
-        sheet = workbook.add_worksheet(_("Signatures"))
-        for column, cell in enumerate(header):
-            sheet.write_string(0, column, cell)
+        sheet_add(_("Signatures"))
     workbook.close()
 
 
 def signatures_export_write(
     *,
-    actor: AbstractBaseUser | None,
+    actor: Actor,
     signatures: QuerySet[Signature],
     query: dict[str, Any],
     file_format: str,

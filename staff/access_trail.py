@@ -10,11 +10,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from core.actors import Actor
 from core.client_address import address_fingerprint, client_ip
 from staff.models import AccessEvent
 
@@ -38,7 +38,7 @@ def request_ip_hmac(request: HttpRequest) -> str:
 
 def access_event_record(
     *,
-    actor: AbstractBaseUser | None,
+    actor: Actor,
     action: AccessEvent.Action,
     target: str = "",
     query: dict[str, Any] | None = None,

@@ -28,7 +28,6 @@ class AccessEventAdmin(RecordAdminMixin, admin.ModelAdmin):
         "row_count",
         "ip_hmac",
     ]
-    readonly_fields = fields
 
 
 User = get_user_model()

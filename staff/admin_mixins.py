@@ -1,6 +1,7 @@
 from django.contrib.admin.views.main import ERROR_FLAG, IGNORED_PARAMS, PAGE_VAR, SEARCH_VAR
 from django.http import HttpRequest, HttpResponse
 
+from core.admin_mixins import ModelAdminMixinBase
 from staff.access_trail import access_event_record, request_ip_hmac
 from staff.models import AccessEvent
 
@@ -8,7 +9,7 @@ from staff.models import AccessEvent
 NOT_FILTERS = {*IGNORED_PARAMS, PAGE_VAR, ERROR_FLAG, "_changelist_filters"}
 
 
-class AccessTrailAdminMixin:
+class AccessTrailAdminMixin(ModelAdminMixinBase):
     """Trail every look at an object's page, and every search or filter of the list.
 
     Put it first in the bases of a ModelAdmin that shows signature data. The entries name the

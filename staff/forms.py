@@ -38,7 +38,7 @@ class StaffAuthenticationForm(AdminAuthenticationForm):
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
-        ip_hmac = request_ip_hmac(self.request)
+        ip_hmac = request_ip_hmac(self.request) if self.request else ""
         # Checked before the password, so that a locked account tells a guesser nothing.
         lockout = login_lockout_find(username=username, ip_hmac=ip_hmac)
         if lockout is not None:

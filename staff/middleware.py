@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django_otp.middleware import is_verified
 
 
 class StaffSessionMiddleware:
@@ -18,7 +19,7 @@ class StaffSessionMiddleware:
         if user.is_authenticated and user.is_staff:
             # Set on every request, so that the expiry counts from the last one.
             request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
-            if not user.is_verified() and request.path not in self._second_factor_paths():
+            if not is_verified(user) and request.path not in self._second_factor_paths():
                 # Everywhere, not only in the admin: a password alone opens nothing.
                 return redirect_to_login(
                     request.get_full_path(), reverse("admin:staff_two_factor_verify")

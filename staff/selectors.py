@@ -1,8 +1,7 @@
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -38,16 +37,15 @@ def login_lockout_find(*, username: str, ip_hmac: str) -> Lockout | None:
     return None
 
 
-def user_by_username(username: str) -> AbstractBaseUser | None:
-    user_model = get_user_model()
-    return user_model._default_manager.filter(**{user_model.USERNAME_FIELD: username}).first()
+def user_by_username(username: str) -> User | None:
+    return User.objects.filter(username=username).first()
 
 
-def totp_device_confirmed(user: AbstractBaseUser) -> TOTPDevice | None:
+def totp_device_confirmed(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
 
 
-def second_factor_devices(user: AbstractBaseUser) -> list:
+def second_factor_devices(user: User) -> list:
     """Return the devices that may verify a login: the app first, then the backup codes."""
     return [
         *TOTPDevice.objects.devices_for_user(user, confirmed=True),
@@ -55,6 +53,6 @@ def second_factor_devices(user: AbstractBaseUser) -> list:
     ]
 
 
-def backup_codes_left(user: AbstractBaseUser) -> int:
+def backup_codes_left(user: User) -> int:
     device = StaticDevice.objects.devices_for_user(user, confirmed=True).first()
     return device.token_set.count() if device else 0

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 import django_otp
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
@@ -10,6 +10,7 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.actors import Actor
 from staff.access_trail import access_event_record
 from staff.models import AccessEvent
 from staff.selectors import (
@@ -64,7 +65,7 @@ def login_failures_forget(*, username: str) -> None:
     cache.delete(login_throttle_keys(username=username, ip_hmac="")["account"])
 
 
-def account_unlock(*, username: str, actor: AbstractBaseUser | None) -> bool:
+def account_unlock(*, username: str, actor: Actor) -> bool:
     """Lift an account's lockout and forget its failures; return whether it was locked."""
     key = login_throttle_keys(username=username, ip_hmac="")["account"]
     was_locked = cache.delete(f"{key}:locked-until")
@@ -75,7 +76,7 @@ def account_unlock(*, username: str, actor: AbstractBaseUser | None) -> bool:
     return bool(was_locked)
 
 
-def login_record(*, user: AbstractBaseUser, device: Device, ip_hmac: str) -> None:
+def login_record(*, user: User, device: Device, ip_hmac: str) -> None:
     """Trail a completed two-factor login and forget the account's failed attempts."""
     login_failures_forget(username=user.get_username())
     used_backup_code = isinstance(device, StaticDevice)
@@ -87,7 +88,7 @@ def login_record(*, user: AbstractBaseUser, device: Device, ip_hmac: str) -> Non
     )
 
 
-def second_factor_verify(*, user: AbstractBaseUser, token: str) -> Device | None:
+def second_factor_verify(*, user: User, token: str) -> Device | None:
     """Return the user's device that accepts this code (app code or backup code), if any."""
     token = "".join(token.split()).lower()
     for device in second_factor_devices(user):
@@ -97,7 +98,7 @@ def second_factor_verify(*, user: AbstractBaseUser, token: str) -> Device | None
     return None
 
 
-def totp_device_start(*, user: AbstractBaseUser) -> TOTPDevice:
+def totp_device_start(*, user: User) -> TOTPDevice:
     """Return the app device being enrolled, creating it; a reload shows the same QR code."""
     device = TOTPDevice.objects.devices_for_user(user, confirmed=False).first()
     if device is None:
@@ -119,7 +120,7 @@ def totp_device_confirm(*, device: TOTPDevice, token: str, ip_hmac: str = "") ->
 
 
 @transaction.atomic
-def backup_codes_renew(*, user: AbstractBaseUser, ip_hmac: str = "") -> list[str]:
+def backup_codes_renew(*, user: User, ip_hmac: str = "") -> list[str]:
     """Replace the user's backup codes with BACKUP_CODE_COUNT new ones, shown only once."""
     StaticDevice.objects.devices_for_user(user).delete()
     device = StaticDevice.objects.create(user=user, name="Backup codes", confirmed=True)
@@ -135,7 +136,7 @@ def backup_codes_renew(*, user: AbstractBaseUser, ip_hmac: str = "") -> list[str
 
 
 @transaction.atomic
-def two_factor_reset(*, user: AbstractBaseUser, actor: AbstractBaseUser | None) -> int:
+def two_factor_reset(*, user: User, actor: Actor) -> int:
     """Delete a user's app and backup codes so that the next login enrols anew."""
     deleted = 0
     for device_model in (TOTPDevice, StaticDevice):

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.urls import path, reverse
+from django_otp.middleware import is_verified
 
 from staff import views
 from staff.forms import StaffAuthenticationForm
@@ -13,7 +14,7 @@ class StaffAdminSite(admin.AdminSite):
     login_form = StaffAuthenticationForm
 
     def has_permission(self, request: HttpRequest) -> bool:
-        return super().has_permission(request) and request.user.is_verified()
+        return super().has_permission(request) and is_verified(request.user)
 
     def login(self, request: HttpRequest, extra_context=None) -> HttpResponse:
         response = super().login(request, extra_context)

@@ -17,10 +17,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
+from django_otp.middleware import is_verified
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.actors import request_staff_user
 from staff import services
 from staff.access_trail import request_ip_hmac
 from staff.forms import SecondFactorForm, lockout_message
@@ -70,7 +72,7 @@ def second_factor_step(view: Callable) -> Callable:
         user = request.user
         if not (user.is_authenticated and user.is_active and user.is_staff):
             return redirect("admin:login")
-        if user.is_verified():
+        if is_verified(user):
             return redirect(_next_url(request))
         # A session older than the window (a device reset under it, say) must show the
         # password again: it never gets to choose a new device on its own.
@@ -88,7 +90,9 @@ def _login_complete(request: HttpRequest, device: Device) -> None:
     django_otp.login(request, device)
     request.session.cycle_key()
     request.session.pop(SECOND_FACTOR_WINDOW_OPENED_AT, None)
-    services.login_record(user=request.user, device=device, ip_hmac=request_ip_hmac(request))
+    services.login_record(
+        user=request_staff_user(request), device=device, ip_hmac=request_ip_hmac(request)
+    )
 
 
 def _render(request: HttpRequest, template: str, context: dict) -> HttpResponse:
@@ -105,7 +109,7 @@ def _render(request: HttpRequest, template: str, context: dict) -> HttpResponse:
 
 @second_factor_step
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = request_staff_user(request)
     if totp_device_confirmed(user) is None:
         return _redirect_keeping_next(request, "admin:staff_two_factor_enrol")
     form = SecondFactorForm(request.POST or None)
@@ -159,7 +163,7 @@ def _secret_for_typing(device: TOTPDevice) -> str:
 
 @second_factor_step
 def two_factor_enrol(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = request_staff_user(request)
     if totp_device_confirmed(user) is not None:
         # A password alone never replaces a device: losing one goes through an administrator.
         return _redirect_keeping_next(request, "admin:staff_two_factor_verify")
@@ -201,12 +205,14 @@ def two_factor_sign_out(request: HttpRequest) -> HttpResponse:
 @never_cache
 def backup_codes_renew(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        codes = services.backup_codes_renew(user=request.user, ip_hmac=request_ip_hmac(request))
+        codes = services.backup_codes_renew(
+            user=request_staff_user(request), ip_hmac=request_ip_hmac(request)
+        )
         return _render(
             request, "staff/backup_codes.html", {"codes": codes, "title": _("Your backup codes")}
         )
     return _render(
         request,
         "staff/backup_codes_renew.html",
-        {"codes_left": backup_codes_left(request.user), "title": _("Backup codes")},
+        {"codes_left": backup_codes_left(request_staff_user(request)), "title": _("Backup codes")},
     )

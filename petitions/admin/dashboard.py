@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_mixins import ModelAdminMixinBase
 from petitions.dashboard import DayCount, petition_dashboard
 from petitions.models import Petition, Signature
 
@@ -42,7 +43,7 @@ def chart_bars(days: list[DayCount]) -> dict:
     return {"bars": bars, "highest": highest, "width": CHART_WIDTH, "height": CHART_HEIGHT}
 
 
-class PetitionDashboardAdminMixin:
+class PetitionDashboardAdminMixin(ModelAdminMixinBase):
     """Adds the dashboard page to PetitionAdmin, and a link to it in the list."""
 
     def get_urls(self):

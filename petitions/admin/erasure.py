@@ -10,6 +10,7 @@ from django.urls import path
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_mixins import ModelAdminMixinBase
 from petitions import erasure
 from petitions.admin.tool_pages import tool_page_response
 from staff.access_trail import request_ip_hmac
@@ -21,7 +22,7 @@ class SignatureEraseForm(forms.Form):
     email = forms.EmailField(label=_("Email address of the person to erase"))
 
 
-class SignatureErasureAdminMixin:
+class SignatureErasureAdminMixin(ModelAdminMixinBase):
     """Mixed into SignatureAdmin: the "Erase a person" page."""
 
     def has_erase_permission(self, request: HttpRequest) -> bool:

@@ -12,7 +12,8 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, QueryDict
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -21,7 +22,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from core.admin_mixins import RecordAdminMixin
+from core.actors import request_staff_user
+from core.admin_mixins import ModelAdminMixinBase, RecordAdminMixin
 from petitions import export_jobs
 from petitions.admin.tool_pages import tool_page_response
 from petitions.exports import (
@@ -34,7 +36,7 @@ from petitions.models import Petition, Signature, SignatureExport
 from staff.access_trail import request_ip_hmac
 
 EXPORT_PERMISSION = "petitions.export_signatures"
-CONTENT_TYPES = {
+CONTENT_TYPES: dict[str, str] = {
     SignatureExport.Format.CSV: "text/csv; charset=utf-8",
     SignatureExport.Format.XLSX: (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -43,7 +45,7 @@ CONTENT_TYPES = {
 
 
 class SignatureExportForm(forms.Form):
-    petition = forms.ModelChoiceField(
+    petition: "forms.ModelChoiceField[Petition]" = forms.ModelChoiceField(
         Petition.objects.all(), required=False, label=_("Petition"), empty_label=_("All petitions")
     )
     status = forms.ChoiceField(
@@ -61,7 +63,9 @@ class SignatureExportForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    country = forms.ChoiceField(label=_("Country"), required=False)
+    country = forms.ChoiceField(
+        label=_("Country"), required=False, choices=lambda: [("", _("Any country")), *countries]
+    )
     named_only = forms.BooleanField(
         label=_("Only signers who agreed to be named in the delivery"), required=False
     )
@@ -71,10 +75,6 @@ class SignatureExportForm(forms.Form):
         initial=SignatureExport.Format.CSV,
         widget=forms.RadioSelect,
     )
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("Any country")), *countries]
 
     def filters(self) -> SignatureExportFilters:
         data = self.cleaned_data
@@ -110,7 +110,7 @@ class SignatureExportForm(forms.Form):
         return initial
 
 
-def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
+def _attachment(response: HttpResponseBase, filename: str) -> HttpResponseBase:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     response["X-Content-Type-Options"] = "nosniff"
@@ -124,7 +124,7 @@ def _export_download(
     query: dict,
     file_format: str,
     filename: str,
-) -> HttpResponse:
+) -> HttpResponseBase:
     """Write the export to an unnamed temporary file, then send it: what was trailed is sent."""
     scratch = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
     signatures_export_write(
@@ -139,7 +139,7 @@ def _export_download(
     return _attachment(FileResponse(scratch, content_type=CONTENT_TYPES[file_format]), filename)
 
 
-class SignatureExportsAdminMixin:
+class SignatureExportsAdminMixin(ModelAdminMixinBase):
     """Mixed into SignatureAdmin: the export page, the export actions and prepared downloads."""
 
     def has_export_permission(self, request: HttpRequest) -> bool:
@@ -159,7 +159,7 @@ class SignatureExportsAdminMixin:
 
     def _export_selected(
         self, request: HttpRequest, queryset: QuerySet[Signature], file_format: str
-    ) -> HttpResponse | None:
+    ) -> HttpResponseBase | None:
         if queryset.filter(erased_at__isnull=True).count() > settings.EXPORT_ASYNC_THRESHOLD:
             self.message_user(
                 request,
@@ -190,7 +190,7 @@ class SignatureExportsAdminMixin:
     def export_xlsx(self, request: HttpRequest, queryset: QuerySet[Signature]):
         return self._export_selected(request, queryset, SignatureExport.Format.XLSX)
 
-    def export_view(self, request: HttpRequest) -> HttpResponse:
+    def export_view(self, request: HttpRequest) -> HttpResponseBase:
         if not self.has_export_permission(request):
             raise PermissionDenied
         if request.method == "POST":
@@ -206,7 +206,7 @@ class SignatureExportsAdminMixin:
             row_count = signatures.count()
             if row_count > settings.EXPORT_ASYNC_THRESHOLD:
                 export_jobs.signature_export_queue(
-                    actor=request.user, filters=filters, file_format=file_format
+                    actor=request_staff_user(request), filters=filters, file_format=file_format
                 )
                 self.message_user(
                     request,
@@ -234,11 +234,11 @@ class SignatureExportsAdminMixin:
             threshold=settings.EXPORT_ASYNC_THRESHOLD,
         )
 
-    def export_download_view(self, request: HttpRequest, token: str) -> HttpResponse:
+    def export_download_view(self, request: HttpRequest, token: str) -> HttpResponseBase:
         if not self.has_export_permission(request):
             raise PermissionDenied
         export = export_jobs.signature_export_download(
-            token=token, user=request.user, ip_hmac=request_ip_hmac(request)
+            token=token, user=request_staff_user(request), ip_hmac=request_ip_hmac(request)
         )
         if export is None:
             raise Http404(gettext("This download link has expired or is not yours."))
@@ -272,7 +272,6 @@ class SignatureExportAdmin(RecordAdminMixin, admin.ModelAdmin):
         "expires_at",
         "error",
     ]
-    readonly_fields = fields
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[SignatureExport]:
         exports_made = super().get_queryset(request).select_related("requested_by")

@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin_mixins import admin_field_names
 from petitions import review, selectors
 from petitions.admin.erasure import SignatureErasureAdminMixin
 from petitions.admin.exports import SignatureExportsAdminMixin
@@ -34,7 +35,8 @@ class EstimatedCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        if not self.object_list.query.where:
+        query = getattr(self.object_list, "query", None)
+        if query is not None and not query.where:
             estimate = selectors.signatures_estimated_count()
             if estimate is not None and estimate >= ESTIMATE_FROM_ROWS:
                 return estimate
@@ -126,7 +128,7 @@ class SignatureAdmin(
         return False
 
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
-        return [field for fieldset in self.fieldsets for field in fieldset[1]["fields"]]
+        return admin_field_names(self)
 
     def _review(self, request: HttpRequest, queryset: QuerySet[Signature], action) -> int:
         """Apply a review service with the reason typed beside the action menu."""
