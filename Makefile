@@ -24,8 +24,8 @@ $(UV):
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet uv==$(UV_VERSION)
 
-# Bytecode compiled once here: every process (gunicorn, Celery, manage.py, a test's child)
-# then starts in 0.4 s instead of 1 s where PYTHONDONTWRITEBYTECODE keeps Python from caching it.
+# Bytecode compiled once here, so that every process (gunicorn, Celery, manage.py, a test's child)
+# starts without compiling Django where PYTHONDONTWRITEBYTECODE keeps Python from caching it.
 $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --compile-bytecode --python $(PYTHON)
 	@touch $@

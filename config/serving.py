@@ -17,9 +17,9 @@ def startup_objects_freeze() -> None:
     """Load the URLconf, then keep what start-up loaded out of the garbage collector's scans.
 
     Modules, classes, URL patterns and the views, forms and admin they import live as long as
-    the process, yet a full collection scans them all: about 50 ms here, a pause in which the
-    requests queued on that worker wait. Frozen, a full collection scans only what requests
-    made, under 1 ms.
+    the process, yet a full collection scans them all, a pause in which the requests queued on
+    that worker wait. Frozen, a full collection scans only what requests made
+    (docs/performance.md).
     """
     get_resolver().url_patterns  # noqa: B018 - read to import what the first request would
     gc.freeze()

@@ -41,7 +41,7 @@ def country_name(code: str) -> str:
 
 def letter_pdf_bytes(*, letter: LetterContent) -> bytes:
     """Return the letter: recipient, date, demand, and how many signed, from where."""
-    # fpdf weighs about 40 MB: imported here, not by every web and worker process at start.
+    # fpdf is heavy: imported here, not by every web and worker process at start.
     from deliveries.letter_pdf import LetterPdf
 
     pdf = LetterPdf()

@@ -64,7 +64,10 @@ def test_a_worker_with_a_machine_of_its_own_keeps_its_priority():
 def test_the_redis_broker_reuses_one_client_and_still_carries_messages():
     with Connection(settings.REDIS_URL, transport=Transport) as connection:
         channel = connection.default_channel
-        assert channel._create_client() is channel._create_client()
+        # kombu publishes and acknowledges through conn_or_acquire: were it to stop calling
+        # the method config/broker.py overrides, each would get a new client again.
+        with channel.conn_or_acquire() as first, channel.conn_or_acquire() as second:
+            assert first is second
         queue = connection.SimpleQueue("tests-broker-one-client")
         try:
             for number in range(3):
