@@ -56,19 +56,20 @@ def signatures_report(args: argparse.Namespace) -> dict:
 
 
 def confirmations_queue(args: argparse.Namespace) -> dict:
-    """Owe the given signatures their confirmation email again, and queue them all at once."""
-    from petitions.confirmation_emails import confirmation_email_queue
+    """Owe the given signatures their confirmation email again, all at once, and wake a sender."""
+    from django.utils import timezone
+
+    from petitions.confirmation_emails import confirmation_senders_wake
     from petitions.models import Signature
 
     signatures = Signature.objects.filter(email__startswith=f"{args.prefix}-").order_by("pk")
     ids = list(signatures.values_list("pk", flat=True)[: args.limit])
-    Signature.objects.filter(pk__in=ids).update(
-        confirmation_sent_at=None, confirmation_claimed_until=None, email_status=""
-    )
     emails = list(Signature.objects.filter(pk__in=ids).values_list("email", flat=True))
     started = time.monotonic()
-    for signature_id in ids:
-        confirmation_email_queue(signature_id=signature_id)
+    Signature.objects.filter(pk__in=ids).update(
+        confirmation_sent_at=None, confirmation_due_at=timezone.now(), email_status=""
+    )
+    confirmation_senders_wake()
     return {"queued": len(ids), "emails": emails, "queue_seconds": time.monotonic() - started}
 
 

@@ -19,3 +19,19 @@ def worker_cpu_priority_lower(**_kwargs) -> None:
 
     if settings.CELERY_WORKER_NICENESS:
         cpu_priority_lower(settings.CELERY_WORKER_NICENESS)
+
+
+@signals.task_prerun.connect
+@signals.task_postrun.connect
+def database_connections_check(task, **_kwargs) -> None:
+    """Hand back or replace this worker's database connections around every task.
+
+    What Django does around each request: a connection that failed (the database restarted,
+    a network blip) is closed instead of failing every later task until a restart, and the
+    pool checks the next one before handing it out. A task run in-process (no broker, as
+    under `make run`) shares its caller's connection and transaction, and is left alone.
+    """
+    from django.db import close_old_connections
+
+    if not task.request.is_eager:
+        close_old_connections()

@@ -1,8 +1,8 @@
 """The one way the site sends email, and the one taxonomy of how sending fails.
 
 Confirmations and deliveries (and any later mail) send through `email_send` and sort what it
-raises with `email_failure_kind`: a transient failure is retried later, a permanent one is
-recorded and never retried.
+raises with `email_failure`: a transient failure is retried later with `retry_delay`, for
+hours; a permanent one is recorded with the server's reason and never retried.
 
 Each worker thread keeps one open connection to the ESP (or SMTP server), reused from task to
 task: opening one per message (Django's default) costs a TCP and TLS handshake and an SMTP
@@ -11,8 +11,11 @@ greeting, or a new HTTP session with an ESP, for each message.
 
 import contextlib
 import enum
+import random
 import smtplib
 import threading
+from dataclasses import dataclass
+from datetime import timedelta
 from email.utils import make_msgid, parseaddr
 
 from anymail.exceptions import AnymailAPIError, AnymailInvalidAddress, AnymailRecipientsRefused
@@ -25,31 +28,79 @@ _local = threading.local()
 
 
 class EmailFailure(enum.Enum):
-    TRANSIENT = "transient"  # the ESP is down or refuses for now: try again later
-    PERMANENT = "permanent"  # would fail the same way again: record it, never retry
+    TRANSIENT = "transient"  # the server is down, slow or says "later": try again, for hours
+    PERMANENT = "permanent"  # this recipient or message would be refused again: never retry
 
 
-# A refused recipient or an invalid address would be refused again.
-PERMANENT_ERRORS: tuple[type[BaseException], ...] = (
+@dataclass(frozen=True)
+class SendFailure:
+    """Why a message was not sent, and whether trying again may help."""
+
+    kind: EmailFailure
+    reason: str
+
+    @property
+    def is_permanent(self) -> bool:
+        return self.kind is EmailFailure.PERMANENT
+
+
+# What anymail raises when the ESP rejected the recipient or the address is not one.
+ANYMAIL_PERMANENT_ERRORS: tuple[type[BaseException], ...] = (
     AnymailRecipientsRefused,
     AnymailInvalidAddress,
-    smtplib.SMTPRecipientsRefused,
 )
-# An ESP or SMTP server that is down, slow or refusing for now.
+# Everything else a send can raise when the ESP or the network fails: worth another try.
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
     AnymailAPIError,
     smtplib.SMTPException,
     OSError,
 )
+REASON_LENGTH = 300
 
 
-def email_failure_kind(error: BaseException) -> EmailFailure | None:
-    """Return whether sending failed for now or for good; None if `error` is not a send failure."""
-    if isinstance(error, PERMANENT_ERRORS):
-        return EmailFailure.PERMANENT
+def _reply_text(code: int, message: bytes | str) -> str:
+    text = message.decode(errors="replace") if isinstance(message, bytes) else str(message)
+    return f"{code} {' '.join(text.split())}"
+
+
+def email_failure(error: BaseException) -> SendFailure | None:
+    """Sort what sending raised: transient or permanent, with the server's reason.
+
+    SMTP says which: a 4xx reply (greylisting, a full mailbox, "try later") is transient, a 5xx
+    refusal of the recipient or the message is permanent. A 5xx to our own greeting, sender or
+    login is about this site's configuration, not the recipient: transient, so that it is
+    retried while an operator mends it. anymail's rejected and invalid recipients are
+    permanent; its other errors (the ESP down, a rate limit) transient. Return None for what
+    is not a sending failure (a bug), which the caller lets propagate.
+    """
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        replies = [_reply_text(code, message) for code, message in error.recipients.values()]
+        permanent = all(code >= 500 for code, _message in error.recipients.values())
+        kind = EmailFailure.PERMANENT if permanent else EmailFailure.TRANSIENT
+        return SendFailure(kind, "; ".join(replies)[:REASON_LENGTH])
+    if isinstance(error, smtplib.SMTPDataError):
+        kind = EmailFailure.PERMANENT if error.smtp_code >= 500 else EmailFailure.TRANSIENT
+        return SendFailure(kind, _reply_text(error.smtp_code, error.smtp_error)[:REASON_LENGTH])
+    if isinstance(error, ANYMAIL_PERMANENT_ERRORS):
+        return SendFailure(EmailFailure.PERMANENT, str(error)[:REASON_LENGTH])
+    if isinstance(error, smtplib.SMTPResponseException):
+        reason = _reply_text(error.smtp_code, error.smtp_error)
+        return SendFailure(EmailFailure.TRANSIENT, reason[:REASON_LENGTH])
     if isinstance(error, TRANSIENT_ERRORS):
-        return EmailFailure.TRANSIENT
+        reason = f"{type(error).__name__}: {error}"
+        return SendFailure(EmailFailure.TRANSIENT, reason[:REASON_LENGTH])
     return None
+
+
+def retry_delay(*, attempt: int, first_seconds: float, longest_seconds: float) -> timedelta:
+    """Return how long to wait before attempt number `attempt + 1`, with full jitter.
+
+    The delay doubles from `first_seconds` up to `longest_seconds`; each is drawn at random
+    between half and all of it, so that a server that refused many messages at once (a
+    greylist, a restart) is not asked again by all of them in the same second.
+    """
+    ceiling = min(first_seconds * 2 ** min(attempt, 30), longest_seconds)
+    return timedelta(seconds=random.uniform(ceiling / 2, ceiling))  # noqa: S311 - not a secret
 
 
 def message_id_make(*, idstring: str | None = None) -> str:
@@ -116,7 +167,7 @@ def email_send(message: EmailMessage) -> None:
 
     An SMTP server may close a connection left idle between tasks: then, and only then, the
     message goes once more on a fresh connection. Any other error is the caller's to sort
-    with `email_failure_kind`.
+    with `email_failure`.
     """
     reused = getattr(_local, "connection", None) is not None
     message.connection = _connection()

@@ -80,6 +80,7 @@ class Delivery(models.Model):
         # The batch is recorded and its files are being written: a worker killed here leaves
         # a delivery that the next run writes again, from the same signatures.
         BUILDING = "building", _("Being prepared")
+        # Ready to send, or waiting to try again after the server said "later" (see `error`).
         READY = "ready", _("Ready to send")
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
@@ -133,6 +134,10 @@ class Delivery(models.Model):
     esp_message_id = models.CharField(_("ESP message id"), max_length=255, blank=True)
     error = models.TextField(_("last error"), blank=True)
     attempt_count = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # After a refusal "for now" (SMTP 4xx, the ESP down): when to try again, and until when to
+    # keep trying before the delivery is failed and staff are told.
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    retry_until = models.DateTimeField(_("retried until"), null=True, blank=True)
 
     objects = DeliveryQuerySet.as_manager()
 

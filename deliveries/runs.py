@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from deliveries import selectors
@@ -63,10 +64,12 @@ def deliveries_interrupted_resume(*, now: datetime | None = None) -> int:
         esp_message_id="",
     )
     resumed += stale.update(status=Delivery.Status.READY)
-    # The broker may have lost the task of a ready one (a duplicate task finds it claimed).
-    for delivery_id in Delivery.objects.filter(status=Delivery.Status.READY).values_list(
-        "pk", flat=True
-    ):
+    # The broker may have lost the task of a ready one (a duplicate task finds it claimed, and
+    # one whose next attempt is not due yet finds it not claimable).
+    due = Delivery.objects.filter(status=Delivery.Status.READY).filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
+    for delivery_id in due.values_list("pk", flat=True):
         delivery_send_queue(delivery_id=delivery_id)
     return resumed
 

@@ -1,32 +1,43 @@
 """Sending a delivery: claimed by one worker, handed to the ESP, recorded as sent at once.
 
 `delivery_send` claims the delivery with a conditional UPDATE, hands the email to the ESP and
-records "sent" with the ESP's message id; nothing claims a sent delivery again.
+records "sent" with the ESP's message id; nothing claims a sent delivery again. Refusals are
+sorted by core.email_sending: "later" is tried again with a backoff, for hours; "never" leaves
+the delivery failed and tells the petition's managers.
 """
 
 import logging
+from datetime import timedelta
 from email import encoders
 from email.mime.base import MIMEBase
 
+from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from core.email_sending import (
     EmailFailure,
-    email_failure_kind,
+    SendFailure,
+    email_failure,
     email_message_build,
     email_send,
     esp_message_id,
+    retry_delay,
 )
 from deliveries.models import Delivery
 
 logger = logging.getLogger(__name__)
 
+# The staff told when a delivery fails for good (petitions' migration 0004 makes the group).
+PETITION_MANAGERS_GROUP = "Petition managers"
 
-def delivery_send_queue(*, delivery_id: int) -> None:
-    """Send the delivery once the transaction commits, by a worker if there is one.
+
+def delivery_send_queue(*, delivery_id: int, countdown: float = 0) -> None:
+    """Send the delivery once the transaction commits (after `countdown` seconds), by a worker.
 
     If the broker cannot be reached, the delivery stays ready and the next run queues it.
     """
@@ -34,7 +45,7 @@ def delivery_send_queue(*, delivery_id: int) -> None:
 
     def publish() -> None:
         try:
-            delivery_send_task.apply_async(args=(delivery_id,), retry=False)
+            delivery_send_task.apply_async(args=(delivery_id,), countdown=countdown, retry=False)
         except Exception:
             logger.warning(
                 "Delivery %s not queued; the next run will send it.", delivery_id, exc_info=True
@@ -79,20 +90,23 @@ def _attachment(filename: str, content: bytes, mimetype: str) -> MIMEBase:
 
 
 def delivery_send(*, delivery_id: int) -> bool:
-    """Email a ready (or failed) delivery to its target; return whether this call sent it.
+    """Email a ready delivery to its target; return whether this call sent it.
 
-    Safe to run twice or at once on two workers: the claim (READY/FAILED -> SENDING, a
-    conditional UPDATE) lets one sender through, and "sent" is recorded with the ESP's message
-    id as soon as the ESP accepts, so no retry claims it again. An ESP error leaves it failed,
-    with the error; transient ones are raised for the task to retry.
+    Safe to run twice or at once on two workers: the claim (READY -> SENDING, a conditional
+    UPDATE, once its next attempt is due) lets one sender through, and "sent" is recorded with
+    the ESP's message id as soon as the ESP accepts, so nothing claims it again. A server that
+    says "later" leaves it ready for a later attempt, with a backoff, for hours; a permanent
+    refusal leaves it failed, and staff are told.
     """
-    claimed = Delivery.objects.filter(
-        pk=delivery_id, status__in=[Delivery.Status.READY, Delivery.Status.FAILED]
-    ).update(
-        status=Delivery.Status.SENDING,
-        claimed_at=timezone.now(),
-        attempt_count=F("attempt_count") + 1,
-        error="",
+    now = timezone.now()
+    claimed = (
+        Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.READY)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .update(
+            status=Delivery.Status.SENDING,
+            claimed_at=now,
+            attempt_count=F("attempt_count") + 1,
+        )
     )
     if not claimed:
         return False
@@ -102,26 +116,100 @@ def delivery_send(*, delivery_id: int) -> bool:
         message = _delivery_message(delivery=delivery)
         email_send(message)
     except Exception as error:
-        claim.update(status=Delivery.Status.FAILED, error=f"{type(error).__name__}: {error}")
-        # A refused recipient would fail the same way again, until staff correct the address.
-        if email_failure_kind(error) is EmailFailure.PERMANENT:
-            logger.warning("Delivery %s refused by the ESP: %s", delivery_id, error)
-            return False
-        raise
+        failure = email_failure(error)
+        if failure is None:
+            logger.exception("Delivery %s not sent.", delivery_id)
+            failure = SendFailure(EmailFailure.TRANSIENT, type(error).__name__)
+        _failure_record(delivery, claim, failure)
+        return False
     # Anything but an Exception (the worker is being killed) leaves the claim: see
-    # deliveries_interrupted_resume.
+    # deliveries.runs.deliveries_interrupted_resume.
     accepted_as = esp_message_id(message)
     claim.update(
         status=Delivery.Status.SENT,
         sent_at=timezone.now(),
         esp_message_id=(accepted_as or "")[:255],
+        next_attempt_at=None,
+        retry_until=None,
+        error="",
     )
     return True
 
 
+def _failure_record(delivery: Delivery, claim: QuerySet[Delivery], failure: SendFailure) -> None:
+    """Leave a refused delivery failed for good (and tell staff), or ready for a later try."""
+    now = timezone.now()
+    retry_until = delivery.retry_until or now + timedelta(hours=settings.DELIVERY_EMAIL_RETRY_HOURS)
+    if failure.is_permanent or now >= retry_until:
+        logger.warning("Delivery %s refused for good: %s", delivery.pk, failure.reason)
+        claim.update(
+            status=Delivery.Status.FAILED,
+            error=failure.reason,
+            next_attempt_at=None,
+            retry_until=None,
+        )
+        transaction.on_commit(lambda: delivery_failure_notify(delivery_id=delivery.pk))
+        return
+    delay = retry_delay(
+        attempt=delivery.attempt_count,
+        first_seconds=settings.DELIVERY_EMAIL_RETRY_BACKOFF,
+        longest_seconds=settings.DELIVERY_EMAIL_RETRY_LONGEST,
+    )
+    logger.info("Delivery %s deferred by the server: %s", delivery.pk, failure.reason)
+    claim.update(
+        status=Delivery.Status.READY,
+        error=failure.reason,
+        next_attempt_at=now + delay,
+        retry_until=retry_until,
+    )
+    delivery_send_queue(delivery_id=delivery.pk, countdown=delay.total_seconds())
+
+
 def deliveries_resend(*, deliveries: QuerySet[Delivery]) -> int:
-    """Queue the failed deliveries among `deliveries` to be sent again; return how many."""
+    """Send the failed deliveries among `deliveries` again, now; return how many."""
     failed = list(deliveries.filter(status=Delivery.Status.FAILED).values_list("pk", flat=True))
+    Delivery.objects.filter(pk__in=failed, status=Delivery.Status.FAILED).update(
+        status=Delivery.Status.READY, next_attempt_at=None, retry_until=None
+    )
     for delivery_id in failed:
         delivery_send_queue(delivery_id=delivery_id)
     return len(failed)
+
+
+def delivery_failure_notify(*, delivery_id: int) -> int:
+    """Email the petition's managers that a delivery was refused for good; return how many.
+
+    The managers are the active members of the "Petition managers" group and the superusers
+    who have an email address. The admin also shows every failed delivery on each page.
+    """
+    delivery = Delivery.objects.select_related("petition", "target").get(pk=delivery_id)
+    recipients = sorted(
+        {
+            address
+            for address in User.objects.filter(is_active=True)
+            .filter(Q(is_superuser=True) | Q(groups__name=PETITION_MANAGERS_GROUP))
+            .exclude(email="")
+            .values_list("email", flat=True)
+        }
+    )
+    if not recipients:
+        logger.warning("Delivery %s failed and no manager has an email address.", delivery_id)
+        return 0
+    message = email_message_build(
+        template="deliveries/email/delivery_failed",
+        context={
+            "delivery": delivery,
+            "admin_url": settings.SITE_URL
+            + reverse("admin:deliveries_delivery_change", args=[delivery.pk]),
+        },
+        language=settings.LANGUAGE_CODE,
+        to=recipients,
+        headers={"Auto-Submitted": "auto-generated"},
+        html=False,
+    )
+    try:
+        email_send(message)
+    except Exception:
+        logger.exception("Managers not told that delivery %s failed.", delivery_id)
+        return 0
+    return len(recipients)

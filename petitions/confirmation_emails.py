@@ -1,31 +1,46 @@
-"""The confirmation email: queued after signing, sent exactly once, its fate from the ESP.
+"""The confirmation email. The signature row is its outbox.
 
-Safe against every repeat: a claim (a conditional UPDATE) lets one sender through, and once the
-ESP has accepted a message `confirmation_sent_at` is set and nothing sends it again. If the
-broker cannot be reached when someone signs, the signature is saved all the same and beat's
-sweep (`confirmations_owed_queue`) sends what is owed.
+Signing writes the row, and the row says an email is owed (not confirmed, not sent yet) and
+from when (`confirmation_due_at`). Workers claim what is due from the database in small
+batches (`SELECT ... FOR UPDATE SKIP LOCKED`), send it and record it. A claim moves the due time
+on by SIGNATURE_CONFIRMATION_CLAIM_SECONDS, so an email whose sender died is due again after
+that; a transient refusal moves it on by a backoff, for hours; a permanent one is recorded with
+the server's reason. Once the ESP has accepted a message `confirmation_sent_at` is set, and
+nothing sends it again.
+
+Signing publishes nothing per signature: after the commit the web process sets a short-lived
+key in Redis, and only the request that set it queues one Celery task, which sends everything
+due (`confirmation_senders_wake`). Beat's sweep runs the same task every few seconds, so a lost
+signal, a broker outage or a killed worker delays an email by seconds, never loses it.
 """
 
 import logging
-from datetime import datetime, timedelta
+from collections import Counter
+from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from core.email_sending import (
     EmailFailure,
-    email_failure_kind,
+    SendFailure,
+    email_failure,
     email_message_build,
     email_send,
     esp_message_id,
     message_id_make,
+    retry_delay,
 )
+from core.public_cache import cache_errors
 from petitions import selectors
-from petitions.models import Signature
+from petitions.mailboxes import mailbox_fingerprint
+from petitions.models import MailboxDailySends, Signature
+from petitions.names import name_clean, name_looks_like_a_name
 from petitions.signature_links import confirmation_token_make, withdrawal_token_make
 
 logger = logging.getLogger(__name__)
@@ -33,6 +48,14 @@ logger = logging.getLogger(__name__)
 # Publish to the broker once more on a fresh connection (Redis restarted), then give up at once:
 # the signature is saved and the sweep sends its email.
 PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+# While this key lives, a sender is on its way: later signatures need not queue another.
+WAKE_KEY = "petitions:confirmation-senders:wake"
+WAKE_SECONDS = 1
+# Emails claimed at once by one sender: enough to spare round trips, few enough that four
+# senders share a surge.
+CLAIM_BATCH = 20
+# A sender hands over to a fresh task after this long, so that no task runs for ever.
+SENDER_SECONDS = 60
 # Addresses that take no more mail: nothing is sent to them again.
 EMAIL_DEAD_STATUSES = [
     Signature.EmailStatus.BOUNCED,
@@ -40,6 +63,9 @@ EMAIL_DEAD_STATUSES = [
     Signature.EmailStatus.FAILED,
     Signature.EmailStatus.COMPLAINED,
 ]
+# Emails not sent, and not to be sent unless the signer signs again: the daily cap of their
+# mailbox was reached.
+EMAIL_HELD_STATUSES = [*EMAIL_DEAD_STATUSES, Signature.EmailStatus.CAPPED]
 # Tracking events from the ESP's webhooks, and the email status each one leaves.
 EMAIL_STATUS_BY_EVENT = {
     "delivered": Signature.EmailStatus.DELIVERED,
@@ -51,49 +77,91 @@ EMAIL_STATUS_BY_EVENT = {
 }
 
 
-def _publish(signature_id: int) -> None:
-    from petitions.tasks import confirmation_email_send_task
+def confirmation_senders_wake() -> None:
+    """Have a worker send the confirmation emails now due, unless one is already on its way.
 
-    confirmation_email_send_task.apply_async(
-        args=(signature_id,), retry=True, retry_policy=PUBLISH_RETRY_POLICY
-    )
-
-
-def confirmation_email_queue(*, signature_id: int) -> None:
-    """Send the confirmation email once the transaction commits, by a worker if there is one.
-
-    If the broker cannot be reached the signature is already saved: log it and let the sweep
-    send what is owed once the broker is back.
+    Costs a signature one Redis round trip; at most one Celery message leaves per second.
+    If Redis or the broker is down, the sweep sends the emails instead.
     """
+    from petitions.tasks import confirmations_send_task
 
-    def publish() -> None:
-        try:
-            _publish(signature_id)
-        except Exception:
-            logger.warning(
-                "Confirmation email for signature %s not queued; the sweep will send it.",
-                signature_id,
-                exc_info=True,
-            )
+    try:
+        if not cache.add(WAKE_KEY, 1, timeout=WAKE_SECONDS):
+            return
+    except cache_errors():
+        logger.warning("Confirmation senders not woken: the cache is unreachable.")
+    try:
+        confirmations_send_task.apply_async(retry=True, retry_policy=PUBLISH_RETRY_POLICY)
+    except Exception:
+        logger.warning("Confirmation senders not woken; the sweep will send.", exc_info=True)
 
-    transaction.on_commit(publish)
+
+def confirmation_email_queue() -> None:
+    """Wake the senders once the transaction that made an email due commits."""
+    transaction.on_commit(confirmation_senders_wake)
 
 
 def confirmation_email_resend(*, signature: Signature) -> bool:
-    """Owe a pending signer their confirmation email again, unless the cap is reached."""
+    """Owe a pending signer their confirmation email again, unless the cap is reached.
+
+    It is a new message, with a Message-ID of its own. An email held by its mailbox's daily cap
+    is owed again too, since the signer asked for it once more.
+    """
     owed_again = (
         Signature.objects.awaiting_confirmation()
         .filter(
+            Q(confirmation_sent_at__isnull=False) | Q(email_status=Signature.EmailStatus.CAPPED),
             pk=signature.pk,
-            confirmation_sent_at__isnull=False,
             confirmation_send_count__lt=settings.SIGNATURE_CONFIRMATION_SEND_CAP,
         )
         .exclude(email_status__in=EMAIL_DEAD_STATUSES)
-        .update(confirmation_sent_at=None)
+        .update(
+            email_status="",
+            confirmation_sent_at=None,
+            confirmation_due_at=timezone.now(),
+            confirmation_attempts=0,
+            confirmation_message_id=message_id_make(),
+        )
     )
     if owed_again:
-        confirmation_email_queue(signature_id=signature.pk)
+        confirmation_email_queue()
     return bool(owed_again)
+
+
+def confirmations_due(*, now) -> QuerySet[Signature]:
+    """Confirmation emails owed, due now, and to an address that still takes mail."""
+    return (
+        Signature.objects.confirmation_owed()
+        .filter(confirmation_due_at__lte=now)
+        .exclude(email_status__in=EMAIL_HELD_STATUSES)
+    )
+
+
+def confirmations_claim(*, limit: int = CLAIM_BATCH) -> list[Signature]:
+    """Claim up to `limit` due confirmation emails for this sender, the oldest first.
+
+    Rows another sender is claiming at this moment are skipped, not waited for. The claim
+    lasts SIGNATURE_CONFIRMATION_CLAIM_SECONDS: a sender that dies leaves its emails due again.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = list(
+            confirmations_due(now=now)
+            .select_for_update(skip_locked=True)
+            .order_by("confirmation_due_at")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if not claimed:
+            return []
+        Signature.objects.filter(pk__in=claimed).update(
+            confirmation_due_at=now
+            + timedelta(seconds=settings.SIGNATURE_CONFIRMATION_CLAIM_SECONDS)
+        )
+    signatures = list(Signature.objects.filter(pk__in=claimed).order_by("confirmation_due_at"))
+    for signature in signatures:
+        # The petition from this worker's memory: no join per email.
+        signature.petition = selectors.petition_by_id(petition_id=signature.petition_id)
+    return signatures
 
 
 def _absolute_url(*, language: str, name: str, **kwargs) -> str:
@@ -101,10 +169,30 @@ def _absolute_url(*, language: str, name: str, **kwargs) -> str:
         return settings.SITE_URL + reverse(name, kwargs=kwargs)
 
 
+def greeting_name(signature: Signature) -> str:
+    """Return the first name to greet the signer by, or "" when it does not look like a name.
+
+    The email goes out from the campaign's address: it must never say what an attacker typed.
+    """
+    first_name = name_clean(signature.first_name)
+    return first_name if name_looks_like_a_name(first_name) else ""
+
+
+def _message_id_of(signature: Signature) -> str:
+    """Return the Message-ID every attempt of this email carries, making it on the first."""
+    if not signature.confirmation_message_id:
+        signature.confirmation_message_id = message_id_make()
+        Signature.objects.filter(pk=signature.pk).update(
+            confirmation_message_id=signature.confirmation_message_id
+        )
+    return signature.confirmation_message_id
+
+
 def _confirmation_message(*, signature: Signature) -> EmailMessage:
     language = signature.language
     context = {
         "signature": signature,
+        "greeting_name": greeting_name(signature),
         "petition": signature.petition,
         "confirm_url": _absolute_url(
             language=language,
@@ -124,123 +212,164 @@ def _confirmation_message(*, signature: Signature) -> EmailMessage:
         context=context,
         language=language,
         to=[signature.email],
-        headers={"Message-ID": message_id_make(), "Auto-Submitted": "auto-generated"},
-    )
-
-
-def confirmations_claimable(*, now: datetime) -> QuerySet[Signature]:
-    """Confirmation emails owed that no sender holds now and whose address still takes mail."""
-    return (
-        Signature.objects.confirmation_owed()
-        .filter(Q(confirmation_claimed_until__isnull=True) | Q(confirmation_claimed_until__lt=now))
-        .exclude(email_status__in=EMAIL_DEAD_STATUSES)
-    )
-
-
-# confirmations_claimable() for one signature, claimed and read in one statement: the worker's
-# busiest query, in SQL so that it is one round trip with nothing to compile
-# (tests/petitions/test_confirmation_emails.py holds it to the queryset).
-CONFIRMATION_CLAIM_SQL = """
-    UPDATE petitions_signature SET confirmation_claimed_until = %(claimed_until)s
-    WHERE id = %(signature_id)s
-        AND status IN (%(pending)s, %(flagged)s) AND confirmed_at IS NULL
-        AND confirmation_sent_at IS NULL
-        AND (confirmation_claimed_until IS NULL OR confirmation_claimed_until < %(now)s)
-        AND email_status NOT IN (%(bounced)s, %(rejected)s, %(failed)s, %(complained)s)
-    RETURNING *
-"""
-CONFIRMATION_CLAIM_PARAMS = {
-    "pending": Signature.Status.PENDING.value,
-    "flagged": Signature.Status.FLAGGED.value,
-    **{status.value: status.value for status in EMAIL_DEAD_STATUSES},
-}
-# Recorded once the ESP accepted the message: never sent again. In SQL for the same reason.
-CONFIRMATION_SENT_SQL = """
-    UPDATE petitions_signature
-    SET confirmation_sent_at = %(sent_at)s, confirmation_claimed_until = NULL,
-        confirmation_send_count = confirmation_send_count + 1,
-        email_message_id = %(message_id)s, email_status = %(sent)s
-    WHERE id = %(signature_id)s
-"""
-
-
-def _confirmation_claim(*, signature_id: int) -> Signature | None:
-    """Claim a signature's confirmation email for this sender; return it, or None if not owed.
-
-    A claim lasts SIGNATURE_CONFIRMATION_CLAIM_SECONDS: a sender that died holding it leaves
-    the email to the next one.
-    """
-    now = timezone.now()
-    claimed = Signature.objects.raw(
-        CONFIRMATION_CLAIM_SQL,
-        {
-            **CONFIRMATION_CLAIM_PARAMS,
-            "claimed_until": now + timedelta(seconds=settings.SIGNATURE_CONFIRMATION_CLAIM_SECONDS),
-            "signature_id": signature_id,
-            "now": now,
+        headers={
+            "Message-ID": _message_id_of(signature),
+            "Auto-Submitted": "auto-generated",
         },
     )
-    signature = next(iter(claimed), None)
-    if signature is not None:
-        # The petition from this worker's memory, as when signing: no join per email.
-        signature.petition = selectors.petition_by_id(petition_id=signature.petition_id)
-    return signature
 
 
-def confirmation_email_send(*, signature_id: int) -> bool:
-    """Send a signature's confirmation email if it is still owed; return whether this call did.
+# Adds this batch's emails to each mailbox's count for the day and returns the new counts.
+# One statement, the same in PostgreSQL and SQLite.
+MAILBOX_COUNT_SQL = """
+    INSERT INTO {table} (mailbox_hash, day, {count}) VALUES {rows}
+    ON CONFLICT (mailbox_hash, day) DO UPDATE SET {count} = {table}.{count} + excluded.{count}
+    RETURNING mailbox_hash, {count}
+"""
 
-    Safe to run twice or at once on two workers. Transient failures are raised for the task to
-    retry; a permanent one marks the address rejected.
+
+def _mailbox_release(signature: Signature) -> None:
+    """Give back the place an email took in its mailbox's count: it was not sent."""
+    MailboxDailySends.objects.filter(
+        mailbox_hash=mailbox_fingerprint(signature.email), day=timezone.localdate(), count__gt=0
+    ).update(count=F("count") - 1)
+
+
+def _mailboxes_over_cap(signatures: list[Signature]) -> set[int]:
+    """Count the batch against each mailbox's daily cap; return the signatures over it.
+
+    Each email takes its place before it is sent, so that two senders never both pass the
+    cap, and gives it back if it was not sent.
     """
-    signature = _confirmation_claim(signature_id=signature_id)
-    if signature is None:
-        return False
-    message = _confirmation_message(signature=signature)
-    claim = Signature.objects.filter(pk=signature_id)
-    try:
-        email_send(message)
-    except BaseException as error:
-        if email_failure_kind(error) is EmailFailure.PERMANENT:
-            logger.warning("Confirmation email for signature %s refused.", signature_id)
-            claim.update(
-                confirmation_claimed_until=None, email_status=Signature.EmailStatus.REJECTED
-            )
-            return False
-        claim.update(confirmation_claimed_until=None)
-        raise
+    fingerprints = {signature.pk: mailbox_fingerprint(signature.email) for signature in signatures}
+    in_batch = Counter(fingerprints.values())
+    table = connection.ops.quote_name(MailboxDailySends._meta.db_table)
+    sql = MAILBOX_COUNT_SQL.format(
+        table=table,
+        count=connection.ops.quote_name("count"),
+        rows=", ".join(["(%s, %s, %s)"] * len(in_batch)),
+    )
+    today = timezone.localdate()
+    params = [value for item in in_batch.items() for value in (item[0], today, item[1])]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        counts = dict(cursor.fetchall())
+    cap = settings.SIGNATURE_EMAILS_PER_MAILBOX_PER_DAY
+    # What each mailbox may still be sent of this batch: the cap less what earlier batches sent.
+    allowed = {
+        fingerprint: max(cap - (count - in_batch[fingerprint]), 0)
+        for fingerprint, count in counts.items()
+    }
+    over = set()
+    for signature in signatures:
+        fingerprint = fingerprints[signature.pk]
+        if allowed[fingerprint] > 0:
+            allowed[fingerprint] -= 1
+        else:
+            over.add(signature.pk)
+    return over
+
+
+def _sent_record(signature: Signature, message: EmailMessage) -> None:
     # An anymail ESP gives its own id (its webhooks quote it); SMTP keeps our Message-ID.
     message_id = esp_message_id(message) or message.extra_headers["Message-ID"]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            CONFIRMATION_SENT_SQL,
-            {
-                "sent_at": timezone.now(),
-                "message_id": message_id[:200],
-                "sent": Signature.EmailStatus.SENT.value,
-                "signature_id": signature_id,
-            },
-        )
-    return True
-
-
-def confirmations_owed_queue(*, limit: int = 500) -> int:
-    """Queue every confirmation email still owed a while after signing; return how many."""
-    now = timezone.now()
-    owed = (
-        confirmations_claimable(now=now)
-        .filter(
-            created_at__lt=now - timedelta(seconds=settings.SIGNATURE_CONFIRMATION_SWEEP_AFTER),
-            created_at__gt=now - timedelta(seconds=settings.SIGNATURE_CONFIRMATION_MAX_AGE),
-        )
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:limit]
+    Signature.objects.filter(pk=signature.pk).update(
+        confirmation_sent_at=timezone.now(),
+        confirmation_send_count=F("confirmation_send_count") + 1,
+        email_message_id=message_id[:200],
+        email_status=Signature.EmailStatus.SENT,
+        email_error="",
     )
-    queued = 0
-    for signature_id in owed:
-        _publish(signature_id)
-        queued += 1
-    return queued
+
+
+def _failure_record(signature: Signature, failure: SendFailure) -> None:
+    """Record a refusal: for good, or until the next attempt after a backoff.
+
+    Transient refusals are retried until SIGNATURE_EMAIL_RETRY_HOURS after signing, then
+    recorded as failed.
+    """
+    now = timezone.now()
+    row = Signature.objects.filter(pk=signature.pk)
+    gave_up = now - signature.created_at > timedelta(hours=settings.SIGNATURE_EMAIL_RETRY_HOURS)
+    if failure.is_permanent or gave_up:
+        logger.warning("Confirmation email of signature %s refused for good.", signature.pk)
+        row.update(
+            email_status=(
+                Signature.EmailStatus.REJECTED
+                if failure.is_permanent
+                else Signature.EmailStatus.FAILED
+            ),
+            email_error=failure.reason,
+            confirmation_attempts=F("confirmation_attempts") + 1,
+        )
+        return
+    delay = retry_delay(
+        attempt=signature.confirmation_attempts,
+        first_seconds=settings.SIGNATURE_EMAIL_RETRY_BACKOFF,
+        longest_seconds=settings.SIGNATURE_EMAIL_RETRY_LONGEST,
+    )
+    logger.info("Confirmation email of signature %s deferred by the server.", signature.pk)
+    row.update(
+        email_status=Signature.EmailStatus.DEFERRED,
+        email_error=failure.reason,
+        confirmation_attempts=F("confirmation_attempts") + 1,
+        confirmation_due_at=now + delay,
+    )
+
+
+def _batch_send(signatures: list[Signature]) -> int:
+    """Send a claimed batch, each email on its own; return how many the ESP accepted."""
+    over_cap = _mailboxes_over_cap(signatures)
+    sent = 0
+    for signature in signatures:
+        if signature.pk in over_cap:
+            Signature.objects.filter(pk=signature.pk).update(
+                email_status=Signature.EmailStatus.CAPPED
+            )
+            _mailbox_release(signature)
+            continue
+        try:
+            message = _confirmation_message(signature=signature)
+            email_send(message)
+        except Exception as error:
+            failure = email_failure(error)
+            if failure is None:
+                # Not the mail server's doing (a bug): retried later like a refusal, not lost.
+                logger.exception("Confirmation email of signature %s not sent.", signature.pk)
+                failure = SendFailure(EmailFailure.TRANSIENT, f"{type(error).__name__}")
+            _failure_record(signature, failure)
+            _mailbox_release(signature)
+            continue
+        _sent_record(signature, message)
+        sent += 1
+    return sent
+
+
+def confirmations_send() -> int:
+    """Send every confirmation email due, batch after batch; return how many were sent.
+
+    Safe to run on several workers at once: each claims its own rows.
+    """
+    deadline = timezone.now() + timedelta(seconds=SENDER_SECONDS)
+    sent = 0
+    while timezone.now() < deadline:
+        batch = confirmations_claim()
+        if not batch:
+            # Let the next signature wake a sender again, then look once more: an email that
+            # became due before the key was gone is in this last look, and any later one
+            # wakes a sender of its own.
+            try:
+                cache.delete(WAKE_KEY)
+            except cache_errors():
+                logger.warning("Wake key not cleared: the cache is unreachable.")
+            batch = confirmations_claim()
+            if not batch:
+                return sent
+        sent += _batch_send(batch)
+    from petitions.tasks import confirmations_send_task
+
+    confirmations_send_task.apply_async()
+    return sent
 
 
 def signature_email_status_record(*, message_id: str, event_type: str) -> int:

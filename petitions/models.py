@@ -95,6 +95,14 @@ class Petition(models.Model):
     closes_at = models.DateTimeField(
         _("closes"), null=True, blank=True, help_text=_("Empty: open until staff close it.")
     )
+    flagged_email_delay_hours = models.PositiveSmallIntegerField(
+        _("delay before emailing a flagged signer (hours)"),
+        default=24,
+        help_text=_(
+            "A signature over a rate limit gets its confirmation email once staff approve it, "
+            "or after this many hours."
+        ),
+    )
     asks_postcode = models.BooleanField(_("ask for a postcode"), default=False)
     allows_comment = models.BooleanField(_("allow a comment"), default=False)
     # Written only by the periodic reconciliation (never per signature), and read when the
@@ -177,6 +185,7 @@ class Signature(models.Model):
         REJECTED = "rejected", _("Rejected")
         FAILED = "failed", _("Failed")
         COMPLAINED = "complained", _("Marked as spam")
+        CAPPED = "capped", _("Not sent: this mailbox had its emails for the day")
 
     petition = models.ForeignKey(
         Petition, on_delete=models.CASCADE, related_name="signatures", verbose_name=_("petition")
@@ -212,13 +221,29 @@ class Signature(models.Model):
     newsletter_opt_in = models.BooleanField(_("wants campaign news"), default=False)
     show_first_name = models.BooleanField(_("first name shown publicly"), default=False)
     name_in_delivery = models.BooleanField(_("named in the delivery"), default=False)
-    # The confirmation email: sent_at is set once the ESP accepted it, and never twice.
+    # The confirmation email: the row is its outbox. It is due from confirmation_due_at (a
+    # sender's claim, a retry's backoff and a flagged signer's delay all move it on), and
+    # sent_at is set once the ESP accepted it, never twice.
+    confirmation_due_at = models.DateTimeField(_("confirmation due"), default=timezone.now)
     confirmation_sent_at = models.DateTimeField(_("confirmation sent"), null=True, blank=True)
-    confirmation_claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
     confirmation_send_count = models.PositiveSmallIntegerField(_("confirmations sent"), default=0)
+    confirmation_attempts = models.PositiveSmallIntegerField(
+        _("failed attempts"), default=0, help_text=_("Attempts the mail server refused for now.")
+    )
+    # The same on every attempt of one email, so that a resend after a lost answer is
+    # recognised as the same message by the recipient's mail system.
+    confirmation_message_id = models.CharField(
+        _("Message-ID"), max_length=200, blank=True, editable=False
+    )
     email_message_id = models.CharField(_("ESP message id"), max_length=200, blank=True)
     email_status = models.CharField(
         _("email status"), max_length=20, choices=EmailStatus.choices, blank=True, default=""
+    )
+    email_error = models.CharField(
+        _("email error"),
+        max_length=300,
+        blank=True,
+        help_text=_("What the mail server last answered when it refused the email."),
     )
     # Why staff last confirmed, flagged or invalidated it by hand (empty: never reviewed).
     status_reason = models.CharField(_("reason for the status"), max_length=200, blank=True)
@@ -254,9 +279,9 @@ class Signature(models.Model):
                 name="signature_recent_public",
             ),
             models.Index(
-                fields=["created_at"],
+                fields=["confirmation_due_at"],
                 condition=Q(confirmation_sent_at__isnull=True, confirmed_at__isnull=True),
-                name="signature_confirmation_owed",
+                name="signature_confirmation_due",
             ),
             # The admin's list at a million rows: its order, alone or within a petition, and
             # the search by address (across petitions, for erasure too). The prefix search on
@@ -276,6 +301,29 @@ class Signature(models.Model):
 def _signature_export_path(export: "SignatureExport", filename: str) -> str:
     # Random, so that a path seen in a log or a backup listing says nothing and guesses nothing.
     return f"signature-exports/{uuid.uuid4().hex}/{filename}"
+
+
+class MailboxDailySends(models.Model):
+    """How many confirmation emails one mailbox was sent on one day, across the whole site.
+
+    The mailbox is a keyed hash of its strictest form (petitions.mailboxes.mailbox_strict), so
+    that plus-tags, dots and quotes cannot make one inbox many.
+    """
+
+    mailbox_hash = models.CharField(_("mailbox fingerprint"), max_length=64)
+    day = models.DateField(_("day"))
+    count = models.PositiveIntegerField(_("emails"), default=0)
+
+    class Meta:
+        verbose_name = _("emails to a mailbox in a day")
+        verbose_name_plural = _("emails to a mailbox in a day")
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(fields=["mailbox_hash", "day"], name="mailbox_day_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.count}"
 
 
 class SignatureExport(models.Model):

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from petitions import counter, recent_signers
+from petitions.confirmation_emails import confirmation_email_queue
 from petitions.models import Signature
 
 
@@ -31,9 +32,11 @@ def signatures_approve(*, signatures: QuerySet[Signature], reason: str = "") -> 
         status=Signature.Status.CONFIRMED, **_reviewed(reason)
     )
     approved += flagged.filter(confirmed_at__isnull=True).update(
-        status=Signature.Status.PENDING, **_reviewed(reason)
+        status=Signature.Status.PENDING, confirmation_due_at=timezone.now(), **_reviewed(reason)
     )
     transaction.on_commit(lambda: _after_review(petition_ids=petition_ids))
+    # Approved signers still waiting for their email are sent it now, not after the delay.
+    confirmation_email_queue()
     return approved
 
 

@@ -14,7 +14,8 @@ class SignatureLinkInvalid(Exception):
 
 
 class SignatureLinkExpired(SignatureLinkInvalid):
-    """The confirmation link is older than SIGNATURE_CONFIRMATION_MAX_AGE."""
+    """The link is older than it may be (SIGNATURE_CONFIRMATION_MAX_AGE or
+    SIGNATURE_WITHDRAW_LINK_MAX_AGE)."""
 
 
 def confirmation_token_make(*, signature: Signature) -> str:
@@ -47,4 +48,6 @@ def signature_for_confirmation(*, token: str) -> Signature:
 
 def signature_for_withdrawal(*, token: str) -> Signature:
     """Return the signature a withdrawal link is for, changing nothing (GET is safe)."""
-    return _signature_by_token(token=token, salt=WITHDRAW_SALT, max_age=None)
+    return _signature_by_token(
+        token=token, salt=WITHDRAW_SALT, max_age=settings.SIGNATURE_WITHDRAW_LINK_MAX_AGE
+    )

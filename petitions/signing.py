@@ -3,12 +3,14 @@
 import contextlib
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.client_address import address_fingerprint
+from core.email_sending import message_id_make
 from petitions import confirmation_emails, counter, rate_limits, recent_signers
 from petitions.mailboxes import email_normalize
 from petitions.models import Petition, Signature
@@ -59,7 +61,7 @@ def signature_create(
     show_first_name: bool = False,
     name_in_delivery: bool = False,
 ) -> SignatureCreateResult:
-    """Record a signature awaiting confirmation and queue its confirmation email.
+    """Record a signature awaiting confirmation, its confirmation email due in the same row.
 
     A second signature with the same address creates nothing: a pending one is sent its email
     again (up to SIGNATURE_CONFIRMATION_SEND_CAP), and the caller shows the same page either way.
@@ -73,6 +75,8 @@ def signature_create(
         petition=petition, ip_hash=ip_hash, email_domain=email_normalized.rpartition("@")[2]
     )
     now = timezone.now()
+    # A flagged signer is emailed once staff approve them, or after the petition's delay.
+    email_due_at = now + timedelta(hours=petition.flagged_email_delay_hours) if over_limit else now
     values = {
         "petition": petition,
         "first_name": first_name,
@@ -92,12 +96,14 @@ def signature_create(
         "newsletter_opt_in": newsletter_opt_in,
         "show_first_name": show_first_name,
         "name_in_delivery": name_in_delivery,
+        "confirmation_due_at": email_due_at,
+        "confirmation_message_id": message_id_make(),
     }
     for _attempt in range(3):
         try:
             with _savepoint_if_in_transaction():
                 signature = Signature.objects.create(share_code=secrets.token_urlsafe(6), **values)
-            confirmation_emails.confirmation_email_queue(signature_id=signature.pk)
+            confirmation_emails.confirmation_email_queue()
             return SignatureCreateResult(signature=signature, created=True)
         except IntegrityError:
             # This mailbox has signed already (or at this very moment): a repeat.

@@ -1,35 +1,14 @@
 """Celery tasks: thin, safe to run twice, every rule lives in the modules they call."""
 
 from celery import shared_task
-from celery.utils.time import get_exponential_backoff_interval
-from django.conf import settings
 
-from core.email_sending import TRANSIENT_ERRORS
 from petitions import confirmation_emails, counter, erasure, export_jobs
 
 
-@shared_task(bind=True)
-def confirmation_email_send_task(self, signature_id: int) -> bool:
-    """Send a signature's confirmation email, retrying with backoff while the ESP fails."""
-    try:
-        return confirmation_emails.confirmation_email_send(signature_id=signature_id)
-    except TRANSIENT_ERRORS as error:
-        countdown = get_exponential_backoff_interval(
-            factor=settings.SIGNATURE_EMAIL_RETRY_BACKOFF,
-            retries=self.request.retries,
-            maximum=3600,
-            full_jitter=True,
-        )
-        # Past the last retry the email is still owed, and the sweep queues it again.
-        raise self.retry(
-            exc=error, countdown=countdown, max_retries=settings.SIGNATURE_EMAIL_MAX_RETRIES
-        ) from error
-
-
 @shared_task
-def confirmations_owed_send() -> int:
-    """Queue every confirmation email still owed (the broker was down, a worker died)."""
-    return confirmation_emails.confirmations_owed_queue()
+def confirmations_send_task() -> int:
+    """Send every confirmation email due (woken after signing, and beat's sweep)."""
+    return confirmation_emails.confirmations_send()
 
 
 @shared_task

@@ -104,13 +104,16 @@ def petition_count(request: HttpRequest, slug: str) -> JsonResponse:
     return JsonResponse({"count": progress.count, "goal": progress.goal})
 
 
-def _link_problem(request: HttpRequest, error: Exception) -> HttpResponse:
+def _link_problem(
+    request: HttpRequest, error: Exception, *, is_withdrawal: bool = False
+) -> HttpResponse:
     return render(
         request,
         "petitions/link_problem.html",
         {
             "is_expired": isinstance(error, SignatureLinkExpired),
             "is_closed": isinstance(error, signing.PetitionNotOpen),
+            "is_withdrawal": is_withdrawal,
         },
         status=400 if isinstance(error, SignatureLinkInvalid) else 200,
     )
@@ -168,6 +171,8 @@ def signature_withdraw(request: HttpRequest, token: str) -> HttpResponse:
             signing.signature_withdraw(token=token)
             return redirect("petitions:withdrawn")
         signature = signature_for_withdrawal(token=token)
+    except SignatureLinkExpired as error:
+        return _private(_link_problem(request, error, is_withdrawal=True))
     except SignatureLinkInvalid:
         # Already withdrawn, most likely: say so rather than alarm anyone.
         return _private(render(request, "petitions/signature_withdrawn.html", {"is_gone": True}))

@@ -12,6 +12,27 @@ class AccessEventQuerySet(models.QuerySet):
         return self.filter(created_at__lt=moment)
 
 
+class LoginThrottle(models.Model):
+    """Failed logins counted for one account or one network, and its lockout.
+
+    Kept in the database, not the cache: a lockout must outlive a Redis restart, and logging
+    in must work while Redis is down. The key is a fingerprint, never a username or address.
+    """
+
+    key = models.CharField(_("account or network"), max_length=100, unique=True)
+    failures = models.PositiveIntegerField(_("failures in the window"), default=0)
+    window_started_at = models.DateTimeField(_("window started"), default=timezone.now)
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("login throttle")
+        verbose_name_plural = _("login throttles")
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return self.key
+
+
 class AccessEvent(models.Model):
     """One entry of the append-only trail of who touched signature data or staff accounts."""
 

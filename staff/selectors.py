@@ -1,12 +1,13 @@
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from staff.models import LoginThrottle
 
 
 @dataclass(frozen=True)
@@ -22,19 +23,24 @@ def login_throttle_keys(*, username: str, ip_hmac: str) -> dict[str, str]:
     # Unknown usernames are counted and locked like real ones, so a lockout never tells
     # a guesser that an account exists.
     account = salted_hmac("staff.login.account", username.casefold()).hexdigest()
-    keys = {"account": f"staff:login:account:{account}"}
+    keys = {"account": f"account:{account}"}
     if ip_hmac:
-        keys["network"] = f"staff:login:network:{ip_hmac}"
+        keys["network"] = f"network:{ip_hmac}"
     return keys
 
 
 def login_lockout_find(*, username: str, ip_hmac: str) -> Lockout | None:
     """Return the lockout that stops this login attempt, if any."""
-    for scope, key in login_throttle_keys(username=username, ip_hmac=ip_hmac).items():
-        until = cache.get(f"{key}:locked-until")
-        if until is not None and until > timezone.now().timestamp():
-            return Lockout(scope=scope, until=datetime.fromtimestamp(until, tz=UTC))
-    return None
+    keys = login_throttle_keys(username=username, ip_hmac=ip_hmac)
+    scopes = {key: scope for scope, key in keys.items()}
+    locked = (
+        LoginThrottle.objects.filter(key__in=scopes, locked_until__gt=timezone.now())
+        .order_by("-locked_until")
+        .first()
+    )
+    if locked is None or locked.locked_until is None:
+        return None
+    return Lockout(scope=scopes[locked.key], until=locked.locked_until)
 
 
 def user_by_username(username: str) -> User | None:

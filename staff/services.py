@@ -1,9 +1,8 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import django_otp
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django_otp.models import Device
@@ -12,7 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.actors import Actor
 from staff.access_trail import access_event_record
-from staff.models import AccessEvent
+from staff.models import AccessEvent, LoginThrottle
 from staff.selectors import (
     Lockout,
     login_throttle_keys,
@@ -21,6 +20,24 @@ from staff.selectors import (
 )
 
 BACKUP_CODE_COUNT = 10
+
+
+def _failure_count(*, key: str, limit: int, now: datetime) -> datetime | None:
+    """Count one failure under `key`; lock it and return until when if it reaches `limit`."""
+    window = timedelta(seconds=settings.STAFF_LOGIN_FAILURE_WINDOW_SECONDS)
+    with transaction.atomic():
+        throttle, _created = LoginThrottle.objects.select_for_update().get_or_create(
+            key=key, defaults={"window_started_at": now}
+        )
+        if throttle.window_started_at + window <= now:
+            throttle.failures, throttle.window_started_at = 0, now
+        throttle.failures += 1
+        locked_until = None
+        if throttle.failures >= limit:
+            locked_until = now + timedelta(seconds=settings.STAFF_LOCKOUT_SECONDS)
+            throttle.failures, throttle.locked_until = 0, locked_until
+        throttle.save()
+    return locked_until
 
 
 def login_failure_record(*, username: str, ip_hmac: str, stage: str) -> Lockout | None:
@@ -33,18 +50,16 @@ def login_failure_record(*, username: str, ip_hmac: str, stage: str) -> Lockout 
         ip_hmac=ip_hmac,
     )
     lockout = None
+    now = timezone.now()
     for scope, key in login_throttle_keys(username=username, ip_hmac=ip_hmac).items():
         limit = (
             settings.STAFF_LOGIN_FAILURE_LIMIT
             if scope == "account"
             else settings.STAFF_LOGIN_NETWORK_FAILURE_LIMIT
         )
-        cache.add(key, 0, timeout=settings.STAFF_LOGIN_FAILURE_WINDOW_SECONDS)
-        if cache.incr(key) < limit:
+        until = _failure_count(key=key, limit=limit, now=now)
+        if until is None:
             continue
-        until = timezone.now() + timedelta(seconds=settings.STAFF_LOCKOUT_SECONDS)
-        cache.set(f"{key}:locked-until", until.timestamp(), timeout=settings.STAFF_LOCKOUT_SECONDS)
-        cache.delete(key)
         access_event_record(
             actor=user,
             action=(
@@ -62,18 +77,30 @@ def login_failure_record(*, username: str, ip_hmac: str, stage: str) -> Lockout 
 
 def login_failures_forget(*, username: str) -> None:
     """Forget an account's failed attempts once its owner has passed both factors."""
-    cache.delete(login_throttle_keys(username=username, ip_hmac="")["account"])
+    key = login_throttle_keys(username=username, ip_hmac="")["account"]
+    LoginThrottle.objects.filter(key=key).exclude(locked_until__gt=timezone.now()).delete()
 
 
 def account_unlock(*, username: str, actor: Actor) -> bool:
     """Lift an account's lockout and forget its failures; return whether it was locked."""
     key = login_throttle_keys(username=username, ip_hmac="")["account"]
-    was_locked = cache.delete(f"{key}:locked-until")
-    cache.delete(key)
+    was_locked = LoginThrottle.objects.filter(key=key, locked_until__gt=timezone.now()).exists()
+    LoginThrottle.objects.filter(key=key).delete()
     access_event_record(
         actor=actor, action=AccessEvent.Action.ACCOUNT_UNLOCKED, target=f"user {username}"
     )
-    return bool(was_locked)
+    return was_locked
+
+
+def login_throttles_purge_expired(*, now: datetime | None = None) -> int:
+    """Delete the counts whose window and lockout are both over; return how many."""
+    now = now or timezone.now()
+    window = timedelta(seconds=settings.STAFF_LOGIN_FAILURE_WINDOW_SECONDS)
+    return (
+        LoginThrottle.objects.filter(window_started_at__lt=now - window)
+        .exclude(locked_until__gt=now)
+        .delete()[0]
+    )
 
 
 def login_record(*, user: User, device: Device, ip_hmac: str) -> None:

@@ -40,13 +40,18 @@ SIGNATURE_PRIVACY_NOTICE_VERSION = env.str("SIGNATURE_PRIVACY_NOTICE_VERSION", d
 # sent it (the first email included).
 SIGNATURE_CONFIRMATION_MAX_AGE = env.int("SIGNATURE_CONFIRMATION_MAX_AGE", default=30 * 86400)
 SIGNATURE_CONFIRMATION_SEND_CAP = env.int("SIGNATURE_CONFIRMATION_SEND_CAP", default=3)
-# The sweep (every minute, config/settings/celery.py) sends confirmations still owed this many
-# seconds after signing; a sender holds its claim this long so that two never both send.
-SIGNATURE_CONFIRMATION_SWEEP_AFTER = 120
+# How long a withdrawal link works; every email carries a fresh one.
+SIGNATURE_WITHDRAW_LINK_MAX_AGE = env.int("SIGNATURE_WITHDRAW_LINK_MAX_AGE", default=365 * 86400)
+# Confirmation emails one mailbox may be sent in a day, across the whole site, however its
+# address is spelt (+tags, dots, quotes): nobody can turn the site against someone's inbox.
+SIGNATURE_EMAILS_PER_MAILBOX_PER_DAY = env.int("SIGNATURE_EMAILS_PER_MAILBOX_PER_DAY", default=3)
+# A sender holds its claim on an email this long, so that two never both send it.
 SIGNATURE_CONFIRMATION_CLAIM_SECONDS = 60
-# Retries on ESP errors back off exponentially from this many seconds.
-SIGNATURE_EMAIL_RETRY_BACKOFF = 30
-SIGNATURE_EMAIL_MAX_RETRIES = 8
+# A server that says "later" (SMTP 4xx, greylisting) is asked again after a backoff that
+# doubles from the first delay to the longest, with jitter, until this many hours after signing.
+SIGNATURE_EMAIL_RETRY_BACKOFF = 60
+SIGNATURE_EMAIL_RETRY_LONGEST = 3600
+SIGNATURE_EMAIL_RETRY_HOURS = 48
 
 # --- The counter ---------------------------------------------------------------------------------
 # Open pages ask for the count this often; each web worker answers from memory this long, and
@@ -84,9 +89,11 @@ DELIVERY_PDF_FONT = env.str(
 # A delivery still "sending" this long after a worker claimed it was interrupted (the worker
 # died): the next run sends it again, see deliveries.runs.deliveries_interrupted_resume.
 DELIVERY_SEND_CLAIM_SECONDS = 15 * 60
-# Retries on ESP errors back off exponentially from this many seconds.
+# A server that says "later" is asked again after a backoff that doubles from the first delay to
+# the longest, with jitter, for this many hours; then the delivery fails and staff are told.
 DELIVERY_EMAIL_RETRY_BACKOFF = 60
-DELIVERY_EMAIL_MAX_RETRIES = 8
+DELIVERY_EMAIL_RETRY_LONGEST = 6 * 3600
+DELIVERY_EMAIL_RETRY_HOURS = 48
 
 # --- Exports, retention, the dashboard -----------------------------------------------------------
 # Exports with more rows than this are written by a worker and downloaded from a link;

@@ -21,9 +21,9 @@ CELERY_TIMEZONE = "UTC"
 # as much as they compute.
 CELERY_WORKER_POOL = env.str("CELERY_WORKER_POOL", default="prefork")
 CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=4)
-# Celery closes a prefork child's database connections after every task unless told how many
-# tasks may share them; closing them each time costs several connections per email
-# (docs/performance.md).
+# Celery's Django fixup would close a prefork child's database connections after every task;
+# the worker instead checks them before each task (config/celery_app.py), so that a broken one
+# is replaced and a good one kept.
 CELERY_DB_REUSE_MAX = 1000
 # The worker's CPU priority, 0 (as the web server) to 19 (last, in Linux's idle class): in a
 # surge on one machine the web server takes every signature first and the worker sends their
@@ -43,15 +43,18 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 _HOUR = 3600.0
 # Every periodic task of the site, in one place. Each is safe to run twice or late.
 CELERY_BEAT_SCHEDULE = {
-    # Confirmation emails still owed (the broker was down, a worker died).
-    "petitions-confirmations-owed": {
-        "task": "petitions.tasks.confirmations_owed_send",
-        "schedule": 60.0,
+    # The sweep of confirmation emails due: signing wakes a sender at once, and this catches
+    # what a lost wake, a broker outage or a killed worker left. Stale sweeps are dropped.
+    "petitions-confirmations-send": {
+        "task": "petitions.tasks.confirmations_send_task",
+        "schedule": 10.0,
+        "options": {"expires": 10.0},
     },
     # The true confirmed counts written over the fast, approximate ones.
     "petitions-counts-reconcile": {
         "task": "petitions.tasks.petition_counts_reconcile",
         "schedule": 30.0,
+        "options": {"expires": 30.0},
     },
     "petitions-retention-apply": {
         "task": "petitions.tasks.signatures_retention_apply",

@@ -1,6 +1,7 @@
 """Deliveries as the campaign needs them: every signature once, only consenting signers named."""
 
 import hashlib
+import smtplib
 from datetime import timedelta
 from unittest import mock
 
@@ -251,21 +252,41 @@ def test_a_sent_delivery_is_never_sent_again(petition, embassy, run, mailoutbox)
     assert mailoutbox == []
 
 
-def test_an_esp_error_leaves_the_delivery_failed_until_it_is_resent(
-    petition, embassy, mailoutbox, django_capture_on_commit_callbacks
+def test_an_esp_down_for_now_leaves_the_delivery_ready_for_a_later_attempt(
+    petition, embassy, mailoutbox, run
 ):
     SignatureFactory(petition=petition, confirmed=True)
     delivery = batches.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
 
-    with (
-        mock.patch("django.core.mail.EmailMessage.send", side_effect=AnymailAPIError("ESP down")),
-        pytest.raises(AnymailAPIError),
-    ):
-        sending.delivery_send(delivery_id=delivery.pk)
+    with mock.patch("django.core.mail.EmailMessage.send", side_effect=AnymailAPIError("ESP down")):
+        assert sending.delivery_send(delivery_id=delivery.pk) is False
+
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.READY
+    assert "ESP down" in delivery.error
+    assert delivery.next_attempt_at > timezone.now()
+    assert sending.delivery_send(delivery_id=delivery.pk) is False  # not due yet
+    Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
+    run()  # beat's run sends what is due
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.SENT
+    assert delivery.attempt_count == 2
+    assert len(mailoutbox) == 1
+
+
+def test_a_refused_recipient_fails_the_delivery_until_staff_resend_it(
+    petition, embassy, mailoutbox, django_capture_on_commit_callbacks
+):
+    SignatureFactory(petition=petition, confirmed=True)
+    delivery = batches.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
+    refused = smtplib.SMTPRecipientsRefused({embassy.email: (550, b"5.1.1 No such user")})
+
+    with mock.patch("django.core.mail.EmailMessage.send", side_effect=refused):
+        assert sending.delivery_send(delivery_id=delivery.pk) is False
 
     delivery.refresh_from_db()
     assert delivery.status == Delivery.Status.FAILED
-    assert "ESP down" in delivery.error
+    assert delivery.error == "550 5.1.1 No such user"
     with django_capture_on_commit_callbacks(execute=True):
         assert sending.deliveries_resend(deliveries=Delivery.objects.all()) == 1
     delivery.refresh_from_db()

@@ -2,6 +2,7 @@
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.auth.models import Group
 
 from deliveries import batches, tasks
 from deliveries.models import Delivery
@@ -11,15 +12,11 @@ from tests.deliveries.factories import DeliveryScheduleFactory, confirmed_signat
 
 @pytest.fixture
 def flaky_esp(settings):
-    """An ESP that fails three times, then accepts; retries run in-process, as a worker's would."""
-    from config.celery_app import app
-
-    propagates = app.conf.task_eager_propagates
-    app.conf.task_eager_propagates = False
+    """An ESP that fails three times, then accepts; each retry is due at once."""
     settings.EMAIL_BACKEND = "tests.deliveries.email_backends.FlakyEmailBackend"
+    settings.DELIVERY_EMAIL_RETRY_BACKOFF = 0
     FlakyEmailBackend.failures_left, FlakyEmailBackend.attempts = 3, 0
-    yield FlakyEmailBackend
-    app.conf.task_eager_propagates = propagates
+    return FlakyEmailBackend
 
 
 def test_beat_runs_the_deliveries_every_fifteen_minutes():
@@ -43,12 +40,13 @@ def test_the_beat_task_delivers_what_the_schedule_says_is_due(
 
 
 def test_an_esp_that_fails_three_times_then_accepts_gets_exactly_one_message(
-    petition, embassy, flaky_esp, mailoutbox
+    petition, embassy, flaky_esp, mailoutbox, django_capture_on_commit_callbacks
 ):
     confirmed_signatures_create(petition, 3)
     delivery = batches.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
 
-    tasks.delivery_send_task.apply(args=[delivery.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.delivery_send_task.apply(args=[delivery.pk])
 
     assert flaky_esp.attempts == 4
     assert len(mailoutbox) == 1
@@ -57,19 +55,32 @@ def test_an_esp_that_fails_three_times_then_accepts_gets_exactly_one_message(
     assert delivery.attempt_count == 4
 
 
-def test_past_the_last_retry_the_delivery_stays_failed_for_staff(
-    petition, embassy, flaky_esp, settings, mailoutbox
+def test_past_the_retry_hours_the_delivery_fails_and_the_managers_are_told(
+    petition,
+    embassy,
+    flaky_esp,
+    settings,
+    mailoutbox,
+    django_user_model,
+    django_capture_on_commit_callbacks,
 ):
-    settings.DELIVERY_EMAIL_MAX_RETRIES = 1
+    settings.DELIVERY_EMAIL_RETRY_HOURS = 0
+    flaky_esp.failures_left = 1  # the delivery is refused; the managers' notice goes through
+    manager = django_user_model.objects.create_user("manager", email="manager@example.org")
+    manager.groups.add(Group.objects.get(name="Petition managers"))
     confirmed_signatures_create(petition, 3)
     delivery = batches.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
 
-    assert tasks.delivery_send_task.apply(args=[delivery.pk]).failed()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.delivery_send_task.apply(args=[delivery.pk]).get() is False
 
     delivery.refresh_from_db()
     assert delivery.status == Delivery.Status.FAILED
     assert "unavailable" in delivery.error
-    assert mailoutbox == []
+    [notice] = mailoutbox
+    assert notice.to == ["manager@example.org"]
+    assert "unavailable" in notice.body
+    assert f"/admin/deliveries/delivery/{delivery.pk}/" in notice.body
 
 
 def test_running_the_send_task_twice_sends_once(petition, embassy, mailoutbox):

@@ -1,14 +1,58 @@
-import itertools
-from datetime import timedelta
+"""The confirmation email, sent from the signature row: once, on time, and never abused."""
 
+import itertools
+import smtplib
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.test import override_settings
 from django.utils import timezone
 
-from petitions import (
-    confirmation_emails,
-)
+from petitions import confirmation_emails, review
 from petitions.models import Signature
 from tests.factories import SignatureFactory
+
+pytestmark = pytest.mark.django_db
+
+
+class ScriptedBackend(LocmemBackend):
+    """A mail server that answers each address as the test scripts it, then accepts.
+
+    `replies` maps an address to the exceptions to raise, one per attempt, in order.
+    """
+
+    replies: dict[str, list[Exception]] = {}
+    attempts: list[tuple[str, str]] = []
+
+    def send_messages(self, messages):
+        for message in messages:
+            address = message.to[0]
+            ScriptedBackend.attempts.append((address, message.extra_headers["Message-ID"]))
+            scripted = ScriptedBackend.replies.get(address) or []
+            if scripted:
+                raise scripted.pop(0)
+        return super().send_messages(messages)
+
+
+@pytest.fixture
+def mail_server(settings):
+    settings.EMAIL_BACKEND = f"{__name__}.ScriptedBackend"
+    ScriptedBackend.replies, ScriptedBackend.attempts = {}, []
+    from core import email_sending
+
+    email_sending.connection_close()
+    yield ScriptedBackend
+    email_sending.connection_close()
+
+
+def _greylisted(address: str) -> smtplib.SMTPRecipientsRefused:
+    return smtplib.SMTPRecipientsRefused({address: (451, b"4.7.1 Greylisted, try again later")})
+
+
+def _unknown(address: str) -> smtplib.SMTPRecipientsRefused:
+    return smtplib.SMTPRecipientsRefused({address: (550, b"5.1.1 User unknown")})
 
 
 def test_a_pending_signer_who_signs_again_gets_the_email_again_up_to_the_cap(
@@ -21,44 +65,46 @@ def test_a_pending_signer_who_signs_again_gets_the_email_again_up_to_the_cap(
     assert petition.signatures.count() == 1
     assert len(mailoutbox) == 3
     assert petition.signatures.get().confirmation_send_count == 3
+    assert len({message.extra_headers["Message-ID"] for message in mailoutbox}) == 3
 
 
-def test_the_sweep_sends_what_is_owed_and_nothing_twice(petition, mailoutbox):
-    old = timezone.now() - timedelta(hours=1)
-    owed = SignatureFactory(petition=petition, created_at=old)
-    SignatureFactory(petition=petition, created_at=old, confirmation_sent_at=old)
-    SignatureFactory(petition=petition)  # just signed: its own task is on its way
+def test_signing_queues_no_message_per_signature_but_wakes_one_sender(sign):
+    with mock.patch("petitions.tasks.confirmations_send_task.apply_async") as publish:
+        for number in range(5):
+            sign(email=f"surge{number}@example.org")
 
-    assert confirmation_emails.confirmations_owed_queue() == 1
-    assert confirmation_emails.confirmations_owed_queue() == 0
-
-    assert [message.to for message in mailoutbox] == [[owed.email]]
+    assert publish.call_count == 1
+    assert Signature.objects.confirmation_owed().count() == 5
 
 
-def test_sending_twice_sends_one_email(petition, mailoutbox):
-    signature = SignatureFactory(petition=petition)
-
-    assert confirmation_emails.confirmation_email_send(signature_id=signature.pk)
-    assert not confirmation_emails.confirmation_email_send(signature_id=signature.pk)
-
-    assert len(mailoutbox) == 1
-
-
-def test_a_send_claimed_by_another_worker_is_left_to_it(petition, mailoutbox):
-    signature = SignatureFactory(
-        petition=petition, confirmation_claimed_until=timezone.now() + timedelta(minutes=1)
-    )
-
-    assert not confirmation_emails.confirmation_email_send(signature_id=signature.pk)
-    assert mailoutbox == []
-
-
-def test_the_workers_claim_takes_exactly_the_emails_the_queryset_says_are_owed(petition):
+def test_the_sweep_sends_what_is_due_and_nothing_twice(petition, mailoutbox):
     now = timezone.now()
-    for status, sent_at, claimed_until, email_status in itertools.product(
+    due = SignatureFactory(petition=petition, confirmation_due_at=now - timedelta(minutes=5))
+    SignatureFactory(petition=petition, confirmation_sent_at=now)
+    SignatureFactory(petition=petition, confirmation_due_at=now + timedelta(minutes=1))
+
+    assert confirmation_emails.confirmations_send() == 1
+    assert confirmation_emails.confirmations_send() == 0
+
+    assert [message.to for message in mailoutbox] == [[due.email]]
+
+
+def test_an_email_another_sender_has_claimed_is_left_to_it(petition, mailoutbox):
+    SignatureFactory(petition=petition)
+    [claimed] = confirmation_emails.confirmations_claim()
+
+    assert confirmation_emails.confirmations_send() == 0
+    assert mailoutbox == []
+    claimed.refresh_from_db()
+    assert claimed.confirmation_due_at > timezone.now()  # due again if its sender dies
+
+
+def test_the_claim_takes_exactly_the_emails_the_queryset_says_are_due(petition):
+    now = timezone.now()
+    for status, sent_at, due_at, email_status in itertools.product(
         Signature.Status.values,
         [None, now],
-        [None, now - timedelta(minutes=1), now + timedelta(minutes=1)],
+        [now - timedelta(minutes=1), now + timedelta(minutes=1)],
         Signature.EmailStatus.values,
     ):
         SignatureFactory(
@@ -66,17 +112,146 @@ def test_the_workers_claim_takes_exactly_the_emails_the_queryset_says_are_owed(p
             status=status,
             confirmed_at=now if status == Signature.Status.CONFIRMED else None,
             confirmation_sent_at=sent_at,
-            confirmation_claimed_until=claimed_until,
+            confirmation_due_at=due_at,
             email_status=email_status,
         )
-    owed = set(confirmation_emails.confirmations_claimable(now=now).values_list("pk", flat=True))
+    due = set(
+        confirmation_emails.confirmations_due(now=timezone.now()).values_list("pk", flat=True)
+    )
 
-    claimed = {
-        pk
-        for pk in Signature.objects.values_list("pk", flat=True)
-        if confirmation_emails._confirmation_claim(signature_id=pk) is not None
-    }
+    claimed = {signature.pk for signature in confirmation_emails.confirmations_claim(limit=1000)}
 
-    assert claimed == owed
-    assert len(owed) == 2 * 2 * 4  # pending or flagged, unclaimed or expired, 4 live statuses
-    assert not any(confirmation_emails._confirmation_claim(signature_id=pk) for pk in owed)
+    assert claimed == due
+    # pending or flagged, not sent, due, and an address that takes mail (not yet sent, sent,
+    # delivered, deferred by the server)
+    assert len(due) == 2 * 4
+    assert confirmation_emails.confirmations_claim(limit=1000) == []
+
+
+def test_a_greylisted_email_is_tried_again_later_and_sent_once(petition, mail_server, mailoutbox):
+    signature = SignatureFactory(petition=petition, email="student@university.example")
+    mail_server.replies = {signature.email: [_greylisted(signature.email)]}
+
+    assert confirmation_emails.confirmations_send() == 0
+
+    signature.refresh_from_db()
+    assert signature.email_status == Signature.EmailStatus.DEFERRED
+    assert signature.email_error.startswith("451 4.7.1 Greylisted")
+    assert signature.confirmation_attempts == 1
+    assert signature.confirmation_due_at > timezone.now() + timedelta(seconds=29)
+    Signature.objects.filter(pk=signature.pk).update(confirmation_due_at=timezone.now())
+
+    assert confirmation_emails.confirmations_send() == 1
+
+    signature.refresh_from_db()
+    assert signature.email_status == Signature.EmailStatus.SENT
+    assert [message.to for message in mailoutbox] == [[signature.email]]
+    # Both attempts were one message: the same Message-ID.
+    assert len({message_id for _address, message_id in mail_server.attempts}) == 1
+
+
+def test_a_refused_recipient_is_recorded_with_the_reason_and_never_tried_again(
+    petition, mail_server, mailoutbox
+):
+    signature = SignatureFactory(petition=petition, email="nobody@example.org")
+    mail_server.replies = {signature.email: [_unknown(signature.email)]}
+
+    confirmation_emails.confirmations_send()
+    Signature.objects.filter(pk=signature.pk).update(confirmation_due_at=timezone.now())
+    confirmation_emails.confirmations_send()
+
+    signature.refresh_from_db()
+    assert signature.email_status == Signature.EmailStatus.REJECTED
+    assert signature.email_error == "550 5.1.1 User unknown"
+    assert len(mail_server.attempts) == 1
+    assert mailoutbox == []
+
+
+def test_refusals_for_now_are_given_up_two_days_after_signing(petition, mail_server, settings):
+    settings.SIGNATURE_EMAIL_RETRY_HOURS = 48
+    signature = SignatureFactory(petition=petition, created_at=timezone.now() - timedelta(hours=49))
+    mail_server.replies = {signature.email: [_greylisted(signature.email)]}
+
+    confirmation_emails.confirmations_send()
+
+    signature.refresh_from_db()
+    assert signature.email_status == Signature.EmailStatus.FAILED
+    assert "451" in signature.email_error
+
+
+def test_a_mailbox_gets_at_most_its_daily_emails_however_its_address_is_spelt(
+    sign, settings, mailoutbox
+):
+    settings.SIGNATURE_EMAILS_PER_MAILBOX_PER_DAY = 3
+    spellings = [
+        "victim@example.org",
+        "victim+1@example.org",
+        '"victim"@example.org',
+        "v.i.c.t.i.m@example.org",
+        "VICTIM+spam@Example.org",
+        "someone.else@example.org",
+    ]
+
+    for address in spellings:
+        sign(email=address)
+
+    assert [message.to[0] for message in mailoutbox] == [
+        "victim@example.org",
+        "victim+1@example.org",
+        '"victim"@example.org',
+        "someone.else@example.org",
+    ]
+    capped = Signature.objects.filter(email_status=Signature.EmailStatus.CAPPED)
+    assert sorted(capped.values_list("email", flat=True)) == [
+        "VICTIM+spam@Example.org",
+        "v.i.c.t.i.m@example.org",
+    ]
+    assert confirmation_emails.confirmations_send() == 0  # held, not retried
+
+
+def test_a_flagged_signer_is_emailed_once_approved_or_after_the_petitions_delay(
+    sign, petition, settings, mailoutbox
+):
+    settings.SIGNATURE_RATE_LIMIT_PER_IP_HASH = 1
+    petition.flagged_email_delay_hours = 24
+    petition.save()
+    sign(email="first@example.org")
+    second = sign(email="second@example.org").signature
+    third = sign(email="third@example.org").signature
+
+    assert second.status == third.status == Signature.Status.FLAGGED
+    assert [message.to for message in mailoutbox] == [["first@example.org"]]
+
+    review.signatures_approve(signatures=Signature.objects.filter(pk=second.pk))
+    confirmation_emails.confirmations_send()
+    assert [message.to[0] for message in mailoutbox][1:] == ["second@example.org"]
+
+    Signature.objects.filter(pk=third.pk).update(
+        confirmation_due_at=timezone.now() - timedelta(seconds=1)
+    )
+    confirmation_emails.confirmations_send()
+    assert [message.to[0] for message in mailoutbox][2:] == ["third@example.org"]
+
+
+@pytest.mark.parametrize(
+    ("first_name", "greeting"),
+    [
+        ("Aynur", "Bonjour Aynur,"),
+        ("Jean-Luc O’Brien", "Bonjour Jean-Luc O’Brien,"),
+        ("ئابدۇلئەزىز", "Bonjour ئابدۇلئەزىز,"),
+        ("Visit http://evil.example/claim now", "Bonjour,"),
+        ("<b>Aynur</b>", "Bonjour,"),
+        ("Aynur2", "Bonjour,"),
+        ("Ay\u202enur", "Bonjour Aynur,"),
+    ],
+)
+def test_the_greeting_names_the_signer_only_when_the_name_looks_like_one(
+    sign, first_name, greeting, mailoutbox
+):
+    sign(first_name=first_name)
+
+    [message] = mailoutbox
+    assert message.body.startswith(greeting + "\n")
+    html = message.alternatives[0][0]
+    assert f"<p>{greeting}</p>" in html
+    assert "evil" not in message.body and "evil" not in html

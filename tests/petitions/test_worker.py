@@ -159,10 +159,9 @@ def test_a_real_worker_sends_one_confirmation_per_signature(start_worker, smtp_s
     with _publishing_to(settings.REDIS_URL, queue):
         signatures = _sign(petition, 5)
         _wait_for(lambda: len(smtp_sink.messages) >= 5, what="5 confirmation emails")
-        # Everything that could send again: the task queued twice more, and the sweep.
-        for signature in signatures:
-            tasks.confirmation_email_send_task.delay(signature.pk)
-        tasks.confirmations_owed_send.delay()
+        # Everything that could send again: the sender woken twice more.
+        tasks.confirmations_send_task.delay()
+        tasks.confirmations_send_task.delay()
         time.sleep(3)
 
     assert sorted(smtp_sink.recipients()) == sorted(s.email for s in signatures)
@@ -177,6 +176,7 @@ def test_an_esp_that_fails_three_times_then_accepts_gets_exactly_one_message(
     start_worker, smtp_sink
 ):
     queue = start_worker(
+        beat=True,
         WORKER_EMAIL_BACKEND="tests.petitions.email_backends.FlakyEmailBackend",
         FLAKY_EMAIL_FAILURES="3",
         FLAKY_EMAIL_INNER_BACKEND="django.core.mail.backends.smtp.EmailBackend",

@@ -13,9 +13,9 @@ from config.settings.test import CELERY_BEAT_SCHEDULE
 EMAIL_BACKEND = os.environ["WORKER_EMAIL_BACKEND"]
 CELERY_TASK_DEFAULT_QUEUE = os.environ["WORKER_QUEUE"]
 SIGNATURE_EMAIL_RETRY_BACKOFF = 1
-SIGNATURE_CONFIRMATION_SWEEP_AFTER = 0
+SIGNATURE_CONFIRMATION_CLAIM_SECONDS = int(os.environ.get("WORKER_CLAIM_SECONDS", "60"))
 CELERY_BEAT_SCHEDULE = {
-    name: {**entry, "schedule": 1.0}
+    name: {**entry, "schedule": 1.0, "options": {"expires": 1.0}}
     for name, entry in CELERY_BEAT_SCHEDULE.items()
-    if name in {"petitions-confirmations-owed", "petitions-counts-reconcile"}
+    if name in {"petitions-confirmations-send", "petitions-counts-reconcile"}
 }

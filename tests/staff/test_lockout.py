@@ -140,3 +140,51 @@ def test_administrator_unlocks_an_account_from_the_user_list(client):
     assert _log_in(client, "staff", STAFF_PASSWORD)["Location"].startswith(VERIFY_URL)
     unlock = AccessEvent.objects.get(action=AccessEvent.Action.ACCOUNT_UNLOCKED)
     assert unlock.actor == administrator
+
+
+@pytest.fixture
+def redis_down(settings):
+    """Point the cache at a port where no Redis answers, as when Redis has stopped."""
+    from tests.smtp_sink import free_port
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2},
+        }
+    }
+
+
+def test_a_lockout_outlives_the_cache_being_emptied(client):
+    from django.core.cache import cache
+
+    staff_user_create()
+    _fail_ten_times(client, "staff")
+
+    cache.clear()  # Redis restarted
+
+    refused = _log_in(client, "staff", STAFF_PASSWORD)
+    assert "ce compte est bloqué" in _text(refused)
+    assert "_auth_user_id" not in client.session
+
+
+def test_staff_log_in_with_both_factors_while_redis_is_down(client, redis_down):
+    user = staff_user_create()
+    device = totp_device_for(user)
+
+    password_step = _log_in(client, "staff", STAFF_PASSWORD)
+    code_step = client.post(VERIFY_URL, {"token": totp_code(device)})
+
+    assert password_step.status_code == 302
+    assert code_step.status_code == 302
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_lockouts_keep_working_while_redis_is_down(client, redis_down):
+    staff_user_create()
+
+    response = _fail_ten_times(client, "staff")
+
+    assert "ce compte est bloqué pendant encore 30 minutes" in _text(response)
+    assert "_auth_user_id" not in _log_in(client, "staff", STAFF_PASSWORD).wsgi_request.session

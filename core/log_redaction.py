@@ -1,0 +1,50 @@
+"""No secret link in a log: the tokens of emailed and download links are cut out of every record.
+
+Whoever holds a withdrawal link can erase a signature; a confirmation link confirms one; an
+export link downloads a list of signers. Their tokens travel in URL paths, and Django logs
+paths (a refused CSRF check, a 404, a slow request), as gunicorn and Celery may. So the record
+factory of every process that loads Django redacts them before any handler sees the record,
+whichever logger made it and whichever handlers are attached (Celery replaces the root's).
+"""
+
+import logging
+import re
+import traceback
+
+# The path segments that a secret token follows in the site's URLs.
+SECRET_LINK_SEGMENTS = ("confirm", "withdraw", "exports", "unsubscribe")
+SECRET_IN_PATH = re.compile(rf"(/(?:{'|'.join(SECRET_LINK_SEGMENTS)})/)[^/\s\"'<>?#]+")
+REDACTED = "[redacted]"
+
+
+def secrets_redact(text: str) -> str:
+    """Return `text` with the token of every secret link replaced by [redacted]."""
+    return SECRET_IN_PATH.sub(rf"\g<1>{REDACTED}", text)
+
+
+def _record_redact(record: logging.LogRecord) -> logging.LogRecord:
+    try:
+        message = record.getMessage()
+    except Exception:  # a malformed record: leave it to logging's own error reporting
+        return record
+    record.msg, record.args = secrets_redact(message), None
+    if record.exc_info and not record.exc_text:
+        record.exc_text = "".join(traceback.format_exception(*record.exc_info)).rstrip("\n")
+    if record.exc_text:
+        record.exc_text = secrets_redact(record.exc_text)
+    if record.stack_info:
+        record.stack_info = secrets_redact(record.stack_info)
+    return record
+
+
+def log_redaction_install() -> None:
+    """Make every log record of this process pass through the redaction (idempotent)."""
+    current = logging.getLogRecordFactory()
+    if getattr(current, "redacts_secret_links", False):
+        return
+
+    def factory(*args, **kwargs) -> logging.LogRecord:
+        return _record_redact(current(*args, **kwargs))
+
+    factory.redacts_secret_links = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(factory)

@@ -1,0 +1,66 @@
+"""One taxonomy of sending failures: what is tried again, and what never is."""
+
+import smtplib
+from datetime import timedelta
+
+import pytest
+from anymail.exceptions import AnymailAPIError, AnymailInvalidAddress, AnymailRecipientsRefused
+
+from core.email_sending import EmailFailure, email_failure, retry_delay
+
+TRANSIENT, PERMANENT = EmailFailure.TRANSIENT, EmailFailure.PERMANENT
+
+
+@pytest.mark.parametrize(
+    ("error", "kind", "reason"),
+    [
+        (
+            smtplib.SMTPRecipientsRefused({"a@example.org": (451, b"4.7.1 Greylisted")}),
+            TRANSIENT,
+            "451 4.7.1 Greylisted",
+        ),
+        (
+            smtplib.SMTPRecipientsRefused({"a@example.org": (452, b"4.2.2 Mailbox full")}),
+            TRANSIENT,
+            "452 4.2.2 Mailbox full",
+        ),
+        (
+            smtplib.SMTPRecipientsRefused({"a@example.org": (550, b"5.1.1 User unknown")}),
+            PERMANENT,
+            "550 5.1.1 User unknown",
+        ),
+        (smtplib.SMTPDataError(554, b"5.7.1 Message rejected"), PERMANENT, "554 5.7.1"),
+        (smtplib.SMTPDataError(451, b"4.3.0 Try later"), TRANSIENT, "451 4.3.0"),
+        # A refusal of our own sender or login is this site's configuration: keep trying.
+        (smtplib.SMTPSenderRefused(553, b"5.1.8 Bad sender", "campagne@x"), TRANSIENT, "553"),
+        (smtplib.SMTPConnectError(421, b"Too many connections"), TRANSIENT, "421"),
+        (smtplib.SMTPServerDisconnected("Connection unexpectedly closed"), TRANSIENT, ""),
+        (ConnectionRefusedError(111, "Connection refused"), TRANSIENT, "ConnectionRefused"),
+        (TimeoutError("timed out"), TRANSIENT, "TimeoutError"),
+        (AnymailRecipientsRefused("rejected"), PERMANENT, "rejected"),
+        (AnymailInvalidAddress("not an address"), PERMANENT, "not an address"),
+        (AnymailAPIError("ESP unavailable"), TRANSIENT, "ESP unavailable"),
+    ],
+)
+def test_each_failure_is_sorted_with_the_servers_reason(error, kind, reason):
+    failure = email_failure(error)
+
+    assert failure is not None
+    assert failure.kind is kind
+    assert reason in failure.reason
+
+
+def test_what_is_not_a_sending_failure_is_left_to_propagate():
+    assert email_failure(KeyError("greeting")) is None
+
+
+def test_retries_back_off_with_jitter_up_to_the_longest_delay():
+    delays = [retry_delay(attempt=n, first_seconds=60, longest_seconds=3600) for n in range(12)]
+
+    assert timedelta(seconds=30) <= delays[0] <= timedelta(seconds=60)
+    assert timedelta(seconds=240) <= delays[3] <= timedelta(seconds=480)
+    assert all(delay <= timedelta(seconds=3600) for delay in delays)
+    assert delays[-1] >= timedelta(seconds=1800)
+    assert (
+        len({retry_delay(attempt=5, first_seconds=60, longest_seconds=3600) for _ in range(20)}) > 1
+    )

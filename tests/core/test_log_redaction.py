@@ -1,0 +1,74 @@
+"""No log line, at any level, holds the token of a confirmation, withdrawal or export link."""
+
+import logging
+import re
+
+import pytest
+from django.test import Client
+
+from core.log_redaction import secrets_redact
+from petitions import signature_links
+from tests.factories import PetitionFactory, SignatureFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def every_record():
+    """Catch every record of every logger at every level, formatted as a handler would."""
+    records: list[str] = []
+
+    class Catch(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(self.format(record))
+
+    handler = Catch(level=logging.DEBUG)
+    handler.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    yield records
+    root.removeHandler(handler)
+    root.setLevel(level)
+
+
+def test_the_token_of_each_secret_link_is_cut_from_a_text():
+    text = (
+        "Forbidden (CSRF cookie not set.): /en/petition/withdraw/eyJh.Zq:1t:abc/ and "
+        "/petition/confirm/eyJh:x-y_z/?next=1 and /admin/petitions/signature/exports/1:2:3/"
+    )
+
+    assert secrets_redact(text) == (
+        "Forbidden (CSRF cookie not set.): /en/petition/withdraw/[redacted]/ and "
+        "/petition/confirm/[redacted]/?next=1 and /admin/petitions/signature/exports/[redacted]/"
+    )
+
+
+def test_no_log_record_holds_a_link_token_whatever_the_signer_does(every_record):
+    signature = SignatureFactory(petition=PetitionFactory(slug="liberez-mamat"))
+    confirm = signature_links.confirmation_token_make(signature=signature)
+    withdraw = signature_links.withdrawal_token_make(signature=signature)
+    tokens = [confirm, withdraw]
+    strict = Client(enforce_csrf_checks=True)
+
+    # A refused CSRF check logs the path (Django's security logger), a 404 logs it too.
+    assert strict.post(f"/petition/withdraw/{withdraw}/").status_code == 403
+    assert strict.post(f"/en/petition/confirm/{confirm}/").status_code == 403
+    Client().get(f"/petition/confirm/{confirm}x/nothing-here/")
+    # An error raised with the path in its message, logged with its traceback.
+    try:
+        raise ValueError(f"could not read /petition/withdraw/{withdraw}/")
+    except ValueError:
+        logging.getLogger("petitions").exception("A signer's link failed")
+    logging.getLogger("gunicorn.error").debug("GET /petition/confirm/%s/", confirm)
+    # The signer's own path through the links works, and logs nothing secret either.
+    Client().get(f"/petition/confirm/{confirm}/")
+    Client().post(f"/petition/confirm/{confirm}/")
+    Client().post(f"/petition/withdraw/{withdraw}/")
+
+    logged = "\n".join(every_record)
+    assert "Forbidden (CSRF cookie not set.): /petition/withdraw/[redacted]/" in logged
+    assert "A signer's link failed" in logged and "Traceback" in logged
+    assert not [token for token in tokens if token in logged]
+    assert not re.search(r"/(confirm|withdraw)/(?!\[redacted\])[^/\s]+", logged)
