@@ -51,6 +51,10 @@ PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 
 # While this key lives, a sender is on its way: later signatures need not queue another.
 WAKE_KEY = "petitions:confirmation-senders:wake"
 WAKE_SECONDS = 1
+# A sender that finds a full batch calls in one more, at most this often, so that a backlog is
+# shared by every worker process instead of drained by one.
+HELPER_KEY = "petitions:confirmation-senders:helper"
+HELPER_SECONDS = 0.5
 # Emails claimed at once by one sender: enough to spare round trips, few enough that four
 # senders share a surge.
 CLAIM_BATCH = 20
@@ -94,6 +98,19 @@ def confirmation_senders_wake() -> None:
         confirmations_send_task.apply_async(retry=True, retry_policy=PUBLISH_RETRY_POLICY)
     except Exception:
         logger.warning("Confirmation senders not woken; the sweep will send.", exc_info=True)
+
+
+def _helper_wake() -> None:
+    """Queue one more sender while this one finds full batches, at most every HELPER_SECONDS."""
+    from petitions.tasks import confirmations_send_task
+
+    if confirmations_send_task.app.conf.task_always_eager:
+        return  # in-process (`make run`): this very sender sends everything
+    try:
+        if cache.add(HELPER_KEY, 1, timeout=HELPER_SECONDS):
+            confirmations_send_task.apply_async(retry=False)
+    except Exception:
+        logger.warning("No helper sender queued; this one goes on alone.", exc_info=True)
 
 
 def confirmation_email_queue() -> None:
@@ -365,6 +382,8 @@ def confirmations_send() -> int:
             batch = confirmations_claim()
             if not batch:
                 return sent
+        if len(batch) == CLAIM_BATCH:
+            _helper_wake()
         sent += _batch_send(batch)
     from petitions.tasks import confirmations_send_task
 

@@ -28,6 +28,8 @@ from staff.models import AccessEvent
 DOWNLOAD_SALT = "petitions.signature-export.download"
 # A writer that has held an export this long died: another may take it.
 EXPORT_CLAIM = timedelta(hours=1)
+# An export still queued this long lost its task (the broker restarted): it is queued again.
+EXPORT_QUEUED_LONGEST = timedelta(minutes=5)
 
 
 def signature_export_queue(
@@ -128,6 +130,23 @@ def signature_export_download(
             ip_hmac=ip_hmac,
         )
     return export
+
+
+def signature_exports_resume(*, now: datetime | None = None) -> int:
+    """Queue again the exports no worker took up: the message was lost, or its writer died.
+
+    Return how many were queued. A second task for one export finds it claimed and stops.
+    """
+    from petitions.tasks import signature_export_build_task
+
+    now = now or timezone.now()
+    stalled = SignatureExport.objects.filter(
+        Q(status=SignatureExport.Status.QUEUED, created_at__lt=now - EXPORT_QUEUED_LONGEST)
+        | Q(status=SignatureExport.Status.RUNNING, started_at__lt=now - EXPORT_CLAIM)
+    ).values_list("pk", flat=True)
+    for export_id in stalled:
+        signature_export_build_task.delay(export_id)
+    return len(stalled)
 
 
 def signature_exports_purge_expired(*, now: datetime | None = None) -> int:

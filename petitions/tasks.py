@@ -24,6 +24,12 @@ def signature_export_build_task(export_id: int) -> bool:
 
 
 @shared_task
+def signature_exports_resume() -> int:
+    """Queue again the exports whose task was lost or whose writer died."""
+    return export_jobs.signature_exports_resume()
+
+
+@shared_task
 def signature_exports_purge_expired() -> int:
     """Delete the files of signature exports whose link has expired."""
     return export_jobs.signature_exports_purge_expired()

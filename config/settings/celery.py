@@ -4,15 +4,14 @@ from config.env import env
 
 # Without a broker, tasks run in-process so that one command runs the whole site.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
-if CELERY_BROKER_URL.startswith("redis://"):
-    # kombu's Redis transport, minus a new client per command (config/broker.py); rediss://
-    # keeps kombu's own, which sets up TLS from the scheme.
-    CELERY_BROKER_TRANSPORT = "config.broker:Transport"
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Every task only wakes work whose state lives in the database (an email due, a delivery
+# ready, an export queued), and a sweep of beat's finds what a lost message left: so messages
+# are acknowledged as they are received. Acknowledging late would gain nothing, and kombu's
+# Redis transport has crashed the worker when Redis went away with a message unacknowledged.
+CELERY_TASK_ACKS_LATE = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -59,6 +58,11 @@ CELERY_BEAT_SCHEDULE = {
     "petitions-retention-apply": {
         "task": "petitions.tasks.signatures_retention_apply",
         "schedule": 24 * _HOUR,
+    },
+    "petitions-exports-resume": {
+        "task": "petitions.tasks.signature_exports_resume",
+        "schedule": _HOUR / 6,
+        "options": {"expires": _HOUR / 6},
     },
     "petitions-exports-purge-expired": {
         "task": "petitions.tasks.signature_exports_purge_expired",

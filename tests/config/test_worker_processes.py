@@ -1,12 +1,9 @@
-"""How the Celery worker runs beside the web server: its CPU priority and its broker client."""
+"""How the Celery worker runs beside the web server: its CPU priority."""
 
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from kombu import Connection
 
-from config.broker import Transport
 from tests.config.processes import python_printed
 
 
@@ -59,43 +56,3 @@ def test_a_worker_with_a_machine_of_its_own_keeps_its_priority():
     niceness, _group, idle_class = _worker_priority(new_session=True, CELERY_WORKER_NICENESS="0")
 
     assert (niceness, idle_class) == ("0", "False")
-
-
-def test_the_redis_broker_reuses_one_client_and_still_carries_messages():
-    with Connection(settings.REDIS_URL, transport=Transport) as connection:
-        channel = connection.default_channel
-        # kombu publishes and acknowledges through conn_or_acquire: were it to stop calling
-        # the method config/broker.py overrides, each would get a new client again.
-        with channel.conn_or_acquire() as first, channel.conn_or_acquire() as second:
-            assert first is second
-        queue = connection.SimpleQueue("tests-broker-one-client")
-        try:
-            for number in range(3):
-                queue.put({"signature": number})
-            received = []
-            for _ in range(3):
-                message = queue.get(timeout=5)
-                received.append(message.payload["signature"])
-                message.ack()
-        finally:
-            queue.clear()
-            queue.close()
-
-    assert received == [0, 1, 2]
-
-
-@pytest.mark.parametrize(
-    ("broker_url", "transport"),
-    [
-        ("redis://127.0.0.1:6379/1", "config.broker:Transport"),
-        ("rediss://redis.example:6380/1", "None"),
-        ("amqp://guest@127.0.0.1//", "None"),
-    ],
-)
-def test_only_a_plain_redis_broker_gets_the_one_client_transport(broker_url, transport):
-    code = (
-        "import django; django.setup(); from django.conf import settings; "
-        "print(getattr(settings, 'CELERY_BROKER_TRANSPORT', None))"
-    )
-
-    assert python_printed(code, new_session=False, CELERY_BROKER_URL=broker_url) == [transport]

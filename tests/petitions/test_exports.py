@@ -384,3 +384,25 @@ def test_the_fast_csv_path_writes_exactly_what_the_csv_module_would(first_name):
     written = _written(Signature.objects.filter(pk=signature.pk)).getvalue().decode()
 
     assert written == "\ufeff" + buffer.getvalue()
+
+
+def test_an_export_whose_task_was_lost_is_queued_again_and_written(
+    settings, export_storage, django_user_model, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta as _timedelta
+
+    SignatureFactory()
+    requester = django_user_model.objects.create_user("officer", is_staff=True)
+    lost = SignatureExport.objects.create(
+        requested_by=requester,
+        format="csv",
+        created_at=timezone.now() - _timedelta(minutes=6),
+    )
+    waiting = SignatureExport.objects.create(requested_by=requester, format="csv")
+
+    assert export_jobs.signature_exports_resume() == 1
+
+    lost.refresh_from_db()
+    waiting.refresh_from_db()
+    assert lost.status == SignatureExport.Status.READY and lost.row_count == 1
+    assert waiting.status == SignatureExport.Status.QUEUED
