@@ -19,6 +19,7 @@ from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from core.database_retries import database_write_retry
 from core.email_sending import (
     EmailFailure,
     SendFailure,
@@ -125,13 +126,18 @@ def delivery_send(*, delivery_id: int) -> bool:
     # Anything but an Exception (the worker is being killed) leaves the claim: see
     # deliveries.runs.deliveries_interrupted_resume.
     accepted_as = esp_message_id(message)
-    claim.update(
-        status=Delivery.Status.SENT,
-        sent_at=timezone.now(),
-        esp_message_id=(accepted_as or "")[:255],
-        next_attempt_at=None,
-        retry_until=None,
-        error="",
+    sent_at = timezone.now()
+    # Recording it is all that keeps it from being sent again: tried until the claim ends.
+    database_write_retry(
+        lambda: claim.update(
+            status=Delivery.Status.SENT,
+            sent_at=sent_at,
+            esp_message_id=(accepted_as or "")[:255],
+            next_attempt_at=None,
+            retry_until=None,
+            error="",
+        ),
+        until=now + timedelta(seconds=settings.DELIVERY_SEND_CLAIM_SECONDS),
     )
     return True
 

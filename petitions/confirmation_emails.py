@@ -36,6 +36,7 @@ from core.email_sending import (
     message_id_make,
     retry_delay,
 )
+from core.database_retries import database_write_retry
 from core.public_cache import cache_errors
 from petitions import selectors
 from petitions.mailboxes import mailbox_fingerprint
@@ -58,6 +59,8 @@ HELPER_SECONDS = 0.5
 # Emails claimed at once by one sender: enough to spare round trips, few enough that four
 # senders share a surge.
 CLAIM_BATCH = 20
+# A sender stops sending a batch this long before its claim ends.
+CLAIM_MARGIN = timedelta(seconds=2)
 # A sender hands over to a fresh task after this long, so that no task runs for ever.
 SENDER_SECONDS = 60
 # Addresses that take no more mail: nothing is sent to them again.
@@ -288,14 +291,19 @@ def _mailboxes_over_cap(signatures: list[Signature]) -> set[int]:
 
 
 def _sent_record(signature: Signature, message: EmailMessage) -> None:
+    """Record that the ESP accepted the email, trying until this sender's claim ends."""
     # An anymail ESP gives its own id (its webhooks quote it); SMTP keeps our Message-ID.
     message_id = esp_message_id(message) or message.extra_headers["Message-ID"]
-    Signature.objects.filter(pk=signature.pk).update(
-        confirmation_sent_at=timezone.now(),
-        confirmation_send_count=F("confirmation_send_count") + 1,
-        email_message_id=message_id[:200],
-        email_status=Signature.EmailStatus.SENT,
-        email_error="",
+    sent_at = timezone.now()
+    database_write_retry(
+        lambda: Signature.objects.filter(pk=signature.pk).update(
+            confirmation_sent_at=sent_at,
+            confirmation_send_count=F("confirmation_send_count") + 1,
+            email_message_id=message_id[:200],
+            email_status=Signature.EmailStatus.SENT,
+            email_error="",
+        ),
+        until=signature.confirmation_due_at,
     )
 
 
@@ -335,10 +343,19 @@ def _failure_record(signature: Signature, failure: SendFailure) -> None:
 
 
 def _batch_send(signatures: list[Signature]) -> int:
-    """Send a claimed batch, each email on its own; return how many the ESP accepted."""
+    """Send a claimed batch, each email on its own; return how many the ESP accepted.
+
+    A batch slowed down past its claim (a server slow to answer, the database away) stops
+    there: the rest is due again for any sender, and none is sent twice.
+    """
     over_cap = _mailboxes_over_cap(signatures)
     sent = 0
-    for signature in signatures:
+    for position, signature in enumerate(signatures):
+        if timezone.now() >= signature.confirmation_due_at - CLAIM_MARGIN:
+            for unsent in signatures[position:]:
+                if unsent.pk not in over_cap:
+                    _mailbox_release(unsent)
+            break
         if signature.pk in over_cap:
             Signature.objects.filter(pk=signature.pk).update(
                 email_status=Signature.EmailStatus.CAPPED
