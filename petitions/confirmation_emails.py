@@ -26,6 +26,7 @@ from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from core.database_retries import database_write_retry
 from core.email_sending import (
     EmailFailure,
     SendFailure,
@@ -36,7 +37,6 @@ from core.email_sending import (
     message_id_make,
     retry_delay,
 )
-from core.database_retries import database_write_retry
 from core.public_cache import cache_errors
 from petitions import selectors
 from petitions.mailboxes import mailbox_fingerprint
