@@ -46,3 +46,26 @@ def test_the_confirmation_link_carries_no_row_number(sign):
     )
 
     assert payload == str(signature.public_id)
+
+
+def test_a_withdrawal_link_expires_after_a_year_and_says_what_to_do(
+    sign, settings, client, monkeypatch
+):
+    import time as time_module
+
+    from django.core import signing as django_signing_module
+
+    signature = sign().signature
+    year_ago = time_module.time() - settings.SIGNATURE_WITHDRAW_LINK_MAX_AGE - 60
+    monkeypatch.setattr(django_signing_module.time, "time", lambda: year_ago)
+    old_token = signature_links.withdrawal_token_make(signature=signature)
+    monkeypatch.undo()
+
+    with pytest.raises(signature_links.SignatureLinkExpired):
+        signature_links.signature_for_withdrawal(token=old_token)
+    page = client.get(f"/petition/withdraw/{old_token}/")
+    assert page.status_code == 400
+    assert "fonctionnent un an" in page.content.decode()
+    # A fresh link, as every email carries, still works.
+    fresh = signature_links.withdrawal_token_make(signature=signature)
+    assert signature_links.signature_for_withdrawal(token=fresh) == signature
