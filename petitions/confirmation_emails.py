@@ -15,13 +15,12 @@ signal, a broker outage or a killed worker delays an email by seconds, never los
 """
 
 import logging
-from collections import Counter
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMessage
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -39,8 +38,8 @@ from core.email_sending import (
 )
 from core.public_cache import cache_errors
 from petitions import selectors
-from petitions.mailboxes import mailbox_fingerprint
-from petitions.models import MailboxDailySends, Signature
+from petitions.mailbox_caps import mailbox_daily_send_release, mailboxes_over_daily_cap
+from petitions.models import Signature
 from petitions.names import name_clean, name_looks_like_a_name
 from petitions.signature_links import confirmation_token_make, withdrawal_token_make
 
@@ -239,57 +238,6 @@ def _confirmation_message(*, signature: Signature) -> EmailMessage:
     )
 
 
-# Adds this batch's emails to each mailbox's count for the day and returns the new counts.
-# One statement, the same in PostgreSQL and SQLite.
-MAILBOX_COUNT_SQL = """
-    INSERT INTO {table} (mailbox_hash, day, {count}) VALUES {rows}
-    ON CONFLICT (mailbox_hash, day) DO UPDATE SET {count} = {table}.{count} + excluded.{count}
-    RETURNING mailbox_hash, {count}
-"""
-
-
-def _mailbox_release(signature: Signature) -> None:
-    """Give back the place an email took in its mailbox's count: it was not sent."""
-    MailboxDailySends.objects.filter(
-        mailbox_hash=mailbox_fingerprint(signature.email), day=timezone.localdate(), count__gt=0
-    ).update(count=F("count") - 1)
-
-
-def _mailboxes_over_cap(signatures: list[Signature]) -> set[int]:
-    """Count the batch against each mailbox's daily cap; return the signatures over it.
-
-    Each email takes its place before it is sent, so that two senders never both pass the
-    cap, and gives it back if it was not sent.
-    """
-    fingerprints = {signature.pk: mailbox_fingerprint(signature.email) for signature in signatures}
-    in_batch = Counter(fingerprints.values())
-    table = connection.ops.quote_name(MailboxDailySends._meta.db_table)
-    sql = MAILBOX_COUNT_SQL.format(
-        table=table,
-        count=connection.ops.quote_name("count"),
-        rows=", ".join(["(%s, %s, %s)"] * len(in_batch)),
-    )
-    today = timezone.localdate()
-    params = [value for item in in_batch.items() for value in (item[0], today, item[1])]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        counts = dict(cursor.fetchall())
-    cap = settings.SIGNATURE_EMAILS_PER_MAILBOX_PER_DAY
-    # What each mailbox may still be sent of this batch: the cap less what earlier batches sent.
-    allowed = {
-        fingerprint: max(cap - (count - in_batch[fingerprint]), 0)
-        for fingerprint, count in counts.items()
-    }
-    over = set()
-    for signature in signatures:
-        fingerprint = fingerprints[signature.pk]
-        if allowed[fingerprint] > 0:
-            allowed[fingerprint] -= 1
-        else:
-            over.add(signature.pk)
-    return over
-
-
 def _sent_record(signature: Signature, message: EmailMessage) -> None:
     """Record that the ESP accepted the email, trying until this sender's claim ends."""
     # An anymail ESP gives its own id (its webhooks quote it); SMTP keeps our Message-ID.
@@ -348,19 +296,19 @@ def _batch_send(signatures: list[Signature]) -> int:
     A batch slowed down past its claim (a server slow to answer, the database away) stops
     there: the rest is due again for any sender, and none is sent twice.
     """
-    over_cap = _mailboxes_over_cap(signatures)
+    over_cap = mailboxes_over_daily_cap(signatures)
     sent = 0
     for position, signature in enumerate(signatures):
         if timezone.now() >= signature.confirmation_due_at - CLAIM_MARGIN:
             for unsent in signatures[position:]:
                 if unsent.pk not in over_cap:
-                    _mailbox_release(unsent)
+                    mailbox_daily_send_release(unsent)
             break
         if signature.pk in over_cap:
             Signature.objects.filter(pk=signature.pk).update(
                 email_status=Signature.EmailStatus.CAPPED
             )
-            _mailbox_release(signature)
+            mailbox_daily_send_release(signature)
             continue
         try:
             message = _confirmation_message(signature=signature)
@@ -372,7 +320,7 @@ def _batch_send(signatures: list[Signature]) -> int:
                 logger.exception("Confirmation email of signature %s not sent.", signature.pk)
                 failure = SendFailure(EmailFailure.TRANSIENT, f"{type(error).__name__}")
             _failure_record(signature, failure)
-            _mailbox_release(signature)
+            mailbox_daily_send_release(signature)
             continue
         _sent_record(signature, message)
         sent += 1

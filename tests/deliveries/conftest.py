@@ -40,3 +40,15 @@ def ministry(db):
 @pytest.fixture
 def petition(embassy, ministry):
     return PetitionFactory(slug="liberez-mamat", targets=[embassy, ministry])
+
+
+@pytest.fixture
+def run(django_capture_on_commit_callbacks):
+    """Run deliveries as beat or staff would, sending what is queued once it commits."""
+    from deliveries import runs
+
+    def run(**kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return runs.deliveries_run(**kwargs)
+
+    return run

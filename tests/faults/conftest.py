@@ -199,17 +199,6 @@ class Site:
 
 
 @pytest.fixture
-def smtp_server():
-    from aiosmtpd.controller import Controller
-
-    sink = SmtpSink(port=free_port())
-    controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
-    controller.start()
-    yield sink
-    controller.stop()
-
-
-@pytest.fixture
 def database_proxy():
     database = settings.DATABASES["default"]
     proxy = TcpProxy(upstream_port=int(database.get("PORT") or 5432))
@@ -227,7 +216,7 @@ def petition(transactional_db) -> Petition:
 
 
 @pytest.fixture
-def site_environment(tmp_path, smtp_server, database_proxy):
+def site_environment(tmp_path, smtp_sink, database_proxy):
     """The environment of the site's processes: it may be changed before `site` starts them."""
     redis.Redis.from_url(BROKER_URL).flushdb()
     database = settings.DATABASES["default"]
@@ -243,7 +232,7 @@ def site_environment(tmp_path, smtp_server, database_proxy):
         "CELERY_BROKER_URL": BROKER_URL,
         "FAULTS_QUEUE": f"faults-{uuid.uuid4().hex[:8]}",
         "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(smtp_server.port),
+        "EMAIL_PORT": str(smtp_sink.port),
         "CELERY_WORKER_NICENESS": "0",
         "LOG_LEVEL": "INFO",
     }
@@ -269,7 +258,7 @@ def _answers(url: str) -> bool:
         return False
 
 
-def every_stored_signer_mailed_once(smtp_server: SmtpSink, *, copies_allowed: int = 1) -> None:
+def every_stored_signer_mailed_once(smtp_sink: SmtpSink, *, copies_allowed: int = 1) -> None:
     """Wait until every stored signature's address has its confirmation; check it came once.
 
     `copies_allowed` above 1 is for a sender killed after the server took the message but
@@ -278,20 +267,20 @@ def every_stored_signer_mailed_once(smtp_server: SmtpSink, *, copies_allowed: in
     stored = set(Signature.objects.values_list("email", flat=True))
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline and (
-        not stored <= set(smtp_server.recipients())
+        not stored <= set(smtp_sink.recipients())
         or Signature.objects.exclude(email_status=Signature.EmailStatus.SENT).exists()
     ):
         time.sleep(0.25)
-    unsent = Signature.objects.exclude(email__in=smtp_server.recipients()).values(
+    unsent = Signature.objects.exclude(email__in=smtp_sink.recipients()).values(
         "email", "email_status", "email_error", "confirmation_due_at", "confirmation_sent_at"
     )
     assert list(unsent) == [], f"{len(unsent)} of {len(stored)} signers got no email"
     time.sleep(3)  # a few more sweeps: none may send again
-    received = smtp_server.message_ids_by_recipient()
+    received = smtp_sink.message_ids_by_recipient()
     assert {address: len(ids) for address, ids in received.items() if address in stored} == {
         address: 1 for address in stored
     }
-    copies = {address: len(smtp_server.to(address)) for address in stored}
+    copies = {address: len(smtp_sink.to(address)) for address in stored}
     assert max(copies.values()) <= copies_allowed, copies
     sent = Signature.objects.filter(email_status=Signature.EmailStatus.SENT)
     assert sent.count() == len(stored)
@@ -304,7 +293,7 @@ def signatures_confirm_all() -> None:
         signing.signature_confirm(token=token)
 
 
-def everyone_confirmed_is_delivered_once(petition: Petition, smtp_server: SmtpSink) -> None:
+def everyone_confirmed_is_delivered_once(petition: Petition, smtp_sink: SmtpSink) -> None:
     """Confirm every signature, let beat deliver them, and check each went exactly once."""
     signatures_confirm_all()
     petition.delivery_schedule.is_active = True
@@ -320,4 +309,4 @@ def everyone_confirmed_is_delivered_once(petition: Petition, smtp_server: SmtpSi
     carried = DeliveredSignature.objects.values_list("signature_id", flat=True)
     assert sorted(carried) == sorted(Signature.objects.confirmed().values_list("pk", flat=True))
     delivery_ids = {delivery.message_id for delivery in Delivery.objects.all()}
-    assert smtp_server.message_ids_by_recipient()[TARGET_EMAIL] == delivery_ids
+    assert smtp_sink.message_ids_by_recipient()[TARGET_EMAIL] == delivery_ids

@@ -13,7 +13,7 @@ CUT_SECONDS = 10  # shorter than the senders' claim (tests/faults/fault_settings
 
 
 def test_a_ten_second_database_cut_during_signing_loses_nothing_and_needs_no_restart(
-    site, petition, database_proxy, smtp_server
+    site, petition, database_proxy, smtp_sink
 ):
     signers = Signers(base_url=site.url, slug=petition.slug)
     signers.start(threads=4)
@@ -34,12 +34,12 @@ def test_a_ten_second_database_cut_during_signing_loses_nothing_and_needs_no_res
     assert before and all(attempt.acknowledged for attempt in before)
     # The same processes take every signature again once the database is back.
     assert after and [a.outcome for a in after if not a.acknowledged] == []
-    every_stored_signer_mailed_once(smtp_server)
-    everyone_confirmed_is_delivered_once(petition, smtp_server)
+    every_stored_signer_mailed_once(smtp_sink)
+    everyone_confirmed_is_delivered_once(petition, smtp_sink)
 
 
 def test_after_a_database_restart_in_a_quiet_moment_the_next_signers_are_all_served(
-    site, petition, database_proxy, smtp_server
+    site, petition, database_proxy, smtp_sink
 ):
     signers = Signers(base_url=site.url, slug=petition.slug)
     for number in range(8):  # both web workers hold connections in their pools
@@ -51,4 +51,4 @@ def test_after_a_database_restart_in_a_quiet_moment_the_next_signers_are_all_ser
     after = [signers.sign(f"after-{number}@example.org") for number in range(20)]
 
     assert [attempt.outcome for attempt in after if not attempt.acknowledged] == []
-    every_stored_signer_mailed_once(smtp_server)
+    every_stored_signer_mailed_once(smtp_sink)

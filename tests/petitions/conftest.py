@@ -3,6 +3,7 @@ from django.utils import translation
 
 from petitions import signature_links, signing
 from tests.factories import PetitionFactory
+from tests.petitions.factories_staff import DATA_OFFICERS, logged_in_as
 
 
 def pytest_configure(config):
@@ -55,3 +56,10 @@ def confirm(django_capture_on_commit_callbacks):
             )
 
     return confirm
+
+
+@pytest.fixture
+def officer_client(client):
+    """A client logged in as a data officer, who may export signatures."""
+    logged_in_as(client, DATA_OFFICERS)
+    return client

@@ -26,7 +26,7 @@ from petitions import counter, signature_links, signing, tasks
 from petitions.models import Petition, Signature
 from tests.factories import PetitionFactory, SignatureFactory
 from tests.petitions.email_backends import ATTEMPTS_KEY, email_attempts
-from tests.smtp_sink import free_port
+from tests.private_redis import PrivateRedis
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -197,17 +197,8 @@ def test_an_esp_that_fails_three_times_then_accepts_gets_exactly_one_message(
 def test_with_redis_stopped_every_signature_is_saved_and_emailed_once_redis_is_back(
     start_worker, smtp_sink, settings, tmp_path, client
 ):
-    port = free_port()
-    redis_url = f"redis://127.0.0.1:{port}/0"
-
-    def redis_server() -> subprocess.Popen:
-        server = subprocess.Popen(
-            ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(tmp_path)],
-            stdout=subprocess.DEVNULL,
-        )  # fmt: skip
-        _wait_for(lambda: _redis_answers(redis_url), what="the private Redis")
-        return server
+    private_redis = PrivateRedis(tmp_path)
+    redis_url = private_redis.url
 
     # The site's cache and broker both live on a Redis of our own, which we stop.
     settings.REDIS_URL = redis_url
@@ -215,9 +206,8 @@ def test_with_redis_stopped_every_signature_is_saved_and_emailed_once_redis_is_b
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
     }
     petition = PetitionFactory(slug="liberez-mamat")
-    server = redis_server()
-    server.terminate()
-    server.wait()
+    private_redis.start()
+    private_redis.kill()
 
     with _publishing_to(redis_url, queue=f"down-{uuid.uuid4().hex[:8]}") as _:
         responses = [
@@ -234,24 +224,16 @@ def test_with_redis_stopped_every_signature_is_saved_and_emailed_once_redis_is_b
     assert Signature.objects.count() == 50
     assert smtp_sink.messages == []
 
-    server = redis_server()
+    private_redis.start()
     try:
         start_worker(broker_url=redis_url, beat=True, REDIS_URL=redis_url)
         _wait_for(lambda: len(smtp_sink.messages) >= 50, what="the 50 owed emails")
         time.sleep(3)  # a few more sweeps: none may send again
     finally:
-        server.terminate()
-        server.wait()
+        private_redis.kill()
 
     assert sorted(smtp_sink.recipients()) == sorted(f"p{n}@example.org" for n in range(50))
     assert not Signature.objects.confirmation_owed().exists()
-
-
-def _redis_answers(url: str) -> bool:
-    try:
-        return redis.Redis.from_url(url, socket_connect_timeout=0.2).ping()
-    except redis.exceptions.ConnectionError:
-        return False
 
 
 def test_200_concurrent_confirmations_leave_the_count_exact(start_worker):

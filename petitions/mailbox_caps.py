@@ -1,0 +1,66 @@
+"""How many confirmation emails one inbox may be sent in a day, across the whole site.
+
+The count is kept per keyed fingerprint of the strictest form of the address
+(petitions.mailboxes.mailbox_strict): plus-tags, dots and quotes cannot make one inbox many,
+and the table names no one.
+"""
+
+from collections import Counter
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import F
+from django.utils import timezone
+
+from petitions.mailboxes import mailbox_fingerprint
+from petitions.models import MailboxDailySends, Signature
+
+# Adds this batch's emails to each mailbox's count for the day and returns the new counts.
+# One statement, the same in PostgreSQL and SQLite.
+MAILBOX_COUNT_SQL = """
+    INSERT INTO {table} (mailbox_hash, day, {count}) VALUES {rows}
+    ON CONFLICT (mailbox_hash, day) DO UPDATE SET {count} = {table}.{count} + excluded.{count}
+    RETURNING mailbox_hash, {count}
+"""
+
+
+def mailbox_daily_send_release(signature: Signature) -> None:
+    """Give back the place an email took in its mailbox's count: it was not sent."""
+    MailboxDailySends.objects.filter(
+        mailbox_hash=mailbox_fingerprint(signature.email), day=timezone.localdate(), count__gt=0
+    ).update(count=F("count") - 1)
+
+
+def mailboxes_over_daily_cap(signatures: list[Signature]) -> set[int]:
+    """Count the batch against each mailbox's daily cap; return the signatures over it.
+
+    Each email takes its place before it is sent, so that two senders never both pass the
+    cap, and gives it back if it was not sent.
+    """
+    fingerprints = {signature.pk: mailbox_fingerprint(signature.email) for signature in signatures}
+    in_batch = Counter(fingerprints.values())
+    table = connection.ops.quote_name(MailboxDailySends._meta.db_table)
+    sql = MAILBOX_COUNT_SQL.format(
+        table=table,
+        count=connection.ops.quote_name("count"),
+        rows=", ".join(["(%s, %s, %s)"] * len(in_batch)),
+    )
+    today = timezone.localdate()
+    params = [value for item in in_batch.items() for value in (item[0], today, item[1])]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        counts = dict(cursor.fetchall())
+    cap = settings.SIGNATURE_EMAILS_PER_MAILBOX_PER_DAY
+    # What each mailbox may still be sent of this batch: the cap less what earlier batches sent.
+    allowed = {
+        fingerprint: max(cap - (count - in_batch[fingerprint]), 0)
+        for fingerprint, count in counts.items()
+    }
+    over = set()
+    for signature in signatures:
+        fingerprint = fingerprints[signature.pk]
+        if allowed[fingerprint] > 0:
+            allowed[fingerprint] -= 1
+        else:
+            over.add(signature.pk)
+    return over

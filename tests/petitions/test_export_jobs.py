@@ -1,0 +1,116 @@
+"""Exports too large for a request: prepared by a worker, downloaded through an expiring link."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from petitions import export_jobs
+from petitions.models import SignatureExport
+from petitions.tasks import signature_exports_purge_expired
+from staff.models import AccessEvent
+from tests.factories import PetitionFactory, SignatureFactory
+from tests.petitions.factories_staff import (
+    DATA_OFFICERS,
+    csv_rows,
+    export_storage_fixture,  # noqa: F401 (the export_storage fixture)
+    logged_in_as,
+)
+
+pytestmark = pytest.mark.django_db
+EXPORT_URL = reverse("admin:petitions_signature_export")
+CHANGELIST_URL = reverse("admin:petitions_signature_changelist")
+FORMULAS = [
+    '=HYPERLINK("http://evil.example","x")',
+    "+33 6 12",
+    "-2+3",
+    "@SUM(A1)",
+    "\tTab",
+    "\rCR",
+]
+FORMULA_START = re.compile(r"^[=+\-@\t\r]")
+
+
+def test_a_large_export_is_written_by_a_worker_and_downloaded_through_an_expiring_link(
+    officer_client, settings, export_storage, django_capture_on_commit_callbacks
+):
+    settings.EXPORT_ASYNC_THRESHOLD = 2
+    petition = PetitionFactory()
+    SignatureFactory.create_batch(3, petition=petition, confirmed=True)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = officer_client.post(EXPORT_URL, {"petition": petition.pk, "format": "csv"})
+
+    assert response.status_code == 302
+    export = SignatureExport.objects.get()
+    assert (export.status, export.row_count) == (SignatureExport.Status.READY, 3)
+    assert export.expires_at > timezone.now()
+    listing = officer_client.get(reverse("admin:petitions_signatureexport_changelist"))
+    link = re.search(
+        r'href="(/admin/petitions/signature/exports/[^"]+/)"', listing.content.decode()
+    )
+    download = officer_client.get(link.group(1))
+    assert len(csv_rows(b"".join(download.streaming_content))) == 4
+    trail = AccessEvent.objects.filter(action=AccessEvent.Action.EXPORTED_SIGNATURES)
+    assert trail.count() == 2  # the file written, then its download
+
+    SignatureExport.objects.filter(pk=export.pk).update(expires_at=timezone.now())
+    assert signature_exports_purge_expired.delay().get() == 1
+
+    export.refresh_from_db()
+    assert export.status == SignatureExport.Status.EXPIRED
+    assert not any(export_storage.rglob("*.csv"))
+    assert officer_client.get(link.group(1)).status_code == 404
+
+
+def test_a_download_link_works_only_for_the_officer_who_asked(
+    client, settings, export_storage, django_capture_on_commit_callbacks
+):
+    settings.EXPORT_ASYNC_THRESHOLD = 0
+    SignatureFactory()
+    requester = logged_in_as(client, DATA_OFFICERS, "requester")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(EXPORT_URL, {"format": "csv"})
+    export = SignatureExport.objects.get(requested_by=requester)
+    url = reverse(
+        "admin:petitions_signatureexport_download",
+        kwargs={"token": export_jobs.export_download_token(export=export)},
+    )
+
+    logged_in_as(client, DATA_OFFICERS, "colleague")
+
+    assert client.get(url).status_code == 404
+    assert client.get(url.replace(url.split("/")[-2], "forged")).status_code == 404
+
+
+def test_the_build_task_is_safe_to_run_twice(settings, export_storage, django_user_model):
+    SignatureFactory()
+    requester = django_user_model.objects.create_user("officer", is_staff=True)
+    export = SignatureExport.objects.create(requested_by=requester, format="csv")
+
+    assert export_jobs.signature_export_build(export_id=export.pk) is True
+    assert export_jobs.signature_export_build(export_id=export.pk) is False
+    assert len(list(export_storage.rglob("*.csv"))) == 1
+
+
+def test_an_export_whose_task_was_lost_is_queued_again_and_written(
+    settings, export_storage, django_user_model, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta as _timedelta
+
+    SignatureFactory()
+    requester = django_user_model.objects.create_user("officer", is_staff=True)
+    lost = SignatureExport.objects.create(
+        requested_by=requester,
+        format="csv",
+        created_at=timezone.now() - _timedelta(minutes=6),
+    )
+    waiting = SignatureExport.objects.create(requested_by=requester, format="csv")
+
+    assert export_jobs.signature_exports_resume() == 1
+
+    lost.refresh_from_db()
+    waiting.refresh_from_db()
+    assert lost.status == SignatureExport.Status.READY and lost.row_count == 1
+    assert waiting.status == SignatureExport.Status.QUEUED
