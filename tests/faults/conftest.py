@@ -38,7 +38,7 @@ from tests.smtp_sink import SmtpSink, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 # A broker database of the fault tests' own: the test process flushes Redis DB 15 (the cache).
-BROKER_URL = "redis://127.0.0.1:6379/13"
+BROKER_URL = os.environ.get("FAULTS_TEST_BROKER_URL", "redis://127.0.0.1:6379/13")
 TARGET_EMAIL = "embassy@target.example"
 WAIT_SECONDS = 90
 
