@@ -13,7 +13,7 @@ PORT ?= 8000
 RUN_ENV := DEBUG=$${DEBUG:-true} SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)}
 TEST_SETTINGS := DJANGO_SETTINGS_MODULE=config.settings.test
 
-.PHONY: help install assets messages migrate load run test test-e2e lint format check up bench clean
+.PHONY: help install assets messages keys migrate load run test test-e2e lint format check up bench clean
 
 help:
 	@echo "make run    install, migrate, load the Mamat campaign and serve http://127.0.0.1:$(PORT)"
@@ -45,7 +45,11 @@ assets: build/static/css/site.css
 messages: $(VENV)/.synced
 	$(RUN_ENV) $(MANAGE) compilemessages --ignore=.venv --ignore=node_modules --verbosity=0
 
-migrate: $(VENV)/.synced
+# Development keys (DEBUG only): private/development-keys.json, made once and kept.
+keys: $(VENV)/.synced
+	$(RUN_ENV) $(MANAGE) development_keys
+
+migrate: keys
 	$(RUN_ENV) $(MANAGE) migrate --no-input
 
 load: migrate
@@ -88,7 +92,7 @@ UP_ENV := $(RUN_ENV) DATABASE_URL=$${DATABASE_URL:-$(UP_DATABASE_URL)} \
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
 	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/1}
 
-up: install assets messages
+up: install assets messages keys
 	@pg_isready -h 127.0.0.1 -p 5432 -q || { echo "PostgreSQL is not running on 127.0.0.1:5432 (see README, 'Tests')"; exit 3; }
 	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || { echo "Redis is not running on 127.0.0.1:6379 (see README, 'Tests')"; exit 3; }
 	@$(UP_ENV) bash -c 'psql "$$DATABASE_URL" -c "select 1" >/dev/null 2>&1 || createdb "$${DATABASE_URL##*/}" --maintenance-db="$${DATABASE_URL%/*}/postgres"'

@@ -1,16 +1,23 @@
 import gc
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import get_resolver
 
 
 def serving_settings_check() -> None:
-    """Refuse to start serving without a secret key, rather than fail at the first request.
+    """Refuse to start serving without a secret key or the keys that protect signers.
 
     Reading SECRET_KEY raises ImproperlyConfigured when it is empty, as it is outside DEBUG
-    unless the environment sets it.
+    unless the environment sets it. `manage.py check --deploy` says the same, with how to
+    make each key.
     """
     settings.SECRET_KEY  # noqa: B018 - read for its check
+    from core.checks import protecting_keys_problems
+
+    problems = protecting_keys_problems()
+    if problems and not settings.DEBUG:
+        raise ImproperlyConfigured("Not serving without its keys: " + " ".join(problems))
 
 
 def startup_objects_freeze() -> None:

@@ -1,7 +1,17 @@
 """System checks for settings that several apps share."""
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Tags, Warning, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
+
+from core.sealing import SealingKeyInvalid, sealing_public_key
+
+# The keys that protect signers (config/settings/keys.py), and what each protects.
+PROTECTING_KEYS = {
+    "SIGNER_MAILBOX_KEY": "the keyed hash kept instead of each signer's address",
+    "ACCESS_TRAIL_KEY": "the access trail's fingerprints of staff addresses and logins",
+    "ERASURE_RECORD_KEY": "the proof of an erasure kept without the erased address",
+}
+SHORTEST_KEY = 32
 
 
 @register(Tags.compatibility)
@@ -10,8 +20,33 @@ def deprecated_environment_check(app_configs, **kwargs) -> list[CheckMessage]:
     return [
         Warning(
             f"The environment variable {old} is deprecated.",
-            hint=f"Set {new} instead: one setting now serves every use.",
+            hint=f"Set {new} instead." if new.isupper() else f"Set {new}",
             id="core.W001",
         )
         for old, new in getattr(settings, "DEPRECATED_ENVIRONMENT_USED", [])
     ]
+
+
+def protecting_keys_problems() -> list[str]:
+    """Return what is wrong with the keys that protect signers; an empty list if nothing."""
+    problems = []
+    try:
+        sealing_public_key()
+    except SealingKeyInvalid as error:
+        problems.append(
+            f"SEALING_PUBLIC_KEY: {error}; signers' personal data must be sealed to the data "
+            "officers' public key (`manage.py sealing_keys_generate`)."
+        )
+    for name, protects in PROTECTING_KEYS.items():
+        if len(getattr(settings, name, "")) < SHORTEST_KEY:
+            problems.append(
+                f"{name} must be set, at least {SHORTEST_KEY} random characters: it keys "
+                f"{protects}."
+            )
+    return problems
+
+
+@register(Tags.security, deploy=True)
+def protecting_keys_check(app_configs, **kwargs) -> list[CheckMessage]:
+    """Refuse a deployment whose keys would leave signers unprotected."""
+    return [Error(problem, id="core.E001") for problem in protecting_keys_problems()]

@@ -5,11 +5,10 @@ access trail, lockouts) keeps `address_fingerprint(...)` under a key of its own 
 that fingerprints made for one purpose cannot be matched with those of another.
 """
 
-import hashlib
-import hmac
-
 from django.conf import settings
 from django.http import HttpRequest
+
+from core.keyed_hashes import keyed_hash
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -30,8 +29,8 @@ def client_ip(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))
 
 
-def address_fingerprint(address: str, *, key: bytes) -> str:
-    """Return HMAC-SHA256 of `address` under `key`: comparable, never the address itself."""
+def address_fingerprint(address: str, *, key: bytes | str) -> str:
+    """Return a keyed hash of `address`: comparable, never the address itself."""
     if not address:
         return ""
-    return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()
+    return keyed_hash(address, key=key, purpose="client-address")

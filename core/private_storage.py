@@ -20,6 +20,9 @@ class PrivateFileStorage(FileSystemStorage):
 
     def __init__(self, *, root_setting: str, **kwargs) -> None:
         self.root_setting = root_setting
+        # Readable by the site's own user only, whatever its umask.
+        kwargs.setdefault("file_permissions_mode", 0o600)
+        kwargs.setdefault("directory_permissions_mode", 0o700)
         super().__init__(**kwargs)
 
     @property

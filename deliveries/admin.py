@@ -10,8 +10,9 @@ from django.utils.translation import ngettext
 
 from core.admin_mixins import RecordAdminMixin
 from deliveries import files, runs, sending
-from deliveries.documents import country_name
 from deliveries.models import Delivery, DeliverySchedule
+from petitions.country_counts import country_counts_merged, country_label
+from petitions.signer_contact import signer_contact_visible_to
 from staff.access_trail import request_ip_hmac
 
 
@@ -108,6 +109,15 @@ class DeliveryAdmin(RecordAdminMixin, admin.ModelAdmin):
     def has_send_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("deliveries.send_delivery")
 
+    def get_fieldsets(self, request: HttpRequest, obj=None):
+        if signer_contact_visible_to(request.user):
+            return self.fieldsets
+        # The list of named signers is for the Data officers only.
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "csv_download"]})
+            for name, options in self.fieldsets
+        ]
+
     def get_urls(self):
         return [
             path(
@@ -128,7 +138,10 @@ class DeliveryAdmin(RecordAdminMixin, admin.ModelAdmin):
         return format_html_join(
             ", ",
             "{} {}",
-            ((country_name(code), n) for code, n in delivery.counts_by_country.items()),
+            (
+                (country_label(code), count)
+                for code, count in country_counts_merged(delivery.counts_by_country.items()).items()
+            ),
         )
 
     @admin.display(description=_("letter (PDF)"))
@@ -167,7 +180,9 @@ class DeliveryAdmin(RecordAdminMixin, admin.ModelAdmin):
         )
 
     def signatures_view(self, request: HttpRequest, delivery_id: int):
-        # The list names signers: the service trails each download.
+        # The list names signers: for the Data officers only, each download trailed.
+        if not signer_contact_visible_to(request.user):
+            raise PermissionDenied
         return self._file_response(
             request,
             delivery_id,

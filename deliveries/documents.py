@@ -14,9 +14,9 @@ from typing import BinaryIO
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext
-from django_countries import countries
 
 from core.spreadsheet import csv_row
+from petitions.country_counts import country_counts_merged, country_label
 
 
 @dataclass(frozen=True)
@@ -32,11 +32,6 @@ class LetterContent:
     named_count: int
     counts_only: bool
     counts_by_country: dict[str, int]
-
-
-def country_name(code: str) -> str:
-    """Return the country's name in the active language (its code if it has none)."""
-    return str(countries.name(code)) or code
 
 
 def letter_pdf_bytes(*, letter: LetterContent) -> bytes:
@@ -95,8 +90,10 @@ def letter_pdf_bytes(*, letter: LetterContent) -> bytes:
             )
         )
     pdf.paragraph(gettext("New signatures by country"), size=12, height=7, gap=2)
-    for code, count in letter.counts_by_country.items():
-        pdf.count_row(country_name(code), count)
+    # Merged again when printed: a delivery recorded before the threshold existed, or under a
+    # lower one, still never names a country with a handful of signers.
+    for code, count in country_counts_merged(letter.counts_by_country.items()).items():
+        pdf.count_row(country_label(code), count)
     pdf.ln(6)
     pdf.paragraph(letter.campaign_name)
     return bytes(pdf.output())
@@ -118,7 +115,7 @@ def signers_csv_write(
     written = 0
     for first_name, last_name, code in rows:
         if code not in names:
-            names[code] = country_name(code)
+            names[code] = country_label(code)
         writer.writerow(csv_row([first_name, last_name, names[code]]))
         written += 1
     text.flush()

@@ -7,10 +7,12 @@ stored under deliveries/<id>/ in the private "deliveries" storage.
 
 import hashlib
 import tempfile
+from datetime import datetime, timedelta
 from typing import BinaryIO
 
+from django.conf import settings
 from django.core.files import File
-from django.utils import translation
+from django.utils import timezone, translation
 
 from core.actors import Actor
 from deliveries import documents, selectors
@@ -84,6 +86,77 @@ def delivery_files_write(*, delivery: Delivery) -> None:
                 filename="signatures.csv",
                 fileobj=signers,
             )
+
+
+def _signers_csv_rewrite(*, delivery: Delivery) -> None:
+    """Write the delivery's list again from the signatures as they are now (erased ones gone).
+
+    It keeps its reference line and order; its SHA-256 is that of the file as sent, which the
+    public proof shows, while the copy on file no longer names the erased.
+    """
+    rows = selectors.delivery_named_signers(delivery=delivery).iterator(chunk_size=CSV_CHUNK_SIZE)
+    with translation.override(delivery.language), tempfile.TemporaryFile() as signers:
+        documents.signers_csv_write(rows=rows, reference=delivery.reference, out=signers)
+        signers.seek(0)
+        delivery.signatures_csv.name = _file_store(
+            delivery=delivery,
+            field_name="signatures_csv",
+            filename="signatures.csv",
+            fileobj=signers,
+        )
+
+
+def delivery_files_forget_signers(*, signature_ids: list[int]) -> int:
+    """Take erased signers out of every list of names still on file; return how many lists.
+
+    petitions.erasure calls it (this app's AppConfig names it) after anonymising them. Each
+    rewrite is recorded on the delivery and in the access trail.
+    """
+    deliveries = (
+        Delivery.objects.filter(delivered_signatures__signature_id__in=signature_ids)
+        .exclude(signatures_csv="")
+        .select_related("petition", "target")
+        .distinct()
+    )
+    rewritten = 0
+    for delivery in deliveries:
+        _signers_csv_rewrite(delivery=delivery)
+        Delivery.objects.filter(pk=delivery.pk).update(
+            signatures_csv=delivery.signatures_csv.name, files_changed_at=timezone.now()
+        )
+        access_event_record(
+            actor=None,
+            action=AccessEvent.Action.ERASED_SIGNER,
+            target=f"{Delivery._meta.label} #{delivery.pk}: list on file rewritten",
+        )
+        rewritten += 1
+    return rewritten
+
+
+def delivery_files_purge_expired(*, now: datetime | None = None) -> int:
+    """Delete the files of deliveries sent longer ago than their schedule keeps them.
+
+    The SHA-256 of each file stays: the public proof of delivery does not need the files.
+    Return how many deliveries lost their files.
+    """
+    now = now or timezone.now()
+    purged = 0
+    deliveries = Delivery.objects.filter(
+        status=Delivery.Status.SENT, files_deleted_at__isnull=True
+    ).select_related("petition__delivery_schedule")
+    for delivery in deliveries.iterator():
+        schedule = getattr(delivery.petition, "delivery_schedule", None)
+        days = schedule.keep_files_days if schedule else settings.DELIVERY_FILES_KEEP_DAYS
+        if delivery.sent_at is None or delivery.sent_at + timedelta(days=days) > now:
+            continue
+        for field_file in (delivery.letter_pdf, delivery.signatures_csv):
+            if field_file:
+                field_file.delete(save=False)
+        Delivery.objects.filter(pk=delivery.pk).update(
+            letter_pdf="", signatures_csv="", files_deleted_at=now
+        )
+        purged += 1
+    return purged
 
 
 def delivery_signers_file_open(

@@ -33,6 +33,14 @@ class DeliverySchedule(models.Model):
             "Send only the numbers: no list of names, not even of signers who agreed to be named."
         ),
     )
+    keep_files_days = models.PositiveSmallIntegerField(
+        _("keep the files sent (days)"),
+        default=30,
+        help_text=_(
+            "The letter and the list of names are deleted this many days after sending; the "
+            "public SHA-256 of each stays as proof."
+        ),
+    )
     is_active = models.BooleanField(
         _("active"),
         default=True,
@@ -138,6 +146,12 @@ class Delivery(models.Model):
     # keep trying before the delivery is failed and staff are told.
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     retry_until = models.DateTimeField(_("retried until"), null=True, blank=True)
+    # The copies kept of the files sent: deleted after the schedule's days, and rewritten
+    # without any signer erased since.
+    files_deleted_at = models.DateTimeField(_("files deleted"), null=True, blank=True)
+    files_changed_at = models.DateTimeField(
+        _("list rewritten after an erasure"), null=True, blank=True
+    )
 
     objects = DeliveryQuerySet.as_manager()
 

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from deliveries.models import DeliveredSignature, Delivery, DeliverySchedule
+from petitions.country_counts import country_counts_merged
 from petitions.models import Petition, Signature, Target
 
 
@@ -48,14 +49,13 @@ def delivery_named_signers(*, delivery: Delivery) -> QuerySet:
 
 
 def delivery_counts_by_country(*, delivery: Delivery) -> dict[str, int]:
-    """Return how many signatures the delivery carries from each country, largest first."""
-    rows = (
-        delivery_signatures(delivery=delivery)
-        .values("country")
-        .annotate(count=Count("pk"))
-        .order_by("-count", "country")
-    )
-    return {row["country"]: row["count"] for row in rows}
+    """Return how many signatures the delivery carries from each country, largest first.
+
+    Countries with fewer than COUNTRY_COUNT_THRESHOLD are merged into "other countries"
+    (petitions/country_counts.py): the authorities must not be able to single anyone out.
+    """
+    rows = delivery_signatures(delivery=delivery).values("country").annotate(count=Count("pk"))
+    return country_counts_merged((row["country"], row["count"]) for row in rows)
 
 
 def delivery_last_for(*, petition: Petition, target: Target) -> Delivery | None:

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from deliveries import runs, sending
+from deliveries import files, runs, sending
 
 
 @shared_task
@@ -15,3 +15,9 @@ def deliveries_run_due() -> int:
 def delivery_send_task(delivery_id: int) -> bool:
     """Email a delivery to its target; a refusal "for now" queues the next attempt itself."""
     return sending.delivery_send(delivery_id=delivery_id)
+
+
+@shared_task
+def delivery_files_purge_expired() -> int:
+    """Delete the files of deliveries sent longer ago than their schedule keeps them."""
+    return files.delivery_files_purge_expired()

@@ -40,7 +40,8 @@ from core.public_cache import cache_errors
 from petitions import selectors
 from petitions.mailbox_caps import mailbox_daily_send_release, mailboxes_over_daily_cap
 from petitions.models import Signature
-from petitions.names import name_clean, name_looks_like_a_name
+from petitions.names import name_for_greeting
+from petitions.sealing import signature_seal_values
 from petitions.signature_links import confirmation_token_make, withdrawal_token_make
 
 logger = logging.getLogger(__name__)
@@ -120,11 +121,13 @@ def confirmation_email_queue() -> None:
     transaction.on_commit(confirmation_senders_wake)
 
 
-def confirmation_email_resend(*, signature: Signature) -> bool:
+def confirmation_email_resend(*, signature: Signature, email: str) -> bool:
     """Owe a pending signer their confirmation email again, unless the cap is reached.
 
     It is a new message, with a Message-ID of its own. An email held by its mailbox's daily cap
-    is owed again too, since the signer asked for it once more.
+    is owed again too, since the signer asked for it once more. `email` is the address just
+    typed: a sealed signature holds its own only in the sealed copy, so this one is put back
+    in the clear until the email has gone.
     """
     owed_again = (
         Signature.objects.awaiting_confirmation()
@@ -135,6 +138,7 @@ def confirmation_email_resend(*, signature: Signature) -> bool:
         )
         .exclude(email_status__in=EMAIL_DEAD_STATUSES)
         .update(
+            email=email,
             email_status="",
             confirmation_sent_at=None,
             confirmation_due_at=timezone.now(),
@@ -188,15 +192,6 @@ def _absolute_url(*, language: str, name: str, **kwargs) -> str:
         return settings.SITE_URL + reverse(name, kwargs=kwargs)
 
 
-def greeting_name(signature: Signature) -> str:
-    """Return the first name to greet the signer by, or "" when it does not look like a name.
-
-    The email goes out from the campaign's address: it must never say what an attacker typed.
-    """
-    first_name = name_clean(signature.first_name)
-    return first_name if name_looks_like_a_name(first_name) else ""
-
-
 def _message_id_of(signature: Signature) -> str:
     """Return the Message-ID every attempt of this email carries, making it on the first."""
     if not signature.confirmation_message_id:
@@ -211,7 +206,7 @@ def _confirmation_message(*, signature: Signature) -> EmailMessage:
     language = signature.language
     context = {
         "signature": signature,
-        "greeting_name": greeting_name(signature),
+        "greeting_name": name_for_greeting(signature.first_name),
         "petition": signature.petition,
         "confirm_url": _absolute_url(
             language=language,
@@ -243,6 +238,8 @@ def _sent_record(signature: Signature, message: EmailMessage) -> None:
     # An anymail ESP gives its own id (its webhooks quote it); SMTP keeps our Message-ID.
     message_id = esp_message_id(message) or message.extra_headers["Message-ID"]
     sent_at = timezone.now()
+    # The address is no longer needed once its email has gone: sealed in the same write.
+    sealed = signature_seal_values(signature)
     database_write_retry(
         lambda: Signature.objects.filter(pk=signature.pk).update(
             confirmation_sent_at=sent_at,
@@ -250,6 +247,7 @@ def _sent_record(signature: Signature, message: EmailMessage) -> None:
             email_message_id=message_id[:200],
             email_status=Signature.EmailStatus.SENT,
             email_error="",
+            **sealed,
         ),
         until=signature.confirmation_due_at,
     )
@@ -274,6 +272,8 @@ def _failure_record(signature: Signature, failure: SendFailure) -> None:
             ),
             email_error=failure.reason,
             confirmation_attempts=F("confirmation_attempts") + 1,
+            # Nothing will be sent to this address again: it need not stay readable.
+            **signature_seal_values(signature),
         )
         return
     delay = retry_delay(
@@ -306,7 +306,7 @@ def _batch_send(signatures: list[Signature]) -> int:
             break
         if signature.pk in over_cap:
             Signature.objects.filter(pk=signature.pk).update(
-                email_status=Signature.EmailStatus.CAPPED
+                email_status=Signature.EmailStatus.CAPPED, **signature_seal_values(signature)
             )
             mailbox_daily_send_release(signature)
             continue

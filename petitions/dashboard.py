@@ -9,8 +9,8 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
-from django_countries import countries
 
+from petitions.country_counts import OTHER_COUNTRIES, country_counts_merged, country_label
 from petitions.models import Petition, Signature
 
 
@@ -76,8 +76,10 @@ def petition_dashboard(*, petition: Petition, days: int, top: int = 10) -> Petit
             DayCount(day=day, signed=row.get("signed", 0), confirmed=row.get("confirmed", 0))
         )
     counted = signatures.exclude(status=Signature.Status.INVALIDATED)
-    countries_rows = (
-        counted.values("country").annotate(count=Count("pk")).order_by("-count", "country")[:top]
+    # Every country is counted, then the small ones merged, before the top ones are taken.
+    by_country = country_counts_merged(
+        (row["country"], row["count"])
+        for row in counted.values("country").annotate(count=Count("pk"))
     )
     sources = (
         counted.exclude(referral_code="")
@@ -90,10 +92,17 @@ def petition_dashboard(*, petition: Petition, days: int, top: int = 10) -> Petit
         total=totals["total"],
         confirmed_ever=totals["confirmed_ever"],
         days=day_counts,
-        top_countries=[
-            (str(countries.name(row["country"])), row["count"]) for row in countries_rows
-        ],
+        top_countries=_top_countries(by_country, top=top),
         top_sources=[(row["referral_code"], row["count"]) for row in sources],
         direct=counted.filter(referral_code="").count(),
         first_day=first_day,
     )
+
+
+def _top_countries(by_country: dict[str, int], *, top: int) -> list[tuple[str, int]]:
+    """Return the `top` largest countries by name, and "other countries" last when it counts."""
+    other = by_country.pop(OTHER_COUNTRIES, 0)
+    rows = [(country_label(code), count) for code, count in list(by_country.items())[:top]]
+    if other:
+        rows.append((country_label(OTHER_COUNTRIES), other))
+    return rows

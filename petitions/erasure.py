@@ -10,15 +10,17 @@ links back to them. Signatures never confirmed are deleted outright: nobody ever
 import secrets
 from datetime import datetime, timedelta
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import QuerySet, Value
 from django.db.models.functions import MD5, Cast, Concat
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
+from django.utils.module_loading import import_string
 
 from core.actors import Actor
-from petitions.mailboxes import email_normalize
+from core.keyed_hashes import keyed_hash
+from petitions.mailboxes import email_normalize, mailbox_hash
 from petitions.models import Signature
 from petitions.recent_signers import signers_recent_forget
 from petitions.selectors import petitions_closed_delivered_before, signatures_of_person
@@ -26,13 +28,12 @@ from staff.access_trail import access_event_record
 from staff.models import AccessEvent
 
 BATCH_ROWS = 5000
-ERASED_EMAIL_DOMAIN = "invalid"
 
 
 def email_fingerprint(email_normalized: str) -> str:
     """Return a keyed hash of an address: the trail can tell two erasures of one person apart
     from two people, without keeping the address it was asked to forget."""
-    return salted_hmac("petitions.erasure.email", email_normalized, algorithm="sha256").hexdigest()
+    return keyed_hash(email_normalized, key=settings.ERASURE_RECORD_KEY, purpose="erasure")
 
 
 def _anonymised_values(*, now: datetime) -> dict:
@@ -40,14 +41,15 @@ def _anonymised_values(*, now: datetime) -> dict:
     # the signer's old address or links, and every row gets its own (the pk is unique).
     secret = secrets.token_hex(16)
     row_hash = MD5(Concat(Cast("id", models.CharField()), Value(secret)))
-    placeholder = Concat(Value("erased-"), row_hash, Value(f"@{ERASED_EMAIL_DOMAIN}"))
     return {
         "first_name": "",
         "last_name": "",
-        "email": placeholder,
-        "email_normalized": placeholder,
+        "email": "",
+        "mailbox_hash": Concat(Value("erased-"), row_hash),
         "postcode": "",
         "comment": "",
+        "sealed_data": None,
+        "sealed_at": None,
         "ip_hash": "",
         # The old confirmation and withdrawal links carried public_id: they stop working.
         "public_id": Cast(
@@ -64,10 +66,26 @@ def _anonymised_values(*, now: datetime) -> dict:
     }
 
 
+def _erasure_followers_tell(signature_ids: list[int]) -> None:
+    """Have the apps that keep copies of signers' data (delivery files) forget these signers.
+
+    Each names its follower on its AppConfig (`erasure_follower`), so that petitions imports
+    none of the apps that build on it.
+    """
+    for app_config in apps.get_app_configs():
+        follower = getattr(app_config, "erasure_follower", None)
+        if follower:
+            import_string(follower)(signature_ids=signature_ids)
+
+
 def signatures_anonymise(*, signatures: QuerySet[Signature]) -> int:
-    """Anonymise signatures in place, in batches; return how many were anonymised."""
+    """Anonymise signatures in place, in batches; return how many were anonymised.
+
+    Every copy kept elsewhere (a delivery's list of names still on file) forgets them too.
+    """
     anonymised = 0
     petition_ids: set[int] = set()
+    erased_ids: list[int] = []
     while True:
         batch = list(
             signatures.filter(erased_at__isnull=True)
@@ -81,8 +99,11 @@ def signatures_anonymise(*, signatures: QuerySet[Signature]) -> int:
                 pk__in=[pk for pk, _petition_id in batch], erased_at__isnull=True
             ).update(**_anonymised_values(now=timezone.now()))
         petition_ids.update(petition_id for _pk, petition_id in batch)
+        erased_ids.extend(pk for pk, _petition_id in batch)
     for petition_id in petition_ids:
         signers_recent_forget(petition_id=petition_id)
+    if erased_ids:
+        _erasure_followers_tell(erased_ids)
     return anonymised
 
 
@@ -93,7 +114,7 @@ def signer_erasure_lookup(*, email: str, actor: Actor, ip_hmac: str = "") -> int
     address, never the address.
     """
     email_normalized = email_normalize(email)
-    matches = signatures_of_person(email_normalized=email_normalized).count()
+    matches = signatures_of_person(mailbox_hash=mailbox_hash(email)).count()
     access_event_record(
         actor=actor,
         action=AccessEvent.Action.SEARCHED_SIGNATURES,
@@ -111,9 +132,7 @@ def signer_erase(*, email: str, actor: Actor, ip_hmac: str = "") -> int:
     The trail records the erasure with a keyed hash of the address, never the address.
     """
     email_normalized = email_normalize(email)
-    erased = signatures_anonymise(
-        signatures=signatures_of_person(email_normalized=email_normalized)
-    )
+    erased = signatures_anonymise(signatures=signatures_of_person(mailbox_hash=mailbox_hash(email)))
     access_event_record(
         actor=actor,
         action=AccessEvent.Action.ERASED_SIGNER,

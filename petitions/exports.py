@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actors import Actor
+from core.sealing import Unsealer
 from core.spreadsheet import csv_cell, csv_row
 from petitions.models import Petition, Signature, SignatureExport
 from staff.access_trail import access_event_record
@@ -100,6 +101,7 @@ EXPORT_FIELDS = (
     "name_in_delivery",
     "newsletter_opt_in",
     "referral_code",
+    "sealed_data",
 )
 CURSOR_CHUNK_ROWS = 5000
 # Rows joined into one piece of the response: big enough that a million rows are not a
@@ -141,11 +143,16 @@ class UtcText(Func):
         )
 
 
-def export_rows(signatures: QuerySet[Signature]) -> Iterator[list[str]]:
+def export_rows(
+    signatures: QuerySet[Signature], *, unsealer: Unsealer | None = None
+) -> Iterator[list[str]]:
     """Yield each signature as a row of cells safe to open in a spreadsheet.
 
     What signers typed goes through `csv_cell`; the other cells are ours (a country code,
     a status, a date, yes or no) and never start like a formula, which the tests check.
+    With the data officers' key (`unsealer`), sealed fields are opened; without it they are
+    left empty, and only what stays readable on the server is written.
+    Raise SealedDataUnreadable if a sealed record does not open with the key.
     """
     status_names = {value: str(label) for value, label in Signature.Status.choices}
     yes, no = _("yes"), _("no")
@@ -168,7 +175,12 @@ def export_rows(signatures: QuerySet[Signature]) -> Iterator[list[str]]:
         name_in_delivery,
         newsletter_opt_in,
         referral_code,
+        sealed_data,
     ) in rows:
+        if unsealer is not None and sealed_data is not None:
+            opened = unsealer.unseal(sealed_data)
+            first_name, last_name = opened["first_name"], opened["last_name"]
+            email, postcode = opened["email"], opened["postcode"]
         yield [
             cell(first_name),
             cell(last_name),
@@ -212,7 +224,8 @@ def _csv_line(row: list[str], *, separators: int) -> str | None:
 def _csv_chunks(rows: Iterable[list[str]]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    separators = len(EXPORT_FIELDS) - 1
+    header = csv_row(export_header())
+    separators = len(header) - 1  # a row has a cell per column: one comma fewer
 
     def quoted(row: list[str]) -> str:
         buffer.seek(0)
@@ -220,7 +233,7 @@ def _csv_chunks(rows: Iterable[list[str]]) -> Iterator[str]:
         writer.writerow(row)
         return buffer.getvalue()
 
-    yield "\ufeff" + quoted(csv_row(export_header()))
+    yield "\ufeff" + quoted(header)
     lines: list[str] = []
     for row in rows:
         lines.append(_csv_line(row, separators=separators) or quoted(row))
@@ -279,18 +292,19 @@ def signatures_export_write(
     query: dict[str, Any],
     file_format: str,
     out: IO[bytes],
+    unsealer: Unsealer | None = None,
     ip_hmac: str = "",
     target: str = "petitions.Signature",
 ) -> int:
     """Write the signatures to the binary file `out` as CSV or XLSX; return how many rows.
 
     Whatever happens, the access trail records who wrote how many rows, with `query` (the
-    filters or selection) and the format: the rows really written, not a count taken before.
-    Erased signers are never written.
+    filters or selection), the format and whether sealed data was opened: the rows really
+    written, not a count taken before. Erased signers are never written.
     """
-    rows = _Counted(export_rows(signatures.filter(erased_at__isnull=True)))
+    rows = _Counted(export_rows(signatures.filter(erased_at__isnull=True), unsealer=unsealer))
     completed = False
-    query = {**query, "format": file_format}
+    query = {**query, "format": file_format, "sealed_data_opened": unsealer is not None}
     try:
         if file_format == SignatureExport.Format.XLSX:
             _xlsx_write(rows, out)

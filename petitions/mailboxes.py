@@ -3,7 +3,9 @@
 import contextlib
 import re
 
-from django.utils.crypto import salted_hmac
+from django.conf import settings
+
+from core.keyed_hashes import keyed_hash
 
 # Plus addressing and dots are the same mailbox at these providers: one signature per person.
 EMAIL_DOMAINS_IGNORING_DOTS = {"gmail.com", "googlemail.com"}
@@ -54,8 +56,17 @@ def mailbox_strict(email: str) -> str:
     return f"{local}@{email_domain_normalize(domain)}"
 
 
+def mailbox_hash(email: str) -> str:
+    """Return the keyed hash of a mailbox that the site keeps instead of the address.
+
+    One signature per mailbox, and erasure by address, compare this; it names no one to
+    whoever lacks SIGNER_MAILBOX_KEY.
+    """
+    return keyed_hash(email_normalize(email), key=settings.SIGNER_MAILBOX_KEY, purpose="mailbox")
+
+
 def mailbox_fingerprint(email: str) -> str:
     """Return a keyed hash of the strict form of an address: it counts mail, names no one."""
-    return salted_hmac(
-        "petitions.mailbox-daily-sends", mailbox_strict(email), algorithm="sha256"
-    ).hexdigest()
+    return keyed_hash(
+        mailbox_strict(email), key=settings.SIGNER_MAILBOX_KEY, purpose="mailbox-daily-sends"
+    )

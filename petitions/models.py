@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -192,13 +193,22 @@ class Signature(models.Model):
     )
     # Public and random: what the signed links carry, so that no link reveals a row number.
     public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
-    first_name = models.CharField(_("first name"), max_length=100)
-    last_name = models.CharField(_("last name"), max_length=100)
-    email = models.EmailField(_("email"), max_length=254)
-    email_normalized = models.CharField(_("normalised email"), max_length=254, editable=False)
+    # What a signer gave stays readable only while the site needs it: the email until the last
+    # email it may still get has gone (or, for a signer who asked for news, until they
+    # unsubscribe), a first name shown publicly or a name given to the authorities for as long
+    # as they chose so. The rest is in `sealed_data`, sealed to the data officers' key
+    # (petitions/sealing.py), and blank here.
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    email = models.EmailField(_("email"), max_length=254, blank=True)
+    # A keyed hash of the mailbox (petitions.mailboxes.mailbox_hash): one signature per
+    # mailbox, erasure by address, without the address.
+    mailbox_hash = models.CharField(_("mailbox fingerprint"), max_length=64, editable=False)
     country = CountryField(_("country"))
     postcode = models.CharField(_("postcode"), max_length=20, blank=True)
     comment = models.TextField(_("comment"), max_length=1000, blank=True)
+    sealed_data = models.BinaryField(_("sealed personal data"), null=True, blank=True)
+    sealed_at = models.DateTimeField(_("sealed"), null=True, blank=True, editable=False)
     language = models.CharField(_("language"), max_length=10)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
@@ -261,10 +271,11 @@ class Signature(models.Model):
         permissions = [
             ("export_signatures", _("Can export signatures")),
             ("erase_signer", _("Can erase a signer's data")),
+            ("view_signer_contact", _("Can see signers' email addresses and named lists")),
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["petition", "email_normalized"], name="signature_unique_email"
+                fields=["petition", "mailbox_hash"], name="signature_unique_mailbox"
             ),
             models.CheckConstraint(
                 condition=~Q(status="confirmed") | Q(confirmed_at__isnull=False),
@@ -291,11 +302,13 @@ class Signature(models.Model):
             models.Index(
                 fields=["petition", "-created_at", "id"], name="signature_petition_latest"
             ),
-            models.Index(fields=["email_normalized"], name="signature_email"),
+            models.Index(fields=["mailbox_hash"], name="signature_mailbox"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.first_name} {self.last_name}"
+        # No name: the admin shows this in titles and keeps it in its log table, which a copy
+        # of the database would carry.
+        return gettext("Signature %(number)s") % {"number": self.pk}
 
 
 def _signature_export_path(export: "SignatureExport", filename: str) -> str:

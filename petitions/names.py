@@ -49,3 +49,12 @@ def name_looks_like_a_name(text: str) -> bool:
         unicodedata.category(char).startswith(("L", "M")) or char in NAME_SEPARATORS
         for char in text
     )
+
+
+def name_for_greeting(first_name: str) -> str:
+    """Return the first name to greet a signer by, or "" when it does not look like a name.
+
+    Emails and pages speak in the campaign's voice: they must never say what an attacker typed.
+    """
+    first_name = name_clean(first_name)
+    return first_name if name_looks_like_a_name(first_name) else ""

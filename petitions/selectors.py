@@ -80,9 +80,9 @@ def signatures_estimated_count() -> int | None:
     return int(row[0]) if row and row[0] >= 0 else None
 
 
-def signatures_of_person(*, email_normalized: str) -> QuerySet[Signature]:
+def signatures_of_person(*, mailbox_hash: str) -> QuerySet[Signature]:
     """Return every signature a mailbox gave, on every petition, not yet erased."""
-    return Signature.objects.not_erased().filter(email_normalized=email_normalized)
+    return Signature.objects.not_erased().filter(mailbox_hash=mailbox_hash)
 
 
 def petitions_closed_delivered_before(*, moment: datetime) -> QuerySet[Petition]:

@@ -11,9 +11,11 @@ from django.utils import timezone
 
 from core.client_address import address_fingerprint
 from core.email_sending import message_id_make
+from core.rotating_keys import daily_key
 from petitions import confirmation_emails, counter, rate_limits, recent_signers
-from petitions.mailboxes import email_normalize
+from petitions.mailboxes import email_normalize, mailbox_hash
 from petitions.models import Petition, Signature
+from petitions.sealing import signature_seal
 from petitions.signature_links import signature_for_confirmation, signature_for_withdrawal
 
 
@@ -28,9 +30,13 @@ class SignatureCreateResult:
 
 
 def signer_ip_fingerprint(*, ip: str) -> str:
-    """Return the keyed fingerprint of a signer's address that rate limits and review compare."""
-    key = settings.SIGNATURE_IP_HMAC_KEY or f"petitions.ip-hash:{settings.SECRET_KEY}"
-    return address_fingerprint(ip, key=key.encode())
+    """Return the fingerprint of a signer's address that rate limits and review compare.
+
+    Its key is drawn each day and gone once the day and the rate-limit window are over: a
+    fingerprint can be matched with those of the same day, never traced back to the address.
+    """
+    key = daily_key("signer-ip", kept_after=timedelta(seconds=settings.SIGNATURE_RATE_LIMIT_WINDOW))
+    return address_fingerprint(ip, key=key)
 
 
 def _savepoint_if_in_transaction() -> contextlib.AbstractContextManager:
@@ -69,10 +75,10 @@ def signature_create(
     """
     if not petition.is_open_for_signing():
         raise PetitionNotOpen
-    email_normalized = email_normalize(email)
+    mailbox = mailbox_hash(email)
     # No look-up first: the unique constraint tells a repeat, and saves a query per signature.
     over_limit = rate_limits.signature_over_rate_limit(
-        petition=petition, ip_hash=ip_hash, email_domain=email_normalized.rpartition("@")[2]
+        petition=petition, ip_hash=ip_hash, email_domain=email_normalize(email).rpartition("@")[2]
     )
     now = timezone.now()
     # A flagged signer is emailed once staff approve them, or after the petition's delay.
@@ -82,7 +88,7 @@ def signature_create(
         "first_name": first_name,
         "last_name": last_name,
         "email": email.strip(),
-        "email_normalized": email_normalized,
+        "mailbox_hash": mailbox,
         "country": country,
         "postcode": postcode if petition.asks_postcode else "",
         "comment": comment if petition.allows_comment else "",
@@ -107,9 +113,11 @@ def signature_create(
             return SignatureCreateResult(signature=signature, created=True)
         except IntegrityError:
             # This mailbox has signed already (or at this very moment): a repeat.
-            existing = petition.signatures.filter(email_normalized=email_normalized).first()
+            existing = petition.signatures.filter(mailbox_hash=mailbox).first()
             if existing is not None:
-                confirmation_emails.confirmation_email_resend(signature=existing)
+                confirmation_emails.confirmation_email_resend(
+                    signature=existing, email=email.strip()
+                )
                 return SignatureCreateResult(signature=existing, created=False)
             # Otherwise two share codes collided: draw again.
     raise RuntimeError("Could not draw a unique share code.")
@@ -138,7 +146,9 @@ def signature_confirm(*, token: str) -> Signature:
             Signature.objects.filter(
                 pk=signature.pk, status=Signature.Status.FLAGGED, confirmed_at__isnull=True
             ).update(confirmed_at=now)
-    signature.refresh_from_db()
+        signature.refresh_from_db()
+        # Confirmed: the site no longer needs to read what the signer gave.
+        signature_seal(signature=signature)
     return signature
 
 

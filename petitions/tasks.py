@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from petitions import confirmation_emails, counter, erasure, export_jobs
+from petitions import confirmation_emails, counter, erasure, export_jobs, sealing
 
 
 @shared_task
@@ -39,3 +39,9 @@ def signature_exports_purge_expired() -> int:
 def signatures_retention_apply() -> dict[str, int]:
     """Delete signatures never confirmed and anonymise old ones of closed petitions."""
     return erasure.signatures_retention_apply()
+
+
+@shared_task
+def signatures_seal_due() -> int:
+    """Seal the personal data the site no longer needs to read."""
+    return sealing.signatures_seal_due()

@@ -12,6 +12,7 @@ from core.public_cache import cache_public_page
 from petitions import counter, recent_signers, selectors, signing
 from petitions.forms import SignatureForm
 from petitions.models import Petition, Signature
+from petitions.names import name_for_greeting
 from petitions.signature_links import (
     SignatureLinkExpired,
     SignatureLinkInvalid,
@@ -127,7 +128,12 @@ def _private(response: HttpResponse) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def signature_confirm(request: HttpRequest, token: str) -> HttpResponse:
-    """Show a Confirm button; only the POST confirms, since mail scanners follow links."""
+    """Show a Confirm button; only the POST confirms, since mail scanners follow links.
+
+    The thank-you page greets the signer by name only while the row still holds it in the
+    clear (petitions/sealing.py): once their email has gone, it holds it only if they asked
+    for it to be shown.
+    """
     try:
         if request.method == "POST":
             signing.signature_confirm(token=token)
@@ -135,15 +141,15 @@ def signature_confirm(request: HttpRequest, token: str) -> HttpResponse:
         signature = signature_for_confirmation(token=token)
     except (SignatureLinkInvalid, signing.PetitionNotOpen) as error:
         return _private(_link_problem(request, error))
-    petition = signature.petition
     if signature.confirmed_at is None:
         return _private(
             render(
                 request,
                 "petitions/signature_confirm.html",
-                {"signature": signature, "petition": petition},
+                {"signature": signature, "petition": signature.petition},
             )
         )
+    petition = signature.petition
     share_url = f"{settings.SITE_URL}{petition.get_absolute_url()}?src={signature.share_code}"
     return _private(
         render(
@@ -152,6 +158,7 @@ def signature_confirm(request: HttpRequest, token: str) -> HttpResponse:
             {
                 "signature": signature,
                 "petition": petition,
+                "greeting_name": name_for_greeting(signature.first_name),
                 "is_counted": signature.status == Signature.Status.CONFIRMED,
                 "progress": counter.petition_progress(petition=petition),
                 "share_url": share_url,

@@ -2,10 +2,11 @@
 
 Append-only: entries are never changed, and PostgreSQL refuses any DELETE but the nightly
 purge of entries past ACCESS_TRAIL_RETENTION_DAYS. Entries keep a keyed fingerprint of the
-client's address, never the address.
+client's address, never the address, and of the words staff searched for, never the words: an
+append-only table that kept "Tursun" or an address would keep, past any erasure, who was looked
+for. An auditor who suspects a search checks it with `search_fingerprint`.
 """
 
-import hashlib
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,19 +17,19 @@ from django.utils import timezone
 
 from core.actors import Actor
 from core.client_address import address_fingerprint, client_ip
+from core.keyed_hashes import keyed_hash
 from staff.models import AccessEvent
-
-
-def _trail_ip_key() -> bytes:
-    if settings.ACCESS_TRAIL_IP_HMAC_KEY:
-        return settings.ACCESS_TRAIL_IP_HMAC_KEY.encode()
-    # What django.utils.crypto.salted_hmac derives from SECRET_KEY for this salt.
-    return hashlib.sha256(f"staff.access-trail.ip{settings.SECRET_KEY}".encode()).digest()
 
 
 def ip_hmac(ip: str) -> str:
     """Return the trail's fingerprint of an IP address: comparable, never the address."""
-    return address_fingerprint(ip, key=_trail_ip_key())
+    return address_fingerprint(ip, key=settings.ACCESS_TRAIL_KEY)
+
+
+def search_fingerprint(term: str) -> str:
+    """Return the trail's fingerprint of a search: the same for any spacing or letter case."""
+    words = " ".join(term.casefold().split())
+    return keyed_hash(words, key=settings.ACCESS_TRAIL_KEY, purpose="trail-search")
 
 
 def request_ip_hmac(request: HttpRequest) -> str:

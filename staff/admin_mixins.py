@@ -2,7 +2,7 @@ from django.contrib.admin.views.main import ERROR_FLAG, IGNORED_PARAMS, PAGE_VAR
 from django.http import HttpRequest, HttpResponse
 
 from core.admin_mixins import ModelAdminMixinBase
-from staff.access_trail import access_event_record, request_ip_hmac
+from staff.access_trail import access_event_record, request_ip_hmac, search_fingerprint
 from staff.models import AccessEvent
 
 # What the change list's address may carry besides the search and the filters.
@@ -13,7 +13,8 @@ class AccessTrailAdminMixin(ModelAdminMixinBase):
     """Trail every look at an object's page, and every search or filter of the list.
 
     Put it first in the bases of a ModelAdmin that shows signature data. The entries name the
-    object by type and number only: the trail must not keep a copy of what a signer erased.
+    object by type and number only, and a search by its keyed fingerprint and its number of
+    words: the trail must not keep a copy of what a signer erased, nor whom staff looked for.
     """
 
     trail_view_action = AccessEvent.Action.VIEWED_SIGNATURE
@@ -55,7 +56,11 @@ class AccessTrailAdminMixin(ModelAdminMixinBase):
                 actor=request.user,
                 action=self.trail_search_action,
                 target=self.model._meta.label,
-                query={"search": search, "filters": filters},
+                query={
+                    "search_fingerprint": search_fingerprint(search) if search else "",
+                    "search_words": len(search.split()),
+                    "filters": filters,
+                },
                 row_count=changelist.result_count if changelist else None,
                 ip_hmac=request_ip_hmac(request),
             )

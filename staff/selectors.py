@@ -1,12 +1,13 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.keyed_hashes import keyed_hash
 from staff.models import LoginThrottle
 
 
@@ -22,7 +23,9 @@ def login_throttle_keys(*, username: str, ip_hmac: str) -> dict[str, str]:
     """Name the throttle of the typed username and of the client's network, by fingerprint."""
     # Unknown usernames are counted and locked like real ones, so a lockout never tells
     # a guesser that an account exists.
-    account = salted_hmac("staff.login.account", username.casefold()).hexdigest()
+    account = keyed_hash(
+        username.casefold(), key=settings.ACCESS_TRAIL_KEY, purpose="login-account"
+    )
     keys = {"account": f"account:{account}"}
     if ip_hmac:
         keys["network"] = f"network:{ip_hmac}"

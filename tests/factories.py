@@ -4,6 +4,7 @@ import factory
 from django.utils import timezone
 
 from campaign.models import Campaign
+from petitions.mailboxes import mailbox_hash
 from petitions.models import Petition, Signature, Target
 
 
@@ -58,7 +59,7 @@ class SignatureFactory(factory.django.DjangoModelFactory):
     first_name = factory.Sequence(lambda n: f"Signer{n}")
     last_name = "Dupont"
     email = factory.Sequence(lambda n: f"signer{n}@example.org")
-    email_normalized = factory.LazyAttribute(lambda signature: signature.email.lower())
+    mailbox_hash = factory.LazyAttribute(lambda signature: mailbox_hash(signature.email))
     country = "FR"
     language = "fr"
     share_code = factory.Sequence(lambda n: f"code{n}")

@@ -3,14 +3,23 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION_KEYS = {
+    "SEALING_PUBLIC_KEY": "jlPSkaIr0XswfGyE3Nk9DoXm1C5Xtc/bAEpp8UkmYUw=",
+    "SIGNER_MAILBOX_KEY": "a-long-random-mailbox-key-" + "m4Z?" * 8,
+    "ACCESS_TRAIL_KEY": "a-long-random-trail-key-" + "t8W#" * 8,
+    "ERASURE_RECORD_KEY": "a-long-random-erasure-key-" + "e2R%" * 8,
+}
 
 
-def test_production_settings_pass_the_deploy_checks():
+def _production_environment(**overrides: str) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("DJANGO_", "DEBUG", "SECURE_", "SESSION_", "CSRF_"))
+        and key not in PRODUCTION_KEYS
     }
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.base",
@@ -18,7 +27,14 @@ def test_production_settings_pass_the_deploy_checks():
         SECRET_KEY="a-long-random-production-secret-key-" + "x7Q!" * 12,
         ALLOWED_HOSTS="mamat.example.org",
         SITE_URL="https://mamat.example.org",
+        **PRODUCTION_KEYS,
     )
+    env.update(overrides)
+    return {key: value for key, value in env.items() if value != ""}
+
+
+def test_production_settings_pass_the_deploy_checks():
+    env = _production_environment()
 
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -57,3 +73,30 @@ def test_production_refuses_to_serve_without_a_secret_key():
     assert "The SECRET_KEY setting must not be empty" in serving.stderr
     assert deploy_check.returncode != 0
     assert "SECRET_KEY" in deploy_check.stdout + deploy_check.stderr
+
+
+@pytest.mark.parametrize("missing", sorted(PRODUCTION_KEYS))
+def test_production_refuses_to_serve_without_each_key_that_protects_signers(missing):
+    env = _production_environment(**{missing: ""})
+
+    serving = subprocess.run(
+        [sys.executable, "-c", "import config.wsgi"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    deploy_check = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert serving.returncode != 0
+    assert missing in serving.stderr
+    assert deploy_check.returncode != 0
+    assert missing in deploy_check.stdout + deploy_check.stderr

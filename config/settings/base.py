@@ -155,4 +155,5 @@ from config.settings.campaign import *  # noqa: E402, F403
 from config.settings.celery import *  # noqa: E402, F403
 from config.settings.email_sending import *  # noqa: E402, F403
 from config.settings.files_and_storages import *  # noqa: E402, F403
+from config.settings.keys import *  # noqa: E402, F403
 from config.settings.security import *  # noqa: E402, F403

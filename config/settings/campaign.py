@@ -11,9 +11,8 @@ from config.env import DEBUG, env
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=0 if DEBUG else 10)
 
 # --- Signing -------------------------------------------------------------------------------------
-# The IP address is never stored: only an HMAC keyed by this (derived from SECRET_KEY if empty).
-# Rotating it makes rate limits and review forget the addresses they had seen.
-SIGNATURE_IP_HMAC_KEY = env.str("SIGNATURE_IP_HMAC_KEY", default="")
+# The IP address is never stored: only a fingerprint under a key drawn each day and gone the
+# day after (core/rotating_keys.py).
 # Signatures over a limit are kept and flagged for review instead of counted; 0 turns one off.
 # Families, offices and universities share one address, so the IP limit is generous.
 SIGNATURE_RATE_LIMIT_PER_IP_HASH = env.int("SIGNATURE_RATE_LIMIT_PER_IP_HASH", default=20)
@@ -34,6 +33,11 @@ SIGNATURE_RATE_LIMIT_EXEMPT_EMAIL_DOMAINS = env.list(
 )  # fmt: skip
 # Bump when the privacy notice beside the sign button changes: each signature records it.
 SIGNATURE_PRIVACY_NOTICE_VERSION = env.str("SIGNATURE_PRIVACY_NOTICE_VERSION", default="2025-1")
+
+# Every count broken down by country (the letter to the authorities, the staff dashboard)
+# merges the countries with fewer signers than this into "other countries": in a small
+# diaspora, "Turkey: 1" points at a person.
+COUNTRY_COUNT_THRESHOLD = env.int("COUNTRY_COUNT_THRESHOLD", default=10)
 
 # --- Confirmation emails -------------------------------------------------------------------------
 # How long a confirmation link works, and how many times a pending signer who signs again is
@@ -74,9 +78,6 @@ STAFF_LOCKOUT_SECONDS = env.int("STAFF_LOCKOUT_SECONDS", default=1800)
 STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=1800)
 # How long after the password the second factor (or enrolment) may be given.
 STAFF_SECOND_FACTOR_WINDOW_SECONDS = 600
-# The trail keeps an HMAC of the IP address, never the address: keyed by this (derived from
-# SECRET_KEY if empty).
-ACCESS_TRAIL_IP_HMAC_KEY = env.str("ACCESS_TRAIL_IP_HMAC_KEY", default="")
 # Trail entries older than this are deleted every night.
 ACCESS_TRAIL_RETENTION_DAYS = env.int("ACCESS_TRAIL_RETENTION_DAYS", default=365)
 
@@ -86,6 +87,9 @@ ACCESS_TRAIL_RETENTION_DAYS = env.int("ACCESS_TRAIL_RETENTION_DAYS", default=365
 DELIVERY_PDF_FONT = env.str(
     "DELIVERY_PDF_FONT", default="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 )
+# The files sent are kept this many days after sending when a petition has no schedule saying
+# otherwise (DeliverySchedule.keep_files_days).
+DELIVERY_FILES_KEEP_DAYS = env.int("DELIVERY_FILES_KEEP_DAYS", default=30)
 # A delivery still "sending" this long after a worker claimed it was interrupted (the worker
 # died): the next run sends it again, see deliveries.runs.deliveries_interrupted_resume.
 DELIVERY_SEND_CLAIM_SECONDS = 15 * 60

@@ -69,6 +69,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": _HOUR,
     },
     "deliveries-run-due": {"task": "deliveries.tasks.deliveries_run_due", "schedule": _HOUR / 4},
+    "deliveries-files-purge-expired": {
+        "task": "deliveries.tasks.delivery_files_purge_expired",
+        "schedule": 24 * _HOUR,
+    },
+    # Personal data the site no longer needs to read, sealed (signatures kept before sealing
+    # existed, and any a crash left in the clear).
+    "petitions-signatures-seal": {
+        "task": "petitions.tasks.signatures_seal_due",
+        "schedule": _HOUR,
+    },
     "access-events-purge-expired": {
         "task": "staff.tasks.access_events_purge_expired",
         "schedule": 24 * _HOUR,

@@ -42,8 +42,13 @@ if env.bool("BEHIND_TLS_PROXY", default=False):
 # It replaces SIGNATURE_TRUSTED_PROXY_COUNT and STAFF_TRUSTED_PROXY_COUNT, still read when it
 # is unset; `manage.py check` warns about them.
 DEPRECATED_ENVIRONMENT_USED = [
-    (old, "TRUSTED_PROXY_COUNT")
-    for old in ("SIGNATURE_TRUSTED_PROXY_COUNT", "STAFF_TRUSTED_PROXY_COUNT")
+    (old, new)
+    for old, new in (
+        ("SIGNATURE_TRUSTED_PROXY_COUNT", "TRUSTED_PROXY_COUNT"),
+        ("STAFF_TRUSTED_PROXY_COUNT", "TRUSTED_PROXY_COUNT"),
+        ("ACCESS_TRAIL_IP_HMAC_KEY", "ACCESS_TRAIL_KEY"),
+        ("SIGNATURE_IP_HMAC_KEY", "nothing: signers' IP keys are drawn each day"),
+    )
     if old in env.ENVIRON
 ]
 TRUSTED_PROXY_COUNT = env.int(

@@ -12,6 +12,11 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("SESSION_COOKIE_SECURE", "false")
 os.environ.setdefault("CSRF_COOKIE_SECURE", "false")
 os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
+# Test-only keys; tests/sealing_keys.py holds the private half of this public key.
+os.environ.setdefault("SEALING_PUBLIC_KEY", "jlPSkaIr0XswfGyE3Nk9DoXm1C5Xtc/bAEpp8UkmYUw=")
+os.environ.setdefault("SIGNER_MAILBOX_KEY", "test-only-signer-mailbox-key-of-32-characters-or-more")
+os.environ.setdefault("ACCESS_TRAIL_KEY", "test-only-access-trail-key-of-32-characters-or-more")
+os.environ.setdefault("ERASURE_RECORD_KEY", "test-only-erasure-record-key-of-32-characters-or-more")
 
 from .base import *  # noqa: F403
 

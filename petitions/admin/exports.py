@@ -20,10 +20,12 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django_countries import countries
 
 from core.actors import request_staff_user
 from core.admin_mixins import ModelAdminMixinBase, RecordAdminMixin
+from core.sealing import SealedDataUnreadable, SealingKeyInvalid, Unsealer, private_key_parse
 from petitions import export_jobs
 from petitions.admin.tool_pages import tool_page_response
 from petitions.exports import (
@@ -75,6 +77,36 @@ class SignatureExportForm(forms.Form):
         initial=SignatureExport.Format.CSV,
         widget=forms.RadioSelect,
     )
+    private_key = forms.CharField(
+        label=_("The data officers' private key"),
+        required=False,
+        strip=True,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text=_(
+            "Needed to include the sealed data (email addresses, last names, postcodes). "
+            "Used for this export only: never stored, logged or sent anywhere."
+        ),
+    )
+    private_key_file = forms.FileField(label=_("Or the file holding it"), required=False)
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        upload = cleaned.get("private_key_file")
+        text = upload.read(1024).decode(errors="replace") if upload else ""
+        text = text or cleaned.get("private_key") or ""
+        cleaned["unsealer"] = None
+        if text.strip():
+            try:
+                cleaned["unsealer"] = Unsealer(private_key_parse(text))
+            except SealingKeyInvalid:
+                self.add_error(
+                    "private_key",
+                    _(
+                        "This is not the data officers' private key: it does not open the "
+                        "signers' data. Nothing was exported."
+                    ),
+                )
+        return cleaned
 
     def filters(self) -> SignatureExportFilters:
         data = self.cleaned_data
@@ -124,8 +156,12 @@ def _export_download(
     query: dict,
     file_format: str,
     filename: str,
+    unsealer: Unsealer | None = None,
 ) -> HttpResponseBase:
-    """Write the export to an unnamed temporary file, then send it: what was trailed is sent."""
+    """Write the export to an unnamed temporary file, then send it: what was trailed is sent.
+
+    Raise SealedDataUnreadable if a signature was sealed to another key than `unsealer`'s.
+    """
     scratch = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
     signatures_export_write(
         actor=request.user,
@@ -133,6 +169,7 @@ def _export_download(
         query=query,
         file_format=file_format,
         out=scratch,
+        unsealer=unsealer,
         ip_hmac=request_ip_hmac(request),
     )
     scratch.seek(0)
@@ -148,7 +185,12 @@ class SignatureExportsAdminMixin(ModelAdminMixinBase):
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
-            path("export/", view(self.export_view), name="petitions_signature_export"),
+            path(
+                "export/",
+                # The private key a data officer types must never reach an error report.
+                view(sensitive_post_parameters("private_key")(self.export_view)),
+                name="petitions_signature_export",
+            ),
             path(
                 "exports/<str:token>/",
                 view(self.export_download_view),
@@ -194,7 +236,7 @@ class SignatureExportsAdminMixin(ModelAdminMixinBase):
         if not self.has_export_permission(request):
             raise PermissionDenied
         if request.method == "POST":
-            form = SignatureExportForm(request.POST)
+            form = SignatureExportForm(request.POST, request.FILES)
         else:
             form = SignatureExportForm(
                 initial=SignatureExportForm.initial_from_changelist(request.GET)
@@ -204,7 +246,19 @@ class SignatureExportsAdminMixin(ModelAdminMixinBase):
             file_format = form.cleaned_data["format"]
             signatures = signatures_for_export(filters=filters)
             row_count = signatures.count()
-            if row_count > settings.EXPORT_ASYNC_THRESHOLD:
+            unsealer = form.cleaned_data["unsealer"]
+            if row_count > settings.EXPORT_ASYNC_THRESHOLD and unsealer is not None:
+                form.add_error(
+                    None,
+                    gettext(
+                        "With the private key, up to %(threshold)d signatures are exported "
+                        "here. For %(count)d, run `manage.py export_signatures "
+                        "--private-key-stdin` on a computer that holds the key, or export "
+                        "without the key (the sealed data left out)."
+                    )
+                    % {"threshold": settings.EXPORT_ASYNC_THRESHOLD, "count": row_count},
+                )
+            elif row_count > settings.EXPORT_ASYNC_THRESHOLD:
                 export_jobs.signature_export_queue(
                     actor=request_staff_user(request), filters=filters, file_format=file_format
                 )
@@ -218,13 +272,24 @@ class SignatureExportsAdminMixin(ModelAdminMixinBase):
                     messages.SUCCESS,
                 )
                 return redirect("admin:petitions_signatureexport_changelist")
-            return _export_download(
-                request,
-                signatures=signatures,
-                query=filters.as_json(),
-                file_format=file_format,
-                filename=export_filename(filters=filters, file_format=file_format),
-            )
+            else:
+                try:
+                    return _export_download(
+                        request,
+                        signatures=signatures,
+                        query=filters.as_json(),
+                        file_format=file_format,
+                        filename=export_filename(filters=filters, file_format=file_format),
+                        unsealer=unsealer,
+                    )
+                except SealedDataUnreadable:
+                    form.add_error(
+                        "private_key",
+                        gettext(
+                            "Some of these signatures were sealed to another key than this "
+                            "one: export them with the key that was in use then."
+                        ),
+                    )
         return tool_page_response(
             self,
             request,

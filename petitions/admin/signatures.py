@@ -19,8 +19,9 @@ from core.admin_mixins import admin_field_names
 from petitions import review, selectors
 from petitions.admin.erasure import SignatureErasureAdminMixin
 from petitions.admin.exports import SignatureExportsAdminMixin
-from petitions.mailboxes import email_normalize
+from petitions.mailboxes import mailbox_hash
 from petitions.models import Signature
+from petitions.signer_contact import CONTACT_FIELDS, signer_contact_visible_to
 from staff.admin_mixins import AccessTrailAdminMixin
 
 # Below this many rows the estimate is not worth it: count them.
@@ -88,7 +89,7 @@ class SignatureAdmin(
         "email_status",
     ]
     # The search itself is get_search_results, below.
-    search_fields = ["email_normalized", "last_name", "first_name"]
+    search_fields = ["mailbox_hash", "last_name", "first_name"]
     actions = ["approve", "flag", "invalidate", "export_csv", "export_xlsx"]
     list_select_related = ["petition"]
     fieldsets = [
@@ -130,6 +131,19 @@ class SignatureAdmin(
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
         return admin_field_names(self)
 
+    def get_list_display(self, request: HttpRequest):
+        if signer_contact_visible_to(request.user):
+            return self.list_display
+        return [name for name in self.list_display if name not in CONTACT_FIELDS]
+
+    def get_fieldsets(self, request: HttpRequest, obj=None):
+        if signer_contact_visible_to(request.user):
+            return self.fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in CONTACT_FIELDS]})
+            for name, options in self.fieldsets
+        ]
+
     def _review(self, request: HttpRequest, queryset: QuerySet[Signature], action) -> int:
         """Apply a review service with the reason typed beside the action menu."""
         return action(signatures=queryset, reason=request.POST.get("reason", ""))
@@ -153,15 +167,25 @@ class SignatureAdmin(
         self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
-        """Search what the indexes serve: a whole address, or the start of names."""
+        """Search what the indexes serve: a whole address, or the start of names.
+
+        Only those who may see signers' contact search by address or last name: for anyone
+        else, a search that finds a row would tell them who signed.
+        """
         term = search_term.strip()
         if not term:
             return queryset, False
+        contact = signer_contact_visible_to(request.user)
         if "@" in term:
-            return queryset.filter(email_normalized=email_normalize(term)), False
+            if not contact:
+                return queryset.none(), False
+            return queryset.filter(mailbox_hash=mailbox_hash(term)), False
         condition = Q()
         for word in term.split()[:4]:
-            condition &= Q(last_name__istartswith=word) | Q(first_name__istartswith=word)
+            words = Q(first_name__istartswith=word)
+            if contact:
+                words |= Q(last_name__istartswith=word)
+            condition &= words
         return queryset.filter(condition), False
 
     @admin.action(

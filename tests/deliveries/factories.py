@@ -6,6 +6,7 @@ import factory
 from django.utils import timezone
 
 from deliveries.models import DeliverySchedule
+from petitions.mailboxes import mailbox_hash
 from petitions.models import Signature
 from tests.factories import PetitionFactory
 
@@ -38,7 +39,7 @@ def confirmed_signatures_create(petition, count: int, *, named_every: int = 3) -
                 first_name=f"Prénom{number}",
                 last_name=f"Nom{number}",
                 email=f"secret-{number}@example.org",
-                email_normalized=f"secret-{number}@example.org",
+                mailbox_hash=mailbox_hash(f"secret-{number}@example.org"),
                 country=COUNTRIES[index % len(COUNTRIES)],
                 postcode=f"PC{number:05d}",
                 comment=f"private comment {number}",

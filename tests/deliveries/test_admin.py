@@ -49,6 +49,7 @@ def test_staff_see_each_delivery_with_its_status_and_counts(verified_staff_clien
 
 def test_staff_download_the_exact_files_and_each_list_download_is_trailed(client, delivery):
     user = staff_with("view_delivery")
+    user.user_permissions.add(Permission.objects.get(codename="view_signer_contact"))
     login_verified(client, user)
 
     letter = client.get(reverse("admin:deliveries_delivery_letter", args=[delivery.pk]))

@@ -30,6 +30,7 @@ from django.db import connection
 
 from deliveries.models import DeliveredSignature, Delivery
 from petitions import signature_links, signing
+from petitions.mailboxes import mailbox_hash
 from petitions.models import Petition, Signature
 from tests.deliveries.factories import DeliveryScheduleFactory
 from tests.factories import PetitionFactory, TargetFactory
@@ -258,29 +259,51 @@ def _answers(url: str) -> bool:
         return False
 
 
+def stored_mailboxes() -> set[str]:
+    """Return the keyed hashes of the mailboxes of every signature stored."""
+    return set(Signature.objects.values_list("mailbox_hash", flat=True))
+
+
+def mailboxes_of(addresses) -> set[str]:
+    return {mailbox_hash(address) for address in addresses}
+
+
 def every_stored_signer_mailed_once(smtp_sink: SmtpSink, *, copies_allowed: int = 1) -> None:
     """Wait until every stored signature's address has its confirmation; check it came once.
 
     `copies_allowed` above 1 is for a sender killed after the server took the message but
     before it heard so: it sends again, with the same Message-ID, which mail systems merge.
     """
-    stored = set(Signature.objects.values_list("email", flat=True))
+    # Rows keep a keyed hash of the mailbox, not the address, once the email has gone.
+    stored = stored_mailboxes()
+
+    def mailed() -> set[str]:
+        return mailboxes_of(smtp_sink.recipients())
+
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline and (
-        not stored <= set(smtp_sink.recipients())
+        not stored <= mailed()
         or Signature.objects.exclude(email_status=Signature.EmailStatus.SENT).exists()
     ):
         time.sleep(0.25)
-    unsent = Signature.objects.exclude(email__in=smtp_sink.recipients()).values(
-        "email", "email_status", "email_error", "confirmation_due_at", "confirmation_sent_at"
+    unsent = Signature.objects.exclude(mailbox_hash__in=mailed()).values(
+        "mailbox_hash", "email_status", "email_error", "confirmation_due_at", "confirmation_sent_at"
     )
     assert list(unsent) == [], f"{len(unsent)} of {len(stored)} signers got no email"
     time.sleep(3)  # a few more sweeps: none may send again
-    received = smtp_sink.message_ids_by_recipient()
-    assert {address: len(ids) for address, ids in received.items() if address in stored} == {
-        address: 1 for address in stored
+    received = {
+        mailbox_hash(address): (address, ids)
+        for address, ids in smtp_sink.message_ids_by_recipient().items()
     }
-    copies = {address: len(smtp_sink.to(address)) for address in stored}
+    # One Message-ID per signer: every copy sent was the same email.
+    assert {mailbox: len(received[mailbox][1]) for mailbox in stored} == {
+        mailbox: 1 for mailbox in stored
+    }
+    copies = {
+        address: len(smtp_sink.to(address))
+        for mailbox, (address, _ids) in received.items()
+        if mailbox in stored
+    }
     assert max(copies.values()) <= copies_allowed, copies
     sent = Signature.objects.filter(email_status=Signature.EmailStatus.SENT)
     assert sent.count() == len(stored)

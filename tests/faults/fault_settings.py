@@ -15,12 +15,14 @@ EMAIL_TIMEOUT = 10
 CELERY_TASK_DEFAULT_QUEUE = os.environ["FAULTS_QUEUE"]
 SIGNATURE_EMAIL_RETRY_BACKOFF = 1
 SIGNATURE_EMAIL_RETRY_LONGEST = 2
-# Longer than the database cut of test_database_cut.py: a sender that heard the server accept
-# an email keeps trying to record it through the cut, instead of leaving it to be sent again.
-SIGNATURE_CONFIRMATION_CLAIM_SECONDS = 15
+# Long enough for a sender that heard the server accept an email to record it through the
+# database cut of test_database_cut.py (10 s), the pool's reconnection, and a last try that
+# may wait the pool's timeout (10 s) before the claim ends: instead of leaving it to be sent
+# again.
+SIGNATURE_CONFIRMATION_CLAIM_SECONDS = 30
 DELIVERY_EMAIL_RETRY_BACKOFF = 1
 DELIVERY_EMAIL_RETRY_LONGEST = 2
-DELIVERY_SEND_CLAIM_SECONDS = 15
+DELIVERY_SEND_CLAIM_SECONDS = 30
 CELERY_BEAT_SCHEDULE = {
     name: {**entry, "schedule": 1.0, "options": {"expires": 1.0}}
     for name, entry in CELERY_BEAT_SCHEDULE.items()

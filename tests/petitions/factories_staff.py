@@ -18,8 +18,12 @@ PETITION_MANAGERS = ROLES_MIGRATION.PETITION_MANAGERS
 DATA_OFFICERS = ROLES_MIGRATION.DATA_OFFICERS
 
 
+CONTACT_MIGRATION = importlib.import_module("petitions.migrations.0007_sealed_signer_data")
+
+
 def roles_ensure() -> None:
     ROLES_MIGRATION.roles_grant(apps)
+    CONTACT_MIGRATION.contact_permission_grant(apps, None)
 
 
 def staff_with_role(role: str, username: str | None = None):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from petitions import confirmation_emails, review
 from petitions.models import Signature
 from tests.factories import SignatureFactory
+from tests.sealing_keys import sealed_data_of
 
 pytestmark = pytest.mark.django_db
 
@@ -145,7 +146,8 @@ def test_a_greylisted_email_is_tried_again_later_and_sent_once(petition, mail_se
 
     signature.refresh_from_db()
     assert signature.email_status == Signature.EmailStatus.SENT
-    assert [message.to for message in mailoutbox] == [[signature.email]]
+    assert [message.to for message in mailoutbox] == [["student@university.example"]]
+    assert signature.email == ""  # sent: the site no longer needs to read it
     # Both attempts were one message: the same Message-ID.
     assert len({message_id for _address, message_id in mail_server.attempts}) == 1
 
@@ -165,6 +167,8 @@ def test_a_refused_recipient_is_recorded_with_the_reason_and_never_tried_again(
     assert signature.email_error == "550 5.1.1 User unknown"
     assert len(mail_server.attempts) == 1
     assert mailoutbox == []
+    # Never to be sent: sealed at once.
+    assert signature.email == "" and sealed_data_of(signature)["email"] == "nobody@example.org"
 
 
 def test_refusals_for_now_are_given_up_two_days_after_signing(petition, mail_server, settings):
@@ -202,10 +206,12 @@ def test_a_mailbox_gets_at_most_its_daily_emails_however_its_address_is_spelt(
         "someone.else@example.org",
     ]
     capped = Signature.objects.filter(email_status=Signature.EmailStatus.CAPPED)
-    assert sorted(capped.values_list("email", flat=True)) == [
+    # Never to be emailed: sealed at once, the address kept only for the data officers.
+    assert sorted(sealed_data_of(signature)["email"] for signature in capped) == [
         "VICTIM+spam@Example.org",
         "v.i.c.t.i.m@example.org",
     ]
+    assert set(capped.values_list("email", flat=True)) == {""}
     assert confirmation_emails.confirmations_send() == 0  # held, not retried
 
 

@@ -40,8 +40,9 @@ def _dashboard(client, petition):
 
 
 def test_the_dashboard_shows_counts_rate_top_countries_and_share_sources(
-    manager_client, campaign_under_way
+    manager_client, campaign_under_way, settings
 ):
+    settings.COUNTRY_COUNT_THRESHOLD = 2
     response = _dashboard(manager_client, campaign_under_way)
 
     assert response.status_code == 200
@@ -49,7 +50,7 @@ def test_the_dashboard_shows_counts_rate_top_countries_and_share_sources(
     assert dashboard.counts == {"pending": 1, "confirmed": 4, "flagged": 1, "invalidated": 1}
     assert dashboard.total == 7
     assert dashboard.confirmation_rate == round(4 * 100 / 7)
-    assert dashboard.top_countries[:2] == [("France", 3), ("Kazakhstan", 2)]
+    assert dashboard.top_countries == [("France", 3), ("Kazakhstan", 2), ("Autres pays", 1)]
     assert dashboard.top_sources == [("abc", 3)]
     assert dashboard.direct == 3
     assert [day.signed for day in dashboard.days[-2:]] == [2, 5]

@@ -34,6 +34,9 @@ FORMULAS = [
     "@SUM(A1)",
     "\tTab",
     "\rCR",
+    "\u200b=1+1",
+    "＝1+1",
+    "﹦1",
 ]
 FORMULA_START = re.compile(r"^[=+\-@\t\r]")
 
@@ -285,8 +288,8 @@ def test_the_trail_records_the_rows_written_even_when_writing_fails(monkeypatch)
     SignatureFactory.create_batch(3)
     real_rows = exports.export_rows
 
-    def rows_then_failure(signatures):
-        rows = real_rows(signatures)
+    def rows_then_failure(signatures, **kwargs):
+        rows = real_rows(signatures, **kwargs)
         yield next(rows)
         yield next(rows)
         raise OSError("disk full")

@@ -33,10 +33,10 @@ def test_the_goal_steps_up_once_reached(petition):
 
 
 def test_the_database_refuses_a_second_signature_from_the_same_mailbox(petition):
-    SignatureFactory(petition=petition, email_normalized="aynur@example.org")
+    SignatureFactory(petition=petition, email="aynur@example.org")
 
     with pytest.raises(IntegrityError):
-        SignatureFactory(petition=petition, email_normalized="aynur@example.org")
+        SignatureFactory(petition=petition, email="Aynur@Example.org")
 
 
 def test_the_database_refuses_a_confirmed_signature_without_its_confirmation_time(petition):

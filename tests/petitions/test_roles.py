@@ -64,6 +64,7 @@ def test_petition_managers_run_petitions_and_review_signatures_without_export_or
         "petitions.export_signatures",
         "petitions.erase_signer",
         "petitions.delete_signature",
+        "petitions.view_signer_contact",
         "staff.view_accessevent",
     }
 
@@ -76,6 +77,7 @@ def test_data_officers_export_erase_and_read_the_trail():
         "petitions.view_signature",
         "petitions.export_signatures",
         "petitions.erase_signer",
+        "petitions.view_signer_contact",
         "staff.view_accessevent",
     } <= granted
     assert "petitions.change_signature" not in granted

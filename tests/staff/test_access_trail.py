@@ -6,7 +6,11 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from staff.access_trail import access_event_record, access_events_purge_expired
+from staff.access_trail import (
+    access_event_record,
+    access_events_purge_expired,
+    search_fingerprint,
+)
 from staff.models import AccessEvent
 from staff.tasks import access_events_purge_expired as purge_task
 from tests.staff_fixtures import login_verified, staff_user_create
@@ -50,12 +54,18 @@ def test_history_and_delete_pages_count_as_views(verified_staff_client, uyghur_g
 
 
 @pytest.mark.urls("tests.staff.trail_urls")
-def test_a_search_is_trailed_with_its_words_and_row_count(verified_staff_client, uyghur_group):
+def test_a_search_is_trailed_by_its_fingerprint_and_row_count(verified_staff_client, uyghur_group):
     response = verified_staff_client.get(TRAILED, {"q": "Ürümqi", "o": "1", "p": "1"})
 
     assert response.status_code == 200
     event = AccessEvent.objects.get(action=AccessEvent.Action.SEARCHED_SIGNATURES)
-    assert event.query == {"search": "Ürümqi", "filters": {}}
+    # Never the words: an auditor who suspects a term checks its fingerprint.
+    assert event.query == {
+        "search_fingerprint": search_fingerprint(" ürümqi "),
+        "search_words": 1,
+        "filters": {},
+    }
+    assert "Ürümqi" not in str(event.query)
     assert event.row_count == 1
     assert event.actor_username == "verified-admin"
 
@@ -65,7 +75,11 @@ def test_a_filtered_list_is_trailed_with_its_filters(verified_staff_client, uygh
     verified_staff_client.get(TRAILED, {"name": uyghur_group.name})
 
     event = AccessEvent.objects.get(action=AccessEvent.Action.SEARCHED_SIGNATURES)
-    assert event.query == {"search": "", "filters": {"name": [uyghur_group.name]}}
+    assert event.query == {
+        "search_fingerprint": "",
+        "search_words": 0,
+        "filters": {"name": [uyghur_group.name]},
+    }
 
 
 @pytest.mark.urls("tests.staff.trail_urls")

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from staff.access_trail import search_fingerprint
 from staff.models import AccessEvent
 from tests.factories import SignatureFactory
 
@@ -36,5 +37,9 @@ def test_searching_signatures_is_trailed_with_the_search_and_row_count(
 
     assert response.status_code == 200
     event = AccessEvent.objects.get(action=AccessEvent.Action.SEARCHED_SIGNATURES)
-    assert event.query == {"search": "Tursun", "filters": {"status__exact": [signature.status]}}
+    assert event.query == {
+        "search_fingerprint": search_fingerprint("Tursun"),
+        "search_words": 1,
+        "filters": {"status__exact": [signature.status]},
+    }
     assert event.row_count == 1

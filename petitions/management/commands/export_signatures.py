@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.sealing import SealedDataUnreadable, SealingKeyInvalid, Unsealer, private_key_parse
 from petitions.exports import SignatureExportFilters, signatures_export_write, signatures_for_export
 from petitions.models import Petition, Signature, SignatureExport
 
@@ -28,6 +29,14 @@ class Command(BaseCommand):
             action="store_true",
             help="only signers who agreed to be named in the delivery",
         )
+        parser.add_argument(
+            "--private-key-stdin",
+            action="store_true",
+            help=(
+                "read the data officers' private key from standard input, to include the "
+                "sealed data (it is kept in memory for this export only)"
+            ),
+        )
 
     def handle(self, *args, **options) -> None:
         petition = Petition.objects.filter(slug=options["petition"]).first()
@@ -39,13 +48,29 @@ class Command(BaseCommand):
         file_format, output = options["format"], options["output"]
         if file_format == SignatureExport.Format.XLSX and output == "-":
             raise CommandError("XLSX is written to a file: give --output PATH.")
+        unsealer = None
+        if options["private_key_stdin"]:
+            try:
+                unsealer = Unsealer(private_key_parse(sys.stdin.readline()))
+            except SealingKeyInvalid as error:
+                raise CommandError(
+                    "This is not the data officers' private key: it does not open the "
+                    "signers' data. Nothing was exported."
+                ) from error
         with nullcontext(sys.stdout.buffer) if output == "-" else Path(output).open("wb") as out:
-            row_count = signatures_export_write(
-                actor=None,
-                signatures=signatures_for_export(filters=filters),
-                query={**filters.as_json(), "via": "manage.py"},
-                file_format=file_format,
-                out=out,
-            )
+            try:
+                row_count = signatures_export_write(
+                    actor=None,
+                    signatures=signatures_for_export(filters=filters),
+                    query={**filters.as_json(), "via": "manage.py"},
+                    file_format=file_format,
+                    out=out,
+                    unsealer=unsealer,
+                )
+            except SealedDataUnreadable as error:
+                raise CommandError(
+                    "Some signatures were sealed to another key than this one: export them "
+                    "with the key that was in use then."
+                ) from error
         if output != "-":
             self.stdout.write(f"{row_count} signatures written to {output}")

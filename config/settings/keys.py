@@ -1,0 +1,40 @@
+"""The keys that protect signers, each with one purpose; none is derived from SECRET_KEY.
+
+docs/operations.md ("Keys") says what each protects, where it lives and how to rotate it. In
+production each comes from the environment and the site refuses to serve without them
+(config/serving.py, `manage.py check --deploy`). Under DEBUG, `make run` writes development
+keys into private/development-keys.json (`manage.py development_keys`), read from there.
+"""
+
+import json
+
+from config.env import BASE_DIR, DEBUG, env
+
+DEVELOPMENT_KEYS_FILE = BASE_DIR / "private" / "development-keys.json"
+_development = (
+    json.loads(DEVELOPMENT_KEYS_FILE.read_text())
+    if DEBUG and DEVELOPMENT_KEYS_FILE.exists()
+    else {}
+)
+
+# The data officers' public key (base64): signers' personal data is sealed to it. Its private
+# half never touches the server.
+SEALING_PUBLIC_KEY = env.str(
+    "SEALING_PUBLIC_KEY", default=_development.get("SEALING_PUBLIC_KEY", "")
+)
+# Keys a keyed hash of a signer's mailbox is made with: one signature per mailbox, erasure by
+# address, the daily cap of emails. Rotating it makes earlier signers unrecognisable.
+SIGNER_MAILBOX_KEY = env.str(
+    "SIGNER_MAILBOX_KEY", default=_development.get("SIGNER_MAILBOX_KEY", "")
+)
+# Keys the access trail's fingerprints of staff's addresses and of login names.
+ACCESS_TRAIL_KEY = env.str(
+    "ACCESS_TRAIL_KEY",
+    default=env.str("ACCESS_TRAIL_IP_HMAC_KEY", default=_development.get("ACCESS_TRAIL_KEY", "")),
+)
+# Keys the fingerprint of an erased address that the trail keeps as proof of the erasure.
+ERASURE_RECORD_KEY = env.str(
+    "ERASURE_RECORD_KEY", default=_development.get("ERASURE_RECORD_KEY", "")
+)
+# The keys of signers' IP fingerprints are not here: one is drawn each day, kept only in the
+# shared cache, and gone once the day and the rate-limit window are over (core/rotating_keys.py).

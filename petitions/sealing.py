@@ -1,0 +1,97 @@
+"""When a signer's personal data is sealed to the data officers' key, and what stays readable.
+
+A signature's email, names, postcode and comment are sealed (core.sealing) as soon as the site
+no longer needs to read them: when it is confirmed, or, unconfirmed, once the last email it may
+still get has gone (or can never go: refused, capped). What the site must keep reading stays
+in the clear only as long as it must:
+
+- the email of a signer who asked for news, until they unsubscribe;
+- the first name of a signer who asked to be shown among the latest signers;
+- the first and last name of a signer who chose to be named to the authorities.
+
+Everything else in the row is blank once sealed; the data officers' private key, which never
+touches the server, opens the sealed copy for an export.
+"""
+
+from collections.abc import Iterable
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from core.sealing import seal
+from petitions.models import Signature
+
+SEALED_FIELDS = ("email", "first_name", "last_name", "postcode", "comment")
+# Emails that will not be sent, whatever happens: the address need not be read again.
+EMAIL_NEVER_AGAIN = [
+    Signature.EmailStatus.BOUNCED,
+    Signature.EmailStatus.REJECTED,
+    Signature.EmailStatus.FAILED,
+    Signature.EmailStatus.COMPLAINED,
+    Signature.EmailStatus.CAPPED,
+]
+
+
+def readable_after_sealing(signature: Signature) -> dict[str, str]:
+    """Return the personal fields that stay readable once the signature is sealed."""
+    named = signature.name_in_delivery
+    return {
+        "email": signature.email if signature.newsletter_opt_in else "",
+        "first_name": signature.first_name if named or signature.show_first_name else "",
+        "last_name": signature.last_name if named else "",
+        "postcode": "",
+        "comment": "",
+    }
+
+
+def signature_seal_values(signature: Signature) -> dict:
+    """Return what an UPDATE writes to seal this signature (it may already be sealed).
+
+    The sealed copy is made once, from the data the signer gave; a signature sealed before
+    only has its readable fields brought back to what may stay readable.
+    """
+    values: dict = readable_after_sealing(signature)
+    if signature.sealed_at is None:
+        values["sealed_data"] = seal({field: getattr(signature, field) for field in SEALED_FIELDS})
+        values["sealed_at"] = timezone.now()
+    return values
+
+
+def signature_seal(*, signature: Signature) -> None:
+    """Seal one signature now."""
+    values = signature_seal_values(signature)
+    Signature.objects.filter(pk=signature.pk, erased_at__isnull=True).update(**values)
+    for field, value in values.items():
+        setattr(signature, field, value)
+
+
+def signatures_sealable() -> QuerySet[Signature]:
+    """Signatures whose personal data the site no longer needs to read, not yet all sealed.
+
+    Confirmed, or with their confirmation email sent or never to be sent; not yet sealed, or
+    sealed but with an address put back in the clear to send one more email.
+    """
+    done_with_email = (
+        Q(confirmed_at__isnull=False)
+        | Q(confirmation_sent_at__isnull=False)
+        | Q(email_status__in=EMAIL_NEVER_AGAIN)
+    )
+    needs_sealing = Q(sealed_at__isnull=True) | (~Q(email="") & Q(newsletter_opt_in=False))
+    return Signature.objects.not_erased().filter(done_with_email, needs_sealing)
+
+
+def signatures_seal(*, signatures: Iterable[Signature]) -> int:
+    """Seal the given signatures; return how many."""
+    sealed = 0
+    for signature in signatures:
+        signature_seal(signature=signature)
+        sealed += 1
+    return sealed
+
+
+def signatures_seal_due(*, limit: int = 5000) -> int:
+    """Seal what the sending and confirming left in the clear; return how many were sealed.
+
+    Beat's hourly sweep: signatures kept before sealing existed, and any a crash left.
+    """
+    return signatures_seal(signatures=signatures_sealable().order_by("pk")[:limit].iterator())

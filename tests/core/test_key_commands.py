@@ -1,0 +1,57 @@
+"""The commands that make keys: a pair for the data officers, and `make run`'s own keys."""
+
+import io
+import json
+import stat
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from core.sealing import Unsealer, key_encode, private_key_parse, seal
+
+
+def test_a_new_pair_prints_the_public_key_for_the_site_and_the_private_one_apart(settings):
+    out, err = io.StringIO(), io.StringIO()
+
+    call_command("sealing_keys_generate", stdout=out, stderr=err)
+
+    public_line, private_line = out.getvalue().splitlines()
+    lines = {
+        "SEALING_PUBLIC_KEY": public_line.removeprefix("SEALING_PUBLIC_KEY="),
+        "private key": private_line.removeprefix("private key: "),
+    }
+    settings.SEALING_PUBLIC_KEY = lines["SEALING_PUBLIC_KEY"]
+    private_key = private_key_parse(lines["private key"])
+    assert key_encode(private_key.public_key) == settings.SEALING_PUBLIC_KEY
+    assert Unsealer(private_key).unseal(seal({"email": "a@example.org"})) == {
+        "email": "a@example.org"
+    }
+    assert "offline" in err.getvalue()
+
+
+def test_make_run_writes_its_development_keys_once_readable_by_the_owner_only(settings, tmp_path):
+    settings.DEBUG = True
+    settings.DEVELOPMENT_KEYS_FILE = tmp_path / "private" / "development-keys.json"
+
+    call_command("development_keys", stdout=io.StringIO())
+    first = settings.DEVELOPMENT_KEYS_FILE.read_text()
+    out = io.StringIO()
+    call_command("development_keys", stdout=out)
+
+    assert settings.DEVELOPMENT_KEYS_FILE.read_text() == first  # kept, never replaced
+    assert str(settings.DEVELOPMENT_KEYS_FILE) in out.getvalue()  # says where it is
+    assert stat.S_IMODE(settings.DEVELOPMENT_KEYS_FILE.stat().st_mode) == 0o600
+    assert stat.S_IMODE(settings.DEVELOPMENT_KEYS_FILE.parent.stat().st_mode) == 0o700
+    keys = json.loads(first)
+    settings.SEALING_PUBLIC_KEY = keys["SEALING_PUBLIC_KEY"]
+    assert private_key_parse(keys["SEALING_PRIVATE_KEY"])
+    assert all(len(keys[name]) >= 32 for name in ("SIGNER_MAILBOX_KEY", "ACCESS_TRAIL_KEY"))
+
+
+def test_development_keys_are_refused_outside_debug(settings, tmp_path):
+    settings.DEBUG = False
+    settings.DEVELOPMENT_KEYS_FILE = tmp_path / "development-keys.json"
+
+    with pytest.raises(CommandError, match="DEBUG only"):
+        call_command("development_keys", stdout=io.StringIO())
+    assert not settings.DEVELOPMENT_KEYS_FILE.exists()

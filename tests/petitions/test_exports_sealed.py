@@ -1,0 +1,158 @@
+"""A data officer opens the sealed data for one export with the private key, and only then."""
+
+import io
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from petitions import sealing
+from petitions.models import Signature
+from staff.models import AccessEvent
+from tests.factories import PetitionFactory, SignatureFactory
+from tests.petitions.factories_staff import csv_rows
+from tests.sealing_keys import TEST_SEALING_PRIVATE_KEY, WRONG_PRIVATE_KEY
+
+pytestmark = pytest.mark.django_db
+EXPORT_URL = reverse("admin:petitions_signature_export")
+
+
+@pytest.fixture
+def sealed_signers():
+    """A petition with a named signer and an unnamed one, both confirmed and sealed."""
+    petition = PetitionFactory(slug="mamat")
+    named = SignatureFactory(
+        petition=petition,
+        confirmed=True,
+        first_name="Ilham",
+        last_name="Tohti",
+        email="ilham@example.org",
+        name_in_delivery=True,
+    )
+    unnamed = SignatureFactory(
+        petition=petition,
+        confirmed=True,
+        first_name="Aynur",
+        last_name="Tursun",
+        email="aynur@example.org",
+        postcode="75011",
+    )
+    sealing.signatures_seal_due()
+    return petition, named, unnamed
+
+
+def _export(client, **fields):
+    return client.post(EXPORT_URL, {"format": "csv", **fields})
+
+
+def _rows(response) -> list[list[str]]:
+    return csv_rows(b"".join(response.streaming_content))[1:]
+
+
+def test_with_the_key_the_export_gives_back_every_field(officer_client, sealed_signers):
+    _petition, _named, _unnamed = sealed_signers
+
+    rows = _rows(_export(officer_client, private_key=TEST_SEALING_PRIVATE_KEY))
+
+    assert sorted((row[0], row[1], row[2], row[4]) for row in rows) == [
+        ("Aynur", "Tursun", "aynur@example.org", "75011"),
+        ("Ilham", "Tohti", "ilham@example.org", ""),
+    ]
+    event = AccessEvent.objects.get(action=AccessEvent.Action.EXPORTED_SIGNATURES)
+    assert event.query["sealed_data_opened"] is True
+    assert TEST_SEALING_PRIVATE_KEY not in json.dumps(event.query)
+
+
+def test_the_key_can_be_uploaded_as_a_file(officer_client, sealed_signers):
+    upload = SimpleUploadedFile("officers.key", f"{TEST_SEALING_PRIVATE_KEY}\n".encode())
+
+    rows = _rows(_export(officer_client, private_key_file=upload))
+
+    assert {row[2] for row in rows} == {"aynur@example.org", "ilham@example.org"}
+
+
+def test_without_the_key_only_what_stays_readable_is_exported(officer_client, sealed_signers):
+    rows = _rows(_export(officer_client))
+
+    # The named signer's name goes to the authorities: it stays readable. No address does.
+    assert sorted((row[0], row[1], row[2]) for row in rows) == [("", "", ""), ("Ilham", "Tohti", "")]
+
+
+def test_the_wrong_key_is_refused_clearly_and_nothing_is_lost(officer_client, sealed_signers):
+    before = list(Signature.objects.order_by("pk").values_list("sealed_data", flat=True))
+
+    response = _export(officer_client, private_key=WRONG_PRIVATE_KEY)
+
+    assert response.status_code == 200 and not response.streaming
+    assert "Ce n&#x27;est pas la clé privée des responsables des données" in (
+        response.content.decode()
+    )
+    assert TEST_SEALING_PRIVATE_KEY not in response.content.decode()
+    assert WRONG_PRIVATE_KEY not in response.content.decode()  # not echoed back into the page
+    assert not AccessEvent.objects.filter(action=AccessEvent.Action.EXPORTED_SIGNATURES).exists()
+    assert list(Signature.objects.order_by("pk").values_list("sealed_data", flat=True)) == before
+    rows = _rows(_export(officer_client, private_key=TEST_SEALING_PRIVATE_KEY))
+    assert {row[2] for row in rows} == {"aynur@example.org", "ilham@example.org"}
+
+
+def test_above_the_threshold_the_key_is_refused_for_the_command_line(
+    officer_client, sealed_signers, settings
+):
+    settings.EXPORT_ASYNC_THRESHOLD = 1
+
+    response = _export(officer_client, private_key=TEST_SEALING_PRIVATE_KEY)
+
+    assert "--private-key-stdin" in response.content.decode()
+    assert not AccessEvent.objects.filter(action=AccessEvent.Action.EXPORTED_SIGNATURES).exists()
+
+
+def test_the_command_reads_the_key_from_standard_input(sealed_signers, tmp_path, monkeypatch):
+    output = tmp_path / "signers.csv"
+    monkeypatch.setattr("sys.stdin", io.StringIO(TEST_SEALING_PRIVATE_KEY + "\n"))
+
+    call_command(
+        "export_signatures",
+        petition="mamat",
+        output=str(output),
+        private_key_stdin=True,
+        stdout=io.StringIO(),
+    )
+
+    assert {row[2] for row in csv_rows(output.read_bytes())[1:]} == {
+        "aynur@example.org",
+        "ilham@example.org",
+    }
+
+
+def test_the_command_refuses_the_wrong_key_and_writes_nothing(
+    sealed_signers, tmp_path, monkeypatch
+):
+    output = tmp_path / "signers.csv"
+    monkeypatch.setattr("sys.stdin", io.StringIO(WRONG_PRIVATE_KEY + "\n"))
+
+    with pytest.raises(CommandError, match="not the data officers' private key"):
+        call_command(
+            "export_signatures",
+            petition="mamat",
+            output=str(output),
+            private_key_stdin=True,
+            stdout=io.StringIO(),
+        )
+    assert not output.exists()
+
+
+def test_a_record_sealed_to_an_older_key_is_named_not_skipped(
+    officer_client, sealed_signers, settings
+):
+    from core.sealing import sealing_keys_generate
+
+    # The officers rotated their key pair: older records need the older key.
+    public, private = sealing_keys_generate()
+    settings.SEALING_PUBLIC_KEY = public
+
+    response = _export(officer_client, private_key=private)
+
+    assert "scellées avec une autre clé" in response.content.decode()
+    assert not AccessEvent.objects.filter(action=AccessEvent.Action.EXPORTED_SIGNATURES).exists()

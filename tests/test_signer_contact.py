@@ -1,0 +1,98 @@
+"""Petition managers review and deliver without ever meeting an address or a named list."""
+
+import pytest
+from django.urls import reverse
+
+from deliveries import batches
+from petitions.models import Signature
+from tests.deliveries.factories import confirmed_signatures_create
+from tests.factories import PetitionFactory, SignatureFactory, TargetFactory
+from tests.petitions.factories_staff import DATA_OFFICERS, PETITION_MANAGERS, logged_in_as
+
+pytestmark = pytest.mark.django_db
+SIGNATURES_URL = reverse("admin:petitions_signature_changelist")
+ADDRESS = "kept-for-news@example.org"
+
+
+@pytest.fixture(autouse=True)
+def _delivery_files_in_tmp(settings, tmp_path):
+    settings.DELIVERY_FILES_ROOT = tmp_path / "deliveries"
+
+
+@pytest.fixture
+def news_signer():
+    """A confirmed signer who asked for news and to be named: address and name stay readable."""
+    return SignatureFactory(
+        confirmed=True,
+        email=ADDRESS,
+        first_name="Aynur",
+        last_name="Tursunova",
+        newsletter_opt_in=True,
+        name_in_delivery=True,
+    )
+
+
+@pytest.fixture
+def delivery():
+    petition = PetitionFactory()
+    confirmed_signatures_create(petition, 6)
+    return batches.delivery_batch_create(
+        petition=petition, target=TargetFactory(), queue_send=False
+    )
+
+
+def _as(client, role):
+    logged_in_as(client, role)
+    return client
+
+
+def test_a_petition_manager_sees_no_address_or_last_name_in_the_signature_list(client, news_signer):
+    html = _as(client, PETITION_MANAGERS).get(SIGNATURES_URL).content.decode()
+
+    assert "Aynur" in html  # the first name, which review needs
+    assert ADDRESS not in html and "Tursunova" not in html
+
+
+def test_a_petition_manager_sees_no_address_on_a_signature(client, news_signer):
+    url = reverse("admin:petitions_signature_change", args=[news_signer.pk])
+
+    html = _as(client, PETITION_MANAGERS).get(url).content.decode()
+
+    assert ADDRESS not in html and "Tursunova" not in html
+
+
+@pytest.mark.parametrize("term", [ADDRESS, "Tursunova"])
+def test_a_petition_manager_cannot_find_a_signer_by_address_or_last_name(client, news_signer, term):
+    response = _as(client, PETITION_MANAGERS).get(SIGNATURES_URL, {"q": term})
+
+    assert list(response.context["cl"].result_list) == []
+
+
+def test_a_petition_manager_gets_403_on_the_named_list_and_every_export(client, delivery):
+    _as(client, PETITION_MANAGERS)
+    named_list = reverse("admin:deliveries_delivery_signatures", args=[delivery.pk])
+    detail = client.get(reverse("admin:deliveries_delivery_change", args=[delivery.pk]))
+
+    assert client.get(named_list).status_code == 403
+    assert named_list not in detail.content.decode()  # no link to it either
+    assert client.get(reverse("admin:petitions_signature_export")).status_code == 403
+    assert client.get(reverse("admin:petitions_signatureexport_changelist")).status_code == 403
+    # The letter, which counts and names no one, stays theirs.
+    letter = client.get(reverse("admin:deliveries_delivery_letter", args=[delivery.pk]))
+    assert letter.status_code == 200
+
+
+def test_a_data_officer_sees_addresses_and_downloads_the_named_list(client, news_signer, delivery):
+    _as(client, DATA_OFFICERS)
+
+    found = client.get(SIGNATURES_URL, {"q": ADDRESS})
+    named_list = client.get(reverse("admin:deliveries_delivery_signatures", args=[delivery.pk]))
+
+    assert [s.pk for s in found.context["cl"].result_list] == [news_signer.pk]
+    assert ADDRESS in found.content.decode()
+    assert named_list.status_code == 200
+
+
+def test_the_admin_log_never_keeps_a_name(news_signer):
+    assert "Aynur" not in str(news_signer) and "Tursunova" not in str(news_signer)
+    assert str(Signature.objects.get()) == f"Signature {news_signer.pk}"
