@@ -101,6 +101,7 @@ EXPORT_FIELDS = (
     "name_in_delivery",
     "newsletter_opt_in",
     "referral_code",
+    "comment",
     "sealed_data",
 )
 CURSOR_CHUNK_ROWS = 5000
@@ -124,6 +125,7 @@ def export_header() -> list[str]:
         _("Named in the delivery"),
         _("Wants campaign news"),
         _("Came through share code"),
+        _("Comment"),
     ]
 
 
@@ -175,12 +177,14 @@ def export_rows(
         name_in_delivery,
         newsletter_opt_in,
         referral_code,
+        comment,
         sealed_data,
     ) in rows:
         if unsealer is not None and sealed_data is not None:
             opened = unsealer.unseal(sealed_data)
             first_name, last_name = opened["first_name"], opened["last_name"]
             email, postcode = opened["email"], opened["postcode"]
+            comment = opened["comment"]
         yield [
             cell(first_name),
             cell(last_name),
@@ -193,6 +197,7 @@ def export_rows(
             yes if name_in_delivery else no,
             yes if newsletter_opt_in else no,
             cell(referral_code),
+            cell(comment),
         ]
 
 

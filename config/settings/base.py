@@ -97,6 +97,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # With a pool, Django has it check every connection as it leaves: after the database
     # restarted or the network dropped, a dead one is replaced instead of failing a request.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A deleted or sealed value is overwritten in the file, not left in a free page for
+    # whoever copies db.sqlite3 to read back.
+    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA secure_delete = ON;"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set, process memory otherwise.
