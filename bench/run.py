@@ -210,6 +210,7 @@ def bench_environment(*, port: int, smtp_port: int) -> dict[str, str]:
             "SIGNER_MAILBOX_KEY": secrets.token_urlsafe(32),
             "ACCESS_TRAIL_KEY": secrets.token_urlsafe(32),
             "ERASURE_RECORD_KEY": secrets.token_urlsafe(32),
+            "NEWS_ADDRESS_KEY": secrets.token_urlsafe(32),
         }
     )
     return environment

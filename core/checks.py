@@ -10,6 +10,7 @@ PROTECTING_KEYS = {
     "SIGNER_MAILBOX_KEY": "the keyed hash kept instead of each signer's address",
     "ACCESS_TRAIL_KEY": "the access trail's fingerprints of staff addresses and logins",
     "ERASURE_RECORD_KEY": "the proof of an erasure kept without the erased address",
+    "NEWS_ADDRESS_KEY": "the addresses of signers who asked for news, encrypted at rest",
 }
 SHORTEST_KEY = 32
 

@@ -49,6 +49,7 @@ def _anonymised_values(*, now: datetime) -> dict:
         "postcode": "",
         "comment": "",
         "sealed_data": None,
+        "news_address": None,
         "sealed_at": None,
         "ip_hash": "",
         # The old confirmation and withdrawal links carried public_id: they stop working.

@@ -194,10 +194,10 @@ class Signature(models.Model):
     # Public and random: what the signed links carry, so that no link reveals a row number.
     public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     # What a signer gave stays readable only while the site needs it: the email until the last
-    # email it may still get has gone (or, for a signer who asked for news, until they
-    # unsubscribe), a first name shown publicly or a name given to the authorities for as long
-    # as they chose so. The rest is in `sealed_data`, sealed to the data officers' key
-    # (petitions/sealing.py), and blank here.
+    # email it may still get has gone, a first name shown publicly or a name given to the
+    # authorities for as long as they chose so. The rest is in `sealed_data`, sealed to the
+    # data officers' key (petitions/sealing.py), and blank here; the address of a signer who
+    # asked for news is in `news_address`, which only the running site can open.
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
     email = models.EmailField(_("email"), max_length=254, blank=True)
@@ -209,6 +209,10 @@ class Signature(models.Model):
     comment = models.TextField(_("comment"), max_length=1000, blank=True)
     sealed_data = models.BinaryField(_("sealed personal data"), null=True, blank=True)
     sealed_at = models.DateTimeField(_("sealed"), null=True, blank=True, editable=False)
+    # Encrypted with NEWS_ADDRESS_KEY (core/secret_boxes.py) until they unsubscribe.
+    news_address = models.BinaryField(
+        _("address for news, encrypted"), null=True, blank=True, editable=False
+    )
     language = models.CharField(_("language"), max_length=10)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PENDING

@@ -74,12 +74,15 @@ PERSONAS = [
     _persona("withdrawn", 6, choices={"name_in_delivery": "on"}),
     _persona("erased", 7, choices={"name_in_delivery": "on", "show_first_name": "on"}),
 ]
-# What each persona's choices keep readable in the row, by design (petitions/sealing.py).
-READABLE_BY_DESIGN = {
+# What each persona's choices keep readable in a copy of the database, by design
+# (petitions/sealing.py): a name they chose to make public or give to the authorities.
+READABLE_IN_A_COPY = {
     "shown": {"first name"},
     "named": {"first name", "last name"},
-    "news": {"email"},
 }
+# What the running site reads besides: the address of a signer who asked for news, in a box
+# whose key is in the site's environment, not in the database.
+READABLE_BY_THE_SITE = READABLE_IN_A_COPY | {"news": {"email"}}
 
 
 @dataclass

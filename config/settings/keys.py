@@ -36,5 +36,8 @@ ACCESS_TRAIL_KEY = env.str(
 ERASURE_RECORD_KEY = env.str(
     "ERASURE_RECORD_KEY", default=_development.get("ERASURE_RECORD_KEY", "")
 )
+# Encrypts what the server must read again but a copy of the database must not: the address
+# of a signer who asked for news (core/secret_boxes.py).
+NEWS_ADDRESS_KEY = env.str("NEWS_ADDRESS_KEY", default=_development.get("NEWS_ADDRESS_KEY", ""))
 # The keys of signers' IP fingerprints are not here: one is drawn each day, kept only in the
 # shared cache, and gone once the day and the rate-limit window are over (core/rotating_keys.py).
