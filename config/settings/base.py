@@ -43,7 +43,7 @@ THIRD_PARTY_APPS = [
     "django_otp.plugins.otp_static",
 ]
 # In the order of their layers, lowest first (docs/architecture.md).
-LOCAL_APPS = ["core", "staff", "campaign", "petitions", "deliveries"]
+LOCAL_APPS = ["core", "staff", "campaign", "petitions", "deliveries", "updates"]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [

@@ -111,3 +111,11 @@ RETENTION_PENDING_DAYS = env.int("RETENTION_PENDING_DAYS", default=30)
 RETENTION_AFTER_DELIVERY_MONTHS = env.int("RETENTION_AFTER_DELIVERY_MONTHS", default=12)
 # The dashboard's chart shows at most this many days (the latest ones).
 DASHBOARD_CHART_DAYS = 90
+
+# --- Updates to signers who asked for news ------------------------------------------------------
+# A petition's signers get at most one update in this many days, unless an administrator lifts
+# the limit for one update.
+UPDATE_WEEKLY_DAYS = 7
+# Emails a sender claims at once, and how long it holds them before another may send them.
+UPDATE_BATCH_SIZE = 50
+UPDATE_CLAIM_SECONDS = 120

@@ -79,6 +79,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "petitions.tasks.signatures_seal_due",
         "schedule": _HOUR,
     },
+    # Updates to signers whose sender was lost (a killed worker, a broker outage).
+    "updates-sending-resume": {
+        "task": "updates.tasks.updates_sending_resume_task",
+        "schedule": 60.0,
+        "options": {"expires": 60.0},
+    },
     "access-events-purge-expired": {
         "task": "staff.tasks.access_events_purge_expired",
         "schedule": 24 * _HOUR,
