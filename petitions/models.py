@@ -229,6 +229,17 @@ class Signature(models.Model):
     referral_code = models.CharField(
         _("came through share code"), max_length=16, blank=True, db_index=True
     )
+    # Signed online, or on a paper sheet typed in by staff (petitions/paper.py).
+    source = models.CharField(
+        _("how signed"),
+        max_length=10,
+        choices=[("online", _("online")), ("paper", _("on paper"))],
+        default="online",
+    )
+    paper_import = models.ForeignKey(
+        "PaperImport", on_delete=models.PROTECT, null=True, blank=True, editable=False,
+        related_name="signatures", verbose_name=_("paper sheets import"),
+    )  # fmt: skip
     # The consent record: what the signer saw and chose, and when.
     privacy_notice_version = models.CharField(_("privacy notice version"), max_length=20)
     consented_at = models.DateTimeField(_("consent given"))
@@ -341,6 +352,26 @@ class MailboxDailySends(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day}: {self.count}"
+
+
+class PaperImport(models.Model):
+    """Sheets of signatures collected on paper, typed in and imported by a staff member."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="paper_imports")
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    imported_at = models.DateTimeField(_("imported"), default=timezone.now)
+    file_name = models.CharField(_("file"), max_length=255)
+    row_count = models.PositiveIntegerField(_("signatures imported"))
+    skipped_count = models.PositiveIntegerField(_("rows skipped"))
+
+    class Meta:
+        verbose_name = _("paper sheets import")
+        verbose_name_plural = _("paper sheets imports")
+
+    def __str__(self) -> str:
+        return self.file_name
 
 
 class SignatureExport(models.Model):

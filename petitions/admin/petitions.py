@@ -11,6 +11,7 @@ from modeltranslation.admin import TranslationAdmin
 from campaign.admin_mixins import PublicContentAdminMixin
 from petitions import selectors
 from petitions.admin.dashboard import PetitionDashboardAdminMixin
+from petitions.admin.paper import PaperSignaturesAdminMixin
 from petitions.models import Petition, Target
 
 
@@ -21,7 +22,12 @@ class TargetAdmin(PublicContentAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Petition)
-class PetitionAdmin(PetitionDashboardAdminMixin, PublicContentAdminMixin, TranslationAdmin):
+class PetitionAdmin(
+    PetitionDashboardAdminMixin,
+    PaperSignaturesAdminMixin,
+    PublicContentAdminMixin,
+    TranslationAdmin,
+):
     list_display = [
         "title",
         "status",

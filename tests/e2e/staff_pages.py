@@ -1,0 +1,21 @@
+"""A browser page for a staff member in a role, past the second factor."""
+
+from django.contrib.auth.models import Group
+from django.test import Client
+
+from tests.petitions.factories_staff import roles_ensure
+from tests.staff_fixtures import login_verified, staff_user_create
+
+
+def staff_page_open(browser, live_server, role: str, username: str):
+    """Return (context, page) logged in as a new member of `role` who passed the second factor."""
+    roles_ensure()
+    user = staff_user_create(username)
+    user.groups.add(Group.objects.get(name=role))
+    client = Client()
+    login_verified(client, user)
+    context = browser.new_context(locale="fr-FR", accept_downloads=True)
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    return context, context.new_page()
