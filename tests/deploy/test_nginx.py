@@ -22,9 +22,16 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def render(*arguments: str) -> str:
+def render(values: dict[str, object], *options: str) -> str:
+    """Run deploy/render.py as an operator would, with `values` as the environment file's."""
+    settings = [
+        argument for key, value in values.items() for argument in ("--set", f"{key}={value}")
+    ]
     return subprocess.run(
-        [sys.executable, str(RENDER), *arguments], capture_output=True, text=True, check=True
+        [sys.executable, str(RENDER), *settings, *options],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
 
 
@@ -45,10 +52,15 @@ def test_the_production_site_from_the_sample_environment_passes_nginx_t(tmp_path
         capture_output=True, check=True,
     )  # fmt: skip
     site = render(
-        "--env", str(EXAMPLE_ENV),
-        "--set", f"TLS_CERTIFICATE={certificate}", "--set", f"TLS_CERTIFICATE_KEY={key}",
-        "--set", f"NGINX_LOG_DIR={tmp_path}", "--set", f"DEPLOY_ROOT={ROOT / 'deploy'}",
-    )  # fmt: skip
+        {
+            "TLS_CERTIFICATE": certificate,
+            "TLS_CERTIFICATE_KEY": key,
+            "NGINX_LOG_DIR": tmp_path,
+            "DEPLOY_ROOT": ROOT / "deploy",
+        },
+        "--env",
+        str(EXAMPLE_ENV),
+    )
     # As Debian's nginx.conf includes it: inside its http block.
     config = tmp_path / "nginx.conf"
     config.write_text(
@@ -67,10 +79,14 @@ def test_the_standalone_nginx_of_make_scale_passes_nginx_t(tmp_path):
     config = tmp_path / "nginx.conf"
     config.write_text(
         render(
-            "--set", "SITE_URL=http://127.0.0.1", "--set", "WEB_NODES=127.0.0.2:8000,127.0.0.3:8000",
-            "--set", f"MEDIA_ROOT={tmp_path / 'media'}",
-            "--listen", f"127.0.0.1:{free_port()}", "--standalone", str(tmp_path),
-        )  # fmt: skip
+            {
+                "SITE_URL": "http://127.0.0.1",
+                "WEB_NODES": "127.0.0.2:8000,127.0.0.3:8000",
+                "MEDIA_ROOT": tmp_path / "media",
+            },
+            f"--listen=127.0.0.1:{free_port()}",
+            f"--standalone={tmp_path}",
+        )
     )
 
     checked = nginx_test(config, tmp_path)
@@ -99,9 +115,10 @@ def proxied_node(tmp_path):
     config = tmp_path / "nginx.conf"
     config.write_text(
         render(
-            "--set", "SITE_URL=http://127.0.0.1", "--set", f"WEB_NODES=127.0.0.2:{node.server_port}",
-            "--listen", f"127.0.0.1:{port}", "--standalone", str(tmp_path),
-        )  # fmt: skip
+            {"SITE_URL": "http://127.0.0.1", "WEB_NODES": f"127.0.0.2:{node.server_port}"},
+            f"--listen=127.0.0.1:{port}",
+            f"--standalone={tmp_path}",
+        )
     )
     nginx = subprocess.Popen(
         ["nginx", "-e", "stderr", "-p", str(tmp_path), "-c", str(config), "-g", "daemon off;"]
