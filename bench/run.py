@@ -78,9 +78,10 @@ class Processes:
     """Every long-running process the run started, each in its own process group."""
 
     running: dict[str, subprocess.Popen] = field(default_factory=dict)
+    logs: Path = WORK
 
     def start(self, name: str, command: list[str], *, env: dict[str, str]) -> subprocess.Popen:
-        log_file = open(WORK / f"{name}.log", "wb")  # noqa: SIM115 (closed with the process)
+        log_file = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115 (closed with the process)
         process = subprocess.Popen(  # noqa: S603
             command,
             cwd=ROOT,
@@ -238,9 +239,9 @@ def stores_reset() -> None:
         redis.Redis.from_url(url).flushdb()
 
 
-def manage(env: dict[str, str], *arguments: str, timeout: int = 300) -> None:
+def manage(env: dict[str, str], *arguments: str, timeout: int = 300, logs: Path = WORK) -> None:
     started = time.monotonic()
-    with open(WORK / "manage.log", "ab") as output:
+    with open(logs / "manage.log", "ab") as output:
         subprocess.run(  # noqa: S603
             [str(PYTHON), "manage.py", *arguments],
             cwd=ROOT,
@@ -360,7 +361,7 @@ def sink_recipients(path: Path, *, prefix: str, since: float = 0.0) -> list[tupl
         return []
     entries = []
     for line in path.read_text(encoding="utf-8").splitlines():
-        stamp, _, address = line.partition("\t")
+        stamp, address = line.split("\t")[:2]
         if address.startswith(f"{prefix}-") and float(stamp) >= since:
             entries.append((float(stamp), address))
     return entries

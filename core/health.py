@@ -33,6 +33,7 @@ def database_answers() -> bool:
     pool = getattr(connection, "pool", None)
     try:
         if pool is not None:
+            pool.open()  # as Django does before its first connection; nothing once open
             with pool.connection(timeout=READINESS_TIMEOUT_SECONDS) as database:
                 return database.execute("SELECT 1").fetchone() == (1,)
         with connection.cursor() as cursor:

@@ -108,8 +108,6 @@ def site_render(values: dict[str, str], *, listen: str | None, logs: Path | None
         "error_log": str(log_dir / "mamat-error.log"),
         "forwarded_proto": forwarded_proto,
         "media_location": media_location(values),
-        # The release's deploy/ folder, for the page nginx shows when no node answers.
-        "deploy_root": values.get("DEPLOY_ROOT", str(DEPLOY)).rstrip("/"),
         "unavailable_hsts": hsts,
     }
     template = TEMPLATE.read_text(encoding="utf-8")

@@ -35,6 +35,21 @@ def test_a_node_reaching_the_database_and_redis_is_ready(client):
     assert response["Cache-Control"] == "no-store"
 
 
+def test_a_node_asked_before_its_first_request_is_ready(client):
+    # A node just started, whose database pool no request has opened yet: the proxy's or the
+    # orchestrator's probe comes first.
+    from django.db import connection
+
+    if connection.pool is None:
+        pytest.skip("the database has no pool")
+    opened_by_earlier_tests = connection._connection_pools.pop(connection.alias)
+    try:
+        assert client.get("/readyz").status_code == 200
+    finally:
+        connection.close_pool()
+        connection._connection_pools[connection.alias] = opened_by_earlier_tests
+
+
 def test_a_node_that_cannot_reach_redis_is_not_ready(client, settings):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"
 

@@ -5,6 +5,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -56,7 +57,6 @@ def test_the_production_site_from_the_sample_environment_passes_nginx_t(tmp_path
             "TLS_CERTIFICATE": certificate,
             "TLS_CERTIFICATE_KEY": key,
             "NGINX_LOG_DIR": tmp_path,
-            "DEPLOY_ROOT": ROOT / "deploy",
         },
         "--env",
         str(EXAMPLE_ENV),
@@ -106,16 +106,13 @@ class _Node(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def proxied_node(tmp_path):
-    """nginx, rendered from the template, in front of one stand-in node on 127.0.0.2."""
-    node = ThreadingHTTPServer(("127.0.0.2", 0), _Node)
-    threading.Thread(target=node.serve_forever, daemon=True).start()
+def nginx_start(tmp_path: Path, nodes: str):
+    """Start nginx, rendered from the template, in front of `nodes`; return (url, process)."""
     port = free_port()
     config = tmp_path / "nginx.conf"
     config.write_text(
         render(
-            {"SITE_URL": "http://127.0.0.1", "WEB_NODES": f"127.0.0.2:{node.server_port}"},
+            {"SITE_URL": "http://127.0.0.1", "WEB_NODES": nodes},
             f"--listen=127.0.0.1:{port}",
             f"--standalone={tmp_path}",
         )
@@ -128,12 +125,40 @@ def proxied_node(tmp_path):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
             break
+        except urllib.error.HTTPError:
+            break
         except OSError:
             time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}", tmp_path / "mamat-access.log"
+    return f"http://127.0.0.1:{port}", nginx
+
+
+@pytest.fixture
+def proxied_node(tmp_path):
+    """nginx in front of one stand-in node on 127.0.0.2."""
+    node = ThreadingHTTPServer(("127.0.0.2", 0), _Node)
+    threading.Thread(target=node.serve_forever, daemon=True).start()
+    url, nginx = nginx_start(tmp_path, f"127.0.0.2:{node.server_port}")
+    yield url, tmp_path / "mamat-access.log"
     nginx.terminate()
     nginx.wait(timeout=10)
     node.shutdown()
+
+
+def test_a_signature_posted_while_no_node_answers_gets_a_page_saying_so(tmp_path):
+    # Every node down (nothing listens there): nginx answers itself, for a POST too.
+    url, nginx = nginx_start(tmp_path, f"127.0.0.2:{free_port()}")
+    try:
+        request = urllib.request.Request(url + "/petition/liberez-mamat/sign/", data=b"a=b")
+        with pytest.raises(urllib.error.HTTPError) as answer:
+            urllib.request.urlopen(request, timeout=5)
+    finally:
+        nginx.terminate()
+        nginx.wait(timeout=10)
+
+    assert answer.value.code == 503
+    assert "votre signature compte" in answer.value.read().decode()
+    assert answer.value.headers["Content-Security-Policy"].startswith("default-src 'none'")
+    assert answer.value.headers["X-Frame-Options"] == "DENY"
 
 
 def test_the_access_log_keeps_no_address_and_no_signed_link(proxied_node):
