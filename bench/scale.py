@@ -43,7 +43,7 @@ from bench.scale_timeline import Timeline, pages_watch
 from bench.wrk import wrk_run
 
 ROOT = Path(__file__).resolve().parent.parent
-WORK = ROOT / "build" / "scale"
+WORK = ROOT / "build" / "scale"  # the default of --work
 RESULTS = ROOT / "bench" / "scale-results.json"
 UNITS = ROOT / "deploy" / "systemd"
 NODES = ("127.0.0.2", "127.0.0.3")
@@ -107,7 +107,8 @@ def wait_until(condition, *, what: str, seconds: float, processes: Processes) ->
 class Scale:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
-        self.processes = Processes(logs=WORK)
+        self.work: Path = args.work
+        self.processes = Processes(logs=args.work)
         self.results: dict = {"config": vars(args).copy()}
         self.env: dict[str, str] = {}
         self.base_url = ""
@@ -116,20 +117,24 @@ class Scale:
     # --- starting what production runs --------------------------------------------------------
 
     def setup(self) -> None:
-        WORK.mkdir(parents=True, exist_ok=True)
-        for stale in [*WORK.glob("*.log"), *WORK.glob("accepted/*"), WORK / "sink.tsv"]:
+        self.work.mkdir(parents=True, exist_ok=True)
+        for stale in [
+            *self.work.glob("*.log"),
+            *self.work.glob("accepted/*"),
+            self.work / "sink.tsv",
+        ]:
             stale.unlink(missing_ok=True)
-        (WORK / "accepted").mkdir(exist_ok=True)
+        (self.work / "accepted").mkdir(exist_ok=True)
         nginx_port, smtp_port, self.node_port = port_free(), port_free(), port_free()
         self.base_url = f"http://127.0.0.1:{nginx_port}"
         self.env = bench_environment(port=nginx_port, smtp_port=smtp_port) | {
             "DATABASE_URL": self.args.database_url,
             "REDIS_URL": self.args.cache_url,
             "CELERY_BROKER_URL": self.args.broker_url,
-            "STATIC_ROOT": str(WORK / "static"),
-            "MEDIA_ROOT": str(WORK / "media"),
-            "DELIVERY_FILES_ROOT": str(WORK / "private" / "deliveries"),
-            "EXPORT_FILES_ROOT": str(WORK / "private" / "exports"),
+            "STATIC_ROOT": str(self.work / "static"),
+            "MEDIA_ROOT": str(self.work / "media"),
+            "DELIVERY_FILES_ROOT": str(self.work / "private" / "deliveries"),
+            "EXPORT_FILES_ROOT": str(self.work / "private" / "exports"),
             # Behind nginx, as deploy/mamat.env.example says.
             "TRUSTED_PROXY_COUNT": "1",
             "FORWARDED_ALLOW_IPS": "127.0.0.1",
@@ -141,22 +146,22 @@ class Scale:
         }
         services_check()
         stores_reset(self.args.database_url, [self.args.cache_url, self.args.broker_url])
-        for command in (
-            ["migrate", "--no-input"],
-            ["load_campaign"],
-            ["collectstatic", "--no-input"],
-        ):
-            manage(self.env, *command, logs=WORK)
+        manage(self.env, "migrate", "--no-input", logs=self.work)
+        manage(self.env, "load_campaign", logs=self.work)
+        if not static_collected_is_current(self.work / "static"):
+            manage(self.env, "collectstatic", "--no-input", logs=self.work)
         self.processes.start(
             "smtp-sink",
             [str(PYTHON), "-m", "bench.smtp_sink", "--port", str(smtp_port),
-             "--log", str(WORK / "sink.tsv")],
+             "--log", str(self.work / "sink.tsv")],
             env=self.env,
         )  # fmt: skip
         for number in (1, 2):
             self.web_start(number)
             self.worker_start(number)
-            beat_env = self.env | {"CELERY_BEAT_SCHEDULE_FILE": str(WORK / f"beat-{number}.db")}
+            beat_env = self.env | {
+                "CELERY_BEAT_SCHEDULE_FILE": str(self.work / f"beat-{number}.db")
+            }
             self.processes.start(f"beat-{number}", unit_command("beat", beat_env), env=beat_env)
         self.nginx_start(nginx_port)
         for address in NODES:
@@ -186,7 +191,7 @@ class Scale:
         self.processes.start(f"worker-{number}", command, env=self.env)
 
     def nginx_start(self, port: int) -> None:
-        directory = WORK / "nginx"
+        directory = self.work / "nginx"
         directory.mkdir(exist_ok=True)
         (directory / "mamat-access.log").unlink(missing_ok=True)
         values = {
@@ -240,7 +245,7 @@ class Scale:
             "BENCH_SIGN_ORIGIN": self.base_url,
             "BENCH_SIGN_REFERER": page_url,
             "BENCH_SIGN_PREFIX": SIGN_PREFIX,
-            "BENCH_SIGN_ACCEPTED_DIR": str(WORK / "accepted"),
+            "BENCH_SIGN_ACCEPTED_DIR": str(self.work / "accepted"),
         }
         thread = threading.Thread(target=timeline.run, daemon=True)
         log(f"surge: {self.args.duration} s through nginx, {self.args.connections} connections")
@@ -264,10 +269,10 @@ class Scale:
     # --- the reckoning ------------------------------------------------------------------------
 
     def reckon(self) -> None:
-        accepted = scale_evidence.accepted_addresses(WORK / "accepted")
+        accepted = scale_evidence.accepted_addresses(self.work / "accepted")
         stored_report = self._drained(accepted)
         stored = set(stored_report["stored"])
-        received = scale_evidence.sink_messages(WORK / "sink.tsv", prefix=SIGN_PREFIX)
+        received = scale_evidence.sink_messages(self.work / "sink.tsv", prefix=SIGN_PREFIX)
         self.results["signatures"] = {
             "accepted_by_the_proxy": len(accepted),
             "stored": len(stored),
@@ -281,10 +286,10 @@ class Scale:
         self.results["emails"] = scale_evidence.emails_judge(stored, received)
         self.results["count"] = self._count_reconciled()
         self.results["beats"] = scale_evidence.beats_judge(
-            {name: WORK / f"{name}.log" for name in ("beat-1", "beat-2")},
+            {name: self.work / f"{name}.log" for name in ("beat-1", "beat-2")},
             intervals=CHECKED_BEAT_ENTRIES,
         )
-        self.results["proxy"] = scale_evidence.proxy_judge(WORK / "nginx" / "mamat-access.log")
+        self.results["proxy"] = scale_evidence.proxy_judge(self.work / "nginx" / "mamat-access.log")
 
     def _drained(self, accepted: set[str]) -> dict:
         """Wait until every stored signature's email is recorded sent; return the probe's report."""
@@ -335,6 +340,7 @@ def arguments_parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--cache-url", default="redis://127.0.0.1:6379/4")
     parser.add_argument("--broker-url", default="redis://127.0.0.1:6379/6")
     parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument("--work", type=Path, default=WORK, help="logs and files of the run")
     args = parser.parse_args(argv)
     args.editor_password = secrets.token_urlsafe(16)
     return args
@@ -367,8 +373,8 @@ def verdict(results: dict) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     args = arguments_parse(argv)
-    WORK.mkdir(parents=True, exist_ok=True)
-    lock = open(WORK / "run.lock", "w")  # noqa: SIM115 (held until the process ends)
+    args.work.mkdir(parents=True, exist_ok=True)
+    lock = open(args.work / "run.lock", "w")  # noqa: SIM115 (held until the process ends)
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -401,7 +407,7 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps({key: results.get(key) for key in (
         "signatures", "emails", "count", "beats", "proxy", "edits", "seconds", "broken"
     )}, indent=2, default=str))  # fmt: skip
-    print(f"{'PASS' if not broken else 'FAIL'}: written to {args.results}; logs in {WORK}/")
+    print(f"{'PASS' if not broken else 'FAIL'}: written to {args.results}; logs in {args.work}/")
     return 0 if not broken else 1
 
 
