@@ -44,6 +44,7 @@ from bench.wrk import wrk_run
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "build" / "scale"  # the default of --work
+STATIC_ROOT = ROOT / "build" / "scale" / "static"
 RESULTS = ROOT / "bench" / "scale-results.json"
 UNITS = ROOT / "deploy" / "systemd"
 NODES = ("127.0.0.2", "127.0.0.3")
@@ -131,7 +132,8 @@ class Scale:
             "DATABASE_URL": self.args.database_url,
             "REDIS_URL": self.args.cache_url,
             "CELERY_BROKER_URL": self.args.broker_url,
-            "STATIC_ROOT": str(self.work / "static"),
+            # The release's static files, collected once and kept between runs.
+            "STATIC_ROOT": str(STATIC_ROOT),
             "MEDIA_ROOT": str(self.work / "media"),
             "DELIVERY_FILES_ROOT": str(self.work / "private" / "deliveries"),
             "EXPORT_FILES_ROOT": str(self.work / "private" / "exports"),
@@ -148,7 +150,7 @@ class Scale:
         stores_reset(self.args.database_url, [self.args.cache_url, self.args.broker_url])
         manage(self.env, "migrate", "--no-input", logs=self.work)
         manage(self.env, "load_campaign", logs=self.work)
-        if not static_collected_is_current(self.work / "static"):
+        if not static_collected_is_current(STATIC_ROOT):
             manage(self.env, "collectstatic", "--no-input", logs=self.work)
         self.processes.start(
             "smtp-sink",
