@@ -22,8 +22,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 from bench import scale_evidence, signing_form
@@ -39,7 +37,7 @@ from bench.run import (
     services_check,
     worker_wait_ready,
 )
-from bench.scale_timeline import Timeline, pages_watch
+from bench.scale_timeline import Timeline, pages_watch, status_of
 from bench.wrk import wrk_run
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,17 +80,6 @@ def static_collected_is_current(static_root: Path) -> bool:
     sources = [ROOT / "static", ROOT / "build" / "static"]
     newest = max(path.stat().st_mtime for folder in sources for path in folder.rglob("*"))
     return manifest.stat().st_mtime > newest
-
-
-def answers(url: str, *, host: str = "127.0.0.1") -> int | None:
-    try:
-        request = urllib.request.Request(url, headers={"Host": host})  # noqa: S310
-        with urllib.request.urlopen(request, timeout=3) as response:  # noqa: S310
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
-    except OSError:
-        return None
 
 
 def wait_until(condition, *, what: str, seconds: float, processes: Processes) -> None:
@@ -169,13 +156,13 @@ class Scale:
         for address in NODES:
             node = f"http://{address}:{self.node_port}"
             wait_until(
-                lambda node=node: answers(f"{node}/readyz") == 200,
+                lambda node=node: status_of(f"{node}/readyz") == 200,
                 what=f"the node on {node} to be ready",
                 seconds=90,
                 processes=self.processes,
             )
         wait_until(
-            lambda: answers(f"{self.base_url}/") == 200,
+            lambda: status_of(f"{self.base_url}/") == 200,
             what="nginx",
             seconds=30,
             processes=self.processes,

@@ -73,7 +73,7 @@ class Timeline:
         if after_node_ready:
             node = f"http://127.0.0.2:{self.scale.node_port}/readyz"
             deadline = time.monotonic() + 60
-            while time.monotonic() < deadline and _status(node) != 200:
+            while time.monotonic() < deadline and status_of(node) != 200:
                 time.sleep(0.2)
             self._note("web-1 ready again")
             time.sleep(2)  # both nodes serving, their page caches warm
@@ -118,9 +118,11 @@ class Timeline:
         return reported
 
 
-def _status(url: str) -> int | None:
+def status_of(url: str, *, host: str = "127.0.0.1") -> int | None:
+    """The status a node (or nginx) answers `url` with, naming the site; None if it does not."""
     try:
-        with urllib.request.urlopen(url, timeout=3) as response:  # noqa: S310
+        request = urllib.request.Request(url, headers={"Host": host})  # noqa: S310
+        with urllib.request.urlopen(request, timeout=3) as response:  # noqa: S310
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
