@@ -29,14 +29,14 @@ class CampaignLoadReport:
 def pages_publish(*, pages: QuerySet[Page]) -> int:
     """Make the given pages public; return how many changed."""
     changed = pages.exclude(status=Page.Status.PUBLISHED).update(status=Page.Status.PUBLISHED)
-    public_content_changed()
+    transaction.on_commit(public_content_changed)
     return changed
 
 
 def pages_unpublish(*, pages: QuerySet[Page]) -> int:
     """Take the given pages off the public site; return how many changed."""
     changed = pages.exclude(status=Page.Status.DRAFT).update(status=Page.Status.DRAFT)
-    public_content_changed()
+    transaction.on_commit(public_content_changed)
     return changed
 
 

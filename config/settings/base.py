@@ -47,6 +47,8 @@ LOCAL_APPS = ["core", "staff", "campaign", "petitions", "deliveries", "updates"]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
+    # /healthz and /readyz, answered before anything that checks, redirects or caches.
+    "core.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",

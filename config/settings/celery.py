@@ -39,6 +39,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "interval_max": 0.5,
 }
 
+# Beat may run on several machines: only the one holding a lock in Redis schedules
+# (config/beat_schedule_lock.py). It renews the lock at every tick, so it never sleeps longer
+# than this between ticks.
+CELERY_BEAT_SCHEDULER = "config.beat_schedule_lock:LockedScheduler"
+CELERY_BEAT_MAX_LOOP_INTERVAL = 5
+
 _HOUR = 3600.0
 # Every periodic task of the site, in one place. Each is safe to run twice or late.
 CELERY_BEAT_SCHEDULE = {
