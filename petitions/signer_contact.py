@@ -5,12 +5,12 @@ and follow deliveries from counts and first names; they never see an address, a 
 postcode or a comment, and cannot download a list of named signers.
 """
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 
 CONTACT_PERMISSION = "petitions.view_signer_contact"
 # The fields of a signature that only holders of CONTACT_PERMISSION see.
 CONTACT_FIELDS = ("email", "last_name", "postcode", "comment")
 
 
-def signer_contact_visible_to(user: AbstractBaseUser | AnonymousUser) -> bool:
+def signer_contact_visible_to(user: AbstractUser | AnonymousUser) -> bool:
     return user.has_perm(CONTACT_PERMISSION)
