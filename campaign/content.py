@@ -289,6 +289,10 @@ PAGES = [
     },
 ]
 
+# Each call leads somewhere of its own: the sign box and the share panel are sections of the
+# page; the demands lead to the petition, one to its demand explained.
+PETITION_URL = "/petition/liberez-mamat/"
+DEMAND_URL = f"{PETITION_URL}#demand"
 CALLS_TO_ACTION = [
     {
         "kind": "sign",
@@ -319,8 +323,8 @@ CALLS_TO_ACTION = [
                 "access to adequate medical care without delay."
             ),
         },
-        "button_label": {"fr": "Je le demande", "en": "Add my voice"},
-        "url": {"fr": "#act-sign", "en": "#act-sign"},
+        "button_label": {"fr": "Lire notre demande", "en": "Read our demand"},
+        "url": {"fr": DEMAND_URL, "en": f"/en{DEMAND_URL}"},
     },
     {
         "kind": "demand_information",
@@ -338,8 +342,8 @@ CALLS_TO_ACTION = [
                 "right to know."
             ),
         },
-        "button_label": {"fr": "Je le demande", "en": "Add my voice"},
-        "url": {"fr": "#act-sign", "en": "#act-sign"},
+        "button_label": {"fr": "Voir la pétition", "en": "See the petition"},
+        "url": {"fr": PETITION_URL, "en": f"/en{PETITION_URL}"},
     },
     {
         "kind": "share",

@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
+from campaign.links import link_is_safe, link_validate
 from campaign.richtext import RICH_TEXT_EXTENSIONS
 
 
@@ -85,7 +86,15 @@ class Page(models.Model):
         _("lead"), blank=True, help_text=_("One or two sentences shown under the title.")
     )
     body = ProseEditorField(_("body"), extensions=RICH_TEXT_EXTENSIONS, sanitize=True, blank=True)
-    image = models.ImageField(_("image"), upload_to="campaign/pages/", blank=True)
+    image = models.ImageField(
+        _("image"),
+        upload_to="campaign/pages/",
+        blank=True,
+        help_text=_(
+            "On the case page, Mamat's portrait: shown on the first screen beside the title "
+            "(a drawn silhouette until one is uploaded). Portrait format, 4 × 5, is best."
+        ),
+    )
     image_alt = models.CharField(
         _("image description"),
         max_length=250,
@@ -173,6 +182,7 @@ class CallToAction(models.Model):
             "Where the button leads: an address on this site (/...) or a full https:// address. "
             "Empty: the campaign's own section for this action."
         ),
+        validators=[link_validate],
     )
     is_active = models.BooleanField(_("shown"), default=True)
 
@@ -192,7 +202,8 @@ class CallToAction(models.Model):
 
     @property
     def target_url(self) -> str:
-        return self.url or f"#{self.anchor}"
+        # Validated when saved; checked again here for a value written around the admin.
+        return self.url if self.url and link_is_safe(self.url) else f"#{self.anchor}"
 
 
 class PageCallToAction(models.Model):

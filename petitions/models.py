@@ -11,8 +11,9 @@ from django_countries.fields import CountryField
 
 from core.private_storage import signature_exports_storage
 
-# Goals step up along 1, 2, 5, 10, 20, 50... so that a reached goal is followed by a near one.
-GOAL_LADDER = (1, 2, 5)
+# Goals step up along 1, 5, 10, 50, 100... (1,000 → 5,000 → 10,000): a reached goal is followed
+# by one near enough to feel reachable and far enough to be worth a share.
+GOAL_LADDER = (1, 5)
 
 
 class Target(models.Model):
@@ -85,7 +86,7 @@ class Petition(models.Model):
     goal = models.PositiveIntegerField(
         _("goal"),
         default=1000,
-        help_text=_("The first goal shown; once reached, the next one is shown (2×, 5×, 10×…)."),
+        help_text=_("The first goal shown; once reached, the next one is shown (5×, 10×, 50×…)."),
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT

@@ -24,3 +24,16 @@ def petition_sign_box(context) -> dict:
         "csrf_token": context.get("csrf_token"),
         "request": request,
     }
+
+
+@register.inclusion_tag("petitions/includes/counter.html", takes_context=True)
+def petition_progress(context) -> dict:
+    """Render the count and progress of the campaign's open petition (nothing if none)."""
+    petition = selectors.petition_open_for_campaign(campaign=context.get("campaign"))
+    if petition is None:
+        return {"petition": None}
+    return {
+        "petition": petition,
+        "progress": counter.petition_progress(petition=petition),
+        "poll_seconds": settings.SIGNATURE_COUNT_POLL_SECONDS,
+    }
