@@ -80,6 +80,12 @@ class Petition(models.Model):
     demand = models.TextField(
         _("demand"), help_text=_("What the petition asks of the authorities, in their words.")
     )
+    seo_description = models.CharField(
+        _("search engine description"),
+        max_length=300,
+        blank=True,
+        help_text=_("Summary for search engines and link previews; the text's start when empty."),
+    )
     targets = models.ManyToManyField(
         Target, related_name="petitions", blank=True, verbose_name=_("addressed to")
     )

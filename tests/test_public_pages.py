@@ -40,3 +40,12 @@ def test_no_template_comment_spans_two_lines():
     ]
 
     assert spanning == []
+
+
+def test_every_public_page_has_a_meta_description(pages):
+    described = {
+        name: re.search(r'<meta name="description" content="([^"]{20,})">', html) is not None
+        for name, html in pages.items()
+    }
+
+    assert [name for name, has_one in described.items() if not has_one] == []
