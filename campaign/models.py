@@ -1,8 +1,10 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
+from campaign.legal_notice import legal_notice_complete, legal_notice_error
 from campaign.links import link_is_safe, link_validate
 from campaign.richtext import RICH_TEXT_EXTENSIONS
 
@@ -51,6 +53,16 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        if (
+            not legal_notice_complete(self)
+            and self.pk
+            and self.pages.filter(
+                kind=Page.Kind.LEGAL_NOTICE, status=Page.Status.PUBLISHED
+            ).exists()
+        ):
+            raise legal_notice_error(self)
+
 
 class PageQuerySet(models.QuerySet):
     def published(self) -> "PageQuerySet":
@@ -66,6 +78,7 @@ class Page(models.Model):
         CONTEXT = "context", _("Context page")
         PRIVACY = "privacy", _("Privacy policy")
         LEGAL_NOTICE = "legal_notice", _("Legal notice")
+        CONTACT = "contact", _("Contact and press page")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -155,6 +168,15 @@ class Page(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    def clean(self) -> None:
+        if (
+            self.kind == self.Kind.LEGAL_NOTICE
+            and self.is_published
+            and self.campaign_id
+            and not legal_notice_complete(self.campaign)
+        ):
+            raise ValidationError({"status": legal_notice_error(self.campaign)})
 
 
 class CallToAction(models.Model):

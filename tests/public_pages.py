@@ -14,6 +14,7 @@ CONTENT_PATHS = [
     "/",
     "/xinjiang/",
     "/camps/",
+    "/contact/",
     "/privacy/",
     "/legal/",
     "/petition/liberez-mamat/",
