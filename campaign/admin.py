@@ -112,6 +112,15 @@ class PageAdmin(CspNonceMediaMixin, SwitchedOnLanguagesAdmin):
 
     @admin.action(description=_("Publish the selected pages"), permissions=["change"])
     def publish(self, request: HttpRequest, queryset) -> None:
+        if services.pages_publishable(queryset).count() < queryset.count():
+            self.message_user(
+                request,
+                _(
+                    "The legal notice stays a draft until the campaign's publisher, director of "
+                    "publication and host are filled in."
+                ),
+                messages.WARNING,
+            )
         count = services.pages_publish(pages=queryset)
         self.message_user(
             request,

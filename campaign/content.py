@@ -154,12 +154,6 @@ polices ou vidéos externes. Votre visite n'est connue que de nous.</li>
 <li>Il n'enregistre pas votre adresse IP : seule une empreinte chiffrée, qui ne permet pas de la
 retrouver, sert à repérer les abus.</li>
 </ul>
-<h2>Quand vous signez</h2>
-<p>Nous vous demandons votre nom, votre adresse e-mail et votre pays, et nous vous envoyons un
-e-mail pour confirmer votre signature. Votre nom n'est jamais affiché publiquement sans votre
-accord. Les autorités destinataires reçoivent le nombre de signatures et, seulement si vous l'avez
-choisi, votre nom et votre pays. Elles ne reçoivent jamais votre adresse e-mail, votre adresse IP
-ni votre code postal.</p>
 <h2>Vos droits</h2>
 <p>Vous pouvez à tout moment retirer votre signature et faire effacer vos données grâce au lien
 présent dans chaque e-mail que nous vous envoyons, ou en nous écrivant. Vous disposez aussi d'un
@@ -178,11 +172,6 @@ or videos. Only we know that you visited.</li>
 <li>It does not record your IP address: only a keyed fingerprint, from which the address cannot be
 recovered, is used to detect abuse.</li>
 </ul>
-<h2>When you sign</h2>
-<p>We ask for your name, your email address and your country, and we send you an email to confirm
-your signature. Your name is never shown in public unless you agree. The authorities who receive
-the petition get the number of signatures and, only if you chose it, your name and country. They
-never receive your email address, your IP address or your postcode.</p>
 <h2>Your rights</h2>
 <p>You can withdraw your signature and have your data erased at any time, with the link in every
 email we send you, or by writing to us. You also have the right to access and correct your data,
@@ -197,6 +186,21 @@ ceux de la campagne ; ils peuvent être partagés pour la faire connaître.</p>
 LEGAL_BODY_EN = """
 <p>This site is published by the campaign for Mamat's release. The texts are the campaign's own;
 you are welcome to share them to make his case known.</p>
+"""
+
+CONTACT_BODY_FR = """
+<p>Vous soutenez Mamat, vous êtes journaliste, vous représentez une association ou une
+institution : écrivez-nous. Nous répondons aux demandes d'information, d'entretien et de
+partenariat.</p>
+<p>Si votre famille ou vos proches risquent des représailles, ne nous donnez que ce qui est
+nécessaire ; nous ne publions jamais le nom de quelqu'un qui nous écrit sans son accord.</p>
+"""
+
+CONTACT_BODY_EN = """
+<p>You support Mamat, you are a journalist, or you speak for an organisation or an institution:
+write to us. We answer requests for information, interviews and partnerships.</p>
+<p>If your family or relatives could face reprisals, give us only what is needed; we never publish
+the name of someone who writes to us without their consent.</p>
 """
 
 PAGES = [
@@ -265,6 +269,19 @@ PAGES = [
         "calls_to_action": ["sign", "share"],
     },
     {
+        "slug": "contact",
+        "kind": "contact",
+        "position": 80,
+        "title": {"fr": "Contact et presse", "en": "Contact and press"},
+        "menu_title": {"fr": "Contact et presse", "en": "Contact and press"},
+        "lead": {
+            "fr": "Pour les soutiens, les journalistes et les organisations.",
+            "en": "For supporters, journalists and organisations.",
+        },
+        "body": {"fr": CONTACT_BODY_FR, "en": CONTACT_BODY_EN},
+        "calls_to_action": [],
+    },
+    {
         "slug": "privacy",
         "kind": "privacy",
         "position": 90,
@@ -289,6 +306,10 @@ PAGES = [
     },
 ]
 
+# Each call leads somewhere of its own: the sign box and the share panel are sections of the
+# page; the demands lead to the petition, one to its demand explained.
+PETITION_URL = "/petition/liberez-mamat/"
+DEMAND_URL = f"{PETITION_URL}#demand"
 CALLS_TO_ACTION = [
     {
         "kind": "sign",
@@ -319,8 +340,8 @@ CALLS_TO_ACTION = [
                 "access to adequate medical care without delay."
             ),
         },
-        "button_label": {"fr": "Je le demande", "en": "Add my voice"},
-        "url": {"fr": "#act-sign", "en": "#act-sign"},
+        "button_label": {"fr": "Lire notre demande", "en": "Read our demand"},
+        "url": {"fr": DEMAND_URL, "en": f"/en{DEMAND_URL}"},
     },
     {
         "kind": "demand_information",
@@ -338,8 +359,8 @@ CALLS_TO_ACTION = [
                 "right to know."
             ),
         },
-        "button_label": {"fr": "Je le demande", "en": "Add my voice"},
-        "url": {"fr": "#act-sign", "en": "#act-sign"},
+        "button_label": {"fr": "Voir la pétition", "en": "See the petition"},
+        "url": {"fr": PETITION_URL, "en": f"/en{PETITION_URL}"},
     },
     {
         "kind": "share",

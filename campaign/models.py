@@ -1,8 +1,11 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
+from campaign.legal_notice import legal_notice_complete, legal_notice_error
+from campaign.links import link_is_safe, link_validate
 from campaign.richtext import RICH_TEXT_EXTENSIONS
 
 
@@ -50,6 +53,16 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        if (
+            not legal_notice_complete(self)
+            and self.pk
+            and self.pages.filter(
+                kind=Page.Kind.LEGAL_NOTICE, status=Page.Status.PUBLISHED
+            ).exists()
+        ):
+            raise legal_notice_error(self)
+
 
 class PageQuerySet(models.QuerySet):
     def published(self) -> "PageQuerySet":
@@ -65,6 +78,7 @@ class Page(models.Model):
         CONTEXT = "context", _("Context page")
         PRIVACY = "privacy", _("Privacy policy")
         LEGAL_NOTICE = "legal_notice", _("Legal notice")
+        CONTACT = "contact", _("Contact and press page")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -85,7 +99,15 @@ class Page(models.Model):
         _("lead"), blank=True, help_text=_("One or two sentences shown under the title.")
     )
     body = ProseEditorField(_("body"), extensions=RICH_TEXT_EXTENSIONS, sanitize=True, blank=True)
-    image = models.ImageField(_("image"), upload_to="campaign/pages/", blank=True)
+    image = models.ImageField(
+        _("image"),
+        upload_to="campaign/pages/",
+        blank=True,
+        help_text=_(
+            "On the case page, Mamat's portrait: shown on the first screen beside the title "
+            "(a drawn silhouette until one is uploaded). Portrait format, 4 × 5, is best."
+        ),
+    )
     image_alt = models.CharField(
         _("image description"),
         max_length=250,
@@ -147,6 +169,15 @@ class Page(models.Model):
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
+    def clean(self) -> None:
+        if (
+            self.kind == self.Kind.LEGAL_NOTICE
+            and self.is_published
+            and self.campaign_id
+            and not legal_notice_complete(self.campaign)
+        ):
+            raise ValidationError({"status": legal_notice_error(self.campaign)})
+
 
 class CallToAction(models.Model):
     class Kind(models.TextChoices):
@@ -173,6 +204,7 @@ class CallToAction(models.Model):
             "Where the button leads: an address on this site (/...) or a full https:// address. "
             "Empty: the campaign's own section for this action."
         ),
+        validators=[link_validate],
     )
     is_active = models.BooleanField(_("shown"), default=True)
 
@@ -192,7 +224,8 @@ class CallToAction(models.Model):
 
     @property
     def target_url(self) -> str:
-        return self.url or f"#{self.anchor}"
+        # Validated when saved; checked again here for a value written around the admin.
+        return self.url if self.url and link_is_safe(self.url) else f"#{self.anchor}"
 
 
 class PageCallToAction(models.Model):

@@ -64,6 +64,6 @@ def navigation_pages() -> list[Page]:
 def legal_pages() -> list[Page]:
     return list(
         Page.objects.published()
-        .filter(kind__in=[Page.Kind.PRIVACY, Page.Kind.LEGAL_NOTICE])
+        .filter(kind__in=[Page.Kind.CONTACT, Page.Kind.PRIVACY, Page.Kind.LEGAL_NOTICE])
         .order_by("position", "pk")
     )

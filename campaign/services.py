@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from campaign import content
+from campaign.legal_notice import legal_notice_complete
 from campaign.models import CallToAction, Campaign, Page, PageCallToAction
 from campaign.richtext import rich_text_sanitize
 from core.public_cache import public_content_changed
@@ -26,9 +27,23 @@ class CampaignLoadReport:
         )
 
 
+def pages_publishable(pages: QuerySet[Page]) -> QuerySet[Page]:
+    """Return the pages that may be published: all but a legal notice missing its identities."""
+    incomplete = [
+        page.pk
+        for page in pages.filter(kind=Page.Kind.LEGAL_NOTICE).select_related("campaign")
+        if not legal_notice_complete(page.campaign)
+    ]
+    return pages.exclude(pk__in=incomplete)
+
+
 def pages_publish(*, pages: QuerySet[Page]) -> int:
-    """Make the given pages public; return how many changed."""
-    changed = pages.exclude(status=Page.Status.PUBLISHED).update(status=Page.Status.PUBLISHED)
+    """Make the given pages public, a legal notice only once complete; return how many changed."""
+    changed = (
+        pages_publishable(pages)
+        .exclude(status=Page.Status.PUBLISHED)
+        .update(status=Page.Status.PUBLISHED)
+    )
     transaction.on_commit(public_content_changed)
     return changed
 
@@ -38,6 +53,15 @@ def pages_unpublish(*, pages: QuerySet[Page]) -> int:
     changed = pages.exclude(status=Page.Status.DRAFT).update(status=Page.Status.DRAFT)
     transaction.on_commit(public_content_changed)
     return changed
+
+
+def _initial_status(campaign: Campaign, kind: str) -> str:
+    """Publish what is complete; the legal notice and the contact page wait for staff's data."""
+    if kind == Page.Kind.LEGAL_NOTICE and not legal_notice_complete(campaign):
+        return Page.Status.DRAFT
+    if kind == Page.Kind.CONTACT and not campaign.contact_email:
+        return Page.Status.DRAFT
+    return Page.Status.PUBLISHED
 
 
 def _field_values(entry: dict) -> dict:
@@ -78,7 +102,7 @@ def campaign_load_initial() -> CampaignLoadReport:
         page, created = Page.objects.get_or_create(
             campaign=campaign,
             slug=values.pop("slug"),
-            defaults={**values, "status": Page.Status.PUBLISHED},
+            defaults={**values, "status": _initial_status(campaign, values["kind"])},
         )
         if created:
             pages_created += 1

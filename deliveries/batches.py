@@ -95,9 +95,7 @@ def delivery_batch_create(
         named = (
             0
             if counts_only
-            else selectors.delivery_signatures(delivery=delivery)
-            .filter(name_in_delivery=True)
-            .count()
+            else selectors.delivery_signatures(delivery=delivery).named_in_delivery().count()
         )
         earlier = (
             Delivery.objects.filter(petition=petition, target=target)

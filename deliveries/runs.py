@@ -112,7 +112,7 @@ def deliveries_run(
                     selectors.signatures_awaiting_delivery(
                         petition=pair.petition, target=pair.target
                     )
-                    .filter(name_in_delivery=True)
+                    .named_in_delivery()
                     .count()
                 )
             report.outcomes.append(

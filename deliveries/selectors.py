@@ -7,7 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from deliveries.models import DeliveredSignature, Delivery, DeliverySchedule
 from petitions.country_counts import country_counts_merged
-from petitions.models import Petition, Signature, Target
+from petitions.models import Petition, Signature, SignatureQuerySet, Target
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class DuePair:
     awaiting: int
 
 
-def signatures_awaiting_delivery(*, petition: Petition, target: Target) -> QuerySet[Signature]:
+def signatures_awaiting_delivery(*, petition: Petition, target: Target) -> SignatureQuerySet:
     """Return the petition's confirmed signatures that no delivery has carried to `target`."""
     return (
         Signature.objects.confirmed()
@@ -29,20 +29,21 @@ def signatures_awaiting_delivery(*, petition: Petition, target: Target) -> Query
     )
 
 
-def delivery_signatures(*, delivery: Delivery) -> QuerySet[Signature]:
+def delivery_signatures(*, delivery: Delivery) -> SignatureQuerySet:
     """Return the signatures a delivery carries."""
     return Signature.objects.filter(deliveries_carried__delivery=delivery).order_by()
 
 
 def delivery_named_signers(*, delivery: Delivery) -> QuerySet:
-    """Return (first name, last name, country) of the carried signers who chose to be named.
+    """Return (first name, last name, country) of the carried signers who chose to be named
+    and whose name may be said (a name that does not look like one is counted, never named).
 
     Nothing else about a signer is ever read for a delivery: not their email, IP fingerprint,
     postcode or comment.
     """
     return (
         delivery_signatures(delivery=delivery)
-        .filter(name_in_delivery=True)
+        .named_in_delivery()
         .order_by("last_name", "first_name", "pk")
         .values_list("first_name", "last_name", "country")
     )

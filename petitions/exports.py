@@ -142,9 +142,9 @@ class UtcText(Func):
     template = "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')"
 
     def as_sqlite(self, compiler, connection, **extra_context):
-        return self.as_sql(
-            compiler, connection, template="strftime('%%Y-%%m-%%d %%H:%%M:%%S', %(expressions)s)"
-        )
+        # datetime() writes the same format with no '%' in the SQL: under DEBUG, SQLite's
+        # debug cursor %-formats the query to log it, and a strftime pattern broke it.
+        return self.as_sql(compiler, connection, template="datetime(%(expressions)s)")
 
 
 def export_rows(

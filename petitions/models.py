@@ -11,8 +11,9 @@ from django_countries.fields import CountryField
 
 from core.private_storage import signature_exports_storage
 
-# Goals step up along 1, 2, 5, 10, 20, 50... so that a reached goal is followed by a near one.
-GOAL_LADDER = (1, 2, 5)
+# Goals step up along 1, 5, 10, 50, 100... (1,000 → 5,000 → 10,000): a reached goal is followed
+# by one near enough to feel reachable and far enough to be worth a share.
+GOAL_LADDER = (1, 5)
 
 
 class Target(models.Model):
@@ -79,13 +80,19 @@ class Petition(models.Model):
     demand = models.TextField(
         _("demand"), help_text=_("What the petition asks of the authorities, in their words.")
     )
+    seo_description = models.CharField(
+        _("search engine description"),
+        max_length=300,
+        blank=True,
+        help_text=_("Summary for search engines and link previews; the text's start when empty."),
+    )
     targets = models.ManyToManyField(
         Target, related_name="petitions", blank=True, verbose_name=_("addressed to")
     )
     goal = models.PositiveIntegerField(
         _("goal"),
         default=1000,
-        help_text=_("The first goal shown; once reached, the next one is shown (2×, 5×, 10×…)."),
+        help_text=_("The first goal shown; once reached, the next one is shown (5×, 10×, 50×…)."),
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
@@ -169,6 +176,14 @@ class SignatureQuerySet(models.QuerySet):
     def not_erased(self) -> "SignatureQuerySet":
         return self.filter(erased_at__isnull=True)
 
+    def shown_publicly(self) -> "SignatureQuerySet":
+        """Signers who asked to be shown, whose name passed petitions/names.py and staff."""
+        return self.filter(show_first_name=True, name_review=Signature.NameReview.LISTED)
+
+    def named_in_delivery(self) -> "SignatureQuerySet":
+        """Signers who asked to be named to the authorities, whose name may be said."""
+        return self.filter(name_in_delivery=True, name_review=Signature.NameReview.LISTED)
+
 
 class Signature(models.Model):
     class Status(models.TextChoices):
@@ -187,6 +202,11 @@ class Signature(models.Model):
         FAILED = "failed", _("Failed")
         COMPLAINED = "complained", _("Marked as spam")
         CAPPED = "capped", _("Not sent: this mailbox had its emails for the day")
+
+    class NameReview(models.TextChoices):
+        LISTED = "listed", _("May be named")
+        UNLISTED = "unlisted", _("Not named: does not look like a name")
+        HIDDEN = "hidden", _("Not named: hidden by staff")
 
     petition = models.ForeignKey(
         Petition, on_delete=models.CASCADE, related_name="signatures", verbose_name=_("petition")
@@ -246,6 +266,11 @@ class Signature(models.Model):
     newsletter_opt_in = models.BooleanField(_("wants campaign news"), default=False)
     show_first_name = models.BooleanField(_("first name shown publicly"), default=False)
     name_in_delivery = models.BooleanField(_("named in the delivery"), default=False)
+    # Whether the name may be said, in public or to the authorities, whatever the signer asked:
+    # set as they sign (petitions/names.py), changed by staff (petitions/name_review.py).
+    name_review = models.CharField(
+        _("name review"), max_length=10, choices=NameReview.choices, default=NameReview.LISTED
+    )
     # The confirmation email: the row is its outbox. It is due from confirmation_due_at (a
     # sender's claim, a retry's backoff and a flagged signer's delay all move it on), and
     # sent_at is set once the ESP accepted it, never twice.
@@ -301,7 +326,7 @@ class Signature(models.Model):
             models.Index(fields=["petition", "status"], name="signature_petition_status"),
             models.Index(
                 fields=["petition", "-confirmed_at"],
-                condition=Q(status="confirmed", show_first_name=True),
+                condition=Q(status="confirmed", show_first_name=True, name_review="listed"),
                 name="signature_recent_public",
             ),
             models.Index(

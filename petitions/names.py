@@ -58,3 +58,11 @@ def name_for_greeting(first_name: str) -> str:
     """
     first_name = name_clean(first_name)
     return first_name if name_looks_like_a_name(first_name) else ""
+
+
+def names_may_be_said(*, first_name: str, last_name: str) -> bool:
+    """Return whether a signer's (cleaned) names may be listed publicly or given to the
+    authorities: both look like names (an empty last name is no objection)."""
+    return name_looks_like_a_name(first_name) and (
+        not last_name or name_looks_like_a_name(last_name)
+    )

@@ -35,7 +35,8 @@ def signers_recent(*, petition: Petition, limit: int = 8) -> list[RecentSigner]:
     if rows is None:
         rows = list(
             Signature.objects.confirmed()
-            .filter(petition=petition, show_first_name=True)
+            .shown_publicly()
+            .filter(petition=petition)
             .order_by("-confirmed_at")
             .values_list("first_name", "country")[:limit]
         )

@@ -15,6 +15,7 @@ from core.rotating_keys import daily_key
 from petitions import confirmation_emails, counter, rate_limits, recent_signers
 from petitions.mailboxes import email_normalize, mailbox_hash
 from petitions.models import Petition, Signature
+from petitions.names import name_clean, names_may_be_said
 from petitions.sealing import signature_seal
 from petitions.signature_links import signature_for_confirmation, signature_for_withdrawal
 
@@ -83,10 +84,17 @@ def signature_create(
     now = timezone.now()
     # A flagged signer is emailed once staff approve them, or after the petition's delay.
     email_due_at = now + timedelta(hours=petition.flagged_email_delay_hours) if over_limit else now
+    first_name, last_name = name_clean(first_name), name_clean(last_name)
     values = {
         "petition": petition,
         "first_name": first_name,
         "last_name": last_name,
+        # Counted and emailed either way; named, in public or to the authorities, only if so.
+        "name_review": (
+            Signature.NameReview.LISTED
+            if names_may_be_said(first_name=first_name, last_name=last_name)
+            else Signature.NameReview.UNLISTED
+        ),
         "email": email.strip(),
         "mailbox_hash": mailbox,
         "country": country,

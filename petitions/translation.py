@@ -5,4 +5,4 @@ from petitions.models import Petition
 
 @register(Petition)
 class PetitionTranslationOptions(TranslationOptions):
-    fields = ("title", "text", "demand")
+    fields = ("title", "text", "demand", "seo_description")

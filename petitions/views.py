@@ -87,7 +87,16 @@ def signature_create(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def signature_signed(request: HttpRequest, slug: str) -> HttpResponse:
     petition = _petition_or_404(slug)
-    return render(request, "petitions/signature_signed.html", {"petition": petition})
+    # The same page for every visitor, a new signer or not: the link carries no share code.
+    return render(
+        request,
+        "petitions/signature_signed.html",
+        {
+            "petition": petition,
+            "share_url": f"{settings.SITE_URL}{petition.get_absolute_url()}",
+            "share_text": petition.title,
+        },
+    )
 
 
 @require_GET
@@ -163,6 +172,7 @@ def signature_confirm(request: HttpRequest, token: str) -> HttpResponse:
                 "progress": counter.petition_progress(petition=petition),
                 "share_url": share_url,
                 "share_text": petition.title,
+                "share_code": signature.share_code,
                 "withdraw_token": withdrawal_token_make(signature=signature),
             },
         )

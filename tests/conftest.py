@@ -47,7 +47,8 @@ def _clear_cache():
 
 @pytest.fixture
 def mamat_campaign(db):
-    """The Mamat campaign exactly as `load_campaign` creates it: pages, calls, petition."""
+    """The Mamat campaign as `load_campaign` creates it (pages, calls, petition), with the
+    legal identities and contact address staff fill in before launch."""
     from io import StringIO
 
     from django.core.management import call_command
@@ -55,7 +56,24 @@ def mamat_campaign(db):
     from campaign.selectors import campaign_current
 
     call_command("load_campaign", stdout=StringIO())
-    return campaign_current()
+    return _launched(campaign_current())
+
+
+def _launched(campaign):
+    """Fill in what staff give before launch (the law's identities, a contact address), and
+    publish the legal notice and contact page that load_campaign left as drafts without them."""
+    from campaign.models import Campaign, Page
+    from campaign.services import pages_publish
+
+    Campaign.objects.filter(pk=campaign.pk).update(
+        publisher_name="Association des amis de Mamat (test)",
+        publication_director="Directrice de la publication (test)",
+        hosting_provider="Hébergeur (test), 1 rue de l'Exemple, Paris",
+        contact_email="contact@example.org",
+    )
+    pages_publish(pages=Page.objects.filter(kind__in=[Page.Kind.LEGAL_NOTICE, Page.Kind.CONTACT]))
+    campaign.refresh_from_db()
+    return campaign
 
 
 @pytest.fixture

@@ -45,7 +45,7 @@ class PetitionAdmin(
     readonly_fields = ["confirmed_count", "confirmed_count_at", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["campaign", "slug", "status", "opens_at", "closes_at", "goal"]}),
-        (_("Content"), {"fields": ["title", "text", "demand", "targets"]}),
+        (_("Content"), {"fields": ["title", "text", "demand", "targets", "seo_description"]}),
         (_("Form"), {"fields": ["asks_postcode", "allows_comment"]}),
         (_("Count"), {"fields": ["confirmed_count", "confirmed_count_at"]}),
     ]

@@ -19,6 +19,7 @@ from core.admin_mixins import admin_field_names
 from petitions import review, selectors
 from petitions.admin.erasure import SignatureErasureAdminMixin
 from petitions.admin.exports import SignatureExportsAdminMixin
+from petitions.admin.names import SignatureNamesAdminMixin
 from petitions.mailboxes import mailbox_hash
 from petitions.models import Signature
 from petitions.signer_contact import CONTACT_FIELDS, signer_contact_visible_to
@@ -57,6 +58,7 @@ class SignatureAdmin(
     AccessTrailAdminMixin,
     SignatureExportsAdminMixin,
     SignatureErasureAdminMixin,
+    SignatureNamesAdminMixin,
     admin.ModelAdmin,
 ):
     """Review, not editing: an estimated total, searches and filters that indexes serve, and
@@ -85,12 +87,13 @@ class SignatureAdmin(
         "country",
         "created_at",
         "name_in_delivery",
+        "name_review",
         "newsletter_opt_in",
         "email_status",
     ]
     # The search itself is get_search_results, below.
     search_fields = ["mailbox_hash", "last_name", "first_name"]
-    actions = ["approve", "flag", "invalidate", "export_csv", "export_xlsx"]
+    actions = ["approve", "flag", "invalidate", "hide_names", "export_csv", "export_xlsx"]
     list_select_related = ["petition"]
     fieldsets = [
         (None, {"fields": ["petition", "status", "first_name", "last_name", "email", "country"]}),
@@ -103,6 +106,7 @@ class SignatureAdmin(
                     "consented_at",
                     "show_first_name",
                     "name_in_delivery",
+                    "name_review",
                     "newsletter_opt_in",
                 ]
             },

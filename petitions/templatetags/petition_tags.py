@@ -1,5 +1,6 @@
 from django import template
 from django.conf import settings
+from django.forms import BooleanField
 
 from petitions import counter, recent_signers, selectors
 from petitions.forms import SignatureForm
@@ -23,4 +24,32 @@ def petition_sign_box(context) -> dict:
         "poll_seconds": settings.SIGNATURE_COUNT_POLL_SECONDS,
         "csrf_token": context.get("csrf_token"),
         "request": request,
+    }
+
+
+@register.inclusion_tag("petitions/includes/counter.html", takes_context=True)
+def petition_progress(context) -> dict:
+    """Render the count and progress of the campaign's open petition (nothing if none)."""
+    petition = selectors.petition_open_for_campaign(campaign=context.get("campaign"))
+    if petition is None:
+        return {"petition": None}
+    return {
+        "petition": petition,
+        "progress": counter.petition_progress(petition=petition),
+        "poll_seconds": settings.SIGNATURE_COUNT_POLL_SECONDS,
+    }
+
+
+@register.inclusion_tag("petitions/includes/data_asked.html", takes_context=True)
+def petition_data_asked(context) -> dict:
+    """Say, on the privacy page, what the petition's form really asks and what leaves it."""
+    petition = selectors.petition_open_for_campaign(campaign=context.get("campaign"))
+    if petition is None:
+        return {"petition": None}
+    form = SignatureForm(petition=petition)
+    fields = form.visible_signer_fields()
+    return {
+        "petition": petition,
+        "details": [field for field in fields if not isinstance(field.field, BooleanField)],
+        "choices": [field for field in fields if isinstance(field.field, BooleanField)],
     }

@@ -17,6 +17,10 @@
     if (goalText) {
       goalText.textContent = goal.toLocaleString(language);
     }
+    // "No signature yet" gives way to the number with the first one.
+    counter.querySelectorAll("[data-count-when]").forEach(function (line) {
+      line.hidden = line.getAttribute("data-count-when") !== (count > 0 ? "some" : "none");
+    });
     var progress = counter.querySelector("progress");
     if (progress) {
       progress.max = goal;

@@ -12,7 +12,12 @@ def test_load_campaign_creates_the_case_context_and_legal_pages(db):
         ("xinjiang", "context"),
         ("camps", "context"),
         ("privacy", "privacy"),
+    }
+    # Without the publisher, director and host the law requires, and a contact address,
+    # these wait as drafts for staff to fill them in.
+    assert set(Page.objects.filter(status=Page.Status.DRAFT).values_list("slug", "kind")) == {
         ("legal", "legal_notice"),
+        ("contact", "contact"),
     }
     assert set(CallToAction.objects.values_list("kind", flat=True)) == {
         "sign",

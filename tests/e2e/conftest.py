@@ -78,3 +78,37 @@ def browser_page(browser, traffic):
     page.on("requestfailed", lambda request: traffic.requests.append(request))
     yield page
     context.close()
+
+
+@pytest.fixture
+def signing_site(mamat_campaign, live_server, settings, mailoutbox):
+    """The Mamat campaign with its petition open, emails caught by anymail's test ESP."""
+    from petitions import initial_content
+
+    initial_content.petition_load_initial()
+    settings.SITE_URL = live_server.url
+    settings.EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
+    settings.SIGNATURE_COUNT_POLL_SECONDS = 1
+    return live_server.url
+
+
+@pytest.fixture
+def supporter(browser, signing_site):
+    """A phone in the browser that records every request the pages make."""
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.requested = []
+    page.on("request", lambda request: page.requested.append(request.url))
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def supporter_without_javascript(browser, signing_site):
+    """A phone with JavaScript off, as Tor Browser's safest level leaves it."""
+    context = browser.new_context(**PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.requested = []
+    page.on("request", lambda request: page.requested.append(request.url))
+    yield page
+    context.close()

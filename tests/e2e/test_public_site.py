@@ -4,19 +4,12 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.test import override_settings
 
+from tests.public_pages import CONTENT_PATHS as PUBLIC_PATHS
+from tests.public_pages import LANGUAGES_WITH_UYGHUR
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 WCAG_A_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-PUBLIC_PATHS = [
-    "/",
-    "/xinjiang/",
-    "/camps/",
-    "/privacy/",
-    "/legal/",
-    "/petition/liberez-mamat/",
-    "/petition/liberez-mamat/deliveries/",
-]
-LANGUAGES_WITH_UYGHUR = [("fr", "French"), ("en", "English"), ("ug", "Uyghur")]
 
 
 def _visit(page, url):

@@ -1,80 +1,18 @@
 """A supporter signs on their phone, confirms from the email, and sees the count go up."""
 
-import os
 import re
-from urllib.parse import urlparse
 
 import pytest
 
-from petitions import initial_content, signature_links
+from petitions import signature_links
 from petitions.models import Signature
-
-# Playwright's sync API runs an event loop in the test thread; the database calls made around
-# it are synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+from tests.e2e.conftest import PHONE
+from tests.e2e.supporter import count as _count
+from tests.e2e.supporter import link_in as _link_in
+from tests.e2e.supporter import only_our_origin as _only_our_origin
+from tests.e2e.supporter import sign as _sign
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
-FORM = {
-    "fr": {"first": "Prénom", "last": "Nom", "email": "E-mail", "country": "Pays"},
-    "en": {"first": "First name", "last": "Last name", "email": "Email", "country": "Country"},
-}
-
-
-@pytest.fixture
-def signing_site(mamat_campaign, live_server, settings, mailoutbox):
-    """The Mamat campaign with its petition open, emails caught by anymail's test ESP."""
-    initial_content.petition_load_initial()
-    settings.SITE_URL = live_server.url
-    settings.EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
-    settings.SIGNATURE_COUNT_POLL_SECONDS = 1
-    return live_server.url
-
-
-@pytest.fixture
-def supporter(browser, signing_site):
-    """A phone in the browser that records every request the pages make."""
-    context = browser.new_context(**PHONE)
-    page = context.new_page()
-    page.requested = []
-    page.on("request", lambda request: page.requested.append(request.url))
-    yield page
-    context.close()
-
-
-def _count(page) -> int:
-    return int(
-        page.locator("#act-sign [data-signature-count]").get_attribute("data-signature-count")
-    )
-
-
-def _sign(
-    page, language: str, *, email: str, first_name: str = "Aynur", show_name: bool = False
-) -> None:
-    form = page.locator("#act-sign form.sign-form")
-
-    def field(name: str):
-        # Required fields' labels end with crispy's asterisk; "Nom" must not match "Prénom".
-        label = FORM[language][name]
-        return form.get_by_label(re.compile(rf"^\s*{label}\s*\*?\s*$"))
-
-    field("first").fill(first_name)
-    field("last").fill("Tursun")
-    field("email").fill(email)
-    field("country").select_option("FR")
-    if show_name:
-        form.locator("input[name=show_first_name]").check()
-    form.locator("button[type=submit]").click()
-
-
-def _link_in(message, name: str, site: str) -> str:
-    return re.search(rf"{re.escape(site)}\S*/petition/{name}/\S+/", message.body).group(0)
-
-
-def _only_our_origin(page, site: str) -> None:
-    ours = urlparse(site).netloc
-    assert [url for url in page.requested if urlparse(url).netloc != ours] == []
 
 
 # The thank-you page greets by name only a signer whose first name stays readable because

@@ -18,17 +18,18 @@ def test_a_petition_outside_its_dates_takes_no_signature(petition):
     assert petition.is_open_for_signing()
 
 
-def test_the_goal_steps_up_once_reached(petition):
-    petition.goal = 100
-    assert [petition.goal_for(count) for count in (0, 99, 100, 199, 200, 499, 500, 1000)] == [
-        100,
-        100,
-        200,
-        200,
-        500,
-        500,
+def test_the_goal_steps_up_once_reached_from_1000_to_5000_to_10000(petition):
+    petition.goal = 1000
+    counts = (0, 999, 1000, 4999, 5000, 9999, 10000, 50000)
+    assert [petition.goal_for(count) for count in counts] == [
         1000,
-        2000,
+        1000,
+        5000,
+        5000,
+        10000,
+        10000,
+        50000,
+        100000,
     ]
 
 

@@ -47,9 +47,12 @@ def test_the_petition_page_shows_the_form_with_a_label_for_every_field(client, p
         assert re.search(rf'<label[^>]*for="id_{name}"', html), name
     assert 'name="newsletter_opt_in"' in html and "checked" not in html
     # The notice beside the button says exactly what the authorities get.
-    assert "Elles ne reçoivent jamais votre adresse e-mail, votre adresse IP" in html
+    assert "Elles ne reçoivent jamais votre adresse e-mail ni votre adresse IP." in html
     english = client.get(f"/en{petition.get_absolute_url()}").content.decode()
-    assert "They never receive your email address, your IP address, your postcode" in english
+    notice = english[english.index("sign-form__notice") :][:1500]
+    assert "They never receive your email address or your IP address." in notice
+    # This form asks no postcode and no comment: the notice does not speak of them.
+    assert "postcode" not in notice and "comment" not in notice
 
 
 def test_the_case_page_shows_the_counter_and_the_form_in_its_sign_section(client, mamat_campaign):

@@ -113,6 +113,10 @@ def test_second_login_without_the_code_is_refused(client):
     assert without_code.status_code == wrong_code.status_code == 200
     assert "token" in wrong_code.context["form"].errors
     assert client.get("/admin/")["Location"].startswith(VERIFY_URL)
+    # The error summary opens focused and leads to the code field (templates/includes/).
+    summary = re.search(r'<div class="error-summary"[^>]*>', wrong_code.content.decode())
+    assert summary and "autofocus" in summary.group(0)
+    assert 'href="#id_token"' in wrong_code.content.decode()
 
 
 def test_a_backup_code_works_once(client):

@@ -1,0 +1,49 @@
+"""Staff decide which names may be said: hide a listed one in one click, look at the unlisted.
+
+A name is listed or not as its signer signs (petitions/names.py); staff can hide any name
+from the public list of signers and from every later delivery. The signature is still counted.
+"""
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+from core.public_cache import public_content_changed
+from petitions import recent_signers
+from petitions.models import Signature
+
+
+def signatures_name_hide(*, signatures: QuerySet[Signature]) -> int:
+    """Never name these signers again, in public or to the authorities; return how many."""
+    petition_ids = set(signatures.values_list("petition_id", flat=True))
+    hidden = signatures.exclude(name_review=Signature.NameReview.HIDDEN).update(
+        name_review=Signature.NameReview.HIDDEN
+    )
+
+    def forget() -> None:
+        for petition_id in petition_ids:
+            recent_signers.signers_recent_forget(petition_id=petition_id)
+        public_content_changed()
+
+    transaction.on_commit(forget)
+    return hidden
+
+
+def names_listed_publicly(*, limit: int = 50) -> QuerySet[Signature]:
+    """Return the latest names the public list may show, for staff to check."""
+    return (
+        Signature.objects.confirmed()
+        .shown_publicly()
+        .select_related("petition")
+        .order_by("-confirmed_at")[:limit]
+    )
+
+
+def names_unlisted(*, limit: int = 200) -> QuerySet[Signature]:
+    """Return the latest names that failed the rule, for staff to look at (never shown)."""
+    return (
+        Signature.objects.not_erased()
+        .filter(name_review=Signature.NameReview.UNLISTED)
+        .exclude(first_name="", last_name="")
+        .select_related("petition")
+        .order_by("-created_at")[:limit]
+    )

@@ -1,0 +1,95 @@
+"""A supporter signs and confirms, a data officer exports, staff deliver: on `make run`'s defaults.
+
+Run by tests/test_default_path.py under tests/default_path/settings.py (SQLite, DEBUG on, so
+that every query goes through Django's debug cursor), never directly by `make test`.
+"""
+
+import io
+import re
+import zipfile
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
+
+from deliveries.models import Delivery
+from petitions.models import Signature
+from staff.models import AccessEvent
+from tests.petitions.factories_staff import DATA_OFFICERS, csv_rows, logged_in_as
+
+pytestmark = pytest.mark.django_db
+
+SUPPORTERS = [("Aynur", "aynur@example.org", True), ("Ilham", "ilham@example.org", False)]
+EXPORT_URL = "/admin/petitions/signature/export/"
+
+
+def test_these_are_make_runs_defaults():
+    assert settings.DEBUG
+    assert connection.vendor == "sqlite"
+    assert settings.CELERY_TASK_ALWAYS_EAGER
+    assert connection.queries_logged  # every query goes through the debug cursor
+
+
+@pytest.fixture
+def signed_and_confirmed(client, mamat_campaign, mailoutbox, django_capture_on_commit_callbacks):
+    petition = mamat_campaign.petitions.get()
+    for first_name, email, named in SUPPORTERS:
+        values = {"first_name": first_name, "last_name": "Tursun", "email": email, "country": "FR"}
+        if named:
+            values.update(show_first_name="on", name_in_delivery="on")
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("petitions:sign", args=[petition.slug]), values)
+        assert response.status_code == 302
+        link = re.search(r"http://testserver(\S*/petition/confirm/\S+/)", mailoutbox[-1].body)
+        with django_capture_on_commit_callbacks(execute=True):
+            assert client.post(link.group(1)).status_code == 302
+    return petition
+
+
+def test_supporters_sign_and_confirm_and_the_count_shows_them(client, signed_and_confirmed):
+    petition = signed_and_confirmed
+
+    assert Signature.objects.confirmed().filter(petition=petition).count() == len(SUPPORTERS)
+    html = client.get(petition.get_absolute_url()).content.decode()
+    assert re.search(r"data-count-number>\s*2\s*<", html)
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_a_data_officer_exports_one_petition_and_the_trail_says_what_was_written(
+    client, signed_and_confirmed, file_format
+):
+    logged_in_as(client, DATA_OFFICERS)
+
+    response = client.post(EXPORT_URL, {"petition": signed_and_confirmed.pk, "format": file_format})
+
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content)
+    if file_format == "csv":
+        text = "\n".join(",".join(row) for row in csv_rows(content)[1:])
+    else:
+        text = zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml").decode()
+    # Each row holds when it was signed and confirmed, as the database wrote them in UTC.
+    assert len(re.findall(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", text)) == 2 * len(SUPPORTERS)
+    assert text.count("Tursun") == 1  # only the named signer's last name stays readable
+    trailed = AccessEvent.objects.get(action=AccessEvent.Action.EXPORTED_SIGNATURES)
+    assert trailed.row_count == len(SUPPORTERS)
+
+
+def test_staff_deliver_the_petition_with_the_named_signer_only(
+    signed_and_confirmed, mailoutbox, django_capture_on_commit_callbacks
+):
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command(
+            "deliver_signatures", "--petition", signed_and_confirmed.slug, stdout=StringIO()
+        )
+
+    delivery = Delivery.objects.sent().get()
+    assert (delivery.total_count, delivery.named_count) == (2, 1)
+    assert len(mailoutbox) == 1
+    named = delivery.signatures_csv.open("rb").read().decode("utf-8-sig")
+    assert "Aynur" in named and "Ilham" not in named

@@ -1,0 +1,72 @@
+"""Every page a member of the public can reach, rendered in each language, for site-wide checks."""
+
+from django.test import Client, override_settings
+from django.urls import reverse
+from django.utils import translation
+
+from petitions import signature_links, signing
+from petitions.models import Petition, Signature
+
+LANGUAGES_WITH_UYGHUR = [("fr", "French"), ("en", "English"), ("ug", "Uyghur")]
+LANGUAGE_PREFIXES = {"fr": "", "en": "/en", "ug": "/ug"}
+# The pages of content, as the e2e tests visit them.
+CONTENT_PATHS = [
+    "/",
+    "/xinjiang/",
+    "/camps/",
+    "/contact/",
+    "/privacy/",
+    "/legal/",
+    "/petition/liberez-mamat/",
+    "/petition/liberez-mamat/deliveries/",
+]
+PUBLIC_PATHS = [*CONTENT_PATHS, "/petition/liberez-mamat/signed/", "/petition/withdrawn/"]
+
+
+def _signature(petition: Petition, first_name: str, email: str, ip: str) -> Signature:
+    result = signing.signature_create(
+        petition=petition,
+        first_name=first_name,
+        last_name="Tursun",
+        email=email,
+        country="FR",
+        language="fr",
+        ip_hash=signing.signer_ip_fingerprint(ip=ip),
+    )
+    assert result.signature is not None
+    return result.signature
+
+
+def _signer_paths() -> list[str]:
+    """The pages a signer reaches from their emails: confirm, thank you, withdraw."""
+    petition = Petition.objects.get(slug="liberez-mamat")
+    waiting = _signature(petition, "Aynur", "aynur.pages@example.org", "203.0.113.8")
+    confirmed = _signature(petition, "Ilham", "ilham.pages@example.org", "203.0.113.9")
+    confirmed_token = signature_links.confirmation_token_make(signature=confirmed)
+    signing.signature_confirm(token=confirmed_token)
+    waiting_token = signature_links.confirmation_token_make(signature=waiting)
+    withdraw_token = signature_links.withdrawal_token_make(signature=confirmed)
+    return [
+        reverse("petitions:confirm", kwargs={"token": waiting_token}),
+        reverse("petitions:confirm", kwargs={"token": confirmed_token}),
+        reverse("petitions:withdraw", kwargs={"token": withdraw_token}),
+    ]
+
+
+def public_pages() -> dict[str, str]:
+    """Return {"<language> <path>": html} for every public page in fr, en and ug.
+
+    Needs the Mamat campaign loaded (the `mamat_campaign` fixture).
+    """
+    pages: dict[str, str] = {}
+    with override_settings(LANGUAGES=LANGUAGES_WITH_UYGHUR):
+        with translation.override("fr"):
+            signer_paths = _signer_paths()
+        client = Client()
+        for language, prefix in LANGUAGE_PREFIXES.items():
+            for path in PUBLIC_PATHS + signer_paths:
+                url = prefix + path
+                response = client.get(url)
+                assert response.status_code == 200, f"{url} answered {response.status_code}"
+                pages[f"{language} {url}"] = response.content.decode()
+    return pages

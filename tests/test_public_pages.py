@@ -1,0 +1,51 @@
+"""Site-wide checks on every public page, in French, English and Uyghur."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tests.public_pages import public_pages
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pages(mamat_campaign, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return public_pages()
+
+
+def test_no_public_page_shows_template_syntax(pages):
+    leaks = {
+        name: marker
+        for name, html in pages.items()
+        for marker in ("{#", "{%", "{{", "#}", "%}", "}}")
+        if marker in html
+    }
+
+    assert leaks == {}
+
+
+def test_no_template_comment_spans_two_lines():
+    """Django prints a `{# #}` comment that runs over a line break (staff and email templates
+    too, which the rendered check above does not visit)."""
+    templates = Path(settings.BASE_DIR).glob("**/templates/**/*.*")
+    spanning = [
+        str(template)
+        for template in templates
+        if ".venv" not in template.parts and "node_modules" not in template.parts
+        if re.search(r"\{#(?:(?!#\}).)*\n", template.read_text(), flags=re.DOTALL)
+    ]
+
+    assert spanning == []
+
+
+def test_every_public_page_has_a_meta_description(pages):
+    described = {
+        name: re.search(r'<meta name="description" content="([^"]{20,})">', html) is not None
+        for name, html in pages.items()
+    }
+
+    assert [name for name, has_one in described.items() if not has_one] == []
