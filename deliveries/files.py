@@ -44,7 +44,7 @@ def _file_store(*, delivery: Delivery, field_name: str, filename: str, fileobj: 
     return storage.save(name, File(fileobj, name=filename))
 
 
-def _letter_content(*, delivery: Delivery) -> documents.LetterContent:
+def letter_content_for(*, delivery: Delivery) -> documents.LetterContent:
     target, petition = delivery.target, delivery.petition
     return documents.LetterContent(
         petition_title=petition.title,
@@ -64,7 +64,7 @@ def _letter_content(*, delivery: Delivery) -> documents.LetterContent:
 def delivery_files_write(*, delivery: Delivery) -> None:
     with translation.override(delivery.language):
         with tempfile.TemporaryFile() as letter:
-            letter.write(documents.letter_pdf_bytes(letter=_letter_content(delivery=delivery)))
+            letter.write(documents.letter_pdf_bytes(letter=letter_content_for(delivery=delivery)))
             delivery.letter_sha256 = _hash_and_rewind(letter)
             delivery.letter_pdf.name = _file_store(
                 delivery=delivery, field_name="letter_pdf", filename="letter.pdf", fileobj=letter

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -198,3 +199,37 @@ class DeliveredSignature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.signature_id} → {self.target_id}"
+
+
+class AddressApproval(models.Model):
+    """One staff member's check of a target's delivery address, as it was then.
+
+    An address receives deliveries once two approvals name it: two staff members' where two or
+    more may deliver, the lone one's twice otherwise (deliveries.addresses). Changing the
+    target's address leaves the old approvals behind: the new one starts unapproved.
+    """
+
+    target = models.ForeignKey(
+        "petitions.Target",
+        on_delete=models.CASCADE,
+        related_name="address_approvals",
+        verbose_name=_("recipient"),
+    )
+    email = models.EmailField(_("address approved"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(_("approved"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("address approval")
+        verbose_name_plural = _("address approvals")
+        ordering = ["approved_at", "pk"]
+        indexes = [models.Index(fields=["target", "email"], name="address_approval_target")]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.approved_by})"

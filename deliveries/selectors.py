@@ -19,14 +19,22 @@ class DuePair:
     awaiting: int
 
 
-def signatures_awaiting_delivery(*, petition: Petition, target: Target) -> QuerySet[Signature]:
-    """Return the petition's confirmed signatures that no delivery has carried to `target`."""
-    return (
+def signatures_awaiting_delivery(
+    *, petition: Petition, target: Target, confirmed_up_to: datetime | None = None
+) -> QuerySet[Signature]:
+    """Return the petition's confirmed signatures that no delivery has carried to `target`.
+
+    With `confirmed_up_to`, only those confirmed by then.
+    """
+    awaiting = (
         Signature.objects.confirmed()
         .filter(petition=petition)
         .filter(~Exists(DeliveredSignature.objects.filter(target=target, signature=OuterRef("pk"))))
         .order_by()
     )
+    if confirmed_up_to is not None:
+        awaiting = awaiting.filter(confirmed_at__lte=confirmed_up_to)
+    return awaiting
 
 
 def delivery_signatures(*, delivery: Delivery) -> QuerySet[Signature]:
@@ -54,8 +62,15 @@ def delivery_counts_by_country(*, delivery: Delivery) -> dict[str, int]:
     Countries with fewer than COUNTRY_COUNT_THRESHOLD are merged into "other countries"
     (petitions/country_counts.py): the authorities must not be able to single anyone out.
     """
-    rows = delivery_signatures(delivery=delivery).values("country").annotate(count=Count("pk"))
-    return country_counts_merged((row["country"], row["count"]) for row in rows)
+    return country_counts_merged(
+        signatures_by_country(signatures=delivery_signatures(delivery=delivery)).items()
+    )
+
+
+def signatures_by_country(*, signatures: QuerySet[Signature]) -> dict[str, int]:
+    """Return how many of `signatures` come from each country, before any merging."""
+    rows = signatures.order_by().values("country").annotate(count=Count("pk"))
+    return {row["country"]: row["count"] for row in rows}
 
 
 def delivery_last_for(*, petition: Petition, target: Target) -> Delivery | None:

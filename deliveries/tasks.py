@@ -1,14 +1,31 @@
 """Celery tasks: thin, safe to run twice; every rule lives in the modules they call."""
 
+from datetime import datetime
+
 from celery import shared_task
 
 from deliveries import files, runs, sending
+from petitions.models import Petition
 
 
 @shared_task
 def deliveries_run_due() -> int:
     """Deliver what every petition's schedule says is due; return how many deliveries."""
     return len(runs.deliveries_run().deliveries)
+
+
+@shared_task
+def deliveries_now_task(petition_id: int, target_ids: list[int], confirmed_up_to: str) -> int:
+    """Deliver what staff confirmed in a preview: signatures confirmed by its moment."""
+    petition = Petition.objects.filter(pk=petition_id).first()
+    if petition is None:
+        return 0
+    report = runs.deliveries_run(
+        petition=petition,
+        target_ids=target_ids,
+        confirmed_up_to=datetime.fromisoformat(confirmed_up_to),
+    )
+    return len(report.deliveries)
 
 
 @shared_task
