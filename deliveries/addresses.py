@@ -1,5 +1,7 @@
 """Which addresses may receive a delivery: never a placeholder, only one that staff approved.
 
+Approving an address also starts a schedule that was waiting for one (load_campaign's).
+
 A delivery cannot be taken back, so the first one to a new address waits for two approvals of
 that address: two staff members' where two or more hold the delivery permission, or the lone
 one's given twice. `delivery_refusal` is asked by the one function that records a batch
@@ -14,7 +16,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from deliveries.models import AddressApproval
+from deliveries.models import AddressApproval, DeliverySchedule
 from petitions.models import Target
 
 SEND_PERMISSION = "deliveries.send_delivery"
@@ -134,4 +136,10 @@ def target_address_approve(*, target: Target, actor: User) -> AddressStatus:
             )
         )
     AddressApproval.objects.create(target=target, email=target.email, approved_by=actor)
-    return target_address_status(target=target)
+    status = target_address_status(target=target)
+    if status.approved:
+        # The schedule load_campaign made waited for a real address: it has one now.
+        DeliverySchedule.objects.filter(waits_for_address=True, petition__targets=target).update(
+            is_active=True, waits_for_address=False
+        )
+    return status

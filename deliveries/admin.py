@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 
 from core.admin_mixins import RecordAdminMixin
 from deliveries import admin_deliver, files, sending
+from deliveries.admin_letters import LetterTemplateAdmin  # noqa: F401 (registers it)
 from deliveries.models import Delivery, DeliverySchedule
 from petitions.country_counts import country_counts_merged, country_label
 from petitions.signer_contact import signer_contact_visible_to
@@ -24,6 +25,7 @@ class DeliveryScheduleAdmin(admin.ModelAdmin):
         "threshold",
         "counts_only",
         "is_active",
+        "waits_for_address",
         "last_run_at",
     ]
     list_filter = ["is_active", "counts_only"]

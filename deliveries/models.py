@@ -47,6 +47,14 @@ class DeliverySchedule(models.Model):
         default=True,
         help_text=_("Off: nothing is delivered on schedule; staff can still deliver now."),
     )
+    waits_for_address = models.BooleanField(
+        _("waits for an approved address"),
+        default=False,
+        help_text=_(
+            "Paused until one of the petition's targets has an approved address; then it "
+            "starts by itself. Set on the schedule load_campaign creates."
+        ),
+    )
     last_run_at = models.DateTimeField(_("last checked"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -233,3 +241,51 @@ class AddressApproval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} ({self.approved_by})"
+
+
+class LetterTemplate(models.Model):
+    """What staff write into a petition's letter; the counts and the addresses are filled in.
+
+    Each text has a French and an English version (the target's language chooses); an empty
+    salutation, close or signature is chosen from the recipient's title and the campaign.
+    """
+
+    petition = models.OneToOneField(
+        "petitions.Petition",
+        on_delete=models.CASCADE,
+        related_name="letter_template",
+        verbose_name=_("petition"),
+    )
+    case_summary = models.TextField(
+        _("the case in a few sentences"),
+        blank=True,
+        help_text=_("Who is held, since when, and why the signers write. Plain text."),
+    )
+    salutation = models.CharField(
+        _("salutation"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Empty: chosen from the recipient's title (“Monsieur l'Ambassadeur,”, "
+            "“Your Excellency,”, “Madame, Monsieur,”)."
+        ),
+    )
+    closing = models.TextField(
+        _("closing"),
+        blank=True,
+        help_text=_("Empty: a courteous close suited to the recipient's title."),
+    )
+    signatory = models.CharField(
+        _("signed by"),
+        max_length=200,
+        blank=True,
+        help_text=_("Empty: the campaign's name."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("letter")
+        verbose_name_plural = _("letters")
+
+    def __str__(self) -> str:
+        return str(self.petition)

@@ -85,7 +85,7 @@ def test_a_delivery_to_a_placeholder_address_is_refused_with_a_clear_message(
     browser, live_server, mamat_campaign
 ):
     petition = mamat_campaign.petitions.get()
-    schedule = DeliveryScheduleFactory(petition=petition, every_days=30)
+    schedule = petition.delivery_schedule  # load_campaign's, waiting for a real address
     confirmed_signatures_create(petition, 3)
     context, page = _sender_page(browser, live_server, "clerk")
 
