@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from core.admin_mixins import RecordAdminMixin
 from deliveries import admin_deliver, files, sending
 from deliveries.admin_letters import LetterTemplateAdmin  # noqa: F401 (registers it)
+from deliveries.admin_replies import DeliveryReplyAdmin  # noqa: F401 (registers it)
 from deliveries.models import Delivery, DeliverySchedule
 from petitions.country_counts import country_counts_merged, country_label
 from petitions.signer_contact import signer_contact_visible_to

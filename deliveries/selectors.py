@@ -3,9 +3,9 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
-from deliveries.models import DeliveredSignature, Delivery, DeliverySchedule
+from deliveries.models import DeliveredSignature, Delivery, DeliveryReply, DeliverySchedule
 from petitions.country_counts import country_counts_merged
 from petitions.models import Petition, Signature, Target
 
@@ -117,10 +117,13 @@ def deliveries_due(*, now: datetime) -> list[DuePair]:
 
 
 def deliveries_public_for(*, petition: Petition) -> QuerySet[Delivery]:
-    """Return the petition's sent deliveries: what the public proof of delivery lists."""
+    """Return the petition's sent deliveries, with what each target answered: the public history."""
     return (
         Delivery.objects.sent()
         .filter(petition=petition)
         .select_related("target")
+        .prefetch_related(
+            Prefetch("replies", queryset=DeliveryReply.objects.order_by("recorded_at", "pk"))
+        )
         .order_by("-sent_at", "-pk")
     )
