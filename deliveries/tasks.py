@@ -4,7 +4,7 @@ from datetime import datetime
 
 from celery import shared_task
 
-from deliveries import files, runs, sending
+from deliveries import files, notices, runs, sending
 from petitions.models import Petition
 
 
@@ -38,3 +38,16 @@ def delivery_send_task(delivery_id: int) -> bool:
 def delivery_files_purge_expired() -> int:
     """Delete the files of deliveries sent longer ago than their schedule keeps them."""
     return files.delivery_files_purge_expired()
+
+
+@shared_task
+def delivery_notices_task(delivery_id: int) -> int:
+    """Tell the signers a sent delivery carried who asked for news; return how many emails."""
+    notices.delivery_notices_create(delivery_id=delivery_id)
+    return notices.delivery_notices_send()
+
+
+@shared_task
+def delivery_notices_sweep() -> int:
+    """Write and send the notices that a lost task or a refusal "for now" left due."""
+    return notices.delivery_notices_sweep()
