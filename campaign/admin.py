@@ -183,13 +183,13 @@ class PageAdmin(CspNonceMediaMixin, SwitchedOnLanguagesAdmin):
             return
         super().save_related(request, form, formsets, change)
 
-    def delete_view(self, request: HttpRequest, object_id: str, extra_context=None):
-        try:
-            services.home_page_guard(leaving=Page.objects.filter(pk=object_id))
-        except (services.HomePageRequired, ValueError) as refused:
-            self.message_user(request, str(refused), messages.ERROR)
-            return HttpResponseRedirect(reverse("admin:campaign_page_change", args=[object_id]))
-        return super().delete_view(request, object_id, extra_context)
+    def has_delete_permission(self, request: HttpRequest, obj: Page | None = None) -> bool:
+        if obj is not None:
+            try:
+                services.home_page_guard(leaving=Page.objects.filter(pk=obj.pk))
+            except services.HomePageRequired:
+                return False  # `/` would answer 404: no "Delete" button, and a 403 if forced
+        return super().has_delete_permission(request, obj)
 
     def response_change(self, request: HttpRequest, obj: Page):
         kept = getattr(request, "_page_draft_kept", None)

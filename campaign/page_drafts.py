@@ -1,8 +1,8 @@
 """A published page's working copy: changes saved as a draft while the public keeps the page.
 
 The working copy holds the page's texts (every translated text column) as staff saved them;
-the admin's form and the staff preview show it; publishing writes it into the page and
-forgets it. Images and calls to action are not in it: they change when saved.
+the admin's form and the staff preview show it; saving the form publishes it into the page
+(campaign.admin) and forgets it. Images and calls to action are not in it: they change when saved.
 """
 
 from django.conf import settings
@@ -10,7 +10,6 @@ from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname
 
 from campaign.models import Page
-from core.public_cache import public_content_changed
 
 DRAFT_TEXT_FIELDS = ("title", "menu_title", "lead", "body", "image_alt", "image_credit")
 
@@ -39,16 +38,6 @@ def page_draft_apply(page: Page) -> Page:
     for column, value in (page.working_copy or {}).items():
         setattr(page, column, value)
     return page
-
-
-def page_draft_publish(*, page: Page) -> None:
-    """Write the working copy into the page, publish it, and forget the copy."""
-    fresh = Page.objects.get(pk=page.pk)
-    page_draft_apply(fresh)
-    fresh.working_copy = None
-    fresh.status = Page.Status.PUBLISHED
-    fresh.save()
-    public_content_changed()
 
 
 def page_draft_discard(*, page: Page) -> None:

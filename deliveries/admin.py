@@ -100,7 +100,7 @@ class DeliveryAdmin(RecordAdminMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
     actions = ["resend_failed"]
     fieldsets = [
-        (None, {"fields": ["petition", "target", "status", "language", "counts_only"]}),
+        (None, {"fields": ["petition", "target", "status", "language", "what_is_sent"]}),
         (
             _("Counts"),
             {
@@ -158,6 +158,13 @@ class DeliveryAdmin(RecordAdminMixin, admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
+
+    @admin.display(description=_("what is sent"))
+    def what_is_sent(self, delivery: Delivery) -> str:
+        # In words: a bare boolean icon read as "Counts only:" beside the "Counts" heading.
+        if delivery.counts_only:
+            return str(_("The letter with the counts only: no list of names."))
+        return str(_("The letter, and the list of the signers who asked to be named."))
 
     @admin.display(description=_("by country"))
     def countries(self, delivery: Delivery) -> str:

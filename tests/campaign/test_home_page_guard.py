@@ -37,7 +37,7 @@ def test_the_home_page_cannot_be_deleted_either(mamat_campaign, verified_staff_c
         reverse("admin:campaign_page_delete", args=[case.pk]), {"post": "yes"}
     )
 
-    assert response.status_code == 302
+    assert response.status_code == 403
     assert Page.objects.filter(pk=case.pk).exists()
     assert (
         "delete_selected"

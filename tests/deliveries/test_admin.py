@@ -121,3 +121,12 @@ def test_deliveries_can_be_neither_added_nor_deleted(verified_staff_client, deli
         ).status_code
         == 403
     )
+
+
+def test_a_delivery_says_in_words_whether_it_sends_names(verified_staff_client, delivery):
+    detail = verified_staff_client.get(
+        reverse("admin:deliveries_delivery_change", args=[delivery.pk]),
+        headers={"accept-language": "en"},
+    ).content.decode()
+
+    assert "The letter, and the list of the signers who asked to be named." in detail
