@@ -78,3 +78,18 @@ def browser_page(browser, traffic):
     page.on("requestfailed", lambda request: traffic.requests.append(request))
     yield page
     context.close()
+
+
+def staff_browser_page(browser, live_server, user, *, locale: str = "en-GB"):
+    """Return (context, page) of a browser logged in as `user`, past the second factor."""
+    from django.test import Client
+
+    from tests.staff_fixtures import login_verified
+
+    client = Client()
+    login_verified(client, user)
+    context = browser.new_context(locale=locale)
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    return context, context.new_page()

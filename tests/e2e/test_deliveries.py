@@ -3,7 +3,6 @@
 import pytest
 from django.contrib.auth.models import Permission
 from django.core import mail
-from django.test import Client
 
 from deliveries.models import Delivery
 from petitions.models import Target
@@ -12,8 +11,9 @@ from tests.deliveries.factories import (
     address_approved,
     confirmed_signatures_create,
 )
+from tests.e2e.conftest import staff_browser_page
 from tests.factories import PetitionFactory, TargetFactory
-from tests.staff_fixtures import login_verified, staff_user_create
+from tests.staff_fixtures import staff_user_create
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -32,13 +32,7 @@ def _sender_page(browser, live_server, username: str, **fields):
             codename__in=["send_delivery", "view_deliveryschedule", "view_delivery"],
         )
     )
-    client = Client()
-    login_verified(client, user)
-    context = browser.new_context(locale="en-GB")
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    return context, context.new_page()
+    return staff_browser_page(browser, live_server, user)
 
 
 def _deliver_now(page, live_server, schedule) -> None:

@@ -4,13 +4,13 @@ import pytest
 from django.contrib.auth.models import Permission, User
 
 from campaign.models import Page
-from tests.staff_fixtures import login_verified
+from tests.e2e.conftest import staff_browser_page
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def editor_page(browser, client, live_server, mamat_campaign):
+def editor_page(browser, live_server, mamat_campaign):
     """A browser page of a campaign editor who passed the second factor, in English."""
     editor = User.objects.create_user("editor", password="unused", is_staff=True)
     editor.user_permissions.add(
@@ -19,12 +19,7 @@ def editor_page(browser, client, live_server, mamat_campaign):
             codename__in=["view_page", "change_page", "delete_page", "view_campaign"],
         )
     )
-    login_verified(client, editor)
-    context = browser.new_context(locale="en-GB")
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    page = context.new_page()
+    context, page = staff_browser_page(browser, live_server, editor)
     yield page
     context.close()
 
