@@ -34,7 +34,12 @@ class A4Pdf(FPDF):
         text = unicodedata.normalize("NFKC", text)
         return text.encode("cp1252", errors="replace").decode("cp1252")
 
-    def paragraph(self, text: str, *, size: float = 11, height: float = 6, gap: float = 3) -> None:
+    def paragraph(
+        self, text: str, *, size: float = 11, height: float = 6, gap: float = 3, align: str = "L"
+    ) -> None:
+        """Write `text` as a paragraph; an empty one takes no room."""
+        if not text:
+            return
         self.set_font(self.font_family_name, size=size)
-        self.multi_cell(0, height, self.text_safe(text), new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, height, self.text_safe(text), new_x="LMARGIN", new_y="NEXT", align=align)
         self.ln(gap)

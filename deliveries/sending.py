@@ -30,6 +30,7 @@ from core.email_sending import (
     retry_delay,
 )
 from deliveries.models import Delivery
+from deliveries.notices import delivery_notices_queue
 
 logger = logging.getLogger(__name__)
 
@@ -139,6 +140,8 @@ def delivery_send(*, delivery_id: int) -> bool:
         ),
         until=now + timedelta(seconds=settings.DELIVERY_SEND_CLAIM_SECONDS),
     )
+    # Signers who asked for news hear that their signature went (deliveries.notices).
+    delivery_notices_queue(delivery_id=delivery_id)
     return True
 
 

@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from deliveries import runs
 from petitions.models import Petition, Signature
+from tests.deliveries.factories import address_approved
 from tests.factories import PetitionFactory, TargetFactory
 from tests.petitions.factories_staff import DATA_OFFICERS, csv_rows, logged_in_as
 from tests.sealing_keys import TEST_SEALING_PRIVATE_KEY, WRONG_PRIVATE_KEY
@@ -129,7 +130,7 @@ def _export(officer: Client, **fields) -> list[list[str]]:
 
 def campaign_live() -> CampaignRun:
     """Run the campaign's life; return the petition, an officer's client and what they got."""
-    target = TargetFactory(email="embassy@example.invalid", language="fr")
+    target = address_approved(TargetFactory(email="embassy@embassy.test", language="fr"))
     petition = PetitionFactory(
         slug="liberez-mamat", targets=[target], asks_postcode=True, allows_comment=True
     )

@@ -75,6 +75,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": _HOUR,
     },
     "deliveries-run-due": {"task": "deliveries.tasks.deliveries_run_due", "schedule": _HOUR / 4},
+    # "Your signature was delivered" emails a lost task or a refusal "for now" left due.
+    "deliveries-notices-sweep": {
+        "task": "deliveries.tasks.delivery_notices_sweep",
+        "schedule": _HOUR / 12,
+        "options": {"expires": _HOUR / 12},
+    },
     "deliveries-files-purge-expired": {
         "task": "deliveries.tasks.delivery_files_purge_expired",
         "schedule": 24 * _HOUR,

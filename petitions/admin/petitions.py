@@ -16,9 +16,9 @@ from petitions.models import Petition, Target
 
 
 @admin.register(Target)
-class TargetAdmin(PublicContentAdminMixin, admin.ModelAdmin):
+class TargetAdmin(PublicContentAdminMixin, TranslationAdmin):
     list_display = ["name", "title", "organisation", "email", "language"]
-    search_fields = ["name", "organisation", "email"]
+    search_fields = ["name_fr", "name_en", "organisation_fr", "organisation_en", "email"]
 
 
 @admin.register(Petition)

@@ -8,6 +8,7 @@ from django.core import mail
 from deliveries import runs
 from petitions import counter
 from petitions.models import Signature
+from tests.deliveries.factories import address_approved
 from tests.deliveries.helpers import attachments, pdf_text
 from tests.e2e.staff_pages import staff_page_open
 from tests.factories import PetitionFactory, SignatureFactory, TargetFactory
@@ -19,7 +20,7 @@ TYPED_IN = "Prénom;Nom;Pays;E-mail;Nommer\nAynur;Tursun;France;;oui\nIlham;Dupo
 
 
 def test_a_stalls_sheet_is_printed_typed_in_fixed_and_counted(browser, live_server, tmp_path):
-    target = TargetFactory(email="embassy@example.invalid", language="fr")
+    target = address_approved(TargetFactory(email="embassy@embassy.test", language="fr"))
     petition = PetitionFactory(slug="liberez-mamat", targets=[target])
     SignatureFactory.create_batch(3, petition=petition, confirmed=True)
     context, page = staff_page_open(browser, live_server, PETITION_MANAGERS, "manager")

@@ -226,3 +226,33 @@ def test_data_officers_read_signatures_but_cannot_change_their_status(client, ac
     assert response.status_code == 200
     signature.refresh_from_db()
     assert signature.status == Signature.Status.CONFIRMED
+
+
+def test_the_country_filter_is_one_drop_down_that_keeps_the_other_filters(
+    verified_staff_client,
+):
+    from django.urls import reverse
+
+    from tests.factories import SignatureFactory
+
+    SignatureFactory(country="FR", confirmed=True, first_name="Aynur")
+    SignatureFactory(country="TR", confirmed=True, first_name="Mehmet")
+    url = reverse("admin:petitions_signature_changelist")
+
+    page = verified_staff_client.get(url, {"status__exact": "confirmed"}).content.decode()
+    filtered = verified_staff_client.get(url, {"status__exact": "confirmed", "country": "TR"})
+
+    assert page.count('<select name="country"') == 1
+    assert page.count("?country=") == 0  # no link per country
+    assert '<input type="hidden" name="status__exact" value="confirmed">' in page
+    names = [row.first_name for row in filtered.context["cl"].result_list]
+    assert names == ["Mehmet"]
+
+
+def test_signatures_have_no_bulk_delete_beside_erasure(verified_staff_client):
+    from django.urls import reverse
+
+    response = verified_staff_client.get(reverse("admin:petitions_signature_changelist"))
+
+    actions = [name for name, _label in response.context["action_form"].fields["action"].choices]
+    assert "delete_selected" not in actions
