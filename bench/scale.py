@@ -104,6 +104,36 @@ class Scale:
 
     # --- starting what production runs --------------------------------------------------------
 
+    def redis_start(self) -> str:
+        """A redis-server of the run's own, as Redis runs (nothing kept on disk); its URL.
+
+        The machine's Redis is shared: another checkout's tests empty its DBs at any moment,
+        taking beat's lock and the broker's queue with them, which would be their fault, not
+        the site's. --cache-url and --broker-url point the run at a Redis already running.
+        """
+        port = port_free()
+        self.processes.start(
+            "redis",
+            ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.work)],
+            env=dict(os.environ),
+        )  # fmt: skip
+        url = f"redis://127.0.0.1:{port}"
+        wait_until(
+            lambda: (
+                subprocess.run(  # noqa: S603
+                    ["redis-cli", "-u", url, "ping"],
+                    capture_output=True,
+                    check=False,  # noqa: S607
+                ).returncode
+                == 0
+            ),
+            what="the run's redis-server",
+            seconds=20,
+            processes=self.processes,
+        )
+        return url
+
     def setup(self) -> None:
         self.work.mkdir(parents=True, exist_ok=True)
         for stale in [
@@ -115,6 +145,10 @@ class Scale:
         (self.work / "accepted").mkdir(exist_ok=True)
         nginx_port, smtp_port, self.node_port = port_free(), port_free(), port_free()
         self.base_url = f"http://127.0.0.1:{nginx_port}"
+        if not (self.args.cache_url and self.args.broker_url):
+            redis_url = self.redis_start()
+            self.args.cache_url = self.args.cache_url or f"{redis_url}/0"
+            self.args.broker_url = self.args.broker_url or f"{redis_url}/1"
         self.env = bench_environment(port=nginx_port, smtp_port=smtp_port) | {
             "DATABASE_URL": self.args.database_url,
             "REDIS_URL": self.args.cache_url,
@@ -130,6 +164,9 @@ class Scale:
             "PORT": str(self.node_port),
             "WEB_CONCURRENCY": str(self.args.web_workers),
             "CELERY_WORKER_CONCURRENCY": str(self.args.worker_concurrency),
+            # As on machines of their own (deploy/mamat.env.example): in the idle class they
+            # would send nothing while other work keeps this shared machine's cores busy.
+            "CELERY_WORKER_NICENESS": "0",
             "LOG_LEVEL": "INFO",
             "PATH": f"{PYTHON.parent}{os.pathsep}{os.environ.get('PATH', '')}",
         }
@@ -322,12 +359,12 @@ def arguments_parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--web-workers", type=int, default=2, help="gunicorn workers per node")
     parser.add_argument("--worker-concurrency", type=int, default=2)
-    parser.add_argument("--drain-timeout", type=float, default=180)
+    parser.add_argument("--drain-timeout", type=float, default=300)
     parser.add_argument("--budget", type=int, default=540, help="seconds for the whole run")
     server = "postgres://postgres@127.0.0.1:5432"
     parser.add_argument("--database-url", default=f"{server}/mamat_scale")
-    parser.add_argument("--cache-url", default="redis://127.0.0.1:6379/4")
-    parser.add_argument("--broker-url", default="redis://127.0.0.1:6379/6")
+    parser.add_argument("--cache-url", default="", help="default: a redis-server of its own")
+    parser.add_argument("--broker-url", default="", help="default: a redis-server of its own")
     parser.add_argument("--results", type=Path, default=RESULTS)
     parser.add_argument("--work", type=Path, default=WORK, help="logs and files of the run")
     args = parser.parse_args(argv)
