@@ -82,6 +82,15 @@ def static_collected_is_current(static_root: Path) -> bool:
     return manifest.stat().st_mtime > newest
 
 
+def redis_answers(url: str) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except (redis.RedisError, OSError):
+        return False
+
+
 def wait_until(condition, *, what: str, seconds: float, processes: Processes) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -120,14 +129,7 @@ class Scale:
         )  # fmt: skip
         url = f"redis://127.0.0.1:{port}"
         wait_until(
-            lambda: (
-                subprocess.run(  # noqa: S603
-                    ["redis-cli", "-u", url, "ping"],
-                    capture_output=True,
-                    check=False,  # noqa: S607
-                ).returncode
-                == 0
-            ),
+            lambda: redis_answers(url),
             what="the run's redis-server",
             seconds=20,
             processes=self.processes,
@@ -372,31 +374,6 @@ def arguments_parse(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def verdict(results: dict) -> list[str]:
-    """Each promise the run broke, in words; none when it passed."""
-    signatures, emails = results["signatures"], results["emails"]
-    count, beats, proxy = results["count"], results["beats"], results["proxy"]
-    broken = []
-    if signatures["accepted_but_lost"]:
-        broken.append(f"{signatures['accepted_but_lost']} accepted signatures are not stored")
-    if signatures["marked_sent_in_database"] != signatures["stored"]:
-        broken.append("not every stored signature is recorded as mailed")
-    if emails["stored_signers_not_mailed"] or emails["signers_sent_two_different_emails"]:
-        broken.append(f"emails: {emails}")
-    if not count["reconciled_count"] == count["confirmed_rows"] == count["shown_by_the_site"]:
-        broken.append(f"the count is not reconciled: {count}")
-    if beats["beats_that_sent"] != 1 or beats["sends_closer_than_half_an_interval"]:
-        broken.append(f"beats: {beats}")
-    if results["timeline"].get("failure"):
-        broken.append(f"the timeline stopped: {results['timeline']['failure']}")
-    if proxy["posts_passed_on_after_a_node_answered"]:
-        broken.append("nginx passed a signature on to a second node")
-    for edit in results["edits"]:
-        if None in edit["seconds_to_show_by_node"].values():
-            broken.append(f"an edit never showed on a node: {edit}")
-    return broken
-
-
 def main(argv: list[str] | None = None) -> int:
     args = arguments_parse(argv)
     args.work.mkdir(parents=True, exist_ok=True)
@@ -427,7 +404,7 @@ def main(argv: list[str] | None = None) -> int:
         scale.processes.stop_all()
     results = scale.results
     results["seconds"] = round(time.monotonic() - started, 1)
-    broken = [failure] if failure else verdict(results)
+    broken = [failure] if failure else scale_evidence.verdict(results)
     results["passed"], results["broken"] = not broken, broken
     args.results.write_text(json.dumps(results, indent=2, default=str) + "\n")
     print(json.dumps({key: results.get(key) for key in (

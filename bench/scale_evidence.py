@@ -131,3 +131,28 @@ def proxy_judge(access_log: Path) -> dict:
         "retried_on_another_node": dict(retried),
         "posts_passed_on_after_a_node_answered": retried_posts_reaching_a_node_twice,
     }
+
+
+def verdict(results: dict) -> list[str]:
+    """Each promise the run broke, in words; none when it passed."""
+    signatures, emails = results["signatures"], results["emails"]
+    count, beats, proxy = results["count"], results["beats"], results["proxy"]
+    broken = []
+    if signatures["accepted_but_lost"]:
+        broken.append(f"{signatures['accepted_but_lost']} accepted signatures are not stored")
+    if signatures["marked_sent_in_database"] != signatures["stored"]:
+        broken.append("not every stored signature is recorded as mailed")
+    if emails["stored_signers_not_mailed"] or emails["signers_sent_two_different_emails"]:
+        broken.append(f"emails: {emails}")
+    if not count["reconciled_count"] == count["confirmed_rows"] == count["shown_by_the_site"]:
+        broken.append(f"the count is not reconciled: {count}")
+    if beats["beats_that_sent"] != 1 or beats["sends_closer_than_half_an_interval"]:
+        broken.append(f"beats: {beats}")
+    if results["timeline"].get("failure"):
+        broken.append(f"the timeline stopped: {results['timeline']['failure']}")
+    if proxy["posts_passed_on_after_a_node_answered"]:
+        broken.append("nginx passed a signature on to a second node")
+    for edit in results["edits"]:
+        if None in edit["seconds_to_show_by_node"].values():
+            broken.append(f"an edit never showed on a node: {edit}")
+    return broken
