@@ -38,30 +38,33 @@ def test_two_beats_each_scheduling_are_caught(tmp_path):
 
 LINE = (
     '2026-11-26T18:30:00+01:00 "{} /petition/x/sign/" {} 0 0.1 '
-    "upstream={} upstream_status={} upstream_time=0.1\n"
+    "upstream={} upstream_status={} upstream_time=0.1 upstream_connect={}\n"
 )
 
 
 def test_a_post_refused_by_a_dead_node_and_passed_on_is_a_retry_not_a_double(tmp_path):
     log = tmp_path / "access.log"
     log.write_text(
-        LINE.format("POST", 302, "127.0.0.2:8000, 127.0.0.3:8000", "502, 302")
-        + LINE.format("POST", 503, "127.0.0.2:8000", "502")
-        + LINE.format("GET", 200, "127.0.0.2:8000, 127.0.0.3:8000", "504, 200")
+        LINE.format("POST", 302, "127.0.0.2:8000, 127.0.0.3:8000", "502, 302", "-, 0.001")
+        + LINE.format("POST", 503, "127.0.0.2:8000", "502", "0.001")
+        + LINE.format("GET", 200, "127.0.0.2:8000, 127.0.0.3:8000", "502, 200", "0.001, 0.001")
     )
 
     judged = proxy_judge(log)
 
     assert judged["retried_on_another_node"] == {"POST": 1, "GET": 1}
     assert judged["answered_5xx"] == 1
-    assert judged["posts_passed_on_after_a_node_answered"] == 0
+    assert judged["posts_passed_on_after_reaching_a_node"] == 0
 
 
-def test_a_post_passed_on_after_a_node_answered_it_is_caught(tmp_path):
+def test_a_post_passed_on_after_a_node_received_it_is_caught(tmp_path):
+    # The node took the connection and died mid-request (nginx logs 502 either way).
     log = tmp_path / "access.log"
-    log.write_text(LINE.format("POST", 302, "127.0.0.2:8000, 127.0.0.3:8000", "500, 302"))
+    log.write_text(
+        LINE.format("POST", 302, "127.0.0.2:8000, 127.0.0.3:8000", "502, 302", "0.001, 0.001")
+    )
 
-    assert proxy_judge(log)["posts_passed_on_after_a_node_answered"] == 1
+    assert proxy_judge(log)["posts_passed_on_after_reaching_a_node"] == 1
 
 
 def test_a_copy_of_one_email_is_told_apart_from_two_emails():

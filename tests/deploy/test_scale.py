@@ -45,7 +45,7 @@ def test_a_node_and_a_worker_killed_mid_surge_lose_nothing_and_double_nothing(tm
     assert report["emails"]["signers_sent_two_different_emails"] == 0
     assert report["count"]["reconciled_count"] == report["count"]["confirmed_rows"] > 0
     assert report["beats"]["beats_that_sent"] == 1
-    assert report["proxy"]["posts_passed_on_after_a_node_answered"] == 0
+    assert report["proxy"]["posts_passed_on_after_reaching_a_node"] == 0
     # The edit made while both nodes were up showed on both within the bound of the README.
     both_up = report["edits"][-1]["seconds_to_show_by_node"]
     assert max(both_up.values()) < 3, both_up

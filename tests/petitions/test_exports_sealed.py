@@ -77,7 +77,10 @@ def test_without_the_key_only_what_stays_readable_is_exported(officer_client, se
     rows = _rows(_export(officer_client))
 
     # The named signer's name goes to the authorities: it stays readable. No address does.
-    assert sorted((row[0], row[1], row[2]) for row in rows) == [("", "", ""), ("Ilham", "Tohti", "")]
+    assert sorted((row[0], row[1], row[2]) for row in rows) == [
+        ("", "", ""),
+        ("Ilham", "Tohti", ""),
+    ]
 
 
 def test_the_wrong_key_is_refused_clearly_and_nothing_is_lost(officer_client, sealed_signers):
