@@ -112,7 +112,7 @@ bench: install assets messages
 # Issue 18: the site on several nodes behind nginx, from the files of deploy/: a web node and a
 # worker SIGKILLed mid-surge, two beats, staff editing the case page; checks that nothing was
 # lost or done twice and writes bench/scale-results.json (docs/performance.md). Its own
-# database (mamat_scale) and Redis DBs 2 and 3; installs Debian's nginx and wrk if missing.
+# database (mamat_scale) and redis-server; installs Debian's nginx and wrk if missing.
 # `SCALE_ARGS="--duration 60"` passes options to bench/scale.py.
 scale: install assets messages
 	@command -v wrk >/dev/null && command -v nginx >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light wrk >/dev/null; if [ -f /run/nginx.pid ]; then nginx -s quit || true; fi; }

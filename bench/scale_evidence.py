@@ -98,14 +98,15 @@ def beats_judge(logs: dict[str, Path], *, intervals: dict[str, float]) -> dict:
 
 _NGINX_LINE = re.compile(
     r'^\S+ "(?P<method>\S+) (?P<path>\S+)" (?P<status>\d{3}) .*? upstream=(?P<upstream>.*?) '
-    r"upstream_status=(?P<upstream_status>.*?) upstream_time="
+    r"upstream_status=(?P<upstream_status>.*?) upstream_time=.*? upstream_connect=(?P<connect>.*)$"
 )
 
 
 def proxy_judge(access_log: Path) -> dict:
     """What visitors saw through nginx: statuses by method, 5xx, and requests it retried.
 
-    A retried request names two nodes in upstream ("127.0.0.2:8000, 127.0.0.3:8000").
+    A retried request names two nodes in upstream ("127.0.0.2:8000, 127.0.0.3:8000"). A try
+    whose connection was refused has no connect time ("-"): the node never received it.
     """
     statuses: Counter[str] = Counter()
     retried: Counter[str] = Counter()
@@ -116,12 +117,12 @@ def proxy_judge(access_log: Path) -> dict:
         if not match:
             continue
         statuses[f"{match['method']} {match['status']}"] += 1
-        tries = [status.strip() for status in match["upstream_status"].split(",")]
-        if len(tries) > 1:
+        connects = [each.strip() for each in match["connect"].split(",")]
+        if len(connects) > 1:
             retried[match["method"]] += 1
-            # A first try that got an answer (not nginx's own 502 for a refused connection)
-            # would mean a POST was passed on after a node received it.
-            if match["method"] == "POST" and tries[0] not in {"502", "504"}:
+            # A try before the last that connected: the node received the request, and nginx
+            # passed it on all the same. Never for a POST (a signature posted twice).
+            if match["method"] == "POST" and any(each != "-" for each in connects[:-1]):
                 retried_posts_reaching_a_node_twice += 1
     return {
         "requests": len(lines),
@@ -129,5 +130,30 @@ def proxy_judge(access_log: Path) -> dict:
         # nginx's own page when no node could answer (503), or a node's error (500).
         "answered_5xx": sum(n for key, n in statuses.items() if key.split()[1][0] == "5"),
         "retried_on_another_node": dict(retried),
-        "posts_passed_on_after_a_node_answered": retried_posts_reaching_a_node_twice,
+        "posts_passed_on_after_reaching_a_node": retried_posts_reaching_a_node_twice,
     }
+
+
+def verdict(results: dict) -> list[str]:
+    """Each promise the run broke, in words; none when it passed."""
+    signatures, emails = results["signatures"], results["emails"]
+    count, beats, proxy = results["count"], results["beats"], results["proxy"]
+    broken = []
+    if signatures["accepted_but_lost"]:
+        broken.append(f"{signatures['accepted_but_lost']} accepted signatures are not stored")
+    if signatures["marked_sent_in_database"] != signatures["stored"]:
+        broken.append("not every stored signature is recorded as mailed")
+    if emails["stored_signers_not_mailed"] or emails["signers_sent_two_different_emails"]:
+        broken.append(f"emails: {emails}")
+    if not count["reconciled_count"] == count["confirmed_rows"] == count["shown_by_the_site"]:
+        broken.append(f"the count is not reconciled: {count}")
+    if beats["beats_that_sent"] != 1 or beats["sends_closer_than_half_an_interval"]:
+        broken.append(f"beats: {beats}")
+    if results["timeline"].get("failure"):
+        broken.append(f"the timeline stopped: {results['timeline']['failure']}")
+    if proxy["posts_passed_on_after_reaching_a_node"]:
+        broken.append("nginx passed a signature on to a second node")
+    for edit in results["edits"]:
+        if None in edit["seconds_to_show_by_node"].values():
+            broken.append(f"an edit never showed on a node: {edit}")
+    return broken
