@@ -30,6 +30,7 @@ from core.email_sending import (
     retry_delay,
 )
 from deliveries.models import Delivery
+from petitions.ledger import ledger_delivery_record
 
 logger = logging.getLogger(__name__)
 
@@ -139,6 +140,11 @@ def delivery_send(*, delivery_id: int) -> bool:
         ),
         until=now + timedelta(seconds=settings.DELIVERY_SEND_CLAIM_SECONDS),
     )
+    try:
+        ledger_delivery_record(delivery_id=delivery_id)
+    except Exception:
+        # The delivery went: beat's daily entry writes the ledger's record of it later.
+        logger.exception("Delivery %s not yet in the ledger.", delivery_id)
     return True
 
 

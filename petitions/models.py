@@ -391,3 +391,7 @@ class SignatureExport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_format_display()} #{self.pk} ({self.get_status_display()})"
+
+
+# Models that live in modules of their own, imported here so that Django registers them.
+from petitions.ledger_models import LedgerEntry  # noqa: E402, F401

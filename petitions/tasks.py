@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from petitions import confirmation_emails, counter, erasure, export_jobs, sealing
+from petitions import confirmation_emails, counter, erasure, export_jobs, ledger, sealing
 
 
 @shared_task
@@ -45,3 +45,9 @@ def signatures_retention_apply() -> dict[str, int]:
 def signatures_seal_due() -> int:
     """Seal the personal data the site no longer needs to read."""
     return sealing.signatures_seal_due()
+
+
+@shared_task
+def ledger_daily_append() -> int:
+    """Append today's signed statement of each public petition's count to its ledger."""
+    return ledger.ledger_daily_append()

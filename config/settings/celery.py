@@ -79,6 +79,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "petitions.tasks.signatures_seal_due",
         "schedule": _HOUR,
     },
+    # Each public petition's ledger gets its signed statement of the day (the first run of
+    # each day writes it; the others find it written).
+    "petitions-ledger-daily": {
+        "task": "petitions.tasks.ledger_daily_append",
+        "schedule": _HOUR,
+        "options": {"expires": _HOUR},
+    },
     "access-events-purge-expired": {
         "task": "staff.tasks.access_events_purge_expired",
         "schedule": 24 * _HOUR,
