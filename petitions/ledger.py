@@ -18,14 +18,14 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q, Value
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from nacl.signing import SigningKey
 
 from core.signing_keys import signing_key_load, verify_key_text
 from petitions.country_counts import country_counts_merged
-from petitions.models import LedgerEntry, Petition, Signature
+from petitions.models import Invalidation, LedgerEntry, Petition, Signature
 from scripts.verify_ledger import LEDGER_FORMAT, LedgerEntryBad, ledger_check
 
 # What an invalidation by hand in the signature list counts under (petitions/review.py).
@@ -54,7 +54,7 @@ def petition_invalidated_by_reason(*, petition: Petition) -> dict[str, int]:
     """Return how many of the petition's signatures are invalidated, by reason category."""
     rows = (
         Signature.objects.filter(petition=petition, status=Signature.Status.INVALIDATED)
-        .values(reason=Value(REVIEW_REASON))
+        .values(reason=F("invalidation__reason_category"))
         .annotate(count=Count("pk"))
         .order_by()
     )
@@ -230,6 +230,7 @@ def ledger_document(*, petition: Petition) -> dict:
 def reason_label(code: str) -> str:
     """Return the name of an invalidation reason category, in the active language."""
     labels = {REVIEW_REASON: gettext("Invalidated by staff in review")}
+    labels.update((value, str(label)) for value, label in Invalidation.Reason.choices)
     return str(labels.get(code, code))
 
 

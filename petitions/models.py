@@ -217,6 +217,23 @@ class Signature(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
     )
+    # The domain alone, kept after the address is sealed: trends, domain lists and invalidation
+    # by domain. Never published: a rare domain could point at a person.
+    email_domain = models.CharField(_("email domain"), max_length=253, blank=True)
+    # A coarse family of the browser (petitions/agent_families.py), never the whole user agent.
+    agent_family = models.CharField(_("browser family"), max_length=30, blank=True)
+    # Set by an invalidation by criteria, with the status it had, so that it can be undone.
+    invalidation = models.ForeignKey(
+        "petitions.Invalidation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signatures",
+        verbose_name=_("invalidated by"),
+    )
+    status_before_invalidation = models.CharField(
+        _("status before the invalidation"), max_length=20, choices=Status.choices, blank=True
+    )
     created_at = models.DateTimeField(_("signed"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     ip_hash = models.CharField(
@@ -307,6 +324,9 @@ class Signature(models.Model):
                 fields=["petition", "-created_at", "id"], name="signature_petition_latest"
             ),
             models.Index(fields=["mailbox_hash"], name="signature_mailbox"),
+            # Invalidation by criteria finds a petition's signatures by domain or fingerprint.
+            models.Index(fields=["petition", "email_domain"], name="signature_petition_domain"),
+            models.Index(fields=["petition", "ip_hash"], name="signature_petition_ip"),
         ]
 
     def __str__(self) -> str:
@@ -394,4 +414,5 @@ class SignatureExport(models.Model):
 
 
 # Models that live in modules of their own, imported here so that Django registers them.
+from petitions.invalidation_models import EmailDomainRule, Invalidation  # noqa: E402, F401
 from petitions.ledger_models import LedgerEntry  # noqa: E402, F401

@@ -2,7 +2,15 @@
 
 from celery import shared_task
 
-from petitions import confirmation_emails, counter, erasure, export_jobs, ledger, sealing
+from petitions import (
+    confirmation_emails,
+    counter,
+    erasure,
+    export_jobs,
+    invalidations,
+    ledger,
+    sealing,
+)
 
 
 @shared_task
@@ -51,3 +59,15 @@ def signatures_seal_due() -> int:
 def ledger_daily_append() -> int:
     """Append today's signed statement of each public petition's count to its ledger."""
     return ledger.ledger_daily_append()
+
+
+@shared_task
+def invalidation_run_task(invalidation_id: int) -> int:
+    """Run an invalidation by criteria, or its undo (a second run finds it held and stops)."""
+    return invalidations.invalidation_job_run(invalidation_id=invalidation_id)
+
+
+@shared_task
+def invalidations_resume() -> int:
+    """Queue again the invalidations whose worker died or whose message was lost."""
+    return invalidations.invalidations_resume()

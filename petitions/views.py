@@ -75,6 +75,7 @@ def signature_create(request: HttpRequest, slug: str) -> HttpResponse:
                     petition=petition,
                     language=translation.get_language(),
                     ip_hash=signing.signer_ip_fingerprint(ip=client_ip(request)),
+                    user_agent=request.headers.get("User-Agent", ""),
                     **form.signature_values(),
                 )
             except signing.PetitionNotOpen:

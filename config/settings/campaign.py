@@ -20,6 +20,14 @@ SIGNATURE_RATE_LIMIT_PER_EMAIL_DOMAIN = env.int(
     "SIGNATURE_RATE_LIMIT_PER_EMAIL_DOMAIN", default=100
 )
 SIGNATURE_RATE_LIMIT_WINDOW = env.int("SIGNATURE_RATE_LIMIT_WINDOW", default=3600)  # seconds
+# Burst limits over a shorter window: a script fires faster than any family or office signs.
+SIGNATURE_RATE_LIMIT_BURST_PER_IP_HASH = env.int(
+    "SIGNATURE_RATE_LIMIT_BURST_PER_IP_HASH", default=10
+)
+SIGNATURE_RATE_LIMIT_BURST_PER_EMAIL_DOMAIN = env.int(
+    "SIGNATURE_RATE_LIMIT_BURST_PER_EMAIL_DOMAIN", default=30
+)
+SIGNATURE_RATE_LIMIT_BURST_WINDOW = env.int("SIGNATURE_RATE_LIMIT_BURST_WINDOW", default=60)
 # Providers that millions share are never limited per domain.
 SIGNATURE_RATE_LIMIT_EXEMPT_EMAIL_DOMAINS = env.list(
     "SIGNATURE_RATE_LIMIT_EXEMPT_EMAIL_DOMAINS",

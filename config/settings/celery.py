@@ -86,6 +86,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": _HOUR,
         "options": {"expires": _HOUR},
     },
+    # Invalidations by criteria whose worker died or whose message was lost.
+    "petitions-invalidations-resume": {
+        "task": "petitions.tasks.invalidations_resume",
+        "schedule": _HOUR / 12,
+        "options": {"expires": _HOUR / 12},
+    },
     "access-events-purge-expired": {
         "task": "staff.tasks.access_events_purge_expired",
         "schedule": 24 * _HOUR,
