@@ -111,3 +111,35 @@ class EmailDomainRule(models.Model):
 
     def __str__(self) -> str:
         return self.domain
+
+
+class TrendAlert(models.Model):
+    """A source that passed the petition's alert threshold within an hour: raised once per hour."""
+
+    petition = models.ForeignKey(
+        "petitions.Petition",
+        on_delete=models.CASCADE,
+        related_name="trend_alerts",
+        verbose_name=_("petition"),
+    )
+    dimension = models.CharField(_("kind of source"), max_length=30)
+    value = models.CharField(_("source"), max_length=253)
+    window_start = models.DateTimeField(_("hour"))
+    count = models.PositiveIntegerField(_("signatures in the last hour"))
+    share = models.PositiveSmallIntegerField(_("share of the last hour (%)"))
+    created_at = models.DateTimeField(_("raised"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("trend alert")
+        verbose_name_plural = _("trend alerts")
+        ordering = ["-created_at", "-pk"]
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(
+                fields=["petition", "dimension", "value", "window_start"],
+                name="trend_alert_once_per_hour",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension}: {self.value}"

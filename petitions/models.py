@@ -104,6 +104,14 @@ class Petition(models.Model):
             "or after this many hours."
         ),
     )
+    trend_alert_threshold = models.PositiveIntegerField(
+        _("alert from (signatures an hour from one source)"),
+        default=100,
+        help_text=_(
+            "Managers are emailed, once an hour per source, when this many signatures in an "
+            "hour come from one IP fingerprint, email domain or referral code. 0: never."
+        ),
+    )
     asks_postcode = models.BooleanField(_("ask for a postcode"), default=False)
     allows_comment = models.BooleanField(_("allow a comment"), default=False)
     # Written only by the periodic reconciliation (never per signature), and read when the
@@ -414,5 +422,9 @@ class SignatureExport(models.Model):
 
 
 # Models that live in modules of their own, imported here so that Django registers them.
-from petitions.invalidation_models import EmailDomainRule, Invalidation  # noqa: E402, F401
+from petitions.invalidation_models import (  # noqa: E402, F401
+    EmailDomainRule,
+    Invalidation,
+    TrendAlert,
+)
 from petitions.ledger_models import LedgerEntry  # noqa: E402, F401

@@ -10,6 +10,7 @@ from petitions import (
     invalidations,
     ledger,
     sealing,
+    trends,
 )
 
 
@@ -71,3 +72,9 @@ def invalidation_run_task(invalidation_id: int) -> int:
 def invalidations_resume() -> int:
     """Queue again the invalidations whose worker died or whose message was lost."""
     return invalidations.invalidations_resume()
+
+
+@shared_task
+def trend_alerts_check() -> int:
+    """Alert the managers of a source past a petition's threshold (once an hour per source)."""
+    return trends.trend_alerts_check()

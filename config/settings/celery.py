@@ -92,6 +92,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": _HOUR / 12,
         "options": {"expires": _HOUR / 12},
     },
+    # A source (IP fingerprint, domain, country…) past a petition's alert threshold.
+    "petitions-trend-alerts": {
+        "task": "petitions.tasks.trend_alerts_check",
+        "schedule": 60.0,
+        "options": {"expires": 60.0},
+    },
     "access-events-purge-expired": {
         "task": "staff.tasks.access_events_purge_expired",
         "schedule": 24 * _HOUR,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_mixins import ModelAdminMixinBase
+from petitions.admin.dashboard_trends import dashboard_trends_context
 from petitions.dashboard import DayCount, petition_dashboard
 from petitions.models import Petition, Signature
 
@@ -81,5 +82,6 @@ class PetitionDashboardAdminMixin(ModelAdminMixinBase):
                 ],
                 "chart": chart_bars(dashboard.days),
                 "can_export": request.user.has_perm(EXPORT_PERMISSION),
+                **dashboard_trends_context(request=request, petition=petition),
             },
         )

@@ -41,6 +41,7 @@ class PetitionAdmin(PetitionDashboardAdminMixin, PublicContentAdminMixin, Transl
         (None, {"fields": ["campaign", "slug", "status", "opens_at", "closes_at", "goal"]}),
         (_("Content"), {"fields": ["title", "text", "demand", "targets"]}),
         (_("Form"), {"fields": ["asks_postcode", "allows_comment"]}),
+        (_("Fraud alerts"), {"fields": ["trend_alert_threshold"]}),
         (_("Count"), {"fields": ["confirmed_count", "confirmed_count_at"]}),
     ]
 
