@@ -12,6 +12,7 @@ PROTECTING_KEYS = {
     "ACCESS_TRAIL_KEY": "the access trail's fingerprints of staff addresses and logins",
     "ERASURE_RECORD_KEY": "the proof of an erasure kept without the erased address",
     "NEWS_ADDRESS_KEY": "the addresses of signers who asked for news, encrypted at rest",
+    "REMINDER_ADDRESS_KEY": "the copy of a pending signer's address kept for one reminder",
 }
 SHORTEST_KEY = 32
 

@@ -221,6 +221,13 @@ class Signature(models.Model):
     news_address = models.BinaryField(
         _("address for news, encrypted"), null=True, blank=True, editable=False
     )
+    # One reminder for a signer who has not confirmed a day after their email: a copy of the
+    # address encrypted with REMINDER_ADDRESS_KEY, destroyed once it went or they confirmed.
+    reminder_address = models.BinaryField(
+        _("address for the reminder, encrypted"), null=True, blank=True, editable=False
+    )
+    reminder_due_at = models.DateTimeField(_("reminder due"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
     language = models.CharField(_("language"), max_length=10)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
@@ -335,6 +342,11 @@ class Signature(models.Model):
             # Invalidation by criteria finds a petition's signatures by domain or fingerprint.
             models.Index(fields=["petition", "email_domain"], name="signature_petition_domain"),
             models.Index(fields=["petition", "ip_hash"], name="signature_petition_ip"),
+            models.Index(
+                fields=["reminder_due_at"],
+                condition=Q(reminder_address__isnull=False),
+                name="signature_reminder_due",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -9,6 +9,7 @@ from petitions import (
     export_jobs,
     invalidations,
     ledger,
+    reminders,
     sealing,
     trends,
 )
@@ -78,3 +79,9 @@ def invalidations_resume() -> int:
 def trend_alerts_check() -> int:
     """Alert the managers of a source past a petition's threshold (once an hour per source)."""
     return trends.trend_alerts_check()
+
+
+@shared_task
+def reminders_queue() -> int:
+    """Owe their one reminder to the signers who have not confirmed a day after their email."""
+    return reminders.reminders_queue()

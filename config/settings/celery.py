@@ -98,6 +98,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 60.0},
     },
+    # One reminder to each signer who has not confirmed a day after their email; the
+    # confirmation senders send it.
+    "petitions-reminders-queue": {
+        "task": "petitions.tasks.reminders_queue",
+        "schedule": _HOUR / 6,
+        "options": {"expires": _HOUR / 6},
+    },
     "access-events-purge-expired": {
         "task": "staff.tasks.access_events_purge_expired",
         "schedule": 24 * _HOUR,

@@ -39,6 +39,11 @@ ERASURE_RECORD_KEY = env.str(
 # Encrypts what the server must read again but a copy of the database must not: the address
 # of a signer who asked for news (core/secret_boxes.py).
 NEWS_ADDRESS_KEY = env.str("NEWS_ADDRESS_KEY", default=_development.get("NEWS_ADDRESS_KEY", ""))
+# Encrypts the copy of a pending signer's address kept for their one reminder, from their
+# confirmation email until the reminder goes or they confirm (petitions/reminders.py).
+REMINDER_ADDRESS_KEY = env.str(
+    "REMINDER_ADDRESS_KEY", default=_development.get("REMINDER_ADDRESS_KEY", "")
+)
 # Signs the public ledger of each petition's count (petitions/ledger.py): an Ed25519 seed,
 # base64 (`manage.py ledger_key_generate`). Its public half is printed on every ledger page.
 LEDGER_SIGNING_KEY = env.str(

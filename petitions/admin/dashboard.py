@@ -15,6 +15,7 @@ from core.admin_mixins import ModelAdminMixinBase
 from petitions.admin.dashboard_trends import dashboard_trends_context
 from petitions.dashboard import DayCount, petition_dashboard
 from petitions.models import Petition, Signature
+from petitions.reminders import reminder_conversion
 
 EXPORT_PERMISSION = "petitions.export_signatures"
 CHART_WIDTH = 720
@@ -82,6 +83,7 @@ class PetitionDashboardAdminMixin(ModelAdminMixinBase):
                 ],
                 "chart": chart_bars(dashboard.days),
                 "can_export": request.user.has_perm(EXPORT_PERMISSION),
+                "reminders": reminder_conversion(petition=petition),
                 **dashboard_trends_context(request=request, petition=petition),
             },
         )

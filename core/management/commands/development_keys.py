@@ -48,6 +48,7 @@ def _development_keys_new(keys: dict[str, str]) -> dict[str, str]:
         "ACCESS_TRAIL_KEY",
         "ERASURE_RECORD_KEY",
         "NEWS_ADDRESS_KEY",
+        "REMINDER_ADDRESS_KEY",
     ):
         if name not in keys:
             new[name] = secrets.token_urlsafe(32)
