@@ -122,7 +122,16 @@ class TrendAlert(models.Model):
         related_name="trend_alerts",
         verbose_name=_("petition"),
     )
-    dimension = models.CharField(_("kind of source"), max_length=30)
+
+    class Dimension(models.TextChoices):
+        # Each is the Signature field the source is read from.
+        IP_HASH = "ip_hash", _("IP fingerprints")
+        EMAIL_DOMAIN = "email_domain", _("Email domains")
+        COUNTRY = "country", _("Countries")
+        REFERRAL_CODE = "referral_code", _("Referral codes")
+        AGENT_FAMILY = "agent_family", _("Browser families")
+
+    dimension = models.CharField(_("kind of source"), max_length=30, choices=Dimension.choices)
     value = models.CharField(_("source"), max_length=253)
     window_start = models.DateTimeField(_("hour"))
     count = models.PositiveIntegerField(_("signatures in the last hour"))

@@ -1,9 +1,9 @@
 """The public ledger: a petition's count, stated each day and at each change, signed and chained.
 
-Each entry states the confirmed total and the invalidated totals by reason at that moment,
-and what an invalidation or a delivery changed. Its content is canonical JSON; its SHA-256
-is chained into the next entry, and it is signed with LEDGER_SIGNING_KEY (Ed25519), whose
-public half is on the ledger page. Anyone holding a copy can check it with
+Each entry states the confirmed total (also by country) and the invalidated totals by reason
+at that moment, and what an invalidation or a delivery changed. Its content is canonical JSON;
+its SHA-256 is chained into the next entry, and it is signed with LEDGER_SIGNING_KEY
+(Ed25519), whose public half is on the ledger page. Anyone holding a copy can check it with
 scripts/verify_ledger.py; a later copy that disagrees with an archived one proves a rewrite.
 
 It names nobody: counts by country are merged below COUNTRY_COUNT_THRESHOLD, reasons are
@@ -24,7 +24,7 @@ from django.utils.translation import gettext
 from nacl.signing import SigningKey
 
 from core.signing_keys import signing_key_load, verify_key_text
-from petitions.country_counts import country_counts_merged
+from petitions.country_counts import country_counts_merged, country_label
 from petitions.models import Invalidation, LedgerEntry, Petition, Signature
 from scripts.verify_ledger import LEDGER_FORMAT, LedgerEntryBad, ledger_check
 
@@ -66,12 +66,13 @@ def petition_invalidated_by_reason(*, petition: Petition) -> dict[str, int]:
 
 
 def _state(petition: Petition) -> dict:
-    confirmed = Signature.objects.filter(
-        petition=petition, status=Signature.Status.CONFIRMED
-    ).count()
+    confirmed = Signature.objects.filter(petition=petition, status=Signature.Status.CONFIRMED)
+    by_country = confirmed.order_by().values_list("country").annotate(count=Count("pk"))
     by_reason = petition_invalidated_by_reason(petition=petition)
     return {
-        "confirmed_total": confirmed,
+        "confirmed_total": confirmed.count(),
+        # Merged below COUNTRY_COUNT_THRESHOLD: a country with few signers names no one.
+        "confirmed_by_country": country_counts_merged((code, count) for code, count in by_country),
         "invalidated_total": sum(by_reason.values()),
         "invalidated_by_reason": by_reason,
     }
@@ -245,6 +246,11 @@ class LedgerRow:
     def reasons(self) -> list[tuple[str, int]]:
         by_reason = self.content.get("invalidated_by_reason", {})
         return [(reason_label(code), count) for code, count in by_reason.items()]
+
+    @property
+    def countries(self) -> list[tuple[str, int]]:
+        by_country = self.content.get("confirmed_by_country", {})
+        return [(country_label(code), count) for code, count in by_country.items()]
 
     @property
     def delivery(self) -> dict | None:

@@ -20,7 +20,6 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncMinute
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from core.email_sending import email_message_build, email_send
 from petitions.models import EmailDomainRule, Petition, Signature, TrendAlert
@@ -35,13 +34,7 @@ RECENT_HOURS = 3
 USUAL_DAYS = 7
 TOP_SOURCES = 5
 # Each kind of source: the Signature field it is read from, and its name for staff.
-DIMENSIONS = {
-    "ip_hash": _("IP fingerprints"),
-    "email_domain": _("Email domains"),
-    "country": _("Countries"),
-    "referral_code": _("Referral codes"),
-    "agent_family": _("Browser families"),
-}
+DIMENSIONS = dict(TrendAlert.Dimension.choices)
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,10 @@ def dashboard_trends_context(*, request: HttpRequest, petition: Petition) -> dic
             messages.warning(
                 request,
                 gettext("Alert: %(count)s signatures in an hour from one source (%(source)s).")
-                % {"count": alert.count, "source": f"{alert.dimension}: {alert.value[:16]}"},
+                % {
+                    "count": alert.count,
+                    "source": f"{alert.get_dimension_display()}: {alert.value[:16]}",
+                },
             )
     return {
         "rate": rate,

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
             name='TrendAlert',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('dimension', models.CharField(max_length=30, verbose_name='kind of source')),
+                ('dimension', models.CharField(choices=[('ip_hash', 'IP fingerprints'), ('email_domain', 'Email domains'), ('country', 'Countries'), ('referral_code', 'Referral codes'), ('agent_family', 'Browser families')], max_length=30, verbose_name='kind of source')),
                 ('value', models.CharField(max_length=253, verbose_name='source')),
                 ('window_start', models.DateTimeField(verbose_name='hour')),
                 ('count', models.PositiveIntegerField(verbose_name='signatures in the last hour')),

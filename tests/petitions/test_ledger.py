@@ -171,3 +171,13 @@ def test_an_archived_copy_that_disagrees_with_today_proves_a_rewrite(
     assert alone.returncode == 0
     assert compared.returncode == 1
     assert "entry 2: today's ledger differs from the archived copy" in compared.stdout
+
+
+def test_countries_are_counted_but_a_small_one_is_merged_so_it_names_no_one(petition, settings):
+    settings.COUNTRY_COUNT_THRESHOLD = 3
+    SignatureFactory.create_batch(4, petition=petition, confirmed=True, country="FR")
+    SignatureFactory(petition=petition, confirmed=True, country="VA")
+
+    entry = ledger.ledger_entry_append(petition=petition, event=LedgerEntry.Event.DAILY)
+
+    assert json.loads(entry.body)["confirmed_by_country"] == {"FR": 4, "other": 1}
