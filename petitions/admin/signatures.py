@@ -118,11 +118,25 @@ class SignatureAdmin(
                     "email_status",
                     "email_message_id",
                     "ip_hash",
+                    "email_domain",
+                    "agent_family",
                     "share_code",
+                    "reminded_at",
                 ]
             },
         ),
-        (_("Review"), {"fields": ["status_reason", "status_changed_at", "erased_at"]}),
+        (
+            _("Review"),
+            {
+                "fields": [
+                    "status_reason",
+                    "status_changed_at",
+                    "invalidation",
+                    "status_before_invalidation",
+                    "erased_at",
+                ]
+            },
+        ),
     ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -165,3 +165,43 @@ def test_an_invalidation_and_its_undo_are_entries_of_the_ledger_by_category(
     }
     assert contents[1]["invalidated_total"] == 0
     assert "network" not in attacked.ledger_entries.first().body
+
+
+def test_a_job_whose_worker_died_is_resumed_by_beat_and_finishes(
+    attacked, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    _preview, invalidation = _create(attacked, InvalidationCriteria(email_domain="bot.example"))
+    # A worker took it, invalidated nothing yet, and died five minutes ago.
+    Invalidation.objects.filter(pk=invalidation.pk).update(
+        status=Invalidation.Status.RUNNING,
+        progressed_at=timezone.now() - timedelta(minutes=6),
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert invalidations.invalidations_resume() == 1
+    invalidation.refresh_from_db()
+
+    assert invalidation.status == Invalidation.Status.DONE
+    assert invalidation.touched_count == 10
+
+
+def test_a_signature_page_shows_which_invalidation_took_it_and_why(
+    attacked, client, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from tests.petitions.factories_staff import PETITION_MANAGERS, logged_in_as
+
+    _preview, invalidation = _invalidate(
+        attacked, InvalidationCriteria(ip_hash=BOT_IP), django_capture_on_commit_callbacks
+    )
+    signature = Signature.objects.filter(invalidation=invalidation).first()
+    logged_in_as(client, PETITION_MANAGERS)
+
+    html = client.get(reverse("admin:petitions_signature_change", args=[signature.pk])).content
+
+    assert reverse("admin:petitions_invalidation_change", args=[invalidation.pk]).encode() in html
+    assert b"Ten signatures in a minute from one network" in html
+    assert b"bot.example" not in html  # a domain beside a first name could name someone
