@@ -14,19 +14,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import TruncMinute
 from django.urls import reverse
 from django.utils import timezone
 
 from core.email_sending import email_message_build, email_send
 from petitions.models import EmailDomainRule, Petition, Signature, TrendAlert
+from petitions.selectors import petition_managers_emails
 
 logger = logging.getLogger(__name__)
 
-PETITION_MANAGERS_GROUP = "Petition managers"
 # The sources one actor controls alert; a big country or browser passes any count threshold
 # on a busy day, so those are shown on the dashboard but never alert.
 ALERTING_DIMENSIONS = {"ip_hash", "email_domain", "referral_code"}
@@ -120,18 +119,6 @@ def sources_trending(
     return trending
 
 
-def _managers_emails() -> list[str]:
-    return sorted(
-        set(
-            get_user_model()
-            .objects.filter(is_active=True)
-            .filter(Q(is_superuser=True) | Q(groups__name=PETITION_MANAGERS_GROUP))
-            .exclude(email="")
-            .values_list("email", flat=True)
-        )
-    )
-
-
 def trend_alerts_raise(*, petition: Petition, now: datetime | None = None) -> list[TrendAlert]:
     """Record each source past the petition's threshold in the last hour, once per hour, and
     email the managers one message naming the new ones; return the new alerts."""
@@ -173,7 +160,7 @@ def trend_alerts_raise(*, petition: Petition, now: datetime | None = None) -> li
 
 
 def _alert_email(petition: Petition, alerts: list[TrendAlert]) -> None:
-    recipients = _managers_emails()
+    recipients = petition_managers_emails()
     if not recipients:
         logger.warning("Trend alert on petition %s and no manager has an email.", petition.pk)
         return
