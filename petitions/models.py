@@ -1,6 +1,5 @@
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -8,8 +7,6 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
-
-from core.private_storage import signature_exports_storage
 
 # Goals step up along 1, 2, 5, 10, 20, 50... so that a reached goal is followed by a near one.
 GOAL_LADDER = (1, 2, 5)
@@ -355,11 +352,6 @@ class Signature(models.Model):
         return gettext("Signature %(number)s") % {"number": self.pk}
 
 
-def _signature_export_path(export: "SignatureExport", filename: str) -> str:
-    # Random, so that a path seen in a log or a backup listing says nothing and guesses nothing.
-    return f"signature-exports/{uuid.uuid4().hex}/{filename}"
-
-
 class MailboxDailySends(models.Model):
     """How many confirmation emails one mailbox was sent on one day, across the whole site.
 
@@ -383,57 +375,11 @@ class MailboxDailySends(models.Model):
         return f"{self.day}: {self.count}"
 
 
-class SignatureExport(models.Model):
-    """A large export written by a worker, downloaded by its requester until it expires."""
-
-    class Format(models.TextChoices):
-        CSV = "csv", "CSV"
-        XLSX = "xlsx", "XLSX (Excel)"
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Being written")
-        READY = "ready", _("Ready to download")
-        FAILED = "failed", _("Failed")
-        EXPIRED = "expired", _("Expired (file deleted)")
-
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("requested by"),
-    )
-    format = models.CharField(_("format"), max_length=10, choices=Format.choices)
-    filters = models.JSONField(_("filters"), default=dict, blank=True)
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.QUEUED
-    )
-    row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
-    file = models.FileField(
-        _("file"),
-        storage=signature_exports_storage,
-        upload_to=_signature_export_path,
-        max_length=255,
-        blank=True,
-    )
-    created_at = models.DateTimeField(_("requested"), default=timezone.now)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
-    error = models.TextField(_("error"), blank=True)
-
-    class Meta:
-        verbose_name = _("signature export")
-        verbose_name_plural = _("signature exports")
-        ordering = ["-created_at", "-pk"]
-        # Exports are made by the export form and deleted when they expire, never by hand.
-        default_permissions = ["view"]
-
-    def __str__(self) -> str:
-        return f"{self.get_format_display()} #{self.pk} ({self.get_status_display()})"
-
-
 # Models that live in modules of their own, imported here so that Django registers them.
+from petitions.export_models import (  # noqa: E402, F401
+    SignatureExport,
+    _signature_export_path,  # named by migrations
+)
 from petitions.invalidation_models import (  # noqa: E402, F401
     EmailDomainRule,
     Invalidation,
