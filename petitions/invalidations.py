@@ -69,6 +69,8 @@ class InvalidationPreview:
     count: int
     up_to_signature_id: int
     sample: list[dict] = field(default_factory=list)
+    # Of those, the confirmed ones: how far the public count falls.
+    confirmed: int = 0
 
 
 def signatures_matching(*, petition: Petition, criteria: InvalidationCriteria) -> QuerySet:
@@ -119,7 +121,12 @@ def invalidation_preview(
             "agent_family",
         )[:sample_size]
     )
-    return InvalidationPreview(count=counted.count(), up_to_signature_id=up_to, sample=sample)
+    return InvalidationPreview(
+        count=counted.count(),
+        up_to_signature_id=up_to,
+        sample=sample,
+        confirmed=counted.filter(status=Signature.Status.CONFIRMED).count(),
+    )
 
 
 def invalidation_create(

@@ -44,6 +44,7 @@ def test_a_manager_previews_invalidates_with_a_reason_watches_progress_and_undoe
 
     assert page.locator("#preview-count").inner_text().strip() == "3 signatures match"
     assert page.locator(".invalidation-preview tbody tr").count() == 3
+    assert "the public count falls by 3" in page.locator("#preview-public-count").inner_text()
     page.get_by_role("button", name="Invalidate these 3 signatures").click()
     # No reason given: nothing happens but a request for one.
     assert page.get_by_text("Give a reason to invalidate.").count() == 2

@@ -53,7 +53,7 @@ def test_an_invalidation_previewed_at_n_touches_n_moves_the_count_by_n_and_its_u
 
     preview, invalidation = _invalidate(attacked, criteria, django_capture_on_commit_callbacks)
 
-    assert preview.count == 8 and len(preview.sample) == 8
+    assert preview.count == 8 and len(preview.sample) == 8 and preview.confirmed == 8
     assert invalidation.status == Invalidation.Status.DONE
     assert invalidation.touched_count == 8
     assert counter.petition_signature_count(petition=attacked) == before - 8
