@@ -214,6 +214,8 @@ def bench_environment(*, port: int, smtp_port: int) -> dict[str, str]:
             "ACCESS_TRAIL_KEY": secrets.token_urlsafe(32),
             "ERASURE_RECORD_KEY": secrets.token_urlsafe(32),
             "NEWS_ADDRESS_KEY": secrets.token_urlsafe(32),
+            "REMINDER_ADDRESS_KEY": secrets.token_urlsafe(32),
+            "LEDGER_SIGNING_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
         }
     )
     return environment

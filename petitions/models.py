@@ -1,6 +1,5 @@
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -8,8 +7,6 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
-
-from core.private_storage import signature_exports_storage
 
 # Goals step up along 1, 5, 10, 50, 100... (1,000 → 5,000 → 10,000): a reached goal is followed
 # by one near enough to feel reachable and far enough to be worth a share.
@@ -109,6 +106,14 @@ class Petition(models.Model):
         help_text=_(
             "A signature over a rate limit gets its confirmation email once staff approve it, "
             "or after this many hours."
+        ),
+    )
+    trend_alert_threshold = models.PositiveIntegerField(
+        _("alert from (signatures an hour from one source)"),
+        default=100,
+        help_text=_(
+            "Managers are emailed, once an hour per source, when this many signatures in an "
+            "hour come from one IP fingerprint, email domain or referral code. 0: never."
         ),
     )
     asks_postcode = models.BooleanField(_("ask for a postcode"), default=False)
@@ -233,9 +238,33 @@ class Signature(models.Model):
     news_address = models.BinaryField(
         _("address for news, encrypted"), null=True, blank=True, editable=False
     )
+    # One reminder for a signer who has not confirmed a day after their email: a copy of the
+    # address encrypted with REMINDER_ADDRESS_KEY, destroyed once it went or they confirmed.
+    reminder_address = models.BinaryField(
+        _("address for the reminder, encrypted"), null=True, blank=True, editable=False
+    )
+    reminder_due_at = models.DateTimeField(_("reminder due"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
     language = models.CharField(_("language"), max_length=10)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    # The domain alone, kept after the address is sealed: trends, domain lists and invalidation
+    # by domain. Never published: a rare domain could point at a person.
+    email_domain = models.CharField(_("email domain"), max_length=253, blank=True)
+    # A coarse family of the browser (petitions/agent_families.py), never the whole user agent.
+    agent_family = models.CharField(_("browser family"), max_length=30, blank=True)
+    # Set by an invalidation by criteria, with the status it had, so that it can be undone.
+    invalidation = models.ForeignKey(
+        "petitions.Invalidation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signatures",
+        verbose_name=_("invalidated by"),
+    )
+    status_before_invalidation = models.CharField(
+        _("status before the invalidation"), max_length=20, choices=Status.choices, blank=True
     )
     created_at = models.DateTimeField(_("signed"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
@@ -343,17 +372,20 @@ class Signature(models.Model):
                 fields=["petition", "-created_at", "id"], name="signature_petition_latest"
             ),
             models.Index(fields=["mailbox_hash"], name="signature_mailbox"),
+            # Invalidation by criteria finds a petition's signatures by domain or fingerprint.
+            models.Index(fields=["petition", "email_domain"], name="signature_petition_domain"),
+            models.Index(fields=["petition", "ip_hash"], name="signature_petition_ip"),
+            models.Index(
+                fields=["reminder_due_at"],
+                condition=Q(reminder_address__isnull=False),
+                name="signature_reminder_due",
+            ),
         ]
 
     def __str__(self) -> str:
         # No name: the admin shows this in titles and keeps it in its log table, which a copy
         # of the database would carry.
         return gettext("Signature %(number)s") % {"number": self.pk}
-
-
-def _signature_export_path(export: "SignatureExport", filename: str) -> str:
-    # Random, so that a path seen in a log or a backup listing says nothing and guesses nothing.
-    return f"signature-exports/{uuid.uuid4().hex}/{filename}"
 
 
 class MailboxDailySends(models.Model):
@@ -379,71 +411,15 @@ class MailboxDailySends(models.Model):
         return f"{self.day}: {self.count}"
 
 
-class PaperImport(models.Model):
-    """Sheets of signatures collected on paper, typed in and imported by a staff member."""
-
-    petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="paper_imports")
-    imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    imported_at = models.DateTimeField(_("imported"), default=timezone.now)
-    file_name = models.CharField(_("file"), max_length=255)
-    row_count = models.PositiveIntegerField(_("signatures imported"))
-    skipped_count = models.PositiveIntegerField(_("rows skipped"))
-
-    class Meta:
-        verbose_name = _("paper sheets import")
-        verbose_name_plural = _("paper sheets imports")
-
-    def __str__(self) -> str:
-        return self.file_name
-
-
-class SignatureExport(models.Model):
-    """A large export written by a worker, downloaded by its requester until it expires."""
-
-    class Format(models.TextChoices):
-        CSV = "csv", "CSV"
-        XLSX = "xlsx", "XLSX (Excel)"
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Being written")
-        READY = "ready", _("Ready to download")
-        FAILED = "failed", _("Failed")
-        EXPIRED = "expired", _("Expired (file deleted)")
-
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("requested by"),
-    )
-    format = models.CharField(_("format"), max_length=10, choices=Format.choices)
-    filters = models.JSONField(_("filters"), default=dict, blank=True)
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.QUEUED
-    )
-    row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
-    file = models.FileField(
-        _("file"),
-        storage=signature_exports_storage,
-        upload_to=_signature_export_path,
-        max_length=255,
-        blank=True,
-    )
-    created_at = models.DateTimeField(_("requested"), default=timezone.now)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
-    error = models.TextField(_("error"), blank=True)
-
-    class Meta:
-        verbose_name = _("signature export")
-        verbose_name_plural = _("signature exports")
-        ordering = ["-created_at", "-pk"]
-        # Exports are made by the export form and deleted when they expire, never by hand.
-        default_permissions = ["view"]
-
-    def __str__(self) -> str:
-        return f"{self.get_format_display()} #{self.pk} ({self.get_status_display()})"
+# Models that live in modules of their own, imported here so that Django registers them.
+from petitions.export_models import (  # noqa: E402, F401
+    SignatureExport,
+    _signature_export_path,  # named by migrations
+)
+from petitions.invalidation_models import (  # noqa: E402, F401
+    EmailDomainRule,
+    Invalidation,
+    TrendAlert,
+)
+from petitions.ledger_models import LedgerEntry  # noqa: E402, F401
+from petitions.paper_models import PaperImport  # noqa: E402, F401

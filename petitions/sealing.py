@@ -7,6 +7,8 @@ in the clear only as long as it must:
 
 - the email of a signer who asked for news, until they unsubscribe, encrypted with a key of
   the running site (`news_address`), so that a copy of the database alone does not hold it;
+- the email of a pending signer, for their one reminder (petitions/reminders.py), encrypted the
+  same way with another key (`reminder_address`), until it goes or they confirm;
 - the first name of a signer who asked to be shown among the latest signers;
 - the first and last name of a signer who chose to be named to the authorities.
 
@@ -15,6 +17,7 @@ touches the server, opens the sealed copy for an export.
 """
 
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -49,6 +52,37 @@ def news_address_open(news_address: bytes | None) -> str:
     return box_open(news_address, key=settings.NEWS_ADDRESS_KEY, purpose=NEWS_ADDRESS_PURPOSE)
 
 
+REMINDER_ADDRESS_PURPOSE = "reminder-address"
+
+
+def reminder_address_close(email: str) -> bytes:
+    return box_close(email, key=settings.REMINDER_ADDRESS_KEY, purpose=REMINDER_ADDRESS_PURPOSE)
+
+
+def reminder_address_open(blob: bytes) -> str:
+    return box_open(blob, key=settings.REMINDER_ADDRESS_KEY, purpose=REMINDER_ADDRESS_PURPOSE)
+
+
+def reminder_values_after_confirmation_email(signature: Signature, *, sent_at: datetime) -> dict:
+    """Return what the row keeps for a reminder once its confirmation email has gone.
+
+    Only a signer never reminded, still awaiting confirmation and not held for review, gets
+    one; the copy of the address is encrypted with a key the database does not hold.
+    """
+    hours = settings.SIGNATURE_REMINDER_AFTER_HOURS
+    if (
+        hours <= 0
+        or signature.reminded_at is not None
+        or signature.status != Signature.Status.PENDING
+        or not signature.email
+    ):
+        return {"reminder_address": None}
+    return {
+        "reminder_address": reminder_address_close(signature.email),
+        "reminder_due_at": sent_at + timedelta(hours=hours),
+    }
+
+
 def readable_after_sealing(signature: Signature) -> dict:
     """Return the personal fields that stay readable once the signature is sealed."""
     named = signature.name_in_delivery
@@ -58,6 +92,8 @@ def readable_after_sealing(signature: Signature) -> dict:
         "last_name": signature.last_name if named else "",
         "postcode": "",
         "comment": "",
+        # Confirmed, flagged or given up on: the reminder's copy goes with the rest.
+        "reminder_address": None,
     }
     if signature.email:
         values["news_address"] = (

@@ -8,8 +8,10 @@ postcode or a comment, and cannot download a list of named signers.
 from django.contrib.auth.models import AnonymousUser, PermissionsMixin
 
 CONTACT_PERMISSION = "petitions.view_signer_contact"
-# The fields of a signature that only holders of CONTACT_PERMISSION see.
-CONTACT_FIELDS = ("email", "last_name", "postcode", "comment")
+# The fields of a signature that only holders of CONTACT_PERMISSION see. The email domain is
+# among them on a signature's own page: beside a first name, a rare domain can name someone
+# (managers see domains only counted, in trends and invalidation previews).
+CONTACT_FIELDS = ("email", "email_domain", "last_name", "postcode", "comment")
 
 
 def signer_contact_visible_to(user: PermissionsMixin | AnonymousUser) -> bool:

@@ -13,6 +13,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 
+from petitions.sealing import reminder_address_open
 from tests import stolen_copy
 from tests.stolen_copy import PERSONAS, READABLE_BY_THE_SITE, READABLE_IN_A_COPY
 
@@ -85,6 +86,10 @@ def test_a_pending_signer_is_sealed_once_their_email_has_gone(campaign):
     assert pending.confirmation_sent_at is not None
     assert (pending.email, pending.first_name, pending.last_name) == ("", "", "")
     assert pending.sealed_data is not None
+    # Only the running site, with REMINDER_ADDRESS_KEY, reads the copy kept for the reminder.
+    persona = next(persona for persona in PERSONAS if persona.key == "pending")
+    assert persona.email.encode() not in bytes(pending.reminder_address)
+    assert reminder_address_open(pending.reminder_address) == persona.email
 
 
 def test_with_their_key_the_data_officers_get_every_remaining_signer_back_whole(campaign):

@@ -97,6 +97,32 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 60.0},
     },
+    # Each public petition's ledger gets its signed statement of the day (the first run of
+    # each day writes it; the others find it written).
+    "petitions-ledger-daily": {
+        "task": "petitions.tasks.ledger_daily_append",
+        "schedule": _HOUR,
+        "options": {"expires": _HOUR},
+    },
+    # Invalidations by criteria whose worker died or whose message was lost.
+    "petitions-invalidations-resume": {
+        "task": "petitions.tasks.invalidations_resume",
+        "schedule": _HOUR / 12,
+        "options": {"expires": _HOUR / 12},
+    },
+    # A source (IP fingerprint, domain, country…) past a petition's alert threshold.
+    "petitions-trend-alerts": {
+        "task": "petitions.tasks.trend_alerts_check",
+        "schedule": 60.0,
+        "options": {"expires": 60.0},
+    },
+    # One reminder to each signer who has not confirmed a day after their email; the
+    # confirmation senders send it.
+    "petitions-reminders-queue": {
+        "task": "petitions.tasks.reminders_queue",
+        "schedule": _HOUR / 6,
+        "options": {"expires": _HOUR / 6},
+    },
     "access-events-purge-expired": {
         "task": "staff.tasks.access_events_purge_expired",
         "schedule": 24 * _HOUR,

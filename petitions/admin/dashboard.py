@@ -13,8 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin_mixins import ModelAdminMixinBase
 from petitions.admin.dashboard_chart import chart_layout
+from petitions.admin.dashboard_trends import dashboard_trends_context
 from petitions.dashboard import petition_dashboard
 from petitions.models import Petition, Signature
+from petitions.reminders import reminder_conversion
 
 EXPORT_PERMISSION = "petitions.export_signatures"
 
@@ -57,5 +59,7 @@ class PetitionDashboardAdminMixin(ModelAdminMixinBase):
                 ],
                 "chart": chart_layout(dashboard.days),
                 "can_export": request.user.has_perm(EXPORT_PERMISSION),
+                "reminders": reminder_conversion(petition=petition),
+                **dashboard_trends_context(request=request, petition=petition),
             },
         )

@@ -47,6 +47,7 @@ class PetitionAdmin(
         (None, {"fields": ["campaign", "slug", "status", "opens_at", "closes_at", "goal"]}),
         (_("Content"), {"fields": ["title", "text", "demand", "targets", "seo_description"]}),
         (_("Form"), {"fields": ["asks_postcode", "allows_comment"]}),
+        (_("Fraud alerts"), {"fields": ["trend_alert_threshold"]}),
         (_("Count"), {"fields": ["confirmed_count", "confirmed_count_at"]}),
     ]
 

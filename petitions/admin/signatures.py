@@ -123,11 +123,25 @@ class SignatureAdmin(
                     "email_status",
                     "email_message_id",
                     "ip_hash",
+                    "email_domain",
+                    "agent_family",
                     "share_code",
+                    "reminded_at",
                 ]
             },
         ),
-        (_("Review"), {"fields": ["status_reason", "status_changed_at", "erased_at"]}),
+        (
+            _("Review"),
+            {
+                "fields": [
+                    "status_reason",
+                    "status_changed_at",
+                    "invalidation",
+                    "status_before_invalidation",
+                    "erased_at",
+                ]
+            },
+        ),
     ]
 
     def get_actions(self, request: HttpRequest):

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from core.sealing import sealing_keys_generate
+from core.signing_keys import signing_key_generate
 
 
 class Command(BaseCommand):
@@ -40,11 +41,14 @@ def _development_keys_new(keys: dict[str, str]) -> dict[str, str]:
     new: dict[str, str] = {}
     if "SEALING_PUBLIC_KEY" not in keys:
         new["SEALING_PUBLIC_KEY"], new["SEALING_PRIVATE_KEY"] = sealing_keys_generate()
+    if "LEDGER_SIGNING_KEY" not in keys:
+        new["LEDGER_SIGNING_KEY"] = signing_key_generate()
     for name in (
         "SIGNER_MAILBOX_KEY",
         "ACCESS_TRAIL_KEY",
         "ERASURE_RECORD_KEY",
         "NEWS_ADDRESS_KEY",
+        "REMINDER_ADDRESS_KEY",
     ):
         if name not in keys:
             new[name] = secrets.token_urlsafe(32)
