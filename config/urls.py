@@ -7,6 +7,7 @@ from django.views.i18n import set_language
 
 from campaign import site_files
 from campaign.sitemaps import PageSitemap
+from petitions import news_views
 from petitions.sitemaps import PetitionSitemap
 
 SITEMAPS = {"pages": PageSitemap, "petitions": PetitionSitemap}
@@ -22,8 +23,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # The ESP's delivery events; anymail checks ANYMAIL_WEBHOOK_SECRET on every call.
     path("anymail/", include("anymail.urls")),
-    # Outside the language prefixes: the link in an update works whatever the page's language.
-    path("updates/", include("updates.urls")),
+    # Outside the language prefixes: the link in an email to signers who asked for news works
+    # whatever the page's language (petitions/news.py).
+    path("updates/unsubscribe/<str:token>/", news_views.news_stop, name="news_stop"),
 ]
 
 # French lives at the root, other languages under their prefix (/en/, /ug/).

@@ -364,45 +364,5 @@ class DeliveryReply(models.Model):
         return f"{self.delivery}: {self.get_kind_display()}"
 
 
-class DeliveryNotice(models.Model):
-    """The email owed to a signer who asked for news: "your signature was delivered".
-
-    One row per delivery and signer, so the database itself refuses a second email for the
-    same delivery; the row is the email's outbox (deliveries.notices).
-    """
-
-    class Status(models.TextChoices):
-        DUE = "due", _("Due")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
-
-    delivery = models.ForeignKey(
-        Delivery, on_delete=models.CASCADE, related_name="notices", verbose_name=_("delivery")
-    )
-    # A withdrawn signer takes their notice with them.
-    signature = models.ForeignKey(
-        "petitions.Signature", on_delete=models.CASCADE, related_name="delivery_notices"
-    )
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.DUE
-    )
-    # When it may be sent next: a claim moves it on, so a dead sender's email is due again.
-    due_at = models.DateTimeField(_("due"))
-    retry_until = models.DateTimeField(_("retried until"), null=True, blank=True)
-    attempt_count = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    message_id = models.CharField(_("Message-ID header"), max_length=255, blank=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    error = models.CharField(_("last error"), max_length=300, blank=True)
-
-    class Meta:
-        verbose_name = _("delivery notice to a signer")
-        verbose_name_plural = _("delivery notices to signers")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["delivery", "signature"], name="delivery_notice_once_per_signer"
-            ),
-        ]
-        indexes = [models.Index(fields=["status", "due_at"], name="delivery_notice_due")]
-
-    def __str__(self) -> str:
-        return f"{self.delivery_id} → {self.signature_id}"
+# A model in a module of its own, imported here so that Django registers it.
+from deliveries.notice_models import DeliveryNotice  # noqa: E402, F401

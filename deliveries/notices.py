@@ -1,11 +1,13 @@
-"""Telling signers who asked for news that their signature was delivered: one email per delivery.
+"""Telling signers who asked for news that their signature was delivered, and what the
+authorities answered: one email per delivery, and one per reply.
 
 Once a delivery is recorded as sent, `delivery_notices_create` writes one DeliveryNotice per
 carried signer who asked for news (the unique constraint refuses a second), and senders claim
 the ones due in batches (`SELECT ... FOR UPDATE SKIP LOCKED`), as confirmation emails are
 claimed. They go through core.email_sending with the confirmations' failure rules: "later" is
 tried again with a backoff for SIGNATURE_EMAIL_RETRY_HOURS, "never" is recorded and dropped.
-Beat's sweep creates and sends what a lost task left.
+Beat's sweep creates and sends what a lost task left. Each carries the one-click stop of
+petitions/news.py (RFC 8058), like the updates.
 """
 
 import logging
@@ -28,9 +30,10 @@ from core.email_sending import (
     message_id_make,
     retry_delay,
 )
-from deliveries.models import Delivery, DeliveryNotice
+from deliveries.models import Delivery, DeliveryNotice, DeliveryReply
 from petitions.models import Signature
 from petitions.names import name_for_greeting
+from petitions.news import news_stop_headers, news_stop_url
 from petitions.sealing import news_address_open
 from petitions.signature_links import withdrawal_token_make
 
@@ -50,17 +53,43 @@ def delivery_notices_create(*, delivery_id: int) -> int:
     delivery = Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.SENT).first()
     if delivery is None:
         return 0
-    now = timezone.now()
     signers = (
         Signature.objects.filter(deliveries_carried__delivery=delivery, newsletter_opt_in=True)
         .exclude(news_address__isnull=True)
-        .exclude(Exists(DeliveryNotice.objects.filter(delivery=delivery, signature=OuterRef("pk"))))
+        .exclude(
+            Exists(
+                DeliveryNotice.objects.filter(
+                    delivery=delivery, reply__isnull=True, signature=OuterRef("pk")
+                )
+            )
+        )
         .values_list("pk", flat=True)
     )
+    return _notices_write(signers, delivery=delivery, reply=None)
+
+
+def reply_notices_create(*, reply_id: int) -> int:
+    """Owe each signer who asked for news, of those the answered delivery carried, one email."""
+    reply = DeliveryReply.objects.filter(pk=reply_id, kind=DeliveryReply.Kind.REPLY).first()
+    if reply is None:
+        return 0
+    signers = (
+        Signature.objects.filter(deliveries_carried__delivery=reply.delivery_id)
+        .filter(newsletter_opt_in=True, news_address__isnull=False)
+        .exclude(Exists(DeliveryNotice.objects.filter(reply=reply, signature=OuterRef("pk"))))
+        .values_list("pk", flat=True)
+    )
+    return _notices_write(signers, delivery=reply.delivery, reply=reply)
+
+
+def _notices_write(signers, *, delivery: Delivery, reply: DeliveryReply | None) -> int:
+    now = timezone.now()
     created = 0
     batch: list[DeliveryNotice] = []
     for signature_id in signers.iterator(chunk_size=2000):
-        batch.append(DeliveryNotice(delivery=delivery, signature_id=signature_id, due_at=now))
+        batch.append(
+            DeliveryNotice(delivery=delivery, reply=reply, signature_id=signature_id, due_at=now)
+        )
         if len(batch) >= 2000:
             created += len(DeliveryNotice.objects.bulk_create(batch, ignore_conflicts=True))
             batch = []
@@ -69,13 +98,13 @@ def delivery_notices_create(*, delivery_id: int) -> int:
     return created
 
 
-def delivery_notices_queue(*, delivery_id: int) -> None:
-    """Have a worker write and send a delivery's notices once this transaction commits."""
+def delivery_notices_queue(*, delivery_id: int, reply_id: int | None = None) -> None:
+    """Have a worker write and send a delivery's (or a reply's) notices after the commit."""
     from deliveries.tasks import delivery_notices_task
 
     def publish() -> None:
         try:
-            delivery_notices_task.apply_async(args=(delivery_id,), retry=False)
+            delivery_notices_task.apply_async(args=(delivery_id, reply_id), retry=False)
         except Exception:
             logger.warning(
                 "Notices of delivery %s not queued; the sweep will send them.",
@@ -101,7 +130,7 @@ def delivery_notices_claim(*, limit: int = CLAIM_BATCH) -> list[DeliveryNotice]:
         )
     return list(
         DeliveryNotice.objects.filter(pk__in=claimed).select_related(
-            "signature", "delivery__petition", "delivery__target"
+            "signature", "delivery__petition", "delivery__target", "reply"
         )
     )
 
@@ -115,18 +144,24 @@ def _notice_message(notice: DeliveryNotice, address: str) -> EmailMessage:
         )
         petition_url = settings.SITE_URL + delivery.petition.get_absolute_url()
     return email_message_build(
-        template="deliveries/email/delivered",
+        template="deliveries/email/answered" if notice.reply_id else "deliveries/email/delivered",
         context={
             "greeting_name": name_for_greeting(signature.first_name),
             "petition": delivery.petition,
             "delivery": delivery,
+            "reply": notice.reply,
             "target": delivery.target,
             "petition_url": petition_url,
             "withdraw_url": withdraw_url,
+            "stop_url": news_stop_url(signature=signature),
         },
         language=language,
         to=[address],
-        headers={"Message-ID": notice.message_id, "Auto-Submitted": "auto-generated"},
+        headers={
+            "Message-ID": notice.message_id,
+            "Auto-Submitted": "auto-generated",
+            **news_stop_headers(signature=signature),
+        },
         html=False,
     )
 
@@ -187,4 +222,9 @@ def delivery_notices_sweep(*, now: datetime | None = None) -> int:
     recent = Delivery.objects.sent().filter(sent_at__gte=now - timedelta(days=SWEEP_DAYS))
     for delivery_id in recent.values_list("pk", flat=True):
         delivery_notices_create(delivery_id=delivery_id)
+    replies = DeliveryReply.objects.filter(
+        kind=DeliveryReply.Kind.REPLY, recorded_at__gte=now - timedelta(days=SWEEP_DAYS)
+    )
+    for reply_id in replies.values_list("pk", flat=True):
+        reply_notices_create(reply_id=reply_id)
     return delivery_notices_send()

@@ -7,6 +7,7 @@ from django.core.files import File
 
 from core.public_cache import public_content_changed
 from deliveries.models import Delivery, DeliveryReply
+from deliveries.notices import delivery_notices_queue
 
 
 def delivery_reply_record(
@@ -37,4 +38,7 @@ def delivery_reply_record(
         reply.file.save(file.name or "reply", file, save=False)
     reply.save()
     public_content_changed()
+    if reply.kind == DeliveryReply.Kind.REPLY:
+        # Signers who asked for news hear that the authorities answered, and where to read it.
+        delivery_notices_queue(delivery_id=delivery.pk, reply_id=reply.pk)
     return reply

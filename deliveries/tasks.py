@@ -41,9 +41,13 @@ def delivery_files_purge_expired() -> int:
 
 
 @shared_task
-def delivery_notices_task(delivery_id: int) -> int:
-    """Tell the signers a sent delivery carried who asked for news; return how many emails."""
-    notices.delivery_notices_create(delivery_id=delivery_id)
+def delivery_notices_task(delivery_id: int, reply_id: int | None = None) -> int:
+    """Tell the signers a sent delivery carried who asked for news that it went (or, with
+    `reply_id`, what the authorities answered); return how many emails went."""
+    if reply_id is None:
+        notices.delivery_notices_create(delivery_id=delivery_id)
+    else:
+        notices.reply_notices_create(reply_id=reply_id)
     return notices.delivery_notices_send()
 
 

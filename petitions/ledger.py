@@ -69,8 +69,14 @@ def _state(petition: Petition) -> dict:
     confirmed = Signature.objects.filter(petition=petition, status=Signature.Status.CONFIRMED)
     by_country = confirmed.order_by().values_list("country").annotate(count=Count("pk"))
     by_reason = petition_invalidated_by_reason(petition=petition)
+    by_source = dict(confirmed.order_by().values_list("source").annotate(count=Count("pk")))
     return {
         "confirmed_total": confirmed.count(),
+        # Online and on paper sheets typed in by staff (petitions/paper.py), counted apart.
+        "confirmed_by_source": {
+            "online": by_source.get("online", 0),
+            "paper": by_source.get("paper", 0),
+        },
         # Merged below COUNTRY_COUNT_THRESHOLD: a country with few signers names no one.
         "confirmed_by_country": country_counts_merged((code, count) for code, count in by_country),
         "invalidated_total": sum(by_reason.values()),

@@ -5,9 +5,18 @@ key of the running site (petitions/sealing.py). Stopping, by the link in an upda
 bounce or by a complaint, forgets it at once: no later update can reach them.
 """
 
+from django.conf import settings
+from django.core import signing
 from django.db.models import QuerySet
+from django.urls import reverse
 
 from petitions.models import Petition, Signature
+
+NEWS_STOP_SALT = "updates.unsubscribe"
+
+
+class NewsStopLinkInvalid(Exception):
+    """The link was altered, or its signature no longer exists."""
 
 
 def news_subscribers(*, petition: Petition) -> QuerySet[Signature]:
@@ -26,3 +35,40 @@ def signature_news_stop(*, signature_id: int) -> bool:
             newsletter_opt_in=False, news_address=None
         )
     )
+
+
+def news_stop_url(*, signature: Signature) -> str:
+    """Return the link in every email to a signer who asked for news that stops them all.
+
+    It names the signature, signed, and never expires. The same URL serves RFC 8058's
+    one-click POST (`List-Unsubscribe-Post`) and a page that asks before stopping.
+    """
+    token = signing.dumps(str(signature.public_id), salt=NEWS_STOP_SALT)
+    return settings.SITE_URL + reverse("news_stop", kwargs={"token": token})
+
+
+def news_stop_headers(*, signature: Signature) -> dict[str, str]:
+    """Return the headers that let a mail client stop the news in one click (RFC 8058)."""
+    return {
+        "List-Unsubscribe": f"<{news_stop_url(signature=signature)}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
+def signature_for_news_stop(*, token: str) -> Signature:
+    """Return the signature a stop link is for, changing nothing (a GET is safe)."""
+    try:
+        public_id = signing.loads(token, salt=NEWS_STOP_SALT)
+    except signing.BadSignature as error:
+        raise NewsStopLinkInvalid from error
+    signature = Signature.objects.select_related("petition").filter(public_id=public_id).first()
+    if signature is None:
+        raise NewsStopLinkInvalid
+    return signature
+
+
+def signer_news_stop(*, token: str) -> Signature:
+    """Stop all news to the signer a link is for; doing it twice changes nothing."""
+    signature = signature_for_news_stop(token=token)
+    signature_news_stop(signature_id=signature.pk)
+    return signature

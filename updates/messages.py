@@ -6,8 +6,8 @@ from django.utils.html import strip_tags
 from campaign.richtext import rich_text_render
 from core.email_sending import email_message_build, message_id_make
 from petitions.models import Signature
+from petitions.news import news_stop_headers, news_stop_url
 from updates.models import SupporterUpdate
-from updates.unsubscribe import unsubscribe_url
 
 
 def _update_message(
@@ -34,7 +34,7 @@ def update_message_build(
     *, update: SupporterUpdate, signature: Signature, address: str
 ) -> EmailMultiAlternatives:
     """Return the update for one signer, in their language, with one-click unsubscribe."""
-    stop_url = unsubscribe_url(signature=signature)
+    stop_url = news_stop_url(signature=signature)
     return _update_message(
         update=update,
         language=update.language_for(signature.language),
@@ -42,9 +42,8 @@ def update_message_build(
         stop_url=stop_url,
         headers={
             "Message-ID": message_id_make(idstring=f"update-{update.pk}"),
-            # RFC 8058: a mail client's "unsubscribe" button POSTs this body to this URL.
-            "List-Unsubscribe": f"<{stop_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            # RFC 8058: a mail client's "unsubscribe" button POSTs to this URL.
+            **news_stop_headers(signature=signature),
             "Precedence": "bulk",
             "Auto-Submitted": "auto-generated",
         },

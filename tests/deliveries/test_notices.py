@@ -94,3 +94,34 @@ def test_a_refusal_for_now_is_tried_again_later_and_a_refusal_for_good_is_record
     notice.refresh_from_db()
     assert (notice.status, notice.error) == ("failed", "550 5.1.1 User unknown")
     assert notices.delivery_notices_sweep() == 0
+
+
+def test_a_signer_who_asked_for_news_hears_once_what_the_authorities_answered(
+    petition, embassy, signers, mailoutbox, django_capture_on_commit_callbacks, client
+):
+    from deliveries.replies import delivery_reply_record
+
+    delivery = deliver(petition, embassy, django_capture_on_commit_callbacks)
+    delivery.refresh_from_db()  # sent once the batch committed
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        delivery_reply_record(
+            delivery=delivery,
+            actor=None,
+            received_on=timezone.localdate(),
+            summary_fr="L’ambassade dit avoir transmis la pétition.",
+        )
+        delivery_reply_record(delivery=delivery, actor=None, days_without_reply=30)
+    notices.delivery_notices_sweep()
+
+    [email] = delivered_emails(mailoutbox)  # one for the reply, none for "no reply", no repeat
+    assert email.subject == f"Les autorités ont répondu : « {petition.title} »"
+    assert "L’ambassade dit avoir transmis la pétition." in email.body
+    assert email.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    stop = email.extra_headers["List-Unsubscribe"].strip("<>").removeprefix("http://testserver")
+    assert stop in email.body
+
+    client.post(stop)  # the mail client's one-click stop
+
+    assert Signature.objects.get(pk=signers.pk).news_address is None

@@ -1,6 +1,7 @@
 """Signatures collected on paper: a blank sheet to print, a typed-in sheet checked and imported."""
 
 import io
+import json
 
 import pytest
 from django.urls import reverse
@@ -108,3 +109,23 @@ def test_paper_signatures_count_apart_and_together(db, manager):
     # An unnamed paper signer is sealed at once, like any other.
     unnamed = Signature.objects.filter(source="paper").first()
     assert unnamed.last_name == "" and sealing.SEALED_FIELDS
+
+
+def test_the_public_ledger_states_online_and_paper_signatures_apart(client, manager):
+    from petitions.ledger import ledger_entry_append
+    from petitions.ledger_models import LedgerEntry
+
+    petition = PetitionFactory(slug="liberez-mamat")
+    SignatureFactory(petition=petition, confirmed=True)
+    rows = paper.paper_sheet_read(
+        petition=petition, content=b"Ana;Lopez;ES;;\nBo;Lee;US;;\n", file_name="s.csv"
+    )
+    user = logged_in_as(manager, PETITION_MANAGERS, "importer")
+    paper.paper_signatures_import(petition=petition, rows=rows, file_name="s.csv", actor=user)
+
+    entry = json.loads(ledger_entry_append(petition=petition, event=LedgerEntry.Event.DAILY).body)
+
+    assert entry["confirmed_total"] == 3
+    assert entry["confirmed_by_source"] == {"online": 1, "paper": 2}
+    page = client.get(reverse("petitions:ledger", kwargs={"slug": petition.slug}))
+    assert "1 en ligne, 2 sur papier" in " ".join(page.content.decode().split())
