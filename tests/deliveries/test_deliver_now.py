@@ -180,3 +180,17 @@ def test_changing_an_approved_address_needs_new_approvals(embassy):
 
     with translation.override("en"):
         assert "has not been approved yet" in addresses.delivery_refusal(target=embassy)
+
+
+def test_a_lone_administrator_confirms_a_new_address_twice_in_the_preview(
+    verified_staff_client, schedule, embassy
+):
+    Target.objects.filter(pk=embassy.pk).update(email="new@embassy.test")
+    embassy.refresh_from_db()
+
+    verified_staff_client.post(preview_url(schedule), {"step": "approve", "target": embassy.pk})
+    second = verified_staff_client.get(preview_url(schedule), headers=EN).content.decode()
+    assert "Give the second approval of this address" in second  # nobody else may deliver
+    verified_staff_client.post(preview_url(schedule), {"step": "approve", "target": embassy.pk})
+
+    assert addresses.delivery_refusal(target=embassy) is None
