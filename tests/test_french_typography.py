@@ -7,11 +7,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 # Ours: the site's and each app's; not those of installed packages.
-FRENCH_CATALOGUES = sorted(
-    path
-    for path in ROOT.glob("*/locale/fr/LC_MESSAGES/django.po")
-    if path.parts[len(ROOT.parts)] not in {".venv", "node_modules"}
-) + [ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.po"]
+FRENCH_CATALOGUES = [
+    ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.po",
+    *sorted(
+        path
+        for path in ROOT.glob("*/locale/fr/LC_MESSAGES/django.po")
+        if path.parts[len(ROOT.parts)] not in {".venv", "node_modules"}
+    ),
+]
 # A plain (breakable) space where French wants a no-break one.
 BREAKABLE = re.compile(r" [:;!?»]|« ")
 
