@@ -12,6 +12,7 @@ greeting, or a new HTTP session with an ESP, for each message.
 import contextlib
 import enum
 import random
+import re
 import smtplib
 import threading
 from dataclasses import dataclass
@@ -109,6 +110,11 @@ def message_id_make(*, idstring: str | None = None) -> str:
     return make_msgid(idstring=idstring, domain=domain)
 
 
+def _one_line(text: str) -> str:
+    """Join a rendered subject's lines, keeping no-break spaces (French puts one before ":")."""
+    return re.sub(r"[ \t\r\n]+", " ", text).strip()
+
+
 def email_message_build(
     *,
     template: str,
@@ -126,9 +132,7 @@ def email_message_build(
         subject = render_to_string(f"{template}_subject.txt", context)
         text = render_to_string(f"{template}.txt", context)
         html_body = render_to_string(f"{template}.html", context) if html else None
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()), body=text, to=to, headers=headers
-    )
+    message = EmailMultiAlternatives(subject=_one_line(subject), body=text, to=to, headers=headers)
     if html_body is not None:
         message.attach_alternative(html_body, "text/html")
     return message

@@ -118,6 +118,8 @@ def target_address_approve(*, target: Target, actor: User) -> AddressStatus:
     Raise DeliveryRefused for a placeholder, for an address already approved, and for a
     second approval by the first approver while another staff member could give it.
     """
+    if not actor.has_perm(SEND_PERMISSION):
+        raise DeliveryRefused(_("Only staff who may deliver can approve an address."))
     target = Target.objects.select_for_update().get(pk=target.pk)
     status = target_address_status(target=target)
     if status.state is ApprovalState.PLACEHOLDER:

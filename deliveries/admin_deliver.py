@@ -56,6 +56,17 @@ def _schedule_for(model_admin: ModelAdmin, request: HttpRequest, schedule_id: in
     return get_object_or_404(DeliverySchedule.objects.select_related("petition"), pk=schedule_id)
 
 
+def _moment(value: str) -> datetime:
+    """Return the moment a form or link carries, never later than now (now if none)."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return timezone.now()
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return min(moment, timezone.now())
+
+
 def _preview_url(schedule: DeliverySchedule) -> str:
     return reverse("admin:deliveries_deliveryschedule_deliver", args=[schedule.pk])
 
@@ -87,7 +98,8 @@ def deliver_preview_view(
                 )
         return HttpResponseRedirect(_preview_url(schedule))
 
-    confirmed_up_to = timezone.now()
+    # A refused confirmation shows again the preview it confirmed, not a newer one.
+    confirmed_up_to = _moment(request.POST.get("confirmed_up_to", ""))
     report = runs.deliveries_run(petition=petition, dry_run=True, confirmed_up_to=confirmed_up_to)
     deliverable = [o.target.pk for o in report.outcomes if o.awaiting and not o.refusal]
     confirm_form = DeliverConfirmForm(
@@ -145,12 +157,10 @@ def letter_preview_view(
     """Return the letter a delivery now would carry to the target, as a PDF to read."""
     schedule = _schedule_for(model_admin, request, schedule_id)
     target = get_object_or_404(schedule.petition.targets, pk=target_id)
-    try:
-        up_to = datetime.fromisoformat(request.GET.get("up_to", ""))
-    except ValueError:
-        up_to = timezone.now()
     pdf = previews.delivery_letter_preview(
-        petition=schedule.petition, target=target, confirmed_up_to=min(up_to, timezone.now())
+        petition=schedule.petition,
+        target=target,
+        confirmed_up_to=_moment(request.GET.get("up_to", "")),
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{schedule.petition.slug}-preview.pdf"'
@@ -163,10 +173,7 @@ def deliver_progress_view(
 ) -> HttpResponse:
     """Follow the deliveries a confirmed "deliver now" makes, until each is sent or failed."""
     schedule = _schedule_for(model_admin, request, schedule_id)
-    try:
-        since = datetime.fromisoformat(request.GET.get("since", ""))
-    except ValueError:
-        since = timezone.now()
+    since = _moment(request.GET.get("since", ""))
     deliveries = list(
         Delivery.objects.filter(petition=schedule.petition, created_at__gte=since)
         .select_related("target")

@@ -22,7 +22,7 @@ LETTER = {
             "Mamat, un Ouïghour de la région autonome ouïghoure du Xinjiang, a été enfermé il "
             "y a environ quatre ans dans un camp d'internement. Sa famille a seulement appris "
             "qu'il était condamné à 16 ou 17 ans d'enfermement, selon toute vraisemblance pour "
-            "sa pratique religieuse et ses contacts avec son frère à l'étranger ; depuis, elle "
+            "sa pratique religieuse et ses contacts avec son frère à l'étranger ; depuis, elle "
             "ne sait ni où il se trouve ni dans quel état. Il souffre de troubles mentaux et ne "
             "reçoit pas les soins dont il a besoin."
         ),

@@ -64,3 +64,16 @@ def address_approved(target):
         AddressApproval(target=target, email=target.email) for _ in range(APPROVALS_NEEDED)
     )
     return target
+
+
+def sender(username: str):
+    """Return a staff member who may deliver (and see the schedules), not a superuser."""
+    from django.contrib.auth.models import Permission
+
+    from tests.staff_fixtures import staff_user_create
+
+    user = staff_user_create(username)
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["send_delivery", "view_deliveryschedule"])
+    )
+    return user

@@ -1,14 +1,17 @@
 """Staff deliver now: a preview first, nothing sent until they confirm, addresses approved."""
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from deliveries import addresses
 from deliveries.models import AddressApproval, Delivery
 from petitions.models import Target
-from tests.deliveries.factories import DeliveryScheduleFactory, confirmed_signatures_create
+from tests.deliveries.factories import (
+    DeliveryScheduleFactory,
+    confirmed_signatures_create,
+    sender,
+)
 from tests.deliveries.helpers import pdf_text
 from tests.staff_fixtures import login_verified, staff_user_create
 
@@ -22,14 +25,6 @@ def schedule(petition):
 
 def preview_url(schedule):
     return reverse("admin:deliveries_deliveryschedule_deliver", args=[schedule.pk])
-
-
-def sender(username):
-    user = staff_user_create(username)
-    user.user_permissions.add(
-        *Permission.objects.filter(codename__in=["send_delivery", "view_deliveryschedule"])
-    )
-    return user
 
 
 def test_deliver_now_shows_a_preview_and_sends_nothing(
@@ -168,6 +163,15 @@ def test_a_lone_administrator_approves_a_new_address_twice(verified_staff_client
     assert addresses.delivery_refusal(target=embassy) is None
 
 
+def test_only_staff_who_may_deliver_approve_an_address(embassy):
+    Target.objects.filter(pk=embassy.pk).update(email="new@embassy.test")
+    embassy.refresh_from_db()
+
+    with pytest.raises(addresses.DeliveryRefused):
+        addresses.target_address_approve(target=embassy, actor=staff_user_create("volunteer"))
+    assert not AddressApproval.objects.filter(email="new@embassy.test").exists()
+
+
 def test_changing_an_approved_address_needs_new_approvals(embassy):
     assert addresses.delivery_refusal(target=embassy) is None
 
@@ -176,3 +180,17 @@ def test_changing_an_approved_address_needs_new_approvals(embassy):
 
     with translation.override("en"):
         assert "has not been approved yet" in addresses.delivery_refusal(target=embassy)
+
+
+def test_a_lone_administrator_confirms_a_new_address_twice_in_the_preview(
+    verified_staff_client, schedule, embassy
+):
+    Target.objects.filter(pk=embassy.pk).update(email="new@embassy.test")
+    embassy.refresh_from_db()
+
+    verified_staff_client.post(preview_url(schedule), {"step": "approve", "target": embassy.pk})
+    second = verified_staff_client.get(preview_url(schedule), headers=EN).content.decode()
+    assert "Give the second approval of this address" in second  # nobody else may deliver
+    verified_staff_client.post(preview_url(schedule), {"step": "approve", "target": embassy.pk})
+
+    assert addresses.delivery_refusal(target=embassy) is None

@@ -15,10 +15,9 @@ from deliveries import addresses, batches
 from deliveries.files import recipient_lines
 from deliveries.models import DeliverySchedule, LetterTemplate
 from petitions.models import Petition, Target
-from tests.deliveries.factories import address_approved
+from tests.deliveries.factories import address_approved, sender
 from tests.deliveries.helpers import pdf_text
 from tests.factories import SignatureFactory, TargetFactory
-from tests.staff_fixtures import staff_user_create
 
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "delivery-letter.png"
 
@@ -141,11 +140,11 @@ def test_load_campaign_makes_a_schedule_that_waits_for_an_approved_address(mamat
     target = mamat_petition.targets.get()
     Target.objects.filter(pk=target.pk).update(email="ambassade@embassy.test")
     target.refresh_from_db()
-    addresses.target_address_approve(target=target, actor=staff_user_create("first"))
+    addresses.target_address_approve(target=target, actor=sender("first"))
     schedule.refresh_from_db()
     assert not schedule.is_active  # one approval is not enough
 
-    addresses.target_address_approve(target=target, actor=staff_user_create("second"))
+    addresses.target_address_approve(target=target, actor=sender("second"))
     schedule.refresh_from_db()
     assert schedule.is_active and not schedule.waits_for_address
     call_command("load_campaign", stdout=None)

@@ -58,7 +58,7 @@ def test_each_rows_errors_are_shown_and_only_valid_rows_are_imported(manager, ma
 
     rows = preview.context["rows"]
     assert [row.errors == [] for row in rows] == [True, False, False]
-    assert rows[1].errors == ["Cette adresse a déjà signé : elle ne compte qu’une fois."]
+    assert rows[1].errors == ["Cette adresse a déjà signé\u00a0: elle ne compte qu’une fois."]
     assert len(rows[2].errors) == 2  # an unknown country and an unclear "named" column
     assert not Signature.objects.filter(source="paper").exists()  # nothing yet
 
