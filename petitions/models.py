@@ -388,29 +388,6 @@ class Signature(models.Model):
         return gettext("Signature %(number)s") % {"number": self.pk}
 
 
-class MailboxDailySends(models.Model):
-    """How many confirmation emails one mailbox was sent on one day, across the whole site.
-
-    The mailbox is a keyed hash of its strictest form (petitions.mailboxes.mailbox_strict), so
-    that plus-tags, dots and quotes cannot make one inbox many.
-    """
-
-    mailbox_hash = models.CharField(_("mailbox fingerprint"), max_length=64)
-    day = models.DateField(_("day"))
-    count = models.PositiveIntegerField(_("emails"), default=0)
-
-    class Meta:
-        verbose_name = _("emails to a mailbox in a day")
-        verbose_name_plural = _("emails to a mailbox in a day")
-        default_permissions = ()
-        constraints = [
-            models.UniqueConstraint(fields=["mailbox_hash", "day"], name="mailbox_day_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.day}: {self.count}"
-
-
 # Models that live in modules of their own, imported here so that Django registers them.
 from petitions.export_models import (  # noqa: E402, F401
     SignatureExport,
@@ -422,4 +399,5 @@ from petitions.invalidation_models import (  # noqa: E402, F401
     TrendAlert,
 )
 from petitions.ledger_models import LedgerEntry  # noqa: E402, F401
+from petitions.mailbox_models import MailboxDailySends  # noqa: E402, F401
 from petitions.paper_models import PaperImport  # noqa: E402, F401
