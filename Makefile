@@ -13,7 +13,7 @@ PORT ?= 8000
 RUN_ENV := DEBUG=$${DEBUG:-true} SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)}
 TEST_SETTINGS := DJANGO_SETTINGS_MODULE=config.settings.test
 
-.PHONY: help install assets messages keys migrate load run test test-e2e lint format check up bench clean
+.PHONY: help install assets messages keys migrate load run test test-e2e lint format check up bench scale clean
 
 help:
 	@echo "make run    install, migrate, load the Mamat campaign and serve http://127.0.0.1:$(PORT)"
@@ -108,3 +108,12 @@ up: install assets messages keys
 bench: install assets messages
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(PY) -m bench.run $(BENCH_ARGS)
+
+# Issue 18: the site on several nodes behind nginx, from the files of deploy/: a web node and a
+# worker SIGKILLed mid-surge, two beats, staff editing the case page; checks that nothing was
+# lost or done twice and writes bench/scale-results.json (docs/performance.md). Its own
+# database (mamat_scale) and redis-server; installs Debian's nginx and wrk if missing.
+# `SCALE_ARGS="--duration 60"` passes options to bench/scale.py.
+scale: install assets messages
+	@command -v wrk >/dev/null && command -v nginx >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light wrk >/dev/null; if [ -f /run/nginx.pid ]; then nginx -s quit || true; fi; }
+	$(PY) -m bench.scale $(SCALE_ARGS)

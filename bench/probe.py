@@ -216,6 +216,66 @@ def delivery_run(args: argparse.Namespace) -> dict:
     return {"printed": printed.getvalue()[-2000:]}
 
 
+def staff_editor(args: argparse.Namespace) -> dict:
+    """Make a superuser with an authenticator app; give the case page's id and a code now.
+
+    make scale logs in through the proxy as staff do (password, then the app's code) and
+    edits the case page in the admin.
+    """
+    from django.contrib.auth import get_user_model
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from campaign.selectors import page_home
+
+    user_model = get_user_model()
+    user = user_model.objects.filter(username="scale-editor").first()
+    if user is None:
+        user = user_model.objects.create_superuser(
+            "scale-editor", "editor@bench.example.org", args.password
+        )
+    user.set_password(args.password)
+    user.save()
+    device = TOTPDevice.objects.filter(user=user).first() or TOTPDevice.objects.create(
+        user=user, name="make scale", confirmed=True
+    )
+    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return {
+        "username": user.username,
+        "code": f"{code:0{device.digits}d}",
+        "page_id": page_home().pk,
+    }
+
+
+def signatures_confirm(args: argparse.Namespace) -> dict:
+    """Confirm `limit` of a run's mailed signatures as their signers would, through the service."""
+    from petitions.signature_links import confirmation_token_make
+    from petitions.signing import signature_confirm
+
+    confirmed = 0
+    mailed = [s for s in _bench_signatures(args.prefix) if s.confirmation_sent_at is not None]
+    for signature in mailed[: args.limit]:
+        signature_confirm(token=confirmation_token_make(signature=signature))
+        confirmed += 1
+    return {"confirmed": confirmed, "at": time.time()}
+
+
+def counts_report(_args: argparse.Namespace) -> dict:
+    """The petition's confirmed rows, the count beat reconciled, and when it did."""
+    from campaign.selectors import campaign_current
+    from petitions.models import Signature
+    from petitions.selectors import petition_open_for_campaign
+
+    petition = petition_open_for_campaign(campaign=campaign_current())
+    reconciled_at = petition.confirmed_count_at
+    return {
+        "confirmed_rows": Signature.objects.confirmed().filter(petition=petition).count(),
+        "stored_rows": Signature.objects.filter(petition=petition).count(),
+        "reconciled_count": petition.confirmed_count,
+        "reconciled_at": reconciled_at.timestamp() if reconciled_at else None,
+    }
+
+
 def idle(_args: argparse.Namespace) -> dict:
     """Start Django and stop: the memory every measured process starts with."""
     return {}
@@ -229,6 +289,9 @@ COMMANDS = {
     "export": export_run,
     "delivery": delivery_run,
     "idle": idle,
+    "staff-editor": staff_editor,
+    "confirm": signatures_confirm,
+    "counts": counts_report,
 }
 
 
@@ -240,6 +303,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--slug", default="")
     parser.add_argument("--count", type=int, default=0)
     parser.add_argument("--output", default="")
+    parser.add_argument("--password", default="")
     args = parser.parse_args(argv)
     django.setup()
     _print(COMMANDS[args.command](args))

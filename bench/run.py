@@ -1,7 +1,8 @@
 """`make bench`: serve the site as production does, load it from another process, report.
 
 Run with the project's venv from the repository root: `.venv/bin/python -m bench.run`.
-It uses its own database (mamat_bench, dropped and made again) and Redis DBs 10 and 11, never
+It uses its own database (mamat_bench, dropped and made again) and Redis DBs 10 and 11 (or
+BENCH_DATABASE_NAME, BENCH_CACHE_URL and BENCH_BROKER_URL), never
 the development or test data; everything it starts is stopped when it ends, fails or is
 interrupted, and the whole run is bounded (--budget). See README, "Benchmarks".
 """
@@ -39,9 +40,10 @@ PYTHON = ROOT / ".venv" / "bin" / "python"
 PROCFILE = ROOT / "Procfile"
 
 POSTGRES_SERVER = "postgres://postgres@127.0.0.1:5432"
-DATABASE_NAME = "mamat_bench"
-CACHE_URL = "redis://127.0.0.1:6379/10"
-BROKER_URL = "redis://127.0.0.1:6379/11"
+# Another checkout's run on the same machine names its own (README, "Tests").
+DATABASE_NAME = os.environ.get("BENCH_DATABASE_NAME", "mamat_bench")
+CACHE_URL = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/10")
+BROKER_URL = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/11")
 SIGN_PREFIX = "bench-sign"
 
 # Issue 6's targets.
@@ -78,9 +80,10 @@ class Processes:
     """Every long-running process the run started, each in its own process group."""
 
     running: dict[str, subprocess.Popen] = field(default_factory=dict)
+    logs: Path = WORK
 
     def start(self, name: str, command: list[str], *, env: dict[str, str]) -> subprocess.Popen:
-        log_file = open(WORK / f"{name}.log", "wb")  # noqa: SIM115 (closed with the process)
+        log_file = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115 (closed with the process)
         process = subprocess.Popen(  # noqa: S603
             command,
             cwd=ROOT,
@@ -210,6 +213,9 @@ def bench_environment(*, port: int, smtp_port: int) -> dict[str, str]:
             "SIGNER_MAILBOX_KEY": secrets.token_urlsafe(32),
             "ACCESS_TRAIL_KEY": secrets.token_urlsafe(32),
             "ERASURE_RECORD_KEY": secrets.token_urlsafe(32),
+            "NEWS_ADDRESS_KEY": secrets.token_urlsafe(32),
+            "REMINDER_ADDRESS_KEY": secrets.token_urlsafe(32),
+            "LEDGER_SIGNING_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
         }
     )
     return environment
@@ -238,9 +244,9 @@ def stores_reset() -> None:
         redis.Redis.from_url(url).flushdb()
 
 
-def manage(env: dict[str, str], *arguments: str, timeout: int = 300) -> None:
+def manage(env: dict[str, str], *arguments: str, timeout: int = 300, logs: Path = WORK) -> None:
     started = time.monotonic()
-    with open(WORK / "manage.log", "ab") as output:
+    with open(logs / "manage.log", "ab") as output:
         subprocess.run(  # noqa: S603
             [str(PYTHON), "manage.py", *arguments],
             cwd=ROOT,
@@ -360,7 +366,7 @@ def sink_recipients(path: Path, *, prefix: str, since: float = 0.0) -> list[tupl
         return []
     entries = []
     for line in path.read_text(encoding="utf-8").splitlines():
-        stamp, _, address = line.partition("\t")
+        stamp, address = line.split("\t")[:2]
         if address.startswith(f"{prefix}-") and float(stamp) >= since:
             entries.append((float(stamp), address))
     return entries
@@ -406,7 +412,13 @@ class Bench:
         }
         if self.args.warmup:
             wrk_run(url, seconds=self.args.warmup, env=env, **options)
+        cpu_before = cpu_seconds_by_process(self.processes)
         run = wrk_run(url, seconds=self.args.duration, env=env, **options)
+        # CPU per request and process, for the capacity model of docs/performance.md.
+        self.details.setdefault("cpu_seconds_by_load", {})[name] = {
+            "requests": run.requests,
+            "by_process": cpu_seconds_spent(cpu_before, cpu_seconds_by_process(self.processes)),
+        }
         self._note_machine_load(name)
         log(
             f"{name}: {run.requests_per_s:,.0f} req/s, p50 {run.p50_ms} ms, p99 {run.p99_ms} ms"
@@ -435,7 +447,7 @@ class Bench:
         }
         services_check()
         stores_reset()
-        log(f"database {DATABASE_NAME} made afresh; Redis DBs 10 and 11 emptied")
+        log(f"database {DATABASE_NAME} made afresh; Redis {CACHE_URL} and {BROKER_URL} emptied")
         self.processes.start(
             "smtp-sink",
             [str(PYTHON), "-m", "bench.smtp_sink", "--port", str(smtp_port),

@@ -11,3 +11,5 @@ ROOT_URLCONF = "bench.urls"
 # Rate limits are off for the load (one address signs thousands of times); all else is on.
 SIGNATURE_RATE_LIMIT_PER_IP_HASH = 0
 SIGNATURE_RATE_LIMIT_PER_EMAIL_DOMAIN = 0
+SIGNATURE_RATE_LIMIT_BURST_PER_IP_HASH = 0
+SIGNATURE_RATE_LIMIT_BURST_PER_EMAIL_DOMAIN = 0

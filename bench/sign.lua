@@ -4,6 +4,10 @@
 --
 -- A redirect (3xx) means the site accepted the signature; a 200 means it showed the form
 -- again with errors. done() prints the counts on one line that bench/wrk.py reads.
+--
+-- With BENCH_SIGN_ACCEPTED_DIR set (make scale), each thread also writes every address the
+-- site accepted to a file of its own there. That needs one connection per thread
+-- (--threads equal to --connections): a thread's response is then to its last request.
 
 local threads = {}
 
@@ -24,6 +28,11 @@ function init(args)
   body_before = string.sub(body, 1, at - 1)
   body_after = string.sub(body, at + string.len("__EMAIL__"))
   path = os.getenv("BENCH_SIGN_PATH")
+  email = ""
+  local accepted_dir = os.getenv("BENCH_SIGN_ACCEPTED_DIR")
+  if accepted_dir then
+    accepted_file = io.open(accepted_dir .. "/" .. prefix .. "-" .. thread_number .. ".txt", "a")
+  end
   headers = {
     ["Content-Type"] = "application/x-www-form-urlencoded",
     ["Cookie"] = os.getenv("BENCH_SIGN_COOKIE"),
@@ -35,13 +44,17 @@ end
 function request()
   counter = counter + 1
   -- "%40" is "@" in the form's encoding: the address is unique to this thread and request.
-  local email = prefix .. "-" .. thread_number .. "-" .. counter .. "%40bench.example.org"
+  email = prefix .. "-" .. thread_number .. "-" .. counter .. "%40bench.example.org"
   return wrk.format("POST", path, headers, body_before .. email .. body_after)
 end
 
 function response(status, headers, body)
   if status >= 300 and status < 400 then
     accepted = accepted + 1
+    if accepted_file then
+      accepted_file:write(string.gsub(email, "%%40", "@"), "\n")
+      accepted_file:flush()
+    end
   elseif status < 300 then
     form_again = form_again + 1
   elseif status < 500 then

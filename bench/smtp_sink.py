@@ -1,7 +1,8 @@
 """A local SMTP server that accepts every message and notes when, and for whom, it came.
 
 Run by bench/run.py as `python -m bench.smtp_sink --port N --log FILE`: each recipient of each
-message is one line "<unix time>\t<address>" in FILE, written as the message is accepted.
+message is one line "<unix time>\t<address>\t<Message-ID>" in FILE, written as the message is
+accepted.
 """
 
 import argparse
@@ -19,7 +20,13 @@ class RecipientLog:
 
     async def handle_DATA(self, server, session, envelope) -> str:
         now = time.time()
-        self.file.write("".join(f"{now:.6f}\t{rcpt}\n" for rcpt in envelope.rcpt_tos))
+        message_id = ""
+        for line in envelope.content.split(b"\r\n"):
+            if not line:
+                break  # the end of the headers
+            if line.lower().startswith(b"message-id:"):
+                message_id = line.split(b":", 1)[1].strip().decode(errors="replace")
+        self.file.write("".join(f"{now:.6f}\t{rcpt}\t{message_id}\n" for rcpt in envelope.rcpt_tos))
         return "250 Message accepted for delivery"
 
 

@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -12,10 +12,14 @@ from modeltranslation.admin import TranslationAdmin
 from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname
 
-from campaign import services
+from campaign import page_drafts, services
 from campaign.admin_mixins import CspNonceMediaMixin, PublicContentAdminMixin
 from campaign.models import CallToAction, Campaign, Page, PageCallToAction
 from campaign.views import page_render
+
+# The buttons of a published page's form that keep changes aside, or drop them.
+DRAFT_SAVE = "_save_draft"
+DRAFT_DISCARD = "_discard_draft"
 
 
 class SwitchedOnLanguagesAdmin(PublicContentAdminMixin, TranslationAdmin):
@@ -77,6 +81,16 @@ class PageAdminForm(forms.ModelForm):
         cleaned_data = self.cleaned_data
         if cleaned_data.get("image") and not cleaned_data.get("image_alt_fr"):
             self.add_error("image_alt_fr", _("Describe the image for people who cannot see it."))
+        # self.instance still holds the saved values here: is this the page `/` shows, leaving?
+        leaves_home = self.instance.pk and (
+            cleaned_data.get("status") == Page.Status.DRAFT
+            or cleaned_data.get("kind", Page.Kind.CASE) != Page.Kind.CASE
+        )
+        if leaves_home:
+            try:
+                services.home_page_guard(leaving=Page.objects.filter(pk=self.instance.pk))
+            except services.HomePageRequired as refused:
+                self.add_error("status" if "status" in cleaned_data else None, str(refused))
         return cleaned_data
 
 
@@ -131,13 +145,77 @@ class PageAdmin(CspNonceMediaMixin, SwitchedOnLanguagesAdmin):
 
     @admin.action(description=_("Unpublish the selected pages"), permissions=["change"])
     def unpublish(self, request: HttpRequest, queryset) -> None:
-        count = services.pages_unpublish(pages=queryset)
+        try:
+            count = services.pages_unpublish(pages=queryset)
+        except services.HomePageRequired as refused:
+            self.message_user(request, str(refused), messages.ERROR)
+            return
         self.message_user(
             request,
             ngettext("%(count)d page unpublished.", "%(count)d pages unpublished.", count)
             % {"count": count},
             messages.SUCCESS,
         )
+
+    def get_actions(self, request: HttpRequest):
+        # Deleting pages in bulk could take `/` with them: one at a time, from the page.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field=None):
+        page = super().get_object(request, object_id, from_field)
+        # The change form edits the working copy, if the page has one.
+        match = request.resolver_match
+        if page is not None and match is not None and match.url_name == "campaign_page_change":
+            page_drafts.page_draft_apply(page)
+        return page
+
+    def save_model(self, request: HttpRequest, obj: Page, form, change: bool) -> None:
+        if change and DRAFT_SAVE in request.POST:
+            # Kept aside: the public keeps the published page until staff publish the draft.
+            page_drafts.page_draft_save(page=obj, values=form.cleaned_data)
+            request._page_draft_kept = "saved"  # type: ignore[attr-defined]
+            return
+        if change and DRAFT_DISCARD in request.POST:
+            page_drafts.page_draft_discard(page=obj)
+            request._page_draft_kept = "discarded"  # type: ignore[attr-defined]
+            return
+        obj.working_copy = None
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        if getattr(request, "_page_draft_kept", None):
+            # Nothing saved: the admin's history entry then lists no inline change.
+            for formset in formsets:
+                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            return
+        super().save_related(request, form, formsets, change)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Page | None = None) -> bool:
+        if obj is not None:
+            try:
+                services.home_page_guard(leaving=Page.objects.filter(pk=obj.pk))
+            except services.HomePageRequired:
+                return False  # `/` would answer 404: no "Delete" button, and a 403 if forced
+        return super().has_delete_permission(request, obj)
+
+    def response_change(self, request: HttpRequest, obj: Page):
+        kept = getattr(request, "_page_draft_kept", None)
+        if kept == "saved":
+            self.message_user(
+                request,
+                _(
+                    "The draft is saved; the public still sees the published page. Preview it, "
+                    "then press “Save” to publish it."
+                ),
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(request.path)
+        if kept == "discarded":
+            self.message_user(request, _("The draft is discarded."), messages.SUCCESS)
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
 
     def get_urls(self):
         return [

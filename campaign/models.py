@@ -137,6 +137,9 @@ class Page(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # A published page's unpublished changes (its working copy): the texts staff saved as a
+    # draft, by column, applied when they publish them (campaign/page_drafts.py).
+    working_copy = models.JSONField(_("unpublished changes"), null=True, blank=True, editable=False)
     calls_to_action: "models.ManyToManyField[CallToAction, PageCallToAction]" = (
         models.ManyToManyField(
             "CallToAction",

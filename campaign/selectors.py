@@ -3,6 +3,7 @@
 from django.db.models import Prefetch
 
 from campaign.models import CallToAction, Campaign, Page, PageCallToAction
+from campaign.page_drafts import page_draft_apply
 
 
 def campaign_current() -> Campaign | None:
@@ -36,8 +37,9 @@ def page_published_by_slug(*, slug: str) -> Page | None:
 
 
 def page_for_preview(*, pk: int) -> Page | None:
-    """Return a page whatever its status, for staff previews."""
-    return _with_calls_to_action(Page.objects.filter(pk=pk)).first()
+    """Return a page whatever its status, for staff previews: its working copy, if it has one."""
+    page = _with_calls_to_action(Page.objects.filter(pk=pk)).first()
+    return page_draft_apply(page) if page is not None else None
 
 
 def page_calls_to_action(page: Page) -> list[CallToAction]:

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from campaign import content
 from campaign.legal_notice import legal_notice_complete
@@ -44,14 +45,42 @@ def pages_publish(*, pages: QuerySet[Page]) -> int:
         .exclude(status=Page.Status.PUBLISHED)
         .update(status=Page.Status.PUBLISHED)
     )
-    public_content_changed()
+    transaction.on_commit(public_content_changed)
     return changed
 
 
+class HomePageRequired(Exception):
+    """The site's address `/` would have no page: the message says what to do instead."""
+
+
+def home_page_guard(*, leaving: QuerySet[Page]) -> None:
+    """Refuse to let `leaving` pages go if no published case page would be left for `/`.
+
+    `/` shows the first published case page; without one the site answers 404 at its own
+    address, in every language.
+    """
+    remaining = (
+        Page.objects.published().of_kind(Page.Kind.CASE).exclude(pk__in=leaving.values("pk"))
+    )
+    leaving_home = leaving.filter(status=Page.Status.PUBLISHED, kind=Page.Kind.CASE)
+    if leaving_home.exists() and not remaining.exists():
+        raise HomePageRequired(
+            _(
+                "This case page is the one shown at the site's address (/): it cannot be "
+                "unpublished or deleted until another case page is published in its place."
+            )
+        )
+
+
 def pages_unpublish(*, pages: QuerySet[Page]) -> int:
-    """Take the given pages off the public site; return how many changed."""
-    changed = pages.exclude(status=Page.Status.DRAFT).update(status=Page.Status.DRAFT)
-    public_content_changed()
+    """Take the given pages off the public site; return how many changed.
+
+    Raise HomePageRequired, changing nothing, if `/` would be left without a page.
+    """
+    with transaction.atomic():
+        home_page_guard(leaving=pages)
+        changed = pages.exclude(status=Page.Status.DRAFT).update(status=Page.Status.DRAFT)
+    transaction.on_commit(public_content_changed)
     return changed
 
 

@@ -22,6 +22,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # The ESP's delivery events; anymail checks ANYMAIL_WEBHOOK_SECRET on every call.
     path("anymail/", include("anymail.urls")),
+    # Outside the language prefixes: the link in an update works whatever the page's language.
+    path("updates/", include("updates.urls")),
 ]
 
 # French lives at the root, other languages under their prefix (/en/, /ug/).

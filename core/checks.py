@@ -4,12 +4,15 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
 from core.sealing import SealingKeyInvalid, sealing_public_key
+from core.signing_keys import SigningKeyInvalid, signing_key_load
 
 # The keys that protect signers (config/settings/keys.py), and what each protects.
 PROTECTING_KEYS = {
     "SIGNER_MAILBOX_KEY": "the keyed hash kept instead of each signer's address",
     "ACCESS_TRAIL_KEY": "the access trail's fingerprints of staff addresses and logins",
     "ERASURE_RECORD_KEY": "the proof of an erasure kept without the erased address",
+    "NEWS_ADDRESS_KEY": "the addresses of signers who asked for news, encrypted at rest",
+    "REMINDER_ADDRESS_KEY": "the copy of a pending signer's address kept for one reminder",
 }
 SHORTEST_KEY = 32
 
@@ -36,6 +39,13 @@ def protecting_keys_problems() -> list[str]:
         problems.append(
             f"SEALING_PUBLIC_KEY: {error}; signers' personal data must be sealed to the data "
             "officers' public key (`manage.py sealing_keys_generate`)."
+        )
+    try:
+        signing_key_load(getattr(settings, "LEDGER_SIGNING_KEY", ""))
+    except SigningKeyInvalid as error:
+        problems.append(
+            f"LEDGER_SIGNING_KEY: {error}; it signs the public ledger of each petition's count "
+            "(`manage.py ledger_key_generate`)."
         )
     for name, protects in PROTECTING_KEYS.items():
         if len(getattr(settings, name, "")) < SHORTEST_KEY:

@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -9,21 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.admin_mixins import RecordAdminMixin
-from deliveries import files, runs, sending
+from deliveries import admin_deliver, files, sending
+from deliveries.admin_letters import LetterTemplateAdmin  # noqa: F401 (registers it)
+from deliveries.admin_replies import DeliveryReplyAdmin  # noqa: F401 (registers it)
 from deliveries.models import Delivery, DeliverySchedule
 from petitions.country_counts import country_counts_merged, country_label
 from petitions.signer_contact import signer_contact_visible_to
 from staff.access_trail import request_ip_hmac
-
-
-def _run_message(report: runs.DeliveryRunReport) -> str:
-    if not report.deliveries:
-        return str(_("No new confirmed signature waits for delivery."))
-    return ngettext(
-        "%(count)d delivery prepared and queued for sending.",
-        "%(count)d deliveries prepared and queued for sending.",
-        len(report.deliveries),
-    ) % {"count": len(report.deliveries)}
 
 
 @admin.register(DeliverySchedule)
@@ -34,6 +26,7 @@ class DeliveryScheduleAdmin(admin.ModelAdmin):
         "threshold",
         "counts_only",
         "is_active",
+        "waits_for_address",
         "last_run_at",
     ]
     list_filter = ["is_active", "counts_only"]
@@ -43,16 +36,49 @@ class DeliveryScheduleAdmin(admin.ModelAdmin):
     def has_send_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("deliveries.send_delivery")
 
+    def get_urls(self):
+        def view(function):
+            return self.admin_site.admin_view(
+                lambda request, *args, **kwargs: function(self, request, *args, **kwargs)
+            )
+
+        return [
+            path(
+                "<int:schedule_id>/deliver/",
+                view(admin_deliver.deliver_preview_view),
+                name="deliveries_deliveryschedule_deliver",
+            ),
+            path(
+                "<int:schedule_id>/deliver/letter/<int:target_id>/",
+                view(admin_deliver.letter_preview_view),
+                name="deliveries_deliveryschedule_letter_preview",
+            ),
+            path(
+                "<int:schedule_id>/deliver/progress/",
+                view(admin_deliver.deliver_progress_view),
+                name="deliveries_deliveryschedule_progress",
+            ),
+            *super().get_urls(),
+        ]
+
     @admin.action(
-        description=_("Deliver now: send every waiting confirmed signature to each target"),
+        description=_("Deliver now: preview, then send every waiting signature to each target"),
         permissions=["send"],
     )
-    def deliver_now(self, request: HttpRequest, queryset: QuerySet[DeliverySchedule]) -> None:
-        for schedule in queryset.select_related("petition"):
-            report = runs.deliveries_run(petition=schedule.petition)
+    def deliver_now(
+        self, request: HttpRequest, queryset: QuerySet[DeliverySchedule]
+    ) -> HttpResponseRedirect | None:
+        # One petition at a time: each delivery is previewed and confirmed on its own.
+        if queryset.count() != 1:
             self.message_user(
-                request, f"{schedule.petition}: {_run_message(report)}", messages.SUCCESS
+                request,
+                _("Choose one schedule: each delivery is previewed and confirmed on its own."),
+                messages.WARNING,
             )
+            return None
+        return HttpResponseRedirect(
+            reverse("admin:deliveries_deliveryschedule_deliver", args=[queryset.get().pk])
+        )
 
 
 @admin.register(Delivery)
@@ -74,7 +100,7 @@ class DeliveryAdmin(RecordAdminMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
     actions = ["resend_failed"]
     fieldsets = [
-        (None, {"fields": ["petition", "target", "status", "language", "counts_only"]}),
+        (None, {"fields": ["petition", "target", "status", "language", "what_is_sent"]}),
         (
             _("Counts"),
             {
@@ -132,6 +158,13 @@ class DeliveryAdmin(RecordAdminMixin, admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
+
+    @admin.display(description=_("what is sent"))
+    def what_is_sent(self, delivery: Delivery) -> str:
+        # In words: a bare boolean icon read as "Counts only:" beside the "Counts" heading.
+        if delivery.counts_only:
+            return str(_("The letter with the counts only: no list of names."))
+        return str(_("The letter, and the list of the signers who asked to be named."))
 
     @admin.display(description=_("by country"))
     def countries(self, delivery: Delivery) -> str:

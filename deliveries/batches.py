@@ -8,12 +8,14 @@ writes it again.
 """
 
 import secrets
+from datetime import datetime
 
 from django.db import connection, transaction
 from django.db.models import F, QuerySet, Sum
 
 from core.email_sending import message_id_make
 from deliveries import selectors
+from deliveries.addresses import DeliveryRefused, delivery_refusal
 from deliveries.files import delivery_files_write
 from deliveries.models import DeliveredSignature, Delivery, DeliverySchedule
 from deliveries.sending import delivery_send_queue
@@ -68,17 +70,29 @@ def _batch_insert(*, delivery: Delivery, awaiting: QuerySet) -> int:
 
 
 def delivery_batch_create(
-    *, petition: Petition, target: Target, queue_send: bool = True
+    *,
+    petition: Petition,
+    target: Target,
+    queue_send: bool = True,
+    confirmed_up_to: datetime | None = None,
 ) -> Delivery | None:
     """Carry every confirmed signature not yet delivered to `target` in a new delivery.
 
     Return the delivery, its files written and (unless `queue_send` is false: the next run
-    sends it) its email queued, or None when no signature waits. Safe to call from two
-    processes at once: they take turns on the pair's lock.
+    sends it) its email queued, or None when no signature waits. With `confirmed_up_to`, only
+    signatures confirmed by then go: what staff saw in the preview, not what came after.
+    Raise DeliveryRefused when the target's address may not receive it (a placeholder, or not
+    approved). Safe to call from two processes at once: they take turns on the pair's lock.
     """
     with transaction.atomic():
         _pair_lock(petition_id=petition.pk, target_id=target.pk)
-        awaiting = selectors.signatures_awaiting_delivery(petition=petition, target=target)
+        target = Target.objects.get(pk=target.pk)
+        refusal = delivery_refusal(target=target)
+        if refusal is not None:
+            raise DeliveryRefused(refusal)
+        awaiting = selectors.signatures_awaiting_delivery(
+            petition=petition, target=target, confirmed_up_to=confirmed_up_to
+        )
         if not awaiting.exists():
             return None
         counts_only = counts_only_for(petition=petition)

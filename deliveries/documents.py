@@ -8,7 +8,7 @@ who chose to be named, and nothing else about anyone.
 import csv
 import io
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import BinaryIO
 
@@ -32,27 +32,15 @@ class LetterContent:
     named_count: int
     counts_only: bool
     counts_by_country: dict[str, int]
+    salutation: str = ""
+    case_summary: str = ""
+    closing: str = ""
+    signatory: str = ""
+    sender_lines: list[str] = field(default_factory=list)
+    contact_email: str = ""
 
 
-def letter_pdf_bytes(*, letter: LetterContent) -> bytes:
-    """Return the letter: recipient, date, demand, and how many signed, from where."""
-    # fpdf is heavy: imported here, not by every web and worker process at start.
-    from deliveries.letter_pdf import LetterPdf
-
-    pdf = LetterPdf()
-    created_at = timezone.localtime(letter.created_at)
-    pdf.set_creation_date(created_at)
-    pdf.set_title(letter.petition_title)
-    pdf.set_author(letter.campaign_name)
-    pdf.add_page()
-
-    pdf.paragraph("\n".join(letter.recipient_lines), gap=6)
-    pdf.paragraph(formats.date_format(created_at, "DATE_FORMAT"), gap=1)
-    pdf.paragraph(gettext("Reference: %(reference)s") % {"reference": letter.reference}, size=9)
-    pdf.paragraph(
-        gettext("Petition: %(title)s") % {"title": letter.petition_title}, size=14, height=8
-    )
-    pdf.paragraph(letter.demand, gap=6)
+def _counts_paragraphs(pdf, letter: LetterContent) -> None:
     pdf.paragraph(
         ngettext(
             "This letter delivers %(count)s new signature of the petition.",
@@ -73,29 +61,89 @@ def letter_pdf_bytes(*, letter: LetterContent) -> bytes:
         pdf.paragraph(
             gettext("The signers are counted but not named, to protect them and their families.")
         )
-    else:
-        pdf.paragraph(
-            ngettext(
-                "%(count)s of these signers asked to be named: their name and country are in "
-                "the attached list, whose first line repeats this letter's reference.",
-                "%(count)s of these signers asked to be named: their names and countries are in "
-                "the attached list, whose first line repeats this letter's reference.",
-                letter.named_count,
-            )
-            % {"count": formats.number_format(letter.named_count)}
-        )
+        return
+    if not letter.named_count:
         pdf.paragraph(
             gettext(
-                "The other signers are counted but not named, to protect them and their families."
+                "None of these signers asked to be named: they are counted, not named, to "
+                "protect them and their families."
             )
         )
+        return
+    pdf.paragraph(
+        ngettext(
+            "%(count)s of these signers asked to be named: their name and country are in "
+            "the attached list, whose first line repeats this letter's reference.",
+            "%(count)s of these signers asked to be named: their names and countries are in "
+            "the attached list, whose first line repeats this letter's reference.",
+            letter.named_count,
+        )
+        % {"count": formats.number_format(letter.named_count)}
+    )
+    pdf.paragraph(
+        gettext("The other signers are counted but not named, to protect them and their families.")
+    )
+
+
+def _reply_paragraph(letter: LetterContent) -> str:
+    values = {"reference": letter.reference, "email": letter.contact_email}
+    if letter.contact_email:
+        return (
+            gettext(
+                "To reply, please write to %(email)s or to the postal address above, quoting "
+                "the reference %(reference)s."
+            )
+            % values
+        )
+    return (
+        gettext("To reply, please write to the address above, quoting the reference %(reference)s.")
+        % values
+    )
+
+
+def letter_pdf_bytes(*, letter: LetterContent) -> bytes:
+    """Return the letter: sender, recipient, the case, the demands, the counts, how to reply."""
+    # fpdf is heavy: imported here, not by every web and worker process at start.
+    from deliveries.letter_pdf import LetterPdf
+
+    pdf = LetterPdf(
+        page_label=gettext("Page %(page)s of %(pages)s"),
+        footer_text=f"{letter.campaign_name} · {letter.reference}",
+    )
+    created_at = timezone.localtime(letter.created_at)
+    pdf.set_creation_date(created_at)
+    pdf.set_title(letter.petition_title)
+    pdf.set_author(letter.campaign_name)
+    pdf.add_page()
+
+    pdf.paragraph("\n".join([letter.campaign_name, *letter.sender_lines]), size=9, gap=6)
+    pdf.paragraph("\n".join(letter.recipient_lines), gap=6, align="R")
+    pdf.paragraph(formats.date_format(created_at, "DATE_FORMAT"), gap=1, align="R")
+    pdf.paragraph(gettext("Reference: %(reference)s") % {"reference": letter.reference}, size=9)
+    pdf.paragraph(
+        gettext("Petition: %(title)s") % {"title": letter.petition_title}, size=14, height=8
+    )
+    pdf.paragraph(letter.salutation)
+    pdf.paragraph(
+        gettext(
+            "We write to you on behalf of the people who signed the petition “%(title)s”, "
+            "started by the campaign %(campaign)s."
+        )
+        % {"title": letter.petition_title, "campaign": letter.campaign_name}
+    )
+    if letter.case_summary:
+        pdf.paragraph(letter.case_summary)
+    pdf.paragraph(letter.demand, gap=6)
+    _counts_paragraphs(pdf, letter)
     pdf.paragraph(gettext("New signatures by country"), size=12, height=7, gap=2)
     # Merged again when printed: a delivery recorded before the threshold existed, or under a
     # lower one, still never names a country with a handful of signers.
     for code, count in country_counts_merged(letter.counts_by_country.items()).items():
         pdf.count_row(country_label(code), count)
     pdf.ln(6)
-    pdf.paragraph(letter.campaign_name)
+    pdf.paragraph(_reply_paragraph(letter))
+    pdf.paragraph(letter.closing, gap=8)
+    pdf.paragraph(letter.signatory or letter.campaign_name)
     return bytes(pdf.output())
 
 

@@ -16,7 +16,9 @@ from django.utils import timezone, translation
 
 from core.actors import Actor
 from deliveries import documents, selectors
-from deliveries.models import Delivery
+from deliveries.letter_courtesy import letter_courtesy
+from deliveries.models import Delivery, LetterTemplate
+from petitions.models import Target
 from staff.access_trail import access_event_record
 from staff.models import AccessEvent
 
@@ -44,13 +46,31 @@ def _file_store(*, delivery: Delivery, field_name: str, filename: str, fileobj: 
     return storage.save(name, File(fileobj, name=filename))
 
 
-def _letter_content(*, delivery: Delivery) -> documents.LetterContent:
+def recipient_lines(*, target: Target) -> list[str]:
+    """Return the address block: name, title, organisation, without saying anything twice.
+
+    "Ambassadeur de Chine en France / Ambassadeur / Ambassade…" repeats the title that the
+    name already carries: a line contained in an earlier one is left out.
+    """
+    lines: list[str] = []
+    for line in (target.name, target.title, target.organisation):
+        line = line.strip()
+        if line and not any(line.lower() in earlier.lower() for earlier in lines):
+            lines.append(line)
+    return lines
+
+
+def letter_content_for(*, delivery: Delivery) -> documents.LetterContent:
+    """Gather what the letter says, in the active language (the delivery's, by the caller)."""
     target, petition = delivery.target, delivery.petition
+    campaign = petition.campaign
+    template = LetterTemplate.objects.filter(petition=petition).first() or LetterTemplate()
+    courtesy = letter_courtesy(title=target.title or target.name)
     return documents.LetterContent(
         petition_title=petition.title,
         demand=petition.demand,
-        campaign_name=petition.campaign.name,
-        recipient_lines=[line for line in (target.name, target.title, target.organisation) if line],
+        campaign_name=campaign.name,
+        recipient_lines=recipient_lines(target=target),
         created_at=delivery.created_at,
         reference=delivery.reference,
         new_count=delivery.total_count,
@@ -58,13 +78,21 @@ def _letter_content(*, delivery: Delivery) -> documents.LetterContent:
         named_count=delivery.named_count,
         counts_only=delivery.counts_only,
         counts_by_country=delivery.counts_by_country,
+        salutation=template.salutation or courtesy.salutation,
+        case_summary=template.case_summary,
+        closing=template.closing or courtesy.closing,
+        signatory=template.signatory,
+        sender_lines=[
+            line for line in (campaign.publisher_address.strip(), campaign.contact_email) if line
+        ],
+        contact_email=campaign.contact_email,
     )
 
 
 def delivery_files_write(*, delivery: Delivery) -> None:
     with translation.override(delivery.language):
         with tempfile.TemporaryFile() as letter:
-            letter.write(documents.letter_pdf_bytes(letter=_letter_content(delivery=delivery)))
+            letter.write(documents.letter_pdf_bytes(letter=letter_content_for(delivery=delivery)))
             delivery.letter_sha256 = _hash_and_rewind(letter)
             delivery.letter_pdf.name = _file_store(
                 delivery=delivery, field_name="letter_pdf", filename="letter.pdf", fileobj=letter

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -45,6 +46,14 @@ class DeliverySchedule(models.Model):
         _("active"),
         default=True,
         help_text=_("Off: nothing is delivered on schedule; staff can still deliver now."),
+    )
+    waits_for_address = models.BooleanField(
+        _("waits for an approved address"),
+        default=False,
+        help_text=_(
+            "Paused until one of the petition's targets has an approved address; then it "
+            "starts by itself. Set on the schedule load_campaign creates."
+        ),
     )
     last_run_at = models.DateTimeField(_("last checked"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -198,3 +207,202 @@ class DeliveredSignature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.signature_id} → {self.target_id}"
+
+
+class AddressApproval(models.Model):
+    """One staff member's check of a target's delivery address, as it was then.
+
+    An address receives deliveries once two approvals name it: two staff members' where two or
+    more may deliver, the lone one's twice otherwise (deliveries.addresses). Changing the
+    target's address leaves the old approvals behind: the new one starts unapproved.
+    """
+
+    target = models.ForeignKey(
+        "petitions.Target",
+        on_delete=models.CASCADE,
+        related_name="address_approvals",
+        verbose_name=_("recipient"),
+    )
+    email = models.EmailField(_("address approved"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(_("approved"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("address approval")
+        verbose_name_plural = _("address approvals")
+        ordering = ["approved_at", "pk"]
+        indexes = [models.Index(fields=["target", "email"], name="address_approval_target")]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.approved_by})"
+
+
+class LetterTemplate(models.Model):
+    """What staff write into a petition's letter; the counts and the addresses are filled in.
+
+    Each text has a French and an English version (the target's language chooses); an empty
+    salutation, close or signature is chosen from the recipient's title and the campaign.
+    """
+
+    petition = models.OneToOneField(
+        "petitions.Petition",
+        on_delete=models.CASCADE,
+        related_name="letter_template",
+        verbose_name=_("petition"),
+    )
+    case_summary = models.TextField(
+        _("the case in a few sentences"),
+        blank=True,
+        help_text=_("Who is held, since when, and why the signers write. Plain text."),
+    )
+    salutation = models.CharField(
+        _("salutation"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Empty: chosen from the recipient's title (“Monsieur l'Ambassadeur,”, "
+            "“Your Excellency,”, “Madame, Monsieur,”)."
+        ),
+    )
+    closing = models.TextField(
+        _("closing"),
+        blank=True,
+        help_text=_("Empty: a courteous close suited to the recipient's title."),
+    )
+    signatory = models.CharField(
+        _("signed by"),
+        max_length=200,
+        blank=True,
+        help_text=_("Empty: the campaign's name."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("letter")
+        verbose_name_plural = _("letters")
+
+    def __str__(self) -> str:
+        return str(self.petition)
+
+
+def _reply_file_path(reply: "DeliveryReply", filename: str) -> str:
+    return f"replies/{reply.delivery_id}/{filename}"
+
+
+class DeliveryReply(models.Model):
+    """What a target answered to a delivery, or that it had not answered after so many days.
+
+    The petition's public page shows the summary under the delivery; the file stays private.
+    """
+
+    class Kind(models.TextChoices):
+        REPLY = "reply", _("Reply received")
+        NO_REPLY = "no_reply", _("No reply")
+
+    delivery = models.ForeignKey(
+        Delivery,
+        on_delete=models.PROTECT,
+        related_name="replies",
+        verbose_name=_("delivery"),
+        limit_choices_to={"status": "sent"},
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.REPLY)
+    received_on = models.DateField(
+        _("received on"), null=True, blank=True, help_text=_("For a reply: the day it came.")
+    )
+    days_without_reply = models.PositiveSmallIntegerField(
+        _("days without a reply"),
+        null=True,
+        blank=True,
+        help_text=_("For no reply: how many days after the delivery nothing had come."),
+    )
+    summary = models.TextField(
+        _("summary"),
+        blank=True,
+        help_text=_("What the target said, in a few sentences: shown on the petition's page."),
+    )
+    file = models.FileField(
+        _("the reply (file)"),
+        storage=delivery_files_storage,
+        upload_to=_reply_file_path,
+        blank=True,
+        help_text=_("Kept for staff; never shown to the public."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reply")
+        verbose_name_plural = _("replies")
+        ordering = ["delivery", "recorded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="reply") | Q(received_on__isnull=False),
+                name="delivery_reply_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="no_reply") | Q(days_without_reply__gte=1),
+                name="delivery_no_reply_has_days",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.delivery}: {self.get_kind_display()}"
+
+
+class DeliveryNotice(models.Model):
+    """The email owed to a signer who asked for news: "your signature was delivered".
+
+    One row per delivery and signer, so the database itself refuses a second email for the
+    same delivery; the row is the email's outbox (deliveries.notices).
+    """
+
+    class Status(models.TextChoices):
+        DUE = "due", _("Due")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    delivery = models.ForeignKey(
+        Delivery, on_delete=models.CASCADE, related_name="notices", verbose_name=_("delivery")
+    )
+    # A withdrawn signer takes their notice with them.
+    signature = models.ForeignKey(
+        "petitions.Signature", on_delete=models.CASCADE, related_name="delivery_notices"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DUE
+    )
+    # When it may be sent next: a claim moves it on, so a dead sender's email is due again.
+    due_at = models.DateTimeField(_("due"))
+    retry_until = models.DateTimeField(_("retried until"), null=True, blank=True)
+    attempt_count = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    message_id = models.CharField(_("Message-ID header"), max_length=255, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    error = models.CharField(_("last error"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery notice to a signer")
+        verbose_name_plural = _("delivery notices to signers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["delivery", "signature"], name="delivery_notice_once_per_signer"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "due_at"], name="delivery_notice_due")]
+
+    def __str__(self) -> str:
+        return f"{self.delivery_id} → {self.signature_id}"

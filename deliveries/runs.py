@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from deliveries import selectors
+from deliveries.addresses import DeliveryRefused, delivery_refusal
 from deliveries.batches import counts_only_for, delivery_batch_create, delivery_files_build
 from deliveries.models import Delivery, DeliverySchedule
 from deliveries.sending import delivery_send_queue
@@ -28,11 +30,20 @@ class PairOutcome:
     awaiting: int
     named: int
     delivery: Delivery | None = None
+    # Why nothing may go to this target (a placeholder or unapproved address); empty if it may.
+    refusal: str = ""
+
+    @property
+    def csv_rows(self) -> int:
+        """Return the rows of named signers the list would carry (none when counts only)."""
+        return self.named
 
 
 @dataclass
 class DeliveryRunReport:
     dry_run: bool
+    # Signatures confirmed after this moment wait for the next run.
+    confirmed_up_to: datetime | None = None
     outcomes: list[PairOutcome] = field(default_factory=list)
     resumed: int = 0
 
@@ -74,68 +85,109 @@ def deliveries_interrupted_resume(*, now: datetime | None = None) -> int:
     return resumed
 
 
-def _pairs_for(*, petition: Petition) -> list[selectors.DuePair]:
+def _pairs_for(
+    *, petition: Petition, confirmed_up_to: datetime, target_ids: list[int] | None = None
+) -> list[selectors.DuePair]:
+    targets = petition.targets.all()
+    if target_ids is not None:
+        targets = targets.filter(pk__in=target_ids)
     return [
         selectors.DuePair(
             petition=petition,
             target=target,
             awaiting=selectors.signatures_awaiting_delivery(
-                petition=petition, target=target
+                petition=petition, target=target, confirmed_up_to=confirmed_up_to
             ).count(),
         )
-        for target in petition.targets.all()
+        for target in targets
     ]
 
 
+def _pair_preview(*, pair: selectors.DuePair, confirmed_up_to: datetime) -> PairOutcome:
+    named = 0
+    if pair.awaiting and not counts_only_for(petition=pair.petition):
+        named = (
+            selectors.signatures_awaiting_delivery(
+                petition=pair.petition, target=pair.target, confirmed_up_to=confirmed_up_to
+            )
+            .filter(name_in_delivery=True)
+            .count()
+        )
+    return PairOutcome(
+        petition=pair.petition,
+        target=pair.target,
+        awaiting=pair.awaiting,
+        named=named,
+        refusal=delivery_refusal(target=pair.target) or "",
+    )
+
+
+def _pair_deliver(*, pair: selectors.DuePair, confirmed_up_to: datetime) -> PairOutcome:
+    delivery, refusal = None, ""
+    if pair.awaiting:
+        try:
+            delivery = delivery_batch_create(
+                petition=pair.petition, target=pair.target, confirmed_up_to=confirmed_up_to
+            )
+        except DeliveryRefused as refused:
+            refusal = str(refused)
+    return PairOutcome(
+        petition=pair.petition,
+        target=pair.target,
+        awaiting=delivery.total_count if delivery else 0,
+        named=delivery.named_count if delivery else 0,
+        delivery=delivery,
+        refusal=refusal,
+    )
+
+
 def deliveries_run(
-    *, petition: Petition | None = None, dry_run: bool = False, now: datetime | None = None
+    *,
+    petition: Petition | None = None,
+    target_ids: list[int] | None = None,
+    dry_run: bool = False,
+    now: datetime | None = None,
+    confirmed_up_to: datetime | None = None,
 ) -> DeliveryRunReport:
     """Deliver what is due: every petition's schedule, or all that waits for one petition.
 
     The one entry point of beat, the admin's "deliver now" and `deliver_signatures`. A dry
-    run reports, per target, how many signatures would go and how many signers would be named,
-    and writes nothing.
+    run is the preview: per target, how many signatures would go, how many signers would be
+    named, and why the target may not receive them; it writes nothing. Pass its
+    `confirmed_up_to` to the real run to deliver what the preview showed and no more.
+    A target whose address may not receive deliveries is skipped, with the reason.
     """
     now = now or timezone.now()
-    report = DeliveryRunReport(dry_run=dry_run)
+    confirmed_up_to = confirmed_up_to or now
+    report = DeliveryRunReport(dry_run=dry_run, confirmed_up_to=confirmed_up_to)
     if petition is None:
         pairs = selectors.deliveries_due(now=now)
         schedules = DeliverySchedule.objects.filter(is_active=True)
     else:
-        pairs = _pairs_for(petition=petition)
+        pairs = _pairs_for(
+            petition=petition, confirmed_up_to=confirmed_up_to, target_ids=target_ids
+        )
         schedules = DeliverySchedule.objects.filter(petition=petition)
     if dry_run:
-        for pair in pairs:
-            named = 0
-            if pair.awaiting and not counts_only_for(petition=pair.petition):
-                named = (
-                    selectors.signatures_awaiting_delivery(
-                        petition=pair.petition, target=pair.target
-                    )
-                    .named_in_delivery()
-                    .count()
-                )
-            report.outcomes.append(
-                PairOutcome(
-                    petition=pair.petition, target=pair.target, awaiting=pair.awaiting, named=named
-                )
-            )
+        report.outcomes = [
+            _pair_preview(pair=pair, confirmed_up_to=confirmed_up_to) for pair in pairs
+        ]
         return report
     report.resumed = deliveries_interrupted_resume(now=now)
-    for pair in pairs:
-        delivery = (
-            delivery_batch_create(petition=pair.petition, target=pair.target)
-            if pair.awaiting
-            else None
-        )
-        report.outcomes.append(
-            PairOutcome(
-                petition=pair.petition,
-                target=pair.target,
-                awaiting=delivery.total_count if delivery else 0,
-                named=delivery.named_count if delivery else 0,
-                delivery=delivery,
-            )
-        )
+    report.outcomes = [_pair_deliver(pair=pair, confirmed_up_to=confirmed_up_to) for pair in pairs]
     schedules.update(last_run_at=now)
     return report
+
+
+def deliveries_now_queue(
+    *, petition: Petition, target_ids: list[int], confirmed_up_to: datetime
+) -> None:
+    """Have a worker deliver, once this transaction commits, what staff confirmed in a preview.
+
+    Building a batch of a hundred thousand signatures takes seconds: never inside a request.
+    """
+    from deliveries.tasks import deliveries_now_task
+
+    transaction.on_commit(
+        lambda: deliveries_now_task.delay(petition.pk, target_ids, confirmed_up_to.isoformat())
+    )

@@ -3,9 +3,9 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
-from deliveries.models import DeliveredSignature, Delivery, DeliverySchedule
+from deliveries.models import DeliveredSignature, Delivery, DeliveryReply, DeliverySchedule
 from petitions.country_counts import country_counts_merged
 from petitions.models import Petition, Signature, SignatureQuerySet, Target
 
@@ -19,14 +19,22 @@ class DuePair:
     awaiting: int
 
 
-def signatures_awaiting_delivery(*, petition: Petition, target: Target) -> SignatureQuerySet:
-    """Return the petition's confirmed signatures that no delivery has carried to `target`."""
-    return (
+def signatures_awaiting_delivery(
+    *, petition: Petition, target: Target, confirmed_up_to: datetime | None = None
+) -> SignatureQuerySet:
+    """Return the petition's confirmed signatures that no delivery has carried to `target`.
+
+    With `confirmed_up_to`, only those confirmed by then.
+    """
+    awaiting = (
         Signature.objects.confirmed()
         .filter(petition=petition)
         .filter(~Exists(DeliveredSignature.objects.filter(target=target, signature=OuterRef("pk"))))
         .order_by()
     )
+    if confirmed_up_to is not None:
+        awaiting = awaiting.filter(confirmed_at__lte=confirmed_up_to)
+    return awaiting
 
 
 def delivery_signatures(*, delivery: Delivery) -> SignatureQuerySet:
@@ -55,8 +63,15 @@ def delivery_counts_by_country(*, delivery: Delivery) -> dict[str, int]:
     Countries with fewer than COUNTRY_COUNT_THRESHOLD are merged into "other countries"
     (petitions/country_counts.py): the authorities must not be able to single anyone out.
     """
-    rows = delivery_signatures(delivery=delivery).values("country").annotate(count=Count("pk"))
-    return country_counts_merged((row["country"], row["count"]) for row in rows)
+    return country_counts_merged(
+        signatures_by_country(signatures=delivery_signatures(delivery=delivery)).items()
+    )
+
+
+def signatures_by_country(*, signatures: QuerySet[Signature]) -> dict[str, int]:
+    """Return how many of `signatures` come from each country, before any merging."""
+    rows = signatures.order_by().values("country").annotate(count=Count("pk"))
+    return {row["country"]: row["count"] for row in rows}
 
 
 def delivery_last_for(*, petition: Petition, target: Target) -> Delivery | None:
@@ -103,10 +118,13 @@ def deliveries_due(*, now: datetime) -> list[DuePair]:
 
 
 def deliveries_public_for(*, petition: Petition) -> QuerySet[Delivery]:
-    """Return the petition's sent deliveries: what the public proof of delivery lists."""
+    """Return the petition's sent deliveries, with what each target answered: the public history."""
     return (
         Delivery.objects.sent()
         .filter(petition=petition)
         .select_related("target")
+        .prefetch_related(
+            Prefetch("replies", queryset=DeliveryReply.objects.order_by("recorded_at", "pk"))
+        )
         .order_by("-sent_at", "-pk")
     )

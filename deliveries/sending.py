@@ -12,7 +12,6 @@ from email import encoders
 from email.mime.base import MIMEBase
 
 from django.conf import settings
-from django.contrib.auth.models import User
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
@@ -30,11 +29,11 @@ from core.email_sending import (
     retry_delay,
 )
 from deliveries.models import Delivery
+from deliveries.notices import delivery_notices_queue
+from petitions.ledger import ledger_delivery_record
+from petitions.selectors import petition_managers_emails
 
 logger = logging.getLogger(__name__)
-
-# The staff told when a delivery fails for good (petitions' migration 0004 makes the group).
-PETITION_MANAGERS_GROUP = "Petition managers"
 
 
 def delivery_send_queue(*, delivery_id: int, countdown: float = 0) -> None:
@@ -139,6 +138,13 @@ def delivery_send(*, delivery_id: int) -> bool:
         ),
         until=now + timedelta(seconds=settings.DELIVERY_SEND_CLAIM_SECONDS),
     )
+    # Signers who asked for news hear that their signature went (deliveries.notices).
+    delivery_notices_queue(delivery_id=delivery_id)
+    try:
+        ledger_delivery_record(delivery_id=delivery_id)
+    except Exception:
+        # The delivery went: beat's daily entry writes the ledger's record of it later.
+        logger.exception("Delivery %s not yet in the ledger.", delivery_id)
     return True
 
 
@@ -189,15 +195,7 @@ def delivery_failure_notify(*, delivery_id: int) -> int:
     who have an email address. The admin also shows every failed delivery on each page.
     """
     delivery = Delivery.objects.select_related("petition", "target").get(pk=delivery_id)
-    recipients = sorted(
-        {
-            address
-            for address in User.objects.filter(is_active=True)
-            .filter(Q(is_superuser=True) | Q(groups__name=PETITION_MANAGERS_GROUP))
-            .exclude(email="")
-            .values_list("email", flat=True)
-        }
-    )
+    recipients = petition_managers_emails()
     if not recipients:
         logger.warning("Delivery %s failed and no manager has an email address.", delivery_id)
         return 0

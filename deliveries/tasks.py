@@ -1,14 +1,31 @@
 """Celery tasks: thin, safe to run twice; every rule lives in the modules they call."""
 
+from datetime import datetime
+
 from celery import shared_task
 
-from deliveries import files, runs, sending
+from deliveries import files, notices, runs, sending
+from petitions.models import Petition
 
 
 @shared_task
 def deliveries_run_due() -> int:
     """Deliver what every petition's schedule says is due; return how many deliveries."""
     return len(runs.deliveries_run().deliveries)
+
+
+@shared_task
+def deliveries_now_task(petition_id: int, target_ids: list[int], confirmed_up_to: str) -> int:
+    """Deliver what staff confirmed in a preview: signatures confirmed by its moment."""
+    petition = Petition.objects.filter(pk=petition_id).first()
+    if petition is None:
+        return 0
+    report = runs.deliveries_run(
+        petition=petition,
+        target_ids=target_ids,
+        confirmed_up_to=datetime.fromisoformat(confirmed_up_to),
+    )
+    return len(report.deliveries)
 
 
 @shared_task
@@ -21,3 +38,16 @@ def delivery_send_task(delivery_id: int) -> bool:
 def delivery_files_purge_expired() -> int:
     """Delete the files of deliveries sent longer ago than their schedule keeps them."""
     return files.delivery_files_purge_expired()
+
+
+@shared_task
+def delivery_notices_task(delivery_id: int) -> int:
+    """Tell the signers a sent delivery carried who asked for news; return how many emails."""
+    notices.delivery_notices_create(delivery_id=delivery_id)
+    return notices.delivery_notices_send()
+
+
+@shared_task
+def delivery_notices_sweep() -> int:
+    """Write and send the notices that a lost task or a refusal "for now" left due."""
+    return notices.delivery_notices_sweep()

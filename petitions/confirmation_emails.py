@@ -41,7 +41,7 @@ from petitions import selectors
 from petitions.mailbox_caps import mailbox_daily_send_release, mailboxes_over_daily_cap
 from petitions.models import Signature
 from petitions.names import name_for_greeting
-from petitions.sealing import signature_seal_values
+from petitions.sealing import reminder_values_after_confirmation_email, signature_seal_values
 from petitions.signature_links import confirmation_token_make, withdrawal_token_make
 
 logger = logging.getLogger(__name__)
@@ -222,7 +222,10 @@ def _confirmation_message(*, signature: Signature) -> EmailMessage:
         "site_url": settings.SITE_URL,
     }
     return email_message_build(
-        template="petitions/email/confirmation",
+        # The one reminder is the same email, owed again, with words of its own.
+        template="petitions/email/reminder"
+        if signature.reminded_at
+        else "petitions/email/confirmation",
         context=context,
         language=language,
         to=[signature.email],
@@ -238,8 +241,10 @@ def _sent_record(signature: Signature, message: EmailMessage) -> None:
     # An anymail ESP gives its own id (its webhooks quote it); SMTP keeps our Message-ID.
     message_id = esp_message_id(message) or message.extra_headers["Message-ID"]
     sent_at = timezone.now()
-    # The address is no longer needed once its email has gone: sealed in the same write.
+    # The address is no longer needed once its email has gone: sealed in the same write,
+    # with an encrypted copy kept for one reminder if the signer may still need it.
     sealed = signature_seal_values(signature)
+    sealed.update(reminder_values_after_confirmation_email(signature, sent_at=sent_at))
     database_write_retry(
         lambda: Signature.objects.filter(pk=signature.pk).update(
             confirmation_sent_at=sent_at,

@@ -37,6 +37,8 @@ class PetitionDashboard:
     top_sources: list[tuple[str, int]]
     direct: int
     first_day: date | None = None
+    # Confirmed signatures by how they were collected: "online" and "paper".
+    confirmed_by_source: dict[str, int] | None = None
 
     @property
     def confirmation_rate(self) -> int | None:
@@ -50,6 +52,8 @@ def petition_dashboard(*, petition: Petition, days: int, top: int = 10) -> Petit
     totals = signatures.aggregate(
         total=Count("pk"),
         confirmed_ever=Count("pk", filter=Q(confirmed_at__isnull=False)),
+        confirmed_online=Count("pk", filter=Q(status="confirmed", source="online")),
+        confirmed_paper=Count("pk", filter=Q(status="confirmed", source="paper")),
         **{status: Count("pk", filter=Q(status=status)) for status in Signature.Status.values},
     )
     today = timezone.localdate()
@@ -96,6 +100,10 @@ def petition_dashboard(*, petition: Petition, days: int, top: int = 10) -> Petit
         top_sources=[(row["referral_code"], row["count"]) for row in sources],
         direct=counted.filter(referral_code="").count(),
         first_day=first_day,
+        confirmed_by_source={
+            "online": totals["confirmed_online"],
+            "paper": totals["confirmed_paper"],
+        },
     )
 
 

@@ -49,8 +49,12 @@ def _anonymised_values(*, now: datetime) -> dict:
         "postcode": "",
         "comment": "",
         "sealed_data": None,
+        "news_address": None,
+        "reminder_address": None,
         "sealed_at": None,
         "ip_hash": "",
+        "email_domain": "",
+        "agent_family": "",
         # The old confirmation and withdrawal links carried public_id: they stop working.
         "public_id": Cast(
             MD5(Concat(Value(secret), Cast("id", models.CharField()))), models.UUIDField()

@@ -24,6 +24,7 @@ from core.actors import Actor
 from core.sealing import Unsealer
 from core.spreadsheet import csv_cell, csv_row
 from petitions.models import Petition, Signature, SignatureExport
+from petitions.sealing import news_address_open
 from staff.access_trail import access_event_record
 from staff.models import AccessEvent
 
@@ -101,7 +102,9 @@ EXPORT_FIELDS = (
     "name_in_delivery",
     "newsletter_opt_in",
     "referral_code",
+    "comment",
     "sealed_data",
+    "news_address",
 )
 CURSOR_CHUNK_ROWS = 5000
 # Rows joined into one piece of the response: big enough that a million rows are not a
@@ -124,6 +127,7 @@ def export_header() -> list[str]:
         _("Named in the delivery"),
         _("Wants campaign news"),
         _("Came through share code"),
+        _("Comment"),
     ]
 
 
@@ -175,12 +179,17 @@ def export_rows(
         name_in_delivery,
         newsletter_opt_in,
         referral_code,
+        comment,
         sealed_data,
+        news_address,
     ) in rows:
         if unsealer is not None and sealed_data is not None:
             opened = unsealer.unseal(sealed_data)
             first_name, last_name = opened["first_name"], opened["last_name"]
             email, postcode = opened["email"], opened["postcode"]
+            comment = opened["comment"]
+        elif news_address is not None:
+            email = news_address_open(news_address)
         yield [
             cell(first_name),
             cell(last_name),
@@ -193,6 +202,7 @@ def export_rows(
             yes if name_in_delivery else no,
             yes if newsletter_opt_in else no,
             cell(referral_code),
+            cell(comment),
         ]
 
 

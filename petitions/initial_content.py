@@ -57,9 +57,15 @@ PETITION = {
 
 TARGETS = [
     {
-        "name": "Ambassadeur de la République populaire de Chine en France",
-        "title": "Ambassadeur",
-        "organisation": "Ambassade de la République populaire de Chine en France",
+        "name": {
+            "fr": "Ambassadeur de la République populaire de Chine en France",
+            "en": "Ambassador of the People's Republic of China to France",
+        },
+        "title": {"fr": "Ambassadeur", "en": "Ambassador"},
+        "organisation": {
+            "fr": "Ambassade de la République populaire de Chine en France",
+            "en": "Embassy of the People's Republic of China in France",
+        },
         # A placeholder that cannot receive mail: staff enter the real address in admin.
         "email": "delivery-target@example.invalid",
         "language": "fr",
@@ -96,7 +102,10 @@ def petition_load_initial() -> PetitionLoadReport:
         return PetitionLoadReport(petition_created=False, targets_created=0)
     targets_created = 0
     for entry in TARGETS:
-        target, target_created = Target.objects.get_or_create(email=entry["email"], defaults=entry)
+        target_values = translated_field_values(entry)
+        target, target_created = Target.objects.get_or_create(
+            email=target_values["email"], defaults=target_values
+        )
         petition.targets.add(target)
         targets_created += target_created
     return PetitionLoadReport(petition_created=True, targets_created=targets_created)

@@ -1,6 +1,5 @@
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -8,8 +7,6 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
-
-from core.private_storage import signature_exports_storage
 
 # Goals step up along 1, 5, 10, 50, 100... (1,000 → 5,000 → 10,000): a reached goal is followed
 # by one near enough to feel reachable and far enough to be worth a share.
@@ -109,6 +106,14 @@ class Petition(models.Model):
         help_text=_(
             "A signature over a rate limit gets its confirmation email once staff approve it, "
             "or after this many hours."
+        ),
+    )
+    trend_alert_threshold = models.PositiveIntegerField(
+        _("alert from (signatures an hour from one source)"),
+        default=100,
+        help_text=_(
+            "Managers are emailed, once an hour per source, when this many signatures in an "
+            "hour come from one IP fingerprint, email domain or referral code. 0: never."
         ),
     )
     asks_postcode = models.BooleanField(_("ask for a postcode"), default=False)
@@ -214,10 +219,10 @@ class Signature(models.Model):
     # Public and random: what the signed links carry, so that no link reveals a row number.
     public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     # What a signer gave stays readable only while the site needs it: the email until the last
-    # email it may still get has gone (or, for a signer who asked for news, until they
-    # unsubscribe), a first name shown publicly or a name given to the authorities for as long
-    # as they chose so. The rest is in `sealed_data`, sealed to the data officers' key
-    # (petitions/sealing.py), and blank here.
+    # email it may still get has gone, a first name shown publicly or a name given to the
+    # authorities for as long as they chose so. The rest is in `sealed_data`, sealed to the
+    # data officers' key (petitions/sealing.py), and blank here; the address of a signer who
+    # asked for news is in `news_address`, which only the running site can open.
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
     email = models.EmailField(_("email"), max_length=254, blank=True)
@@ -229,9 +234,37 @@ class Signature(models.Model):
     comment = models.TextField(_("comment"), max_length=1000, blank=True)
     sealed_data = models.BinaryField(_("sealed personal data"), null=True, blank=True)
     sealed_at = models.DateTimeField(_("sealed"), null=True, blank=True, editable=False)
+    # Encrypted with NEWS_ADDRESS_KEY (core/secret_boxes.py) until they unsubscribe.
+    news_address = models.BinaryField(
+        _("address for news, encrypted"), null=True, blank=True, editable=False
+    )
+    # One reminder for a signer who has not confirmed a day after their email: a copy of the
+    # address encrypted with REMINDER_ADDRESS_KEY, destroyed once it went or they confirmed.
+    reminder_address = models.BinaryField(
+        _("address for the reminder, encrypted"), null=True, blank=True, editable=False
+    )
+    reminder_due_at = models.DateTimeField(_("reminder due"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
     language = models.CharField(_("language"), max_length=10)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    # The domain alone, kept after the address is sealed: trends, domain lists and invalidation
+    # by domain. Never published: a rare domain could point at a person.
+    email_domain = models.CharField(_("email domain"), max_length=253, blank=True)
+    # A coarse family of the browser (petitions/agent_families.py), never the whole user agent.
+    agent_family = models.CharField(_("browser family"), max_length=30, blank=True)
+    # Set by an invalidation by criteria, with the status it had, so that it can be undone.
+    invalidation = models.ForeignKey(
+        "petitions.Invalidation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signatures",
+        verbose_name=_("invalidated by"),
+    )
+    status_before_invalidation = models.CharField(
+        _("status before the invalidation"), max_length=20, choices=Status.choices, blank=True
     )
     created_at = models.DateTimeField(_("signed"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
@@ -245,6 +278,17 @@ class Signature(models.Model):
     referral_code = models.CharField(
         _("came through share code"), max_length=16, blank=True, db_index=True
     )
+    # Signed online, or on a paper sheet typed in by staff (petitions/paper.py).
+    source = models.CharField(
+        _("how signed"),
+        max_length=10,
+        choices=[("online", _("online")), ("paper", _("on paper"))],
+        default="online",
+    )
+    paper_import = models.ForeignKey(
+        "PaperImport", on_delete=models.PROTECT, null=True, blank=True, editable=False,
+        related_name="signatures", verbose_name=_("paper sheets import"),
+    )  # fmt: skip
     # The consent record: what the signer saw and chose, and when.
     privacy_notice_version = models.CharField(_("privacy notice version"), max_length=20)
     consented_at = models.DateTimeField(_("consent given"))
@@ -328,17 +372,20 @@ class Signature(models.Model):
                 fields=["petition", "-created_at", "id"], name="signature_petition_latest"
             ),
             models.Index(fields=["mailbox_hash"], name="signature_mailbox"),
+            # Invalidation by criteria finds a petition's signatures by domain or fingerprint.
+            models.Index(fields=["petition", "email_domain"], name="signature_petition_domain"),
+            models.Index(fields=["petition", "ip_hash"], name="signature_petition_ip"),
+            models.Index(
+                fields=["reminder_due_at"],
+                condition=Q(reminder_address__isnull=False),
+                name="signature_reminder_due",
+            ),
         ]
 
     def __str__(self) -> str:
         # No name: the admin shows this in titles and keeps it in its log table, which a copy
         # of the database would carry.
         return gettext("Signature %(number)s") % {"number": self.pk}
-
-
-def _signature_export_path(export: "SignatureExport", filename: str) -> str:
-    # Random, so that a path seen in a log or a backup listing says nothing and guesses nothing.
-    return f"signature-exports/{uuid.uuid4().hex}/{filename}"
 
 
 class MailboxDailySends(models.Model):
@@ -364,51 +411,15 @@ class MailboxDailySends(models.Model):
         return f"{self.day}: {self.count}"
 
 
-class SignatureExport(models.Model):
-    """A large export written by a worker, downloaded by its requester until it expires."""
-
-    class Format(models.TextChoices):
-        CSV = "csv", "CSV"
-        XLSX = "xlsx", "XLSX (Excel)"
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Being written")
-        READY = "ready", _("Ready to download")
-        FAILED = "failed", _("Failed")
-        EXPIRED = "expired", _("Expired (file deleted)")
-
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("requested by"),
-    )
-    format = models.CharField(_("format"), max_length=10, choices=Format.choices)
-    filters = models.JSONField(_("filters"), default=dict, blank=True)
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.QUEUED
-    )
-    row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
-    file = models.FileField(
-        _("file"),
-        storage=signature_exports_storage,
-        upload_to=_signature_export_path,
-        max_length=255,
-        blank=True,
-    )
-    created_at = models.DateTimeField(_("requested"), default=timezone.now)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
-    error = models.TextField(_("error"), blank=True)
-
-    class Meta:
-        verbose_name = _("signature export")
-        verbose_name_plural = _("signature exports")
-        ordering = ["-created_at", "-pk"]
-        # Exports are made by the export form and deleted when they expire, never by hand.
-        default_permissions = ["view"]
-
-    def __str__(self) -> str:
-        return f"{self.get_format_display()} #{self.pk} ({self.get_status_display()})"
+# Models that live in modules of their own, imported here so that Django registers them.
+from petitions.export_models import (  # noqa: E402, F401
+    SignatureExport,
+    _signature_export_path,  # named by migrations
+)
+from petitions.invalidation_models import (  # noqa: E402, F401
+    EmailDomainRule,
+    Invalidation,
+    TrendAlert,
+)
+from petitions.ledger_models import LedgerEntry  # noqa: E402, F401
+from petitions.paper_models import PaperImport  # noqa: E402, F401

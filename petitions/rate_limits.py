@@ -1,7 +1,8 @@
 """Rate limits on signing: which signatures are flagged for review, and the counting behind it.
 
-A signature over a limit (per IP fingerprint, per email domain) is kept but flagged, never
-refused: staff approve or invalidate it.
+A signature over a limit (per IP fingerprint, per email domain, each with a burst limit over a
+minute and a sustained one over the longer window) is kept but flagged, never refused: staff
+approve or invalidate it.
 
 In a surge every signature passes here, so with Redis all its keys are counted in one round
 trip: INCR, then EXPIRE NX, which sets the window's end only on a key that has none. Counting
@@ -38,43 +39,76 @@ def _redis_client(url: str):
     )
 
 
-def signature_over_rate_limit(*, petition: Petition, ip_hash: str, email_domain: str) -> bool:
-    """Count this signature against its limits; return whether one of them is now exceeded."""
-    limits = {}
-    if ip_hash and settings.SIGNATURE_RATE_LIMIT_PER_IP_HASH > 0:
-        limits[f"petitions:rate:ip:{petition.pk}:{ip_hash}"] = (
-            settings.SIGNATURE_RATE_LIMIT_PER_IP_HASH
-        )
-    if (
-        email_domain not in settings.SIGNATURE_RATE_LIMIT_EXEMPT_EMAIL_DOMAINS
-        and settings.SIGNATURE_RATE_LIMIT_PER_EMAIL_DOMAIN > 0
-    ):
-        limits[f"petitions:rate:domain:{petition.pk}:{email_domain}"] = (
-            settings.SIGNATURE_RATE_LIMIT_PER_EMAIL_DOMAIN
-        )
+def _limits(
+    *, petition: Petition, ip_hash: str, email_domain: str, domain_exempt: bool
+) -> list[tuple[str, int, int]]:
+    """Return (key, limit, window) for each limit this signature counts against.
+
+    Each source has a burst limit over a minute (a script fires fast) and a sustained one over
+    the longer window (a patient one does not).
+    """
+    window = settings.SIGNATURE_RATE_LIMIT_WINDOW
+    burst = settings.SIGNATURE_RATE_LIMIT_BURST_WINDOW
+    limits = []
+    if ip_hash:
+        for name, limit, seconds in (
+            ("ip", settings.SIGNATURE_RATE_LIMIT_PER_IP_HASH, window),
+            ("ip-burst", settings.SIGNATURE_RATE_LIMIT_BURST_PER_IP_HASH, burst),
+        ):
+            if limit > 0:
+                limits.append((f"petitions:rate:{name}:{petition.pk}:{ip_hash}", limit, seconds))
+    if not domain_exempt and email_domain not in settings.SIGNATURE_RATE_LIMIT_EXEMPT_EMAIL_DOMAINS:
+        for name, limit, seconds in (
+            ("domain", settings.SIGNATURE_RATE_LIMIT_PER_EMAIL_DOMAIN, window),
+            ("domain-burst", settings.SIGNATURE_RATE_LIMIT_BURST_PER_EMAIL_DOMAIN, burst),
+        ):
+            if limit > 0:
+                key = f"petitions:rate:{name}:{petition.pk}:{email_domain}"
+                limits.append((key, limit, seconds))
+    return limits
+
+
+def signature_over_rate_limit(
+    *, petition: Petition, ip_hash: str, email_domain: str, domain_exempt: bool = False
+) -> bool:
+    """Count this signature against its limits; return whether one of them is now exceeded.
+
+    `domain_exempt`: the domain is on staff's allow list, so it is not limited per domain.
+    """
+    limits = _limits(
+        petition=petition, ip_hash=ip_hash, email_domain=email_domain, domain_exempt=domain_exempt
+    )
     if not limits:
         return False
     try:
-        counts = hits_count(list(limits), window_seconds=settings.SIGNATURE_RATE_LIMIT_WINDOW)
+        counts = hits_count(
+            [key for key, _limit, _seconds in limits],
+            window_seconds=[seconds for _key, _limit, seconds in limits],
+        )
     except cache_errors():
         # Redis is down: take the signature unflagged rather than lose or refuse it.
         logger.warning("Rate limits skipped: the cache is unreachable.", exc_info=True)
         return False
-    return any(count > limit for count, limit in zip(counts, limits.values(), strict=True))
+    return any(count > limit for count, (_key, limit, _s) in zip(counts, limits, strict=True))
 
 
-def hits_count(keys: Sequence[str], *, window_seconds: int) -> list[int]:
+def hits_count(keys: Sequence[str], *, window_seconds: int | Sequence[int]) -> list[int]:
     """Count one more hit under each key; return each key's hits since its window began.
 
-    A key's window begins at its first hit and lasts `window_seconds`. Raises what the cache
-    raises when Redis is down (`core.public_cache.cache_errors()`).
+    A key's window begins at its first hit and lasts `window_seconds` (one for all keys, or
+    one per key). Raises what the cache raises when Redis is down
+    (`core.public_cache.cache_errors()`).
     """
+    windows = [window_seconds] * len(keys) if isinstance(window_seconds, int) else window_seconds
     if not settings.REDIS_URL:
-        return [_hits_count_in_cache(key, window_seconds=window_seconds) for key in keys]
+        return [
+            _hits_count_in_cache(key, window_seconds=window)
+            for key, window in zip(keys, windows, strict=True)
+        ]
     with _redis_client(settings.REDIS_URL).pipeline(transaction=False) as pipeline:
-        for name in map(cache.make_key, keys):
+        for name, window in zip(map(cache.make_key, keys), windows, strict=True):
             pipeline.incr(name)
-            pipeline.expire(name, window_seconds, nx=True)
+            pipeline.expire(name, window, nx=True)
         replies = pipeline.execute()
     return replies[::2]
 

@@ -4,12 +4,12 @@ Each review keeps its reason on every row it touched; the counts are reconciled 
 """
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from petitions import counter, recent_signers
+from petitions import counter, ledger, recent_signers
 from petitions.confirmation_emails import confirmation_email_queue
-from petitions.models import Signature
+from petitions.models import LedgerEntry, Petition, Signature
 
 
 def _after_review(*, petition_ids: set[int]) -> None:
@@ -56,7 +56,23 @@ def signatures_flag(*, signatures: QuerySet[Signature], reason: str = "") -> int
 def signatures_invalidate(*, signatures: QuerySet[Signature], reason: str = "") -> int:
     """Take signatures out of the count for good (staff found them fake)."""
     valid = signatures.exclude(status=Signature.Status.INVALIDATED)
-    petition_ids = set(valid.values_list("petition_id", flat=True))
+    by_petition = dict(
+        valid.order_by()
+        .values_list("petition_id")
+        .annotate(count=Count("pk"))
+        .values_list("petition_id", "count")
+    )
     invalidated = valid.update(status=Signature.Status.INVALIDATED, **_reviewed(reason))
-    transaction.on_commit(lambda: _after_review(petition_ids=petition_ids))
+
+    def after_invalidation() -> None:
+        _after_review(petition_ids=set(by_petition))
+        # The public ledger states each change of the count: how many, never who or why.
+        for petition in Petition.objects.filter(pk__in=by_petition):
+            ledger.ledger_entry_append(
+                petition=petition,
+                event=LedgerEntry.Event.INVALIDATION,
+                detail={"signatures": by_petition[petition.pk], "reason": ledger.REVIEW_REASON},
+            )
+
+    transaction.on_commit(after_invalidation)
     return invalidated

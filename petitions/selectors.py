@@ -96,3 +96,23 @@ def petitions_closed_delivered_before(*, moment: datetime) -> QuerySet[Petition]
         .annotate(last_delivery_at=Max("deliveries__sent_at", filter=Q(deliveries__status="sent")))
         .filter(last_delivery_at__lt=moment)
     )
+
+
+# The staff told when a delivery fails for good or a source surges (migration 0004 makes it).
+PETITION_MANAGERS_GROUP = "Petition managers"
+
+
+def petition_managers_emails() -> list[str]:
+    """Return the addresses staff alerts go to: the active members of "Petition managers" and
+    the superusers who have an email address."""
+    from django.contrib.auth import get_user_model
+
+    return sorted(
+        set(
+            get_user_model()
+            .objects.filter(is_active=True)
+            .filter(Q(is_superuser=True) | Q(groups__name=PETITION_MANAGERS_GROUP))
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+    )

@@ -5,12 +5,14 @@ and follow deliveries from counts and first names; they never see an address, a 
 postcode or a comment, and cannot download a list of named signers.
 """
 
-from django.contrib.auth.models import AbstractUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, PermissionsMixin
 
 CONTACT_PERMISSION = "petitions.view_signer_contact"
-# The fields of a signature that only holders of CONTACT_PERMISSION see.
-CONTACT_FIELDS = ("email", "last_name", "postcode", "comment")
+# The fields of a signature that only holders of CONTACT_PERMISSION see. The email domain is
+# among them on a signature's own page: beside a first name, a rare domain can name someone
+# (managers see domains only counted, in trends and invalidation previews).
+CONTACT_FIELDS = ("email", "email_domain", "last_name", "postcode", "comment")
 
 
-def signer_contact_visible_to(user: AbstractUser | AnonymousUser) -> bool:
+def signer_contact_visible_to(user: PermissionsMixin | AnonymousUser) -> bool:
     return user.has_perm(CONTACT_PERMISSION)

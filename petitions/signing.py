@@ -13,6 +13,8 @@ from core.client_address import address_fingerprint
 from core.email_sending import message_id_make
 from core.rotating_keys import daily_key
 from petitions import confirmation_emails, counter, rate_limits, recent_signers
+from petitions.agent_families import agent_family
+from petitions.email_domains import email_domain_of, email_domain_verdict
 from petitions.mailboxes import email_normalize, mailbox_hash
 from petitions.models import Petition, Signature
 from petitions.names import name_clean, names_may_be_said
@@ -67,20 +69,26 @@ def signature_create(
     newsletter_opt_in: bool = False,
     show_first_name: bool = False,
     name_in_delivery: bool = False,
+    user_agent: str = "",
 ) -> SignatureCreateResult:
     """Record a signature awaiting confirmation, its confirmation email due in the same row.
 
     A second signature with the same address creates nothing: a pending one is sent its email
     again (up to SIGNATURE_CONFIRMATION_SEND_CAP), and the caller shows the same page either way.
-    Over a rate limit, the signature is kept but flagged for review instead of counted.
+    Over a rate limit, or from a blocked or disposable email domain, the signature is kept but
+    flagged for review instead of counted. Of the browser, only its coarse family is kept.
     """
     if not petition.is_open_for_signing():
         raise PetitionNotOpen
     mailbox = mailbox_hash(email)
+    domain = email_domain_of(email_normalize(email))
+    verdict = email_domain_verdict(domain)
     # No look-up first: the unique constraint tells a repeat, and saves a query per signature.
     over_limit = rate_limits.signature_over_rate_limit(
-        petition=petition, ip_hash=ip_hash, email_domain=email_normalize(email).rpartition("@")[2]
+        petition=petition, ip_hash=ip_hash, email_domain=domain, domain_exempt=verdict.allowed
     )
+    # A blocked or disposable domain is held for review like a signature over a limit.
+    over_limit = over_limit or bool(verdict.flag_reason)
     now = timezone.now()
     # A flagged signer is emailed once staff approve them, or after the petition's delay.
     email_due_at = now + timedelta(hours=petition.flagged_email_delay_hours) if over_limit else now
@@ -102,6 +110,9 @@ def signature_create(
         "comment": comment if petition.allows_comment else "",
         "language": language,
         "status": Signature.Status.FLAGGED if over_limit else Signature.Status.PENDING,
+        "status_reason": verdict.flag_reason,
+        "email_domain": domain,
+        "agent_family": agent_family(user_agent),
         "created_at": now,
         "ip_hash": ip_hash,
         "referral_code": referral_code,

@@ -2,7 +2,17 @@
 
 from celery import shared_task
 
-from petitions import confirmation_emails, counter, erasure, export_jobs, sealing
+from petitions import (
+    confirmation_emails,
+    counter,
+    erasure,
+    export_jobs,
+    invalidations,
+    ledger,
+    reminders,
+    sealing,
+    trends,
+)
 
 
 @shared_task
@@ -45,3 +55,33 @@ def signatures_retention_apply() -> dict[str, int]:
 def signatures_seal_due() -> int:
     """Seal the personal data the site no longer needs to read."""
     return sealing.signatures_seal_due()
+
+
+@shared_task
+def ledger_daily_append() -> int:
+    """Append today's signed statement of each public petition's count to its ledger."""
+    return ledger.ledger_daily_append()
+
+
+@shared_task
+def invalidation_run_task(invalidation_id: int) -> int:
+    """Run an invalidation by criteria, or its undo (a second run finds it held and stops)."""
+    return invalidations.invalidation_job_run(invalidation_id=invalidation_id)
+
+
+@shared_task
+def invalidations_resume() -> int:
+    """Queue again the invalidations whose worker died or whose message was lost."""
+    return invalidations.invalidations_resume()
+
+
+@shared_task
+def trend_alerts_check() -> int:
+    """Alert the managers of a source past a petition's threshold (once an hour per source)."""
+    return trends.trend_alerts_check()
+
+
+@shared_task
+def reminders_queue() -> int:
+    """Owe their one reminder to the signers who have not confirmed a day after their email."""
+    return reminders.reminders_queue()

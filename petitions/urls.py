@@ -12,4 +12,6 @@ urlpatterns = [
     path("<slug:slug>/sign/", views.signature_create, name="sign"),
     path("<slug:slug>/signed/", views.signature_signed, name="signed"),
     path("<slug:slug>/count.json", views.petition_count, name="count"),
+    path("<slug:slug>/ledger/", views.petition_ledger, name="ledger"),
+    path("<slug:slug>/ledger.json", views.petition_ledger_json, name="ledger_json"),
 ]

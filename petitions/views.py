@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.client_address import client_ip
 from core.public_cache import cache_public_page
-from petitions import counter, recent_signers, selectors, signing
+from petitions import counter, ledger, recent_signers, selectors, signing
 from petitions.forms import SignatureForm
 from petitions.models import Petition, Signature
 from petitions.names import name_for_greeting
@@ -75,6 +75,7 @@ def signature_create(request: HttpRequest, slug: str) -> HttpResponse:
                     petition=petition,
                     language=translation.get_language(),
                     ip_hash=signing.signer_ip_fingerprint(ip=client_ip(request)),
+                    user_agent=request.headers.get("User-Agent", ""),
                     **form.signature_values(),
                 )
             except signing.PetitionNotOpen:
@@ -205,3 +206,29 @@ def signature_withdraw(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 def signature_withdrawn(request: HttpRequest) -> HttpResponse:
     return _private(render(request, "petitions/signature_withdrawn.html", {"is_gone": False}))
+
+
+@require_GET
+def petition_ledger(request: HttpRequest, slug: str) -> HttpResponse:
+    """Show the petition's public ledger: each signed entry, its hash and the public key."""
+    petition = _petition_or_404(slug)
+    return render(
+        request,
+        "petitions/ledger.html",
+        {
+            "petition": petition,
+            "rows": ledger.ledger_rows(petition=petition),
+            "public_keys": ledger.ledger_public_keys(),
+        },
+    )
+
+
+@require_GET
+def petition_ledger_json(request: HttpRequest, slug: str) -> JsonResponse:
+    """Serve the ledger as the JSON document scripts/verify_ledger.py checks."""
+    petition = _petition_or_404(slug)
+    response = JsonResponse(
+        ledger.ledger_document(petition=petition), json_dumps_params={"indent": 1}
+    )
+    response["Content-Disposition"] = f'attachment; filename="ledger-{petition.slug}.json"'
+    return response

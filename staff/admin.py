@@ -4,6 +4,8 @@ from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.admin_mixins import RecordAdminMixin
 from staff import services
@@ -29,6 +31,13 @@ class AccessEventAdmin(RecordAdminMixin, admin.ModelAdmin):
         "ip_hmac",
     ]
 
+
+# Staff enrol and renew their second factor on the site's own pages, and an administrator
+# resets it with the action below: django-otp's raw device tables ("TOTP devices", "Static
+# devices", untranslated) would only offer a way to break an account.
+for device_model in (StaticDevice, TOTPDevice):
+    if admin.site.is_registered(device_model):
+        admin.site.unregister(device_model)
 
 User = get_user_model()
 admin.site.unregister(User)

@@ -59,6 +59,11 @@ class SecondFactorForm(forms.Form):
         max_length=20,
         help_text=_("The 6 digits your authenticator app shows, or one of your backup codes."),
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autofocus": True,
+                "spellcheck": "false",
+            }
         ),
     )

@@ -41,6 +41,7 @@ class AccessEvent(models.Model):
         SEARCHED_SIGNATURES = "searched_signatures", _("searched signatures")
         EXPORTED_SIGNATURES = "exported_signatures", _("exported signatures")
         ERASED_SIGNER = "erased_signer", _("erased a signer")
+        IMPORTED_PAPER_SIGNATURES = "imported_paper_signatures", _("imported paper signatures")
         LOGGED_IN = "logged_in", _("logged in with two factors")
         LOGIN_FAILED = "login_failed", _("failed to log in")
         ACCOUNT_LOCKED = "account_locked", _("account locked")

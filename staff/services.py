@@ -1,3 +1,4 @@
+import secrets
 from datetime import datetime, timedelta
 
 import django_otp
@@ -20,6 +21,14 @@ from staff.selectors import (
 )
 
 BACKUP_CODE_COUNT = 10
+# Digits only, so that one code field with a numeric keypad takes app and backup codes alike;
+# twelve digits carry as much chance as django-otp's eight base-32 letters (about 40 bits).
+BACKUP_CODE_DIGITS = 12
+
+
+def backup_code_make() -> str:
+    """Return a new single-use backup code: BACKUP_CODE_DIGITS random digits."""
+    return f"{secrets.randbelow(10**BACKUP_CODE_DIGITS):0{BACKUP_CODE_DIGITS}d}"
 
 
 def _failure_count(*, key: str, limit: int, now: datetime) -> datetime | None:
@@ -151,7 +160,7 @@ def backup_codes_renew(*, user: User, ip_hmac: str = "") -> list[str]:
     """Replace the user's backup codes with BACKUP_CODE_COUNT new ones, shown only once."""
     StaticDevice.objects.devices_for_user(user).delete()
     device = StaticDevice.objects.create(user=user, name="Backup codes", confirmed=True)
-    codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
+    codes = [backup_code_make() for _ in range(BACKUP_CODE_COUNT)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     access_event_record(
         actor=user,

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from django_otp.middleware import is_verified
 
 from staff import views
@@ -12,6 +13,10 @@ class StaffAdminSite(admin.AdminSite):
     """The admin, open only to staff who passed a password and a second factor."""
 
     login_form = StaffAuthenticationForm
+    # The campaign's own name replaces these in the header (templates/admin/base_site.html).
+    site_header = _("Campaign")
+    site_title = _("Campaign")
+    index_title = _("Campaign administration")
 
     def has_permission(self, request: HttpRequest) -> bool:
         return super().has_permission(request) and is_verified(request.user)

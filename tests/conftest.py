@@ -5,7 +5,7 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
-pytest_plugins = ["tests.staff_fixtures", "tests.smtp_sink"]
+pytest_plugins = ["tests.staff_fixtures", "tests.smtp_sink", "tests.celery_worker"]
 
 
 def _reachable(url: str, default_port: int) -> bool:

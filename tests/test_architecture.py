@@ -13,6 +13,7 @@ ALLOWED = {
     "campaign": {"core"},
     "petitions": {"core", "staff", "campaign"},
     "deliveries": {"core", "staff", "campaign", "petitions"},
+    "updates": {"core", "staff", "campaign", "petitions"},
 }
 
 

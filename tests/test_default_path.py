@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_signing_confirming_exporting_and_delivering_work_on_make_runs_defaults():
+def test_signing_confirming_exporting_delivering_and_sealing_work_on_make_runs_defaults():
     environment = {
         name: value
         for name, value in os.environ.items()
@@ -41,4 +41,4 @@ def test_signing_confirming_exporting_and_delivering_work_on_make_runs_defaults(
     )
 
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
-    assert "\n5 passed" in result.stdout, result.stdout[-2000:]
+    assert "\n6 passed" in result.stdout, result.stdout[-2000:]

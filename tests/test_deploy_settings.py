@@ -11,6 +11,9 @@ PRODUCTION_KEYS = {
     "SIGNER_MAILBOX_KEY": "a-long-random-mailbox-key-" + "m4Z?" * 8,
     "ACCESS_TRAIL_KEY": "a-long-random-trail-key-" + "t8W#" * 8,
     "ERASURE_RECORD_KEY": "a-long-random-erasure-key-" + "e2R%" * 8,
+    "NEWS_ADDRESS_KEY": "a-long-random-news-key-" + "n5Q!" * 8,
+    "REMINDER_ADDRESS_KEY": "a-long-random-reminder-key-" + "r3M&" * 8,
+    "LEDGER_SIGNING_KEY": "1W5RXWvS3u31BzxnW1Tz3XiIUc0+3c7H5ojrRfREEaQ=",
 }
 
 

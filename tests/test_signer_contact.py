@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from deliveries import batches
 from petitions.models import Signature
-from tests.deliveries.factories import confirmed_signatures_create
+from tests.deliveries.factories import address_approved, confirmed_signatures_create
 from tests.factories import PetitionFactory, SignatureFactory, TargetFactory
 from tests.petitions.factories_staff import DATA_OFFICERS, PETITION_MANAGERS, logged_in_as
 
@@ -37,7 +37,9 @@ def delivery():
     petition = PetitionFactory()
     confirmed_signatures_create(petition, 6)
     return batches.delivery_batch_create(
-        petition=petition, target=TargetFactory(), queue_send=False
+        petition=petition,
+        target=address_approved(TargetFactory(email="embassy@embassy.test")),
+        queue_send=False,
     )
 
 

@@ -11,6 +11,7 @@ from deliveries import runs
 from deliveries.models import Delivery
 from petitions.country_counts import OTHER_COUNTRIES, country_counts_merged
 from petitions.models import Petition, Target
+from tests.deliveries.factories import address_approved
 from tests.deliveries.helpers import attachments, pdf_text
 from tests.factories import SignatureFactory
 from tests.petitions.factories_staff import PETITION_MANAGERS, logged_in_as
@@ -38,7 +39,7 @@ def three_turkish_signers(mamat_campaign, settings, tmp_path, django_capture_on_
     settings.DELIVERY_FILES_ROOT = tmp_path / "deliveries"
     petition = Petition.objects.get(slug="liberez-mamat")
     petition.targets.set(
-        [Target.objects.create(name="Embassy", email="embassy@example.invalid", language="fr")]
+        [address_approved(Target.objects.create(name="Embassy", email="embassy@embassy.test"))]
     )
     SignatureFactory.create_batch(12, petition=petition, confirmed=True, country="FR")
     SignatureFactory.create_batch(3, petition=petition, confirmed=True, country="TR")

@@ -45,10 +45,12 @@ THIRD_PARTY_APPS = [
     "django_otp.plugins.otp_static",
 ]
 # In the order of their layers, lowest first (docs/architecture.md).
-LOCAL_APPS = ["core", "staff", "campaign", "petitions", "deliveries"]
+LOCAL_APPS = ["core", "staff", "campaign", "petitions", "deliveries", "updates"]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
+    # /healthz and /readyz, answered before anything that checks, redirects or caches.
+    "core.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -99,6 +101,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # With a pool, Django has it check every connection as it leaves: after the database
     # restarted or the network dropped, a dead one is replaced instead of failing a request.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A deleted or sealed value is overwritten in the file, not left in a free page for
+    # whoever copies db.sqlite3 to read back.
+    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA secure_delete = ON;"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set, process memory otherwise.

@@ -20,6 +20,14 @@ SIGNATURE_RATE_LIMIT_PER_EMAIL_DOMAIN = env.int(
     "SIGNATURE_RATE_LIMIT_PER_EMAIL_DOMAIN", default=100
 )
 SIGNATURE_RATE_LIMIT_WINDOW = env.int("SIGNATURE_RATE_LIMIT_WINDOW", default=3600)  # seconds
+# Burst limits over a shorter window: a script fires faster than any family or office signs.
+SIGNATURE_RATE_LIMIT_BURST_PER_IP_HASH = env.int(
+    "SIGNATURE_RATE_LIMIT_BURST_PER_IP_HASH", default=10
+)
+SIGNATURE_RATE_LIMIT_BURST_PER_EMAIL_DOMAIN = env.int(
+    "SIGNATURE_RATE_LIMIT_BURST_PER_EMAIL_DOMAIN", default=30
+)
+SIGNATURE_RATE_LIMIT_BURST_WINDOW = env.int("SIGNATURE_RATE_LIMIT_BURST_WINDOW", default=60)
 # Providers that millions share are never limited per domain.
 SIGNATURE_RATE_LIMIT_EXEMPT_EMAIL_DOMAINS = env.list(
     "SIGNATURE_RATE_LIMIT_EXEMPT_EMAIL_DOMAINS",
@@ -49,6 +57,9 @@ SIGNATURE_WITHDRAW_LINK_MAX_AGE = env.int("SIGNATURE_WITHDRAW_LINK_MAX_AGE", def
 # Confirmation emails one mailbox may be sent in a day, across the whole site, however its
 # address is spelt (+tags, dots, quotes): nobody can turn the site against someone's inbox.
 SIGNATURE_EMAILS_PER_MAILBOX_PER_DAY = env.int("SIGNATURE_EMAILS_PER_MAILBOX_PER_DAY", default=3)
+# A signer who has not confirmed this many hours after their confirmation email gets one
+# reminder (within the mailbox's daily cap); 0: no reminders.
+SIGNATURE_REMINDER_AFTER_HOURS = env.int("SIGNATURE_REMINDER_AFTER_HOURS", default=24)
 # A sender holds its claim on an email this long, so that two never both send it.
 SIGNATURE_CONFIRMATION_CLAIM_SECONDS = 60
 # A server that says "later" (SMTP 4xx, greylisting) is asked again after a backoff that
@@ -111,3 +122,11 @@ RETENTION_PENDING_DAYS = env.int("RETENTION_PENDING_DAYS", default=30)
 RETENTION_AFTER_DELIVERY_MONTHS = env.int("RETENTION_AFTER_DELIVERY_MONTHS", default=12)
 # The dashboard's chart shows at most this many days (the latest ones).
 DASHBOARD_CHART_DAYS = 90
+
+# --- Updates to signers who asked for news ------------------------------------------------------
+# A petition's signers get at most one update in this many days, unless an administrator lifts
+# the limit for one update.
+UPDATE_WEEKLY_DAYS = 7
+# Emails a sender claims at once, and how long it holds them before another may send them.
+UPDATE_BATCH_SIZE = 50
+UPDATE_CLAIM_SECONDS = 120

@@ -39,6 +39,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "interval_max": 0.5,
 }
 
+# Beat may run on several machines: only the one holding a lock in Redis schedules
+# (config/beat_schedule_lock.py). It renews the lock at every tick, so it never sleeps longer
+# than this between ticks.
+CELERY_BEAT_SCHEDULER = "config.beat_schedule_lock:LockedScheduler"
+CELERY_BEAT_MAX_LOOP_INTERVAL = 5
+
 _HOUR = 3600.0
 # Every periodic task of the site, in one place. Each is safe to run twice or late.
 CELERY_BEAT_SCHEDULE = {
@@ -69,6 +75,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": _HOUR,
     },
     "deliveries-run-due": {"task": "deliveries.tasks.deliveries_run_due", "schedule": _HOUR / 4},
+    # "Your signature was delivered" emails a lost task or a refusal "for now" left due.
+    "deliveries-notices-sweep": {
+        "task": "deliveries.tasks.delivery_notices_sweep",
+        "schedule": _HOUR / 12,
+        "options": {"expires": _HOUR / 12},
+    },
     "deliveries-files-purge-expired": {
         "task": "deliveries.tasks.delivery_files_purge_expired",
         "schedule": 24 * _HOUR,
@@ -78,6 +90,38 @@ CELERY_BEAT_SCHEDULE = {
     "petitions-signatures-seal": {
         "task": "petitions.tasks.signatures_seal_due",
         "schedule": _HOUR,
+    },
+    # Updates to signers whose sender was lost (a killed worker, a broker outage).
+    "updates-sending-resume": {
+        "task": "updates.tasks.updates_sending_resume_task",
+        "schedule": 60.0,
+        "options": {"expires": 60.0},
+    },
+    # Each public petition's ledger gets its signed statement of the day (the first run of
+    # each day writes it; the others find it written).
+    "petitions-ledger-daily": {
+        "task": "petitions.tasks.ledger_daily_append",
+        "schedule": _HOUR,
+        "options": {"expires": _HOUR},
+    },
+    # Invalidations by criteria whose worker died or whose message was lost.
+    "petitions-invalidations-resume": {
+        "task": "petitions.tasks.invalidations_resume",
+        "schedule": _HOUR / 12,
+        "options": {"expires": _HOUR / 12},
+    },
+    # A source (IP fingerprint, domain, country…) past a petition's alert threshold.
+    "petitions-trend-alerts": {
+        "task": "petitions.tasks.trend_alerts_check",
+        "schedule": 60.0,
+        "options": {"expires": 60.0},
+    },
+    # One reminder to each signer who has not confirmed a day after their email; the
+    # confirmation senders send it.
+    "petitions-reminders-queue": {
+        "task": "petitions.tasks.reminders_queue",
+        "schedule": _HOUR / 6,
+        "options": {"expires": _HOUR / 6},
     },
     "access-events-purge-expired": {
         "task": "staff.tasks.access_events_purge_expired",

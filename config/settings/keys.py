@@ -36,5 +36,21 @@ ACCESS_TRAIL_KEY = env.str(
 ERASURE_RECORD_KEY = env.str(
     "ERASURE_RECORD_KEY", default=_development.get("ERASURE_RECORD_KEY", "")
 )
+# Encrypts what the server must read again but a copy of the database must not: the address
+# of a signer who asked for news (core/secret_boxes.py).
+NEWS_ADDRESS_KEY = env.str("NEWS_ADDRESS_KEY", default=_development.get("NEWS_ADDRESS_KEY", ""))
+# Encrypts the copy of a pending signer's address kept for their one reminder, from their
+# confirmation email until the reminder goes or they confirm (petitions/reminders.py).
+REMINDER_ADDRESS_KEY = env.str(
+    "REMINDER_ADDRESS_KEY", default=_development.get("REMINDER_ADDRESS_KEY", "")
+)
+# Signs the public ledger of each petition's count (petitions/ledger.py): an Ed25519 seed,
+# base64 (`manage.py ledger_key_generate`). Its public half is printed on every ledger page.
+LEDGER_SIGNING_KEY = env.str(
+    "LEDGER_SIGNING_KEY", default=_development.get("LEDGER_SIGNING_KEY", "")
+)
+# The public halves (base64) of signing keys used before a rotation: entries they signed
+# still verify with `manage.py ledger_verify`, and the ledger page lists them.
+LEDGER_RETIRED_PUBLIC_KEYS = env.list("LEDGER_RETIRED_PUBLIC_KEYS", default=[])
 # The keys of signers' IP fingerprints are not here: one is drawn each day, kept only in the
 # shared cache, and gone once the day and the rate-limit window are over (core/rotating_keys.py).

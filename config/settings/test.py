@@ -17,6 +17,12 @@ os.environ.setdefault("SEALING_PUBLIC_KEY", "jlPSkaIr0XswfGyE3Nk9DoXm1C5Xtc/bAEp
 os.environ.setdefault("SIGNER_MAILBOX_KEY", "test-only-signer-mailbox-key-of-32-characters-or-more")
 os.environ.setdefault("ACCESS_TRAIL_KEY", "test-only-access-trail-key-of-32-characters-or-more")
 os.environ.setdefault("ERASURE_RECORD_KEY", "test-only-erasure-record-key-of-32-characters-or-more")
+os.environ.setdefault("NEWS_ADDRESS_KEY", "test-only-news-address-key-of-32-characters-or-more")
+os.environ.setdefault(
+    "REMINDER_ADDRESS_KEY", "test-only-reminder-address-key-of-32-characters-or-more"
+)
+# Its public half is uZOMvg0xT7RsckJ8KLDzbo7twJFKLxpaGMyAE02GE2M=.
+os.environ.setdefault("LEDGER_SIGNING_KEY", "vp0UUJwJ5FWbYGvFoNDBfOgBYcNgAkzxy27zkLVcQ98=")
 
 from .base import *  # noqa: F403
 

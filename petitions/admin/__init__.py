@@ -5,4 +5,10 @@ signatures.py: the signature list at scale, review, and the mixins of exports.py
 filter or selection, prepared exports) and erasure.py (erase a person).
 """
 
-from petitions.admin import exports, petitions, signatures  # noqa: F401 - they register
+from petitions.admin import (  # noqa: F401 - they register
+    email_domains,
+    exports,
+    invalidations,
+    petitions,
+    signatures,
+)

@@ -12,35 +12,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_mixins import ModelAdminMixinBase
-from petitions.dashboard import DayCount, petition_dashboard
+from petitions.admin.dashboard_chart import chart_layout
+from petitions.admin.dashboard_trends import dashboard_trends_context
+from petitions.dashboard import petition_dashboard
 from petitions.models import Petition, Signature
+from petitions.reminders import reminder_conversion
 
 EXPORT_PERMISSION = "petitions.export_signatures"
-CHART_WIDTH = 720
-CHART_HEIGHT = 200
-
-
-def chart_bars(days: list[DayCount]) -> dict:
-    """Lay out one bar per day for the dashboard's SVG: signed, and confirmed within it."""
-    highest = max((day.signed for day in days), default=0) or 1
-    step = CHART_WIDTH / max(len(days), 1)
-    width = max(step - 1, 1)
-    bars = []
-    for index, day in enumerate(days):
-        signed_height = day.signed * CHART_HEIGHT / highest
-        confirmed_height = day.confirmed * CHART_HEIGHT / highest
-        bars.append(
-            {
-                "day": day,
-                "x": round(index * step, 2),
-                "width": round(width, 2),
-                "y": round(CHART_HEIGHT - signed_height, 2),
-                "height": round(signed_height, 2),
-                "confirmed_y": round(CHART_HEIGHT - confirmed_height, 2),
-                "confirmed_height": round(confirmed_height, 2),
-            }
-        )
-    return {"bars": bars, "highest": highest, "width": CHART_WIDTH, "height": CHART_HEIGHT}
 
 
 class PetitionDashboardAdminMixin(ModelAdminMixinBase):
@@ -79,7 +57,9 @@ class PetitionDashboardAdminMixin(ModelAdminMixinBase):
                 "statuses": [
                     (label, dashboard.counts[value]) for value, label in Signature.Status.choices
                 ],
-                "chart": chart_bars(dashboard.days),
+                "chart": chart_layout(dashboard.days),
                 "can_export": request.user.has_perm(EXPORT_PERMISSION),
+                "reminders": reminder_conversion(petition=petition),
+                **dashboard_trends_context(request=request, petition=petition),
             },
         )

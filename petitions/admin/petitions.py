@@ -11,17 +11,23 @@ from modeltranslation.admin import TranslationAdmin
 from campaign.admin_mixins import PublicContentAdminMixin
 from petitions import selectors
 from petitions.admin.dashboard import PetitionDashboardAdminMixin
+from petitions.admin.paper import PaperSignaturesAdminMixin
 from petitions.models import Petition, Target
 
 
 @admin.register(Target)
-class TargetAdmin(PublicContentAdminMixin, admin.ModelAdmin):
+class TargetAdmin(PublicContentAdminMixin, TranslationAdmin):
     list_display = ["name", "title", "organisation", "email", "language"]
-    search_fields = ["name", "organisation", "email"]
+    search_fields = ["name_fr", "name_en", "organisation_fr", "organisation_en", "email"]
 
 
 @admin.register(Petition)
-class PetitionAdmin(PetitionDashboardAdminMixin, PublicContentAdminMixin, TranslationAdmin):
+class PetitionAdmin(
+    PetitionDashboardAdminMixin,
+    PaperSignaturesAdminMixin,
+    PublicContentAdminMixin,
+    TranslationAdmin,
+):
     list_display = [
         "title",
         "status",
@@ -41,6 +47,7 @@ class PetitionAdmin(PetitionDashboardAdminMixin, PublicContentAdminMixin, Transl
         (None, {"fields": ["campaign", "slug", "status", "opens_at", "closes_at", "goal"]}),
         (_("Content"), {"fields": ["title", "text", "demand", "targets", "seo_description"]}),
         (_("Form"), {"fields": ["asks_postcode", "allows_comment"]}),
+        (_("Fraud alerts"), {"fields": ["trend_alert_threshold"]}),
         (_("Count"), {"fields": ["confirmed_count", "confirmed_count_at"]}),
     ]
 

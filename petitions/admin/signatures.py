@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 
 from core.admin_mixins import admin_field_names
 from petitions import review, selectors
+from petitions.admin.country_filter import CountryListFilter
 from petitions.admin.erasure import SignatureErasureAdminMixin
 from petitions.admin.exports import SignatureExportsAdminMixin
 from petitions.admin.names import SignatureNamesAdminMixin
@@ -84,7 +85,7 @@ class SignatureAdmin(
     list_filter = [
         "petition",
         "status",
-        "country",
+        CountryListFilter,
         "created_at",
         "name_in_delivery",
         "name_review",
@@ -122,12 +123,33 @@ class SignatureAdmin(
                     "email_status",
                     "email_message_id",
                     "ip_hash",
+                    "email_domain",
+                    "agent_family",
                     "share_code",
+                    "reminded_at",
                 ]
             },
         ),
-        (_("Review"), {"fields": ["status_reason", "status_changed_at", "erased_at"]}),
+        (
+            _("Review"),
+            {
+                "fields": [
+                    "status_reason",
+                    "status_changed_at",
+                    "invalidation",
+                    "status_before_invalidation",
+                    "erased_at",
+                ]
+            },
+        ),
     ]
+
+    def get_actions(self, request: HttpRequest):
+        # A signer leaves through erasure ("Erase a signer"), which the trail records and
+        # the delivery lists follow; Django's bulk delete would do neither.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

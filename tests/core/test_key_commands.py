@@ -55,3 +55,19 @@ def test_development_keys_are_refused_outside_debug(settings, tmp_path):
     with pytest.raises(CommandError, match="DEBUG only"):
         call_command("development_keys", stdout=io.StringIO())
     assert not settings.DEVELOPMENT_KEYS_FILE.exists()
+
+
+def test_an_older_development_keys_file_gains_the_new_keys_and_keeps_the_old(settings, tmp_path):
+    settings.DEBUG = True
+    settings.DEVELOPMENT_KEYS_FILE = tmp_path / "development-keys.json"
+    call_command("development_keys", stdout=io.StringIO())
+    older = json.loads(settings.DEVELOPMENT_KEYS_FILE.read_text())
+    del older["NEWS_ADDRESS_KEY"]
+    settings.DEVELOPMENT_KEYS_FILE.write_text(json.dumps(older))
+
+    out = io.StringIO()
+    call_command("development_keys", stdout=out)
+
+    keys = json.loads(settings.DEVELOPMENT_KEYS_FILE.read_text())
+    assert len(keys["NEWS_ADDRESS_KEY"]) >= 32 and "NEWS_ADDRESS_KEY" in out.getvalue()
+    assert {name: keys[name] for name in older} == older  # nothing already made changes

@@ -52,25 +52,55 @@ def test_every_visitor_gets_a_csrf_token_of_their_own(db):
     assert _does_token_match(token(second_html), second.META["CSRF_COOKIE"])
 
 
-def test_staff_edit_reaches_the_public_page_at_once(client, mamat_campaign):
+def test_staff_edit_reaches_the_public_page_at_once(
+    client, mamat_campaign, django_capture_on_commit_callbacks
+):
     page = Page.objects.get(slug="mamat")
     client.get("/")
     editor = User.objects.create_superuser("editor", "editor@example.org", "x")
     login_verified(client, editor)
     change_url = reverse("admin:campaign_page_change", args=[page.pk])
 
-    client.post(change_url, admin_change_form_data(client.get(change_url), title_fr="Nouveau"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(change_url, admin_change_form_data(client.get(change_url), title_fr="Nouveau"))
     client.logout()
 
     assert '<h1 class="page__title">Nouveau</h1>' in client.get("/").content.decode()
 
 
-def test_unpublished_page_leaves_the_cache(client, mamat_campaign):
+def test_other_nodes_hear_of_an_edit_only_once_it_is_committed(
+    client, mamat_campaign, django_capture_on_commit_callbacks
+):
+    # Told before the commit, a node could render the old page and keep it under the new
+    # version: the edit would then wait PUBLIC_PAGE_CACHE_SECONDS instead of a second.
+    from django.core.cache import cache
+
+    from core.public_cache import CONTENT_VERSION_KEY
+
+    page = Page.objects.get(slug="mamat")
+    client.get("/")
+    version_before = cache.get(CONTENT_VERSION_KEY)
+    login_verified(client, User.objects.create_superuser("editor", "editor@example.org", "x"))
+    change_url = reverse("admin:campaign_page_change", args=[page.pk])
+
+    with django_capture_on_commit_callbacks(execute=False) as after_commit:
+        client.post(change_url, admin_change_form_data(client.get(change_url), title_fr="Nouveau"))
+        assert cache.get(CONTENT_VERSION_KEY) == version_before
+    for callback in after_commit:
+        callback()
+
+    assert cache.get(CONTENT_VERSION_KEY) != version_before
+
+
+def test_unpublished_page_leaves_the_cache(
+    client, mamat_campaign, django_capture_on_commit_callbacks
+):
     from campaign.services import pages_unpublish
 
     assert client.get("/camps/").status_code == 200
 
-    pages_unpublish(pages=Page.objects.filter(slug="camps"))
+    with django_capture_on_commit_callbacks(execute=True):
+        pages_unpublish(pages=Page.objects.filter(slug="camps"))
 
     assert client.get("/camps/").status_code == 404
 

@@ -19,6 +19,9 @@ os.environ["SEALING_PUBLIC_KEY"] = "jlPSkaIr0XswfGyE3Nk9DoXm1C5Xtc/bAEpp8UkmYUw=
 os.environ["SIGNER_MAILBOX_KEY"] = "test-only-signer-mailbox-key-of-32-characters-or-more"
 os.environ["ACCESS_TRAIL_KEY"] = "test-only-access-trail-key-of-32-characters-or-more"
 os.environ["ERASURE_RECORD_KEY"] = "test-only-erasure-record-key-of-32-characters-or-more"
+os.environ["NEWS_ADDRESS_KEY"] = "test-only-news-address-key-of-32-characters-or-more"
+os.environ["REMINDER_ADDRESS_KEY"] = "test-only-reminder-address-key-of-32-characters-or-more"
+os.environ["LEDGER_SIGNING_KEY"] = "vp0UUJwJ5FWbYGvFoNDBfOgBYcNgAkzxy27zkLVcQ98="
 os.environ["SITE_URL"] = "http://testserver"
 os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
 

@@ -18,6 +18,7 @@ from django.urls import reverse
 from deliveries.models import Delivery
 from petitions.models import Signature
 from staff.models import AccessEvent
+from tests.deliveries.factories import address_approved
 from tests.petitions.factories_staff import DATA_OFFICERS, csv_rows, logged_in_as
 
 pytestmark = pytest.mark.django_db
@@ -82,10 +83,18 @@ def test_staff_deliver_the_petition_with_the_named_signer_only(
     signed_and_confirmed, mailoutbox, django_capture_on_commit_callbacks
 ):
     mailoutbox.clear()
+    for target in signed_and_confirmed.targets.all():  # the loaded campaign's is a placeholder
+        target.email = f"target-{target.pk}@embassy.test"
+        target.save()
+        address_approved(target)
 
     with django_capture_on_commit_callbacks(execute=True):
         call_command(
-            "deliver_signatures", "--petition", signed_and_confirmed.slug, stdout=StringIO()
+            "deliver_signatures",
+            "--petition",
+            signed_and_confirmed.slug,
+            "--yes",
+            stdout=StringIO(),
         )
 
     delivery = Delivery.objects.sent().get()

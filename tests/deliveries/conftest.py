@@ -1,6 +1,7 @@
 import pytest
 from django.utils import translation
 
+from tests.deliveries.factories import address_approved
 from tests.factories import PetitionFactory, TargetFactory
 
 
@@ -19,21 +20,25 @@ def _delivery_files_in_tmp(settings, tmp_path):
 
 @pytest.fixture
 def embassy(db):
-    return TargetFactory(
-        name="Ambassadeur de Chine en France",
-        organisation="Ambassade de Chine en France",
-        email="embassy@example.invalid",
-        language="fr",
+    return address_approved(
+        TargetFactory(
+            name="Ambassadeur de Chine en France",
+            organisation="Ambassade de Chine en France",
+            email="embassy@embassy.test",
+            language="fr",
+        )
     )
 
 
 @pytest.fixture
 def ministry(db):
-    return TargetFactory(
-        name="Minister of Foreign Affairs",
-        organisation="Ministry of Foreign Affairs of the PRC",
-        email="ministry@example.invalid",
-        language="zh-hans",
+    return address_approved(
+        TargetFactory(
+            name="Minister of Foreign Affairs",
+            organisation="Ministry of Foreign Affairs of the PRC",
+            email="ministry@ministry.test",
+            language="zh-hans",
+        )
     )
 
 

@@ -5,7 +5,8 @@ import itertools
 import factory
 from django.utils import timezone
 
-from deliveries.models import DeliverySchedule
+from deliveries.addresses import APPROVALS_NEEDED
+from deliveries.models import AddressApproval, DeliverySchedule
 from petitions.mailboxes import mailbox_hash
 from petitions.models import Signature
 from tests.factories import PetitionFactory
@@ -55,3 +56,11 @@ def confirmed_signatures_create(petition, count: int, *, named_every: int = 3) -
             )
         )
     return Signature.objects.bulk_create(signatures, batch_size=1000)
+
+
+def address_approved(target):
+    """Give the target's current address the approvals a first delivery needs; return it."""
+    AddressApproval.objects.bulk_create(
+        AddressApproval(target=target, email=target.email) for _ in range(APPROVALS_NEEDED)
+    )
+    return target

@@ -9,7 +9,7 @@ from django.urls import reverse
 from deliveries import batches
 from deliveries.models import Delivery
 from staff.models import AccessEvent
-from tests.deliveries.factories import DeliveryScheduleFactory, confirmed_signatures_create
+from tests.deliveries.factories import confirmed_signatures_create
 from tests.staff_fixtures import login_verified, staff_user_create
 
 
@@ -113,25 +113,6 @@ def test_resending_needs_the_send_permission(client, delivery):
     assert response.context["action_form"] is None  # no action this user may take
 
 
-def test_staff_deliver_now_from_the_schedule(
-    verified_staff_client, petition, mailoutbox, django_capture_on_commit_callbacks
-):
-    schedule = DeliveryScheduleFactory(petition=petition, every_days=30)
-    confirmed_signatures_create(petition, 4)
-
-    with django_capture_on_commit_callbacks(execute=True):
-        response = verified_staff_client.post(
-            reverse("admin:deliveries_deliveryschedule_changelist"),
-            {"action": "deliver_now", "_selected_action": [schedule.pk]},
-            follow=True,
-            headers={"accept-language": "en"},
-        )
-
-    assert "2 deliveries prepared" in response.content.decode()
-    assert Delivery.objects.sent().count() == 2
-    assert len(mailoutbox) == 2
-
-
 def test_deliveries_can_be_neither_added_nor_deleted(verified_staff_client, delivery):
     assert verified_staff_client.get(reverse("admin:deliveries_delivery_add")).status_code == 403
     assert (
@@ -140,3 +121,12 @@ def test_deliveries_can_be_neither_added_nor_deleted(verified_staff_client, deli
         ).status_code
         == 403
     )
+
+
+def test_a_delivery_says_in_words_whether_it_sends_names(verified_staff_client, delivery):
+    detail = verified_staff_client.get(
+        reverse("admin:deliveries_delivery_change", args=[delivery.pk]),
+        headers={"accept-language": "en"},
+    ).content.decode()
+
+    assert "The letter, and the list of the signers who asked to be named." in detail

@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from deliveries.models import Delivery
+from petitions.models import Target
 from tests.deliveries.factories import DeliveryScheduleFactory, confirmed_signatures_create
 
 
@@ -18,17 +19,31 @@ def command(*args) -> str:
     return out.getvalue()
 
 
-def test_a_dry_run_prints_what_each_target_would_receive_and_sends_nothing(
+def test_without_yes_the_command_previews_each_target_and_sends_nothing(
     petition, embassy, ministry, mailoutbox
 ):
     confirmed_signatures_create(petition, 9)
 
-    out = command("deliver_signatures", "--petition", petition.slug, "--dry-run")
+    out = command("deliver_signatures", "--petition", petition.slug)
 
-    assert f"liberez-mamat → {embassy}: would deliver 9 new signatures, 3 of them named." in out
-    assert f"liberez-mamat → {ministry}: would deliver 9 new signatures, 3 of them named." in out
+    assert (
+        f"liberez-mamat → {embassy} <embassy@embassy.test>: would deliver 9 new signatures, "
+        "3 of them named." in out
+    )
+    assert f"liberez-mamat → {ministry} <ministry@ministry.test>: would deliver 9" in out
+    assert "Run again with --yes to deliver." in out
     assert not Delivery.objects.exists()
     assert mailoutbox == []
+
+
+def test_the_command_refuses_a_placeholder_address_even_with_yes(petition, embassy, mailoutbox):
+    Target.objects.filter(pk=embassy.pk).update(email="embassy@example.invalid")
+    confirmed_signatures_create(petition, 2)
+
+    out = command("deliver_signatures", "--petition", petition.slug, "--yes")
+
+    assert f"liberez-mamat → {embassy}: refused. embassy@example.invalid is a placeholder" in out
+    assert not Delivery.objects.filter(target=embassy).exists()
 
 
 def test_delivering_a_petition_now_sends_to_each_target(
@@ -37,12 +52,12 @@ def test_delivering_a_petition_now_sends_to_each_target(
     confirmed_signatures_create(petition, 4)
 
     with django_capture_on_commit_callbacks(execute=True):
-        out = command("deliver_signatures", "--petition", petition.slug)
+        out = command("deliver_signatures", "--petition", petition.slug, "--yes")
 
     assert f"liberez-mamat → {embassy}: delivery" in out
     assert "4 new signatures, 2 of them named" in out
     assert len(mailoutbox) == 2
-    assert "no new signature" in command("deliver_signatures", "--petition", petition.slug)
+    assert "no new signature" in command("deliver_signatures", "--petition", petition.slug, "--yes")
 
 
 def test_without_a_petition_the_command_delivers_what_is_due(
@@ -50,11 +65,11 @@ def test_without_a_petition_the_command_delivers_what_is_due(
 ):
     DeliveryScheduleFactory(petition=petition, every_days=None, threshold=3)
     confirmed_signatures_create(petition, 2)
-    assert "Nothing is due." in command("deliver_signatures")
+    assert "Nothing is due." in command("deliver_signatures", "--yes")
 
     confirmed_signatures_create(petition, 1)
     with django_capture_on_commit_callbacks(execute=True):
-        command("deliver_signatures")
+        command("deliver_signatures", "--yes")
 
     assert Delivery.objects.sent().count() == 2
 

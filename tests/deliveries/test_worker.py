@@ -6,27 +6,17 @@ process boundary, as in production.
 """
 
 import email
-import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
-import redis
-from django.conf import settings as django_settings
-from django.db import connection
 
 from deliveries import tasks
 from deliveries.models import Delivery
+from tests.celery_worker import BROKER_URL, wait_for
 from tests.deliveries.factories import DeliveryScheduleFactory, confirmed_signatures_create
 from tests.deliveries.helpers import csv_rows, pdf_text
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-BROKER_URL = os.environ.get("DELIVERIES_TEST_BROKER_URL", "redis://127.0.0.1:6379/8")
-ROOT = Path(__file__).resolve().parents[2]
-WAIT_SECONDS = 60
 
 
 def attachment_bytes(message: email.message.EmailMessage) -> dict[str, bytes]:
@@ -40,92 +30,6 @@ def run_due(app) -> None:
     """Queue the beat task on the test broker, as beat would."""
     with app.connection_for_write(BROKER_URL) as connection_:
         tasks.deliveries_run_due.apply_async(connection=connection_)
-
-
-def wait_for(condition, *, what: str, log: Path) -> None:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.25)
-    queued = redis.Redis.from_url(BROKER_URL).llen("celery")
-    statuses = list(Delivery.objects.values_list("status", flat=True))
-    pytest.fail(
-        f"Timed out waiting for {what} (tasks queued: {queued}, deliveries: {statuses}). "
-        f"Worker log:\n{log.read_text()[-5000:]}"
-    )
-
-
-@pytest.fixture
-def broker():
-    """Publish this process's tasks to Redis instead of running them in-process.
-
-    Tasks are published on a connection of their own (see `run_due`): the app's producer pool
-    may already hold a connection to another broker.
-    """
-    from config.celery_app import app
-
-    redis.Redis.from_url(BROKER_URL).flushdb()
-    saved = (app.conf.task_always_eager, app.conf.broker_url)
-    app.conf.task_always_eager, app.conf.broker_url = False, BROKER_URL
-    yield app
-    app.conf.task_always_eager, app.conf.broker_url = saved
-    redis.Redis.from_url(BROKER_URL).flushdb()
-
-
-@pytest.fixture
-def worker(broker, smtp_sink, tmp_path):
-    """A `celery worker` process on the test database, sending to `smtp_sink` over SMTP."""
-    database = connection.settings_dict
-    credentials = database["USER"] + (f":{database['PASSWORD']}" if database["PASSWORD"] else "")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.base",
-        "DEBUG": "false",
-        "SECRET_KEY": "worker-test-secret-key",
-        "DATABASE_URL": (
-            f"postgres://{credentials}@{database['HOST'] or '127.0.0.1'}:"
-            f"{database['PORT'] or 5432}/{database['NAME']}"
-        ),
-        "REDIS_URL": django_settings.REDIS_URL,
-        "CELERY_BROKER_URL": BROKER_URL,
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(smtp_sink.port),
-        "DELIVERY_FILES_ROOT": str(django_settings.DELIVERY_FILES_ROOT),
-    }
-    log = tmp_path / "worker.log"
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config.celery_app",
-                "worker",
-                "--pool=solo",
-                "--loglevel=INFO",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                f"--hostname=deliveries-test-{os.getpid()}@%h",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        wait_for(lambda: " ready." in log.read_text(), what="the worker to start", log=log)
-        yield log
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def test_a_real_worker_delivers_each_signature_once_to_each_target(

@@ -3,35 +3,14 @@
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
-from django.test import Client
 from django.urls import reverse
 
 from staff.models import AccessEvent
+from tests.e2e.staff_pages import staff_page_open
 from tests.factories import PetitionFactory, SignatureFactory
-from tests.petitions.factories_staff import (
-    CAMPAIGN_EDITORS,
-    DATA_OFFICERS,
-    csv_rows,
-    roles_ensure,
-)
-from tests.staff_fixtures import login_verified, staff_user_create
+from tests.petitions.factories_staff import CAMPAIGN_EDITORS, DATA_OFFICERS, csv_rows
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def _page_as(browser, live_server, role: str, username: str):
-    """A browser page logged in as a member of `role` who passed the second factor."""
-    roles_ensure()
-    user = staff_user_create(username)
-    user.groups.add(Group.objects.get(name=role))
-    client = Client()
-    login_verified(client, user)
-    context = browser.new_context(locale="fr-FR", accept_downloads=True)
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    return context, context.new_page()
 
 
 def test_a_data_officer_exports_the_confirmed_signers_and_a_planted_formula_stays_text(
@@ -45,7 +24,7 @@ def test_a_data_officer_exports_the_confirmed_signers_and_a_planted_formula_stay
     SignatureFactory(petition=petition, first_name="Pending")  # never confirmed
     other = PetitionFactory(title_fr="Une autre pétition")
     SignatureFactory(petition=other, confirmed=True, first_name="OtherPetition")
-    context, page = _page_as(browser, live_server, DATA_OFFICERS, "officer")
+    context, page = staff_page_open(browser, live_server, DATA_OFFICERS, "officer")
 
     page.goto(f"{live_server.url}/admin/petitions/signature/")
     filters = page.locator("#changelist-filter")
@@ -69,7 +48,7 @@ def test_a_data_officer_exports_the_confirmed_signers_and_a_planted_formula_stay
 
 def test_a_campaign_editor_cannot_see_any_signature(browser, live_server):
     signature = SignatureFactory(confirmed=True, first_name="Aynur")
-    context, page = _page_as(browser, live_server, CAMPAIGN_EDITORS, "editor")
+    context, page = staff_page_open(browser, live_server, CAMPAIGN_EDITORS, "editor")
 
     page.goto(f"{live_server.url}/admin/")
     assert page.get_by_role("link", name="Pages").count() >= 1

@@ -32,7 +32,7 @@ from deliveries.models import DeliveredSignature, Delivery
 from petitions import signature_links, signing
 from petitions.mailboxes import mailbox_hash
 from petitions.models import Petition, Signature
-from tests.deliveries.factories import DeliveryScheduleFactory
+from tests.deliveries.factories import DeliveryScheduleFactory, address_approved
 from tests.factories import PetitionFactory, TargetFactory
 from tests.faults.tcp_proxy import TcpProxy
 from tests.smtp_sink import SmtpSink, free_port
@@ -40,7 +40,7 @@ from tests.smtp_sink import SmtpSink, free_port
 ROOT = Path(__file__).resolve().parents[2]
 # A broker database of the fault tests' own: the test process flushes Redis DB 15 (the cache).
 BROKER_URL = os.environ.get("FAULTS_TEST_BROKER_URL", "redis://127.0.0.1:6379/13")
-TARGET_EMAIL = "embassy@target.example"
+TARGET_EMAIL = "embassy@target.test"
 WAIT_SECONDS = 90
 
 
@@ -209,7 +209,7 @@ def database_proxy():
 
 @pytest.fixture
 def petition(transactional_db) -> Petition:
-    target = TargetFactory(name="Embassy", email=TARGET_EMAIL, language="en")
+    target = address_approved(TargetFactory(name="Embassy", email=TARGET_EMAIL, language="en"))
     petition = PetitionFactory(slug="liberez-mamat", targets=[target])
     # Deliver as soon as one confirmed signature waits: beat runs it every second here.
     DeliveryScheduleFactory(petition=petition, every_days=None, threshold=1, is_active=False)

@@ -19,11 +19,15 @@ DATA_OFFICERS = ROLES_MIGRATION.DATA_OFFICERS
 
 
 CONTACT_MIGRATION = importlib.import_module("petitions.migrations.0007_sealed_signer_data")
+UPDATES_MIGRATION = importlib.import_module("updates.migrations.0002_update_roles")
+FRAUD_MIGRATION = importlib.import_module("petitions.migrations.0012_petition_managers_fight_fraud")
 
 
 def roles_ensure() -> None:
     ROLES_MIGRATION.roles_grant(apps)
     CONTACT_MIGRATION.contact_permission_grant(apps, None)
+    UPDATES_MIGRATION.updates_permissions_grant(apps, None)
+    FRAUD_MIGRATION.grant(apps, None)
 
 
 def staff_with_role(role: str, username: str | None = None):

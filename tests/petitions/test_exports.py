@@ -51,7 +51,12 @@ def _export(client, **fields):
 def test_a_data_officer_exports_a_petitions_confirmed_signers_from_france(officer_client):
     petition, other = PetitionFactory(), PetitionFactory()
     wanted = SignatureFactory(
-        petition=petition, confirmed=True, first_name="Aynur", last_name="Tursun", country="FR"
+        petition=petition,
+        confirmed=True,
+        first_name="Aynur",
+        last_name="Tursun",
+        country="FR",
+        comment="Pour Mamat",
     )
     SignatureFactory(petition=petition, confirmed=True, country="DE")
     SignatureFactory(petition=petition, country="FR")  # pending
@@ -64,7 +69,7 @@ def test_a_data_officer_exports_a_petitions_confirmed_signers_from_france(office
     assert f"signatures-{petition.slug}-" in response["Content-Disposition"]
     assert "no-store" in response["Cache-Control"]
     header, *body = rows
-    assert len(header) == 11
+    assert len(header) == 12
     assert body == [
         [
             "Aynur",
@@ -78,6 +83,7 @@ def test_a_data_officer_exports_a_petitions_confirmed_signers_from_france(office
             gettext("no"),
             gettext("no"),
             "",
+            "Pour Mamat",
         ]
     ]
 
@@ -152,15 +158,15 @@ def test_the_xlsx_export_holds_every_cell_as_text_and_no_formula(officer_client)
     assert "'=1+1" in sheet and "Tursun" in sheet
 
 
-def test_exports_never_hold_the_ip_fingerprint_the_comment_or_an_erased_signer(officer_client):
+def test_exports_never_hold_the_ip_fingerprint_or_an_erased_signer(officer_client):
     petition = PetitionFactory()
-    SignatureFactory(petition=petition, ip_hash="f" * 64, comment="private words")
+    SignatureFactory(petition=petition, ip_hash="f" * 64)
     SignatureFactory(petition=petition, first_name="Gone", erased_at=timezone.now())
 
     _response, rows = _export(officer_client, petition=petition.pk)
 
     cells = {cell for row in rows for cell in row}
-    assert "f" * 64 not in cells and "private words" not in cells
+    assert "f" * 64 not in cells
     assert "Gone" not in cells
     assert len(rows) == 2
 

@@ -35,7 +35,46 @@ def test_over_the_email_domain_limit_signatures_are_flagged_but_big_providers_ar
 
 
 def test_a_limit_of_zero_turns_the_limit_off(sign):
-    with override_settings(SIGNATURE_RATE_LIMIT_PER_IP_HASH=0):
+    with override_settings(
+        SIGNATURE_RATE_LIMIT_PER_IP_HASH=0, SIGNATURE_RATE_LIMIT_BURST_PER_IP_HASH=0
+    ):
         signatures = [sign(email=f"crowd{n}@example.org").signature for n in range(30)]
 
     assert {signature.status for signature in signatures} == {Signature.Status.PENDING}
+
+
+def test_a_burst_from_one_network_is_flagged_before_the_sustained_limit_is_reached(sign):
+    with override_settings(
+        SIGNATURE_RATE_LIMIT_PER_IP_HASH=20, SIGNATURE_RATE_LIMIT_BURST_PER_IP_HASH=2
+    ):
+        burst = [sign(email=f"fast{n}@example.org").signature for n in range(3)]
+
+    assert [signature.status for signature in burst] == ["pending", "pending", "flagged"]
+
+
+def test_a_patient_source_is_flagged_by_the_sustained_limit_alone(sign):
+    with override_settings(
+        SIGNATURE_RATE_LIMIT_PER_EMAIL_DOMAIN=2,
+        SIGNATURE_RATE_LIMIT_BURST_PER_EMAIL_DOMAIN=100,
+        SIGNATURE_RATE_LIMIT_PER_IP_HASH=0,
+        SIGNATURE_RATE_LIMIT_BURST_PER_IP_HASH=0,
+    ):
+        slow = [sign(email=f"slow{n}@patient.example").signature for n in range(3)]
+
+    assert [signature.status for signature in slow] == ["pending", "pending", "flagged"]
+
+
+def test_the_burst_window_ends_before_the_sustained_one(settings, db):
+    from petitions import rate_limits
+    from tests.factories import PetitionFactory
+
+    limits = rate_limits._limits(
+        petition=PetitionFactory(), ip_hash="a" * 64, email_domain="x.example", domain_exempt=False
+    )
+
+    assert {key.split(":")[2]: seconds for key, _limit, seconds in limits} == {
+        "ip": settings.SIGNATURE_RATE_LIMIT_WINDOW,
+        "ip-burst": settings.SIGNATURE_RATE_LIMIT_BURST_WINDOW,
+        "domain": settings.SIGNATURE_RATE_LIMIT_WINDOW,
+        "domain-burst": settings.SIGNATURE_RATE_LIMIT_BURST_WINDOW,
+    }

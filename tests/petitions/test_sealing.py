@@ -48,7 +48,7 @@ def test_a_signature_is_readable_until_its_email_goes_then_sealed(sign, mailoutb
     [
         ({"show_first_name": True}, {"first_name": "Aynur"}),
         ({"name_in_delivery": True}, {"first_name": "Aynur", "last_name": "Tursun"}),
-        ({"newsletter_opt_in": True}, {"email": "aynur@example.org"}),
+        ({"newsletter_opt_in": True}, {}),
     ],
 )
 def test_what_a_signer_chose_to_share_stays_readable_and_nothing_more(
@@ -59,6 +59,24 @@ def test_what_a_signer_chose_to_share_stays_readable_and_nothing_more(
 
     assert _readable(signature) == dict.fromkeys(sealing.SEALED_FIELDS, "") | stays_readable
     assert sealed_data_of(signature) == GIVEN  # the officers' copy holds everything
+
+
+def test_the_address_for_news_is_kept_only_where_the_running_site_can_open_it(sign, confirm):
+    signature = sign(newsletter_opt_in=True).signature
+    confirm(signature)
+    signature.refresh_from_db()
+
+    assert signature.email == ""
+    assert b"aynur" not in bytes(signature.news_address)
+    assert sealing.news_address_open(signature.news_address) == "aynur@example.org"
+
+
+def test_without_news_no_address_is_kept_even_encrypted(sign, confirm):
+    signature = sign().signature
+    confirm(signature)
+    signature.refresh_from_db()
+
+    assert signature.news_address is None and sealing.news_address_open(None) == ""
 
 
 def test_signing_again_puts_the_typed_address_back_until_the_new_email_goes(

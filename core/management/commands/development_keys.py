@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from core.sealing import sealing_keys_generate
+from core.signing_keys import signing_key_generate
 
 
 class Command(BaseCommand):
@@ -20,21 +21,35 @@ class Command(BaseCommand):
                 "Development keys are for DEBUG only; production keys come from the environment."
             )
         path = settings.DEVELOPMENT_KEYS_FILE
-        if not path.exists():
-            public, private = sealing_keys_generate()
-            keys = {
-                "SEALING_PUBLIC_KEY": public,
-                "SEALING_PRIVATE_KEY": private,
-                "SIGNER_MAILBOX_KEY": secrets.token_urlsafe(32),
-                "ACCESS_TRAIL_KEY": secrets.token_urlsafe(32),
-                "ERASURE_RECORD_KEY": secrets.token_urlsafe(32),
-            }
+        keys = json.loads(path.read_text()) if path.exists() else {}
+        missing = _development_keys_new(keys)
+        if missing:
+            keys.update(missing)
             path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(descriptor, "w") as file:
                 json.dump(keys, file, indent=2)
-            self.stdout.write(f"Development keys written to {path}.")
+            self.stdout.write(f"Development keys written to {path}: {', '.join(sorted(missing))}.")
         self.stdout.write(
             f"Development keys: {path}. Its SEALING_PRIVATE_KEY opens signers' sealed data in "
             "exports on this machine only; production keeps its private key offline."
         )
+
+
+def _development_keys_new(keys: dict[str, str]) -> dict[str, str]:
+    """Return the development keys `keys` lacks, newly drawn (an older file gains new ones)."""
+    new: dict[str, str] = {}
+    if "SEALING_PUBLIC_KEY" not in keys:
+        new["SEALING_PUBLIC_KEY"], new["SEALING_PRIVATE_KEY"] = sealing_keys_generate()
+    if "LEDGER_SIGNING_KEY" not in keys:
+        new["LEDGER_SIGNING_KEY"] = signing_key_generate()
+    for name in (
+        "SIGNER_MAILBOX_KEY",
+        "ACCESS_TRAIL_KEY",
+        "ERASURE_RECORD_KEY",
+        "NEWS_ADDRESS_KEY",
+        "REMINDER_ADDRESS_KEY",
+    ):
+        if name not in keys:
+            new[name] = secrets.token_urlsafe(32)
+    return new

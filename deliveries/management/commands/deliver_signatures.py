@@ -7,8 +7,8 @@ from petitions.models import Petition
 
 class Command(BaseCommand):
     help = (
-        "Deliver confirmed signatures to the petitions' targets: what the schedules say is "
-        "due, or with --petition everything that waits for that petition."
+        "Show what would be delivered to the petitions' targets (what the schedules say is due, "
+        "or with --petition everything that waits for that petition); deliver it with --yes."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -16,12 +16,14 @@ class Command(BaseCommand):
             "--petition", metavar="SLUG", help="Deliver now whatever waits for this petition."
         )
         parser.add_argument(
-            "--dry-run",
+            "--yes",
             action="store_true",
-            help="Print what would be delivered to each target; send and write nothing.",
+            help="Deliver what the preview shows. Without it, print the preview; send nothing.",
         )
 
-    def handle(self, *args, petition: str | None, dry_run: bool, **options) -> None:
+    def handle(self, *args, petition: str | None, yes: bool, **options) -> None:
+        # A delivery cannot be taken back: without --yes, only the preview.
+        dry_run = not yes
         selected = None
         if petition:
             selected = Petition.objects.filter(slug=petition).first()
@@ -37,10 +39,14 @@ class Command(BaseCommand):
                 "count": outcome.awaiting,
                 "named": outcome.named,
             }
-            if dry_run:
+            if outcome.refusal:
+                values["refusal"] = outcome.refusal
+                line = _("%(petition)s → %(target)s: refused. %(refusal)s")
+            elif dry_run:
+                values["address"] = outcome.target.email
                 line = _(
-                    "%(petition)s → %(target)s: would deliver %(count)d new signatures, "
-                    "%(named)d of them named."
+                    "%(petition)s → %(target)s <%(address)s>: would deliver %(count)d new "
+                    "signatures, %(named)d of them named."
                 )
             elif outcome.delivery is None:
                 line = _("%(petition)s → %(target)s: no new signature.")
@@ -52,6 +58,8 @@ class Command(BaseCommand):
                     "signatures, %(named)d of them named (%(status)s)."
                 )
             self.stdout.write(line % values)
+        if dry_run and any(o.awaiting and not o.refusal for o in report.outcomes):
+            self.stdout.write(_("Nothing was sent. Run again with --yes to deliver."))
         if report.resumed:
             self.stdout.write(
                 _("%(count)d interrupted deliveries taken up again.") % {"count": report.resumed}

@@ -1,0 +1,190 @@
+"""Telling signers who asked for news that their signature was delivered: one email per delivery.
+
+Once a delivery is recorded as sent, `delivery_notices_create` writes one DeliveryNotice per
+carried signer who asked for news (the unique constraint refuses a second), and senders claim
+the ones due in batches (`SELECT ... FOR UPDATE SKIP LOCKED`), as confirmation emails are
+claimed. They go through core.email_sending with the confirmations' failure rules: "later" is
+tried again with a backoff for SIGNATURE_EMAIL_RETRY_HOURS, "never" is recorded and dropped.
+Beat's sweep creates and sends what a lost task left.
+"""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from core.database_retries import database_write_retry
+from core.email_sending import (
+    EmailFailure,
+    SendFailure,
+    email_failure,
+    email_message_build,
+    email_send,
+    message_id_make,
+    retry_delay,
+)
+from deliveries.models import Delivery, DeliveryNotice
+from petitions.models import Signature
+from petitions.names import name_for_greeting
+from petitions.sealing import news_address_open
+from petitions.signature_links import withdrawal_token_make
+
+logger = logging.getLogger(__name__)
+
+CLAIM_BATCH = 50
+CLAIM_SECONDS = 60
+# The sweep takes up deliveries sent this recently whose notices a lost task never wrote.
+SWEEP_DAYS = 7
+
+
+def delivery_notices_create(*, delivery_id: int) -> int:
+    """Owe each signer the delivery carried who asked for news one email; return how many new.
+
+    Safe to run again: a signer already owed (or sent) one for this delivery is skipped.
+    """
+    delivery = Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.SENT).first()
+    if delivery is None:
+        return 0
+    now = timezone.now()
+    signers = (
+        Signature.objects.filter(deliveries_carried__delivery=delivery, newsletter_opt_in=True)
+        .exclude(news_address__isnull=True)
+        .exclude(Exists(DeliveryNotice.objects.filter(delivery=delivery, signature=OuterRef("pk"))))
+        .values_list("pk", flat=True)
+    )
+    created = 0
+    batch: list[DeliveryNotice] = []
+    for signature_id in signers.iterator(chunk_size=2000):
+        batch.append(DeliveryNotice(delivery=delivery, signature_id=signature_id, due_at=now))
+        if len(batch) >= 2000:
+            created += len(DeliveryNotice.objects.bulk_create(batch, ignore_conflicts=True))
+            batch = []
+    if batch:
+        created += len(DeliveryNotice.objects.bulk_create(batch, ignore_conflicts=True))
+    return created
+
+
+def delivery_notices_queue(*, delivery_id: int) -> None:
+    """Have a worker write and send a delivery's notices once this transaction commits."""
+    from deliveries.tasks import delivery_notices_task
+
+    def publish() -> None:
+        try:
+            delivery_notices_task.apply_async(args=(delivery_id,), retry=False)
+        except Exception:
+            logger.warning(
+                "Notices of delivery %s not queued; the sweep will send them.",
+                delivery_id,
+                exc_info=True,
+            )
+
+    transaction.on_commit(publish)
+
+
+def delivery_notices_claim(*, limit: int = CLAIM_BATCH) -> list[DeliveryNotice]:
+    """Claim up to `limit` notices due now; a sender that dies leaves them due again."""
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = list(
+            DeliveryNotice.objects.filter(status=DeliveryNotice.Status.DUE, due_at__lte=now)
+            .select_for_update(skip_locked=True)
+            .order_by("due_at")
+            .values_list("pk", flat=True)[:limit]
+        )
+        DeliveryNotice.objects.filter(pk__in=claimed).update(
+            due_at=now + timedelta(seconds=CLAIM_SECONDS), attempt_count=F("attempt_count") + 1
+        )
+    return list(
+        DeliveryNotice.objects.filter(pk__in=claimed).select_related(
+            "signature", "delivery__petition", "delivery__target"
+        )
+    )
+
+
+def _notice_message(notice: DeliveryNotice, address: str) -> EmailMessage:
+    signature, delivery = notice.signature, notice.delivery
+    language = signature.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        withdraw_url = settings.SITE_URL + reverse(
+            "petitions:withdraw", kwargs={"token": withdrawal_token_make(signature=signature)}
+        )
+        petition_url = settings.SITE_URL + delivery.petition.get_absolute_url()
+    return email_message_build(
+        template="deliveries/email/delivered",
+        context={
+            "greeting_name": name_for_greeting(signature.first_name),
+            "petition": delivery.petition,
+            "delivery": delivery,
+            "target": delivery.target,
+            "petition_url": petition_url,
+            "withdraw_url": withdraw_url,
+        },
+        language=language,
+        to=[address],
+        headers={"Message-ID": notice.message_id, "Auto-Submitted": "auto-generated"},
+        html=False,
+    )
+
+
+def _failure_record(notice: DeliveryNotice, failure: SendFailure, now: datetime) -> None:
+    retry_until = notice.retry_until or now + timedelta(hours=settings.SIGNATURE_EMAIL_RETRY_HOURS)
+    claim = DeliveryNotice.objects.filter(pk=notice.pk, status=DeliveryNotice.Status.DUE)
+    if failure.is_permanent or now >= retry_until:
+        claim.update(status=DeliveryNotice.Status.FAILED, error=failure.reason[:300])
+        return
+    delay = retry_delay(
+        attempt=notice.attempt_count,
+        first_seconds=settings.SIGNATURE_EMAIL_RETRY_BACKOFF,
+        longest_seconds=settings.SIGNATURE_EMAIL_RETRY_LONGEST,
+    )
+    claim.update(error=failure.reason[:300], due_at=now + delay, retry_until=retry_until)
+
+
+def delivery_notice_send(notice: DeliveryNotice) -> bool:
+    """Send one claimed notice and record what came of it; return whether it went."""
+    address = news_address_open(notice.signature.news_address)
+    if not address:  # the signer stopped the news since
+        DeliveryNotice.objects.filter(pk=notice.pk).update(status=DeliveryNotice.Status.FAILED)
+        return False
+    if not notice.message_id:
+        notice.message_id = message_id_make(idstring="delivered")
+        DeliveryNotice.objects.filter(pk=notice.pk).update(message_id=notice.message_id)
+    try:
+        email_send(_notice_message(notice, address))
+    except Exception as error:
+        failure = email_failure(error)
+        if failure is None:
+            logger.exception("Delivery notice %s not sent.", notice.pk)
+            failure = SendFailure(EmailFailure.TRANSIENT, type(error).__name__)
+        _failure_record(notice, failure, timezone.now())
+        return False
+    sent_at = timezone.now()
+    database_write_retry(
+        lambda: DeliveryNotice.objects.filter(pk=notice.pk).update(
+            status=DeliveryNotice.Status.SENT, sent_at=sent_at, error=""
+        ),
+        until=sent_at + timedelta(seconds=CLAIM_SECONDS),
+    )
+    return True
+
+
+def delivery_notices_send() -> int:
+    """Send every notice due, batch after batch; return how many went."""
+    sent = 0
+    while notices := delivery_notices_claim():
+        sent += sum(delivery_notice_send(notice) for notice in notices)
+    return sent
+
+
+def delivery_notices_sweep(*, now: datetime | None = None) -> int:
+    """Write what lost tasks left unwritten, for deliveries sent lately, then send what is due."""
+    now = now or timezone.now()
+    recent = Delivery.objects.sent().filter(sent_at__gte=now - timedelta(days=SWEEP_DAYS))
+    for delivery_id in recent.values_list("pk", flat=True):
+        delivery_notices_create(delivery_id=delivery_id)
+    return delivery_notices_send()

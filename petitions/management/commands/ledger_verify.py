@@ -1,0 +1,35 @@
+"""Verify each petition's ledger as the database holds it; name the first entry that fails."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from petitions.ledger import ledger_verify
+from petitions.models import Petition
+from scripts.verify_ledger import LedgerEntryBad
+
+
+class Command(BaseCommand):
+    help = (
+        "Check every entry of the public ledgers: content, hash, chain, signature, and that "
+        "each delivery recorded still matches the site's record. Exits 1 naming the first "
+        "entry that fails."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--petition", help="the petition's slug (default: every one)")
+
+    def handle(self, *args, **options) -> None:
+        petitions = Petition.objects.public().order_by("slug")
+        if options["petition"]:
+            petitions = petitions.filter(slug=options["petition"])
+            if not petitions.exists():
+                raise CommandError(f"No public petition {options['petition']!r}.")
+        failures = []
+        for petition in petitions:
+            try:
+                count = ledger_verify(petition=petition)
+            except LedgerEntryBad as error:
+                failures.append(f"{petition.slug}: {error}")
+                continue
+            self.stdout.write(f"{petition.slug}: {count} entries verified")
+        if failures:
+            raise CommandError("Ledger NOT verified. " + "; ".join(failures))

@@ -1,0 +1,199 @@
+"""Signatures collected on paper: a sheet typed into CSV or XLSX, checked row by row, imported.
+
+Each row is checked before anything is written, and the preview shows every row's errors.
+Importing writes the valid rows as confirmed "paper" signatures, sealed at once like any other
+(petitions/sealing.py): named in deliveries only where the sheet says so, never emailed. A
+row whose address already signed, online or on another sheet, counts once: it is skipped.
+"""
+
+import csv
+import io
+import secrets
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from petitions import counter
+from petitions.mailboxes import mailbox_hash
+from petitions.models import PaperImport, Petition, Signature
+from petitions.names import name_clean
+from petitions.sealing import signature_seal_values
+from staff.access_trail import access_event_record
+from staff.models import AccessEvent
+
+# The columns of a typed-in sheet, in the order the blank sheet prints them (the postcode only
+# where the petition asks for one).
+COLUMNS = ("first_name", "last_name", "country", "email", "postcode", "named")
+YES = {"yes", "oui", "x", "1", "true", "vrai", "y", "o"}
+NO = {"", "no", "non", "0", "false", "faux", "n"}
+MAX_ROWS = 20_000
+
+
+class PaperSheetUnreadable(ValueError):
+    """The file is not a CSV or XLSX sheet this site can read; the message says why."""
+
+
+@dataclass
+class PaperRow:
+    number: int
+    values: dict[str, str]
+    errors: list[str] = field(default_factory=list)
+    country: str = ""
+    named: bool = False
+
+
+def _cells_from_xlsx(content: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook  # imported only to read a sheet
+
+    try:
+        sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
+    except Exception as error:  # openpyxl raises many kinds for a file that is not XLSX
+        raise PaperSheetUnreadable(_("This is not an XLSX file.")) from error
+    return [
+        ["" if cell is None else str(cell) for cell in row]
+        for row in sheet.iter_rows(values_only=True)
+    ]
+
+
+def _cells_from_csv(content: bytes) -> list[list[str]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise PaperSheetUnreadable(_("Save the CSV file as UTF-8 and send it again.")) from error
+    dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t") if text.strip() else csv.excel
+    return list(csv.reader(io.StringIO(text), dialect))
+
+
+def _country_code(text: str) -> str:
+    text = text.strip()
+    if text.upper() in countries:
+        return text.upper()
+    return countries.by_name(text) or countries.by_name(text, language="fr") or ""
+
+
+def paper_columns(petition: Petition) -> list[str]:
+    return [name for name in COLUMNS if name != "postcode" or petition.asks_postcode]
+
+
+def _row_check(number: int, cells: list[str], *, petition: Petition) -> PaperRow:
+    names = paper_columns(petition)
+    values = dict.fromkeys(COLUMNS, "")
+    values.update({name: name_clean(cells[i]) for i, name in enumerate(names) if i < len(cells)})
+    row = PaperRow(number=number, values=values)
+    for name, label in (("first_name", _("first name")), ("last_name", _("last name"))):
+        if not values[name]:
+            row.errors.append(_("The %(field)s is missing.") % {"field": label})
+        elif len(values[name]) > 100:
+            row.errors.append(_("The %(field)s is too long.") % {"field": label})
+    row.country = _country_code(values["country"])
+    if not row.country:
+        row.errors.append(
+            _("“%(country)s” is not a country we know.") % {"country": values["country"]}
+        )
+    email = values["email"]
+    if email and ("@" not in email or "." not in email.rpartition("@")[2] or " " in email):
+        row.errors.append(_("“%(email)s” is not an email address.") % {"email": email})
+    named = values["named"].casefold()
+    if named not in YES | NO:
+        row.errors.append(_("Write “yes” or “no” in the last column, or leave it empty."))
+    row.named = named in YES
+    return row
+
+
+def paper_sheet_read(*, petition: Petition, content: bytes, file_name: str) -> list[PaperRow]:
+    """Return every row of a typed-in sheet with its errors; write nothing."""
+    if file_name.lower().endswith(".xlsx"):
+        cells = _cells_from_xlsx(content)
+    else:
+        cells = _cells_from_csv(content)
+    if (
+        cells
+        and cells[0]
+        and cells[0][0].strip().casefold() in {"first name", "prénom", "first_name"}
+    ):
+        cells = cells[1:]  # the header line of the blank sheet's CSV
+    rows = [cells_ for cells_ in cells if any(cell.strip() for cell in cells_)]
+    if len(rows) > MAX_ROWS:
+        raise PaperSheetUnreadable(
+            _("Import at most %(count)s rows at a time.") % {"count": MAX_ROWS}
+        )
+    checked = [_row_check(number, row, petition=petition) for number, row in enumerate(rows, 1)]
+    seen: dict[str, int] = {}
+    for row in checked:
+        if row.values["email"] and not row.errors:
+            mailbox = mailbox_hash(row.values["email"])
+            if mailbox in seen:
+                row.errors.append(_("Same address as row %(row)s.") % {"row": seen[mailbox]})
+            elif petition.signatures.filter(mailbox_hash=mailbox).exists():
+                row.errors.append(_("This address has already signed: it counts once."))
+            seen.setdefault(mailbox, row.number)
+    return checked
+
+
+def _paper_signature(row: PaperRow, *, petition: Petition, batch: PaperImport, now) -> Signature:
+    email = row.values["email"]
+    signature = Signature(
+        petition=petition,
+        first_name=row.values["first_name"],
+        last_name=row.values["last_name"],
+        email=email,
+        mailbox_hash=mailbox_hash(email) if email else f"paper-{secrets.token_hex(16)}",
+        country=row.country,
+        postcode=row.values["postcode"],
+        language=settings.LANGUAGE_CODE,
+        status=Signature.Status.CONFIRMED,
+        created_at=now,
+        confirmed_at=now,
+        # No email goes to a paper signer: the outbox holds nothing for them.
+        confirmation_sent_at=now,
+        share_code=secrets.token_urlsafe(6),
+        privacy_notice_version="paper",
+        consented_at=now,
+        name_in_delivery=row.named,
+        source="paper",
+        paper_import=batch,
+    )
+    for name, value in signature_seal_values(signature).items():
+        setattr(signature, name, value)
+    return signature
+
+
+def paper_signatures_import(
+    *, petition: Petition, rows: list[PaperRow], file_name: str, actor: User, ip_hmac: str = ""
+) -> PaperImport:
+    """Import the rows without errors as paper signatures; record who imported what."""
+    valid = [row for row in rows if not row.errors]
+    now = timezone.now()
+    with transaction.atomic():
+        batch = PaperImport.objects.create(
+            petition=petition,
+            imported_by=actor,
+            file_name=file_name[:255],
+            row_count=len(valid),
+            skipped_count=len(rows) - len(valid),
+        )
+        Signature.objects.bulk_create(
+            [_paper_signature(row, petition=petition, batch=batch, now=now) for row in valid]
+        )
+        access_event_record(
+            actor=actor,
+            action=AccessEvent.Action.IMPORTED_PAPER_SIGNATURES,
+            target=str(petition),
+            query={
+                "paper_import": batch.pk,
+                "file": file_name[:255],
+                "skipped": batch.skipped_count,
+            },
+            row_count=len(valid),
+            ip_hmac=ip_hmac,
+        )
+        petition_id = petition.pk
+        transaction.on_commit(
+            lambda: counter.petition_count_add(petition_id=petition_id, delta=len(valid))
+        )
+    return batch

@@ -1,0 +1,178 @@
+"""Staff deliver now: a preview first, nothing sent until they confirm, addresses approved."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from deliveries import addresses
+from deliveries.models import AddressApproval, Delivery
+from petitions.models import Target
+from tests.deliveries.factories import DeliveryScheduleFactory, confirmed_signatures_create
+from tests.deliveries.helpers import pdf_text
+from tests.staff_fixtures import login_verified, staff_user_create
+
+EN = {"accept-language": "en"}
+
+
+@pytest.fixture
+def schedule(petition):
+    return DeliveryScheduleFactory(petition=petition, every_days=30)
+
+
+def preview_url(schedule):
+    return reverse("admin:deliveries_deliveryschedule_deliver", args=[schedule.pk])
+
+
+def sender(username):
+    user = staff_user_create(username)
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["send_delivery", "view_deliveryschedule"])
+    )
+    return user
+
+
+def test_deliver_now_shows_a_preview_and_sends_nothing(
+    verified_staff_client, schedule, embassy, mailoutbox
+):
+    confirmed_signatures_create(schedule.petition, 6)
+
+    response = verified_staff_client.post(
+        reverse("admin:deliveries_deliveryschedule_changelist"),
+        {"action": "deliver_now", "_selected_action": [schedule.pk]},
+        follow=True,
+        headers=EN,
+    )
+
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == preview_url(schedule)
+    assert "embassy@embassy.test" in page
+    assert '<td class="delivery-preview__count">6</td>' in page
+    assert "2 rows" in page
+    assert not Delivery.objects.exists()
+    assert mailoutbox == []
+
+
+def test_confirming_the_preview_delivers_what_it_showed_and_no_more(
+    verified_staff_client, schedule, mailoutbox, django_capture_on_commit_callbacks
+):
+    confirmed_signatures_create(schedule.petition, 4)
+    preview = verified_staff_client.get(preview_url(schedule))
+    form = preview.context["confirm_form"]
+    confirmed_signatures_create(schedule.petition, 3)  # confirmed after the preview
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = verified_staff_client.post(
+            preview_url(schedule),
+            {
+                "confirmed_up_to": form.initial["confirmed_up_to"].isoformat(),
+                "targets": form.initial["targets"],
+                "checked": "on",
+            },
+        )
+
+    assert (
+        reverse("admin:deliveries_deliveryschedule_progress", args=[schedule.pk])
+        in (response["Location"])
+    )
+    assert sorted(Delivery.objects.sent().values_list("total_count", flat=True)) == [4, 4]
+    assert len(mailoutbox) == 2
+    progress = verified_staff_client.get(response["Location"], headers=EN)
+    assert "Done: every delivery above is finished." in progress.content.decode()
+
+
+def test_confirming_without_ticking_the_check_sends_nothing(
+    verified_staff_client, schedule, mailoutbox, django_capture_on_commit_callbacks
+):
+    confirmed_signatures_create(schedule.petition, 2)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = verified_staff_client.post(
+            preview_url(schedule),
+            {"confirmed_up_to": timezone.now().isoformat(), "targets": [1]},
+        )
+
+    assert response.status_code == 200
+    assert not Delivery.objects.exists()
+    assert mailoutbox == []
+
+
+def test_the_letter_preview_is_the_letter_that_would_go(verified_staff_client, schedule, embassy):
+    confirmed_signatures_create(schedule.petition, 5)
+
+    response = verified_staff_client.get(
+        reverse("admin:deliveries_deliveryschedule_letter_preview", args=[schedule.pk, embassy.pk])
+    )
+
+    assert response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content)
+    assert "5 nouvelles signatures" in text
+    assert not Delivery.objects.exists()
+
+
+def test_a_placeholder_address_is_refused_with_a_clear_message(
+    verified_staff_client, schedule, embassy, ministry, mailoutbox
+):
+    Target.objects.filter(pk=embassy.pk).update(email="ambassade@example.invalid")
+    confirmed_signatures_create(schedule.petition, 2)
+
+    page = verified_staff_client.get(preview_url(schedule), headers=EN).content.decode()
+
+    assert "ambassade@example.invalid is a placeholder address, where mail never arrives" in page
+    assert verified_staff_client.get(preview_url(schedule)).context["deliverable"] == [ministry.pk]
+
+
+@pytest.mark.parametrize(
+    "email",
+    ["x@example.invalid", "x@example.org", "x@example.fr", "x@mail.example", "x@localhost"],
+)
+def test_addresses_made_for_examples_are_placeholders(email):
+    assert addresses.address_is_placeholder(email)
+
+
+def test_a_real_looking_address_is_no_placeholder():
+    assert not addresses.address_is_placeholder("contact@ambassade-chine.fr")
+
+
+def test_a_new_address_needs_a_second_staff_members_approval(client, schedule, embassy):
+    Target.objects.filter(pk=embassy.pk).update(email="new@embassy.test")
+    first, second = sender("first"), sender("second")
+    login_verified(client, first)
+
+    client.post(preview_url(schedule), {"step": "approve", "target": embassy.pk})
+    client.post(preview_url(schedule), {"step": "approve", "target": embassy.pk})
+
+    assert AddressApproval.objects.filter(email="new@embassy.test").count() == 1
+    embassy.refresh_from_db()
+    assert addresses.delivery_refusal(target=embassy)
+
+    login_verified(client, second)
+    client.post(preview_url(schedule), {"step": "approve", "target": embassy.pk})
+
+    assert addresses.delivery_refusal(target=embassy) is None
+
+
+def test_a_lone_administrator_approves_a_new_address_twice(verified_staff_client, embassy):
+    Target.objects.filter(pk=embassy.pk).update(email="new@embassy.test")
+    embassy.refresh_from_db()
+    admin = staff_user_create("lone", is_superuser=True)
+
+    addresses.target_address_approve(target=embassy, actor=admin)
+    assert addresses.delivery_refusal(target=embassy)
+    # verified_staff_client's superuser also exists: with a colleague, twice is refused.
+    with pytest.raises(addresses.DeliveryRefused):
+        addresses.target_address_approve(target=embassy, actor=admin)
+
+    type(admin).objects.exclude(pk=admin.pk).update(is_active=False)
+    addresses.target_address_approve(target=embassy, actor=admin)
+    assert addresses.delivery_refusal(target=embassy) is None
+
+
+def test_changing_an_approved_address_needs_new_approvals(embassy):
+    assert addresses.delivery_refusal(target=embassy) is None
+
+    Target.objects.filter(pk=embassy.pk).update(email="other@embassy.test")
+    embassy.refresh_from_db()
+
+    with translation.override("en"):
+        assert "has not been approved yet" in addresses.delivery_refusal(target=embassy)

@@ -1,0 +1,59 @@
+"""Each delivery sent is a signed entry of the ledger; a file hash changed later is caught."""
+
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from deliveries.models import Delivery
+from petitions.models import LedgerEntry
+from tests.deliveries.factories import confirmed_signatures_create
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def delivered(petition, run):
+    confirmed_signatures_create(petition, 12)
+    run(petition=petition)
+    return petition
+
+
+def test_a_delivery_sent_is_recorded_with_its_counts_and_files_sha256(delivered):
+    entries = delivered.ledger_entries.filter(event=LedgerEntry.Event.DELIVERY)
+    sent = Delivery.objects.sent().filter(petition=delivered)
+
+    assert entries.count() == sent.count() == 2
+    recorded = {json.loads(entry.body)["delivery"]["id"]: entry for entry in entries}
+    for delivery in sent:
+        detail = json.loads(recorded[delivery.pk].body)["delivery"]
+        assert detail["new_signatures"] == 12
+        assert detail["files_sha256"]["letter.pdf"] == delivery.letter_sha256
+        assert json.loads(recorded[delivery.pk].body)["confirmed_total"] == 12
+
+
+def test_a_file_hash_changed_in_the_database_fails_naming_the_delivery_entry(delivered):
+    delivery = Delivery.objects.filter(petition=delivered).order_by("pk").first()
+    entry = next(
+        entry
+        for entry in delivered.ledger_entries.filter(event=LedgerEntry.Event.DELIVERY)
+        if json.loads(entry.body)["delivery"]["id"] == delivery.pk
+    )
+    call_command("ledger_verify", petition=delivered.slug)
+    Delivery.objects.filter(pk=delivery.pk).update(letter_sha256="0" * 64)
+
+    with pytest.raises(CommandError, match=f"entry {entry.sequence}: delivery {delivery.pk}"):
+        call_command("ledger_verify", petition=delivered.slug)
+
+
+def test_a_delivery_the_ledger_missed_is_written_before_the_day_entry(delivered):
+    delivered.ledger_entries.all().delete()
+    from petitions.ledger import ledger_daily_append
+
+    ledger_daily_append()
+
+    assert list(delivered.ledger_entries.values_list("event", flat=True)) == [
+        "delivery",
+        "delivery",
+        "daily",
+    ]

@@ -1,0 +1,96 @@
+"""Signers who asked for news hear, once per delivery, that their signature was delivered."""
+
+import smtplib
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from deliveries import batches, notices, sending
+from deliveries.models import DeliveryNotice
+from petitions.models import Signature
+from petitions.sealing import news_address_close
+from tests.deliveries.factories import confirmed_signatures_create
+
+
+@pytest.fixture
+def signers(petition):
+    """Four confirmed signers, sealed as the site keeps them; the first asked for news."""
+    confirmed_signatures_create(petition, 4)
+    first, *others = Signature.objects.filter(petition=petition).order_by("pk")
+    Signature.objects.filter(pk=first.pk).update(
+        email="", newsletter_opt_in=True, news_address=news_address_close("aynur@example.org")
+    )
+    Signature.objects.filter(pk__in=[s.pk for s in others]).update(email="")
+    return first
+
+
+def deliver(petition, target, capture):
+    with capture(execute=True):
+        delivery = batches.delivery_batch_create(petition=petition, target=target)
+    return delivery
+
+
+def delivered_emails(mailoutbox):
+    return [m for m in mailoutbox if "aynur@example.org" in m.to]
+
+
+def test_a_signer_who_asked_for_news_gets_one_email_per_delivery(
+    petition, embassy, ministry, signers, mailoutbox, django_capture_on_commit_callbacks
+):
+    deliver(petition, embassy, django_capture_on_commit_callbacks)
+
+    [email] = delivered_emails(mailoutbox)
+    assert email.subject == "Votre signature a été remise : « Free Mamat »".replace(
+        "Free Mamat", petition.title
+    )
+    assert str(embassy) in email.body
+    assert "/withdraw/" in email.body or "/retirer/" in email.body
+    # Nobody else asked: the targets' two letters and this one email, nothing more.
+    assert sorted(len(m.to) for m in mailoutbox) == [1, 1]
+
+    notices.delivery_notices_sweep()
+    deliver(petition, ministry, django_capture_on_commit_callbacks)
+
+    assert len(delivered_emails(mailoutbox)) == 2  # one more, for the second delivery
+    notices.delivery_notices_sweep()
+    assert len(delivered_emails(mailoutbox)) == 2
+    assert DeliveryNotice.objects.filter(status=DeliveryNotice.Status.SENT).count() == 2
+
+
+def test_the_database_refuses_a_second_notice_for_the_same_delivery(
+    petition, embassy, signers, django_capture_on_commit_callbacks
+):
+    delivery = deliver(petition, embassy, django_capture_on_commit_callbacks)
+
+    assert notices.delivery_notices_create(delivery_id=delivery.pk) == 0
+    assert DeliveryNotice.objects.count() == 1
+
+
+def test_a_refusal_for_now_is_tried_again_later_and_a_refusal_for_good_is_recorded(
+    petition, embassy, signers, settings, monkeypatch, mailoutbox
+):
+    delivery = batches.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
+    sending.delivery_send(delivery_id=delivery.pk)
+    notices.delivery_notices_create(delivery_id=delivery.pk)
+    refusals = iter(
+        [
+            smtplib.SMTPRecipientsRefused({"aynur@example.org": (451, b"4.7.1 Try later")}),
+            smtplib.SMTPRecipientsRefused({"aynur@example.org": (550, b"5.1.1 User unknown")}),
+        ]
+    )
+
+    def refuse(message):
+        raise next(refusals)
+
+    monkeypatch.setattr(notices, "email_send", refuse)
+    assert notices.delivery_notices_send() == 0
+    notice = DeliveryNotice.objects.get()
+    assert (notice.status, notice.error) == ("due", "451 4.7.1 Try later")
+    assert notice.due_at > timezone.now()
+
+    DeliveryNotice.objects.update(due_at=timezone.now() - timedelta(seconds=1))
+    assert notices.delivery_notices_send() == 0
+    notice.refresh_from_db()
+    assert (notice.status, notice.error) == ("failed", "550 5.1.1 User unknown")
+    assert notices.delivery_notices_sweep() == 0

@@ -1,0 +1,101 @@
+"""Staff record what the target answered; the petition's page shows it, in French and English."""
+
+import datetime
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import reverse
+from django.utils.html import escape
+
+from deliveries import batches, sending
+from deliveries.models import DeliveryReply
+from deliveries.replies import delivery_reply_record
+from petitions.models import Petition, Target
+from tests.deliveries.factories import address_approved, confirmed_signatures_create
+from tests.staff_fixtures import staff_user_create
+
+
+@pytest.fixture
+def sent_delivery(mamat_campaign):
+    """The campaign's petition, delivered once to its embassy (whose real address was set)."""
+    petition = Petition.objects.get(slug="liberez-mamat")
+    target = petition.targets.get()
+    Target.objects.filter(pk=target.pk).update(email="ambassade@embassy.test")
+    target.refresh_from_db()
+    address_approved(target)
+    confirmed_signatures_create(petition, 4)
+    delivery = batches.delivery_batch_create(petition=petition, target=target, queue_send=False)
+    sending.delivery_send(delivery_id=delivery.pk)
+    delivery.refresh_from_db()
+    return delivery
+
+
+def test_a_recorded_reply_appears_on_the_petition_page_in_french_and_english(client, sent_delivery):
+    delivery_reply_record(
+        delivery=sent_delivery,
+        actor=staff_user_create("clerk"),
+        received_on=datetime.date(2026, 11, 20),
+        summary_fr="L'ambassade dit transmettre la pétition à Pékin.",
+        summary_en="The embassy says it is passing the petition on to Beijing.",
+        file=ContentFile(b"%PDF-1.4 reply", name="reply.pdf"),
+    )
+
+    french = client.get("/petition/liberez-mamat/").content.decode()
+    english = client.get("/en/petition/liberez-mamat/").content.decode()
+
+    assert "Réponse le 20 novembre 2026" in french
+    assert escape("L'ambassade dit transmettre la pétition à Pékin.") in french
+    assert "Replied on 20 November 2026" in english or "Replied on Nov. 20, 2026" in english
+    assert "The embassy says it is passing the petition on to Beijing." in english
+    assert escape("Embassy of the People's Republic of China in France") in english
+    assert "reply.pdf" not in french + english  # the file is for staff only
+
+
+def test_no_reply_after_some_days_is_said_as_plainly(client, sent_delivery):
+    delivery_reply_record(delivery=sent_delivery, actor=None, days_without_reply=30)
+
+    assert (
+        "Pas de réponse 30 jours après la remise."
+        in client.get("/petition/liberez-mamat/").content.decode()
+    )
+    assert (
+        "No reply 30 days after the delivery."
+        in client.get("/en/petition/liberez-mamat/").content.decode()
+    )
+
+
+def test_staff_record_a_reply_in_the_admin(
+    verified_staff_client, verified_staff_user, sent_delivery
+):
+    response = verified_staff_client.post(
+        reverse("admin:deliveries_deliveryreply_add"),
+        {
+            "delivery": sent_delivery.pk,
+            "kind": "reply",
+            "received_on": "2026-11-20",
+            "summary_fr": "Accusé de réception.",
+            "summary_en": "Acknowledged.",
+        },
+    )
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    reply = DeliveryReply.objects.get()
+    assert (reply.recorded_by, reply.summary_en) == (verified_staff_user, "Acknowledged.")
+
+
+def test_a_reply_without_its_date_is_refused_in_the_admin(verified_staff_client, sent_delivery):
+    response = verified_staff_client.post(
+        reverse("admin:deliveries_deliveryreply_add"),
+        {"delivery": sent_delivery.pk, "kind": "reply", "summary_fr": "?"},
+    )
+
+    assert response.status_code == 200
+    assert not DeliveryReply.objects.exists()
+
+
+def test_an_unsent_delivery_cannot_be_answered(embassy, petition):
+    confirmed_signatures_create(petition, 1)
+    delivery = batches.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
+
+    with pytest.raises(ValueError):
+        delivery_reply_record(delivery=delivery, actor=None, days_without_reply=10)

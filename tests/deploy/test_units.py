@@ -1,0 +1,51 @@
+"""The systemd units run what the Procfile runs, and systemd reads them without complaint."""
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from bench.run import procfile_command
+from bench.scale import unit_command
+
+UNITS = Path(__file__).resolve().parents[2] / "deploy" / "systemd"
+ENVIRONMENT = {
+    "BIND_ADDRESS": "10.0.0.5",
+    "PORT": "8000",
+    "WEB_CONCURRENCY": "3",
+    "FORWARDED_ALLOW_IPS": "10.0.0.4",
+    "LOG_LEVEL": "INFO",
+    "CELERY_BEAT_SCHEDULE_FILE": "/var/lib/mamat/celerybeat-schedule",
+}
+
+
+@pytest.mark.parametrize("process", ["web", "worker", "beat"])
+def test_each_unit_runs_the_procfiles_command(process):
+    from_unit = unit_command(process, ENVIRONMENT)
+    from_procfile = procfile_command(process, ENVIRONMENT)
+
+    assert Path(from_unit[0]).name == from_procfile[0]
+    assert from_unit[1:] == from_procfile[1:]
+
+
+def test_the_worker_gives_the_cpu_to_a_web_node_beside_it():
+    assert "CPUWeight=1" in (UNITS / "mamat-worker.service").read_text().splitlines()
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="no systemd-analyze")
+@pytest.mark.parametrize("process", ["web", "worker", "beat"])
+def test_systemd_reads_each_unit_without_complaint(process):
+    verified = subprocess.run(
+        ["systemd-analyze", "verify", str(UNITS / f"mamat-{process}.service")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    # The release is not installed in /srv/mamat here: that is the only complaint allowed.
+    complaints = [
+        line
+        for line in (verified.stdout + verified.stderr).splitlines()
+        if line.strip() and "is not executable" not in line
+    ]
+    assert complaints == []

@@ -1,0 +1,110 @@
+"""Signatures collected on paper: a blank sheet to print, a typed-in sheet checked and imported."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import Workbook
+
+from petitions import counter, paper, sealing
+from petitions.models import Signature
+from staff.models import AccessEvent
+from tests.deliveries.helpers import pdf_text
+from tests.factories import PetitionFactory, SignatureFactory
+from tests.petitions.factories_staff import PETITION_MANAGERS, logged_in_as
+from tests.sealing_keys import sealed_data_of
+
+pytestmark = pytest.mark.django_db
+
+SHEET = (
+    "Prénom;Nom;Pays;E-mail;Nommer\n"
+    "Aynur;Tursun;France;;oui\n"
+    "Ilham;Dupont;Turquie;ilham@example.org;\n"
+    "Bad;Row;Atlantis;;maybe\n"
+)
+
+
+@pytest.fixture
+def manager(client):
+    logged_in_as(client, PETITION_MANAGERS)
+    return client
+
+
+def _paper_url(petition, *rest) -> str:
+    return reverse("admin:petitions_petition_paper" + "".join(rest), args=[petition.pk])
+
+
+def test_the_blank_sheet_holds_the_demand_the_privacy_notice_and_numbered_lines(manager):
+    petition = PetitionFactory(slug="liberez-mamat", asks_postcode=True)
+
+    response = manager.get(_paper_url(petition, "_sheet"))
+
+    text = " ".join(pdf_text(response.content).split())
+    assert response["Content-Type"] == "application/pdf"
+    assert "Libérez Mamat immédiatement." in text
+    assert "elle n’est jamais transmise aux autorités" in text
+    assert "Code postal (facultatif)" in text and "Me nommer aux autorités (oui/non)" in text
+    assert "17 18" in text and "/petition/liberez-mamat/" in text
+
+
+def test_each_rows_errors_are_shown_and_only_valid_rows_are_imported(manager, mailoutbox):
+    petition = PetitionFactory()
+    SignatureFactory(petition=petition, email="ilham@example.org", confirmed=True)
+    upload = io.BytesIO(SHEET.encode())
+    upload.name = "stand-marche.csv"
+
+    preview = manager.post(_paper_url(petition), {"sheet": upload, "preview": "1"})
+
+    rows = preview.context["rows"]
+    assert [row.errors == [] for row in rows] == [True, False, False]
+    assert rows[1].errors == ["Cette adresse a déjà signé : elle ne compte qu’une fois."]
+    assert len(rows[2].errors) == 2  # an unknown country and an unclear "named" column
+    assert not Signature.objects.filter(source="paper").exists()  # nothing yet
+
+    imported = manager.post(
+        _paper_url(petition),
+        {"content": preview.context["content"], "file_name": "stand-marche.csv", "import": "1"},
+    )
+
+    assert imported.status_code == 302
+    (aynur,) = Signature.objects.filter(source="paper")
+    assert (aynur.status, aynur.country, aynur.name_in_delivery) == ("confirmed", "FR", True)
+    assert (aynur.first_name, aynur.last_name) == ("Aynur", "Tursun")  # named: stays readable
+    assert sealed_data_of(aynur)["last_name"] == "Tursun"
+    assert mailoutbox == []  # a paper signer is never emailed
+    event = AccessEvent.objects.get(action=AccessEvent.Action.IMPORTED_PAPER_SIGNATURES)
+    assert event.row_count == 1 and event.query["skipped"] == 2
+
+
+def test_an_xlsx_sheet_is_read_like_a_csv(db):
+    petition = PetitionFactory()
+    book = Workbook()
+    book.active.append(["First name", "Last name", "Country", "Email", "Named"])
+    book.active.append(["Gulnar", "Abdulla", "DE", "gulnar@example.org", "no"])
+    content = io.BytesIO()
+    book.save(content)
+
+    (row,) = paper.paper_sheet_read(
+        petition=petition, content=content.getvalue(), file_name="s.xlsx"
+    )
+
+    assert row.errors == [] and row.country == "DE" and not row.named
+
+
+def test_paper_signatures_count_apart_and_together(db, manager):
+    petition = PetitionFactory()
+    SignatureFactory(petition=petition, confirmed=True)
+    rows = paper.paper_sheet_read(
+        petition=petition, content=b"Ana;Lopez;ES;;\nBo;Lee;US;;\n", file_name="s.csv"
+    )
+    user = logged_in_as(manager, PETITION_MANAGERS, "importer")
+
+    paper.paper_signatures_import(petition=petition, rows=rows, file_name="s.csv", actor=user)
+    counter.petition_counts_reconcile()
+
+    assert counter.petition_progress(petition=petition).count == 3
+    dashboard = manager.get(reverse("admin:petitions_petition_dashboard", args=[petition.pk]))
+    assert dashboard.context["dashboard"].confirmed_by_source == {"online": 1, "paper": 2}
+    # An unnamed paper signer is sealed at once, like any other.
+    unnamed = Signature.objects.filter(source="paper").first()
+    assert unnamed.last_name == "" and sealing.SEALED_FIELDS

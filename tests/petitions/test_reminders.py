@@ -1,0 +1,95 @@
+"""A signer who forgot to click gets one reminder a day later, and never a second."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from petitions import reminders
+from petitions.models import Signature
+from tests.petitions.factories_staff import PETITION_MANAGERS, logged_in_as
+
+ADDRESS = "aynur@example.org"
+
+
+@pytest.fixture
+def remind(django_capture_on_commit_callbacks):
+    """Run beat's reminder sweep at a given moment, sending what it owes."""
+
+    def remind(*, after_hours: float):
+        with django_capture_on_commit_callbacks(execute=True):
+            return reminders.reminders_queue(now=timezone.now() + timedelta(hours=after_hours))
+
+    return remind
+
+
+def test_a_pending_signer_gets_one_reminder_after_a_day_and_never_a_second(
+    sign, remind, mailoutbox
+):
+    signature = sign(email=ADDRESS).signature
+    signature.refresh_from_db()
+    # Sealed once the email went: only an encrypted copy is kept for the reminder.
+    assert signature.email == "" and signature.reminder_address is not None
+    assert ADDRESS.encode() not in bytes(signature.reminder_address)
+
+    assert remind(after_hours=23) == 0
+    assert remind(after_hours=25) == 1
+    assert remind(after_hours=50) == 0
+
+    assert len(mailoutbox) == 2
+    assert mailoutbox[1].to == [ADDRESS]
+    assert mailoutbox[1].subject.startswith("Rappel")
+    assert mailoutbox[1].extra_headers["Message-ID"] != mailoutbox[0].extra_headers["Message-ID"]
+    signature.refresh_from_db()
+    assert signature.reminded_at is not None
+    assert signature.email == "" and signature.reminder_address is None
+
+
+def test_a_signer_who_confirmed_gets_no_reminder_and_their_copy_is_destroyed(
+    sign, confirm, remind, mailoutbox
+):
+    signature = sign(email=ADDRESS).signature
+    confirm(signature)
+    signature.refresh_from_db()
+
+    assert signature.reminder_address is None
+    assert remind(after_hours=25) == 0
+    assert len(mailoutbox) == 1
+
+
+def test_the_reminder_stays_within_the_mailboxs_daily_cap(sign, remind, mailoutbox):
+    with override_settings(SIGNATURE_EMAILS_PER_MAILBOX_PER_DAY=1):
+        signature = sign(email=ADDRESS).signature
+        remind(after_hours=25)
+
+    signature.refresh_from_db()
+    assert len(mailoutbox) == 1
+    assert signature.email_status == Signature.EmailStatus.CAPPED
+    assert signature.email == ""
+
+
+def test_a_flagged_signer_keeps_no_copy_for_a_reminder(sign, remind, mailoutbox):
+    with override_settings(SIGNATURE_RATE_LIMIT_PER_IP_HASH=1):
+        sign(email="first@example.org")
+        flagged = sign(email=ADDRESS).signature
+
+    flagged.refresh_from_db()
+    assert flagged.status == Signature.Status.FLAGGED and flagged.reminder_address is None
+
+
+def test_the_dashboard_shows_how_many_confirmed_after_their_reminder(
+    client, petition, sign, confirm, remind
+):
+    reminded = sign(email=ADDRESS).signature
+    sign(email="other@example.org")
+    remind(after_hours=25)
+    confirm(reminded)
+    logged_in_as(client, PETITION_MANAGERS)
+
+    conversion = reminders.reminder_conversion(petition=petition)
+    html = client.get(reverse("admin:petitions_petition_dashboard", args=[petition.pk])).content
+
+    assert (conversion.sent, conversion.confirmed, conversion.rate) == (2, 1, 50)
+    assert "1 (50 %)" in html.decode()

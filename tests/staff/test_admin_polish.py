@@ -1,0 +1,56 @@
+"""The admin is the campaign's own: its name, no raw device tables, codes easy to type and keep."""
+
+import re
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.staff_fixtures import STAFF_PASSWORD, staff_user_create, totp_code
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_header_names_the_campaign_not_django(mamat_campaign, verified_staff_client):
+    page = verified_staff_client.get("/admin/", headers={"accept-language": "fr"}).content.decode()
+
+    assert "Libérez Mamat · administration" in page
+    assert "Django" not in page.split("<body", 1)[1].split('id="content"', 1)[0]
+
+
+def test_the_one_time_password_device_tables_are_not_in_the_admin():
+    assert not admin.site.is_registered(TOTPDevice)
+    assert not admin.site.is_registered(StaticDevice)
+
+
+def test_the_code_field_opens_a_numeric_keypad_and_takes_the_code_from_the_phone(client):
+    user = staff_user_create()
+    client.post(reverse("admin:login"), {"username": "staff", "password": STAFF_PASSWORD})
+    page = client.get(reverse("admin:staff_two_factor_enrol")).content.decode()
+
+    field = re.search(r'<input[^>]*name="token"[^>]*>', page).group(0)
+    assert 'inputmode="numeric"' in field
+    assert 'autocomplete="one-time-code"' in field
+    assert user.pk
+
+
+def test_backup_codes_are_digits_and_can_be_copied_or_downloaded(client):
+    user = staff_user_create()
+    client.post(reverse("admin:login"), {"username": "staff", "password": STAFF_PASSWORD})
+    client.get(reverse("admin:staff_two_factor_enrol"))
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+
+    response = client.post(
+        reverse("admin:staff_two_factor_enrol"), {"token": totp_code(device), "next": "/admin/"}
+    )
+
+    codes = response.context["codes"]
+    assert all(re.fullmatch(r"\d{12}", code) for code in codes)
+    page = response.content.decode()
+    assert f'data-copy-codes="{" ".join(codes)}"' in page
+    download = re.search(r'<a[^>]*download="[^"]+\.txt"[^>]*href="([^"]+)"', page).group(1)
+    assert download.startswith("data:text/plain;charset=utf-8,")
+    assert download.endswith("%0A".join(codes) + "%0A")
+    assert "staff/backup_codes.js" in page

@@ -1,0 +1,59 @@
+"""Staff write an update in the admin, preview it, try it on themselves; a colleague approves."""
+
+import pytest
+from django.urls import reverse
+
+from tests.petitions.factories_staff import PETITION_MANAGERS, logged_in_as, staff_with_role
+from tests.staff_fixtures import login_verified
+from updates.models import SupporterUpdate
+
+pytestmark = pytest.mark.django_db
+ADD_URL = reverse("admin:updates_supporterupdate_add")
+
+
+def _step(client, update, step):
+    return client.post(
+        reverse("admin:updates_supporterupdate_step", args=[update.pk, step]), follow=True
+    )
+
+
+def test_a_petition_manager_writes_previews_tries_and_submits_then_a_colleague_approves(
+    client, petition, mailoutbox, settings
+):
+    colleague = staff_with_role(PETITION_MANAGERS, "dilnur")
+    author = logged_in_as(client, PETITION_MANAGERS, "camille")
+    author.email = "camille@campaign.example"
+    author.save()
+    client.post(
+        ADD_URL,
+        {
+            "petition": petition.pk,
+            "subject_fr": "Des nouvelles de Mamat",
+            "body_fr": "<p>Merci <script>alert(1)</script>à vous.</p>",
+            "subject_en": "",
+            "body_en": "",
+            "send_rate_per_minute": 600,
+        },
+    )
+    update = SupporterUpdate.objects.get()
+    assert update.created_by == author and "<script>" not in update.body_fr  # sanitised
+
+    preview = client.get(reverse("admin:updates_supporterupdate_step", args=[update.pk, "preview"]))
+    assert (
+        "Merci" in preview.content.decode()
+        and "Ne plus recevoir ces e-mails" in preview.content.decode()
+    )
+    _step(client, update, "test")
+    assert sorted(m.subject for m in mailoutbox) == ["[TEST] Des nouvelles de Mamat"] * 2
+    _step(client, update, "submit")
+    refused = _step(client, update, "approve")
+    assert "Un autre membre de l’équipe doit approuver" in refused.content.decode()
+
+    client.logout()
+    login_verified(client, colleague)
+    _step(client, update, "approve")
+
+    update.refresh_from_db()
+    assert (
+        update.status == SupporterUpdate.Status.APPROVED and update.approved_by.username == "dilnur"
+    )

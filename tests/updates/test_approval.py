@@ -1,0 +1,69 @@
+"""An update needs a second pair of eyes, and a petition's signers get one a week at most."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone, translation
+
+from tests.updates.conftest import approver_create
+from updates import approval, sending
+from updates.models import SupporterUpdate
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _french():
+    with translation.override("fr"):
+        yield
+
+
+def test_with_two_approvers_the_author_cannot_approve_their_own_update(update, writer):
+    other = approver_create("dilnur")
+    approval.update_submit(update=update)
+
+    with pytest.raises(approval.UpdateNotAllowed, match="Un autre membre"):
+        approval.update_approve(update=update, approver=writer)
+    approval.update_approve(update=update, approver=other)
+
+    assert update.status == SupporterUpdate.Status.APPROVED
+    assert update.approved_by == other
+
+
+def test_a_lone_approver_confirms_their_own_update_as_a_second_step(update, writer):
+    with pytest.raises(approval.UpdateNotAllowed):
+        approval.update_approve(update=update, approver=writer)  # not submitted yet
+
+    approval.update_submit(update=update)
+    approval.update_approve(update=update, approver=writer)
+
+    assert update.status == SupporterUpdate.Status.APPROVED
+
+
+def test_an_update_that_was_not_approved_cannot_be_sent(update, writer):
+    approval.update_submit(update=update)
+
+    with pytest.raises(approval.UpdateNotAllowed, match="approuvée"):
+        sending.update_send_start(update=update, actor=writer)
+    assert not update.recipients.exists()
+
+
+def test_one_update_a_week_unless_an_administrator_lifts_the_limit(update, writer, petition):
+    SupporterUpdate.objects.create(
+        petition=petition,
+        subject_fr="La semaine dernière",
+        body_fr="<p>…</p>",
+        status=SupporterUpdate.Status.SENT,
+        started_at=timezone.now() - timedelta(days=3),
+    )
+    approval.update_submit(update=update)
+    approval.update_approve(update=update, approver=writer)
+
+    with pytest.raises(approval.UpdateNotAllowed, match="une par semaine"):
+        approval.update_sending_check(update=update)
+    with pytest.raises(approval.UpdateNotAllowed, match="administrateur"):
+        approval.weekly_limit_lift(update=update, superuser=writer)
+    admin = approver_create("root", is_superuser=True)
+    approval.weekly_limit_lift(update=update, superuser=admin)
+
+    approval.update_sending_check(update=update)  # now allowed

@@ -1,0 +1,121 @@
+"""An approved update reaches the signers who asked for news, once, and stops when they say so."""
+
+import re
+
+import pytest
+from anymail.signals import AnymailTrackingEvent, tracking
+
+from petitions.models import Signature
+from tests.factories import SignatureFactory
+from tests.updates.conftest import news_signer
+from updates import approval, sending
+from updates.models import SupporterUpdate, UpdateRecipient
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def send(django_capture_on_commit_callbacks, writer):
+    """Submit, approve and send an update as staff would, running the worker's tasks."""
+
+    def send(update):
+        approval.update_submit(update=update)
+        approval.update_approve(update=update, approver=writer)
+        with django_capture_on_commit_callbacks(execute=True):
+            sending.update_send_start(update=update, actor=writer)
+        update.refresh_from_db()
+
+    return send
+
+
+def _stop_link(message) -> str:
+    return re.search(
+        r"<https?://[^/]+(/updates/unsubscribe/\S+/)>", message.extra_headers["List-Unsubscribe"]
+    ).group(1)
+
+
+def test_an_update_reaches_exactly_the_confirmed_signers_who_asked_once_each_in_their_language(
+    update, petition, send, mailoutbox
+):
+    news_signer(petition, "aynur@example.org")
+    news_signer(petition, "james@example.org", language="en")
+    SignatureFactory(petition=petition, confirmed=True)  # did not ask for news
+    SignatureFactory(petition=petition, newsletter_opt_in=True)  # never confirmed
+    news_signer(SignatureFactory().petition, "elsewhere@example.org")  # another petition
+
+    send(update)
+
+    assert sorted((m.to[0], m.subject) for m in mailoutbox) == [
+        ("aynur@example.org", "Des nouvelles de Mamat"),
+        ("james@example.org", "News of Mamat"),
+    ]
+    assert update.status == SupporterUpdate.Status.SENT
+    assert sending.update_progress(update=update)["sent"] == 2
+    html = mailoutbox[0].alternatives[0][0]
+    assert "ambassade" in html and "Ne plus recevoir ces e-mails" in html
+
+
+def test_every_update_carries_one_click_unsubscribe(update, petition, send, mailoutbox, client):
+    news_signer(petition, "aynur@example.org")
+
+    send(update)
+
+    (message,) = mailoutbox
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    link = _stop_link(message)
+    assert link in message.body  # a visible link too
+    assert client.get(link).status_code == 200  # a scanner's GET stops nothing
+    assert Signature.objects.get().newsletter_opt_in
+
+    response = client.post(link, {"List-Unsubscribe": "One-Click"})
+
+    assert response.status_code == 200
+    signer = Signature.objects.get()
+    assert not signer.newsletter_opt_in and signer.news_address is None
+
+
+def test_after_unsubscribing_the_next_update_skips_the_signer(
+    update, petition, send, mailoutbox, client, writer, settings
+):
+    news_signer(petition, "aynur@example.org")
+    news_signer(petition, "ilham@example.org")
+    send(update)
+    client.post(_stop_link(next(m for m in mailoutbox if m.to == ["aynur@example.org"])))
+    mailoutbox.clear()
+    settings.UPDATE_WEEKLY_DAYS = 0
+    following = SupporterUpdate.objects.create(
+        petition=petition, subject_fr="Encore", body_fr="<p>…</p>", created_by=writer
+    )
+
+    send(following)
+
+    assert [m.to for m in mailoutbox] == [["ilham@example.org"]]
+
+
+def test_a_bounce_or_a_complaint_stops_further_updates(update, petition, send, mailoutbox):
+    bouncing = news_signer(petition, "gone@example.org")
+    complaining = news_signer(petition, "angry@example.org")
+    send(update)
+
+    for signature, event_type in ((bouncing, "bounced"), (complaining, "complained")):
+        recipient = UpdateRecipient.objects.get(signature=signature)
+        event = AnymailTrackingEvent(event_type=event_type, message_id=recipient.message_id)
+        tracking.send(sender=None, event=event, esp_name="Test")
+
+    for signature in (bouncing, complaining):
+        signature.refresh_from_db()
+        assert signature.news_address is None and not signature.newsletter_opt_in
+    assert set(UpdateRecipient.objects.values_list("status", flat=True)) == {
+        "bounced",
+        "complained",
+    }
+
+
+def test_a_broken_unsubscribe_link_says_what_to_do(client, db):
+    response = client.post("/updates/unsubscribe/not-a-token/")
+
+    assert response.status_code == 400
+    assert (
+        "Copiez le lien entier" in response.content.decode()
+        or "Copy the whole link" in response.content.decode()
+    )

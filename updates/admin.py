@@ -1,0 +1,145 @@
+"""Staff write an update, preview it, send it to themselves, submit it; another approves; send."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.actors import request_staff_user
+from core.email_sending import email_send
+from petitions.news import news_subscribers
+from updates import approval, sending
+from updates.messages import update_test_message_build
+from updates.models import SupporterUpdate
+
+EDITABLE_FIELDS = [
+    "petition",
+    "subject_fr",
+    "body_fr",
+    "subject_en",
+    "body_en",
+    "send_rate_per_minute",
+]
+
+
+@admin.register(SupporterUpdate)
+class SupporterUpdateAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "petition", "status", "created_by", "approved_by", "started_at"]
+    list_filter = ["status", "petition"]
+    change_form_template = "admin/updates/supporterupdate/change_form.html"
+    readonly_fields = [
+        "status",
+        "created_by",
+        "approved_by",
+        "approved_at",
+        "started_at",
+        "finished_at",
+    ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: SupporterUpdate | None = None):
+        if obj is not None and obj.status != SupporterUpdate.Status.DRAFT:
+            return [*EDITABLE_FIELDS, *self.readonly_fields]
+        return self.readonly_fields
+
+    def has_delete_permission(self, request: HttpRequest, obj: SupporterUpdate | None = None):
+        return super().has_delete_permission(request, obj) and (
+            obj is None or obj.status == SupporterUpdate.Status.DRAFT
+        )
+
+    def save_model(self, request: HttpRequest, obj: SupporterUpdate, form, change: bool) -> None:
+        if not change:
+            obj.created_by = request_staff_user(request)
+        super().save_model(request, obj, form, change)
+
+    def get_urls(self):
+        step = self.admin_site.admin_view(self.step_view)
+        return [
+            path("<int:pk>/step/<slug:step>/", step, name="updates_supporterupdate_step"),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        if obj is not None:
+            context.update(
+                progress=sending.update_progress(update=obj),
+                subscribers=news_subscribers(petition=obj.petition).count(),
+                can_approve=request.user.has_perm(approval.APPROVE_PERMISSION),
+                recent=approval.update_sent_recently(update=obj),
+            )
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+
+    def step_view(self, request: HttpRequest, pk: int, step: str) -> HttpResponse:
+        update = get_object_or_404(SupporterUpdate.objects.select_related("petition"), pk=pk)
+        if not self.has_view_permission(request, update):
+            raise PermissionDenied
+        if step == "preview":
+            return self._preview(request, update)
+        if request.method != "POST":
+            return HttpResponseRedirect(reverse("admin:updates_supporterupdate_change", args=[pk]))
+        user = request_staff_user(request)
+        try:
+            done = self._step(request, update, step, user)
+        except approval.UpdateNotAllowed as refusal:
+            self.message_user(request, str(refusal), messages.ERROR)
+        else:
+            self.message_user(request, done, messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:updates_supporterupdate_change", args=[pk]))
+
+    def _step(self, request: HttpRequest, update: SupporterUpdate, step: str, user) -> str:
+        if step == "test":
+            if not user.email:
+                raise approval.UpdateNotAllowed(_("Your account has no email address."))
+            for language in ("fr", "en"):
+                email_send(
+                    update_test_message_build(update=update, language=language, address=user.email)
+                )
+            return _("The update was sent to %(address)s in French and in English.") % {
+                "address": user.email
+            }
+        if not self.has_change_permission(request, update):
+            raise PermissionDenied
+        if step == "submit":
+            approval.update_submit(update=update)
+            return _("Submitted: it now waits for approval.")
+        if step == "approve":
+            approval.update_approve(update=update, approver=user)
+            return _("Approved: it can now be sent.")
+        if step == "redraft":
+            approval.update_back_to_draft(update=update)
+            return _("Back to draft: it needs a new approval once edited.")
+        if step == "lift-limit":
+            approval.weekly_limit_lift(update=update, superuser=user)
+            return _("The weekly limit is lifted for this update.")
+        if step == "send":
+            if not user.has_perm(approval.APPROVE_PERMISSION):
+                raise PermissionDenied
+            sending.update_send_start(update=update, actor=user)
+            return _("Sending: the progress shows on this page.")
+        raise PermissionDenied
+
+    def _preview(self, request: HttpRequest, update: SupporterUpdate) -> HttpResponse:
+        language = "en" if request.GET.get("language") == "en" else "fr"
+        message = update_test_message_build(
+            update=update, language=language, address="preview@invalid"
+        )
+        html = next(
+            content for content, mimetype in message.alternatives if mimetype == "text/html"
+        )
+        return TemplateResponse(
+            request,
+            "admin/updates/supporterupdate/preview.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "original": update,
+                "title": gettext_lazy("Preview"),
+                "language": language,
+                "subject": message.subject,
+                "body": message.body,
+                "html": html,
+            },
+        )

@@ -1,0 +1,110 @@
+"""Who may send an update, and when: a second pair of eyes, and one update a week at most.
+
+An update is written (draft), submitted, approved, then sent. Where two or more active staff
+hold the approval permission, the approver must be someone other than the author; a lone
+approver confirms their own update as a separate, second step. A petition's signers get at
+most one update in UPDATE_WEEKLY_DAYS, unless a superuser lifts the limit for one update.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from updates.models import SupporterUpdate
+
+APPROVE_PERMISSION = "updates.approve_supporterupdate"
+
+
+class UpdateNotAllowed(Exception):
+    """The step asked for is not allowed now; the message says why, for staff."""
+
+
+def approvers_count() -> int:
+    """Return how many active staff may approve updates."""
+    users = get_user_model().objects.with_perm(APPROVE_PERMISSION, is_active=True)  # type: ignore[attr-defined]
+    return users.filter(is_staff=True).count()
+
+
+def update_submit(*, update: SupporterUpdate) -> None:
+    """Ask for the update's approval; only a draft can be submitted."""
+    changed = SupporterUpdate.objects.filter(
+        pk=update.pk, status=SupporterUpdate.Status.DRAFT
+    ).update(status=SupporterUpdate.Status.AWAITING_APPROVAL, submitted_at=timezone.now())
+    if not changed:
+        raise UpdateNotAllowed(_("Only a draft can be submitted for approval."))
+    update.refresh_from_db()
+
+
+def update_approve(*, update: SupporterUpdate, approver) -> None:
+    """Approve a submitted update, by a second staff member wherever there is one."""
+    if not approver.has_perm(APPROVE_PERMISSION):
+        raise UpdateNotAllowed(_("You may not approve updates."))
+    if approvers_count() >= 2 and approver.pk == update.created_by_id:
+        raise UpdateNotAllowed(_("Another staff member must approve this update: you wrote it."))
+    changed = SupporterUpdate.objects.filter(
+        pk=update.pk, status=SupporterUpdate.Status.AWAITING_APPROVAL
+    ).update(
+        status=SupporterUpdate.Status.APPROVED, approved_by=approver, approved_at=timezone.now()
+    )
+    if not changed:
+        raise UpdateNotAllowed(_("Only an update awaiting approval can be approved."))
+    update.refresh_from_db()
+
+
+def update_back_to_draft(*, update: SupporterUpdate) -> None:
+    """Take a submitted or approved update back to a draft: an edit needs a new approval."""
+    SupporterUpdate.objects.filter(
+        pk=update.pk,
+        status__in=[SupporterUpdate.Status.AWAITING_APPROVAL, SupporterUpdate.Status.APPROVED],
+    ).update(status=SupporterUpdate.Status.DRAFT, approved_by=None, approved_at=None)
+    update.refresh_from_db()
+
+
+def weekly_limit_lift(*, update: SupporterUpdate, superuser) -> None:
+    if not superuser.is_superuser:
+        raise UpdateNotAllowed(_("Only an administrator can lift the weekly limit."))
+    SupporterUpdate.objects.filter(pk=update.pk).update(weekly_limit_lifted_by=superuser)
+    update.refresh_from_db()
+
+
+def update_sent_recently(*, update: SupporterUpdate) -> SupporterUpdate | None:
+    """Return another update of the same petition started within the weekly limit, if any."""
+    since = timezone.now() - timedelta(days=settings.UPDATE_WEEKLY_DAYS)
+    return (
+        SupporterUpdate.objects.filter(petition_id=update.petition_id, started_at__gte=since)
+        .exclude(pk=update.pk)
+        .order_by("-started_at")
+        .first()
+    )
+
+
+def update_sending_check(*, update: SupporterUpdate) -> None:
+    """Raise UpdateNotAllowed unless the update may start sending now."""
+    if update.status != SupporterUpdate.Status.APPROVED:
+        raise UpdateNotAllowed(_("Only an approved update can be sent."))
+    recent = update_sent_recently(update=update)
+    if recent is not None and update.weekly_limit_lifted_by_id is None:
+        raise UpdateNotAllowed(
+            _(
+                "This petition's signers already got an update on %(date)s: one a week at most, "
+                "unless an administrator lifts the limit."
+            )
+            % {"date": date_format(timezone.localtime(recent.started_at), "SHORT_DATE_FORMAT")}
+        )
+
+
+@transaction.atomic
+def update_sending_claim(*, update: SupporterUpdate) -> None:
+    """Move an approved update to sending, once (a second click changes nothing)."""
+    update_sending_check(update=update)
+    changed = SupporterUpdate.objects.filter(
+        pk=update.pk, status=SupporterUpdate.Status.APPROVED
+    ).update(status=SupporterUpdate.Status.SENDING, started_at=timezone.now())
+    if not changed:
+        raise UpdateNotAllowed(_("This update is already being sent."))
+    update.refresh_from_db()

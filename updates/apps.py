@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class UpdatesConfig(AppConfig):
+    name = "updates"
+    verbose_name = _("Updates to signers")
+
+    def ready(self) -> None:
+        from updates import webhooks  # noqa: F401 (bounces and complaints stop further updates)

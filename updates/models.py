@@ -1,0 +1,128 @@
+"""An update staff write to the signers who asked for news, and each email it sends."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorField
+
+from campaign.richtext import RICH_TEXT_EXTENSIONS
+from petitions.models import Petition, Signature
+
+
+class SupporterUpdate(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
+        APPROVED = "approved", _("Approved")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+
+    petition = models.ForeignKey(
+        Petition,
+        on_delete=models.PROTECT,
+        related_name="supporter_updates",
+        verbose_name=_("petition"),
+    )
+    subject_fr = models.CharField(_("subject (French)"), max_length=200)
+    body_fr = ProseEditorField(_("text (French)"), extensions=RICH_TEXT_EXTENSIONS, sanitize=True)
+    subject_en = models.CharField(_("subject (English)"), max_length=200, blank=True)
+    body_en = ProseEditorField(
+        _("text (English)"),
+        extensions=RICH_TEXT_EXTENSIONS,
+        sanitize=True,
+        blank=True,
+        help_text=_("Signers who signed in English get the French text while this is empty."),
+    )
+    send_rate_per_minute = models.PositiveIntegerField(
+        _("emails per minute"),
+        default=600,
+        help_text=_("How fast the update goes out; stay under what the email service allows."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True, editable=False)
+    weekly_limit_lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("weekly limit lifted by"),
+    )
+    started_at = models.DateTimeField(_("sending started"), null=True, blank=True, editable=False)
+    finished_at = models.DateTimeField(_("sending finished"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("update to signers")
+        verbose_name_plural = _("updates to signers")
+        ordering = ["-created_at"]
+        permissions = [("approve_supporterupdate", _("Can approve and send an update to signers"))]
+
+    def __str__(self) -> str:
+        return self.subject_fr
+
+    def subject_in(self, language: str) -> str:
+        return self.subject_en if language == "en" and self.subject_en else self.subject_fr
+
+    def body_in(self, language: str) -> str:
+        return self.body_en if language == "en" and self.body_en else self.body_fr
+
+    def language_for(self, language: str) -> str:
+        """Return the language a signer who signed in `language` reads this update in."""
+        return "en" if language == "en" and self.subject_en and self.body_en else "fr"
+
+
+class UpdateRecipient(models.Model):
+    """One signer an update goes to: the outbox row of their email (never their address)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed")
+        BOUNCED = "bounced", _("Bounced")
+        COMPLAINED = "complained", _("Marked as spam")
+        SKIPPED = "skipped", _("Stopped before sending")
+
+    update = models.ForeignKey(SupporterUpdate, on_delete=models.CASCADE, related_name="recipients")
+    signature = models.ForeignKey(Signature, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    # A sender holds the row until then; a killed one's rows are taken again afterwards.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    message_id = models.CharField(max_length=200, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["update", "signature"], name="update_recipient_once")
+        ]
+        indexes = [
+            models.Index(fields=["update", "status"], name="update_recipient_status"),
+            models.Index(fields=["message_id"], name="update_recipient_message"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.update_id} → signature {self.signature_id}"

@@ -1,0 +1,156 @@
+"""Sending an approved update: each recipient row is the outbox of one email.
+
+Starting fills the recipient list from the signers who asked for news, then a task sends it in
+batches at the rate staff set. A sender claims a batch (`SELECT ... FOR UPDATE SKIP LOCKED`)
+for UPDATE_CLAIM_SECONDS, so two senders never send the same email and a killed sender's rows
+are sent by the next one. The address is read, and decrypted, only as each email goes: a
+signer who stopped updates in between is skipped. Failures follow core/email_sending.py's
+taxonomy: a permanent refusal is recorded, a transient one is tried again later.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from core.actors import Actor
+from core.email_sending import email_failure, email_send, esp_message_id, retry_delay
+from petitions.models import Signature
+from petitions.news import news_subscribers, signature_news_stop
+from petitions.sealing import news_address_open
+from updates.approval import update_sending_claim
+from updates.messages import update_message_build
+from updates.models import SupporterUpdate, UpdateRecipient
+
+logger = logging.getLogger(__name__)
+
+QUEUE_CHUNK = 5000
+MAX_ATTEMPTS = 8
+
+
+def update_send_start(*, update: SupporterUpdate, actor: Actor) -> None:
+    """Start sending an approved update (UpdateNotAllowed says why it cannot start)."""
+    update_sending_claim(update=update)
+    logger.info("Update %s started by %s", update.pk, actor)
+    from updates import tasks
+
+    transaction.on_commit(lambda: tasks.update_send_task.delay(update.pk))
+
+
+def update_recipients_queue(*, update: SupporterUpdate) -> int:
+    """Add every signer who asked for news to the update's outbox, once; return how many."""
+    signers = news_subscribers(petition=update.petition).order_by("pk").values_list("pk", flat=True)
+    batch: list[UpdateRecipient] = []
+    for signature_id in signers.iterator(chunk_size=QUEUE_CHUNK):
+        batch.append(UpdateRecipient(update=update, signature_id=signature_id))
+        if len(batch) == QUEUE_CHUNK:
+            UpdateRecipient.objects.bulk_create(batch, ignore_conflicts=True)
+            batch = []
+    UpdateRecipient.objects.bulk_create(batch, ignore_conflicts=True)
+    return update.recipients.count()
+
+
+def _claim(*, update: SupporterUpdate, limit: int) -> list[UpdateRecipient]:
+    now = timezone.now()
+    with transaction.atomic():
+        ids = list(
+            update.recipients.filter(status=UpdateRecipient.Status.QUEUED)
+            .exclude(claimed_until__gt=now)
+            .order_by("pk")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)[:limit]
+        )
+        UpdateRecipient.objects.filter(pk__in=ids).update(
+            claimed_until=now + timedelta(seconds=settings.UPDATE_CLAIM_SECONDS)
+        )
+    return list(UpdateRecipient.objects.filter(pk__in=ids).order_by("pk"))
+
+
+def _send_one(update: SupporterUpdate, recipient: UpdateRecipient) -> None:
+    signature = Signature.objects.filter(pk=recipient.signature_id).first()
+    address = news_address_open(signature.news_address) if signature else ""
+    if not address:
+        recipient.status = UpdateRecipient.Status.SKIPPED
+        recipient.save(update_fields=["status"])
+        return
+    message = update_message_build(update=update, signature=signature, address=address)
+    try:
+        email_send(message)
+    except Exception as error:
+        failure = email_failure(error)
+        if failure is None:
+            raise
+        recipient.attempts += 1
+        recipient.error = failure.reason
+        if failure.is_permanent or recipient.attempts >= MAX_ATTEMPTS:
+            recipient.status = UpdateRecipient.Status.FAILED
+        else:
+            recipient.claimed_until = timezone.now() + retry_delay(
+                attempt=recipient.attempts, first_seconds=60, longest_seconds=3600
+            )
+        recipient.save(update_fields=["status", "attempts", "error", "claimed_until"])
+        return
+    recipient.status = UpdateRecipient.Status.SENT
+    recipient.sent_at = timezone.now()
+    recipient.message_id = (esp_message_id(message) or message.extra_headers["Message-ID"])[:200]
+    recipient.save(update_fields=["status", "sent_at", "message_id"])
+
+
+def update_batch_send(*, update_id: int) -> bool:
+    """Send one batch of a sending update; return whether emails remain to be sent."""
+    update = SupporterUpdate.objects.select_related("petition").get(pk=update_id)
+    if update.status != SupporterUpdate.Status.SENDING:
+        return False
+    if not update.recipients.exists():
+        update_recipients_queue(update=update)
+    for recipient in _claim(update=update, limit=settings.UPDATE_BATCH_SIZE):
+        _send_one(update, recipient)
+    if update.recipients.filter(status=UpdateRecipient.Status.QUEUED).exists():
+        return True
+    SupporterUpdate.objects.filter(pk=update.pk, status=SupporterUpdate.Status.SENDING).update(
+        status=SupporterUpdate.Status.SENT, finished_at=timezone.now()
+    )
+    return False
+
+
+def update_progress(*, update: SupporterUpdate) -> dict[str, int]:
+    """Return how many of the update's emails are in each state."""
+    counts = dict(
+        update.recipients.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    return {status: counts.get(status, 0) for status in UpdateRecipient.Status.values}
+
+
+def updates_sending_resume() -> list[int]:
+    """Return the sending updates no sender holds: beat wakes a sender for each."""
+    now = timezone.now()
+    sending = SupporterUpdate.objects.filter(status=SupporterUpdate.Status.SENDING)
+    return [
+        update.pk
+        for update in sending
+        if not update.recipients.filter(
+            status=UpdateRecipient.Status.QUEUED, claimed_until__gt=now
+        ).exists()
+    ]
+
+
+def update_recipient_event_record(*, message_id: str, event_type: str) -> bool:
+    """Record what the ESP says of an update's email; a bounce or complaint stops updates."""
+    status = {
+        "delivered": UpdateRecipient.Status.DELIVERED,
+        "bounced": UpdateRecipient.Status.BOUNCED,
+        "rejected": UpdateRecipient.Status.BOUNCED,
+        "complained": UpdateRecipient.Status.COMPLAINED,
+    }.get(event_type)
+    recipient = (
+        UpdateRecipient.objects.filter(message_id=message_id).first() if message_id else None
+    )
+    if status is None or recipient is None:
+        return False
+    UpdateRecipient.objects.filter(pk=recipient.pk).update(status=status)
+    if status in (UpdateRecipient.Status.BOUNCED, UpdateRecipient.Status.COMPLAINED):
+        signature_news_stop(signature_id=recipient.signature_id)
+    return True
