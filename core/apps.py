@@ -10,6 +10,8 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from core import checks  # noqa: F401 - registers the system checks
+        from core.english_fallback import english_fallback_install
         from core.log_redaction import log_redaction_install
 
         log_redaction_install()
+        english_fallback_install()

@@ -2,7 +2,7 @@
 
 from django.test import Client, override_settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from petitions import signature_links, signing
 from petitions.models import Petition, Signature
@@ -37,6 +37,24 @@ def _signature(petition: Petition, first_name: str, email: str, ip: str) -> Sign
     return result.signature
 
 
+def _delivery_sent(petition: Petition) -> None:
+    """Record one delivery as sent, so that the public list of deliveries has a row."""
+    from deliveries.models import Delivery
+
+    Delivery.objects.create(
+        petition=petition,
+        target=petition.targets.first(),
+        status=Delivery.Status.SENT,
+        language="fr",
+        reference="0" * 32,
+        total_count=2,
+        cumulative_count=2,
+        letter_sha256="a" * 64,
+        csv_sha256="b" * 64,
+        sent_at=timezone.now(),
+    )
+
+
 def _signer_paths() -> list[str]:
     """The pages a signer reaches from their emails: confirm, thank you, withdraw."""
     petition = Petition.objects.get(slug="liberez-mamat")
@@ -46,6 +64,7 @@ def _signer_paths() -> list[str]:
     signing.signature_confirm(token=confirmed_token)
     waiting_token = signature_links.confirmation_token_make(signature=waiting)
     withdraw_token = signature_links.withdrawal_token_make(signature=confirmed)
+    _delivery_sent(petition)
     return [
         reverse("petitions:confirm", kwargs={"token": waiting_token}),
         reverse("petitions:confirm", kwargs={"token": confirmed_token}),
@@ -53,20 +72,28 @@ def _signer_paths() -> list[str]:
     ]
 
 
-def public_pages() -> dict[str, str]:
-    """Return {"<language> <path>": html} for every public page in fr, en and ug.
+def public_urls() -> list[tuple[str, str]]:
+    """Return (language, url) for every public page in fr, en and ug, signer pages included.
 
-    Needs the Mamat campaign loaded (the `mamat_campaign` fixture).
+    Needs the Mamat campaign loaded (the `mamat_campaign` fixture); signs twice and records a
+    delivery, so that the signer pages and the list of deliveries have something to show.
     """
+    with translation.override("fr"):
+        signer_paths = _signer_paths()
+    return [
+        (language, prefix + path)
+        for language, prefix in LANGUAGE_PREFIXES.items()
+        for path in PUBLIC_PATHS + signer_paths
+    ]
+
+
+def public_pages() -> dict[str, str]:
+    """Return {"<language> <url>": html} for every page of public_urls(), with Uyghur on."""
     pages: dict[str, str] = {}
     with override_settings(LANGUAGES=LANGUAGES_WITH_UYGHUR):
-        with translation.override("fr"):
-            signer_paths = _signer_paths()
         client = Client()
-        for language, prefix in LANGUAGE_PREFIXES.items():
-            for path in PUBLIC_PATHS + signer_paths:
-                url = prefix + path
-                response = client.get(url)
-                assert response.status_code == 200, f"{url} answered {response.status_code}"
-                pages[f"{language} {url}"] = response.content.decode()
+        for language, url in public_urls():
+            response = client.get(url)
+            assert response.status_code == 200, f"{url} answered {response.status_code}"
+            pages[f"{language} {url}"] = response.content.decode()
     return pages

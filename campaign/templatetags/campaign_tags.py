@@ -2,6 +2,7 @@ from django import template
 from django.utils.safestring import SafeString
 
 from campaign.richtext import rich_text_render
+from core.english_fallback import content_language_attrs, interface_language_attrs
 
 register = template.Library()
 
@@ -10,3 +11,15 @@ register = template.Library()
 def richtext(html: str) -> SafeString:
     """Render staff-written HTML, sanitized again on the way out."""
     return rich_text_render(html)
+
+
+@register.filter
+def fallback_lang(instance, field: str) -> SafeString:
+    """Mark a translated field shown in English on a page in another language: `lang="en"`."""
+    return content_language_attrs(instance, field)
+
+
+@register.simple_tag
+def ui_lang() -> SafeString:
+    """Mark a block of interface text `lang="en" dir="ltr"` while it is shown in English."""
+    return interface_language_attrs()

@@ -13,7 +13,7 @@ from tests.petitions.factories_staff import PETITION_MANAGERS, logged_in_as
 pytestmark = pytest.mark.django_db
 
 NAMES_URL = reverse("admin:petitions_signature_names")
-JUNK = ["<script>alert(1)</script>", "Visit http://evil.example", "R2D2", "Ay\u202eruna"]
+JUNK = ["<script>alert(1)</script>", "Visit http://evil.example", "R2D2", "Ay\u202e1"]
 
 
 def _confirmed(sign, confirm, first_name, email, **choices):
