@@ -6,17 +6,11 @@ bounce or by a complaint, forgets it at once: no later update can reach them.
 """
 
 from django.conf import settings
-from django.core import signing
 from django.db.models import QuerySet
 from django.urls import reverse
 
 from petitions.models import Petition, Signature
-
-NEWS_STOP_SALT = "updates.unsubscribe"
-
-
-class NewsStopLinkInvalid(Exception):
-    """The link was altered, or its signature no longer exists."""
+from petitions.signature_links import news_stop_token_make, signature_for_news_stop
 
 
 def news_subscribers(*, petition: Petition) -> QuerySet[Signature]:
@@ -43,7 +37,7 @@ def news_stop_url(*, signature: Signature) -> str:
     It names the signature, signed, and never expires. The same URL serves RFC 8058's
     one-click POST (`List-Unsubscribe-Post`) and a page that asks before stopping.
     """
-    token = signing.dumps(str(signature.public_id), salt=NEWS_STOP_SALT)
+    token = news_stop_token_make(signature=signature)
     return settings.SITE_URL + reverse("news_stop", kwargs={"token": token})
 
 
@@ -55,20 +49,11 @@ def news_stop_headers(*, signature: Signature) -> dict[str, str]:
     }
 
 
-def signature_for_news_stop(*, token: str) -> Signature:
-    """Return the signature a stop link is for, changing nothing (a GET is safe)."""
-    try:
-        public_id = signing.loads(token, salt=NEWS_STOP_SALT)
-    except signing.BadSignature as error:
-        raise NewsStopLinkInvalid from error
-    signature = Signature.objects.select_related("petition").filter(public_id=public_id).first()
-    if signature is None:
-        raise NewsStopLinkInvalid
-    return signature
-
-
 def signer_news_stop(*, token: str) -> Signature:
-    """Stop all news to the signer a link is for; doing it twice changes nothing."""
+    """Stop all news to the signer a link is for; doing it twice changes nothing.
+
+    Raise SignatureLinkInvalid for an altered link, or a signature no longer there.
+    """
     signature = signature_for_news_stop(token=token)
     signature_news_stop(signature_id=signature.pk)
     return signature

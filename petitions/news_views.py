@@ -7,7 +7,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from petitions.news import NewsStopLinkInvalid, signature_for_news_stop, signer_news_stop
+from petitions.news import signer_news_stop
+from petitions.signature_links import SignatureLinkInvalid, signature_for_news_stop
 
 
 @csrf_exempt  # RFC 8058: the mail client's one-click POST has no CSRF token; the link is the proof
@@ -20,7 +21,7 @@ def news_stop(request: HttpRequest, token: str) -> HttpResponse:
             signature = signer_news_stop(token=token)
         else:
             signature = signature_for_news_stop(token=token)
-    except NewsStopLinkInvalid:
+    except SignatureLinkInvalid:
         response = render(request, "petitions/news_stop.html", {"invalid": True}, status=400)
     else:
         with translation.override(signature.language or "fr"):

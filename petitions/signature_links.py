@@ -1,4 +1,4 @@
-"""The signed links a signer is emailed: confirm the signature, or withdraw it."""
+"""The signed links a signer is emailed: confirm the signature, withdraw it, or stop the news."""
 
 from django.conf import settings
 from django.core import signing
@@ -7,6 +7,7 @@ from petitions.models import Signature
 
 CONFIRM_SALT = "petitions.signature.confirm"
 WITHDRAW_SALT = "petitions.signature.withdraw"
+NEWS_STOP_SALT = "updates.unsubscribe"
 
 
 class SignatureLinkInvalid(Exception):
@@ -24,6 +25,10 @@ def confirmation_token_make(*, signature: Signature) -> str:
 
 def withdrawal_token_make(*, signature: Signature) -> str:
     return signing.dumps(str(signature.public_id), salt=WITHDRAW_SALT)
+
+
+def news_stop_token_make(*, signature: Signature) -> str:
+    return signing.dumps(str(signature.public_id), salt=NEWS_STOP_SALT)
 
 
 def _signature_by_token(*, token: str, salt: str, max_age: int | None) -> Signature:
@@ -51,3 +56,11 @@ def signature_for_withdrawal(*, token: str) -> Signature:
     return _signature_by_token(
         token=token, salt=WITHDRAW_SALT, max_age=settings.SIGNATURE_WITHDRAW_LINK_MAX_AGE
     )
+
+
+def signature_for_news_stop(*, token: str) -> Signature:
+    """Return the signature a stop link is for, changing nothing (a GET is safe).
+
+    The link never expires: whoever receives the news may stop it at any time.
+    """
+    return _signature_by_token(token=token, salt=NEWS_STOP_SALT, max_age=None)
