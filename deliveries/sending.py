@@ -31,7 +31,7 @@ from core.email_sending import (
 from deliveries.models import Delivery
 from deliveries.notices import delivery_notices_queue
 from petitions.ledger import ledger_delivery_record
-from petitions.selectors import petition_managers_emails
+from petitions.manager_emails import petition_managers_email
 
 logger = logging.getLogger(__name__)
 
@@ -195,25 +195,12 @@ def delivery_failure_notify(*, delivery_id: int) -> int:
     who have an email address. The admin also shows every failed delivery on each page.
     """
     delivery = Delivery.objects.select_related("petition", "target").get(pk=delivery_id)
-    recipients = petition_managers_emails()
-    if not recipients:
-        logger.warning("Delivery %s failed and no manager has an email address.", delivery_id)
-        return 0
-    message = email_message_build(
+    return petition_managers_email(
         template="deliveries/email/delivery_failed",
         context={
             "delivery": delivery,
             "admin_url": settings.SITE_URL
             + reverse("admin:deliveries_delivery_change", args=[delivery.pk]),
         },
-        language=settings.LANGUAGE_CODE,
-        to=recipients,
-        headers={"Auto-Submitted": "auto-generated"},
-        html=False,
+        about=f"delivery {delivery_id} failing",
     )
-    try:
-        email_send(message)
-    except Exception:
-        logger.exception("Managers not told that delivery %s failed.", delivery_id)
-        return 0
-    return len(recipients)

@@ -9,7 +9,6 @@ COUNTRY_COUNT_THRESHOLD are never listed: a rare domain or country could point a
 and so few signatures are no surge.
 """
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,11 +19,8 @@ from django.db.models.functions import TruncMinute
 from django.urls import reverse
 from django.utils import timezone
 
-from core.email_sending import email_message_build, email_send
+from petitions.manager_emails import petition_managers_email
 from petitions.models import EmailDomainRule, Petition, Signature, TrendAlert
-from petitions.selectors import petition_managers_emails
-
-logger = logging.getLogger(__name__)
 
 # The sources one actor controls alert; a big country or browser passes any count threshold
 # on a busy day, so those are shown on the dashboard but never alert.
@@ -160,11 +156,8 @@ def trend_alerts_raise(*, petition: Petition, now: datetime | None = None) -> li
 
 
 def _alert_email(petition: Petition, alerts: list[TrendAlert]) -> None:
-    recipients = petition_managers_emails()
-    if not recipients:
-        logger.warning("Trend alert on petition %s and no manager has an email.", petition.pk)
-        return
-    message = email_message_build(
+    # The alert stays on the dashboard; the email is a courtesy on top.
+    petition_managers_email(
         template="petitions/email/trend_alert",
         context={
             "petition": petition,
@@ -172,16 +165,8 @@ def _alert_email(petition: Petition, alerts: list[TrendAlert]) -> None:
             "dashboard_url": settings.SITE_URL
             + reverse("admin:petitions_petition_dashboard", args=[petition.pk]),
         },
-        language=settings.LANGUAGE_CODE,
-        to=recipients,
-        headers={"Auto-Submitted": "auto-generated"},
-        html=False,
+        about=f"trends on petition {petition.pk}",
     )
-    try:
-        email_send(message)
-    except Exception:
-        # The alert stays on the dashboard; the email is a courtesy on top.
-        logger.exception("Managers not emailed about trends on petition %s.", petition.pk)
 
 
 def trend_alerts_check(*, now: datetime | None = None) -> int:
