@@ -51,26 +51,24 @@ def test_production_settings_pass_the_deploy_checks():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def _serve_and_check(env: dict[str, str]):
+    """Start the WSGI application and run `check --deploy` with `env`; return both runs."""
+
+    def run(*command: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, *command], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+
+    return run("-c", "import config.wsgi"), run(
+        "manage.py", "check", "--deploy", "--fail-level", "WARNING"
+    )
+
+
 def test_production_refuses_to_serve_without_a_secret_key():
     env = {key: value for key, value in os.environ.items() if key != "SECRET_KEY"}
     env.update(DJANGO_SETTINGS_MODULE="config.settings.base", DEBUG="false")
 
-    serving = subprocess.run(
-        [sys.executable, "-c", "import config.wsgi"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    deploy_check = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    serving, deploy_check = _serve_and_check(env)
 
     assert serving.returncode != 0
     assert "The SECRET_KEY setting must not be empty" in serving.stderr
@@ -82,22 +80,7 @@ def test_production_refuses_to_serve_without_a_secret_key():
 def test_production_refuses_to_serve_without_each_key_that_protects_signers(missing):
     env = _production_environment(**{missing: ""})
 
-    serving = subprocess.run(
-        [sys.executable, "-c", "import config.wsgi"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    deploy_check = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    serving, deploy_check = _serve_and_check(env)
 
     assert serving.returncode != 0
     assert missing in serving.stderr

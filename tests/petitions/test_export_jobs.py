@@ -21,15 +21,6 @@ from tests.petitions.factories_staff import (
 pytestmark = pytest.mark.django_db
 EXPORT_URL = reverse("admin:petitions_signature_export")
 CHANGELIST_URL = reverse("admin:petitions_signature_changelist")
-FORMULAS = [
-    '=HYPERLINK("http://evil.example","x")',
-    "+33 6 12",
-    "-2+3",
-    "@SUM(A1)",
-    "\tTab",
-    "\rCR",
-]
-FORMULA_START = re.compile(r"^[=+\-@\t\r]")
 
 
 def test_a_large_export_is_written_by_a_worker_and_downloaded_through_an_expiring_link(
