@@ -80,7 +80,7 @@ def confirmations_queue(args: argparse.Namespace) -> dict:
     """Owe the given signatures their confirmation email again, all at once, and wake a sender."""
     from django.utils import timezone
 
-    from petitions.confirmation_emails import confirmation_senders_wake
+    from petitions.confirmation_wake import confirmation_senders_wake
     from petitions.models import Signature
 
     signatures = _bench_signatures(args.prefix)[: args.limit]

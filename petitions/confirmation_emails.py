@@ -8,17 +8,15 @@ that; a transient refusal moves it on by a backoff, for hours; a permanent one i
 the server's reason. Once the ESP has accepted a message `confirmation_sent_at` is set, and
 nothing sends it again.
 
-Signing publishes nothing per signature: after the commit the web process sets a short-lived
-key in Redis, and only the request that set it queues one Celery task, which sends everything
-due (`confirmation_senders_wake`). Beat's sweep runs the same task every few seconds, so a lost
-signal, a broker outage or a killed worker delays an email by seconds, never loses it.
+Signing publishes nothing per signature: at most one Celery message wakes a sender while a surge
+goes on (petitions.confirmation_wake). Beat's sweep runs the same task every few seconds, so a
+lost signal, a broker outage or a killed worker delays an email by seconds, never loses it.
 """
 
 import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
@@ -36,8 +34,8 @@ from core.email_sending import (
     message_id_make,
     retry_delay,
 )
-from core.public_cache import cache_errors
 from petitions import selectors
+from petitions.confirmation_wake import confirmation_senders_wake, helper_wake, wake_key_wait_out
 from petitions.mailbox_caps import mailbox_daily_send_release, mailboxes_over_daily_cap
 from petitions.models import Signature
 from petitions.names import name_for_greeting
@@ -46,16 +44,6 @@ from petitions.signature_links import confirmation_token_make, withdrawal_token_
 
 logger = logging.getLogger(__name__)
 
-# Publish to the broker once more on a fresh connection (Redis restarted), then give up at once:
-# the signature is saved and the sweep sends its email.
-PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
-# While this key lives, a sender is on its way: later signatures need not queue another.
-WAKE_KEY = "petitions:confirmation-senders:wake"
-WAKE_SECONDS = 1
-# A sender that finds a full batch calls in one more, at most this often, so that a backlog is
-# shared by every worker process instead of drained by one.
-HELPER_KEY = "petitions:confirmation-senders:helper"
-HELPER_SECONDS = 0.5
 # Emails claimed at once by one sender: enough to spare round trips, few enough that four
 # senders share a surge.
 CLAIM_BATCH = 20
@@ -82,38 +70,6 @@ EMAIL_STATUS_BY_EVENT = {
     "failed": Signature.EmailStatus.FAILED,
     "complained": Signature.EmailStatus.COMPLAINED,
 }
-
-
-def confirmation_senders_wake() -> None:
-    """Have a worker send the confirmation emails now due, unless one is already on its way.
-
-    Costs a signature one Redis round trip; at most one Celery message leaves per second.
-    If Redis or the broker is down, the sweep sends the emails instead.
-    """
-    from petitions.tasks import confirmations_send_task
-
-    try:
-        if not cache.add(WAKE_KEY, 1, timeout=WAKE_SECONDS):
-            return
-    except cache_errors():
-        logger.warning("Confirmation senders not woken: the cache is unreachable.")
-    try:
-        confirmations_send_task.apply_async(retry=True, retry_policy=PUBLISH_RETRY_POLICY)
-    except Exception:
-        logger.warning("Confirmation senders not woken; the sweep will send.", exc_info=True)
-
-
-def _helper_wake() -> None:
-    """Queue one more sender while this one finds full batches, at most every HELPER_SECONDS."""
-    from petitions.tasks import confirmations_send_task
-
-    if confirmations_send_task.app.conf.task_always_eager:
-        return  # in-process (`make run`): this very sender sends everything
-    try:
-        if cache.add(HELPER_KEY, 1, timeout=HELPER_SECONDS):
-            confirmations_send_task.apply_async(retry=False)
-    except Exception:
-        logger.warning("No helper sender queued; this one goes on alone.", exc_info=True)
 
 
 def confirmation_email_queue() -> None:
@@ -342,18 +298,14 @@ def confirmations_send() -> int:
     while timezone.now() < deadline:
         batch = confirmations_claim()
         if not batch:
-            # Let the next signature wake a sender again, then look once more: an email that
-            # became due before the key was gone is in this last look, and any later one
-            # wakes a sender of its own.
-            try:
-                cache.delete(WAKE_KEY)
-            except cache_errors():
-                logger.warning("Wake key not cleared: the cache is unreachable.")
+            # One last look once the wake key is gone: an email that became due while it lived
+            # is in it, and any later one wakes a sender of its own.
+            wake_key_wait_out()
             batch = confirmations_claim()
             if not batch:
                 return sent
         if len(batch) == CLAIM_BATCH:
-            _helper_wake()
+            helper_wake()
         sent += _batch_send(batch)
     from petitions.tasks import confirmations_send_task
 

@@ -12,7 +12,6 @@ flag every later signature from that address for good. Without Redis (the embedd
 of `make run`) the cache in process memory counts, through that API.
 """
 
-import functools
 import logging
 from collections.abc import Sequence
 
@@ -20,23 +19,10 @@ from django.conf import settings
 from django.core.cache import cache
 
 from core.public_cache import cache_errors
+from core.shared_redis import shared_redis
 from petitions.models import Petition
 
 logger = logging.getLogger(__name__)
-
-# A rate limit must never hold a signature up: past this, the caller takes it unchecked.
-REDIS_TIMEOUT_SECONDS = 1.0
-
-
-@functools.cache
-def _redis_client(url: str):
-    import redis
-
-    return redis.Redis.from_url(
-        url,
-        socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
-        socket_timeout=REDIS_TIMEOUT_SECONDS,
-    )
 
 
 def _limits(
@@ -105,7 +91,7 @@ def hits_count(keys: Sequence[str], *, window_seconds: int | Sequence[int]) -> l
             _hits_count_in_cache(key, window_seconds=window)
             for key, window in zip(keys, windows, strict=True)
         ]
-    with _redis_client(settings.REDIS_URL).pipeline(transaction=False) as pipeline:
+    with shared_redis().pipeline(transaction=False) as pipeline:
         for name, window in zip(map(cache.make_key, keys), windows, strict=True):
             pipeline.incr(name)
             pipeline.expire(name, window, nx=True)

@@ -37,10 +37,14 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
+def _clear_cache(monkeypatch):
     from django.core.cache import cache
 
+    from petitions import confirmation_wake
+
     cache.clear()
+    # The wake key this process saw alive went with the cache.
+    monkeypatch.setattr(confirmation_wake, "_wake_key_alive_until", 0.0)
     yield
     cache.clear()
 

@@ -1,10 +1,10 @@
 """Signatures counted per IP fingerprint and email domain: one trip to Redis, windows that end."""
 
 import pytest
-from django.conf import settings
 from django.core.cache import cache
 from django.test import override_settings
 
+from core.shared_redis import shared_redis
 from petitions import rate_limits
 from petitions.models import Signature
 
@@ -13,7 +13,7 @@ WINDOW = 3600
 
 @pytest.fixture
 def redis_client():
-    return rate_limits._redis_client(settings.REDIS_URL)
+    return shared_redis()
 
 
 def test_each_key_is_counted_apart_and_its_window_is_set_at_the_first_hit(redis_client):

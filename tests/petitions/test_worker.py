@@ -13,6 +13,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+from unittest import mock
 
 import kombu.pools
 import pytest
@@ -22,7 +23,7 @@ from django.db import connection, connections
 from django.test import Client
 
 from config.celery_app import app as celery_app
-from petitions import counter, signature_links, signing, tasks
+from petitions import confirmation_wake, counter, signature_links, signing, tasks
 from petitions.models import Petition, Signature
 from tests.factories import PetitionFactory, SignatureFactory
 from tests.petitions.email_backends import ATTEMPTS_KEY, email_attempts
@@ -170,6 +171,30 @@ def test_a_real_worker_sends_one_confirmation_per_signature(start_worker, smtp_s
         for m in smtp_sink.messages
     )
     assert not Signature.objects.confirmation_owed().exists()
+
+
+def test_a_signer_who_comes_while_a_sender_is_on_its_way_is_mailed_by_it(
+    start_worker, smtp_sink, monkeypatch
+):
+    # The wake key lives 4 s: the second signature asks no one, and no beat sweeps.
+    monkeypatch.setattr(confirmation_wake, "WAKE_SECONDS", 4)
+    queue = start_worker()
+    petition = PetitionFactory()
+
+    with _publishing_to(settings.REDIS_URL, queue):
+        publish = mock.patch.object(
+            tasks.confirmations_send_task,
+            "apply_async",
+            wraps=tasks.confirmations_send_task.apply_async,
+        )
+        with publish as published:
+            [first] = _sign(petition, 1, prefix="first")
+            _wait_for(lambda: smtp_sink.recipients() == [first.email], what="the first email")
+            [second] = _sign(petition, 1, prefix="second")
+            _wait_for(lambda: len(smtp_sink.messages) == 2, what="the second email", seconds=8)
+
+    assert published.call_count == 1
+    assert smtp_sink.recipients() == [first.email, second.email]
 
 
 def test_an_esp_that_fails_three_times_then_accepts_gets_exactly_one_message(
