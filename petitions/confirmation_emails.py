@@ -44,8 +44,8 @@ from petitions.signature_links import confirmation_token_make, withdrawal_token_
 
 logger = logging.getLogger(__name__)
 
-# Emails claimed at once by one sender: enough to spare round trips, few enough that four
-# senders share a surge.
+# Emails claimed at once by one sender: enough to spare round trips, few enough that every
+# worker process shares a surge.
 CLAIM_BATCH = 20
 # A sender stops sending a batch this long before its claim ends.
 CLAIM_MARGIN = timedelta(seconds=2)

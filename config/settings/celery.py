@@ -16,10 +16,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
-# Worker processes, one per core and as many again: the tasks wait on the ESP and PostgreSQL
-# as much as they compute.
+# Worker processes, one per core and one more: the tasks wait on the ESP and PostgreSQL as
+# much as they compute, and a fourth on two cores only added to what a surge's emails cost the
+# web server (docs/performance.md).
 CELERY_WORKER_POOL = env.str("CELERY_WORKER_POOL", default="prefork")
-CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=4)
+CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=3)
 # Celery's Django fixup would close a prefork child's database connections after every task;
 # the worker instead checks them before each task (config/celery_app.py), so that a broken one
 # is replaced and a good one kept.
