@@ -6,7 +6,6 @@ from unittest import mock
 import pytest
 
 from config.celery_app import app as celery_app
-from core import shared_redis
 from petitions import confirmation_emails, confirmation_wake
 from petitions.models import Signature
 from tests.factories import SignatureFactory
@@ -24,31 +23,15 @@ def senders_in_a_worker(monkeypatch):
 
 @pytest.fixture
 def redis_trips(monkeypatch):
-    """Count the round trips the wake makes to Redis."""
+    """Count the round trips the wake makes to Redis: one pipeline per setting of the key."""
     trips = []
-    client = shared_redis.shared_redis()
+    key_set = confirmation_wake._wake_key_set
 
-    class CountedPipeline:
-        def __init__(self, pipeline):
-            self.pipeline = pipeline
+    def counted_key_set():
+        trips.append("pipeline")
+        return key_set()
 
-        def __enter__(self):
-            self.pipeline.__enter__()
-            return self
-
-        def __exit__(self, *exc):
-            return self.pipeline.__exit__(*exc)
-
-        def __getattr__(self, name):
-            return getattr(self.pipeline, name)
-
-        def execute(self):
-            trips.append("pipeline")
-            return self.pipeline.execute()
-
-    counted = mock.Mock(wraps=client)
-    counted.pipeline.side_effect = lambda **options: CountedPipeline(client.pipeline(**options))
-    monkeypatch.setattr(confirmation_wake, "shared_redis", lambda: counted)
+    monkeypatch.setattr(confirmation_wake, "_wake_key_set", counted_key_set)
     return trips
 
 
