@@ -87,8 +87,10 @@ class SinkSession(asyncio.Protocol):
             self.scanned = 0
             self.in_data = True
             self.transport.write(DATA_REPLY)
-        elif verb in (b"RSET", b"NOOP"):
-            self.recipients = [] if verb == b"RSET" else self.recipients
+        elif verb == b"RSET":
+            self.recipients = []
+            self.transport.write(OK)
+        elif verb == b"NOOP":
             self.transport.write(OK)
         elif verb == b"QUIT":
             self.transport.write(BYE)
