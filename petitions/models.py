@@ -380,6 +380,12 @@ class Signature(models.Model):
                 condition=Q(reminder_address__isnull=False),
                 name="signature_reminder_due",
             ),
+            # The ESP's webhooks name the email by its id, one event at a time.
+            models.Index(
+                fields=["email_message_id"],
+                condition=~Q(email_message_id=""),
+                name="signature_email_message",
+            ),
         ]
 
     def __str__(self) -> str:
