@@ -401,6 +401,8 @@ class Bench:
     figures: list[Figure] = field(default_factory=list)
     details: dict = field(default_factory=dict)
     site: dict = field(default_factory=dict)
+    # The bare view's rate in this run, once the pages step measured it.
+    ceiling: float | None = None
 
     def load(self, name: str, url: str, *, script: Path | None = None, env=None) -> WrkRun:
         """Warm up, then measure: both bounded in time, 64 connections from wrk's own process."""
@@ -497,6 +499,7 @@ class Bench:
         count = self.load("count", self.base_url + self.site["count_url"])
         after = self.load("ceiling again", ceiling_url)
         ceiling = (before.requests_per_s + after.requests_per_s) / 2
+        self.ceiling = ceiling
         self.details["ceiling"] = _wrk_figures("ceiling", before)
         self.details["ceiling_again"] = _wrk_figures("ceiling again", after)
         self.details["page"] = _wrk_figures("page", page)
@@ -651,6 +654,14 @@ class Bench:
             ),
             Figure("sign p50", run.p50_ms, "ms"),
             Figure("sign p99", run.p99_ms, "ms", SIGN_P99_MS, BELOW),
+            # Signing over the same run's bare view: a figure that days of different speed
+            # (this VM's drift up to 2×) and other builds can be compared by.
+            Figure(
+                "sign ÷ ceiling",
+                signatures_per_s / self.ceiling if self.ceiling else None,
+                "",
+                note="no ceiling: run the pages step too",
+            ),
             Figure(
                 f"signatures lost (of {accepted:,} accepted)".replace(",", " "),
                 signatures_lost,
