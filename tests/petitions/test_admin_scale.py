@@ -10,6 +10,7 @@ from petitions.admin import signatures as signature_admin
 from petitions.models import Signature
 from tests.factories import PetitionFactory, SignatureFactory
 from tests.petitions.factories_staff import DATA_OFFICERS, PETITION_MANAGERS, logged_in_as
+from tests.query_plans import query_plan
 
 pytestmark = pytest.mark.django_db
 CHANGELIST_URL = reverse("admin:petitions_signature_changelist")
@@ -105,15 +106,6 @@ def test_search_finds_signers_by_the_start_of_their_names_in_any_order(officer_c
     assert list(both.context["cl"].result_list) == [aynur]
 
 
-def _plan(queryset) -> str:
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        # Too few rows in a test for the planner to pick an index by itself: forbid the scan.
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(f"EXPLAIN {sql}", params)
-        return "\n".join(row[0] for row in cursor.fetchall())
-
-
 @pytest.mark.parametrize(
     ("term", "index"),
     [
@@ -134,7 +126,7 @@ def test_each_search_is_served_by_an_index(rf, admin_user, term, index):
 
     # The page's count of matches (the page itself may walk the newest rows instead, which
     # at a million rows the planner prefers for a common name: both take milliseconds).
-    assert index in _plan(found.order_by())
+    assert index in query_plan(found.order_by())
 
 
 def test_the_lists_order_can_be_walked_on_an_index_all_petitions_or_one(db):
