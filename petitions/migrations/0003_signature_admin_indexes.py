@@ -8,6 +8,8 @@ model state, and SQLite (`make run`) does without them.
 
 from django.db import migrations, models
 
+from core.migration_operations import AddIndexConcurrentlyWherePossible
+
 INDEXES = [
     models.Index(fields=["-created_at", "id"], name="signature_latest"),
     models.Index(fields=["petition", "-created_at", "id"], name="signature_petition_latest"),
@@ -21,15 +23,8 @@ NAME_PREFIX_INDEXES = {
 }
 
 
-def indexes_create(apps, schema_editor):
-    model = apps.get_model("petitions", "Signature")
-    postgresql = schema_editor.connection.vendor == "postgresql"
-    for index in INDEXES:
-        if postgresql:
-            schema_editor.add_index(model, index, concurrently=True)
-        else:
-            schema_editor.add_index(model, index)
-    if postgresql:
+def name_prefix_indexes_create(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
         for name, column in NAME_PREFIX_INDEXES.items():
             schema_editor.execute(
                 f'CREATE INDEX CONCURRENTLY IF NOT EXISTS "{name}" '
@@ -37,10 +32,7 @@ def indexes_create(apps, schema_editor):
             )
 
 
-def indexes_drop(apps, schema_editor):
-    model = apps.get_model("petitions", "Signature")
-    for index in INDEXES:
-        schema_editor.remove_index(model, index)
+def name_prefix_indexes_drop(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         for name in NAME_PREFIX_INDEXES:
             schema_editor.execute(f'DROP INDEX IF EXISTS "{name}"')
@@ -54,12 +46,9 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.SeparateDatabaseAndState(
-            state_operations=[
-                migrations.AddIndex(model_name="signature", index=index) for index in INDEXES
-            ],
-            database_operations=[
-                migrations.RunPython(indexes_create, indexes_drop, atomic=False),
-            ],
+        *(
+            AddIndexConcurrentlyWherePossible(model_name="signature", index=index)
+            for index in INDEXES
         ),
+        migrations.RunPython(name_prefix_indexes_create, name_prefix_indexes_drop, atomic=False),
     ]
