@@ -5,6 +5,10 @@ from config.env import env
 # Without a broker, tasks run in-process so that one command runs the whole site.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# kombu's Redis transport, less the step that kills a worker when Redis goes away
+# (config/broker_transport.py).
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT = "config.broker_transport:Transport"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
 # Every task only wakes work whose state lives in the database (an email due, a delivery

@@ -164,13 +164,20 @@ class Site:
              "--workers", "2", "--timeout", "60"],
         )  # fmt: skip
 
-    def worker_start(self) -> None:
+    def worker_start(
+        self, *, beat: bool = True, concurrency: int = 2, prefetch_multiplier: int = 1
+    ) -> None:
         queue = self.env["FAULTS_QUEUE"]
+        beat_options = (
+            ["--beat", "--schedule", str(self.logs / f"beat-{uuid.uuid4().hex[:6]}")]
+            if beat
+            else []
+        )
         self._start(
             "worker",
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "--beat",
-             "--schedule", str(self.logs / f"beat-{uuid.uuid4().hex[:6]}"),
-             "--pool", "prefork", "--concurrency", "2", "--loglevel", "INFO",
+            [sys.executable, "-m", "celery", "-A", "config", "worker", *beat_options,
+             "--pool", "prefork", "--concurrency", str(concurrency),
+             "--prefetch-multiplier", str(prefetch_multiplier), "--loglevel", "INFO",
              "--queues", queue, "--hostname", f"{queue}@%h",
              "--without-mingle", "--without-gossip"],
         )  # fmt: skip
@@ -240,11 +247,17 @@ def site_environment(tmp_path, smtp_sink, database_proxy):
 
 
 @pytest.fixture
-def site(site_environment, tmp_path, petition):
+def worker_options() -> dict:
+    """How `site` starts the worker: a test may parametrize this (see Site.worker_start)."""
+    return {}
+
+
+@pytest.fixture
+def site(site_environment, tmp_path, petition, worker_options):
     """Start gunicorn and the worker; stop them, and check their logs, after the test."""
     running = Site(url=f"http://127.0.0.1:{free_port()}", env=site_environment, logs=tmp_path)
     running.web_start()
-    running.worker_start()
+    running.worker_start(**worker_options)
     wait_for(lambda: _answers(f"{running.url}/petition/{petition.slug}/"), what="gunicorn")
     yield running
     running.stop()
