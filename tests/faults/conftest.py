@@ -191,6 +191,14 @@ class Site:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
 
+    def exited(self) -> dict[str, int]:
+        """Return the processes that ended by themselves, with their exit codes."""
+        return {
+            name: process.returncode
+            for name, process in self.processes.items()
+            if process.poll() is not None
+        }
+
     def stop(self) -> None:
         for process in self.processes.values():
             if process.poll() is None:
@@ -260,7 +268,10 @@ def site(site_environment, tmp_path, petition, worker_options):
     running.worker_start(**worker_options)
     wait_for(lambda: _answers(f"{running.url}/petition/{petition.slug}/"), what="gunicorn")
     yield running
+    exited = running.exited()
     running.stop()
+    # Whatever a test broke, no process gave up: each one recovers without a restart by hand.
+    assert not exited, f"ended by themselves: {exited}\n{running.logged()[-4000:]}"
     # No process wrote a confirmation or withdrawal token into its log, whatever happened.
     assert not re.search(r"/(confirm|withdraw)/(?!\[redacted\])[\w:.-]{20,}", running.logged())
 
