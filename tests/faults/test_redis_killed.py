@@ -78,5 +78,5 @@ def test_redis_lost_while_the_worker_holds_an_unstarted_message_leaves_the_worke
     # The worker's sender has finished: only a message taken from Redis can send this one.
     assert signers.sign("after@example.org").acknowledged
     every_stored_signer_mailed_once(smtp_sink)
-    assert site.processes["worker"].poll() is None
+    assert site.exited() == {}
     assert "Unrecoverable error" not in site.logged()
