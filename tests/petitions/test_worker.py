@@ -6,6 +6,7 @@ broker), on a queue of their own.
 """
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -122,7 +123,15 @@ def start_worker(smtp_sink, tmp_path):
         if beat:
             command += ["--beat", "--schedule", str(tmp_path / "celerybeat-schedule")]
         log = open(tmp_path / f"worker-{len(started)}.log", "w+")  # noqa: SIM115
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        # A session of its own, so that a kill reaches beat's process too (`--beat` forks one).
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         started.append((process, log))
         _wait_for(
             lambda: "ready." in Path(log.name).read_text() or process.poll() is not None,
@@ -137,7 +146,7 @@ def start_worker(smtp_sink, tmp_path):
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)
             process.wait()
         log.close()
 
