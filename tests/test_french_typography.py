@@ -47,3 +47,37 @@ def test_french_translations_never_break_a_line_before_a_colon_or_inside_quotes(
 def test_the_check_sees_a_plain_space_before_a_colon():
     assert BREAKABLE.search("Référence : 12")
     assert not BREAKABLE.search("Référence\u00a0: 12")
+
+
+# Our templates: the site's and each app's.
+TEMPLATES = sorted(
+    path
+    for folder in [ROOT / "templates", *ROOT.glob("*/templates")]
+    if folder.parts[len(ROOT.parts)] not in {".venv", "node_modules", "build"}
+    for path in folder.rglob("*")
+    if path.suffix in {".html", ".txt"}
+)
+# Text a translator sees, where a colon is theirs to space.
+TRANSLATED = re.compile(r"{% blocktranslate.*?{% endblocktranslate %}|{#.*?#}", re.DOTALL)
+# A colon typed after a value (`{{ label }}: {{ value }}`): French readers would get the
+# English spacing, since no catalogue can change it.
+COLON_AFTER_A_VALUE = re.compile(r"(}}|%}) ?:\s")
+
+
+def _untranslated_colons(template: str) -> list[str]:
+    return COLON_AFTER_A_VALUE.findall(TRANSLATED.sub("", template))
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda path: str(path.relative_to(ROOT)))
+def test_templates_leave_the_colon_between_a_label_and_its_value_to_the_translators(path):
+    assert _untranslated_colons(path.read_text(encoding="utf-8")) == []
+
+
+def test_the_template_check_sees_a_colon_typed_after_a_value_but_not_one_translated():
+    assert _untranslated_colons("<li>{{ field.label }}: {{ error }}</li>")
+    assert _untranslated_colons('{% translate "Reason" %}: {{ reason }}')
+    assert not _untranslated_colons(
+        "{% blocktranslate with label=field.label value=error %}"
+        "{{ label }}: {{ value }}{% endblocktranslate %}"
+    )
+    assert not _untranslated_colons('{{ value|time:"H:i" }}')

@@ -55,7 +55,8 @@ def dashboard_trends_context(*, request: HttpRequest, petition: Petition) -> dic
                 gettext("Alert: %(count)s signatures in an hour from one source (%(source)s).")
                 % {
                     "count": alert.count,
-                    "source": f"{alert.get_dimension_display()}: {alert.value[:16]}",
+                    "source": gettext("%(label)s: %(value)s")
+                    % {"label": alert.get_dimension_display(), "value": alert.value[:16]},
                 },
             )
     return {
