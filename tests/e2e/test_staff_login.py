@@ -80,6 +80,10 @@ def test_new_staff_member_enrols_then_cannot_skip_the_code_then_a_guesser_is_loc
 
     codes = page.locator(".staff-backup-codes code").all_inner_texts()
     assert len(codes) == 10
+    # Copy, download and continue: three actions of one kind, drawn alike.
+    actions = page.locator(".staff-backup-codes__keep .button, a.button[href$='/campaign/page/']")
+    expect(actions).to_have_count(3)
+    assert len({round(action.bounding_box()["height"]) for action in actions.all()}) == 1
     page.click("text=Je les ai notés : continuer")
     expect(page).to_have_url(f"{live_server.url}/admin/campaign/page/")  # where they were going
     expect(page.locator("#user-tools")).to_be_visible()
