@@ -20,7 +20,12 @@ CONTENT_PATHS = [
     "/petition/liberez-mamat/",
     "/petition/liberez-mamat/deliveries/",
 ]
-PUBLIC_PATHS = [*CONTENT_PATHS, "/petition/liberez-mamat/signed/", "/petition/withdrawn/"]
+PUBLIC_PATHS = [
+    *CONTENT_PATHS,
+    "/petition/liberez-mamat/ledger/",
+    "/petition/liberez-mamat/signed/",
+    "/petition/withdrawn/",
+]
 
 
 def _signature(petition: Petition, first_name: str, email: str, ip: str) -> Signature:

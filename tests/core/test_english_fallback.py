@@ -1,6 +1,7 @@
 """With Uyghur switched on, whatever is not translated yet is English, and marked as such."""
 
 import re
+from html.parser import HTMLParser
 
 import pytest
 from django.test import override_settings
@@ -8,7 +9,7 @@ from django.utils import translation
 
 from campaign.models import Page
 from petitions import initial_content
-from tests.public_pages import LANGUAGES_WITH_UYGHUR
+from tests.public_pages import LANGUAGES_WITH_UYGHUR, public_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +59,64 @@ def test_french_and_english_pages_carry_no_fallback_marks(client, mamat_campaign
         html = client.get(url).content.decode()
         body = html[html.index("<body") :]
         assert ENGLISH not in body
+
+
+# Two Latin words in a row: a sentence or a label, not a brand (WhatsApp) or a code.
+ENGLISH_WORDS = re.compile(r"[A-Za-z']{2,} [A-Za-z']{2,}")
+
+
+class _UnmarkedEnglish(HTMLParser):
+    """Collect the English words of a page that sit in no block marked `lang="en"`.
+
+    A right-to-left page moves the full stop of an unmarked English sentence to its start
+    ("Every day … rewritten." reads ".Every day … rewritten"), and a screen reader speaks it
+    with the page's language.
+    """
+
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+    SKIPPED = {"head", "script", "style", "svg"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[tuple[str, str | None]] = []
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.VOID:
+            self.open.append((tag, dict(attrs).get("lang")))
+
+    def handle_endtag(self, tag):
+        if any(name == tag for name, _ in self.open):
+            while self.open.pop()[0] != tag:
+                pass
+
+    def handle_data(self, data):
+        text = " ".join(data.split())
+        if any(name in self.SKIPPED for name, _ in self.open) or not ENGLISH_WORDS.search(text):
+            return
+        language = next((lang for _, lang in reversed(self.open) if lang), None)
+        if language != "en":
+            self.found.append(text)
+
+
+def _unmarked_english(html: str) -> list[str]:
+    parser = _UnmarkedEnglish()
+    parser.feed(html)
+    return parser.found
+
+
+def test_no_english_sentence_on_a_uyghur_page_is_left_unmarked(mamat_campaign):
+    initial_content.petition_load_initial()
+    uyghur = {page: html for page, html in public_pages().items() if page.startswith("ug ")}
+
+    unmarked = {page: found for page, html in uyghur.items() if (found := _unmarked_english(html))}
+
+    assert unmarked == {}
+
+
+def test_the_check_finds_english_outside_a_block_marked_english():
+    assert _unmarked_english('<p>Check the count</p><p lang="en">Our demand</p>') == [
+        "Check the count"
+    ]
+    assert _unmarked_english('<div lang="en"><p>Check <br>the count</p></div>') == []
+    assert _unmarked_english("<p>مامەت</p><p>WhatsApp</p>") == []
