@@ -5,7 +5,6 @@ SMTP to `smtp_sink`, so that every step crosses a real process boundary, as in p
 """
 
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -15,8 +14,9 @@ import redis
 from django.conf import settings as django_settings
 from django.db import connection
 
+from tests.process_groups import process_group_start, process_groups_stop
+
 BROKER_URL = os.environ.get("DELIVERIES_TEST_BROKER_URL", "redis://127.0.0.1:6379/8")
-ROOT = Path(__file__).resolve().parents[1]
 WAIT_SECONDS = 60
 
 
@@ -76,37 +76,29 @@ def worker(broker, smtp_sink, tmp_path):
         "CELERY_WORKER_NICENESS": "0",
     }
     log = tmp_path / "worker.log"
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config.celery_app",
-                "worker",
-                "--pool=solo",
-                "--loglevel=INFO",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                f"--hostname=deliveries-test-{os.getpid()}@%h",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
+    process = process_group_start(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config.celery_app",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            f"--hostname=deliveries-test-{os.getpid()}@%h",
+        ],
+        env=env,
+        log=log,
+    )
     try:
         wait_for(lambda: " ready." in log.read_text(), what="the worker to start", log=log)
         yield log
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        process_groups_stop([process])
 
 
 def task_publish(app, task, *args) -> None:

@@ -10,7 +10,6 @@ signature goes to the target in exactly one delivery, with no restart by hand.
 import http.cookiejar
 import os
 import re
-import signal
 import subprocess
 import sys
 import threading
@@ -35,6 +34,7 @@ from petitions.models import Petition, Signature
 from tests.deliveries.factories import DeliveryScheduleFactory, address_approved
 from tests.factories import PetitionFactory, TargetFactory
 from tests.faults.tcp_proxy import TcpProxy
+from tests.process_groups import process_group_kill, process_group_start, process_groups_stop
 from tests.smtp_sink import SmtpSink, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -144,15 +144,7 @@ class Site:
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     def _start(self, name: str, command: list[str]) -> subprocess.Popen:
-        log = open(self.logs / f"{name}.log", "a")  # noqa: SIM115 (closed with the process)
-        process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        process = process_group_start(command, env=self.env, log=self.logs / f"{name}.log")
         self.processes[name] = process
         return process
 
@@ -187,9 +179,7 @@ class Site:
 
     def worker_kill(self) -> None:
         """SIGKILL the worker and its children at once, as the kernel's OOM killer would."""
-        process = self.processes.pop("worker")
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+        process_group_kill(self.processes.pop("worker"))
 
     def exited(self) -> dict[str, int]:
         """Return the processes that ended by themselves, with their exit codes."""
@@ -200,15 +190,7 @@ class Site:
         }
 
     def stop(self) -> None:
-        for process in self.processes.values():
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in self.processes.values():
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        process_groups_stop(self.processes.values())
 
     def logged(self) -> str:
         return "\n".join(path.read_text() for path in sorted(self.logs.glob("*.log")))

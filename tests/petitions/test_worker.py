@@ -6,8 +6,6 @@ broker), on a queue of their own.
 """
 
 import os
-import signal
-import subprocess
 import sys
 import time
 import uuid
@@ -29,6 +27,7 @@ from petitions.models import Petition, Signature
 from tests.factories import PetitionFactory, SignatureFactory
 from tests.petitions.email_backends import ATTEMPTS_KEY, email_attempts
 from tests.private_redis import PrivateRedis
+from tests.process_groups import process_group_start, process_groups_stop
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -122,33 +121,18 @@ def start_worker(smtp_sink, tmp_path):
         ]  # fmt: skip
         if beat:
             command += ["--beat", "--schedule", str(tmp_path / "celerybeat-schedule")]
-        log = open(tmp_path / f"worker-{len(started)}.log", "w+")  # noqa: SIM115
-        # A session of its own, so that a kill reaches beat's process too (`--beat` forks one).
-        process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        started.append((process, log))
+        log = tmp_path / f"worker-{len(started)}.log"
+        process = process_group_start(command, env=env, log=log)
+        started.append(process)
         _wait_for(
-            lambda: "ready." in Path(log.name).read_text() or process.poll() is not None,
+            lambda: "ready." in log.read_text() or process.poll() is not None,
             what="the Celery worker to start",
         )
-        assert process.poll() is None, Path(log.name).read_text()
+        assert process.poll() is None, log.read_text()
         return queue
 
     yield start
-    for process, log in started:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-        log.close()
+    process_groups_stop(started)
 
 
 def _sign(petition: Petition, count: int, *, prefix: str = "signer") -> list[Signature]:

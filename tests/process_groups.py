@@ -1,0 +1,56 @@
+"""Processes the tests start (gunicorn, Celery workers), each leading a process group of its own.
+
+A Celery worker forks its pool and, with `--beat`, beat: a stop or a kill sent to the worker
+alone leaves them running, orphaned, still taking and publishing tasks after the test.
+Started here, a process leads its own group, and a stop reaches all of its children.
+"""
+
+import contextlib
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def process_group_start(command: list[str], *, env: dict[str, str], log: Path) -> subprocess.Popen:
+    """Start `command` from the project's root as the leader of a new group, output to `log`."""
+    with log.open("a") as output:
+        return subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def process_groups_stop(processes: Iterable[subprocess.Popen], *, seconds: float = 20) -> None:
+    """Ask every group to stop (SIGTERM, all at once); after `seconds`, kill what is left.
+
+    What is left may be a child that outlived its leader: it is killed too, never orphaned.
+    """
+    processes = list(processes)
+    for process in processes:
+        _group_signal(process, signal.SIGTERM)
+    deadline = time.monotonic() + seconds
+    for process in processes:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=max(0, deadline - time.monotonic()))
+    for process in processes:
+        process_group_kill(process)
+
+
+def process_group_kill(process: subprocess.Popen) -> None:
+    """SIGKILL the process and its children at once, as the kernel's OOM killer would."""
+    _group_signal(process, signal.SIGKILL)
+    process.wait()
+
+
+def _group_signal(process: subprocess.Popen, signal_number: int) -> None:
+    with contextlib.suppress(ProcessLookupError):  # the whole group has gone already
+        os.killpg(process.pid, signal_number)
