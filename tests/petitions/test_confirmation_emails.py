@@ -1,6 +1,7 @@
 """The confirmation email, sent from the signature row: once, on time, and never abused."""
 
 import itertools
+import re
 import smtplib
 from datetime import timedelta
 from unittest import mock
@@ -261,3 +262,21 @@ def test_the_greeting_names_the_signer_only_when_the_name_looks_like_one(
     html = message.alternatives[0][0]
     assert f"<p>{greeting}</p>" in html
     assert "evil" not in message.body and "evil" not in html
+
+
+def test_the_html_email_fits_a_phone_shows_one_button_to_confirm_and_loads_nothing(
+    sign, mailoutbox
+):
+    sign()
+
+    [message] = mailoutbox
+    html = message.alternatives[0][0]
+    confirm_url = re.search(r"https?://\S+/petition/confirm/\S+/", message.body).group(0)
+    assert '<html lang="fr" dir="ltr">' in html
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+    # The link to confirm is drawn as a button, in the campaign's colour.
+    button = re.search(rf'<td style="[^"]*background: #0b4f79;">\s*<a href="{confirm_url}"', html)
+    assert button, html
+    assert html.count(confirm_url) == 1
+    # Opening the email tells no server anything: nothing to fetch, not even a style sheet.
+    assert not re.search(r"\bsrc=|<link|url\(|@import", html)
