@@ -87,3 +87,31 @@ def test_first_visit_on_a_phone_is_light(mamat_campaign, live_server, browser_pa
 
     assert len(traffic.requests) <= 10, traffic.urls()
     assert traffic.total_bytes() <= 150 * 1024, traffic.total_bytes()
+
+
+# Where the words of each part of the page begin (their text, not their links' tap targets).
+TEXT_EDGES = """() => Object.fromEntries(Object.entries({
+    name: ".site-header__brand",
+    menu: ".site-nav__link",
+    title: "main h1",
+    footer_link: ".site-footer__links a",
+    footer_note: ".site-footer__privacy",
+}).map(([part, selector]) => {
+    const range = document.createRange();
+    range.selectNodeContents(document.querySelector(selector).firstChild);
+    return [part, Math.round(range.getBoundingClientRect().left)];
+}))"""
+
+
+@pytest.mark.parametrize("width", [390, 1280], ids=["phone", "desktop"])
+def test_the_menu_title_and_footer_line_up_with_the_sites_name(
+    mamat_campaign, live_server, browser, width
+):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    _visit(page, live_server.url + "/privacy/")
+
+    edges = page.evaluate(TEXT_EDGES)
+    context.close()
+
+    assert set(edges.values()) == {edges["name"]}, edges
