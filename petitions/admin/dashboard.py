@@ -51,7 +51,9 @@ class PetitionDashboardAdminMixin(ModelAdminMixinBase):
                 **self.admin_site.each_context(request),
                 "opts": self.model._meta,
                 "original": petition,
-                "title": gettext("Dashboard: %(petition)s") % {"petition": petition},
+                # The petition's name below a short title: a long one ran under the buttons.
+                "title": gettext("Dashboard"),
+                "subtitle": str(petition),
                 "petition": petition,
                 "dashboard": dashboard,
                 "statuses": [

@@ -45,6 +45,10 @@ def test_the_dashboard_shows_counts_rate_top_countries_and_share_sources(
     response = _dashboard(manager_client, campaign_under_way)
 
     assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>Tableau de bord</h1>" in html
+    assert f"<h2>{campaign_under_way.title}</h2>" in html
+    assert f"{campaign_under_way.title} | Tableau de bord |" in html  # the tab names it
     dashboard = response.context["dashboard"]
     assert dashboard.counts == {"pending": 1, "confirmed": 4, "flagged": 1, "invalidated": 1}
     assert dashboard.total == 7
