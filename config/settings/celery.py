@@ -2,9 +2,13 @@
 
 from config.env import env
 
-# Without a broker, tasks run in-process so that one command runs the whole site.
+# Without a broker, tasks run in-process so that one command runs the whole site. Celery still
+# takes a producer from kombu's pool for each of them (never connected): the in-memory broker,
+# named with a host, spares the log kombu's "No hostname was supplied" at every signature.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+if CELERY_TASK_ALWAYS_EAGER:
+    CELERY_BROKER_URL = "memory://localhost/"
 # kombu's Redis transport, less the step that kills a worker when Redis goes away
 # (config/broker_transport.py).
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):

@@ -6,6 +6,7 @@ that every query goes through Django's debug cursor), never directly by `make te
 
 import io
 import re
+from logging import WARNING
 import zipfile
 from io import StringIO
 
@@ -50,12 +51,17 @@ def signed_and_confirmed(client, mamat_campaign, mailoutbox, django_capture_on_c
     return petition
 
 
-def test_supporters_sign_and_confirm_and_the_count_shows_them(client, signed_and_confirmed):
+def test_supporters_sign_and_confirm_and_the_count_shows_them(
+    client, signed_and_confirmed, caplog
+):
     petition = signed_and_confirmed
 
     assert Signature.objects.confirmed().filter(petition=petition).count() == len(SUPPORTERS)
     html = client.get(petition.get_absolute_url()).content.decode()
     assert re.search(r"data-count-number>\s*2\s*<", html)
+    # Nothing went wrong, so the console says nothing is wrong.
+    warned = [record for record in caplog.get_records("setup") if record.levelno >= WARNING]
+    assert [record.getMessage() for record in warned] == []
 
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
