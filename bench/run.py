@@ -9,6 +9,7 @@ interrupted, and the whole run is bounded (--budget). See README, "Benchmarks".
 
 import argparse
 import base64
+import contextlib
 import fcntl
 import json
 import os
@@ -101,19 +102,22 @@ class Processes:
                 raise RuntimeError(f"{name} stopped (exit {process.returncode}): see {name}.log")
 
     def stop_all(self) -> None:
-        """Stop in reverse order of starting: TERM to each process group, KILL after 10 s."""
+        """Stop in reverse order of starting, as systemd stops our units (KillMode=mixed).
+
+        TERM to each process, which stops its children itself (Celery's warm shutdown: a pool
+        process sent TERM directly dies mid-task and logs a WorkerLostError); KILL to what is
+        left of its group after 10 s.
+        """
         for name, process in reversed(list(self.running.items())):
             if process.poll() is None:
-                try:
-                    os.killpg(process.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    continue
+                process.terminate()
                 try:
                     process.wait(timeout=10)
                 except subprocess.TimeoutExpired:
                     log(f"{name} did not stop in 10 s: killing it")
-                    os.killpg(process.pid, signal.SIGKILL)
-                    process.wait(timeout=10)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
         self.running.clear()
 
 

@@ -1,8 +1,8 @@
 """Processes the tests start (gunicorn, Celery workers), each leading a process group of its own.
 
-A Celery worker forks its pool and, with `--beat`, beat: a stop or a kill sent to the worker
-alone leaves them running, orphaned, still taking and publishing tasks after the test.
-Started here, a process leads its own group, and a stop reaches all of its children.
+A Celery worker forks its pool and, with `--beat`, beat. Each is stopped here as systemd
+stops it in production, and whatever of its group outlives it is killed: never left running,
+orphaned, taking and publishing tasks after the test.
 """
 
 import contextlib
@@ -30,13 +30,16 @@ def process_group_start(command: list[str], *, env: dict[str, str], log: Path) -
 
 
 def process_groups_stop(processes: Iterable[subprocess.Popen], *, seconds: float = 20) -> None:
-    """Ask every group to stop (SIGTERM, all at once); after `seconds`, kill what is left.
+    """Stop each process as systemd stops our units (KillMode=mixed, deploy/systemd/).
 
-    What is left may be a child that outlived its leader: it is killed too, never orphaned.
+    SIGTERM goes to each leader, all at once, which stops its children as it would in
+    production (Celery's warm shutdown, gunicorn's graceful one); after `seconds`, SIGKILL goes
+    to whatever is left of each group, a child that outlived its leader included.
     """
     processes = list(processes)
     for process in processes:
-        _group_signal(process, signal.SIGTERM)
+        if process.poll() is None:
+            process.terminate()
     deadline = time.monotonic() + seconds
     for process in processes:
         with contextlib.suppress(subprocess.TimeoutExpired):

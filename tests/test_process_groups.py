@@ -6,7 +6,7 @@ import time
 
 from tests.process_groups import process_group_start, process_groups_stop
 
-# A leader that forks a child which shrugs off SIGTERM, as a stuck pool process or beat would.
+# A leader whose child outlives it, deaf to SIGTERM, as a stuck pool process or beat could.
 LEADER_AND_STUBBORN_CHILD = """
 import subprocess, sys, time
 subprocess.Popen([sys.executable, "-c", "; ".join([
@@ -28,7 +28,7 @@ def _running(pid: int) -> bool:
         return stat.read().split(") ")[1][0] != "Z"
 
 
-def test_stopping_a_group_also_ends_a_child_that_ignores_sigterm(tmp_path):
+def test_stopping_a_process_also_ends_the_child_that_outlives_it(tmp_path):
     log = tmp_path / "leader.log"
     leader = process_group_start(
         [sys.executable, "-c", LEADER_AND_STUBBORN_CHILD], env=dict(os.environ), log=log
