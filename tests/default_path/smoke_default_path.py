@@ -6,9 +6,9 @@ that every query goes through Django's debug cursor), never directly by `make te
 
 import io
 import re
-from logging import WARNING
 import zipfile
 from io import StringIO
+from logging import WARNING
 
 import pytest
 from django.conf import settings
@@ -51,9 +51,7 @@ def signed_and_confirmed(client, mamat_campaign, mailoutbox, django_capture_on_c
     return petition
 
 
-def test_supporters_sign_and_confirm_and_the_count_shows_them(
-    client, signed_and_confirmed, caplog
-):
+def test_supporters_sign_and_confirm_and_the_count_shows_them(client, signed_and_confirmed, caplog):
     petition = signed_and_confirmed
 
     assert Signature.objects.confirmed().filter(petition=petition).count() == len(SUPPORTERS)
