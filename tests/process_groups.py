@@ -38,8 +38,7 @@ def process_groups_stop(processes: Iterable[subprocess.Popen], *, seconds: float
     """
     processes = list(processes)
     for process in processes:
-        if process.poll() is None:
-            process.terminate()
+        process.terminate()  # nothing, if it has ended already
     deadline = time.monotonic() + seconds
     for process in processes:
         with contextlib.suppress(subprocess.TimeoutExpired):
@@ -50,10 +49,6 @@ def process_groups_stop(processes: Iterable[subprocess.Popen], *, seconds: float
 
 def process_group_kill(process: subprocess.Popen) -> None:
     """SIGKILL the process and its children at once, as the kernel's OOM killer would."""
-    _group_signal(process, signal.SIGKILL)
-    process.wait()
-
-
-def _group_signal(process: subprocess.Popen, signal_number: int) -> None:
     with contextlib.suppress(ProcessLookupError):  # the whole group has gone already
-        os.killpg(process.pid, signal_number)
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
