@@ -73,9 +73,19 @@ class Petition(models.Model):
     )
     slug = models.SlugField(_("slug"), unique=True, help_text=_("The address: /petition/<slug>/."))
     title = models.CharField(_("title"), max_length=200)
-    text = models.TextField(_("text"), help_text=_("Why people should sign; shown above the form."))
+    text = models.TextField(
+        _("text"),
+        help_text=_(
+            "Why people should sign; shown above the form. A blank line starts a paragraph; "
+            "lines that start with “- ” show as a list."
+        ),
+    )
     demand = models.TextField(
-        _("demand"), help_text=_("What the petition asks of the authorities, in their words.")
+        _("demand"),
+        help_text=_(
+            "What the petition asks of the authorities, in their words. Lines that start with "
+            "“- ” show as a list on the site; the letter to the authorities keeps them as typed."
+        ),
     )
     seo_description = models.CharField(
         _("search engine description"),

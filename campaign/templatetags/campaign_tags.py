@@ -1,6 +1,7 @@
 from django import template
 from django.utils.safestring import SafeString
 
+from campaign.plain_text import plain_text_render
 from campaign.richtext import rich_text_render
 from core.english_fallback import content_language_attrs, interface_language_attrs
 
@@ -11,6 +12,12 @@ register = template.Library()
 def richtext(html: str) -> SafeString:
     """Render staff-written HTML, sanitized again on the way out."""
     return rich_text_render(html)
+
+
+@register.filter
+def plain_text(text: str) -> SafeString:
+    """Render staff's plain text: paragraphs, line breaks, and lines starting "- " as a list."""
+    return plain_text_render(text)
 
 
 @register.filter

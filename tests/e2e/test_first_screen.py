@@ -73,3 +73,36 @@ def test_the_uploaded_portrait_its_credit_and_the_count_toward_the_next_goal(
     assert _digits(counter.locator("[data-count-goal]").inner_text()) == "5000"
     assert counter.locator("progress").get_attribute("value") == "1234"
     expect(counter.locator("[data-count-when=none]")).to_be_hidden()
+
+
+def test_a_phone_on_the_petition_page_sees_the_count_and_a_button_straight_to_the_form(
+    signing_site, supporter
+):
+    cache.set(petition_count_cache_key(Petition.objects.get().pk), 321)
+    supporter.goto(f"{signing_site}/petition/liberez-mamat/")
+
+    header = supporter.locator(".page__header")
+    _above_the_fold(supporter, header.locator("h1"))
+    _above_the_fold(supporter, header.locator("[data-count-number]"))
+    assert _digits(header.locator("[data-count-number]").inner_text()) == "321"
+    button = header.get_by_role("link", name="Signer la pétition")
+    _above_the_fold(supporter, button)
+    form = supporter.locator("#act-sign form.sign-form")
+    expect(form).not_to_be_in_viewport()
+
+    button.click()
+    expect(supporter.locator("#id_first_name")).to_be_in_viewport()
+
+
+def test_on_a_desktop_the_petition_form_stands_beside_the_text_without_a_second_count(
+    browser, signing_site
+):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    desktop = context.new_page()
+    desktop.goto(f"{signing_site}/petition/liberez-mamat/")
+
+    expect(desktop.locator(".page__header .signature-counter")).to_be_hidden()
+    expect(desktop.locator(".page__header .btn")).to_be_hidden()
+    expect(desktop.locator("#act-sign .signature-counter")).to_be_in_viewport()
+    expect(desktop.locator("#id_first_name")).to_be_in_viewport()
+    context.close()

@@ -67,6 +67,17 @@ def test_the_case_page_shows_the_counter_and_the_form_in_its_sign_section(client
     assert "opens very soon" not in html
 
 
+def test_the_campaign_demand_reads_as_a_list_of_its_three_points(client, mamat_campaign):
+    initial_content.petition_load_initial()
+
+    html = client.get(Petition.objects.get().get_absolute_url()).content.decode()
+
+    demand = html[html.index('class="petition__demand"') :]
+    demand = demand[: demand.index("</blockquote>")]
+    assert demand.count("<li>") == 3, demand
+    assert "- " not in demand
+
+
 def test_the_case_page_in_english_has_english_links(client, mamat_campaign):
     initial_content.petition_load_initial()
 
@@ -233,6 +244,7 @@ def test_a_closed_petition_shows_no_form_and_takes_no_signature(client, signed_u
     response = signed_up()
 
     assert 'name="first_name"' not in html
+    assert 'href="#act-sign"' not in html  # no button down to a form that is not there
     assert response.status_code == 200
     assert not Signature.objects.exists()
 
