@@ -97,7 +97,8 @@ class PageAdminForm(forms.ModelForm):
 @admin.register(Page)
 class PageAdmin(CspNonceMediaMixin, SwitchedOnLanguagesAdmin):
     form = PageAdminForm
-    list_display = ["title", "kind", "status", "position", "updated_at", "preview_link"]
+    # The preview beside the title: on a laptop the last column is the first to scroll out of sight.
+    list_display = ["title", "preview_link", "kind", "status", "position", "updated_at"]
     list_display_links = ["title"]
     list_editable = ["position"]
     list_filter = ["status", "kind"]

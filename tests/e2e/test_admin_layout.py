@@ -1,0 +1,72 @@
+"""Staff on a 1280 px laptop, in French, with Django's menu open: each list fits its column."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.staff_pages import staff_page_open
+from tests.factories import PetitionFactory, SignatureFactory
+from tests.petitions.factories_staff import CAMPAIGN_EDITORS, PETITION_MANAGERS
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+LAPTOP = {"width": 1280, "height": 800}
+
+
+def _right(locator) -> float:
+    box = locator.bounding_box()
+    return box["x"] + box["width"]
+
+
+def test_the_petition_list_shows_each_petition_s_dashboard_without_scrolling_sideways(
+    browser, live_server
+):
+    petition = PetitionFactory(title_fr="Libérez Mamat, enfermé dans un camp du Xinjiang")
+    SignatureFactory.create_batch(2, petition=petition, confirmed=True)
+    context, page = staff_page_open(browser, live_server, PETITION_MANAGERS, "manager")
+    page.set_viewport_size(LAPTOP)
+
+    page.goto(f"{live_server.url}/admin/petitions/petition/")
+
+    results = page.locator("#changelist .results")
+    dashboard = page.get_by_role("link", name="Tableau de bord")
+    expect(dashboard).to_be_in_viewport()
+    assert _right(dashboard) <= _right(results)
+    assert results.evaluate("box => box.scrollWidth <= box.clientWidth")
+    title = page.get_by_role("link", name=petition.title_fr)
+    assert title.bounding_box()["height"] < 60, "the title is squeezed into a column of words"
+    context.close()
+
+
+def test_a_reviewer_s_action_menu_stays_clear_of_the_signature_list_s_filters(browser, live_server):
+    SignatureFactory(confirmed=True, country="FR")
+    context, page = staff_page_open(browser, live_server, PETITION_MANAGERS, "reviewer")
+    page.set_viewport_size(LAPTOP)
+
+    page.goto(f"{live_server.url}/admin/petitions/signature/")
+
+    actions = page.locator("#changelist .actions select")
+    filters = page.locator("#changelist-filter")
+    expect(actions).to_be_visible()
+    assert _right(actions) <= filters.bounding_box()["x"]
+    country = filters.locator("details", has=page.locator(".country-filter"))
+    assert country.locator("summary").text_content().strip() == "Par pays"
+    select = country.locator("select")
+    assert select.bounding_box()["x"] > filters.bounding_box()["x"] + 10  # inside the margins
+    context.close()
+
+
+def test_an_editor_sees_each_page_s_preview_link_beside_its_title(
+    browser, live_server, mamat_campaign
+):
+    context, page = staff_page_open(browser, live_server, CAMPAIGN_EDITORS, "editor")
+    page.set_viewport_size(LAPTOP)
+
+    page.goto(f"{live_server.url}/admin/campaign/page/")
+
+    results = page.locator("#changelist .results")
+    previews = page.get_by_role("link", name="Aperçu")
+    assert previews.count() == 6
+    for index in range(previews.count()):
+        expect(previews.nth(index)).to_be_in_viewport()
+        assert _right(previews.nth(index)) <= _right(results)
+    context.close()
