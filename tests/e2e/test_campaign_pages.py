@@ -55,6 +55,10 @@ def test_only_names_are_listed_publicly_and_without_their_control_characters(
     if shown:
         assert shown in listed
     expect(supporter.locator("[data-count-number]").first).to_have_text("2")
+    # The names are a section of their own, not a line stuck under the form's button.
+    button = supporter.locator("#act-sign form.sign-form button[type=submit]").bounding_box()
+    heading = supporter.locator("#recent-signers-title").bounding_box()
+    assert heading["y"] - (button["y"] + button["height"]) >= 24
 
 
 def test_the_footer_leads_to_the_contact_page_and_a_complete_legal_notice(supporter, signing_site):
