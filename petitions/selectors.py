@@ -54,6 +54,11 @@ def petition_by_id(*, petition_id: int) -> Petition:
     )
 
 
+def petitions_several() -> bool:
+    """Whether the site has more than one petition, drafts and closed ones included."""
+    return Petition.objects.all()[:2].count() == 2
+
+
 def petitions_with_status_counts(
     queryset: QuerySet[Petition], statuses: Iterable[str]
 ) -> QuerySet[Petition]:

@@ -49,6 +49,19 @@ class PetitionAdmin(
         (_("Count"), {"fields": ["confirmed_count", "confirmed_count_at"]}),
     ]
 
+    def has_delete_permission(self, request: HttpRequest, obj: Petition | None = None) -> bool:
+        # Deleting a petition would take its signatures with it, uncounted and untrailed: one
+        # that has any is closed, not deleted. A draft nobody signed may go.
+        if obj is not None and obj.signatures.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request: HttpRequest) -> dict:
+        # The bulk deletion asks no question per petition: each is deleted from its own page.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Petition]:
         return selectors.petitions_with_status_counts(
             super().get_queryset(request),

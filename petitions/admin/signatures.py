@@ -154,13 +154,29 @@ class SignatureAdmin(
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        # A signature's page only shows it (every field is read-only): the list's actions are
+        # what change a status, with a reason. Its page offers no Save that would save nothing.
+        if obj is not None:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        # A signature leaves by erasure ("Erase a person"): anonymised in place, so the ledger's
+        # counts still add up, with the delivery files rewritten and the trail kept. A deletion
+        # would leave an unexplained drop in the ledger and the name in the files sent.
+        return False
+
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
         return admin_field_names(self)
 
     def get_list_display(self, request: HttpRequest):
-        if signer_contact_visible_to(request.user):
-            return self.list_display
-        return [name for name in self.list_display if name not in CONTACT_FIELDS]
+        hidden = set() if signer_contact_visible_to(request.user) else set(CONTACT_FIELDS)
+        if not selectors.petitions_several():
+            # One petition, as most campaigns have: its title in every row would say nothing
+            # and would take the room of the dates.
+            hidden.add("petition")
+        return [name for name in self.list_display if name not in hidden]
 
     def get_fieldsets(self, request: HttpRequest, obj=None):
         if signer_contact_visible_to(request.user):

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from petitions.models import Signature
+from petitions.models import Petition, Signature
 from tests.factories import PetitionFactory, SignatureFactory
 
 XSS_NAME = "<img src=x onerror=alert(1)>"
@@ -98,3 +98,68 @@ def test_signatures_cannot_be_added_or_edited_by_hand(staff_client):
     )
     signature.refresh_from_db()
     assert signature.first_name != "Changed"
+
+
+def test_the_signature_list_names_the_petition_only_when_there_are_several(staff_client):
+    SignatureFactory(petition=PetitionFactory(title_fr="Libérez Mamat"))
+    url = reverse("admin:petitions_signature_changelist")
+
+    one = staff_client.get(url).content.decode()
+    SignatureFactory(petition=PetitionFactory(title_fr="Soignez Mamat"))
+    several = staff_client.get(url).content.decode()
+
+    assert "column-petition" not in one
+    assert "column-petition" in several and "Soignez Mamat" in several
+
+
+def test_not_even_a_superuser_deletes_a_signature_it_is_erased_instead(
+    staff_client,
+):
+    signature = SignatureFactory(confirmed=True)
+    delete_url = reverse("admin:petitions_signature_delete", args=[signature.pk])
+
+    page = staff_client.get(
+        reverse("admin:petitions_signature_change", args=[signature.pk])
+    ).content.decode()
+    response = staff_client.post(delete_url, {"post": "yes"})
+
+    assert delete_url not in page
+    assert response.status_code == 403
+    assert Signature.objects.filter(pk=signature.pk).exists()
+
+
+def test_a_petition_with_signatures_is_closed_not_deleted_but_an_unsigned_draft_may_go(
+    staff_client,
+):
+    signed = PetitionFactory()
+    SignatureFactory(petition=signed)
+    draft = PetitionFactory(status=Petition.Status.DRAFT)
+
+    refused = staff_client.post(
+        reverse("admin:petitions_petition_delete", args=[signed.pk]), {"post": "yes"}
+    )
+    deleted = staff_client.post(
+        reverse("admin:petitions_petition_delete", args=[draft.pk]), {"post": "yes"}
+    )
+    listing = staff_client.get(reverse("admin:petitions_petition_changelist"))
+
+    assert refused.status_code == 403
+    assert Signature.objects.filter(petition=signed).count() == 1
+    assert deleted.status_code == 302
+    assert not Petition.objects.filter(pk=draft.pk).exists()
+    assert 'value="delete_selected"' not in listing.content.decode()
+
+
+def test_a_signature_s_page_shows_it_with_no_save_button_the_list_s_actions_change_it(
+    staff_client,
+):
+    signature = SignatureFactory(confirmed=True)
+    url = reverse("admin:petitions_signature_change", args=[signature.pk])
+
+    page = staff_client.get(url).content.decode()
+    listing = staff_client.get(reverse("admin:petitions_signature_changelist"))
+
+    assert 'name="_save"' not in page and 'name="_continue"' not in page
+    assert staff_client.post(url, {}).status_code == 403
+    actions = [name for name, _label in listing.context["action_form"].fields["action"].choices]
+    assert "invalidate" in actions

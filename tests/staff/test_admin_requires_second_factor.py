@@ -122,5 +122,11 @@ def test_verified_staff_open_every_page_that_shows_data(
         response = verified_staff_client.get(url)
         assert response.status_code in {200, 403}, (name, url, response.status_code)
         if response.status_code == 403:
-            # Only the read-only trail, and the page `/` shows, refuse deletion to a superuser.
-            assert name in {"staff_accessevent_delete", "campaign_page_delete"}, name
+            # Only what must not go refuses deletion to a superuser: the read-only trail, the
+            # page `/` shows, a signature (erased instead) and a petition that has signatures.
+            assert name in {
+                "staff_accessevent_delete",
+                "campaign_page_delete",
+                "petitions_signature_delete",
+                "petitions_petition_delete",
+            }, name
