@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -277,7 +277,9 @@ class Signature(models.Model):
         _("status before the invalidation"), max_length=20, choices=Status.choices, blank=True
     )
     created_at = models.DateTimeField(_("signed"), default=timezone.now)
-    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(
+        pgettext_lazy("signature date", "confirmed"), null=True, blank=True
+    )
     ip_hash = models.CharField(
         _("IP fingerprint"),
         max_length=64,

@@ -40,6 +40,9 @@ def rate_chart(rate: trends.SignatureRate) -> dict:
         "height": RATE_HEIGHT,
         "highest": highest,
         "usual_y": round(RATE_HEIGHT - rate.usual_per_minute * RATE_HEIGHT / highest, 2),
+        # The times under the chart's two ends: without them an empty chart read as a blank.
+        "first_minute": rate.per_minute[0][0] if rate.per_minute else None,
+        "last_minute": rate.per_minute[-1][0] if rate.per_minute else None,
     }
 
 
@@ -59,12 +62,14 @@ def dashboard_trends_context(*, request: HttpRequest, petition: Petition) -> dic
                     % {"label": alert.get_dimension_display(), "value": alert.value[:16]},
                 },
             )
+    trending = [
+        (trends.DIMENSIONS[dimension], dimension in INVALIDATION_CRITERIA, sources)
+        for dimension, sources in trends.sources_trending(petition=petition).items()
+    ]
     return {
         "rate": rate,
         "rate_chart": rate_chart(rate),
-        "trending": [
-            (trends.DIMENSIONS[dimension], dimension in INVALIDATION_CRITERIA, sources)
-            for dimension, sources in trends.sources_trending(petition=petition).items()
-        ],
+        # A quiet hour is one sentence, not a table of five empty groups.
+        "trending": trending if any(sources for _label, _can, sources in trending) else [],
         "alerts": alerts,
     }

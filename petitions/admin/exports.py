@@ -10,6 +10,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, QueryDict
@@ -251,12 +252,15 @@ class SignatureExportsAdminMixin(ModelAdminMixinBase):
                 form.add_error(
                     None,
                     gettext(
-                        "With the private key, up to %(threshold)d signatures are exported "
-                        "here. For %(count)d, run `manage.py export_signatures "
+                        "With the private key, up to %(threshold)s signatures are exported "
+                        "here. For %(count)s, run `manage.py export_signatures "
                         "--private-key-stdin` on a computer that holds the key, or export "
                         "without the key (the sealed data left out)."
                     )
-                    % {"threshold": settings.EXPORT_ASYNC_THRESHOLD, "count": row_count},
+                    % {
+                        "threshold": intcomma(settings.EXPORT_ASYNC_THRESHOLD),
+                        "count": intcomma(row_count),
+                    },
                 )
             elif row_count > settings.EXPORT_ASYNC_THRESHOLD:
                 export_jobs.signature_export_queue(

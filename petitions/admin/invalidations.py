@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -37,7 +38,7 @@ class InvalidationForm(forms.Form):
         queryset=Petition.objects.all(), label=_("Petition")
     )
     email_domain = forms.CharField(label=_("Email domain"), required=False, max_length=253)
-    ip_hash = forms.CharField(label=_("IP fingerprint"), required=False, max_length=64)
+    ip_hash = forms.CharField(label=capfirst(_("IP fingerprint")), required=False, max_length=64)
     country = forms.ChoiceField(label=_("Country"), required=False, choices=[("", "—"), *countries])
     signed_from = forms.DateTimeField(
         label=_("Signed from"),

@@ -52,6 +52,25 @@ def test_a_reviewer_s_action_menu_stays_clear_of_the_signature_list_s_filters(br
     assert country.locator("summary").text_content().strip() == "Par pays"
     select = country.locator("select")
     assert select.bounding_box()["x"] > filters.bounding_box()["x"] + 10  # inside the margins
+    assert filters.bounding_box()["width"] <= 240  # a long country name does not widen it
+    context.close()
+
+
+def test_a_reviewer_sees_every_column_of_the_signature_list_without_scrolling_sideways(
+    browser, live_server
+):
+    petition = PetitionFactory(title_fr="Libérez Mamat, enfermé dans un camp du Xinjiang")
+    SignatureFactory.create_batch(2, petition=petition, confirmed=True, country="FR")
+    context, page = staff_page_open(browser, live_server, PETITION_MANAGERS, "reviewer")
+    page.set_viewport_size(LAPTOP)
+
+    page.goto(f"{live_server.url}/admin/petitions/signature/")
+
+    results = page.locator("#changelist .results")
+    assert results.evaluate("box => box.scrollWidth <= box.clientWidth")
+    confirmed_at = page.locator("#result_list thead th.column-confirmed_at")
+    expect(confirmed_at).to_have_text("Confirmée le")
+    assert _right(confirmed_at) <= _right(results)
     context.close()
 
 

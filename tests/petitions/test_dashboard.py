@@ -1,5 +1,6 @@
 """Staff follow a petition on its dashboard: numbers and a chart, never a signer."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -73,6 +74,9 @@ def test_the_chart_is_server_drawn_svg_with_a_title_and_a_table_and_no_inline_st
     assert "style=" not in html[html.index('id="content-main"') :]
     assert "<script" not in html[html.index('id="content-main"') :]
     assert "<table>" in html[html.index("</svg>", start) :]
+    # Counts of signatures, in French's plural feminine, in the legend as in the table.
+    assert ">Signées</text>" in svg and ">Confirmées</text>" in svg
+    assert '<th scope="col">Signées</th>' in html and '<th scope="col">Confirmées</th>' in html
 
 
 def test_the_dashboard_names_nobody(manager_client, campaign_under_way):
@@ -98,6 +102,29 @@ def test_a_petition_with_no_signature_yet_has_an_empty_dashboard(manager_client)
 
     assert response.status_code == 200
     assert response.context["dashboard"].confirmation_rate is None
+    html = response.content.decode()
+    # A quiet hour is said in a sentence, not shown as five empty groups of a table.
+    assert "Aucune source ne ressort dans la dernière heure." in html
+    assert 'class="trending-sources"' not in html
+
+
+def test_the_rate_chart_says_which_three_hours_it_shows(manager_client, campaign_under_way):
+    now = timezone.localtime()
+
+    html = _dashboard(manager_client, campaign_under_way).content.decode()
+
+    axis = html[html.index('class="rate-chart__axis"') :]
+    axis = axis[: axis.index("</figcaption>")]
+    start = (now - timedelta(hours=3) + timedelta(minutes=1)).strftime("%H:%M")
+    assert re.findall(r"<span>(\d\d:\d\d)</span>", axis) in (
+        [start, now.strftime("%H:%M")],
+        # The minute turned between the page and `now`.
+        [
+            (now - timedelta(hours=3) + timedelta(minutes=2)).strftime("%H:%M"),
+            (now + timedelta(minutes=1)).strftime("%H:%M"),
+        ],
+    )
+    assert "la ligne pointillée est le rythme habituel" in axis
 
 
 def test_campaign_editors_cannot_open_a_dashboard(client, campaign_under_way):

@@ -211,6 +211,14 @@ def test_the_export_form_starts_from_the_signature_lists_filters(officer_client)
     assert initial["signed_until"].isoformat() == "2025-03-31"
 
 
+def test_the_export_page_writes_its_threshold_as_french_writes_numbers(officer_client, settings):
+    settings.EXPORT_ASYNC_THRESHOLD = 50_000
+
+    html = officer_client.get(EXPORT_URL).content.decode()
+
+    assert re.search(r"Jusqu'à 50\s000 signatures", html), "50000 read as one block of digits"
+
+
 def test_the_signature_list_has_an_export_button_carrying_its_filters(officer_client):
     html = officer_client.get(CHANGELIST_URL, {"status__exact": "confirmed"}).content.decode()
 

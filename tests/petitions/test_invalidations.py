@@ -1,14 +1,17 @@
 """A petition manager invalidates a bot's signatures by criteria, and can undo it whole."""
 
+import re
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from petitions import counter, invalidations
 from petitions.invalidations import InvalidationCriteria
 from petitions.models import Invalidation, Signature
 from tests.factories import SignatureFactory
+from tests.petitions.factories_staff import PETITION_MANAGERS, logged_in_as
 
 BOT_IP = "b" * 64
 
@@ -205,3 +208,14 @@ def test_a_signature_page_shows_which_invalidation_took_it_and_why(
     assert reverse("admin:petitions_invalidation_change", args=[invalidation.pk]).encode() in html
     assert b"Ten signatures in a minute from one network" in html
     assert b"bot.example" not in html  # a domain beside a first name could name someone
+
+
+def test_the_invalidation_form_is_the_admin_s_aligned_form_each_label_capitalised(client, petition):
+    logged_in_as(client, PETITION_MANAGERS)
+
+    html = client.get(
+        reverse("admin:petitions_invalidation_add"), {"petition": petition.pk}
+    ).content.decode()
+
+    assert "admin/css/forms.css" in html  # without it the rows stood ragged
+    assert re.search(r'<label for="id_ip_hash">Empreinte IP\s:</label>', html)

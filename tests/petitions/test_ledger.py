@@ -105,6 +105,8 @@ def test_the_petition_page_links_to_its_ledger_which_shows_the_public_key(client
 
     assert reverse("petitions:ledger", args=[three_entries.slug]) in petition_page
     assert TEST_PUBLIC_KEY in ledger_page.content.decode()
+    assert ">Confirmées</th>" in ledger_page.content.decode()  # a count of signatures
+    assert ">Invalidées</th>" in ledger_page.content.decode()
     assert (
         reverse("petitions:ledger_json", args=[three_entries.slug]) in ledger_page.content.decode()
     )

@@ -78,6 +78,7 @@ def test_staff_hide_a_listed_name_in_one_click_and_it_leaves_the_public_list(
     response = staff.post(NAMES_URL, {"hide": shown.pk})
 
     assert f'name="hide" value="{shown.pk}"' in page
+    assert '<th scope="col">Confirmée le</th>' in page  # the column holds a date
     assert "R2D2" in page[page.index("Noms qui n") :]
     assert response.status_code == 302
     shown.refresh_from_db()
