@@ -106,3 +106,14 @@ def test_on_a_desktop_the_petition_form_stands_beside_the_text_without_a_second_
     expect(desktop.locator("#act-sign .signature-counter")).to_be_in_viewport()
     expect(desktop.locator("#id_first_name")).to_be_in_viewport()
     context.close()
+
+
+def test_on_a_desktop_the_count_stands_clear_of_the_portrait_above_it(browser, signing_site):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    desktop = context.new_page()
+    desktop.goto(f"{signing_site}/")
+
+    portrait = desktop.locator(".first-screen__portrait").bounding_box()
+    count = desktop.locator(".page__header .signature-counter").bounding_box()
+    assert count["y"] - (portrait["y"] + portrait["height"]) >= 16
+    context.close()
