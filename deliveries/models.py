@@ -52,7 +52,7 @@ class DeliverySchedule(models.Model):
         default=False,
         help_text=_(
             "Paused until one of the petition's targets has an approved address; then it "
-            "starts by itself. Set on the schedule load_campaign creates."
+            "starts by itself. The schedule created with the site starts this way."
         ),
     )
     last_run_at = models.DateTimeField(_("last checked"), null=True, blank=True, editable=False)

@@ -71,7 +71,12 @@ class Petition(models.Model):
         related_name="petitions",
         verbose_name=_("campaign"),
     )
-    slug = models.SlugField(_("slug"), unique=True, help_text=_("The address: /petition/<slug>/."))
+    slug = models.SlugField(
+        _("slug"),
+        unique=True,
+        # No angle brackets: the admin prints help texts as HTML, and "<slug>" vanished.
+        help_text=_("The last part of the petition's address, as in /petition/liberez-mamat/."),
+    )
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(
         _("text"),

@@ -59,6 +59,12 @@ def petitions_several() -> bool:
     return Petition.objects.all()[:2].count() == 2
 
 
+def petition_only() -> Petition | None:
+    """Return the site's petition when it has just one, as most campaigns do; else None."""
+    petitions = list(Petition.objects.all()[:2])
+    return petitions[0] if len(petitions) == 1 else None
+
+
 def petitions_with_status_counts(
     queryset: QuerySet[Petition], statuses: Iterable[str]
 ) -> QuerySet[Petition]:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from core.actors import request_staff_user
 from core.email_sending import email_send
+from petitions import selectors
 from petitions.news import news_subscribers
 from updates import approval, sending
 from updates.messages import update_test_message_build
@@ -49,6 +50,13 @@ class SupporterUpdateAdmin(admin.ModelAdmin):
         return super().has_delete_permission(request, obj) and (
             obj is None or obj.status == SupporterUpdate.Status.DRAFT
         )
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict:
+        # Most campaigns have one petition: a new update is about it unless staff say otherwise.
+        initial = super().get_changeform_initial_data(request)
+        if "petition" not in initial and (petition := selectors.petition_only()) is not None:
+            initial["petition"] = petition.pk
+        return initial
 
     def save_model(self, request: HttpRequest, obj: SupporterUpdate, form, change: bool) -> None:
         if not change:

@@ -89,3 +89,17 @@ def test_an_editor_sees_each_page_s_preview_link_beside_its_title(
         expect(previews.nth(index)).to_be_in_viewport()
         assert _right(previews.nth(index)) <= _right(results)
     context.close()
+
+
+def test_a_petition_s_tools_stand_clear_of_its_name_on_its_page(browser, live_server):
+    petition = PetitionFactory(title_fr="Libérez Mamat, enfermé dans un camp du Xinjiang")
+    context, page = staff_page_open(browser, live_server, PETITION_MANAGERS, "manager")
+    page.set_viewport_size(LAPTOP)
+
+    page.goto(f"{live_server.url}/admin/petitions/petition/{petition.pk}/change/")
+
+    name = page.get_by_role("heading", level=2, name=petition.title_fr).bounding_box()
+    tools = page.locator(".object-tools").bounding_box()
+    assert page.locator(".object-tools li").count() >= 4
+    assert tools["y"] >= name["y"] + name["height"], (tools, name)
+    context.close()

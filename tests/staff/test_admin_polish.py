@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -54,3 +55,19 @@ def test_backup_codes_are_digits_and_can_be_copied_or_downloaded(client):
     assert download.startswith("data:text/plain;charset=utf-8,")
     assert download.endswith("%0A".join(codes) + "%0A")
     assert "staff/backup_codes.js" in page
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_no_help_text_holds_angle_brackets_the_admin_would_take_for_markup(language):
+    # The admin prints a field's help text as HTML: "/petition/<slug>/" showed "/petition//".
+    from django.utils import translation
+
+    with translation.override(language):
+        bracketed = [
+            f"{model.__name__}.{field.name}: {field.help_text}"
+            for model in apps.get_models()
+            for field in model._meta.get_fields()
+            if re.search(r"<[^>]*>", str(getattr(field, "help_text", "")))
+        ]
+
+    assert bracketed == []

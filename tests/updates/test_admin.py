@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from tests.factories import PetitionFactory
 from tests.petitions.factories_staff import PETITION_MANAGERS, logged_in_as, staff_with_role
 from tests.staff_fixtures import login_verified
 from updates.models import SupporterUpdate
@@ -57,3 +58,14 @@ def test_a_petition_manager_writes_previews_tries_and_submits_then_a_colleague_a
     assert (
         update.status == SupporterUpdate.Status.APPROVED and update.approved_by.username == "dilnur"
     )
+
+
+def test_a_new_update_is_about_the_campaign_s_only_petition_unless_staff_choose(client, petition):
+    logged_in_as(client, PETITION_MANAGERS)
+
+    form = client.get(ADD_URL).context["adminform"].form
+    PetitionFactory(slug="soignez-mamat")
+    form_with_two = client.get(ADD_URL).context["adminform"].form
+
+    assert form.initial["petition"] == petition.pk
+    assert "petition" not in form_with_two.initial
