@@ -161,6 +161,18 @@ class Petition(models.Model):
             and (self.closes_at is None or now < self.closes_at)
         )
 
+    def has_closed(self, *, now=None) -> bool:
+        """Whether signing is over: closed by staff, or past its closing time."""
+        now = now or timezone.now()
+        return self.status == self.Status.CLOSED or (
+            self.status == self.Status.OPEN and self.closes_at is not None and self.closes_at <= now
+        )
+
+    def opens_later(self, *, now=None) -> bool:
+        """Whether signing is set to open at a time still to come."""
+        now = now or timezone.now()
+        return self.status == self.Status.OPEN and self.opens_at is not None and now < self.opens_at
+
     def goal_for(self, count: int) -> int:
         """Return the goal to show for `count` signatures: the first goal, then the next step."""
         goal = max(self.goal, 1)

@@ -13,7 +13,7 @@ def petition_sign_box(context) -> dict:
     """Render the campaign's open petition, its counter and its form where a page asks to sign."""
     petition = selectors.petition_open_for_campaign(campaign=context.get("campaign"))
     if petition is None:
-        return {"petition": None}
+        return _petition_closed_context(context)
     request = context.get("request")
     referral_code = request.GET.get("src", "")[:16] if request else ""
     return {
@@ -27,10 +27,26 @@ def petition_sign_box(context) -> dict:
     }
 
 
+def _petition_closed_context(context) -> dict:
+    """What a page that invited people to sign shows once signing is over (or not yet begun)."""
+    closed = selectors.petition_closed_for_campaign(campaign=context.get("campaign"))
+    if closed is None:
+        return {"petition": None}
+    return {
+        "petition": None,
+        "closed_petition": closed,
+        "progress": counter.petition_progress(petition=closed),
+        "poll_seconds": settings.SIGNATURE_COUNT_POLL_SECONDS,
+    }
+
+
 @register.inclusion_tag("petitions/includes/counter.html", takes_context=True)
 def petition_progress(context) -> dict:
-    """Render the count and progress of the campaign's open petition (nothing if none)."""
-    petition = selectors.petition_open_for_campaign(campaign=context.get("campaign"))
+    """Render the count of the campaign's open petition, else the final count of its last."""
+    campaign = context.get("campaign")
+    petition = selectors.petition_open_for_campaign(
+        campaign=campaign
+    ) or selectors.petition_closed_for_campaign(campaign=campaign)
     if petition is None:
         return {"petition": None}
     return {
@@ -38,6 +54,12 @@ def petition_progress(context) -> dict:
         "progress": counter.petition_progress(petition=petition),
         "poll_seconds": settings.SIGNATURE_COUNT_POLL_SECONDS,
     }
+
+
+@register.simple_tag(takes_context=True)
+def petition_signing_open(context) -> bool:
+    """Whether the campaign has a petition open for signing now (for its buttons to sign)."""
+    return selectors.petition_open_for_campaign(campaign=context.get("campaign")) is not None
 
 
 @register.inclusion_tag("petitions/includes/data_asked.html", takes_context=True)

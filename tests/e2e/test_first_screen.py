@@ -117,3 +117,18 @@ def test_on_a_desktop_the_count_stands_clear_of_the_portrait_above_it(browser, s
     count = desktop.locator(".page__header .signature-counter").bounding_box()
     assert count["y"] - (portrait["y"] + portrait["height"]) >= 16
     context.close()
+
+
+def test_a_phone_on_a_closed_petition_learns_it_at_once_with_the_final_count(
+    signing_site, supporter
+):
+    petition = Petition.objects.get()
+    Petition.objects.filter(pk=petition.pk).update(status=Petition.Status.CLOSED)
+    cache.clear()
+    cache.set(petition_count_cache_key(petition.pk), 4321)
+    supporter.goto(f"{signing_site}/petition/liberez-mamat/")
+
+    header = supporter.locator(".page__header")
+    _above_the_fold(supporter, header.get_by_text("Cette pétition est close."))
+    assert _digits(header.locator("[data-count-number]").inner_text()) == "4321"
+    expect(header.get_by_role("link", name="Signer la pétition")).to_have_count(0)

@@ -3,7 +3,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from petitions import initial_content, signature_links, signing
+from petitions import counter, initial_content, signature_links, signing
 from petitions.models import Petition, Signature
 from tests.factories import SignatureFactory
 from tests.sealing_keys import sealed_data_of
@@ -247,6 +247,49 @@ def test_a_closed_petition_shows_no_form_and_takes_no_signature(client, signed_u
     assert 'href="#act-sign"' not in html  # no button down to a form that is not there
     assert response.status_code == 200
     assert not Signature.objects.exists()
+
+
+@pytest.mark.parametrize("how", ["closed by staff", "past its closing time"])
+def test_once_signing_is_over_the_case_page_says_so_with_the_final_count(
+    client, mamat_campaign, how
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    initial_content.petition_load_initial()
+    petition = Petition.objects.get()
+    SignatureFactory.create_batch(3, petition=petition, confirmed=True)
+    counter.petition_count_reconcile(petition_id=petition.pk)
+    if how == "closed by staff":
+        Petition.objects.filter(pk=petition.pk).update(status=Petition.Status.CLOSED)
+    else:
+        Petition.objects.filter(pk=petition.pk).update(
+            closes_at=timezone.now() - timedelta(minutes=1)
+        )
+
+    home = client.get("/").content.decode()
+    petition_page = client.get(petition.get_absolute_url()).content.decode()
+
+    assert "ouvre très bientôt" not in home  # it did open; it has closed
+    assert home.count("Cette pétition est close.") == 1
+    assert 'data-signature-count="3"' in home
+    assert 'href="#act-sign"' not in home and 'name="first_name"' not in home
+    assert "Cette pétition est close." in petition_page
+
+
+def test_a_petition_set_to_open_later_says_when(client, petition):
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    opens = timezone.make_aware(datetime(2031, 3, 8, 10, 0))
+    Petition.objects.filter(pk=petition.pk).update(opens_at=opens)
+
+    html = client.get(petition.get_absolute_url()).content.decode()
+
+    assert "La signature ouvre le 8 mars 2031 à 10:00." in html
+    assert 'name="first_name"' not in html
 
 
 def test_a_draft_petition_is_not_public(client, petition):
