@@ -274,6 +274,9 @@ def test_once_signing_is_over_the_case_page_says_so_with_the_final_count(
     assert "ouvre très bientôt" not in home  # it did open; it has closed
     assert home.count("Cette pétition est close.") == 1
     assert 'data-signature-count="3"' in home
+    # The count is final: no invitation to be first, no next goal, nothing polled.
+    assert "soyez la première" not in home and "Prochain objectif" not in home
+    assert 'data-count-interval="0"' in home and "signature-counter.js" not in home
     assert 'href="#act-sign"' not in home and 'name="first_name"' not in home
     assert "Cette pétition est close." in petition_page
 
