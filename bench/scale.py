@@ -263,7 +263,7 @@ class Scale:
             if value.startswith("csrftoken=")
         )
         action = signing_form.form_action_url(form, page_url)
-        editor = probe(self.env, "staff-editor", "--password", self.args.editor_password)
+        editor = probe(self.env, *staff_editor_probe_arguments(self.args.editor_password))
         timeline = Timeline(scale=self, editor=editor)
         watch = pages_watch(NODES, self.node_port, timeline)
         sign_env = dict(os.environ) | {
@@ -372,6 +372,12 @@ def arguments_parse(argv: list[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     args.editor_password = secrets.token_urlsafe(16)
     return args
+
+
+def staff_editor_probe_arguments(password: str) -> list[str]:
+    """The probe's arguments for the staff editor, the password as one "--password=…": a drawn
+    password may start with "-", which argparse would take for an option (1 run in 64 failed)."""
+    return ["staff-editor", f"--password={password}"]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -226,3 +226,19 @@ def test_cpu_spent_counts_each_process_from_its_own_reading_and_forgets_ended_on
     after = {("gunicorn", 10): 8.5, ("postgres", 20): 1.5, ("postgres", 22): 0.25}
 
     assert cpu_seconds_spent(before, after) == {"gunicorn": 3.5, "postgres": 0.75}
+
+
+@pytest.mark.parametrize("password", ["-drawnWithADash", "drawn_plainly"])
+def test_make_scale_hands_the_editor_probe_any_drawn_password(monkeypatch, password):
+    # secrets.token_urlsafe starts with "-" once in 64 draws: as two arguments, argparse took
+    # it for an option and make scale failed before its first request.
+    from bench import probe
+    from bench.scale import staff_editor_probe_arguments
+
+    received = []
+    monkeypatch.setitem(probe.COMMANDS, "staff-editor", lambda args: received.append(args.password))
+    monkeypatch.setattr(probe, "_print", lambda _report: None)
+
+    probe.main(staff_editor_probe_arguments(password))
+
+    assert received == [password]
