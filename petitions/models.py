@@ -55,6 +55,13 @@ class PetitionQuerySet(models.QuerySet):
             status=Petition.Status.OPEN,
         )
 
+    def closed_for_signing(self, *, now=None) -> "PetitionQuerySet":
+        """Petitions whose signing is over: closed by staff, or past their closing time."""
+        now = now or timezone.now()
+        return self.filter(
+            Q(status=Petition.Status.CLOSED) | Q(status=Petition.Status.OPEN, closes_at__lte=now)
+        )
+
     def public(self) -> "PetitionQuerySet":
         return self.exclude(status=Petition.Status.DRAFT)
 

@@ -10,7 +10,6 @@ from datetime import datetime
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Max, Q, QuerySet
-from django.utils import timezone
 
 from core.public_cache import public_object
 from petitions.models import Petition, Signature
@@ -28,16 +27,7 @@ def petition_closed_for_campaign(*, campaign) -> Petition | None:
     to sign it: they now say so, with its final count."""
     if not campaign:
         return None
-    now = timezone.now()
-    return (
-        Petition.objects.public()
-        .filter(campaign=campaign)
-        .filter(
-            Q(status=Petition.Status.CLOSED) | Q(status=Petition.Status.OPEN, closes_at__lte=now)
-        )
-        .order_by("-pk")
-        .first()
-    )
+    return Petition.objects.closed_for_signing().filter(campaign=campaign).order_by("-pk").first()
 
 
 def petition_public_by_slug(*, slug: str) -> Petition | None:

@@ -36,7 +36,6 @@ def _petition_closed_context(context) -> dict:
         "petition": None,
         "closed_petition": closed,
         "progress": counter.petition_progress(petition=closed),
-        "poll_seconds": settings.SIGNATURE_COUNT_POLL_SECONDS,
     }
 
 
