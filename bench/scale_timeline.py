@@ -6,6 +6,7 @@ each node directly for the case page all along, and notes when each
 edit was first, and last not yet, shown by it.
 """
 
+import http.client
 import re
 import secrets
 import threading
@@ -152,7 +153,9 @@ def pages_watch(nodes: tuple[str, ...], port: int, timeline: Timeline) -> PagesW
             try:
                 with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
                     body = response.read().decode()
-            except OSError:
+            except (OSError, http.client.HTTPException):
+                # A node killed mid-answer cuts its body short (IncompleteRead): no answer,
+                # and the watch goes on, or every later edit would seem never shown there.
                 body = None
             answered = time.time()
             # An answer counts for the latest edit saved before it was asked: one on its way

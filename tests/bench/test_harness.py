@@ -242,3 +242,45 @@ def test_make_scale_hands_the_editor_probe_any_drawn_password(monkeypatch, passw
     probe.main(staff_editor_probe_arguments(password))
 
     assert received == [password]
+
+
+def test_the_page_watch_outlives_a_node_killed_mid_answer():
+    # A node killed while sending the case page cuts its body short. The watcher took that
+    # for a crash and stopped, so make scale reported every later edit as never shown there.
+    import socket
+    import threading
+    import time
+
+    from bench.scale_timeline import Edit, Timeline, pages_watch
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    page = b'<h1 class="page__title">Free Mamat (edited)</h1>'
+
+    def serve() -> None:
+        for answer in range(40):
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            with connection:
+                connection.recv(4096)
+                head = b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n"
+                if answer < 2:  # killed mid-answer: the length promises more than comes
+                    connection.sendall(head % (len(page) + 1000) + page[:10])
+                else:
+                    connection.sendall(head % len(page) + page)
+
+    threading.Thread(target=serve, daemon=True).start()
+    timeline = Timeline(scale=None, editor={})
+    edit = Edit(title="Free Mamat (edited)", saved_at=time.time() - 1, nodes_down=[])
+    timeline.edits.append(edit)
+
+    watch = pages_watch(("127.0.0.1",), port, timeline)
+    deadline = time.time() + 10
+    while "127.0.0.1" not in edit.first_shown and time.time() < deadline:
+        time.sleep(0.05)
+    watch.stop()
+    listener.close()
+
+    assert "127.0.0.1" in edit.first_shown
