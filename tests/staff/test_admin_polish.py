@@ -71,3 +71,24 @@ def test_no_help_text_holds_angle_brackets_the_admin_would_take_for_markup(langu
         ]
 
     assert bracketed == []
+
+
+def test_french_admin_titles_never_need_an_elided_de(mamat_campaign, verified_staff_client):
+    # Django's French titled the form "Modification de appel à l'action": French elides "de"
+    # before a vowel, and many of our models' names start with one.
+    from django.utils import translation
+
+    with translation.override("fr"):
+        titles = [
+            translation.gettext(title) % model._meta.verbose_name
+            for model in admin.site._registry
+            for title in ("Add %s", "Change %s", "View %s")
+        ]
+    assert not [title for title in titles if re.search(r"\bde [aeiouyéèêàâîôûh]", title, re.I)]
+
+    call_to_action = mamat_campaign.calls_to_action.first()
+    page = verified_staff_client.get(
+        reverse("admin:campaign_calltoaction_change", args=[call_to_action.pk]),
+        headers={"accept-language": "fr"},
+    ).content.decode()
+    assert "<h1>Modification\u00a0: appel à l&#x27;action</h1>" in page
