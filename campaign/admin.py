@@ -13,9 +13,10 @@ from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname
 
 from campaign import page_drafts, services
-from campaign.admin_mixins import CspNonceMediaMixin, PublicContentAdminMixin
+from campaign.admin_mixins import PublicContentAdminMixin
 from campaign.models import CallToAction, Campaign, Page, PageCallToAction
 from campaign.views import page_render
+from core.admin_mixins import CspNonceMediaMixin
 
 # The buttons of a published page's form that keep changes aside, or drop them.
 DRAFT_SAVE = "_save_draft"

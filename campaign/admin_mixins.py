@@ -1,7 +1,6 @@
 """Admin behaviour that more than one app's admin needs."""
 
 from django.db import transaction
-from js_asset import Media
 
 from core.admin_mixins import ModelAdminMixinBase
 from core.public_cache import public_content_changed
@@ -26,11 +25,3 @@ class PublicContentAdminMixin(ModelAdminMixinBase):
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
         transaction.on_commit(public_content_changed)
-
-
-class CspNonceMediaMixin(ModelAdminMixinBase):
-    """Let the rich text editor's import map run under our CSP, which allows no inline script."""
-
-    def render_change_form(self, request, context, *args, **kwargs):
-        context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
-        return super().render_change_form(request, context, *args, **kwargs)

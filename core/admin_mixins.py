@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib import admin
 from django.http import HttpRequest
+from js_asset import Media
 
 if TYPE_CHECKING:
     # What a mixin of a ModelAdmin may count on finding in the class it is mixed into.
@@ -28,6 +29,20 @@ class RecordAdminMixin(ModelAdminMixinBase):
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
         """Show every field of the form, read-only."""
         return admin_field_names(self)
+
+
+class CspNonceMediaMixin(ModelAdminMixinBase):
+    """Let a form's rich text editor run under our CSP, which allows no inline script.
+
+    django-prose-editor loads its modules through an inline import map: without the
+    request's nonce the browser refuses it and staff get a bare text box for HTML. Every
+    admin whose form has a rich text field takes this mixin; tests/staff/test_admin_scripts.py
+    checks every admin form of the site.
+    """
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
+        return super().render_change_form(request, context, *args, **kwargs)
 
 
 def admin_field_names(model_admin: admin.ModelAdmin) -> list[str]:

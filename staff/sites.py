@@ -1,8 +1,11 @@
+from typing import cast
+
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.i18n import JavaScriptCatalog
 from django_otp.middleware import is_verified
 
 from staff import views
@@ -31,6 +34,11 @@ class StaffAdminSite(admin.AdminSite):
             views.password_step_passed(request)
             return redirect_to_login(response["Location"], reverse("admin:staff_two_factor_verify"))
         return response
+
+    def i18n_javascript(self, request: HttpRequest, extra_context=None) -> HttpResponse:
+        """The admin's translations for its scripts, and the rich text editor's (its link form)."""
+        packages = ["django.contrib.admin", "django_prose_editor"]
+        return cast(HttpResponse, JavaScriptCatalog.as_view(packages=packages)(request))
 
     def get_urls(self):
         return [

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.actors import request_staff_user
+from core.admin_mixins import CspNonceMediaMixin
 from core.email_sending import email_send
 from petitions import selectors
 from petitions.news import news_subscribers
@@ -28,7 +29,7 @@ EDITABLE_FIELDS = [
 
 
 @admin.register(SupporterUpdate)
-class SupporterUpdateAdmin(admin.ModelAdmin):
+class SupporterUpdateAdmin(CspNonceMediaMixin, admin.ModelAdmin):
     list_display = ["__str__", "petition", "status", "created_by", "approved_by", "started_at"]
     list_filter = ["status", "petition"]
     change_form_template = "admin/updates/supporterupdate/change_form.html"

@@ -92,3 +92,12 @@ def test_french_admin_titles_never_need_an_elided_de(mamat_campaign, verified_st
         headers={"accept-language": "fr"},
     ).content.decode()
     assert "<h1>Modification\u00a0: appel à l&#x27;action</h1>" in page
+
+
+def test_the_rich_text_editors_link_form_speaks_french(verified_staff_client):
+    catalogue = verified_staff_client.get(
+        reverse("admin:jsi18n"), headers={"accept-language": "fr"}
+    ).content.decode()
+
+    assert '"Edit Link": "Modifier le lien"' in catalogue
+    assert '"Now": "Maintenant"' in catalogue  # and the admin's own strings stay

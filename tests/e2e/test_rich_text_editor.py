@@ -1,0 +1,50 @@
+"""Staff write an update to signers, and a campaign page, in the rich text editor."""
+
+import pytest
+from django.contrib.auth.models import User
+from playwright.sync_api import expect
+
+from tests.staff_fixtures import login_verified
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def staff_page(browser, client, live_server, mamat_campaign):
+    """A browser page of a superuser who passed the second factor, noting CSP refusals."""
+    user = User.objects.create_superuser("writer", password="unused")
+    login_verified(client, user)
+    context = browser.new_context(locale="fr-FR")
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page = context.new_page()
+    page.console_messages = []
+    page.on("console", lambda message: page.console_messages.append(message.text))
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize(
+    "form", ["/admin/updates/supporterupdate/add/", "/admin/campaign/page/add/"]
+)
+def test_staff_type_in_the_rich_text_editor_and_the_text_is_saved_as_typed(
+    staff_page, live_server, form
+):
+    staff_page.goto(live_server.url + form)
+
+    # The editor, not a bare text box for HTML: its import map ran under the policy.
+    rich_text = staff_page.locator(".prose-editor").first
+    editor = rich_text.locator(".ProseMirror[contenteditable=true]")
+    expect(editor).to_be_visible()
+    expect(rich_text.locator(".prose-menubar")).to_be_visible()
+    assert not [text for text in staff_page.console_messages if "script-src" in text]
+
+    editor.click()
+    staff_page.keyboard.type("Chers signataires,  merci.")
+    staff_page.keyboard.press("Enter")
+    staff_page.keyboard.type("- une liste")
+
+    saved = rich_text.locator("textarea").input_value()
+    assert saved == "<p>Chers signataires,  merci.</p><ul><li><p>une liste</p></li></ul>"
+    assert not [text for text in staff_page.console_messages if "white-space" in text]
