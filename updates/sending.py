@@ -116,12 +116,12 @@ def update_batch_send(*, update_id: int) -> bool:
     return False
 
 
-def update_progress(*, update: SupporterUpdate) -> dict[str, int]:
-    """Return how many of the update's emails are in each state."""
+def update_progress(*, update: SupporterUpdate) -> dict[UpdateRecipient.Status, int]:
+    """Return how many of the update's emails are in each state, every state named."""
     counts = dict(
         update.recipients.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
     )
-    return {status: counts.get(status, 0) for status in UpdateRecipient.Status.values}
+    return {status: counts.get(status, 0) for status in UpdateRecipient.Status}
 
 
 def updates_sending_resume() -> list[int]:

@@ -1,5 +1,7 @@
 """Staff write an update in the admin, preview it, try it on themselves; a colleague approves."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -69,3 +71,28 @@ def test_a_new_update_is_about_the_campaign_s_only_petition_unless_staff_choose(
 
     assert form.initial["petition"] == petition.pk
     assert "petition" not in form_with_two.initial
+
+
+def test_staff_read_how_many_emails_of_an_update_are_in_each_state_in_french(client, petition):
+    from tests.factories import SignatureFactory
+    from updates.models import UpdateRecipient
+
+    logged_in_as(client, PETITION_MANAGERS)
+    update = SupporterUpdate.objects.create(
+        petition=petition, subject_fr="Des nouvelles", body_fr="<p>Merci.</p>"
+    )
+    for status in ("sent", "sent", "bounced"):
+        UpdateRecipient.objects.create(
+            update=update, signature=SignatureFactory(petition=petition), status=status
+        )
+
+    page = client.get(
+        reverse("admin:updates_supporterupdate_change", args=[update.pk]),
+        headers={"accept-language": "fr"},
+    ).content.decode()
+
+    table = page.split('class="update-progress"', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r'<th scope="row">(.*?)</th>\s*<td[^>]*>(.*?)</td>', table)
+    assert ("Envoyé", "2") in rows and ("Rejeté (bounce)", "1") in rows
+    assert ("En file d’attente", "0") in rows
+    assert not re.search(r">(queued|sent|bounced)<", table)
