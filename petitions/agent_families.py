@@ -7,6 +7,8 @@ signatures from one tool.
 
 import re
 
+from django.utils.translation import gettext_lazy as _
+
 # In order: the first that matches names the family (Edge and Opera also say "Chrome").
 FAMILIES = (
     (
@@ -36,3 +38,17 @@ def agent_family(user_agent: str) -> str:
         if pattern.search(user_agent):
             return family
     return OTHER
+
+
+# What staff read for the families that are not a browser's own name.
+_LABELS = {
+    "script": _("script"),
+    "robot": _("robot"),
+    NONE: _("not given"),
+    OTHER: _("other"),
+}
+
+
+def agent_family_label(family: str) -> str:
+    """Return a family as staff read it: a browser's name as is, the others translated."""
+    return str(_LABELS.get(family, family))

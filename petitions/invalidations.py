@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from petitions import counter, ledger, recent_signers
+from petitions.agent_families import agent_family_label
 from petitions.models import Invalidation, LedgerEntry, Petition, Signature
 
 BATCH_SIZE = 1000
@@ -121,6 +122,9 @@ def invalidation_preview(
             "agent_family",
         )[:sample_size]
     )
+    for row in sample:
+        row["status_label"] = Signature.Status(row["status"]).label
+        row["agent_family_label"] = agent_family_label(row["agent_family"])
     return InvalidationPreview(
         count=counted.count(),
         up_to_signature_id=up_to,

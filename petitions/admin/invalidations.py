@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django_countries import countries
 
-from petitions import invalidations
+from petitions import invalidations, selectors
 from petitions.admin.tool_pages import tool_page_response
 from petitions.invalidations import CRITERIA_STATUSES, InvalidationCriteria
 from petitions.models import Invalidation, Petition, Signature
@@ -152,7 +152,11 @@ class InvalidationAdmin(admin.ModelAdmin):
     def add_view(self, request: HttpRequest, form_url: str = "", extra_context=None):
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = InvalidationForm(request.POST or None, initial=request.GET.dict())
+        initial: dict[str, object] = {**request.GET.dict()}
+        # Most campaigns have one petition: the form starts on it unless staff say otherwise.
+        if "petition" not in initial and (petition := selectors.petition_only()) is not None:
+            initial["petition"] = petition.pk
+        form = InvalidationForm(request.POST or None, initial=initial)
         preview = None
         if request.method == "POST" and form.is_valid():
             petition, criteria = form.cleaned_data["petition"], form.criteria()

@@ -21,6 +21,7 @@ from petitions.admin.country_filter import CountryListFilter
 from petitions.admin.erasure import SignatureErasureAdminMixin
 from petitions.admin.exports import SignatureExportsAdminMixin
 from petitions.admin.names import SignatureNamesAdminMixin
+from petitions.agent_families import agent_family_label
 from petitions.mailboxes import mailbox_hash
 from petitions.models import Signature
 from petitions.signer_contact import CONTACT_FIELDS, signer_contact_visible_to
@@ -124,7 +125,7 @@ class SignatureAdmin(
                     "email_message_id",
                     "ip_hash",
                     "email_domain",
-                    "agent_family",
+                    "browser_family",
                     "share_code",
                     "reminded_at",
                 ]
@@ -169,6 +170,10 @@ class SignatureAdmin(
 
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
         return admin_field_names(self)
+
+    @admin.display(description=_("browser family"))
+    def browser_family(self, signature: Signature) -> str:
+        return agent_family_label(signature.agent_family)
 
     def get_list_display(self, request: HttpRequest):
         hidden = set() if signer_contact_visible_to(request.user) else set(CONTACT_FIELDS)

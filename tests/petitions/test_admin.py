@@ -163,3 +163,15 @@ def test_a_signature_s_page_shows_it_with_no_save_button_the_list_s_actions_chan
     assert staff_client.post(url, {}).status_code == 403
     actions = [name for name, _label in listing.context["action_form"].fields["action"].choices]
     assert "invalidate" in actions
+
+
+def test_a_signature_s_page_names_its_browser_family_in_the_reader_s_language(staff_client):
+    signature = SignatureFactory(confirmed=True, agent_family="none")
+
+    page = staff_client.get(
+        reverse("admin:petitions_signature_change", args=[signature.pk]),
+        headers={"accept-language": "fr"},
+    ).content.decode()
+
+    assert "Famille de navigateur" in page
+    assert '<div class="readonly">non fourni</div>' in page

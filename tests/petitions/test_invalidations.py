@@ -219,3 +219,25 @@ def test_the_invalidation_form_is_the_admin_s_aligned_form_each_label_capitalise
 
     assert "admin/css/forms.css" in html  # without it the rows stood ragged
     assert re.search(r'<label for="id_ip_hash">Empreinte IP\s:</label>', html)
+
+
+def test_the_preview_starts_on_the_only_petition_and_names_states_and_browsers_in_french(
+    attacked, client
+):
+    SignatureFactory(petition=attacked, ip_hash=BOT_IP, agent_family="script")
+    SignatureFactory(petition=attacked, ip_hash=BOT_IP, confirmed=True, agent_family="none")
+    logged_in_as(client, PETITION_MANAGERS)
+
+    form = client.get(reverse("admin:petitions_invalidation_add")).context["form"]
+    preview = client.post(
+        reverse("admin:petitions_invalidation_add"),
+        {"petition": attacked.pk, "ip_hash": BOT_IP, "status": ""},
+        headers={"accept-language": "fr"},
+    ).content.decode()
+
+    assert form.initial["petition"] == attacked.pk
+    sample = preview.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    cells = re.findall(r"<td>([^<]*)</td>", sample)
+    assert "Confirmée" in cells and "En attente de confirmation" in cells
+    assert not {"confirmed", "pending", "none", "other"} & set(cells)
+    assert "script" in cells and "non fourni" in cells
