@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from petitions.agent_families import agent_family_label
+
 
 class Invalidation(models.Model):
     """Signatures matching criteria, taken out of the count by a background job, undoable whole.
@@ -152,3 +154,14 @@ class TrendAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dimension}: {self.value}"
+
+    @property
+    def value_shown(self) -> str:
+        return trend_source_shown(self.dimension, self.value)
+
+
+def trend_source_shown(dimension: str, value: str) -> str:
+    """A source as staff read it: a browser family translated ("not given"), the rest as is."""
+    if dimension == TrendAlert.Dimension.AGENT_FAMILY:
+        return agent_family_label(value)
+    return value

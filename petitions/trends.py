@@ -19,6 +19,7 @@ from django.db.models.functions import TruncMinute
 from django.urls import reverse
 from django.utils import timezone
 
+from petitions.invalidation_models import trend_source_shown
 from petitions.manager_emails import petition_managers_email
 from petitions.models import EmailDomainRule, Petition, Signature, TrendAlert
 
@@ -38,6 +39,10 @@ class TrendingSource:
     value: str
     count: int
     share: int  # percent of the last hour's signatures
+
+    @property
+    def value_shown(self) -> str:
+        return trend_source_shown(self.dimension, self.value)
 
 
 @dataclass(frozen=True)

@@ -102,3 +102,21 @@ def test_the_dashboard_shows_the_surge_the_alert_and_a_way_to_invalidate_it(clie
     assert "email_domain=bot.example" in html
     alerts = [str(message) for message in page.context["messages"]]
     assert len(alerts) == 2 and all(alert.startswith("Alerte") for alert in alerts)
+
+
+def test_a_surge_with_no_browser_named_reads_as_such_in_french(client, petition):
+    now = timezone.now()
+    for index in range(30):
+        SignatureFactory(
+            petition=petition, agent_family="none", created_at=now - timedelta(seconds=index)
+        )
+    logged_in_as(client, PETITION_MANAGERS)
+
+    html = client.get(
+        reverse("admin:petitions_petition_dashboard", args=[petition.pk]),
+        headers={"accept-language": "fr"},
+    ).content.decode()
+
+    family = html.split('data-source="agent_family"', 1)[1].split("</tr>", 1)[0]
+    assert "<code>non fourni</code>" in family
+    assert "<code>none</code>" not in html
