@@ -1,5 +1,8 @@
 """One definition of the rich text staff may write, used by the editor, on save and on render."""
 
+import re
+from html.parser import HTMLParser
+
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 from django_prose_editor.config import allowlist_from_extensions, expand_extensions
@@ -27,3 +30,92 @@ def rich_text_sanitize(html: str) -> str:
 def rich_text_render(html: str) -> SafeString:
     """Sanitize again at render time, so that HTML written around the admin is safe too."""
     return mark_safe(rich_text_sanitize(html))  # noqa: S308 - sanitized by nh3 just above
+
+
+def rich_text_as_plain_text(html: str) -> str:
+    """Return staff's rich text as an email's plain-text part: as readable, nothing lost.
+
+    Paragraphs and headings are separated by a blank line, list items start with "- " or
+    their number, a quotation with "> ", and a link keeps its address after its words.
+    Entities are read back ("&amp;" is "&"): nothing here is HTML any more.
+    """
+    reader = _PlainTextReader()
+    reader.feed(rich_text_sanitize(html))
+    reader.close()
+    return reader.text()
+
+
+class _PlainTextReader(HTMLParser):
+    BLOCKS = {"p", "h2", "h3"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[tuple[str, bool]] = []  # (text, is a list item)
+        self.words: list[str] = []
+        self.marker = ""  # the list item's "- " or "2. ", until its text is written
+        self.lists: list[list] = []  # for each open list: [tag, items so far]
+        self.quotes = 0
+        self.link: str | None = None
+        self.link_words: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.BLOCKS and not self.marker:
+            self._block_end()
+        elif tag in ("ul", "ol", "blockquote", "li"):
+            self._block_end()
+            if tag == "blockquote":
+                self.quotes += 1
+            elif tag == "li" and self.lists:
+                kind = self.lists[-1]
+                kind[1] += 1
+                number = f"{kind[1]}. " if kind[0] == "ol" else "- "
+                self.marker = "  " * (len(self.lists) - 1) + number
+            elif tag != "li":
+                self.lists.append([tag, 0])
+        elif tag == "br":
+            self.words.append("\n")
+        elif tag == "a":
+            self.link = dict(attrs).get("href") or ""
+            self.link_words = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.BLOCKS or tag == "li":
+            self._block_end()
+        elif tag in ("ul", "ol") and self.lists:
+            self._block_end()
+            self.lists.pop()
+        elif tag == "blockquote":
+            self._block_end()
+            self.quotes = max(0, self.quotes - 1)
+        elif tag == "a" and self.link is not None:
+            words = "".join(self.link_words).strip()
+            address = self.link.removeprefix("mailto:")
+            if address and address != words:
+                self.words.append(f" ({address})")
+            self.link = None
+
+    def handle_data(self, data: str) -> None:
+        words = re.sub(r"\s+", " ", data)
+        self.words.append(words)
+        if self.link is not None:
+            self.link_words.append(words)
+
+    def _block_end(self) -> None:
+        text = "\n".join(line.strip() for line in "".join(self.words).split("\n")).strip()
+        if text:
+            in_list = bool(self.marker)
+            text = self.marker + text.replace("\n", "\n" + " " * len(self.marker))
+            if self.quotes:
+                text = "\n".join("> " * self.quotes + line for line in text.split("\n"))
+            self.blocks.append((text, in_list))
+        self.words = []
+        self.marker = ""
+
+    def text(self) -> str:
+        self._block_end()
+        parts: list[str] = []
+        for index, (text, in_list) in enumerate(self.blocks):
+            if index:
+                parts.append("\n" if in_list and self.blocks[index - 1][1] else "\n\n")
+            parts.append(text)
+        return "".join(parts)

@@ -15,7 +15,7 @@ from core.email_sending import email_send
 from petitions import selectors
 from petitions.news import news_subscribers
 from updates import approval, sending
-from updates.messages import update_test_message_build
+from updates.messages import update_preview_build, update_test_message_build
 from updates.models import SupporterUpdate
 
 EDITABLE_FIELDS = [
@@ -132,9 +132,7 @@ class SupporterUpdateAdmin(CspNonceMediaMixin, admin.ModelAdmin):
 
     def _preview(self, request: HttpRequest, update: SupporterUpdate) -> HttpResponse:
         language = "en" if request.GET.get("language") == "en" else "fr"
-        message = update_test_message_build(
-            update=update, language=language, address="preview@invalid"
-        )
+        message = update_preview_build(update=update, language=language)
         html = next(
             content for content, mimetype in message.alternatives if mimetype == "text/html"
         )

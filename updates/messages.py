@@ -1,9 +1,8 @@
 """An update as the email each signer receives, and as the test email its author receives."""
 
 from django.core.mail import EmailMultiAlternatives
-from django.utils.html import strip_tags
 
-from campaign.richtext import rich_text_render
+from campaign.richtext import rich_text_as_plain_text, rich_text_render
 from core.email_sending import email_message_build, message_id_make
 from petitions.models import Signature
 from petitions.news import news_stop_headers, news_stop_url
@@ -13,14 +12,15 @@ from updates.models import SupporterUpdate
 def _update_message(
     *, update: SupporterUpdate, language: str, to: str, stop_url: str, headers: dict[str, str]
 ) -> EmailMultiAlternatives:
-    body = rich_text_render(update.body_in(language))
+    written = update.body_in(language)
+    body = rich_text_render(written)
     return email_message_build(
         template="updates/email/update",
         context={
             "update": update,
             "subject": update.subject_in(language),
             "body_html": body,
-            "body_text": strip_tags(body.replace("</p>", "</p>\n\n")).strip(),
+            "body_text": rich_text_as_plain_text(written),
             "unsubscribe_url": stop_url,
             "petition": update.petition,
         },
@@ -50,12 +50,18 @@ def update_message_build(
     )
 
 
+def update_preview_build(*, update: SupporterUpdate, language: str) -> EmailMultiAlternatives:
+    """Return the update as a signer would get it, its unsubscribe link going nowhere."""
+    return _update_message(
+        update=update, language=language, to="preview@invalid", stop_url="#", headers={}
+    )
+
+
 def update_test_message_build(
     *, update: SupporterUpdate, language: str, address: str
 ) -> EmailMultiAlternatives:
-    """Return the update as a signer would get it, for its author's own mailbox."""
-    message = _update_message(
-        update=update, language=language, to=address, stop_url="#", headers={}
-    )
+    """Return the update as a signer would get it, marked as a test, for its author's mailbox."""
+    message = update_preview_build(update=update, language=language)
+    message.to = [address]
     message.subject = f"[TEST] {message.subject}"
     return message

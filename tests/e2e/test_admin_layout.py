@@ -103,3 +103,22 @@ def test_a_petition_s_tools_stand_clear_of_its_name_on_its_page(browser, live_se
     assert page.locator(".object-tools li").count() >= 4
     assert tools["y"] >= name["y"] + name["height"], (tools, name)
     context.close()
+
+
+def test_an_update_s_plain_text_preview_wraps_inside_the_page(browser, live_server):
+    from updates.models import SupporterUpdate
+
+    petition = PetitionFactory(title_fr="Libérez Mamat, enfermé dans un camp du Xinjiang")
+    update = SupporterUpdate.objects.create(
+        petition=petition, subject_fr="Des nouvelles", body_fr="<p>" + "Mamat " * 80 + "</p>"
+    )
+    context, page = staff_page_open(browser, live_server, PETITION_MANAGERS, "manager")
+    page.set_viewport_size(LAPTOP)
+
+    page.goto(f"{live_server.url}/admin/updates/supporterupdate/{update.pk}/step/preview/")
+
+    text = page.locator(".update-preview__text")
+    # Its lines ran past the page's edge, hidden under it: the signer's paragraph cut short.
+    assert text.evaluate("element => element.scrollWidth <= element.clientWidth")
+    assert _right(text) <= LAPTOP["width"]
+    context.close()

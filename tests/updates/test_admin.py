@@ -96,3 +96,32 @@ def test_staff_read_how_many_emails_of_an_update_are_in_each_state_in_french(cli
     assert ("Envoyé", "2") in rows and ("Rejeté (bounce)", "1") in rows
     assert ("En file d’attente", "0") in rows
     assert not re.search(r">(queued|sent|bounced)<", table)
+
+
+def test_the_preview_is_what_signers_get_and_the_plain_text_keeps_lists_links_and_ampersands(
+    client, petition, mailoutbox
+):
+    author = logged_in_as(client, PETITION_MANAGERS)
+    author.email = "camille@campaign.example"
+    author.save()
+    update = SupporterUpdate.objects.create(
+        petition=petition,
+        subject_fr="Des nouvelles",
+        body_fr=(
+            "<p>Amnesty &amp; nous demandons :</p>"
+            "<ul><li><p>sa libération</p></li><li><p>des soins</p></li></ul>"
+            '<p>Lisez <a href="https://example.org/c">le communiqué</a>.</p>'
+        ),
+    )
+
+    preview = client.get(
+        reverse("admin:updates_supporterupdate_step", args=[update.pk, "preview"])
+    ).content.decode()
+    _step(client, update, "test")
+
+    assert "<h2>Des nouvelles</h2>" in preview  # signers see no "[TEST]"
+    text = next(message for message in mailoutbox if message.to == [author.email]).body
+    assert text.startswith(
+        "Amnesty & nous demandons :\n\n- sa libération\n- des soins\n\n"
+        "Lisez le communiqué (https://example.org/c)."
+    )
