@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from core.admin_mixins import RecordAdminMixin
 from deliveries import admin_deliver, files, sending
@@ -117,7 +117,7 @@ class DeliveryAdmin(RecordAdminMixin, admin.ModelAdmin):
             {"fields": ["letter_download", "letter_sha256", "csv_download", "csv_sha256"]},
         ),
         (
-            _("Sending"),
+            pgettext_lazy("section", "Sending"),
             {
                 "fields": [
                     "created_at",

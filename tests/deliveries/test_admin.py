@@ -130,3 +130,21 @@ def test_a_delivery_says_in_words_whether_it_sends_names(verified_staff_client, 
     ).content.decode()
 
     assert "The letter, and the list of the signers who asked to be named." in detail
+
+
+def test_a_delivery_being_sent_reads_en_cours_d_envoi_under_its_sending_section(
+    verified_staff_client, delivery
+):
+    Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.SENDING)
+
+    detail = verified_staff_client.get(
+        reverse("admin:deliveries_delivery_change", args=[delivery.pk]),
+        headers={"accept-language": "fr"},
+    ).content.decode()
+    listing = verified_staff_client.get(
+        reverse("admin:deliveries_delivery_changelist"), headers={"accept-language": "fr"}
+    ).content.decode()
+
+    # "Envoi" named both the section and the state: a delivery stuck there read as a heading.
+    assert "En cours d’envoi" in detail and "En cours d’envoi" in listing
+    assert '<h2 id="fieldset-0-3-heading" class="fieldset-heading">Envoi</h2>' in detail
