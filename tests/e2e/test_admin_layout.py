@@ -1,11 +1,13 @@
 """Staff on a 1280 px laptop, in French, with Django's menu open: each list fits its column."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.staff_pages import staff_page_open
 from tests.factories import PetitionFactory, SignatureFactory
-from tests.petitions.factories_staff import CAMPAIGN_EDITORS, PETITION_MANAGERS
+from tests.petitions.factories_staff import CAMPAIGN_EDITORS, DATA_OFFICERS, PETITION_MANAGERS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -121,4 +123,27 @@ def test_an_update_s_plain_text_preview_wraps_inside_the_page(browser, live_serv
     # Its lines ran past the page's edge, hidden under it: the signer's paragraph cut short.
     assert text.evaluate("element => element.scrollWidth <= element.clientWidth")
     assert _right(text) <= LAPTOP["width"]
+    context.close()
+
+
+def test_erasing_a_person_asks_with_a_red_button_beside_a_way_back(browser, live_server):
+    SignatureFactory(email="zeynep@example.org")
+    context, page = staff_page_open(browser, live_server, DATA_OFFICERS, "officer")
+    page.set_viewport_size(LAPTOP)
+    page.goto(f"{live_server.url}/admin/petitions/signature/erase/")
+    page.fill("input[name=email]", "zeynep@example.org")
+    page.locator("#content-main [type=submit]").click()
+
+    erase = page.locator("input[type=submit].deletelink")
+    back = page.get_by_role("link", name="Non, revenir en arrière")
+    # The irreversible step had the blue of any other button, the way back was link text.
+    erase_box, back_box = erase.bounding_box(), back.bounding_box()
+    assert (
+        abs((erase_box["y"] + erase_box["height"] / 2) - (back_box["y"] + back_box["height"] / 2))
+        <= 2
+    )
+    assert "cancel-link" in back.get_attribute("class")
+    background = erase.evaluate("element => getComputedStyle(element).backgroundColor")
+    red, green, blue = (int(part) for part in re.findall(r"\d+", background)[:3])
+    assert red > 150 and green < 100 and blue < 100, background
     context.close()
