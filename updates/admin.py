@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from campaign.richtext import rich_text_render
 from core.actors import request_staff_user
 from core.admin_mixins import CspNonceMediaMixin
 from core.email_sending import email_send
@@ -28,6 +29,22 @@ EDITABLE_FIELDS = [
 ]
 
 
+# What a submitted update shows, read-only: its texts rendered.
+LOCKED_FIELDS = [
+    "petition",
+    "subject_fr",
+    "text_fr",
+    "subject_en",
+    "text_en",
+    "send_rate_per_minute",
+]
+
+
+def _locked(update: SupporterUpdate | None) -> bool:
+    """Whether the update is past its draft: submitted, approved or sent, never edited again."""
+    return update is not None and update.status != SupporterUpdate.Status.DRAFT
+
+
 @admin.register(SupporterUpdate)
 class SupporterUpdateAdmin(CspNonceMediaMixin, admin.ModelAdmin):
     list_display = ["__str__", "petition", "status", "created_by", "approved_by", "started_at"]
@@ -42,10 +59,24 @@ class SupporterUpdateAdmin(CspNonceMediaMixin, admin.ModelAdmin):
         "finished_at",
     ]
 
+    def get_fields(self, request: HttpRequest, obj: SupporterUpdate | None = None):
+        if _locked(obj):
+            return [*LOCKED_FIELDS, *self.readonly_fields]
+        return super().get_fields(request, obj)
+
     def get_readonly_fields(self, request: HttpRequest, obj: SupporterUpdate | None = None):
-        if obj is not None and obj.status != SupporterUpdate.Status.DRAFT:
-            return [*EDITABLE_FIELDS, *self.readonly_fields]
+        if _locked(obj):
+            return [*LOCKED_FIELDS, *self.readonly_fields]
         return self.readonly_fields
+
+    # Once submitted, the update is read as signers will read it, not as its HTML.
+    @admin.display(description=gettext_lazy("text (French)"))
+    def text_fr(self, update: SupporterUpdate) -> str:
+        return rich_text_render(update.body_fr)
+
+    @admin.display(description=gettext_lazy("text (English)"))
+    def text_en(self, update: SupporterUpdate) -> str:
+        return rich_text_render(update.body_en) or self.get_empty_value_display()
 
     def has_delete_permission(self, request: HttpRequest, obj: SupporterUpdate | None = None):
         return super().has_delete_permission(request, obj) and (
@@ -72,6 +103,11 @@ class SupporterUpdateAdmin(CspNonceMediaMixin, admin.ModelAdmin):
         ]
 
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        if _locked(obj):
+            # Nothing on the form can change any more: only the steps below act.
+            context.update(
+                show_save=False, show_save_and_continue=False, show_save_and_add_another=False
+            )
         if obj is not None:
             context.update(
                 progress=sending.update_progress(update=obj),

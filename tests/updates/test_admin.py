@@ -125,3 +125,42 @@ def test_the_preview_is_what_signers_get_and_the_plain_text_keeps_lists_links_an
         "Amnesty & nous demandons :\n\n- sa libération\n- des soins\n\n"
         "Lisez le communiqué (https://example.org/c)."
     )
+
+
+def test_a_submitted_update_reads_as_signers_will_read_it_with_nothing_left_to_save(
+    client, petition
+):
+    logged_in_as(client, PETITION_MANAGERS)
+    update = SupporterUpdate.objects.create(
+        petition=petition,
+        subject_fr="Des nouvelles",
+        body_fr="<p>La pétition est <strong>remise</strong>.</p>",
+        status=SupporterUpdate.Status.AWAITING_APPROVAL,
+    )
+
+    page = client.get(
+        reverse("admin:updates_supporterupdate_change", args=[update.pk]),
+        headers={"accept-language": "fr"},
+    ).content.decode()
+
+    # The approver read "<p>La pétition est <strong>remise</strong>.</p>", tags and all.
+    assert "<p>La pétition est <strong>remise</strong>.</p>" in page
+    assert "&lt;p&gt;" not in page
+    assert 'name="_save"' not in page and 'name="_continue"' not in page
+
+
+def test_a_sent_update_no_longer_says_who_would_get_it(client, petition):
+    logged_in_as(client, PETITION_MANAGERS)
+    update = SupporterUpdate.objects.create(
+        petition=petition,
+        subject_fr="Des nouvelles",
+        body_fr="<p>Merci.</p>",
+        status=SupporterUpdate.Status.SENT,
+    )
+
+    page = client.get(
+        reverse("admin:updates_supporterupdate_change", args=[update.pk]),
+        headers={"accept-language": "fr"},
+    ).content.decode()
+
+    assert "recevrai" not in page  # the counts by state say who got it
