@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.private_storage import delivery_files_storage
 
@@ -100,7 +101,7 @@ class Delivery(models.Model):
         # Ready to send, or waiting to try again after the server said "later" (see `error`).
         READY = "ready", _("Ready to send")
         SENDING = "sending", _("Sending")
-        SENT = "sent", _("Sent")
+        SENT = "sent", pgettext_lazy("a delivery or an update", "Sent")
         FAILED = "failed", _("Failed")
 
     petition = models.ForeignKey(

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_prose_editor.fields import ProseEditorField
 
 from campaign.richtext import RICH_TEXT_EXTENSIONS
@@ -15,7 +16,7 @@ class SupporterUpdate(models.Model):
         AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
         APPROVED = "approved", _("Approved")
         SENDING = "sending", _("Sending")
-        SENT = "sent", _("Sent")
+        SENT = "sent", pgettext_lazy("a delivery or an update", "Sent")
 
     petition = models.ForeignKey(
         Petition,

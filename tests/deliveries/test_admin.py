@@ -148,3 +148,4 @@ def test_a_delivery_being_sent_reads_en_cours_d_envoi_under_its_sending_section(
     # "Envoi" named both the section and the state: a delivery stuck there read as a heading.
     assert "En cours d’envoi" in detail and "En cours d’envoi" in listing
     assert '<h2 id="fieldset-0-3-heading" class="fieldset-heading">Envoi</h2>' in detail
+    assert ">Envoyée</a>" in listing  # the status filter: "une remise", feminine

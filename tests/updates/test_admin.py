@@ -164,3 +164,4 @@ def test_a_sent_update_no_longer_says_who_would_get_it(client, petition):
     ).content.decode()
 
     assert "recevrai" not in page  # the counts by state say who got it
+    assert '<div class="readonly">Envoyée</div>' in page  # "une nouvelle", feminine
