@@ -53,25 +53,28 @@ class _PlainTextReader(HTMLParser):
         self.blocks: list[tuple[str, bool]] = []  # (text, is a list item)
         self.words: list[str] = []
         self.marker = ""  # the list item's "- " or "2. ", until its text is written
-        self.lists: list[list] = []  # for each open list: [tag, items so far]
+        self.lists: list[str] = []  # the open lists' tags, "ul" or "ol", outermost first
+        self.items: list[int] = []  # how many items each open list has had so far
         self.quotes = 0
         self.link: str | None = None
         self.link_words: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.BLOCKS and not self.marker:
+        if tag in self.BLOCKS:
+            if not self.marker:  # a list item's first paragraph is written after its marker
+                self._block_end()
+        elif tag in ("ul", "ol"):
             self._block_end()
-        elif tag in ("ul", "ol", "blockquote", "li"):
+            self.lists.append(tag)
+            self.items.append(0)
+        elif tag == "li" and self.lists:
             self._block_end()
-            if tag == "blockquote":
-                self.quotes += 1
-            elif tag == "li" and self.lists:
-                kind = self.lists[-1]
-                kind[1] += 1
-                number = f"{kind[1]}. " if kind[0] == "ol" else "- "
-                self.marker = "  " * (len(self.lists) - 1) + number
-            elif tag != "li":
-                self.lists.append([tag, 0])
+            self.items[-1] += 1
+            number = f"{self.items[-1]}. " if self.lists[-1] == "ol" else "- "
+            self.marker = "  " * (len(self.lists) - 1) + number
+        elif tag == "blockquote":
+            self._block_end()
+            self.quotes += 1
         elif tag == "br":
             self.words.append("\n")
         elif tag == "a":
@@ -84,6 +87,7 @@ class _PlainTextReader(HTMLParser):
         elif tag in ("ul", "ol") and self.lists:
             self._block_end()
             self.lists.pop()
+            self.items.pop()
         elif tag == "blockquote":
             self._block_end()
             self.quotes = max(0, self.quotes - 1)
