@@ -6,7 +6,7 @@ elides "de" before a vowel, and no single phrasing of "de %s" is right for every
 titles below are in our catalogue (locale/, in LOCALE_PATHS, which takes precedence over
 Django's own), where French words them without an article to elide: "Modification : appel
 à l'action". These strings are Django's msgids, so the admin picks them up unchanged;
-tests/staff/test_admin_titles.py checks every registered model's titles.
+tests/staff/test_admin_polish.py checks every registered model's titles.
 """
 
 from django.utils.translation import gettext_noop

@@ -19,16 +19,6 @@ from updates import approval, sending
 from updates.messages import update_preview_build, update_test_message_build
 from updates.models import SupporterUpdate
 
-EDITABLE_FIELDS = [
-    "petition",
-    "subject_fr",
-    "body_fr",
-    "subject_en",
-    "body_en",
-    "send_rate_per_minute",
-]
-
-
 # What a submitted update shows, read-only: its texts rendered.
 LOCKED_FIELDS = [
     "petition",
@@ -41,7 +31,7 @@ LOCKED_FIELDS = [
 
 
 def _locked(update: SupporterUpdate | None) -> bool:
-    """Whether the update is past its draft: submitted, approved or sent, never edited again."""
+    """Whether the update is past its draft: only put back in draft can it be edited again."""
     return update is not None and update.status != SupporterUpdate.Status.DRAFT
 
 
@@ -79,9 +69,7 @@ class SupporterUpdateAdmin(CspNonceMediaMixin, admin.ModelAdmin):
         return rich_text_render(update.body_en) or self.get_empty_value_display()
 
     def has_delete_permission(self, request: HttpRequest, obj: SupporterUpdate | None = None):
-        return super().has_delete_permission(request, obj) and (
-            obj is None or obj.status == SupporterUpdate.Status.DRAFT
-        )
+        return super().has_delete_permission(request, obj) and not _locked(obj)
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict:
         # Most campaigns have one petition: a new update is about it unless staff say otherwise.

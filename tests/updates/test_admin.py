@@ -20,6 +20,13 @@ def _step(client, update, step):
     )
 
 
+def _change_page_in_french(client, update) -> str:
+    return client.get(
+        reverse("admin:updates_supporterupdate_change", args=[update.pk]),
+        headers={"accept-language": "fr"},
+    ).content.decode()
+
+
 def test_a_petition_manager_writes_previews_tries_and_submits_then_a_colleague_approves(
     client, petition, mailoutbox, settings
 ):
@@ -86,10 +93,7 @@ def test_staff_read_how_many_emails_of_an_update_are_in_each_state_in_french(cli
             update=update, signature=SignatureFactory(petition=petition), status=status
         )
 
-    page = client.get(
-        reverse("admin:updates_supporterupdate_change", args=[update.pk]),
-        headers={"accept-language": "fr"},
-    ).content.decode()
+    page = _change_page_in_french(client, update)
 
     table = page.split('class="update-progress"', 1)[1].split("</table>", 1)[0]
     rows = re.findall(r'<th scope="row">(.*?)</th>\s*<td[^>]*>(.*?)</td>', table)
@@ -138,10 +142,7 @@ def test_a_submitted_update_reads_as_signers_will_read_it_with_nothing_left_to_s
         status=SupporterUpdate.Status.AWAITING_APPROVAL,
     )
 
-    page = client.get(
-        reverse("admin:updates_supporterupdate_change", args=[update.pk]),
-        headers={"accept-language": "fr"},
-    ).content.decode()
+    page = _change_page_in_french(client, update)
 
     # The approver read "<p>La pétition est <strong>remise</strong>.</p>", tags and all.
     assert "<p>La pétition est <strong>remise</strong>.</p>" in page
@@ -158,10 +159,7 @@ def test_a_sent_update_no_longer_says_who_would_get_it(client, petition):
         status=SupporterUpdate.Status.SENT,
     )
 
-    page = client.get(
-        reverse("admin:updates_supporterupdate_change", args=[update.pk]),
-        headers={"accept-language": "fr"},
-    ).content.decode()
+    page = _change_page_in_french(client, update)
 
     assert "recevrai" not in page  # the counts by state say who got it
     assert '<div class="readonly">Envoyée</div>' in page  # "une nouvelle", feminine
