@@ -145,6 +145,10 @@ def deliver_preview_view(
         "title": _("Deliver now: %(petition)s") % {"petition": petition},
         "schedule": schedule,
         "rows": rows,
+        # The letter then tells the recipient to answer the email: it may reach nobody.
+        "no_reply_address": not (
+            petition.campaign.contact_email or petition.campaign.publisher_address.strip()
+        ),
         "confirm_form": confirm_form,
         "deliverable": deliverable,
     }
@@ -182,10 +186,12 @@ def deliver_progress_view(
     finished = bool(deliveries) and all(d.status not in UNFINISHED for d in deliveries)
     # The worker found nothing left to carry (another run took it), or is not running.
     nothing_made = not deliveries and timezone.now() - since > PROGRESS_GIVE_UP
+    # Once each delivery is finished, the page no longer says "in progress".
+    title = _("Deliver now: %(petition)s") if finished else _("Delivery in progress: %(petition)s")
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": DeliverySchedule._meta,
-        "title": _("Delivery in progress: %(petition)s") % {"petition": schedule.petition},
+        "title": title % {"petition": schedule.petition},
         "schedule": schedule,
         "deliveries": deliveries,
         "finished": finished,

@@ -8,7 +8,7 @@ who chose to be named, and nothing else about anyone.
 import csv
 import io
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import BinaryIO
 
@@ -36,7 +36,7 @@ class LetterContent:
     case_summary: str = ""
     closing: str = ""
     signatory: str = ""
-    sender_lines: list[str] = field(default_factory=list)
+    postal_address: str = ""
     contact_email: str = ""
 
 
@@ -86,19 +86,27 @@ def _counts_paragraphs(pdf, letter: LetterContent) -> None:
 
 
 def _reply_paragraph(letter: LetterContent) -> str:
+    """Say how to reply with what the campaign gave: never point at an address not printed."""
     values = {"reference": letter.reference, "email": letter.contact_email}
-    if letter.contact_email:
-        return (
-            gettext(
-                "To reply, please write to %(email)s or to the postal address above, quoting "
-                "the reference %(reference)s."
-            )
-            % values
+    if letter.contact_email and letter.postal_address:
+        message = gettext(
+            "To reply, please write to %(email)s or to the postal address above, quoting "
+            "the reference %(reference)s."
         )
-    return (
-        gettext("To reply, please write to the address above, quoting the reference %(reference)s.")
-        % values
-    )
+    elif letter.contact_email:
+        message = gettext(
+            "To reply, please write to %(email)s, quoting the reference %(reference)s."
+        )
+    elif letter.postal_address:
+        message = gettext(
+            "To reply, please write to the address above, quoting the reference %(reference)s."
+        )
+    else:
+        message = gettext(
+            "To reply, please answer the email that brought this letter, quoting the "
+            "reference %(reference)s."
+        )
+    return message % values
 
 
 def letter_pdf_bytes(*, letter: LetterContent) -> bytes:
@@ -116,7 +124,8 @@ def letter_pdf_bytes(*, letter: LetterContent) -> bytes:
     pdf.set_author(letter.campaign_name)
     pdf.add_page()
 
-    pdf.paragraph("\n".join([letter.campaign_name, *letter.sender_lines]), size=9, gap=6)
+    sender_lines = [letter.campaign_name, letter.postal_address, letter.contact_email]
+    pdf.paragraph("\n".join(line for line in sender_lines if line), size=9, gap=6)
     pdf.paragraph("\n".join(letter.recipient_lines), gap=6, align="R")
     pdf.paragraph(formats.date_format(created_at, "DATE_FORMAT"), gap=1, align="R")
     pdf.paragraph(gettext("Reference: %(reference)s") % {"reference": letter.reference}, size=9)

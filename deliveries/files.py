@@ -82,9 +82,7 @@ def letter_content_for(*, delivery: Delivery) -> documents.LetterContent:
         case_summary=template.case_summary,
         closing=template.closing or courtesy.closing,
         signatory=template.signatory,
-        sender_lines=[
-            line for line in (campaign.publisher_address.strip(), campaign.contact_email) if line
-        ],
+        postal_address=campaign.publisher_address.strip(),
         contact_email=campaign.contact_email,
     )
 

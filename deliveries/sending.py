@@ -66,6 +66,9 @@ def _delivery_message(*, delivery: Delivery) -> EmailMessage:
         headers={"Message-ID": delivery.message_id} if delivery.message_id else {},
         html=False,
     )
+    # A target who answers the email reaches the campaign, not the sending address.
+    if petition.campaign.contact_email:
+        message.reply_to = [petition.campaign.contact_email]
     stem = f"{petition.slug}-{delivery.pk}"
     with delivery.letter_pdf.open("rb") as letter:
         message.attach(_attachment(f"{stem}-letter.pdf", letter.read(), "application/pdf"))
@@ -110,7 +113,7 @@ def delivery_send(*, delivery_id: int) -> bool:
     )
     if not claimed:
         return False
-    delivery = Delivery.objects.select_related("petition", "target").get(pk=delivery_id)
+    delivery = Delivery.objects.select_related("petition__campaign", "target").get(pk=delivery_id)
     claim = Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.SENDING)
     try:
         message = _delivery_message(delivery=delivery)

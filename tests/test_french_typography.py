@@ -59,9 +59,9 @@ TEMPLATES = sorted(
 )
 # Text a translator sees, where a colon is theirs to space.
 TRANSLATED = re.compile(r"{% blocktranslate.*?{% endblocktranslate %}|{#.*?#}", re.DOTALL)
-# A colon typed after a value (`{{ label }}: {{ value }}`): French readers would get the
-# English spacing, since no catalogue can change it.
-COLON_AFTER_A_VALUE = re.compile(r"(}}|%}) ?:\s")
+# A colon typed after a value (`{{ label }}: {{ value }}`, or after the tag around it): French
+# readers would get the English spacing, since no catalogue can change it.
+COLON_AFTER_A_VALUE = re.compile(r"(}}|%}|</\w+>) ?:\s")
 
 
 def _untranslated_colons(template: str) -> list[str]:
@@ -76,6 +76,7 @@ def test_templates_leave_the_colon_between_a_label_and_its_value_to_the_translat
 def test_the_template_check_sees_a_colon_typed_after_a_value_but_not_one_translated():
     assert _untranslated_colons("<li>{{ field.label }}: {{ error }}</li>")
     assert _untranslated_colons('{% translate "Reason" %}: {{ reason }}')
+    assert _untranslated_colons('<a href="{{ url }}">{{ target }}</a>: {{ count }}')
     assert not _untranslated_colons(
         "{% blocktranslate with label=field.label value=error %}"
         "{{ label }}: {{ value }}{% endblocktranslate %}"

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from campaign.models import Campaign
 from deliveries import addresses
 from deliveries.models import AddressApproval, Delivery
 from petitions.models import Target
@@ -25,6 +26,18 @@ def schedule(petition):
 
 def preview_url(schedule):
     return reverse("admin:deliveries_deliveryschedule_deliver", args=[schedule.pk])
+
+
+def preview_confirm(client, schedule, form):
+    """Tick "I have checked" under the preview whose form is `form`, and confirm."""
+    return client.post(
+        preview_url(schedule),
+        {
+            "confirmed_up_to": form.initial["confirmed_up_to"].isoformat(),
+            "targets": form.initial["targets"],
+            "checked": "on",
+        },
+    )
 
 
 def test_deliver_now_shows_a_preview_and_sends_nothing(
@@ -57,14 +70,7 @@ def test_confirming_the_preview_delivers_what_it_showed_and_no_more(
     confirmed_signatures_create(schedule.petition, 3)  # confirmed after the preview
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = verified_staff_client.post(
-            preview_url(schedule),
-            {
-                "confirmed_up_to": form.initial["confirmed_up_to"].isoformat(),
-                "targets": form.initial["targets"],
-                "checked": "on",
-            },
-        )
+        response = preview_confirm(verified_staff_client, schedule, form)
 
     assert (
         reverse("admin:deliveries_deliveryschedule_progress", args=[schedule.pk])
@@ -74,6 +80,36 @@ def test_confirming_the_preview_delivers_what_it_showed_and_no_more(
     assert len(mailoutbox) == 2
     progress = verified_staff_client.get(response["Location"], headers=EN)
     assert "Done: every delivery above is finished." in progress.content.decode()
+
+
+def test_the_finished_progress_page_reads_in_french_typography(
+    verified_staff_client, schedule, embassy, django_capture_on_commit_callbacks
+):
+    confirmed_signatures_create(schedule.petition, 4)
+    form = verified_staff_client.get(preview_url(schedule)).context["confirm_form"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = preview_confirm(verified_staff_client, schedule, form)
+
+    progress = verified_staff_client.get(response["Location"], headers={"accept-language": "fr"})
+
+    item = progress.content.decode().split('class="delivery-progress__item"')[1]
+    assert "</a>\u00a0: 4 signatures, Envoyée" in item
+    assert progress.context["title"].startswith("Remettre maintenant")
+
+
+def test_the_preview_warns_when_the_letter_could_name_no_address_to_reply_to(
+    verified_staff_client, schedule, embassy
+):
+    confirmed_signatures_create(schedule.petition, 2)
+    campaign = schedule.petition.campaign
+
+    page = verified_staff_client.get(preview_url(schedule), headers=EN).content.decode()
+
+    assert "delivery-preview__no-reply-address" in page
+    assert reverse("admin:campaign_campaign_change", args=[campaign.pk]) in page
+    Campaign.objects.update(contact_email="contact@liberez-mamat.test")
+    page = verified_staff_client.get(preview_url(schedule), headers=EN).content.decode()
+    assert "delivery-preview__no-reply-address" not in page
 
 
 def test_confirming_without_ticking_the_check_sends_nothing(

@@ -90,6 +90,35 @@ def test_the_english_letter_is_in_english_throughout(mamat_petition):
     assert re.search(r"Page 1 of \d", flat)
 
 
+@pytest.mark.parametrize(
+    ("contact_email", "postal_address", "reply"),
+    [
+        (
+            "contact@liberez-mamat.test",
+            "12 rue de l'Exemple",
+            "write to contact@liberez-mamat.test or to the postal address above",
+        ),
+        ("contact@liberez-mamat.test", "", "write to contact@liberez-mamat.test, quoting"),
+        ("", "12 rue de l'Exemple", "write to the address above, quoting"),
+        ("", "", "answer the email that brought this letter, quoting"),
+    ],
+)
+def test_the_letter_points_only_at_a_contact_it_prints(
+    mamat_petition, contact_email, postal_address, reply
+):
+    Campaign.objects.update(contact_email=contact_email, publisher_address=postal_address)
+    minister = address_approved(
+        TargetFactory(name="Minister of Foreign Affairs", email="m@ministry.test", language="en")
+    )
+
+    _delivery, text = _letter_to(mamat_petition, minister)
+
+    flat = " ".join(text.split())
+    assert f"To reply, please {reply}" in flat
+    sender_block, recipient, _rest = flat.partition("Minister of Foreign Affairs")
+    assert recipient and contact_email in sender_block and postal_address in sender_block
+
+
 def test_staff_write_their_own_salutation_for_the_petition(mamat_petition):
     LetterTemplate.objects.filter(petition=mamat_petition).update(salutation_fr="Excellence,")
     target = address_approved(TargetFactory(title="Ambassadeur", email="a@embassy.test"))

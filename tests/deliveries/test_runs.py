@@ -10,6 +10,7 @@ from anymail.exceptions import AnymailAPIError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from campaign.models import Campaign
 from deliveries import batches, sending
 from deliveries.models import DeliveredSignature, Delivery
 from petitions.models import Signature
@@ -75,6 +76,25 @@ def test_no_email_ip_postcode_or_comment_ever_leaves(petition, run, mailoutbox):
                 signature.comment,
             ):
                 assert not any(secret in text for text in sent), secret
+
+
+def test_a_target_answering_the_email_reaches_the_campaigns_contact_address(
+    petition, embassy, run, mailoutbox
+):
+    Campaign.objects.update(contact_email="contact@liberez-mamat.test")
+    confirmed_signatures_create(petition, 3)
+
+    run(petition=petition)
+
+    assert message_to(mailoutbox, embassy.email).reply_to == ["contact@liberez-mamat.test"]
+
+
+def test_without_a_contact_address_the_email_has_no_reply_to(petition, embassy, run, mailoutbox):
+    confirmed_signatures_create(petition, 3)
+
+    run(petition=petition)
+
+    assert message_to(mailoutbox, embassy.email).reply_to == []
 
 
 def test_signers_who_did_not_choose_to_be_named_appear_only_in_the_counts(
