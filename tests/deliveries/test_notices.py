@@ -42,7 +42,10 @@ def test_a_signer_who_asked_for_news_gets_one_email_per_delivery(
 
     [email] = delivered_emails(mailoutbox)
     assert email.subject == f"Votre signature a été remise\u00a0: «\u00a0{petition.title}\u00a0»"
-    assert str(embassy) in email.body
+    # The recipient on a line of its own, as the public page names it: "remise à Ambassadeur
+    # de la République… (Ambassade de la République…)" lacked its article and said it twice.
+    assert f"Destinataire\u00a0: {embassy.organisation}\n" in email.body
+    assert embassy.name not in email.body
     assert "/withdraw/" in email.body or "/retirer/" in email.body
     # Nobody else asked: the targets' two letters and this one email, nothing more.
     assert sorted(len(m.to) for m in mailoutbox) == [1, 1]
@@ -116,6 +119,7 @@ def test_a_signer_who_asked_for_news_hears_once_what_the_authorities_answered(
     [email] = delivered_emails(mailoutbox)  # one for the reply, none for "no reply", no repeat
     assert email.subject == f"Les autorités ont répondu\u00a0: «\u00a0{petition.title}\u00a0»"
     assert "L’ambassade dit avoir transmis la pétition." in email.body
+    assert f"De la part de\u00a0: {embassy.organisation}\n" in email.body
     assert email.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     stop = email.extra_headers["List-Unsubscribe"].strip("<>").removeprefix("http://testserver")
     assert stop in email.body

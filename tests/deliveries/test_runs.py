@@ -97,6 +97,19 @@ def test_without_a_contact_address_the_email_has_no_reply_to(petition, embassy, 
     assert message_to(mailoutbox, embassy.email).reply_to == []
 
 
+def test_when_nobody_asked_to_be_named_the_email_says_so_in_words(
+    petition, embassy, run, mailoutbox
+):
+    SignatureFactory.create_batch(4, petition=petition, confirmed=True)
+
+    run(petition=petition)
+
+    body = " ".join(message_to(mailoutbox, embassy.email).body.split())
+    # Not "0 signataire a demandé à être nommé : son nom … figurent dans la liste jointe".
+    assert "Aucun de ces signataires n'a demandé à être nommé" in body
+    assert "liste jointe" not in body
+
+
 def test_signers_who_did_not_choose_to_be_named_appear_only_in_the_counts(
     petition, embassy, run, mailoutbox
 ):
