@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import get_language_info
 from js_asset import Media
 
 if TYPE_CHECKING:
@@ -52,3 +53,12 @@ def admin_field_names(model_admin: admin.ModelAdmin) -> list[str]:
             str(field) for _name, options in model_admin.fieldsets for field in options["fields"]
         ]
     return [str(field) for field in model_admin.fields or []]
+
+
+def language_name(code: str) -> str:
+    """Return a language's name in the reader's language ("Français" for "fr" in French), for a
+    record that keeps only its code; an unknown code is shown as it is."""
+    try:
+        return str(get_language_info(code)["name_translated"])
+    except KeyError:
+        return code

@@ -8,7 +8,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
-from core.admin_mixins import RecordAdminMixin
+from core.admin_mixins import RecordAdminMixin, language_name
 from deliveries import admin_deliver, files, sending
 from deliveries.admin_letters import LetterTemplateAdmin  # noqa: F401 (registers it)
 from deliveries.admin_replies import DeliveryReplyAdmin  # noqa: F401 (registers it)
@@ -100,7 +100,7 @@ class DeliveryAdmin(RecordAdminMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
     actions = ["resend_failed"]
     fieldsets = [
-        (None, {"fields": ["petition", "target", "status", "language", "what_is_sent"]}),
+        (None, {"fields": ["petition", "target", "status", "language_label", "what_is_sent"]}),
         (
             _("Counts"),
             {
@@ -158,6 +158,10 @@ class DeliveryAdmin(RecordAdminMixin, admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
+
+    @admin.display(description=_("language"))
+    def language_label(self, delivery: Delivery) -> str:
+        return language_name(delivery.language)
 
     @admin.display(description=_("what is sent"))
     def what_is_sent(self, delivery: Delivery) -> str:

@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.admin_mixins import admin_field_names
+from core.admin_mixins import admin_field_names, language_name
 from petitions import review, selectors
 from petitions.admin.country_filter import CountryListFilter
 from petitions.admin.erasure import SignatureErasureAdminMixin
@@ -99,7 +99,7 @@ class SignatureAdmin(
     list_select_related = ["petition"]
     fieldsets = [
         (None, {"fields": ["petition", "status", "first_name", "last_name", "email", "country"]}),
-        (_("Optional"), {"fields": ["postcode", "comment", "language", "referral_code"]}),
+        (_("Optional"), {"fields": ["postcode", "comment", "language_label", "referral_code"]}),
         (
             _("Consent"),
             {
@@ -170,6 +170,10 @@ class SignatureAdmin(
 
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
         return admin_field_names(self)
+
+    @admin.display(description=_("language"))
+    def language_label(self, signature: Signature) -> str:
+        return language_name(signature.language)
 
     @admin.display(description=_("browser family"))
     def browser_family(self, signature: Signature) -> str:

@@ -132,6 +132,16 @@ def test_a_delivery_says_in_words_whether_it_sends_names(verified_staff_client, 
     assert "The letter, and the list of the signers who asked to be named." in detail
 
 
+def test_a_delivery_names_its_language_in_the_readers_words(verified_staff_client, delivery):
+    detail = verified_staff_client.get(
+        reverse("admin:deliveries_delivery_change", args=[delivery.pk]),
+        headers={"accept-language": "fr"},
+    ).content.decode()
+
+    assert delivery.language == "fr"
+    assert '<div class="readonly">Français</div>' in detail
+
+
 def test_a_delivery_being_sent_reads_en_cours_d_envoi_under_its_sending_section(
     verified_staff_client, delivery
 ):

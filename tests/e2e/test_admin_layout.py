@@ -5,9 +5,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.staff_pages import staff_page_open
+from tests.e2e.staff_pages import staff_browser_page, staff_page_open
 from tests.factories import PetitionFactory, SignatureFactory
 from tests.petitions.factories_staff import CAMPAIGN_EDITORS, DATA_OFFICERS, PETITION_MANAGERS
+from tests.staff_fixtures import staff_user_create
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -146,4 +147,28 @@ def test_erasing_a_person_asks_with_a_red_button_beside_a_way_back(browser, live
     background = erase.evaluate("element => getComputedStyle(element).backgroundColor")
     red, green, blue = (int(part) for part in re.findall(r"\d+", background)[:3])
     assert red > 150 and green < 100 and blue < 100, background
+    context.close()
+
+
+def test_recording_a_reply_shows_the_whole_choice_of_delivery_inside_the_form(browser, live_server):
+    from deliveries import batches, sending
+    from tests.deliveries.factories import address_approved
+    from tests.factories import TargetFactory
+
+    petition = PetitionFactory(title_fr="Libérez Mamat, enfermé dans un camp du Xinjiang")
+    target = address_approved(TargetFactory(email="ambassade@embassy.test"))
+    petition.targets.set([target])
+    SignatureFactory(petition=petition, confirmed=True)
+    delivery = batches.delivery_batch_create(petition=petition, target=target, queue_send=False)
+    sending.delivery_send(delivery_id=delivery.pk)  # only a sent delivery can be answered
+    admin = staff_user_create("admin", is_superuser=True)
+    context, page = staff_browser_page(browser, live_server, admin, locale="fr-FR")
+    page.set_viewport_size(LAPTOP)
+
+    page.goto(f"{live_server.url}/admin/deliveries/deliveryreply/add/")
+
+    choice = page.locator("select[name=delivery]")
+    expect(choice.locator("option")).to_have_count(2)
+    # Its arrow was 480 px past the form's edge, out of sight.
+    assert _right(choice) <= _right(page.locator("#content-main fieldset"))
     context.close()

@@ -35,6 +35,24 @@ def test_the_petition_list_shows_the_confirmed_and_the_flagged_to_review(staff_c
     assert '<td class="field-flagged_signatures">1</td>' in html
 
 
+def test_a_petition_s_page_counts_its_signatures_now_not_at_beat_s_last_count(staff_client):
+    petition = PetitionFactory()
+    SignatureFactory.create_batch(3, petition=petition, confirmed=True)
+    SignatureFactory(petition=petition, status=Signature.Status.FLAGGED)
+
+    page = staff_client.get(
+        reverse("admin:petitions_petition_change", args=[petition.pk]),
+        headers={"accept-language": "en"},
+    ).content.decode()
+
+    # Beat has not reconciled (`make run` has no beat): its stored count still says 0.
+    assert Petition.objects.get(pk=petition.pk).confirmed_count == 0
+    assert '<div class="readonly">3</div>' in page
+    assert '<div class="readonly">1</div>' in page
+    add_page = staff_client.get(reverse("admin:petitions_petition_add"))
+    assert add_page.status_code == 200
+
+
 def test_staff_can_edit_a_petition_and_its_target(staff_client):
     petition = PetitionFactory()
     target = petition.targets.get()
@@ -165,13 +183,25 @@ def test_a_signature_s_page_shows_it_with_no_save_button_the_list_s_actions_chan
     assert "invalidate" in actions
 
 
-def test_a_signature_s_page_names_its_browser_family_in_the_reader_s_language(staff_client):
-    signature = SignatureFactory(confirmed=True, agent_family="none")
-
-    page = staff_client.get(
+def _signature_page_in_french(staff_client, signature) -> str:
+    return staff_client.get(
         reverse("admin:petitions_signature_change", args=[signature.pk]),
         headers={"accept-language": "fr"},
     ).content.decode()
 
+
+def test_a_signature_s_page_names_its_browser_family_in_the_reader_s_language(staff_client):
+    signature = SignatureFactory(confirmed=True, agent_family="none")
+
+    page = _signature_page_in_french(staff_client, signature)
+
     assert "Famille de navigateur" in page
     assert '<div class="readonly">non fourni</div>' in page
+
+
+def test_a_signature_s_page_names_its_language_rather_than_its_code(staff_client):
+    signature = SignatureFactory(confirmed=True, language="en")
+
+    page = _signature_page_in_french(staff_client, signature)
+
+    assert '<div class="readonly">Anglais</div>' in page

@@ -181,6 +181,18 @@ def test_data_officers_read_the_trail_and_no_other_group_can(client):
     assert "exported_signatures" in str(response.context["cl"].result_list[0].action)
 
 
+def test_the_trail_counts_its_entries_in_french(verified_staff_client):
+    for _ in range(2):
+        access_event_record(actor=None, action=AccessEvent.Action.LOGIN_FAILED)
+
+    page = verified_staff_client.get(
+        reverse("admin:staff_accessevent_changelist"), headers={"accept-language": "fr"}
+    ).content.decode()
+
+    paginator = " ".join(page.split('<p class="paginator">')[1].split("</p>")[0].split())
+    assert paginator == "2 entrées"  # not "2 journal des accès"
+
+
 def test_staff_outside_data_officers_cannot_read_the_trail(client):
     login_verified(client, staff_user_create("editor"))
 
