@@ -80,6 +80,19 @@ def paper_columns(petition: Petition) -> list[str]:
     return [name for name in COLUMNS if name != "postcode" or petition.asks_postcode]
 
 
+def paper_column_headings(petition: Petition) -> list[str]:
+    """Return each column's heading, as the blank sheet prints it and the preview shows it."""
+    headings = {
+        "first_name": _("First name"),
+        "last_name": _("Last name"),
+        "country": _("Country"),
+        "email": _("Email (optional)"),
+        "postcode": _("Postcode (optional)"),
+        "named": _("Name me to the authorities (yes/no)"),
+    }
+    return [headings[name] for name in paper_columns(petition)]
+
+
 def _row_check(number: int, cells: list[str], *, petition: Petition) -> PaperRow:
     names = paper_columns(petition)
     values = dict.fromkeys(COLUMNS, "")

@@ -5,23 +5,31 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from petitions.models import Petition
-from petitions.paper import paper_columns
+from petitions.paper import paper_column_headings, paper_columns
 
 SHEET_LINES = 18
 QR_SIZE_MM = 28
+NUMBER_WIDTH_MM = 8
+HEADING_LINE_MM = 3.2
+# A line to write on by hand: no higher than this, and never so low that a pen cannot.
+LINE_MM, SMALLEST_LINE_MM = 8.0, 6.0
+
+
+# Each column's share of the width; the signature takes what is left.
+COLUMN_WIDTHS = {
+    "first_name": 0.15,
+    "last_name": 0.17,
+    "country": 0.12,
+    "email": 0.22,
+    "postcode": 0.1,
+    "named": 0.1,
+}
 
 
 def _columns(petition: Petition) -> list[tuple[str, float]]:
     """Return each column's heading and share of the width, in the order the import reads."""
-    headings = {
-        "first_name": (_("First name"), 0.15),
-        "last_name": (_("Last name"), 0.17),
-        "country": (_("Country"), 0.12),
-        "email": (_("Email (optional)"), 0.22),
-        "postcode": (_("Postcode (optional)"), 0.1),
-        "named": (_("Name me to the authorities (yes/no)"), 0.1),
-    }
-    return [headings[name] for name in paper_columns(petition)] + [(_("Signature"), 0.0)]
+    widths = [COLUMN_WIDTHS[name] for name in paper_columns(petition)]
+    return [*zip(paper_column_headings(petition), widths, strict=True), (_("Signature"), 0.0)]
 
 
 def _qr_draw(pdf, url: str, *, x: float, y: float) -> None:
@@ -33,6 +41,44 @@ def _qr_draw(pdf, url: str, *, x: float, y: float) -> None:
         for column_number, dark in enumerate(row):
             if dark:
                 pdf.rect(x + column_number * module, y + row_number * module, module, module, "F")
+
+
+def _lines_table(pdf, columns: list[tuple[str, float]]) -> None:
+    """Draw the headings, wrapped inside their columns, then the numbered lines, all on the
+    page: the lines share the room left under the text, down to a height a pen can still use."""
+    width = pdf.w - pdf.l_margin - pdf.r_margin - NUMBER_WIDTH_MM
+    used = sum(share for _label, share in columns)
+    cells = [(pdf.text_safe(label), width * (share or (1 - used))) for label, share in columns]
+    pdf.set_font(pdf.font_family_name, size=7)
+    heading_lines = max(
+        len(
+            pdf.multi_cell(
+                cell_width, HEADING_LINE_MM, label, dry_run=True, output="LINES", align="L"
+            )
+        )
+        for label, cell_width in cells
+    )
+    heading_height = heading_lines * HEADING_LINE_MM + 1
+    room = pdf.h - pdf.b_margin - pdf.get_y() - heading_height - 0.5  # rounding: no spill
+    line_height = min(LINE_MM, room / SHEET_LINES)
+    line_count = SHEET_LINES
+    if line_height < SMALLEST_LINE_MM:
+        line_height, line_count = SMALLEST_LINE_MM, int(room // SMALLEST_LINE_MM)
+    top = pdf.get_y()
+    pdf.cell(NUMBER_WIDTH_MM, heading_height, "#", border=1, align="C")
+    for label, cell_width in cells:
+        left = pdf.get_x()
+        pdf.rect(left, top, cell_width, heading_height)
+        pdf.set_xy(left, top + 0.5)
+        pdf.multi_cell(cell_width, HEADING_LINE_MM, label, align="L")
+        pdf.set_xy(left + cell_width, top)
+    pdf.set_font(pdf.font_family_name, size=8)
+    pdf.set_xy(pdf.l_margin, top + heading_height)
+    for number in range(1, line_count + 1):
+        pdf.cell(NUMBER_WIDTH_MM, line_height, str(number), border=1, align="C")
+        for _label, cell_width in cells:
+            pdf.cell(cell_width, line_height, "", border=1)
+        pdf.ln(line_height)
 
 
 def paper_sheet_pdf_bytes(*, petition: Petition) -> bytes:
@@ -61,18 +107,5 @@ def paper_sheet_pdf_bytes(*, petition: Petition) -> bytes:
     )
     pdf.set_right_margin(12)
     pdf.set_y(max(pdf.get_y(), 12 + QR_SIZE_MM + 4))
-    columns = _columns(petition)
-    width = pdf.w - 24 - 8
-    pdf.set_font(pdf.font_family_name, size=8)
-    pdf.cell(8, 8, "#", border=1, align="C")
-    used = sum(share for _label, share in columns)
-    for label, share in columns:
-        cell_width = width * (share or (1 - used))
-        pdf.cell(cell_width, 8, pdf.text_safe(label), border=1)
-    pdf.ln(8)
-    for number in range(1, SHEET_LINES + 1):
-        pdf.cell(8, 8, str(number), border=1, align="C")
-        for _label, share in columns:
-            pdf.cell(width * (share or (1 - used)), 8, "", border=1)
-        pdf.ln(8)
+    _lines_table(pdf, _columns(petition))
     return bytes(pdf.output())

@@ -22,6 +22,7 @@ from petitions.admin.tool_pages import tool_page_response
 from petitions.models import Petition
 from petitions.paper import (
     PaperSheetUnreadable,
+    paper_column_headings,
     paper_columns,
     paper_sheet_read,
     paper_signatures_import,
@@ -126,6 +127,7 @@ class PaperSignaturesAdminMixin(ModelAdminMixinBase):
             rows=rows,
             valid_count=sum(1 for row in rows or [] if not row.errors),
             columns=paper_columns(petition),
+            headings=paper_column_headings(petition),
             content=base64.b64encode(content).decode(),
             file_name=file_name,
         )

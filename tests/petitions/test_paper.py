@@ -2,10 +2,14 @@
 
 import io
 import json
+import re
+import shutil
+import subprocess
 
 import pytest
 from django.urls import reverse
 from openpyxl import Workbook
+from pypdf import PdfReader
 
 from petitions import counter, paper, sealing
 from petitions.models import Signature
@@ -48,6 +52,37 @@ def test_the_blank_sheet_holds_the_demand_the_privacy_notice_and_numbered_lines(
     assert "17 18" in text and "/petition/liberez-mamat/" in text
 
 
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils is not installed")
+@pytest.mark.parametrize("asks_postcode", [False, True])
+def test_the_blank_sheet_prints_on_one_page_with_no_word_over_another(
+    manager, asks_postcode, tmp_path
+):
+    petition = PetitionFactory(slug="liberez-mamat", asks_postcode=asks_postcode)
+    sheet = tmp_path / "sheet.pdf"
+    sheet.write_bytes(manager.get(_paper_url(petition, "_sheet")).content)
+
+    # Lines 17 and 18 went over to a second page, and "Me nommer aux autorités (oui/non)" ran
+    # into the signature's column.
+    assert len(PdfReader(sheet).pages) == 1
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", sheet, "-"], capture_output=True, text=True, check=True
+    ).stdout
+    words = [
+        (word, *map(float, corners))
+        for *corners, word in re.findall(
+            r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<', boxes
+        )
+    ]
+    assert len(words) > 50  # the sheet's text was read
+    overlapping = [
+        (a[0], b[0])
+        for i, a in enumerate(words)
+        for b in words[i + 1 :]
+        if a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]
+    ]
+    assert overlapping == []
+
+
 def test_each_rows_errors_are_shown_and_only_valid_rows_are_imported(manager, mailoutbox):
     petition = PetitionFactory()
     SignatureFactory(petition=petition, email="ilham@example.org", confirmed=True)
@@ -61,6 +96,10 @@ def test_each_rows_errors_are_shown_and_only_valid_rows_are_imported(manager, ma
     assert rows[1].errors == ["Cette adresse a déjà signé\u00a0: elle ne compte qu’une fois."]
     assert len(rows[2].errors) == 2  # an unknown country and an unclear "named" column
     assert not Signature.objects.filter(source="paper").exists()  # nothing yet
+    # The preview's columns read as the sheet's headings, not as "first_name", "last_name"…
+    table = preview.content.decode().partition('id="paper-rows"')[2]
+    headings = table.split('<th scope="col">')[1:5]
+    assert [heading.partition("<")[0] for heading in headings] == ["#", "Prénom", "Nom", "Pays"]
 
     imported = manager.post(
         _paper_url(petition),
