@@ -34,10 +34,21 @@ class Campaign(models.Model):
         blank=True,
         help_text=_("Suggested message when a supporter shares the campaign."),
     )
-    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_email = models.EmailField(
+        _("contact email"),
+        blank=True,
+        help_text=_(
+            "On the contact page and in the legal notice, and in each delivery letter as where "
+            "the recipient may reply."
+        ),
+    )
     # The legal notice needs the publisher's identity, which only staff can give.
     publisher_name = models.CharField(_("publisher"), max_length=200, blank=True)
-    publisher_address = models.TextField(_("publisher's address"), blank=True)
+    publisher_address = models.TextField(
+        _("publisher's address"),
+        blank=True,
+        help_text=_("In the legal notice, and at the head of each delivery letter."),
+    )
     publication_director = models.CharField(
         _("director of publication"), max_length=200, blank=True
     )
