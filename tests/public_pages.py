@@ -43,10 +43,11 @@ def _signature(petition: Petition, first_name: str, email: str, ip: str) -> Sign
 
 
 def _delivery_sent(petition: Petition) -> None:
-    """Record one delivery as sent, so that the public list of deliveries has a row."""
+    """Record one delivery as sent, in the list of deliveries and in the ledger."""
     from deliveries.models import Delivery
+    from petitions.ledger import ledger_delivery_record
 
-    Delivery.objects.create(
+    delivery = Delivery.objects.create(
         petition=petition,
         target=petition.targets.first(),
         status=Delivery.Status.SENT,
@@ -58,6 +59,7 @@ def _delivery_sent(petition: Petition) -> None:
         csv_sha256="b" * 64,
         sent_at=timezone.now(),
     )
+    ledger_delivery_record(delivery_id=delivery.pk)
 
 
 def _signer_paths() -> list[str]:
