@@ -151,6 +151,7 @@ def deliver_preview_view(
         ),
         "confirm_form": confirm_form,
         "deliverable": deliverable,
+        "nothing_awaits": not any(outcome.awaiting for outcome in report.outcomes),
     }
     return TemplateResponse(request, "admin/deliveries/deliver_preview.html", context)
 

@@ -112,6 +112,15 @@ def test_the_preview_warns_when_the_letter_could_name_no_address_to_reply_to(
     assert "delivery-preview__no-reply-address" not in page
 
 
+def test_with_nothing_new_the_preview_says_why_nothing_can_go(
+    verified_staff_client, schedule, embassy
+):
+    page = verified_staff_client.get(preview_url(schedule), headers=EN).content.decode()
+
+    assert "no new confirmed signature waits for any recipient" in page
+    assert 'class="delivery-preview__confirm"' not in page
+
+
 def test_confirming_without_ticking_the_check_sends_nothing(
     verified_staff_client, schedule, mailoutbox, django_capture_on_commit_callbacks
 ):
