@@ -2,11 +2,12 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import set_language
 
 from campaign import site_files
 from campaign.sitemaps import PageSitemap
+from core.language_prefix import default_language_prefix_redirect
 from petitions import news_views
 from petitions.sitemaps import PetitionSitemap
 
@@ -28,7 +29,10 @@ urlpatterns = [
     path("updates/unsubscribe/<str:token>/", news_views.news_stop, name="news_stop"),
 ]
 
-# French lives at the root, other languages under their prefix (/en/, /ug/).
+# French lives at the root, other languages under their prefix (/en/, /ug/); /fr/… goes to /….
+urlpatterns += [
+    re_path(rf"^{settings.LANGUAGE_CODE}/(?P<rest>.*)$", default_language_prefix_redirect),
+]
 urlpatterns += i18n_patterns(
     # Before the campaign's catch-all /<slug>/.
     path("petition/", include("deliveries.urls")),
