@@ -51,7 +51,8 @@ class SupporterUpdateAdmin(CspNonceMediaMixin, admin.ModelAdmin):
 
     def get_fields(self, request: HttpRequest, obj: SupporterUpdate | None = None):
         if _locked(obj):
-            return [*LOCKED_FIELDS, *self.readonly_fields]
+            # Every field a locked update shows is read-only: the same list, written once.
+            return self.get_readonly_fields(request, obj)
         return super().get_fields(request, obj)
 
     def get_readonly_fields(self, request: HttpRequest, obj: SupporterUpdate | None = None):
