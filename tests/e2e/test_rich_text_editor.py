@@ -48,3 +48,29 @@ def test_staff_type_in_the_rich_text_editor_and_the_text_is_saved_as_typed(
     saved = rich_text.locator("textarea").input_value()
     assert saved == "<p>Chers signataires,  merci.</p><ul><li><p>une liste</p></li></ul>"
     assert not [text for text in staff_page.console_messages if "white-space" in text]
+
+
+def test_staff_preview_an_update_as_signers_will_see_it_on_a_computer_and_a_phone(
+    staff_page, live_server, mamat_campaign
+):
+    from petitions.models import Petition
+    from updates.models import SupporterUpdate
+
+    update = SupporterUpdate.objects.create(
+        petition=Petition.objects.get(),
+        subject_fr="Des nouvelles",
+        body_fr="<p>Merci à vous.</p>",
+    )
+
+    staff_page.goto(f"{live_server.url}/admin/updates/supporterupdate/{update.pk}/step/preview/")
+
+    computer = staff_page.locator('iframe[title="L’e-mail sur un ordinateur"]').bounding_box()
+    phone = staff_page.locator('iframe[title="L’e-mail sur un téléphone"]').bounding_box()
+    assert computer["width"] >= 576 and phone["width"] == pytest.approx(362, abs=1)
+    for title in ("L’e-mail sur un ordinateur", "L’e-mail sur un téléphone"):
+        email = staff_page.frame_locator(f'iframe[title="{title}"]')
+        expect(email.get_by_text("Merci à vous.")).to_be_visible()
+        # Its own styles apply, as in a mail program: the grey around the white card.
+        background = email.locator("body").evaluate("body => getComputedStyle(body).background")
+        assert "rgb(238, 242, 245)" in background
+    assert not [text for text in staff_page.console_messages if "Content Security" in text]

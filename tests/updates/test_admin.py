@@ -6,7 +6,12 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import PetitionFactory
-from tests.petitions.factories_staff import PETITION_MANAGERS, logged_in_as, staff_with_role
+from tests.petitions.factories_staff import (
+    DATA_OFFICERS,
+    PETITION_MANAGERS,
+    logged_in_as,
+    staff_with_role,
+)
 from tests.staff_fixtures import login_verified
 from updates.models import SupporterUpdate
 
@@ -129,6 +134,48 @@ def test_the_preview_is_what_signers_get_and_the_plain_text_keeps_lists_links_an
         "Amnesty & nous demandons :\n\n- sa libération\n- des soins\n\n"
         "Lisez le communiqué (https://example.org/c)."
     )
+
+
+def test_the_preview_frames_the_email_with_its_own_styles_and_nothing_that_runs_or_loads(
+    client, petition
+):
+    logged_in_as(client, PETITION_MANAGERS)
+    update = SupporterUpdate.objects.create(
+        petition=petition, subject_fr="Des nouvelles", body_fr="<p>Merci à vous.</p>"
+    )
+    email_url = reverse("admin:updates_supporterupdate_step", args=[update.pk, "preview-email"])
+
+    page = client.get(reverse("admin:updates_supporterupdate_step", args=[update.pk, "preview"]))
+    email = client.get(email_url, {"language": "fr"})
+
+    # The page holds frames of the email, not its document pasted inside the admin's.
+    html = page.content.decode()
+    assert html.count(f'src="{email_url}?language=fr" sandbox') == 2
+    assert html.count("<body") == 1
+    assert "frame-src 'self'" in page["Content-Security-Policy"]
+    # The framed email is the one signers get, styled as their mail program shows it.
+    assert "Merci à vous." in email.content.decode() and 'style="' in email.content.decode()
+    assert set(email["Content-Security-Policy"].split("; ")) == {
+        "default-src 'none'",
+        "style-src 'unsafe-inline'",
+        "frame-ancestors 'self'",
+        "sandbox",
+    }
+    assert email["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_only_staff_who_may_see_updates_see_the_framed_email(client, petition):
+    update = SupporterUpdate.objects.create(
+        petition=petition, subject_fr="Des nouvelles", body_fr="<p>Merci à vous.</p>"
+    )
+    email_url = reverse("admin:updates_supporterupdate_step", args=[update.pk, "preview-email"])
+
+    anonymous = client.get(email_url)
+    logged_in_as(client, DATA_OFFICERS)
+    data_officer = client.get(email_url)
+
+    assert anonymous.status_code == 302 and "/admin/login/" in anonymous["Location"]
+    assert data_officer.status_code == 403
 
 
 def test_a_submitted_update_reads_as_signers_will_read_it_with_nothing_left_to_save(
