@@ -4,9 +4,11 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils import formats
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, pgettext_lazy
 
 from core.admin_mixins import RecordAdminMixin, language_name
 from deliveries import admin_deliver, files, sending
@@ -20,21 +22,43 @@ from staff.access_trail import request_ip_hmac
 
 @admin.register(DeliverySchedule)
 class DeliveryScheduleAdmin(admin.ModelAdmin):
-    list_display = [
-        "petition",
-        "every_days",
-        "threshold",
-        "counts_only",
-        "is_active",
-        "waits_for_address",
-        "last_run_at",
-    ]
-    list_filter = ["is_active", "counts_only"]
+    # Read in a line on a laptop: when it delivers and whether it runs, not a column per field.
+    # A campaign has a schedule per petition, a handful at most: nothing to filter.
+    list_display = ["petition", "when", "counts_only", "state", "last_run_at"]
     readonly_fields = ["last_run_at", "created_at", "updated_at"]
     actions = ["deliver_now"]
 
     def has_send_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("deliveries.send_delivery")
+
+    @admin.display(description=_("when"))
+    def when(self, schedule: DeliverySchedule) -> str:
+        interval = threshold = ""
+        if schedule.every_days:
+            interval = ngettext("every day", "every %(days)s days", schedule.every_days) % {
+                "days": schedule.every_days
+            }
+        if schedule.threshold:
+            threshold = ngettext(
+                "as soon as %(count)s new signature waits",
+                "as soon as %(count)s new signatures wait",
+                schedule.threshold,
+            ) % {"count": formats.number_format(schedule.threshold, force_grouping=True)}
+        if interval and threshold:
+            return capfirst(
+                gettext("%(interval)s, or %(threshold)s")
+                % {"interval": interval, "threshold": threshold}
+            )
+        return capfirst(interval or threshold) or gettext("Only through “Deliver now”")
+
+    @admin.display(description=_("state"))
+    def state(self, schedule: DeliverySchedule) -> str:
+        if schedule.is_active:
+            return gettext("Running")
+        # Off until a target's address is approved, then on by itself (deliveries/addresses.py).
+        if schedule.waits_for_address:
+            return gettext("Waits for an approved address")
+        return gettext("Stopped")
 
     def get_urls(self):
         def view(function):

@@ -7,9 +7,10 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from deliveries import batches
-from deliveries.models import Delivery
+from deliveries.models import Delivery, DeliverySchedule
 from staff.models import AccessEvent
 from tests.deliveries.factories import confirmed_signatures_create
+from tests.factories import PetitionFactory
 from tests.staff_fixtures import login_verified, staff_user_create
 
 
@@ -159,3 +160,33 @@ def test_a_delivery_being_sent_reads_en_cours_d_envoi_under_its_sending_section(
     assert "En cours d’envoi" in detail and "En cours d’envoi" in listing
     assert '<h2 id="fieldset-0-3-heading" class="fieldset-heading">Envoi</h2>' in detail
     assert ">Envoyée</a>" in listing  # the status filter: "une remise", feminine
+
+
+def test_the_schedule_list_says_in_a_line_when_each_petition_delivers_and_whether_it_runs(
+    verified_staff_client,
+):
+    schedules = {
+        "both": {"every_days": 30, "threshold": 1000},
+        "daily": {"every_days": 1, "is_active": False},
+        # As the site's own schedule starts: off until a target's address is approved.
+        "threshold": {"threshold": 1, "is_active": False, "waits_for_address": True},
+        "by-hand": {},
+    }
+    for slug, fields in schedules.items():
+        petition = PetitionFactory(slug=slug, title_fr=f"Pétition {slug}")
+        DeliverySchedule.objects.create(petition=petition, **fields)
+
+    page = verified_staff_client.get(
+        reverse("admin:deliveries_deliveryschedule_changelist"), headers={"accept-language": "fr"}
+    ).content.decode()
+
+    def row(slug: str) -> str:
+        return next(row for row in page.split("<tr")[1:] if f">Pétition {slug}</a>" in row)
+
+    assert "Tous les 30 jours, ou dès que 1\u00a0000 nouvelles signatures attendent" in row("both")
+    assert ">Actif<" in row("both")
+    assert ">Tous les jours<" in row("daily") and ">Arrêté<" in row("daily")
+    assert ">Dès que 1 nouvelle signature attend<" in row("threshold")
+    assert ">Attend une adresse approuvée<" in row("threshold")
+    assert ">Seulement par «\u00a0Remettre maintenant\u00a0»<" in row("by-hand")
+    assert 'id="changelist-filter"' not in page  # a handful of schedules: nothing to filter
