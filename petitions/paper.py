@@ -6,6 +6,7 @@ Importing writes the valid rows as confirmed "paper" signatures, sealed at once 
 row whose address already signed, online or on another sheet, counts once: it is skipped.
 """
 
+import codecs
 import csv
 import io
 import secrets
@@ -32,6 +33,7 @@ COLUMNS = ("first_name", "last_name", "country", "email", "postcode", "named")
 YES = {"yes", "oui", "x", "1", "true", "vrai", "y", "o"}
 NO = {"", "no", "non", "0", "false", "faux", "n"}
 MAX_ROWS = 20_000
+ZIP_SIGNATURE = b"PK\x03\x04"
 
 
 class PaperSheetUnreadable(ValueError):
@@ -60,12 +62,33 @@ def _cells_from_xlsx(content: bytes) -> list[list[str]]:
     ]
 
 
+def _csv_text(content: bytes) -> str:
+    """Decode a CSV as the spreadsheets staff use save it.
+
+    UTF-8, with or without a BOM; UTF-16 with its BOM (Excel's "Unicode text"); otherwise
+    Windows-1252, Excel's "CSV" on a French Windows. Staff read every name in the preview
+    before anything is imported.
+    """
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encodings = ["utf-16"]
+    elif b"\x00" in content:  # no text file holds one: an .xls, .ods or other binary file
+        raise PaperSheetUnreadable(_("Send the sheet as CSV or XLSX: this file is neither."))
+    else:
+        encodings = ["utf-8-sig", "cp1252"]
+    for encoding in encodings:
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise PaperSheetUnreadable(_("Save the CSV file as UTF-8 and send it again."))
+
+
 def _cells_from_csv(content: bytes) -> list[list[str]]:
+    text = _csv_text(content)
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise PaperSheetUnreadable(_("Save the CSV file as UTF-8 and send it again.")) from error
-    dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t") if text.strip() else csv.excel
+        dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
+    except csv.Error:  # one column, or no separator to tell: each row's errors will say so
+        dialect = csv.excel
     return list(csv.reader(io.StringIO(text), dialect))
 
 
@@ -122,6 +145,8 @@ def paper_sheet_read(*, petition: Petition, content: bytes, file_name: str) -> l
     """Return every row of a typed-in sheet with its errors; write nothing."""
     if file_name.lower().endswith(".xlsx"):
         cells = _cells_from_xlsx(content)
+    elif content.startswith(ZIP_SIGNATURE):  # an .ods, .numbers or .docx: a zip, not text
+        raise PaperSheetUnreadable(_("Send the sheet as CSV or XLSX: this file is neither."))
     else:
         cells = _cells_from_csv(content)
     if (

@@ -131,6 +131,53 @@ def test_an_xlsx_sheet_is_read_like_a_csv(db):
     assert row.errors == [] and row.country == "DE" and not row.named
 
 
+@pytest.mark.parametrize(
+    "saved_as",
+    [
+        pytest.param(lambda text: text.encode("cp1252"), id="excel-csv-on-french-windows"),
+        pytest.param(lambda text: text.encode("utf-16"), id="excel-unicode-text"),
+        pytest.param(lambda text: text.encode("utf-8-sig"), id="utf-8-with-bom"),
+    ],
+)
+def test_a_sheet_saved_as_french_excel_saves_it_reads_with_its_accents(db, saved_as):
+    petition = PetitionFactory()
+    typed = "Prénom\tNom\tPays\tE-mail\tNommer\nHélène\tDupré\tÉgypte\t\toui\n"
+
+    (row,) = paper.paper_sheet_read(petition=petition, content=saved_as(typed), file_name="s.csv")
+
+    assert row.errors == [] and row.values["first_name"] == "Hélène" and row.country == "EG"
+
+
+def test_a_sheet_of_one_column_says_what_each_row_lacks(db):
+    petition = PetitionFactory()
+
+    rows = paper.paper_sheet_read(petition=petition, content=b"Aynur\nIlham\n", file_name="s.csv")
+
+    assert [row.values["first_name"] for row in rows] == ["Aynur", "Ilham"]
+    assert all("Le nom manque." in row.errors for row in rows)
+
+
+@pytest.mark.parametrize(
+    ("file_name", "content"),
+    [
+        ("signatures.ods", b"PK\x03\x04" + b"\x00" * 30 + b"mimetypeapplication/vnd.oasis"),
+        ("signatures.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 60),
+    ],
+    ids=["libreoffice-ods", "old-excel-xls"],
+)
+def test_a_sheet_neither_csv_nor_xlsx_is_refused_with_a_way_to_fix_it(manager, file_name, content):
+    petition = PetitionFactory()
+    upload = io.BytesIO(content)
+    upload.name = file_name
+
+    preview = manager.post(_paper_url(petition), {"sheet": upload, "preview": "1"})
+
+    assert preview.status_code == 200 and preview.context["rows"] is None
+    assert preview.context["form"].errors["sheet"] == [
+        "Envoyez la feuille en CSV ou en XLSX\u00a0: ce fichier n’est ni l’un ni l’autre."
+    ]
+
+
 def test_paper_signatures_count_apart_and_together(db, manager):
     petition = PetitionFactory()
     SignatureFactory(petition=petition, confirmed=True)
