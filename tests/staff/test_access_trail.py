@@ -1,3 +1,4 @@
+import html
 from datetime import timedelta
 
 import pytest
@@ -212,3 +213,24 @@ def test_not_even_a_superuser_can_add_change_or_delete_entries(verified_staff_cl
     assert event.actor_username == ""
     changelist = verified_staff_client.get(reverse("admin:staff_accessevent_changelist"))
     assert changelist.context["action_form"] is None  # no bulk delete either
+
+
+def test_an_entry_s_page_is_titled_with_the_local_time_and_the_action_in_french(
+    verified_staff_client, verified_staff_user
+):
+    from datetime import UTC, datetime
+
+    entry = AccessEvent.objects.create(
+        actor=verified_staff_user,
+        actor_username="camille",
+        action=AccessEvent.Action.LOGGED_IN,
+        created_at=datetime(2026, 11, 27, 20, 58, tzinfo=UTC),  # 21:58 in Paris
+    )
+
+    page = verified_staff_client.get(
+        reverse("admin:staff_accessevent_change", args=[entry.pk]),
+        headers={"accept-language": "fr"},
+    ).content.decode()
+
+    title = html.unescape(page.split("<title>")[1].split(" | ")[0]).strip()
+    assert title == "27/11/2026 21:58 · camille · s'est connecté en deux étapes"  # not "logged_in"
