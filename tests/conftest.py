@@ -40,9 +40,13 @@ def pytest_configure(config):
 def _clear_cache(monkeypatch):
     from django.core.cache import cache
 
+    from core.public_cache import public_content_changed
     from petitions import confirmation_wake
 
     cache.clear()
+    # What this process keeps of the public content (pages, the petition signed) went too: a
+    # test's petition is not the one an earlier test kept under the same slug.
+    public_content_changed()
     # The wake key this process saw alive went with the cache.
     monkeypatch.setattr(confirmation_wake, "_wake_key_alive_until", 0.0)
     yield

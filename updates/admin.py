@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from campaign.richtext import rich_text_render
 from core.actors import request_staff_user
@@ -19,7 +19,7 @@ from petitions import selectors
 from petitions.news import news_subscribers
 from updates import approval, sending
 from updates.messages import update_preview_build, update_test_message_build
-from updates.models import SupporterUpdate
+from updates.models import SupporterUpdate, UpdateRecipient
 
 # What a submitted update shows, read-only: its texts rendered.
 LOCKED_FIELDS = [
@@ -170,6 +170,14 @@ class SupporterUpdateAdmin(CspNonceMediaMixin, admin.ModelAdmin):
             if not user.has_perm(approval.APPROVE_PERMISSION):
                 raise PermissionDenied
             sending.update_send_start(update=update, actor=user)
+            update.refresh_from_db()
+            if update.status == SupporterUpdate.Status.SENT:  # sent already, as under `make run`
+                sent = sending.update_progress(update=update)[UpdateRecipient.Status.SENT]
+                return ngettext(
+                    "Sent: %(count)s email went to the signers.",
+                    "Sent: %(count)s emails went to the signers.",
+                    sent,
+                ) % {"count": sent}
             return _("Sending: the progress shows on this page.")
         raise PermissionDenied
 

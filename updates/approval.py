@@ -3,7 +3,8 @@
 An update is written (draft), submitted, approved, then sent. Where two or more active staff
 hold the approval permission, the approver must be someone other than the author; a lone
 approver confirms their own update as a separate, second step. A petition's signers get at
-most one update in UPDATE_WEEKLY_DAYS, unless a superuser lifts the limit for one update.
+most one update in UPDATE_WEEKLY_DAYS, unless a superuser lifts the limit for one update, and
+only once a confirmed signer has asked for news.
 """
 
 from datetime import timedelta
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from petitions.news import news_subscribers
 from updates.models import SupporterUpdate
 
 APPROVE_PERMISSION = "updates.approve_supporterupdate"
@@ -95,6 +97,14 @@ def update_sending_check(*, update: SupporterUpdate) -> None:
                 "unless an administrator lifts the limit."
             )
             % {"date": date_format(timezone.localtime(recent.started_at), "SHORT_DATE_FORMAT")}
+        )
+    # Sent to no one, it would still start the week's limit and hold back the first real one.
+    if not news_subscribers(petition=update.petition).exists():
+        raise UpdateNotAllowed(
+            _(
+                "No confirmed signer has asked for news yet: this update would reach no one. "
+                "It stays approved until some have."
+            )
         )
 
 

@@ -12,6 +12,7 @@ from logging import WARNING
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
@@ -21,6 +22,8 @@ from petitions.models import Signature
 from staff.models import AccessEvent
 from tests.deliveries.factories import address_approved
 from tests.petitions.factories_staff import DATA_OFFICERS, csv_rows, logged_in_as
+from tests.staff_fixtures import login_verified
+from updates.models import SupporterUpdate
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +44,7 @@ def signed_and_confirmed(client, mamat_campaign, mailoutbox, django_capture_on_c
     for first_name, email, named in SUPPORTERS:
         values = {"first_name": first_name, "last_name": "Tursun", "email": email, "country": "FR"}
         if named:
-            values.update(show_first_name="on", name_in_delivery="on")
+            values.update(show_first_name="on", name_in_delivery="on", newsletter_opt_in="on")
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(reverse("petitions:sign", args=[petition.slug]), values)
         assert response.status_code == 302
@@ -103,6 +106,33 @@ def test_staff_deliver_the_petition_with_the_named_signer_only(
 
     delivery = Delivery.objects.sent().get()
     assert (delivery.total_count, delivery.named_count) == (2, 1)
-    assert len(mailoutbox) == 1
+    # The embassy gets the delivery; Aynur, who asked for news, is told it went.
+    targets = [target.email for target in signed_and_confirmed.targets.all()]
+    assert sorted(message.to[0] for message in mailoutbox) == sorted(
+        [*targets, "aynur@example.org"]
+    )
     named = delivery.signatures_csv.open("rb").read().decode("utf-8-sig")
     assert "Aynur" in named and "Ilham" not in named
+
+
+@pytest.mark.django_db(transaction=True)  # as under `make run`: each write commits at once
+def test_staff_send_an_update_and_read_that_it_reached_the_signer_who_asked_for_news(
+    client, signed_and_confirmed, mailoutbox
+):
+    staff = User.objects.create_superuser("camille", email="camille@campaign.example")
+    login_verified(client, staff)
+    update = SupporterUpdate.objects.create(
+        petition=signed_and_confirmed, subject_fr="Des nouvelles de Mamat", body_fr="<p>Merci.</p>"
+    )
+    mailoutbox.clear()
+
+    for step in ("submit", "approve", "send"):
+        page = client.post(
+            reverse("admin:updates_supporterupdate_step", args=[update.pk, step]), follow=True
+        )
+
+    update.refresh_from_db()
+    assert update.status == SupporterUpdate.Status.SENT
+    assert [message.to for message in mailoutbox] == [["aynur@example.org"]]
+    # Tasks ran in-process: it went already, and the page says so rather than "sending".
+    assert "Envoyée\u00a0: 1 e-mail est parti vers les signataires." in page.content.decode()

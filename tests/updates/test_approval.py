@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone, translation
 
-from tests.updates.conftest import approver_create
+from tests.updates.conftest import approver_create, news_signer
 from updates import approval, sending
 from updates.models import SupporterUpdate
 
@@ -65,5 +65,20 @@ def test_one_update_a_week_unless_an_administrator_lifts_the_limit(update, write
         approval.weekly_limit_lift(update=update, superuser=writer)
     admin = approver_create("root", is_superuser=True)
     approval.weekly_limit_lift(update=update, superuser=admin)
+    news_signer(petition, "aynur@example.org")
 
+    approval.update_sending_check(update=update)  # now allowed
+
+
+def test_an_update_that_would_reach_no_one_is_not_sent_and_stays_approved(update, writer, petition):
+    approval.update_submit(update=update)
+    approval.update_approve(update=update, approver=writer)
+
+    with pytest.raises(approval.UpdateNotAllowed, match="n’atteindrait personne"):
+        sending.update_send_start(update=update, actor=writer)
+
+    update.refresh_from_db()
+    # Not started, so the week's limit still waits for the first update that reaches someone.
+    assert update.status == SupporterUpdate.Status.APPROVED and update.started_at is None
+    news_signer(petition, "aynur@example.org")
     approval.update_sending_check(update=update)  # now allowed
