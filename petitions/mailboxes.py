@@ -31,6 +31,19 @@ def email_domain_normalize(domain: str) -> str:
     return "gmail.com" if domain == "googlemail.com" else domain
 
 
+def email_for_reading(email: str) -> str:
+    """Return an address with its internationalised domain in letters, as people write it.
+
+    A browser sends the domain of an email field in its ASCII form: "exämple.fr" arrives as
+    "xn--exmple-cua.fr", which no one recognises on a page asking "is this the person?".
+    """
+    local, _, domain = email.rpartition("@")
+    try:
+        return f"{local}@{domain.encode('ascii').decode('idna')}"
+    except UnicodeError:
+        return email
+
+
 def email_normalize(email: str) -> str:
     """Return the form of an address that identifies a mailbox, whatever its letter case."""
     local, _, domain = email.strip().rpartition("@")

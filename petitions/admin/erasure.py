@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from core.admin_mixins import ModelAdminMixinBase
 from petitions import erasure
 from petitions.admin.tool_pages import tool_page_response
+from petitions.mailboxes import email_for_reading
 from staff.access_trail import request_ip_hmac
 
 ERASE_PERMISSION = "petitions.erase_signer"
@@ -39,7 +40,7 @@ class SignatureErasureAdminMixin(ModelAdminMixinBase):
         if not self.has_erase_permission(request):
             raise PermissionDenied
         form = SignatureEraseForm(request.POST or None)
-        matches = None
+        matches, email_shown = None, ""
         if request.method == "POST" and form.is_valid():
             email = form.cleaned_data["email"]
             if request.POST.get("confirm") == "yes":
@@ -60,6 +61,7 @@ class SignatureErasureAdminMixin(ModelAdminMixinBase):
             matches = erasure.signer_erasure_lookup(
                 email=email, actor=request.user, ip_hmac=request_ip_hmac(request)
             )
+            email_shown = email_for_reading(email)
         return tool_page_response(
             self,
             request,
@@ -67,4 +69,5 @@ class SignatureErasureAdminMixin(ModelAdminMixinBase):
             gettext("Erase a person"),
             form=form,
             matches=matches,
+            email_shown=email_shown,
         )

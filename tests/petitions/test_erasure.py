@@ -71,6 +71,16 @@ def test_a_data_officer_erases_a_person_on_every_petition_after_confirming(offic
     assert someone_else.erased_at is None
 
 
+def test_an_address_with_accents_in_its_domain_is_shown_as_the_person_wrote_it(officer_client):
+    SignatureFactory(confirmed=True, mailbox_hash=mailbox_hash("gulnar@exämple.fr"))
+
+    # What a browser's email field sends for "gulnar@exämple.fr".
+    lookup = officer_client.post(ERASE_URL, {"email": "gulnar@xn--exmple-cua.fr"})
+
+    assert lookup.context["matches"] == 1
+    assert "gulnar@exämple.fr a donné 1 signature" in " ".join(lookup.content.decode().split())
+
+
 def test_erasure_keeps_counts_and_delivery_records_true(officer_client):
     (signature,) = _signed_everywhere(1)
     petition = signature.petition
