@@ -33,7 +33,6 @@ COLUMNS = ("first_name", "last_name", "country", "email", "postcode", "named")
 YES = {"yes", "oui", "x", "1", "true", "vrai", "y", "o"}
 NO = {"", "no", "non", "0", "false", "faux", "n"}
 MAX_ROWS = 20_000
-ZIP_SIGNATURE = b"PK\x03\x04"
 
 
 class PaperSheetUnreadable(ValueError):
@@ -71,7 +70,7 @@ def _csv_text(content: bytes) -> str:
     """
     if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encodings = ["utf-16"]
-    elif b"\x00" in content:  # no text file holds one: an .xls, .ods or other binary file
+    elif b"\x00" in content:  # no text holds one: an .xls, an .ods (a zip) or another binary
         raise PaperSheetUnreadable(_("Send the sheet as CSV or XLSX: this file is neither."))
     else:
         encodings = ["utf-8-sig", "cp1252"]
@@ -145,8 +144,6 @@ def paper_sheet_read(*, petition: Petition, content: bytes, file_name: str) -> l
     """Return every row of a typed-in sheet with its errors; write nothing."""
     if file_name.lower().endswith(".xlsx"):
         cells = _cells_from_xlsx(content)
-    elif content.startswith(ZIP_SIGNATURE):  # an .ods, .numbers or .docx: a zip, not text
-        raise PaperSheetUnreadable(_("Send the sheet as CSV or XLSX: this file is neither."))
     else:
         cells = _cells_from_csv(content)
     if (

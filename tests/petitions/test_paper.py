@@ -5,6 +5,7 @@ import json
 import re
 import shutil
 import subprocess
+import zipfile
 
 import pytest
 from django.urls import reverse
@@ -157,10 +158,19 @@ def test_a_sheet_of_one_column_says_what_each_row_lacks(db):
     assert all("Le nom manque." in row.errors for row in rows)
 
 
+def _zip_of(files: dict[str, str]) -> bytes:
+    """A zip as LibreOffice writes an .ods: its first file, "mimetype", stored uncompressed."""
+    content = io.BytesIO()
+    with zipfile.ZipFile(content, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return content.getvalue()
+
+
 @pytest.mark.parametrize(
     ("file_name", "content"),
     [
-        ("signatures.ods", b"PK\x03\x04" + b"\x00" * 30 + b"mimetypeapplication/vnd.oasis"),
+        ("signatures.ods", _zip_of({"mimetype": "application/vnd.oasis.opendocument.spreadsheet"})),
         ("signatures.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 60),
     ],
     ids=["libreoffice-ods", "old-excel-xls"],
