@@ -1,5 +1,6 @@
 """The admin is the campaign's own: its name, no raw device tables, codes easy to type and keep."""
 
+import html
 import re
 
 import pytest
@@ -101,3 +102,22 @@ def test_the_rich_text_editors_link_form_speaks_french(verified_staff_client):
 
     assert '"Edit Link": "Modifier le lien"' in catalogue
     assert '"Now": "Maintenant"' in catalogue  # and the admin's own strings stay
+
+
+def test_each_list_is_titled_by_its_name_in_french(verified_staff_client):
+    from django.utils import translation
+
+    for model in admin.site._registry:
+        opts = model._meta
+        page = verified_staff_client.get(
+            reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
+            headers={"accept-language": "fr"},
+        ).content.decode()
+
+        with translation.override("fr"):
+            name = str(opts.verbose_name_plural)
+        heading = re.search(r"<h1>(.*?)</h1>", page, re.S).group(1)
+        title = page.split("<title>")[1].split("</title>")[0].split("|")[0]
+        # Not Django's "Sélectionnez l'objet signature à changer".
+        assert html.unescape(heading) == name[0].upper() + name[1:], opts.label
+        assert html.unescape(title.strip()) == name[0].upper() + name[1:], opts.label
