@@ -104,7 +104,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A deleted or sealed value is overwritten in the file, not left in a free page for
     # whoever copies db.sqlite3 to read back.
-    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA secure_delete = ON;"
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        init_command="PRAGMA secure_delete = ON;",
+        # Several visitors sign at once under runserver's threads. A transaction takes the
+        # write lock as it begins and waits for it: a deferred one that read first and wrote
+        # later would fail at once with "database is locked" rather than wait its turn.
+        transaction_mode="IMMEDIATE",
+        timeout=20,
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set, process memory otherwise.

@@ -4,9 +4,14 @@ Run by tests/test_default_path.py under tests/default_path/settings.py (SQLite, 
 that every query goes through Django's debug cursor), never directly by `make test`.
 """
 
+import http.cookiejar
 import io
 import re
+import urllib.error
+import urllib.parse
+import urllib.request
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from io import StringIO
 from logging import WARNING
 
@@ -136,3 +141,51 @@ def test_staff_send_an_update_and_read_that_it_reached_the_signer_who_asked_for_
     assert [message.to for message in mailoutbox] == [["aynur@example.org"]]
     # Tasks ran in-process: it went already, and the page says so rather than "sending".
     assert "Envoyée\u00a0: 1 e-mail est parti vers les signataires." in page.content.decode()
+
+
+def _sign_through_the_server(base_url: str, slug: str, number: int) -> int:
+    """Open the petition as a browser does, post the form with its CSRF token; return the status."""
+    cookies = urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    browser = urllib.request.build_opener(cookies)
+    page_url = f"{base_url}/petition/{slug}/"
+    page = browser.open(page_url, timeout=60).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    form = {
+        "csrfmiddlewaretoken": token,
+        "first_name": "Amina",
+        "last_name": "Tursun",
+        "email": f"supporter{number}@example.org",
+        "country": "FR",
+    }
+    body = urllib.parse.urlencode(form).encode()
+    request = urllib.request.Request(f"{page_url}sign/", data=body, headers={"Referer": page_url})
+    try:
+        return browser.open(request, timeout=60).status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+@pytest.mark.django_db(transaction=True)  # the server's threads see what each request commits
+def test_a_room_of_supporters_sign_at_once_and_each_gets_an_email(
+    live_server, mamat_campaign, mailoutbox, settings, caplog
+):
+    # A launch evening: twenty phones on the venue's wifi, one address, within a second.
+    settings.SIGNATURE_RATE_LIMIT_BURST_PER_IP_HASH = 100
+    petition = mamat_campaign.petitions.get()
+    room = 20
+
+    with ThreadPoolExecutor(max_workers=room) as phones:
+        statuses = list(
+            phones.map(
+                lambda number: _sign_through_the_server(live_server.url, petition.slug, number),
+                range(room),
+            )
+        )
+
+    assert statuses == [200] * room  # each followed its redirect to "check your email"
+    assert Signature.objects.filter(petition=petition).count() == room
+    assert sorted(message.to[0] for message in mailoutbox) == sorted(
+        f"supporter{number}@example.org" for number in range(room)
+    )
+    failed = [record.getMessage() for record in caplog.records if record.levelno >= WARNING]
+    assert failed == []
