@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from core.client_address import address_fingerprint
@@ -146,7 +147,8 @@ def signature_confirm(*, token: str) -> Signature:
     """Confirm the signature a link is for; confirming again changes nothing.
 
     A flagged signature records the confirmation but stays out of the count until staff
-    approve it.
+    approve it. So does one an invalidation set aside while it awaited confirmation: if
+    staff undo the invalidation, it comes back confirmed and counted.
     """
     signature = signature_for_confirmation(token=token)
     if not signature.petition.is_open_for_signing():
@@ -165,6 +167,18 @@ def signature_confirm(*, token: str) -> Signature:
             Signature.objects.filter(
                 pk=signature.pk, status=Signature.Status.FLAGGED, confirmed_at__isnull=True
             ).update(confirmed_at=now)
+            Signature.objects.filter(
+                pk=signature.pk, status=Signature.Status.INVALIDATED, confirmed_at__isnull=True
+            ).update(
+                confirmed_at=now,
+                status_before_invalidation=Case(
+                    When(
+                        status_before_invalidation=Signature.Status.PENDING,
+                        then=Value(Signature.Status.CONFIRMED),
+                    ),
+                    default=F("status_before_invalidation"),
+                ),
+            )
         signature.refresh_from_db()
         # Confirmed: the site no longer needs to read what the signer gave.
         signature_seal(signature=signature)

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from petitions import counter, invalidations
+from petitions import counter, invalidations, signature_links
 from petitions.invalidations import InvalidationCriteria
 from petitions.models import Invalidation, Signature
 from tests.factories import SignatureFactory
@@ -241,3 +241,34 @@ def test_the_preview_starts_on_the_only_petition_and_names_states_and_browsers_i
     assert "Confirmée" in cells and "En attente de confirmation" in cells
     assert not {"confirmed", "pending", "none", "other"} & set(cells)
     assert "script" in cells and "non fourni" in cells
+
+
+def test_a_signer_set_aside_before_confirming_still_confirms_and_counts_once_undone(
+    petition, client, django_capture_on_commit_callbacks
+):
+    # A whole email domain was invalidated in a bot wave; a real signer there had not confirmed.
+    real = SignatureFactory(petition=petition, email_domain="uni.example")
+    SignatureFactory.create_batch(3, petition=petition, email_domain="uni.example")
+    criteria = InvalidationCriteria(email_domain="uni.example")
+    _, invalidation = _invalidate(petition, criteria, django_capture_on_commit_callbacks)
+    path = reverse(
+        "petitions:confirm", args=[signature_links.confirmation_token_make(signature=real)]
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(path)
+    page = client.get(path).content.decode()
+
+    # The click is kept and the page says so, rather than offering the button again.
+    assert "Votre signature est confirmée. Notre équipe la vérifie" in page
+    assert 'type="submit"' not in page
+    real.refresh_from_db()
+    assert real.status == Signature.Status.INVALIDATED and real.confirmed_at is not None
+    assert counter.petition_signature_count(petition=petition) == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        invalidations.invalidation_undo(invalidation=invalidation)
+
+    real.refresh_from_db()
+    assert real.status == Signature.Status.CONFIRMED
+    assert counter.petition_signature_count(petition=petition) == 1  # the others never confirmed
