@@ -8,7 +8,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from petitions.news import signer_news_stop
-from petitions.signature_links import SignatureLinkInvalid, signature_for_news_stop
+from petitions.signature_links import (
+    SignatureGone,
+    SignatureLinkInvalid,
+    signature_for_news_stop,
+)
 
 
 @csrf_exempt  # RFC 8058: the mail client's one-click POST has no CSRF token; the link is the proof
@@ -21,6 +25,9 @@ def news_stop(request: HttpRequest, token: str) -> HttpResponse:
             signature = signer_news_stop(token=token)
         else:
             signature = signature_for_news_stop(token=token)
+    except SignatureGone:
+        # Withdrawn since: its address for news went with it, so the news has stopped already.
+        response = render(request, "petitions/news_stop.html", {"is_gone": True})
     except SignatureLinkInvalid:
         response = render(request, "petitions/news_stop.html", {"invalid": True}, status=400)
     else:

@@ -11,7 +11,11 @@ NEWS_STOP_SALT = "updates.unsubscribe"
 
 
 class SignatureLinkInvalid(Exception):
-    """The link was altered, or its signature no longer exists."""
+    """The link was cut or altered, or its signature no longer exists."""
+
+
+class SignatureGone(SignatureLinkInvalid):
+    """The link is whole and ours, but its signature is no longer kept: withdrawn or erased."""
 
 
 class SignatureLinkExpired(SignatureLinkInvalid):
@@ -40,7 +44,7 @@ def _signature_by_token(*, token: str, salt: str, max_age: int | None) -> Signat
         raise SignatureLinkInvalid from error
     signature = Signature.objects.select_related("petition").filter(public_id=public_id).first()
     if signature is None:
-        raise SignatureLinkInvalid
+        raise SignatureGone
     return signature
 
 

@@ -14,6 +14,7 @@ from petitions.forms import SignatureForm
 from petitions.models import Petition, Signature
 from petitions.names import name_for_greeting
 from petitions.signature_links import (
+    SignatureGone,
     SignatureLinkExpired,
     SignatureLinkInvalid,
     signature_for_confirmation,
@@ -118,15 +119,22 @@ def petition_count(request: HttpRequest, slug: str) -> JsonResponse:
 def _link_problem(
     request: HttpRequest, error: Exception, *, is_withdrawal: bool = False
 ) -> HttpResponse:
+    if isinstance(error, SignatureGone):
+        status = 410  # a whole link, to a signature withdrawn or erased since
+    elif isinstance(error, SignatureLinkInvalid):
+        status = 400
+    else:
+        status = 200
     return render(
         request,
         "petitions/link_problem.html",
         {
+            "is_gone": isinstance(error, SignatureGone),
             "is_expired": isinstance(error, SignatureLinkExpired),
             "is_closed": isinstance(error, signing.PetitionNotOpen),
             "is_withdrawal": is_withdrawal,
         },
-        status=400 if isinstance(error, SignatureLinkInvalid) else 200,
+        status=status,
     )
 
 
@@ -189,11 +197,12 @@ def signature_withdraw(request: HttpRequest, token: str) -> HttpResponse:
             signing.signature_withdraw(token=token)
             return redirect("petitions:withdrawn")
         signature = signature_for_withdrawal(token=token)
-    except SignatureLinkExpired as error:
-        return _private(_link_problem(request, error, is_withdrawal=True))
-    except SignatureLinkInvalid:
-        # Already withdrawn, most likely: say so rather than alarm anyone.
+    except SignatureGone:
+        # Withdrawn already (a second click, an older email): say so rather than alarm anyone.
         return _private(render(request, "petitions/signature_withdrawn.html", {"is_gone": True}))
+    except SignatureLinkInvalid as error:
+        # Cut by a mail program, most likely: the signature still stands, so never say it left.
+        return _private(_link_problem(request, error, is_withdrawal=True))
     return _private(
         render(
             request,

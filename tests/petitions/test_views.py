@@ -3,6 +3,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from campaign.models import Campaign
 from petitions import counter, initial_content, signature_links, signing
 from petitions.models import Petition, Signature
 from tests.factories import SignatureFactory
@@ -234,7 +235,46 @@ def test_withdrawing_from_the_email_link_erases_the_signer(
 
     assert response["Location"] == "/petition/withdrawn/"
     assert not Signature.objects.exists()
-    assert client.get(path).status_code == 200  # the link again: already gone, no error
+    again = client.get(path)  # the link again: already gone, no error
+    assert again.status_code == 200
+    assert "cette signature avait déjà été retirée" in again.content.decode()
+
+
+def test_the_confirmation_link_of_a_withdrawn_signature_says_it_was_withdrawn(
+    client, signed_up, mailoutbox, django_capture_on_commit_callbacks
+):
+    signed_up()
+    confirm_path = _link(mailoutbox[0], "confirm")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_link(mailoutbox[0], "withdraw"))
+
+    response = client.get(confirm_path)
+
+    # Not "the link is incomplete": it is whole, and the signer chose to leave.
+    assert response.status_code == 410
+    html = response.content.decode()
+    assert "<h1>Cette signature a été retirée</h1>" in html
+    assert "incomplet" not in html
+    assert client.post(confirm_path).status_code == 410  # and confirming brings nothing back
+    assert not Signature.objects.exists()
+
+
+def test_a_cut_withdrawal_link_never_tells_the_signer_they_are_erased(
+    client, signed_up, mailoutbox, petition
+):
+    Campaign.objects.filter(pk=petition.campaign_id).update(contact_email="ecrire@mamat.example")
+    signed_up()
+    # A mail program wrapped the long link: the signer opens all but its end.
+    cut_path = _link(mailoutbox[0], "withdraw")[:-12] + "/"
+
+    page = client.get(cut_path)
+
+    assert page.status_code == 400
+    html = page.content.decode()
+    assert "Votre signature n'a pas été retirée." in html
+    assert "déjà été retirée" not in html and "Votre signature est retirée" not in html
+    assert "mailto:ecrire@mamat.example" in html  # who to write to instead
+    assert Signature.objects.exists()
 
 
 def test_a_closed_petition_shows_no_form_and_takes_no_signature(client, signed_up, petition):

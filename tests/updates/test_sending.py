@@ -119,3 +119,18 @@ def test_a_broken_unsubscribe_link_says_what_to_do(client, db):
         "Copiez le lien entier" in response.content.decode()
         or "Copy the whole link" in response.content.decode()
     )
+
+
+def test_the_stop_link_of_a_signer_who_withdrew_since_says_the_news_has_stopped(
+    update, petition, send, mailoutbox, client
+):
+    signer = news_signer(petition, "aynur@example.org")
+    send(update)
+    signer.delete()  # withdrawn after this update went
+
+    response = client.post(_stop_link(mailoutbox[0]), {"List-Unsubscribe": "One-Click"})
+
+    # The mail program's one-click POST succeeds: there is no one left to send news to.
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Vous ne recevrez plus de nouvelles" in html and "Cette signature a été retirée" in html
