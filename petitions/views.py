@@ -4,10 +4,12 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.client_address import client_ip
+from core.form_expired import when_form_expired
 from core.public_cache import cache_public_page
 from petitions import counter, ledger, recent_signers, selectors, signing
 from petitions.forms import SignatureForm
@@ -59,6 +61,28 @@ def petition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _petition_render(request, petition, form)
 
 
+def signature_form_expired(request: HttpRequest, slug: str) -> HttpResponse:
+    """Give the sign form back with what was typed when it failed the CSRF check.
+
+    Nothing is signed. The page carries a fresh token, and its cookie, for the second try.
+    """
+    petition = selectors.petition_for_signing(slug=slug)
+    if petition is None:
+        raise Http404("No such petition.")
+    form = SignatureForm(request.POST, petition=petition)
+    form.is_valid()  # what else is wrong is said at once, in the same summary
+    form.add_error(
+        None,
+        _(
+            "Your signature is not recorded yet: your browser did not send back the cookie this"
+            " site uses to protect its form. Check what you typed and press “Sign the petition”"
+            " again. If this message comes back, allow cookies for this site."
+        ),
+    )
+    return _petition_render(request, petition, form, status=403)
+
+
+@when_form_expired(signature_form_expired)
 @require_POST
 def signature_create(request: HttpRequest, slug: str) -> HttpResponse:
     petition = selectors.petition_for_signing(slug=slug)

@@ -18,6 +18,8 @@ SECRET_KEY = env.str("SECRET_KEY", default=_DEVELOPMENT_SECRET_KEY if DEBUG else
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
+# A form that fails the CSRF check gets an answer in the site's language, not Django's page.
+CSRF_FAILURE_VIEW = "core.form_expired.csrf_failure"
 
 DJANGO_APPS = [
     # modeltranslation patches the admin, so it comes before django.contrib.admin.

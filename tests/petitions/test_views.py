@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from campaign.models import Campaign
@@ -399,3 +400,56 @@ def test_pages_load_nothing_from_other_origins(client, petition):
     assert not re.search(r'<link[^>]+href="(https?:)?//', html)
     assert '<script src="/static/js/signature-counter.js" defer></script>' in html
     assert "<script>" not in html and " style=" not in html
+
+
+def _form_token(html: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
+def test_a_signer_whose_browser_sent_no_cookie_gets_the_form_back_with_what_they_typed(
+    petition, django_capture_on_commit_callbacks
+):
+    # An app's built-in browser that kept no cookie between the page and the button.
+    phone = Client(enforce_csrf_checks=True)
+    typed = {"first_name": "Aynur", "last_name": "Tursun", "email": "aynur@example.org"}
+    sign_url = reverse("petitions:sign", args=[petition.slug])
+
+    refused = phone.post(sign_url, {**typed, "country": "FR", "csrfmiddlewaretoken": "x" * 64})
+
+    assert refused.status_code == 403
+    assert not Signature.objects.exists()
+    html = refused.content.decode()
+    assert "Votre signature n&#x27;est pas encore enregistrée" in html
+    assert 'class="error-summary"' in html  # the summary takes focus on a phone
+    for value in typed.values():
+        assert f'value="{value}"' in html
+    assert '<option value="FR" selected>' in html
+
+    # The page came with a fresh token and its cookie: the second press signs.
+    with django_capture_on_commit_callbacks(execute=True):
+        again = phone.post(
+            sign_url, {**typed, "country": "FR", "csrfmiddlewaretoken": _form_token(html)}
+        )
+
+    assert again.status_code == 302
+    assert Signature.objects.count() == 1
+
+
+def test_a_confirm_button_pressed_without_the_cookie_says_nothing_was_done(signed_up, mailoutbox):
+    signed_up()
+    path = _link(mailoutbox[0], "confirm")
+
+    refused = Client(enforce_csrf_checks=True).post(path)
+
+    assert refused.status_code == 403
+    html = refused.content.decode()
+    assert "<h1>Rien n'a été fait</h1>" in html
+    assert f'href="{path}"' in html  # back to the button, with a fresh token
+    assert Signature.objects.get().status == Signature.Status.PENDING
+
+
+def test_staff_pages_keep_django_s_own_csrf_page(db):
+    refused = Client(enforce_csrf_checks=True).post("/admin/login/", {"username": "alice"})
+
+    assert refused.status_code == 403
+    assert "CSRF" in refused.content.decode()
