@@ -435,17 +435,32 @@ def test_a_signer_whose_browser_sent_no_cookie_gets_the_form_back_with_what_they
     assert Signature.objects.count() == 1
 
 
-def test_a_confirm_button_pressed_without_the_cookie_says_nothing_was_done(signed_up, mailoutbox):
+def test_the_emailed_links_work_in_a_browser_that_keeps_no_cookie(
+    signed_up, mailoutbox, django_capture_on_commit_callbacks
+):
     signed_up()
-    path = _link(mailoutbox[0], "confirm")
+    mail_app = Client(enforce_csrf_checks=True)  # a mail program's own browser, cookies off
 
-    refused = Client(enforce_csrf_checks=True).post(path)
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = mail_app.post(_link(mailoutbox[0], "confirm"))
+
+    # The secret link is the proof: no cookie is asked for, and none is set.
+    assert confirmed.status_code == 302
+    assert Signature.objects.get().status == Signature.Status.CONFIRMED
+    assert "csrftoken" not in mail_app.get(_link(mailoutbox[0], "withdraw")).cookies
+    with django_capture_on_commit_callbacks(execute=True):
+        withdrawn = mail_app.post(_link(mailoutbox[0], "withdraw"))
+    assert withdrawn["Location"] == "/petition/withdrawn/"
+    assert not Signature.objects.exists()
+
+
+def test_any_other_public_form_refused_by_the_csrf_check_says_nothing_was_done(db):
+    refused = Client(enforce_csrf_checks=True).post("/i18n/setlang/", {"language": "en"})
 
     assert refused.status_code == 403
     html = refused.content.decode()
     assert "<h1>Rien n'a été fait</h1>" in html
-    assert f'href="{path}"' in html  # back to the button, with a fresh token
-    assert Signature.objects.get().status == Signature.Status.PENDING
+    assert 'href="/i18n/setlang/"' in html  # the way back to the form, for a fresh token
 
 
 def test_staff_pages_keep_django_s_own_csrf_page(db):
