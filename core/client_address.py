@@ -5,10 +5,16 @@ access trail, lockouts) keeps `address_fingerprint(...)` under a key of its own 
 that fingerprints made for one purpose cannot be matched with those of another.
 """
 
+import ipaddress
+
 from django.conf import settings
 from django.http import HttpRequest
 
 from core.keyed_hashes import keyed_hash
+
+# IPv6 gives each home and each phone a /64 of its own, and one client may take any of its 2^64
+# addresses: the network tells clients apart there, as the address does in IPv4.
+IPV6_CLIENT_PREFIX = 64
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -29,8 +35,24 @@ def client_ip(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))
 
 
+def client_network(address: str) -> str:
+    """Return what stands for one client: an IPv4 address, or the /64 of an IPv6 address."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/{IPV6_CLIENT_PREFIX}", strict=False))
+    return str(ip)
+
+
 def address_fingerprint(address: str, *, key: bytes | str) -> str:
-    """Return a keyed hash of `address`: comparable, never the address itself."""
+    """Return a keyed hash of the client's network: comparable, never the address itself.
+
+    A bot that moves through the addresses of its IPv6 network keeps one fingerprint.
+    """
     if not address:
         return ""
-    return keyed_hash(address, key=key, purpose="client-address")
+    return keyed_hash(client_network(address), key=key, purpose="client-address")

@@ -1,4 +1,5 @@
 from django.test import override_settings
+from django.urls import reverse
 
 from petitions import (
     counter,
@@ -78,3 +79,26 @@ def test_the_burst_window_ends_before_the_sustained_one(settings, db):
         "domain": settings.SIGNATURE_RATE_LIMIT_WINDOW,
         "domain-burst": settings.SIGNATURE_RATE_LIMIT_BURST_WINDOW,
     }
+
+
+def test_a_bot_moving_through_its_ipv6_network_is_one_source(
+    client, petition, django_capture_on_commit_callbacks
+):
+    sign_url = reverse("petitions:sign", args=[petition.slug])
+    addresses = ["2001:db8:5:7::1", "2001:db8:5:7::2", "2001:db8:5:7:9:9:9:9", "2001:db8:5:8::1"]
+
+    with override_settings(
+        SIGNATURE_RATE_LIMIT_PER_IP_HASH=20, SIGNATURE_RATE_LIMIT_BURST_PER_IP_HASH=2
+    ):
+        for number, address in enumerate(addresses):
+            values = {"first_name": "Ali", "last_name": "Bot", "country": "FR"}
+            with django_capture_on_commit_callbacks(execute=True):
+                client.post(
+                    sign_url,
+                    {**values, "email": f"rotate{number}@example.org"},
+                    REMOTE_ADDR=address,
+                )
+
+    statuses = list(Signature.objects.order_by("pk").values_list("status", flat=True))
+    # The third address of the same /64 is over its burst; a neighbour's network is not.
+    assert statuses == ["pending", "pending", "flagged", "pending"]
