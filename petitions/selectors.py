@@ -4,12 +4,13 @@ The counter lives in petitions.counter, the public list of signers in petitions.
 the dashboard's numbers in petitions.dashboard and the export's rows in petitions.exports.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 
 from core.public_cache import public_object
 from petitions.models import Petition, Signature
@@ -136,5 +137,26 @@ def petition_managers_emails() -> list[str]:
             .filter(Q(is_superuser=True) | Q(groups__name=PETITION_MANAGERS_GROUP))
             .exclude(email="")
             .values_list("email", flat=True)
+        )
+    )
+
+
+def signature_named_deliveries(*, signature: Signature) -> list[Mapping[str, Any]]:
+    """The sent deliveries that gave this signer's name to the authorities, the oldest first.
+
+    Each as {"sent_at", "organisation", "name"} of its recipient. Read through the relation
+    deliveries declares: petitions never imports that app.
+    """
+    if not Signature.objects.filter(pk=signature.pk).named_in_delivery().exists():
+        return []
+    return list(
+        signature.deliveries_carried.filter(
+            delivery__sent_at__isnull=False, delivery__counts_only=False
+        )
+        .order_by("delivery__sent_at")
+        .values(
+            sent_at=F("delivery__sent_at"),
+            organisation=F("target__organisation"),
+            name=F("target__name"),
         )
     )

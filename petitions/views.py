@@ -234,7 +234,11 @@ def signature_withdraw(request: HttpRequest, token: str) -> HttpResponse:
         render(
             request,
             "petitions/signature_withdraw.html",
-            {"signature": signature, "petition": signature.petition},
+            {
+                "signature": signature,
+                "petition": signature.petition,
+                "named_deliveries": selectors.signature_named_deliveries(signature=signature),
+            },
         )
     )
 
