@@ -8,7 +8,10 @@ links back to them. Signatures never confirmed are deleted outright: nobody ever
 """
 
 import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -23,7 +26,11 @@ from core.keyed_hashes import keyed_hash
 from petitions.mailboxes import email_normalize, mailbox_hash
 from petitions.models import Signature
 from petitions.recent_signers import signers_recent_forget
-from petitions.selectors import petitions_closed_delivered_before, signatures_of_person
+from petitions.selectors import (
+    petitions_closed_delivered_before,
+    signatures_named_deliveries,
+    signatures_of_person,
+)
 from staff.access_trail import access_event_record
 from staff.models import AccessEvent
 
@@ -111,14 +118,24 @@ def signatures_anonymise(*, signatures: QuerySet[Signature]) -> int:
     return anonymised
 
 
-def signer_erasure_lookup(*, email: str, actor: Actor, ip_hmac: str = "") -> int:
-    """Return how many signatures a person gave, before erasing them; the look-up is trailed.
+@dataclass(frozen=True)
+class ErasureLookup:
+    """What staff see before erasing a person: how many signatures, and which deliveries
+    gave their name to the authorities (erasing cannot take it back from them)."""
+
+    matches: int
+    named_deliveries: list[Mapping[str, Any]]
+
+
+def signer_erasure_lookup(*, email: str, actor: Actor, ip_hmac: str = "") -> ErasureLookup:
+    """Say what a person gave, before erasing it; the look-up is trailed.
 
     Looking a person up is a search of signatures: the trail keeps a keyed hash of the
     address, never the address.
     """
     email_normalized = email_normalize(email)
-    matches = signatures_of_person(mailbox_hash=mailbox_hash(email)).count()
+    signatures = signatures_of_person(mailbox_hash=mailbox_hash(email))
+    matches = signatures.count()
     access_event_record(
         actor=actor,
         action=AccessEvent.Action.SEARCHED_SIGNATURES,
@@ -127,7 +144,10 @@ def signer_erasure_lookup(*, email: str, actor: Actor, ip_hmac: str = "") -> int
         row_count=matches,
         ip_hmac=ip_hmac,
     )
-    return matches
+    return ErasureLookup(
+        matches=matches,
+        named_deliveries=signatures_named_deliveries(signatures=signatures) if matches else [],
+    )
 
 
 def signer_erase(*, email: str, actor: Actor, ip_hmac: str = "") -> int:

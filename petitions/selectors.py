@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.models import Count, F, Max, Q, QuerySet
 
 from core.public_cache import public_object
-from petitions.models import Petition, Signature
+from petitions.models import Petition, Signature, SignatureQuerySet
 
 
 def petition_open_for_campaign(*, campaign) -> Petition | None:
@@ -103,7 +103,7 @@ def signatures_estimated_count() -> int | None:
     return int(row[0]) if row and row[0] >= 0 else None
 
 
-def signatures_of_person(*, mailbox_hash: str) -> QuerySet[Signature]:
+def signatures_of_person(*, mailbox_hash: str) -> SignatureQuerySet:
     """Return every signature a mailbox gave, on every petition, not yet erased."""
     return Signature.objects.not_erased().filter(mailbox_hash=mailbox_hash)
 
@@ -141,22 +141,22 @@ def petition_managers_emails() -> list[str]:
     )
 
 
-def signature_named_deliveries(*, signature: Signature) -> list[Mapping[str, Any]]:
-    """The sent deliveries that gave this signer's name to the authorities, the oldest first.
+def signatures_named_deliveries(*, signatures: SignatureQuerySet) -> list[Mapping[str, Any]]:
+    """The sent deliveries that gave these signers' names to the authorities, the oldest first.
 
     Each as {"sent_at", "organisation", "name"} of its recipient. Read through the relation
     deliveries declares: petitions never imports that app.
     """
-    if not Signature.objects.filter(pk=signature.pk).named_in_delivery().exists():
-        return []
     return list(
-        signature.deliveries_carried.filter(
-            delivery__sent_at__isnull=False, delivery__counts_only=False
+        signatures.named_in_delivery()
+        .filter(
+            deliveries_carried__delivery__sent_at__isnull=False,
+            deliveries_carried__delivery__counts_only=False,
         )
-        .order_by("delivery__sent_at")
+        .order_by("deliveries_carried__delivery__sent_at")
         .values(
-            sent_at=F("delivery__sent_at"),
-            organisation=F("target__organisation"),
-            name=F("target__name"),
+            sent_at=F("deliveries_carried__delivery__sent_at"),
+            organisation=F("deliveries_carried__target__organisation"),
+            name=F("deliveries_carried__target__name"),
         )
     )

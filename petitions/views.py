@@ -237,7 +237,9 @@ def signature_withdraw(request: HttpRequest, token: str) -> HttpResponse:
             {
                 "signature": signature,
                 "petition": signature.petition,
-                "named_deliveries": selectors.signature_named_deliveries(signature=signature),
+                "named_deliveries": selectors.signatures_named_deliveries(
+                    signatures=Signature.objects.filter(pk=signature.pk)
+                ),
             },
         )
     )

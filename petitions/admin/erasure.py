@@ -40,7 +40,7 @@ class SignatureErasureAdminMixin(ModelAdminMixinBase):
         if not self.has_erase_permission(request):
             raise PermissionDenied
         form = SignatureEraseForm(request.POST or None)
-        matches, email_shown = None, ""
+        matches, named_deliveries, email_shown = None, [], ""
         if request.method == "POST" and form.is_valid():
             email = form.cleaned_data["email"]
             if request.POST.get("confirm") == "yes":
@@ -58,9 +58,10 @@ class SignatureErasureAdminMixin(ModelAdminMixinBase):
                     messages.SUCCESS,
                 )
                 return redirect("admin:petitions_signature_changelist")
-            matches = erasure.signer_erasure_lookup(
+            lookup = erasure.signer_erasure_lookup(
                 email=email, actor=request.user, ip_hmac=request_ip_hmac(request)
             )
+            matches, named_deliveries = lookup.matches, lookup.named_deliveries
             email_shown = email_for_reading(email)
         return tool_page_response(
             self,
@@ -69,5 +70,6 @@ class SignatureErasureAdminMixin(ModelAdminMixinBase):
             gettext("Erase a person"),
             form=form,
             matches=matches,
+            named_deliveries=named_deliveries,
             email_shown=email_shown,
         )

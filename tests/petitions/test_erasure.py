@@ -1,11 +1,15 @@
 """A person asks to be forgotten: by the link in their email, or through a data officer."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 
 from deliveries.models import DeliveredSignature, Delivery
 from petitions import erasure, signature_links
@@ -104,6 +108,32 @@ def test_erasure_keeps_counts_and_delivery_records_true(officer_client):
     )
     assert Signature.objects.confirmed().filter(petition=petition).count() == 1
     assert DeliveredSignature.objects.filter(delivery=delivery, signature=signature).exists()
+
+
+def test_before_erasing_the_officer_learns_which_deliveries_gave_the_name_away(officer_client):
+    named_on_one, named_on_other = _signed_everywhere(2)
+    sent_at = timezone.now() - timedelta(days=40)
+    for signature, counts_only in ((named_on_one, False), (named_on_other, True)):
+        target = signature.petition.targets.get()
+        delivery = Delivery.objects.create(
+            petition=signature.petition,
+            target=target,
+            language="fr",
+            reference=f"ref-{signature.pk}",
+            counts_only=counts_only,
+            sent_at=sent_at,
+        )
+        DeliveredSignature.objects.create(delivery=delivery, signature=signature, target=target)
+
+    lookup = officer_client.post(ERASE_URL, {"email": ADDRESS})
+
+    # The list of names went to one recipient; the other delivery carried only counts.
+    recipient = named_on_one.petition.targets.get()
+    assert [row["name"] for row in lookup.context["named_deliveries"]] == [recipient.name]
+    page = lookup.content.decode()
+    assert "Son nom a déjà été remis aux autorités" in page
+    day = date_format(localtime(sent_at), "DATE_FORMAT")
+    assert f"Remis le {day}, destinataire\u00a0: {recipient.organisation or recipient.name}" in page
 
 
 def test_the_trail_records_the_erasure_without_the_address(officer_client):
