@@ -53,5 +53,10 @@ class StaffAdminSite(admin.AdminSite):
                 self.admin_view(views.backup_codes_renew),
                 name="staff_backup_codes_renew",
             ),
+            path(
+                "session/keep/",
+                self.admin_view(views.session_keep),
+                name="staff_session_keep",
+            ),
             *super().get_urls(),
         ]

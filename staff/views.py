@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django_otp.middleware import is_verified
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -216,3 +216,13 @@ def backup_codes_renew(request: HttpRequest) -> HttpResponse:
         "staff/backup_codes_renew.html",
         {"codes_left": backup_codes_left(request_staff_user(request)), "title": _("Backup codes")},
     )
+
+
+@never_cache
+@require_GET
+def session_keep(request: HttpRequest) -> HttpResponse:
+    """The idle warning's "Stay signed in": asking renews the session (staff.middleware).
+
+    Only a staff member's press calls it: an open page left alone still signs out.
+    """
+    return HttpResponse(status=204)

@@ -29,6 +29,27 @@ def test_staff_sessions_end_after_a_short_idle_time(client, settings):
     assert response.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == 900
 
 
+def test_every_staff_page_carries_the_idle_warning_with_the_session_s_length(client, settings):
+    settings.STAFF_SESSION_IDLE_SECONDS = 900
+    login_verified(client, staff_user_create())
+
+    html = client.get("/admin/").content.decode()
+
+    assert 'id="session-timeout"' in html and 'data-idle-seconds="900"' in html
+    assert "staff/session_timeout.js" in html
+
+
+def test_staying_signed_in_answers_only_staff_past_the_second_factor(client):
+    keep_url = reverse("admin:staff_session_keep")
+    assert client.get(keep_url)["Location"].startswith(reverse("admin:login"))
+
+    client.force_login(staff_user_create())  # the password step only
+    assert client.get(keep_url).status_code == 302
+
+    login_verified(client, staff_user_create("verified"))
+    assert client.get(keep_url).status_code == 204
+
+
 def test_the_session_cookie_is_out_of_reach_of_scripts(client):
     staff_user_create()
 
