@@ -164,11 +164,12 @@ def signature_confirm(*, token: str) -> Signature:
                 lambda: counter.petition_count_add(petition_id=petition_id, delta=1)
             )
         else:
+            # Flagged or invalidated: the click is kept. An invalidated signature that awaited
+            # it is one to restore as confirmed (a flagged one has no status before).
             Signature.objects.filter(
-                pk=signature.pk, status=Signature.Status.FLAGGED, confirmed_at__isnull=True
-            ).update(confirmed_at=now)
-            Signature.objects.filter(
-                pk=signature.pk, status=Signature.Status.INVALIDATED, confirmed_at__isnull=True
+                pk=signature.pk,
+                status__in=[Signature.Status.FLAGGED, Signature.Status.INVALIDATED],
+                confirmed_at__isnull=True,
             ).update(
                 confirmed_at=now,
                 status_before_invalidation=Case(
