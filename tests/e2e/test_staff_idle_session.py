@@ -1,6 +1,7 @@
 """A staff member writing for a long time is warned before the idle session ends, and can stay."""
 
 import os
+import time
 
 import pytest
 from django.contrib.auth.models import User
@@ -62,3 +63,36 @@ def test_left_alone_the_page_signs_out_and_says_the_text_is_still_there(writing)
     # The server signed out too: nothing kept the session alive behind the staff member's back.
     page.goto(page.url)
     assert "/admin/login/" in page.url
+
+
+def test_a_page_left_in_one_tab_stays_open_while_another_tab_is_used(
+    browser, live_server, mamat_campaign, settings
+):
+    # Longer than the other tests, so that the second tab's visit lands well apart from the
+    # first tab's own end, whatever the machine's speed.
+    idle_seconds = 12
+    settings.STAFF_SESSION_IDLE_SECONDS = idle_seconds
+    writer = User.objects.create_superuser("nadira", email="nadira@campaign.example")
+    context, writing_tab = staff_browser_page(browser, live_server, writer, locale="fr-FR")
+    camps = Page.objects.get(slug="camps")
+    writing_tab.goto(f"{live_server.url}/admin/campaign/page/{camps.pk}/change/")
+    started = time.monotonic()
+    writing_tab.fill("#id_title_fr", "Les camps, ce que l'on en sait")
+
+    # A third of the way through, the staff member checks the signatures in a second tab:
+    # that request keeps the session for another full idle time.
+    writing_tab.wait_for_timeout(idle_seconds / 3 * 1000)
+    other_tab = context.new_page()
+    other_tab.goto(f"{live_server.url}/admin/petitions/signature/")
+    other_tab_seen = time.monotonic()
+
+    # Past the moment the writing tab's own page would have ended the session.
+    writing_tab.wait_for_timeout((idle_seconds + 1 - (time.monotonic() - started)) * 1000)
+    assert time.monotonic() - other_tab_seen < idle_seconds - 1, "the machine was too slow"
+    expect(writing_tab.get_by_text("Votre session s'est fermée")).to_be_hidden()
+
+    writing_tab.click("input[name=_save]")
+    writing_tab.wait_for_url("**/admin/campaign/page/")
+    camps.refresh_from_db()
+    assert camps.title_fr == "Les camps, ce que l'on en sait"
+    context.close()
