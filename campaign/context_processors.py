@@ -7,8 +7,14 @@ from campaign import selectors
 
 
 def _languages(request: HttpRequest) -> list[dict]:
+    """Each language's address of this page: with the query for the switch, without for search."""
     return [
-        {"code": code, "name": name, "url": translate_url(request.get_full_path(), code)}
+        {
+            "code": code,
+            "name": name,
+            "url": translate_url(request.get_full_path(), code),
+            "page_url": translate_url(request.path, code),
+        }
         for code, name in settings.LANGUAGES
     ]
 

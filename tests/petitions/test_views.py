@@ -184,6 +184,28 @@ def test_a_share_link_credits_the_signer_who_shared_it(client, signed_up, petiti
     ]
 
 
+def test_a_shared_petition_link_shows_a_preview_and_names_the_page_without_its_code(
+    client, petition
+):
+    # What a messaging app or a social network reads when a signer shares their link.
+    html = client.get(f"{petition.get_absolute_url()}?src=abc123").content.decode()
+    head = html[: html.index("</head>")]
+
+    page_url = f"http://testserver{petition.get_absolute_url()}"
+    assert f'<meta property="og:title" content="{petition.title}">' in head
+    assert '<meta property="og:description" content="' in head
+    assert 'property="og:image" content="http://testserver/static/img/share.png"' in head
+    assert '<meta name="twitter:card" content="summary_large_image">' in head
+    assert f'<meta property="og:url" content="{page_url}">' in head
+    assert f'<link rel="canonical" href="{page_url}">' in head
+    assert (
+        f'<link rel="alternate" hreflang="en" href="http://testserver/en{petition.get_absolute_url()}">'
+        in head
+    )
+    # The signer's share code stays in their link, never in the page's own address.
+    assert "abc123" not in head
+
+
 def test_opening_the_link_does_not_confirm_but_the_button_does(
     client, signed_up, petition, mailoutbox, django_capture_on_commit_callbacks
 ):
@@ -397,7 +419,8 @@ def test_pages_load_nothing_from_other_origins(client, petition):
     html = client.get(petition.get_absolute_url()).content.decode()
 
     assert not re.search(r'src="(https?:)?//', html)
-    assert not re.search(r'<link[^>]+href="(https?:)?//', html)
+    # A canonical or alternate address names the page for search engines; no browser loads it.
+    assert not re.search(r'<link (?!rel="(canonical|alternate)")[^>]*href="(https?:)?//', html)
     assert '<script src="/static/js/signature-counter.js" defer></script>' in html
     assert "<script>" not in html and " style=" not in html
 
