@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import npgettext
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -138,7 +139,9 @@ def petition_count(request: HttpRequest, slug: str) -> JsonResponse:
     if petition is None:
         raise Http404("No such petition.")
     progress = counter.petition_progress(petition=petition)
-    return JsonResponse({"count": progress.count, "goal": progress.goal})
+    # The word after the number follows it in the page's language: "1 signature", "2 signatures".
+    label = npgettext("signature counter", "signature", "signatures", progress.count)
+    return JsonResponse({"count": progress.count, "goal": progress.goal, "label": label})
 
 
 def _link_problem(

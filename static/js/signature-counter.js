@@ -5,13 +5,17 @@
 
   var MINIMUM_INTERVAL_SECONDS = 1;
 
-  function render(counter, count, goal) {
+  function render(counter, count, goal, label) {
     var language = document.documentElement.lang || undefined;
     counter.setAttribute("data-signature-count", String(count));
     counter.setAttribute("data-signature-goal", String(goal));
     var number = counter.querySelector("[data-count-number]");
     if (number) {
       number.textContent = count.toLocaleString(language);
+    }
+    var labelText = counter.querySelector("[data-count-label]");
+    if (labelText && typeof label === "string") {
+      labelText.textContent = label;
     }
     var goalText = counter.querySelector("[data-count-goal]");
     if (goalText) {
@@ -41,7 +45,7 @@
       })
       .then(function (data) {
         if (data && typeof data.count === "number" && typeof data.goal === "number") {
-          render(counter, data.count, data.goal);
+          render(counter, data.count, data.goal, data.label);
         }
       })
       .catch(function () {

@@ -65,24 +65,37 @@ def test_signing_again_in_other_letter_case_is_counted_once(supporter, signing_s
     assert len(mailoutbox) == 1
 
 
-def test_the_counter_goes_up_live_without_reloading(supporter, signing_site, browser):
-    supporter.goto(f"{signing_site}/")
-    assert _count(supporter) == 0
-
+def _sign_and_confirm_elsewhere(browser, signing_site, email):
+    """Another supporter signs on their own phone and confirms: the count goes up by one."""
     other = browser.new_context(**PHONE).new_page()
     other.goto(f"{signing_site}/en/")
-    _sign(other, "en", email="someone@example.org")
+    _sign(other, "en", email=email)
     other.wait_for_url(re.compile(r".*/signed/$"))
-    signature = Signature.objects.get()
+    signature = Signature.objects.get(email_domain="example.org", confirmed_at=None)
     other.goto(
         f"{signing_site}/en/petition/confirm/"
         f"{signature_links.confirmation_token_make(signature=signature)}/"
     )
     other.locator("main form button[type=submit]").click()
+    other.get_by_role("heading", name="Thank you", exact=True).wait_for()
     other.context.close()
 
+
+def test_the_counter_goes_up_live_without_reloading(supporter, signing_site, browser):
+    supporter.goto(f"{signing_site}/")
+    assert _count(supporter) == 0
+    count_line = supporter.locator("#act-sign [data-count-when=some]")
+
+    _sign_and_confirm_elsewhere(browser, signing_site, "someone@example.org")
+
     supporter.locator('#act-sign [data-signature-count="1"]').wait_for(timeout=10_000)
-    assert supporter.locator("#act-sign [data-count-number]").inner_text() == "1"
+    assert count_line.inner_text() == "1 signature"
+
+    _sign_and_confirm_elsewhere(browser, signing_site, "another@example.org")
+
+    # The word follows the number: the page was drawn at "0 signature".
+    supporter.locator('#act-sign [data-signature-count="2"]').wait_for(timeout=10_000)
+    assert count_line.inner_text() == "2 signatures"
 
 
 def test_the_form_works_without_javascript_and_shows_errors_in_french(browser, signing_site):

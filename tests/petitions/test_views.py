@@ -234,7 +234,7 @@ def test_opening_the_link_does_not_confirm_but_the_button_does(
     again = client.post(path)  # confirming twice is harmless
     assert again.status_code == 302
     count = client.get(reverse("petitions:count", kwargs={"slug": petition.slug})).json()
-    assert count == {"count": 1, "goal": 100}
+    assert count == {"count": 1, "goal": 100, "label": "signature"}
 
 
 def test_a_broken_confirmation_link_shows_a_helpful_page(client, db):
@@ -370,8 +370,28 @@ def test_the_count_endpoint_gives_the_count_and_goal_as_json(client, petition):
 
     response = client.get(f"/petition/{petition.slug}/count.json")
 
-    assert response.json() == {"count": 3, "goal": 100}
+    assert response.json() == {"count": 3, "goal": 100, "label": "signatures"}
     assert "max-age=5" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize(
+    ("prefix", "labels"),
+    [
+        ("", ["signature", "signature", "signatures"]),
+        ("/en", ["signatures", "signature", "signatures"]),
+    ],
+)
+def test_the_live_count_says_signature_or_signatures_as_the_page_language_does(
+    client, petition, prefix, labels
+):
+    seen = []
+    for _ in range(3):
+        seen.append(client.get(f"{prefix}/petition/{petition.slug}/count.json").json()["label"])
+        SignatureFactory(petition=petition, confirmed=True)
+        counter.petition_count_reconcile(petition_id=petition.pk)
+
+    # French says "0 signature", "1 signature"; English "0 signatures", "1 signature".
+    assert seen == labels
 
 
 def test_a_hostile_name_is_never_said_on_the_thank_you_page(client, petition):
