@@ -4,6 +4,7 @@ sees the public count fall, then undoes it and the count comes back."""
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
+from playwright.sync_api import expect
 
 from petitions import counter
 from petitions.models import Invalidation, Signature
@@ -68,4 +69,36 @@ def test_a_manager_previews_invalidates_with_a_reason_watches_progress_and_undoe
     assert "3 restored" in page.locator("#invalidation-progress").inner_text()
     public.reload()
     assert '"count": 7' in public.content()
+    context.close()
+
+
+def test_a_keyboard_user_keeps_the_cancel_button_while_the_page_follows_the_job(
+    browser, live_server
+):
+    petition = PetitionFactory(slug="liberez-mamat", goal=100)
+    last = SignatureFactory.create_batch(3, petition=petition, email_domain="bot.example")[-1]
+    context, page = _manager_page(browser, live_server)
+    # A job no worker has taken yet: the page asks for news every two seconds.
+    invalidation = Invalidation.objects.create(
+        petition=petition,
+        criteria={"email_domain": "bot.example"},
+        reason_category=Invalidation.Reason.AUTOMATED,
+        reason="A wrong domain typed in",
+        preview_count=3,
+        up_to_signature_id=last.pk,
+    )
+    page.goto(f"{live_server.url}/admin/petitions/invalidation/{invalidation.pk}/change/")
+    page.locator("input[name=cancel]").focus()
+
+    Invalidation.objects.filter(pk=invalidation.pk).update(status=Invalidation.Status.RUNNING)
+
+    # A screen reader hears the new status; the focus has stayed through the refreshes.
+    expect(page.locator("#job-status-announcer")).to_have_text("Running", timeout=8_000)
+    page.wait_for_timeout(2_500)
+    assert page.evaluate("document.activeElement.name") == "cancel"
+    page.keyboard.press("Enter")
+
+    page.get_by_text("Cancelled: it stops after the current batch.").wait_for()
+    invalidation.refresh_from_db()
+    assert invalidation.cancel_requested_at is not None
     context.close()
