@@ -4,12 +4,16 @@ Whoever may review signatures by hand (change a signature) may invalidate them b
 The pages are thin: every rule is in petitions/invalidations.py.
 """
 
+from dataclasses import asdict
+from datetime import datetime
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -95,6 +99,23 @@ class InvalidationForm(forms.Form):
             if not (self.cleaned_data.get(name) or "").strip():
                 self.add_error(name, gettext("Give a reason to invalidate."))
         return bool(self.errors)
+
+
+def criteria_described(criteria: InvalidationCriteria) -> list[str]:
+    """Say each criterion as staff chose it on the form: its label and its value, in words."""
+    lines = []
+    for name, value in asdict(criteria).items():
+        if not value:
+            continue
+        if name == "country":
+            value = countries.name(value) or value
+        elif name == "status":
+            value = Signature.Status(value).label
+        elif isinstance(value, datetime):
+            value = formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+        label = InvalidationForm.base_fields[name].label
+        lines.append(gettext("%(label)s: %(value)s") % {"label": label, "value": value})
+    return lines
 
 
 def _previewed(request: HttpRequest) -> tuple[int | None, int | None]:
@@ -202,7 +223,7 @@ class InvalidationAdmin(admin.ModelAdmin):
             "admin/petitions/invalidation/progress.html",
             gettext("Invalidation #%(number)s") % {"number": invalidation.pk},
             invalidation=invalidation,
-            criteria=InvalidationCriteria.from_json(invalidation.criteria),
+            criteria=criteria_described(InvalidationCriteria.from_json(invalidation.criteria)),
             is_working=invalidation.status
             in {
                 Invalidation.Status.QUEUED,

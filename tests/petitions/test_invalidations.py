@@ -272,3 +272,28 @@ def test_a_signer_set_aside_before_confirming_still_confirms_and_counts_once_und
     real.refresh_from_db()
     assert real.status == Signature.Status.CONFIRMED
     assert counter.petition_signature_count(petition=petition) == 1  # the others never confirmed
+
+
+def test_the_progress_page_says_the_criteria_in_french_as_the_form_asked_them(
+    attacked, client, django_capture_on_commit_callbacks
+):
+    criteria = InvalidationCriteria(
+        email_domain="bot.example",
+        country="FR",
+        status=Signature.Status.CONFIRMED,
+        signed_from=timezone.make_aware(timezone.datetime(2026, 11, 27, 21, 30)),
+    )
+    _preview, invalidation = _invalidate(attacked, criteria, django_capture_on_commit_callbacks)
+    logged_in_as(client, PETITION_MANAGERS)
+
+    html = client.get(
+        reverse("admin:petitions_invalidation_change", args=[invalidation.pk]),
+        headers={"accept-language": "fr"},
+    ).content.decode()
+
+    criteria_cell = html.split("Critères</th>", 1)[1].split("</td>", 1)[0]
+    said = " ".join(criteria_cell.replace("<td>", "").split())
+    assert said == (
+        "Domaine e-mail : bot.example · Pays : France · "
+        "Signées à partir du : 27/11/2026 21:30 · Statut : Confirmée"
+    )
