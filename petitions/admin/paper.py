@@ -110,7 +110,7 @@ class PaperSignaturesAdminMixin(ModelAdminMixinBase):
                 )
                 self.message_user(
                     request,
-                    gettext("%(count)s paper signatures imported; %(skipped)s rows skipped.")
+                    gettext("Paper signatures imported: %(count)s. Rows skipped: %(skipped)s.")
                     % {"count": batch.row_count, "skipped": batch.skipped_count},
                     messages.SUCCESS,
                 )

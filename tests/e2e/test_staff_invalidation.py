@@ -55,7 +55,7 @@ def test_a_manager_previews_invalidates_with_a_reason_watches_progress_and_undoe
     page.get_by_role("button", name="Invalidate these 3 signatures").click()
 
     page.wait_for_selector("#invalidation-status:has-text('Done')")
-    assert "3 of 3 signatures invalidated" in page.locator("#invalidation-progress").inner_text()
+    assert "Invalidated: 3 of 3" in page.locator("#invalidation-progress").inner_text()
     assert page.locator("progress").get_attribute("value") == "100"
     public = page.context.new_page()
     public.goto(f"{live_server.url}{petition.get_absolute_url()}count.json")
@@ -66,7 +66,7 @@ def test_a_manager_previews_invalidates_with_a_reason_watches_progress_and_undoe
 
     page.get_by_role("button", name="Undo: restore every signature it invalidated").click()
     page.wait_for_selector("#invalidation-status:has-text('Undone')")
-    assert "3 restored" in page.locator("#invalidation-progress").inner_text()
+    assert "Restored: 3" in page.locator("#invalidation-progress").inner_text()
     public.reload()
     assert '"count": 7' in public.content()
     context.close()

@@ -8,6 +8,7 @@ import subprocess
 import zipfile
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 from openpyxl import Workbook
 from pypdf import PdfReader
@@ -108,6 +109,8 @@ def test_each_rows_errors_are_shown_and_only_valid_rows_are_imported(manager, ma
     )
 
     assert imported.status_code == 302
+    said = [str(message) for message in get_messages(imported.wsgi_request)]
+    assert said == ["Signatures papier importées\u00a0: 1. Lignes écartées\u00a0: 2."]
     (aynur,) = Signature.objects.filter(source="paper")
     assert (aynur.status, aynur.country, aynur.name_in_delivery) == ("confirmed", "FR", True)
     assert (aynur.first_name, aynur.last_name) == ("Aynur", "Tursun")  # named: stays readable
