@@ -44,18 +44,20 @@ class SignatureForm(forms.Form):
     first_name = forms.CharField(
         label=_("First name"),
         max_length=100,
-        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+        widget=forms.TextInput(attrs={"autocomplete": "given-name", "dir": "auto"}),
     )
     last_name = forms.CharField(
         label=_("Last name"),
         max_length=100,
-        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+        widget=forms.TextInput(attrs={"autocomplete": "family-name", "dir": "auto"}),
     )
     email = forms.EmailField(
         label=_("Email"),
         max_length=254,
         help_text=_("We send you a link to confirm your signature."),
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        # Left to right on a right-to-left page too: "2024@mail.com" otherwise shows as
+        # "mail.com@2024", and the signer cannot check what they typed.
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}),
     )
     country = CountryChoiceField(
         label=_("Country"),
@@ -67,14 +69,14 @@ class SignatureForm(forms.Form):
         max_length=20,
         required=False,
         help_text=_("Optional. Never passed on to the authorities."),
-        widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code", "dir": "auto"}),
     )
     comment = forms.CharField(
         label=_("Comment"),
         max_length=1000,
         required=False,
         help_text=_("Optional. Seen only by the campaign team."),
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
     )
     show_first_name = forms.BooleanField(
         label=_("Show my first name and country among the latest signers"),

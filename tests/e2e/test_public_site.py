@@ -71,6 +71,29 @@ def test_uyghur_switched_on_mirrors_the_layout(mamat_campaign, live_server, brow
     assert browser_page.evaluate("getComputedStyle(document.body).direction") == "rtl"
 
 
+@override_settings(LANGUAGES=LANGUAGES_WITH_UYGHUR)
+def test_on_a_right_to_left_page_each_field_runs_the_way_its_text_does(
+    mamat_campaign, live_server, browser_page, monkeypatch
+):
+    # The day the Uyghur interface is translated, its form runs right to left.
+    monkeypatch.setattr("core.english_fallback.interface_translated", lambda language: True)
+    _visit(browser_page, live_server.url + "/ug/")
+    form = browser_page.locator("#sign-form")
+    assert form.evaluate("(element) => element.matches(':dir(rtl)')")
+
+    def direction(field):
+        return field.evaluate("(element) => element.matches(':dir(rtl)') ? 'rtl' : 'ltr'")
+
+    # An address reads left to right whatever the page: "2024@mail.com", not "mail.com@2024".
+    form.locator("#id_email").fill("2024@mail.com")
+    assert direction(form.locator("#id_email")) == "ltr"
+    # A name runs the way its own script does.
+    form.locator("#id_first_name").fill("ئابدۇلئەزىز")
+    form.locator("#id_last_name").fill("Tursun")
+    assert direction(form.locator("#id_first_name")) == "rtl"
+    assert direction(form.locator("#id_last_name")) == "ltr"
+
+
 def test_no_page_makes_a_request_to_another_origin(
     mamat_campaign, live_server, browser_page, traffic
 ):
