@@ -49,3 +49,19 @@ def test_every_public_page_has_a_meta_description(pages):
     }
 
     assert [name for name, has_one in described.items() if not has_one] == []
+
+
+def test_addresses_codes_and_keys_read_left_to_right_on_every_page(pages):
+    """On a right-to-left page "2024@mail.com" shows as "mail.com@2024", and a key's closing
+    "=" moves to its start: every address, link, key, hash and command is marked left to right."""
+    always_ltr = re.compile(
+        r'<(?:code|pre)\b[^>]*>|<input\b[^>]*(?:type="email"|id="share-url")[^>]*>'
+    )
+    unmarked = {
+        f"{name}: {tag}"
+        for name, html in pages.items()
+        for tag in always_ltr.findall(html)
+        if 'dir="ltr"' not in tag
+    }
+
+    assert unmarked == set()
