@@ -7,6 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from petitions.email_typos import email_domain_suggestion
 from petitions.models import Petition
 
 
@@ -92,6 +93,8 @@ class SignatureForm(forms.Form):
         required=False,
     )
     referral_code = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The address the form asked about once ("did you mean…?"): sent again, it stands.
+    email_kept = forms.CharField(required=False, max_length=254, widget=forms.HiddenInput)
     website = forms.CharField(
         label=_("Leave this field empty"),
         required=False,
@@ -117,6 +120,28 @@ class SignatureForm(forms.Form):
     def clean_last_name(self) -> str:
         return self.cleaned_data["last_name"].strip()
 
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        email: str = cleaned.get("email") or ""
+        suggestion = email_domain_suggestion(email) if email else ""
+        if suggestion and cleaned.get("email_kept", "").strip().lower() != email.lower():
+            # The reply carries the address as typed: the same address sent again stands.
+            data = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict
+            data[self.add_prefix("email_kept")] = email
+            self.data = data
+            self.add_error(
+                "email",
+                forms.ValidationError(
+                    _(
+                        "Did you mean %(address)s? If so, correct it; if your address is right "
+                        "as typed, press “Sign the petition” again."
+                    ),
+                    code="likely_typo",
+                    params={"address": suggestion},
+                ),
+            )
+        return cleaned
+
     @property
     def is_bot(self) -> bool:
         return bool(self.cleaned_data.get(HONEYPOT_FIELD))
@@ -125,6 +150,7 @@ class SignatureForm(forms.Form):
         """Return what the signer entered, as `signature_create` takes it."""
         values = dict(self.cleaned_data)
         values.pop(HONEYPOT_FIELD, None)
+        values.pop("email_kept", None)
         return values
 
     def visible_signer_fields(self) -> list:
