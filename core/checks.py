@@ -60,3 +60,20 @@ def protecting_keys_problems() -> list[str]:
 def protecting_keys_check(app_configs, **kwargs) -> list[CheckMessage]:
     """Refuse a deployment whose keys would leave signers unprotected."""
     return [Error(problem, id="core.E001") for problem in protecting_keys_problems()]
+
+
+@register(Tags.security, deploy=True)
+def esp_webhook_secret_check(app_configs, **kwargs) -> list[CheckMessage]:
+    """Warn when anyone could post the ESP's delivery events (anymail only warns per request)."""
+    anymail = getattr(settings, "ANYMAIL", {})
+    if not settings.EMAIL_BACKEND.startswith("anymail.") or anymail.get("WEBHOOK_SECRET"):
+        return []
+    return [
+        Warning(
+            "ANYMAIL_WEBHOOK_SECRET is not set: anyone could post delivery events to /anymail/ "
+            "and mark signers' emails as bounced or complained about, which stops them.",
+            hint="Set ANYMAIL_WEBHOOK_SECRET=user:long-random-password and give the ESP the "
+            "webhook address with it (docs/operations.md, 'Petitions and email').",
+            id="core.W002",
+        )
+    ]

@@ -36,10 +36,8 @@ def _production_environment(**overrides: str) -> dict[str, str]:
     return {key: value for key, value in env.items() if value != ""}
 
 
-def test_production_settings_pass_the_deploy_checks():
-    env = _production_environment()
-
-    result = subprocess.run(
+def _deploy_check(env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env=env,
@@ -47,6 +45,10 @@ def test_production_settings_pass_the_deploy_checks():
         text=True,
         check=False,
     )
+
+
+def test_production_settings_pass_the_deploy_checks():
+    result = _deploy_check(_production_environment())
 
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -86,3 +88,19 @@ def test_production_refuses_to_serve_without_each_key_that_protects_signers(miss
     assert missing in serving.stderr
     assert deploy_check.returncode != 0
     assert missing in deploy_check.stdout + deploy_check.stderr
+
+
+def test_an_esp_without_a_webhook_secret_is_named_by_the_deploy_checks():
+    postmark = {
+        "EMAIL_BACKEND": "anymail.backends.postmark.EmailBackend",
+        "ANYMAIL_POSTMARK_SERVER_TOKEN": "a-server-token",
+    }
+
+    open_to_anyone = _deploy_check(_production_environment(**postmark))
+    secured = _deploy_check(
+        _production_environment(**postmark, ANYMAIL_WEBHOOK_SECRET="postmark:a-long-password")
+    )
+
+    assert open_to_anyone.returncode != 0
+    assert "core.W002" in open_to_anyone.stderr
+    assert secured.returncode == 0, secured.stderr
