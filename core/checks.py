@@ -77,3 +77,28 @@ def esp_webhook_secret_check(app_configs, **kwargs) -> list[CheckMessage]:
             id="core.W002",
         )
     ]
+
+
+# Django's backends that send nothing: every signer's confirmation link would be lost.
+NON_SENDING_EMAIL_BACKENDS = {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+}
+
+
+@register(Tags.compatibility, deploy=True)
+def email_backend_sends_check(app_configs, **kwargs) -> list[CheckMessage]:
+    """Warn when a deployment's emails would go nowhere (`make run`'s console, left as is)."""
+    if settings.EMAIL_BACKEND not in NON_SENDING_EMAIL_BACKENDS:
+        return []
+    return [
+        Warning(
+            f"EMAIL_BACKEND is {settings.EMAIL_BACKEND}: no signer would receive the link that "
+            "confirms their signature, and none would be counted.",
+            hint="Set EMAIL_BACKEND to an anymail ESP or to "
+            "django.core.mail.backends.smtp.EmailBackend (docs/operations.md).",
+            id="core.W003",
+        )
+    ]

@@ -30,6 +30,7 @@ def _production_environment(**overrides: str) -> dict[str, str]:
         SECRET_KEY="a-long-random-production-secret-key-" + "x7Q!" * 12,
         ALLOWED_HOSTS="mamat.example.org",
         SITE_URL="https://mamat.example.org",
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
         **PRODUCTION_KEYS,
     )
     env.update(overrides)
@@ -61,9 +62,7 @@ def _serve_and_check(env: dict[str, str]):
             [sys.executable, *command], cwd=ROOT, env=env, capture_output=True, text=True
         )
 
-    return run("-c", "import config.wsgi"), run(
-        "manage.py", "check", "--deploy", "--fail-level", "WARNING"
-    )
+    return run("-c", "import config.wsgi"), _deploy_check(env)
 
 
 def test_production_refuses_to_serve_without_a_secret_key():
@@ -104,3 +103,13 @@ def test_an_esp_without_a_webhook_secret_is_named_by_the_deploy_checks():
     assert open_to_anyone.returncode != 0
     assert "core.W002" in open_to_anyone.stderr
     assert secured.returncode == 0, secured.stderr
+
+
+def test_a_deployment_whose_emails_go_nowhere_is_named_by_the_deploy_checks():
+    # `make run`'s console backend, left as it was: every confirmation would be printed.
+    result = _deploy_check(
+        _production_environment(EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend")
+    )
+
+    assert result.returncode != 0
+    assert "core.W003" in result.stderr
