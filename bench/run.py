@@ -500,6 +500,10 @@ class Bench:
         ceiling_url = f"{self.base_url}/__bench__/ceiling/?bytes={size}"
         before = self.load("ceiling", ceiling_url)
         page = self.load("page", home)
+        # Where a surge arrives: a signer's shared link, as a network passes it on.
+        shared = self.load(
+            "shared link", f"{self.base_url}{self.site['detail_url']}?src=bench&fbclid=IwAR0b"
+        )
         count = self.load("count", self.base_url + self.site["count_url"])
         after = self.load("ceiling again", ceiling_url)
         ceiling = (before.requests_per_s + after.requests_per_s) / 2
@@ -507,6 +511,7 @@ class Bench:
         self.details["ceiling"] = _wrk_figures("ceiling", before)
         self.details["ceiling_again"] = _wrk_figures("ceiling again", after)
         self.details["page"] = _wrk_figures("page", page)
+        self.details["shared_link"] = _wrk_figures("shared link", shared)
         self.details["count"] = _wrk_figures("count", count)
         self.figures += [
             Figure("ceiling", ceiling, "req/s", note="reference: mean of before and after"),
@@ -521,6 +526,15 @@ class Bench:
             Figure("page p50", page.p50_ms, "ms"),
             Figure("page p99", page.p99_ms, "ms"),
             Figure(
+                "shared link (petition page, ?src=…)",
+                shared.requests_per_s,
+                "req/s",
+                PAGE_SHARE_OF_CEILING * ceiling,
+                AT_LEAST,
+                f"{PAGE_SHARE_OF_CEILING} × ceiling",
+            ),
+            Figure("shared link p99", shared.p99_ms, "ms"),
+            Figure(
                 "count (JSON)",
                 count.requests_per_s,
                 "req/s",
@@ -530,9 +544,11 @@ class Bench:
             ),
             Figure("count p99", count.p99_ms, "ms"),
         ]
-        errors = page.errors + before.errors + after.errors + count.errors
+        errors = page.errors + shared.errors + before.errors + after.errors + count.errors
         if errors:
-            self.figures.append(Figure("page, count + ceiling errors", errors, "", 0, EXACTLY))
+            self.figures.append(
+                Figure("page, shared link, count + ceiling errors", errors, "", 0, EXACTLY)
+            )
 
     def _signature_form(self) -> tuple[str, signing_form.HtmlForm, str] | None:
         """Return (page URL, form, csrftoken cookie) as a first visit gets them."""

@@ -5,8 +5,14 @@ so the page is rendered once per worker and language, kept for PUBLIC_PAGE_CACHE
 the setting the view names), and served with the visitor's own token put back in. When staff
 change content, a version number in the shared cache moves on and every worker renders again
 (within a second).
+
+A surge comes through shared links, and a shared link carries a query: a signer's share code
+(?src=…, which only fills a hidden input of the forms: PUBLIC_PAGE_QUERY_INPUTS) and what the
+network adds to say where the click came from (?fbclid=…: PUBLIC_PAGE_QUERY_IGNORED). Those
+visitors get the kept page too, the code put in its input; any other query renders afresh.
 """
 
+import copy
 import logging
 import re
 import time
@@ -18,8 +24,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.middleware.csrf import get_token
+from django.utils.html import escape
 from django.utils.translation import get_language
 
 logger = logging.getLogger(__name__)
@@ -27,6 +34,8 @@ logger = logging.getLogger(__name__)
 CONTENT_VERSION_KEY = "campaign:public-content-version"
 # The exact markup of Django's {% csrf_token %}: the value is cut out of the kept page.
 CSRF_INPUT = re.compile(rb'(?<=name="csrfmiddlewaretoken" value=")[^"]+(?=")')
+# What a query may put in a hidden input: as long as the longest code (a share code's 16).
+QUERY_VALUE_LENGTH = 16
 VERSION_CHECK_SECONDS = 1.0
 
 
@@ -105,10 +114,40 @@ def public_object(key: str, *, seconds: int, load: Callable[[], Any]) -> Any:
     return value
 
 
-def _serve(request: HttpRequest, page: _CachedPage) -> HttpResponse:
+def _query_inputs(request: HttpRequest) -> dict[str, str] | None:
+    """Return {hidden input: value} the query fills, or None if it changes more than those."""
+    inputs = settings.PUBLIC_PAGE_QUERY_INPUTS
+    if not set(request.GET) <= set(inputs) | settings.PUBLIC_PAGE_QUERY_IGNORED:
+        return None
+    return {
+        inputs[parameter]: request.GET[parameter][:QUERY_VALUE_LENGTH]
+        for parameter in request.GET
+        if parameter in inputs
+    }
+
+
+def _without_query(request: HttpRequest) -> HttpRequest:
+    """Return the request as a visitor without a query made it: what every visitor is kept."""
+    bare = copy.copy(request)
+    bare.GET = QueryDict()
+    bare.META = {**request.META, "QUERY_STRING": ""}
+    return bare
+
+
+def _filled(content: bytes, inputs: dict[str, str]) -> bytes:
+    for name, value in inputs.items():
+        if value:
+            content = content.replace(
+                f'<input type="hidden" name="{name}"'.encode(),
+                f'<input type="hidden" name="{name}" value="{escape(value)}"'.encode(),
+            )
+    return content
+
+
+def _serve(request: HttpRequest, page: _CachedPage, inputs: dict[str, str]) -> HttpResponse:
     # Joining bytes spares encoding the whole page again for every visitor.
     content = get_token(request).encode().join(page.parts) if len(page.parts) > 1 else page.parts[0]
-    response = HttpResponse(content)
+    response = HttpResponse(_filled(content, inputs) if inputs else content)
     for name, value in page.headers.items():
         response[name] = value
     return response
@@ -121,31 +160,35 @@ def cache_public_page(
 ):
     """Keep the view's successful responses in memory for the setting's number of seconds.
 
-    Never for other methods than GET and HEAD, nor for requests with a query string.
+    Never for other methods than GET and HEAD, nor for a query string other than a shared
+    link's (see the module's docstring).
     """
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             seconds = getattr(settings, seconds_setting)
-            if seconds <= 0 or request.method not in ("GET", "HEAD") or request.GET:
+            inputs = _query_inputs(request) if request.GET else {}
+            if seconds <= 0 or request.method not in ("GET", "HEAD") or inputs is None:
                 return view(request, *args, **kwargs)
             now = time.monotonic()
             version = _content_version(now)
             key = f"{view.__module__}.{view.__qualname__}:{get_language()}:{request.path}"
             cached = _pages.get(key)
             if cached and cached.version == version and cached.expires_at > now:
-                return _serve(request, cached)
+                return _serve(request, cached, inputs)
 
-            response = view(request, *args, **kwargs)
-            if response.status_code == 200 and not response.streaming and not response.cookies:
-                _pages[key] = _CachedPage(
-                    parts=CSRF_INPUT.split(response.content),
-                    headers=dict(response.headers),
-                    version=version,
-                    expires_at=now + seconds,
-                )
-            return response
+            # Rendered as for a visitor without a query, so that no code is kept for others.
+            response = view(_without_query(request) if request.GET else request, *args, **kwargs)
+            if response.status_code != 200 or response.streaming or response.cookies:
+                return view(request, *args, **kwargs) if request.GET else response
+            _pages[key] = cached = _CachedPage(
+                parts=CSRF_INPUT.split(response.content),
+                headers=dict(response.headers),
+                version=version,
+                expires_at=now + seconds,
+            )
+            return _serve(request, cached, inputs) if request.GET else response
 
         return wrapper
 

@@ -55,7 +55,9 @@ def _petition_render(
 
 
 @require_GET
+@cache_public_page
 def petition_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    # Where shared links lead: kept in memory like the campaign's pages, a share code included.
     petition = _petition_or_404(slug)
     form = SignatureForm(
         petition=petition, initial={"referral_code": request.GET.get("src", "")[:16]}

@@ -9,6 +9,23 @@ from config.env import DEBUG, env
 # Public pages are kept in each web worker's memory this long (0 turns it off); staff edits
 # reach every worker within a second whatever this is.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=0 if DEBUG else 10)
+# A shared link's query keeps the page kept (core/public_cache.py): a signer's share code fills
+# the sign form's hidden input; what networks and newsletters add to a link changes nothing.
+PUBLIC_PAGE_QUERY_INPUTS = {"src": "referral_code"}
+PUBLIC_PAGE_QUERY_IGNORED = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "utm_campaign",
+        "utm_content",
+        "utm_medium",
+        "utm_source",
+        "utm_term",
+    }
+)
 
 # --- Signing -------------------------------------------------------------------------------------
 # The IP address is never stored: only a fingerprint under a key drawn each day and gone the

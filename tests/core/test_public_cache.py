@@ -112,6 +112,33 @@ def test_pages_with_a_query_string_are_never_cached(client, mamat_campaign):
     assert "Changé sans prévenir" in client.get("/?source=abc").content.decode()
 
 
+def test_a_shared_link_is_served_from_memory_with_its_share_code_in_the_form(
+    client, mamat_campaign, django_assert_num_queries
+):
+    petition_url = "/petition/liberez-mamat/"
+    client.get(petition_url)
+
+    # A signer's link, as a network passes it on with its own click id.
+    with django_assert_num_queries(0):
+        shared = client.get(f"{petition_url}?src=abc123&fbclid=IwAR0xYz").content.decode()
+        hostile = client.get(f'{petition_url}?src="><script>').content.decode()
+        plain = client.get(petition_url).content.decode()
+
+    assert 'name="referral_code" value="abc123"' in shared
+    assert 'name="referral_code" value="&quot;&gt;&lt;script&gt;"' in hostile
+    assert "<script>" not in hostile.split('name="referral_code"')[1][:60]
+    # The code is this visitor's: the next one's form carries none.
+    assert 'name="referral_code" id="id_referral_code"' in plain and "abc123" not in plain
+
+
+def test_the_first_visitor_by_a_shared_link_leaves_no_code_in_the_kept_page(client, mamat_campaign):
+    first = client.get("/?src=first1").content.decode()
+    later = client.get("/").content.decode()
+
+    assert 'name="referral_code" value="first1"' in first
+    assert "first1" not in later
+
+
 def test_the_views_own_headers_are_kept(db):
     @cache_public_page
     def view(request):

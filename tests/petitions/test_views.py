@@ -184,6 +184,19 @@ def test_a_share_link_credits_the_signer_who_shared_it(client, signed_up, petiti
     ]
 
 
+@pytest.mark.usefixtures("_public_page_cache_on")
+def test_a_share_link_served_from_memory_still_credits_the_signer_who_shared_it(
+    client, signed_up, petition
+):
+    client.get(petition.get_absolute_url())  # the page is kept from the first visitor on
+    html = client.get(f"{petition.get_absolute_url()}?src=abc123").content.decode()
+
+    code = re.search(r'name="referral_code" value="([^"]*)"', html).group(1)
+    signed_up(referral_code=code)
+
+    assert Signature.objects.get().referral_code == "abc123"
+
+
 def test_a_shared_petition_link_shows_a_preview_and_names_the_page_without_its_code(
     client, petition
 ):
