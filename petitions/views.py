@@ -256,6 +256,7 @@ def signature_withdrawn(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cache_public_page
 def petition_ledger(request: HttpRequest, slug: str) -> HttpResponse:
     """Show the petition's public ledger: each signed entry, its hash and the public key."""
     petition = _petition_or_404(slug)
@@ -271,6 +272,7 @@ def petition_ledger(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@cache_public_page
 def petition_ledger_json(request: HttpRequest, slug: str) -> JsonResponse:
     """Serve the ledger as the JSON document scripts/verify_ledger.py checks."""
     petition = _petition_or_404(slug)

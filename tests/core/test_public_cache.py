@@ -7,7 +7,7 @@ from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
 from campaign.models import Page
-from core.public_cache import cache_public_page
+from core.public_cache import CSRF_INPUT, cache_public_page
 from tests.admin_forms import admin_change_form_data
 from tests.staff_fixtures import login_verified
 
@@ -137,6 +137,29 @@ def test_the_first_visitor_by_a_shared_link_leaves_no_code_in_the_kept_page(clie
 
     assert 'name="referral_code" value="first1"' in first
     assert "first1" not in later
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/petition/liberez-mamat/",
+        "/petition/liberez-mamat/ledger/",
+        "/petition/liberez-mamat/ledger.json",
+        "/petition/liberez-mamat/deliveries/",
+        "/en/petition/liberez-mamat/deliveries/",
+    ],
+)
+def test_the_petition_and_its_proofs_are_kept_in_memory_too(
+    client, mamat_campaign, django_assert_num_queries, path
+):
+    first = client.get(path)
+
+    with django_assert_num_queries(0):
+        again = client.get(path)
+
+    assert first.status_code == again.status_code == 200
+    # The same page, but for the CSRF token each visitor gets.
+    assert CSRF_INPUT.sub(b"", again.content) == CSRF_INPUT.sub(b"", first.content)
 
 
 def test_the_views_own_headers_are_kept(db):
