@@ -115,9 +115,11 @@ def signature_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@cache_public_page
 def signature_signed(request: HttpRequest, slug: str) -> HttpResponse:
     petition = _petition_or_404(slug)
     # The same page for every visitor, a new signer or not: the link carries no share code.
+    # Every signer of a surge lands here, so it is kept in memory like the public pages.
     return render(
         request,
         "petitions/signature_signed.html",

@@ -147,6 +147,7 @@ def test_the_first_visitor_by_a_shared_link_leaves_no_code_in_the_kept_page(clie
         "/petition/liberez-mamat/ledger.json",
         "/petition/liberez-mamat/deliveries/",
         "/en/petition/liberez-mamat/deliveries/",
+        "/petition/liberez-mamat/signed/",  # where every signer lands
     ],
 )
 def test_the_petition_and_its_proofs_are_kept_in_memory_too(
