@@ -1,9 +1,13 @@
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import translate_url
 from django.utils.functional import SimpleLazyObject
 
 from campaign import selectors
+from core.public_cache import public_object
 
 
 def _languages(request: HttpRequest) -> list[dict]:
@@ -19,12 +23,25 @@ def _languages(request: HttpRequest) -> list[dict]:
     ]
 
 
+def _kept(name: str, load: Callable[[], Any]) -> Any:
+    """What every page's frame shows, kept in memory like the public pages (core/public_cache).
+
+    The pages no worker can keep whole (a signer's confirmation and withdrawal, a form sent
+    back with its errors) then ask the database only for what is theirs.
+    """
+    return public_object(
+        f"campaign.frame:{name}", seconds=settings.PUBLIC_PAGE_CACHE_SECONDS, load=load
+    )
+
+
 def site_navigation(request: HttpRequest) -> dict:
     """Give every template the campaign, its menu, its legal pages and the language links."""
     return {
-        "campaign": SimpleLazyObject(selectors.campaign_current),
-        "navigation_pages": SimpleLazyObject(selectors.navigation_pages),
-        "legal_pages": SimpleLazyObject(selectors.legal_pages),
+        "campaign": SimpleLazyObject(lambda: _kept("campaign", selectors.campaign_current)),
+        "navigation_pages": SimpleLazyObject(
+            lambda: _kept("navigation", selectors.navigation_pages)
+        ),
+        "legal_pages": SimpleLazyObject(lambda: _kept("legal", selectors.legal_pages)),
         "language_links": SimpleLazyObject(lambda: _languages(request)),
         "site_url": settings.SITE_URL,
     }

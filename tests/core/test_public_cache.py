@@ -163,6 +163,37 @@ def test_the_petition_and_its_proofs_are_kept_in_memory_too(
     assert CSRF_INPUT.sub(b"", again.content) == CSRF_INPUT.sub(b"", first.content)
 
 
+def test_a_signers_own_page_asks_the_database_only_for_the_signature(
+    client, mamat_campaign, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    from campaign.services import pages_unpublish
+    from petitions import signature_links, signing
+    from petitions.models import Petition
+
+    signature = signing.signature_create(
+        petition=Petition.objects.get(slug="liberez-mamat"),
+        first_name="Aynur",
+        last_name="Tursun",
+        email="aynur@example.org",
+        country="FR",
+        language="fr",
+        ip_hash="a" * 64,
+    ).signature
+    confirm_url = (
+        f"/petition/confirm/{signature_links.confirmation_token_make(signature=signature)}/"
+    )
+    client.get(confirm_url)
+
+    # The frame of every page (the campaign, its menu, its legal pages) is kept in memory.
+    with django_assert_num_queries(1):
+        assert 'href="/camps/"' in client.get(confirm_url).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        pages_unpublish(pages=Page.objects.filter(slug="camps"))
+
+    assert 'href="/camps/"' not in client.get(confirm_url).content.decode()
+
+
 def test_the_views_own_headers_are_kept(db):
     @cache_public_page
     def view(request):
