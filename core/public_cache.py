@@ -13,6 +13,7 @@ visitors get the kept page too, the code put in its input; any other query rende
 """
 
 import copy
+import functools
 import logging
 import re
 import time
@@ -33,7 +34,8 @@ logger = logging.getLogger(__name__)
 
 CONTENT_VERSION_KEY = "campaign:public-content-version"
 # The exact markup of Django's {% csrf_token %}: the value is cut out of the kept page.
-CSRF_INPUT = re.compile(rb'(?<=name="csrfmiddlewaretoken" value=")[^"]+(?=")')
+CSRF_INPUT = re.compile(rb'(?<=name="csrfmiddlewaretoken" value=")(?P<csrf>[^"]+)(?=")')
+CSRF_GAP = "csrfmiddlewaretoken"
 # What a query may put in a hidden input: as long as the longest code (a share code's 16).
 QUERY_VALUE_LENGTH = 16
 VERSION_CHECK_SECONDS = 1.0
@@ -41,8 +43,10 @@ VERSION_CHECK_SECONDS = 1.0
 
 @dataclass(frozen=True)
 class _CachedPage:
-    # The page's bytes, cut where each form's CSRF token goes.
+    # The page's bytes, cut where each form's CSRF token goes and where a hidden input a query
+    # fills may take its value: gaps[i] (the token, or the input's name) goes after parts[i].
     parts: list[bytes]
+    gaps: list[str]
     headers: dict[str, str]
     version: str
     expires_at: float
@@ -134,20 +138,41 @@ def _without_query(request: HttpRequest) -> HttpRequest:
     return bare
 
 
-def _filled(content: bytes, inputs: dict[str, str]) -> bytes:
-    for name, value in inputs.items():
-        if value:
-            content = content.replace(
-                f'<input type="hidden" name="{name}"'.encode(),
-                f'<input type="hidden" name="{name}" value="{escape(value)}"'.encode(),
-            )
-    return content
+@functools.cache
+def _gaps_pattern(input_names: tuple[str, ...]) -> re.Pattern[bytes]:
+    """Where a visitor's own bytes go: each CSRF token, and after each fillable input's name."""
+    inputs = "".join(
+        f'|(?<=<input type="hidden" name="{name}")(?P<input{index}>)'
+        for index, name in enumerate(input_names)
+    )
+    return re.compile(CSRF_INPUT.pattern + inputs.encode())
+
+
+def _cut(content: bytes) -> tuple[list[bytes], list[str]]:
+    input_names = tuple(settings.PUBLIC_PAGE_QUERY_INPUTS.values())
+    parts, gaps, start = [], [], 0
+    for match in _gaps_pattern(input_names).finditer(content):
+        parts.append(content[start : match.start()])
+        group = match.lastgroup or ""
+        gaps.append(CSRF_GAP if group == "csrf" else input_names[int(group.removeprefix("input"))])
+        start = match.end()
+    parts.append(content[start:])
+    return parts, gaps
 
 
 def _serve(request: HttpRequest, page: _CachedPage, inputs: dict[str, str]) -> HttpResponse:
-    # Joining bytes spares encoding the whole page again for every visitor.
-    content = get_token(request).encode().join(page.parts) if len(page.parts) > 1 else page.parts[0]
-    response = HttpResponse(_filled(content, inputs) if inputs else content)
+    if not page.gaps:
+        content = page.parts[0]
+    else:
+        # One join of bytes: the page is not encoded again, nor searched, for each visitor.
+        fills = {name: f' value="{escape(value)}"'.encode() for name, value in inputs.items()}
+        if CSRF_GAP in page.gaps:
+            fills[CSRF_GAP] = get_token(request).encode()
+        pieces = [page.parts[0]]
+        for gap, part in zip(page.gaps, page.parts[1:], strict=True):
+            pieces += (fills.get(gap, b""), part)
+        content = b"".join(pieces)
+    response = HttpResponse(content)
     for name, value in page.headers.items():
         response[name] = value
     return response
@@ -182,8 +207,10 @@ def cache_public_page(
             response = view(_without_query(request) if request.GET else request, *args, **kwargs)
             if response.status_code != 200 or response.streaming or response.cookies:
                 return view(request, *args, **kwargs) if request.GET else response
+            parts, gaps = _cut(response.content)
             _pages[key] = cached = _CachedPage(
-                parts=CSRF_INPUT.split(response.content),
+                parts=parts,
+                gaps=gaps,
                 headers=dict(response.headers),
                 version=version,
                 expires_at=now + seconds,
