@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.files import File
 from django.utils import timezone, translation
 
+from campaign.models import Campaign
 from core.actors import Actor
 from deliveries import documents, selectors
 from deliveries.letter_courtesy import letter_courtesy
@@ -60,12 +61,18 @@ def recipient_lines(*, target: Target) -> list[str]:
     return lines
 
 
+def letter_reply_addresses(*, campaign: Campaign) -> tuple[str, str]:
+    """Return the email and the postal address a letter names for a reply; either may be ""."""
+    return campaign.contact_email, campaign.publisher_address.strip()
+
+
 def letter_content_for(*, delivery: Delivery) -> documents.LetterContent:
     """Gather what the letter says, in the active language (the delivery's, by the caller)."""
     target, petition = delivery.target, delivery.petition
     campaign = petition.campaign
     template = LetterTemplate.objects.filter(petition=petition).first() or LetterTemplate()
     courtesy = letter_courtesy(title=target.title or target.name)
+    contact_email, postal_address = letter_reply_addresses(campaign=campaign)
     return documents.LetterContent(
         petition_title=petition.title,
         demand=petition.demand,
@@ -82,8 +89,8 @@ def letter_content_for(*, delivery: Delivery) -> documents.LetterContent:
         case_summary=template.case_summary,
         closing=template.closing or courtesy.closing,
         signatory=template.signatory,
-        postal_address=campaign.publisher_address.strip(),
-        contact_email=campaign.contact_email,
+        postal_address=postal_address,
+        contact_email=contact_email,
     )
 
 
