@@ -83,13 +83,11 @@ def _one_keystroke_apart(typed: str, provider: str) -> bool:
         pairs = enumerate(zip(typed, provider, strict=True))
         differences = [index for index, (a, b) in pairs if a != b]
         if len(differences) == 1:
-            return True
-        first, *rest = differences or [0]
-        return (
-            rest == [first + 1]
-            and typed[first] == provider[first + 1]
-            and typed[first + 1] == provider[first]
-        )
+            return True  # one letter wrong
+        if len(differences) != 2 or differences[1] != differences[0] + 1:
+            return False
+        first, second = differences  # two letters side by side: swapped?
+        return typed[first] == provider[second] and typed[second] == provider[first]
     shorter, longer = sorted((typed, provider), key=len)
     return shorter in _deletions(longer)
 

@@ -49,8 +49,9 @@
               again.focus({ preventScroll: true });
             }
             var status = document.getElementById("job-status-announcer");
-            if (status && announced(fresh) !== before) {
-              status.textContent = announced(fresh);
+            var now = announced(fresh);
+            if (status && now !== before) {
+              status.textContent = now;
             }
           }
         }
