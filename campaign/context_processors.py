@@ -7,20 +7,24 @@ from django.urls import translate_url
 from django.utils.functional import SimpleLazyObject
 
 from campaign import selectors
-from core.public_cache import public_object
+from core.public_cache import page_query, public_object
 
 
 def _languages(request: HttpRequest) -> list[dict]:
     """Each language's address of this page: with the query for the switch, without for search."""
-    return [
-        {
-            "code": code,
-            "name": name,
-            "url": translate_url(request.get_full_path(), code),
-            "page_url": translate_url(request.path, code),
-        }
-        for code, name in settings.LANGUAGES
-    ]
+    query = page_query(request)
+    links = []
+    for code, name in settings.LANGUAGES:
+        page_url = translate_url(request.path, code)
+        links.append(
+            {
+                "code": code,
+                "name": name,
+                "url": f"{page_url}?{query}" if query else page_url,
+                "page_url": page_url,
+            }
+        )
+    return links
 
 
 def _kept(name: str, load: Callable[[], Any]) -> Any:

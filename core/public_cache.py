@@ -7,9 +7,10 @@ change content, a version number in the shared cache moves on and every worker r
 (within a second).
 
 A surge comes through shared links, and a shared link carries a query: a signer's share code
-(?src=…, which only fills a hidden input of the forms: PUBLIC_PAGE_QUERY_INPUTS) and what the
-network adds to say where the click came from (?fbclid=…: PUBLIC_PAGE_QUERY_IGNORED). Those
-visitors get the kept page too, the code put in its input; any other query renders afresh.
+(?src=…, which only fills a hidden input of the forms, cleaned by the function the view uses:
+PUBLIC_PAGE_QUERY_INPUTS) and what the network adds to say where the click came from
+(?fbclid=…: PUBLIC_PAGE_QUERY_IGNORED). Those visitors get the kept page too, the code put in
+its input; any other query renders afresh.
 """
 
 import copy
@@ -28,6 +29,8 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.middleware.csrf import get_token
 from django.utils.html import escape
+from django.utils.http import urlencode
+from django.utils.module_loading import import_string
 from django.utils.translation import get_language
 
 logger = logging.getLogger(__name__)
@@ -36,8 +39,9 @@ CONTENT_VERSION_KEY = "campaign:public-content-version"
 # The exact markup of Django's {% csrf_token %}: the value is cut out of the kept page.
 CSRF_INPUT = re.compile(rb'(?<=name="csrfmiddlewaretoken" value=")(?P<csrf>[^"]+)(?=")')
 CSRF_GAP = "csrfmiddlewaretoken"
-# What a query may put in a hidden input: as long as the longest code (a share code's 16).
-QUERY_VALUE_LENGTH = 16
+# A language link's address, drawn without the query: a shared link's code goes at its end.
+LANGUAGE_LINK_END = rb'(?<=<a href=")[^"?]*(?P<query>)(?=" hreflang=")'
+QUERY_GAP = "?"
 VERSION_CHECK_SECONDS = 1.0
 
 
@@ -118,16 +122,43 @@ def public_object(key: str, *, seconds: int, load: Callable[[], Any]) -> Any:
     return value
 
 
-def _query_inputs(request: HttpRequest) -> dict[str, str] | None:
-    """Return {hidden input: value} the query fills, or None if it changes more than those."""
+def _query_kept(request: HttpRequest) -> dict[str, str] | None:
+    """Return {parameter: cleaned value} of the query's fillable parameters, the ignored ones
+    left out, or None if the query changes more than those."""
     inputs = settings.PUBLIC_PAGE_QUERY_INPUTS
     if not set(request.GET) <= set(inputs) | settings.PUBLIC_PAGE_QUERY_IGNORED:
         return None
     return {
-        inputs[parameter]: request.GET[parameter][:QUERY_VALUE_LENGTH]
+        parameter: _query_value_cleaner(inputs[parameter][1])(request.GET[parameter])
         for parameter in request.GET
         if parameter in inputs
     }
+
+
+def _query_inputs(request: HttpRequest) -> dict[str, str] | None:
+    """Return {hidden input: value} the query fills, or None if it changes more than those."""
+    kept = _query_kept(request)
+    if kept is None:
+        return None
+    inputs = settings.PUBLIC_PAGE_QUERY_INPUTS
+    return {inputs[parameter][0]: value for parameter, value in kept.items()}
+
+
+def page_query(request: HttpRequest) -> str:
+    """Return the query a link to this page in another language carries.
+
+    A shared link's code, cleaned, so that a visitor who changes language is still credited to
+    the sharer; not what a network added to the link; any other query whole.
+    """
+    kept = _query_kept(request)
+    if kept is None:
+        return request.META.get("QUERY_STRING", "")
+    return urlencode({parameter: value for parameter, value in kept.items() if value})
+
+
+@functools.cache
+def _query_value_cleaner(dotted_path: str) -> Callable[[str], str]:
+    return import_string(dotted_path)
 
 
 def _without_query(request: HttpRequest) -> HttpRequest:
@@ -140,22 +171,27 @@ def _without_query(request: HttpRequest) -> HttpRequest:
 
 @functools.cache
 def _gaps_pattern(input_names: tuple[str, ...]) -> re.Pattern[bytes]:
-    """Where a visitor's own bytes go: each CSRF token, and after each fillable input's name."""
+    """Where a visitor's own bytes go: each CSRF token, after each fillable input's name, and
+    at the end of each language link's address (templates/includes/language_switcher.html)."""
     inputs = "".join(
         f'|(?<=<input type="hidden" name="{name}")(?P<input{index}>)'
         for index, name in enumerate(input_names)
     )
-    return re.compile(CSRF_INPUT.pattern + inputs.encode())
+    return re.compile(b"|".join((CSRF_INPUT.pattern + inputs.encode(), LANGUAGE_LINK_END)))
 
 
 def _cut(content: bytes) -> tuple[list[bytes], list[str]]:
-    input_names = tuple(settings.PUBLIC_PAGE_QUERY_INPUTS.values())
+    input_names = tuple(name for name, _clean in settings.PUBLIC_PAGE_QUERY_INPUTS.values())
     parts, gaps, start = [], [], 0
     for match in _gaps_pattern(input_names).finditer(content):
-        parts.append(content[start : match.start()])
         group = match.lastgroup or ""
-        gaps.append(CSRF_GAP if group == "csrf" else input_names[int(group.removeprefix("input"))])
-        start = match.end()
+        gap_start, gap_end = match.span(group)
+        parts.append(content[start:gap_start])
+        if group.startswith("input"):
+            gaps.append(input_names[int(group.removeprefix("input"))])
+        else:
+            gaps.append(CSRF_GAP if group == "csrf" else QUERY_GAP)
+        start = gap_end
     parts.append(content[start:])
     return parts, gaps
 
@@ -165,7 +201,11 @@ def _serve(request: HttpRequest, page: _CachedPage, inputs: dict[str, str]) -> H
         content = page.parts[0]
     else:
         # One join of bytes: the page is not encoded again, nor searched, for each visitor.
-        fills = {name: f' value="{escape(value)}"'.encode() for name, value in inputs.items()}
+        fills = {
+            name: f' value="{escape(value)}"'.encode() for name, value in inputs.items() if value
+        }
+        if inputs and (query := page_query(request)):
+            fills[QUERY_GAP] = escape(f"?{query}").encode()
         if CSRF_GAP in page.gaps:
             fills[CSRF_GAP] = get_token(request).encode()
         pieces = [page.parts[0]]

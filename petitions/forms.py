@@ -1,5 +1,4 @@
 import functools
-import re
 
 from django import forms
 from django.conf import settings
@@ -11,6 +10,7 @@ from django_countries import countries
 
 from petitions.email_typos import email_domain_suggestion
 from petitions.models import Petition
+from petitions.share_codes import share_code_or_blank
 
 
 @functools.cache
@@ -71,7 +71,6 @@ def _escaped_options(choices: tuple[tuple[str, str], ...]) -> tuple[tuple[str, s
 
 # Bots fill every field; people never see this one (hidden, out of the tab order).
 HONEYPOT_FIELD = "website"
-SHARE_CODE = re.compile(r"[A-Za-z0-9_-]{1,16}")
 
 
 class SignatureForm(forms.Form):
@@ -144,8 +143,7 @@ class SignatureForm(forms.Form):
 
     def clean_referral_code(self) -> str:
         # A broken share link must not stop anyone from signing: ignore it instead.
-        code = self.cleaned_data["referral_code"]
-        return code if SHARE_CODE.fullmatch(code) else ""
+        return share_code_or_blank(self.cleaned_data["referral_code"])
 
     def clean_first_name(self) -> str:
         return self.cleaned_data["first_name"].strip()

@@ -8,6 +8,8 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from petitions.share_codes import SHARE_CODE_LENGTH
+
 # Goals step up along 1, 5, 10, 50, 100... (1,000 → 5,000 → 10,000): a reached goal is followed
 # by one near enough to feel reachable and far enough to be worth a share.
 GOAL_LADDER = (1, 5)
@@ -310,9 +312,11 @@ class Signature(models.Model):
         blank=True,
         help_text=_("A keyed hash of the address: the address itself is never stored."),
     )
-    share_code = models.CharField(_("share code"), max_length=16, unique=True, editable=False)
+    share_code = models.CharField(
+        _("share code"), max_length=SHARE_CODE_LENGTH, unique=True, editable=False
+    )
     referral_code = models.CharField(
-        _("came through share code"), max_length=16, blank=True, db_index=True
+        _("came through share code"), max_length=SHARE_CODE_LENGTH, blank=True, db_index=True
     )
     # Signed online, or on a paper sheet typed in by staff (petitions/paper.py).
     source = models.CharField(

@@ -24,6 +24,7 @@ from petitions.mailboxes import mailbox_hash
 from petitions.models import PaperImport, Petition, Signature
 from petitions.names import name_clean
 from petitions.sealing import signature_seal_values
+from petitions.share_codes import share_code_draw
 from staff.access_trail import access_event_record
 from staff.models import AccessEvent
 
@@ -186,7 +187,7 @@ def _paper_signature(row: PaperRow, *, petition: Petition, batch: PaperImport, n
         confirmed_at=now,
         # No email goes to a paper signer: the outbox holds nothing for them.
         confirmation_sent_at=now,
-        share_code=secrets.token_urlsafe(6),
+        share_code=share_code_draw(),
         privacy_notice_version="paper",
         consented_at=now,
         name_in_delivery=row.named,

@@ -1,7 +1,6 @@
 """A signer's path: sign, confirm through the emailed link, or withdraw and be forgotten."""
 
 import contextlib
-import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -20,6 +19,7 @@ from petitions.mailboxes import email_normalize, mailbox_hash
 from petitions.models import Petition, Signature
 from petitions.names import name_clean, names_may_be_said
 from petitions.sealing import signature_seal
+from petitions.share_codes import share_code_draw
 from petitions.signature_links import signature_for_confirmation, signature_for_withdrawal
 
 
@@ -128,7 +128,7 @@ def signature_create(
     for _attempt in range(3):
         try:
             with _savepoint_if_in_transaction():
-                signature = Signature.objects.create(share_code=secrets.token_urlsafe(6), **values)
+                signature = Signature.objects.create(share_code=share_code_draw(), **values)
             confirmation_emails.confirmation_email_queue()
             return SignatureCreateResult(signature=signature, created=True)
         except IntegrityError:

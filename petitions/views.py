@@ -17,6 +17,7 @@ from petitions import counter, ledger, recent_signers, selectors, signing
 from petitions.forms import SignatureForm
 from petitions.models import Petition, Signature
 from petitions.names import name_for_greeting
+from petitions.share_codes import share_code_from_query
 from petitions.signature_links import (
     SignatureGone,
     SignatureLinkExpired,
@@ -60,7 +61,7 @@ def petition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # Where shared links lead: kept in memory like the campaign's pages, a share code included.
     petition = _petition_or_404(slug)
     form = SignatureForm(
-        petition=petition, initial={"referral_code": request.GET.get("src", "")[:16]}
+        petition=petition, initial={"referral_code": share_code_from_query(request.GET)}
     )
     return _petition_render(request, petition, form)
 

@@ -10,8 +10,9 @@ from config.env import DEBUG, env
 # reach every worker within a second whatever this is.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=0 if DEBUG else 10)
 # A shared link's query keeps the page kept (core/public_cache.py): a signer's share code fills
-# the sign form's hidden input; what networks and newsletters add to a link changes nothing.
-PUBLIC_PAGE_QUERY_INPUTS = {"src": "referral_code"}
+# the sign form's hidden input, as the function named cleans it (the view's own); what networks
+# and newsletters add to a link changes nothing.
+PUBLIC_PAGE_QUERY_INPUTS = {"src": ("referral_code", "petitions.share_codes.share_code_or_blank")}
 PUBLIC_PAGE_QUERY_IGNORED = frozenset(
     {
         "fbclid",

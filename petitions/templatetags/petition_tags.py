@@ -4,6 +4,7 @@ from django.forms import BooleanField
 
 from petitions import counter, recent_signers, selectors
 from petitions.forms import SignatureForm
+from petitions.share_codes import share_code_from_query
 
 register = template.Library()
 
@@ -15,7 +16,7 @@ def petition_sign_box(context) -> dict:
     if petition is None:
         return _petition_closed_context(context)
     request = context.get("request")
-    referral_code = request.GET.get("src", "")[:16] if request else ""
+    referral_code = share_code_from_query(request.GET) if request else ""
     return {
         "petition": petition,
         "form": SignatureForm(petition=petition, initial={"referral_code": referral_code}),
