@@ -3,7 +3,6 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
-from django.views.i18n import set_language
 
 from campaign import site_files
 from campaign.sitemaps import PageSitemap
@@ -20,7 +19,6 @@ urlpatterns = [
     path("manifest.webmanifest", site_files.web_manifest, name="web_manifest"),
     path("favicon.ico", site_files.favicon_ico),
     path("apple-touch-icon.png", site_files.apple_touch_icon),
-    path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     # The ESP's delivery events; anymail checks ANYMAIL_WEBHOOK_SECRET on every call.
     path("anymail/", include("anymail.urls")),

@@ -79,7 +79,7 @@ def test_wrk_durations_are_read_in_milliseconds(text, milliseconds):
 
 
 SIGN_PAGE = """
-<form class="language" method="post" action="/i18n/setlang/">
+<form class="search" method="post" action="/search/">
   <input type="hidden" name="csrfmiddlewaretoken" value="tok">
   <select name="language"><option value="fr" selected>fr</option></select>
 </form>

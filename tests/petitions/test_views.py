@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -511,12 +512,19 @@ def test_the_emailed_links_work_in_a_browser_that_keeps_no_cookie(
 
 
 def test_any_other_public_form_refused_by_the_csrf_check_says_nothing_was_done(db):
-    refused = Client(enforce_csrf_checks=True).post("/i18n/setlang/", {"language": "en"})
+    refused = Client(enforce_csrf_checks=True).post("/petition/liberez-mamat/", {"x": "1"})
 
     assert refused.status_code == 403
     html = refused.content.decode()
     assert "<h1>Rien n'a été fait</h1>" in html
-    assert 'href="/i18n/setlang/"' in html  # the way back to the form, for a fresh token
+    assert 'href="/petition/liberez-mamat/"' in html  # the way back to the form, a fresh token
+
+
+def test_the_language_lives_in_the_address_and_no_cookie_sets_it(client, mamat_campaign):
+    # Django's set_language view would keep a language cookie: nothing of the site posts to it.
+    assert client.post("/i18n/setlang/", {"language": "en"}).status_code == 404
+    assert '<html lang="en"' in client.get("/en/").content.decode()
+    assert settings.LANGUAGE_COOKIE_NAME not in client.cookies
 
 
 def test_staff_pages_keep_django_s_own_csrf_page(db):
