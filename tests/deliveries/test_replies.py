@@ -12,6 +12,7 @@ from deliveries.models import DeliveryReply
 from deliveries.replies import delivery_reply_record
 from petitions.models import Petition, Target
 from tests.deliveries.factories import address_approved, confirmed_signatures_create
+from tests.petitions.factories_staff import PETITION_MANAGERS, logged_in_as
 from tests.staff_fixtures import staff_user_create
 
 
@@ -81,6 +82,29 @@ def test_staff_record_a_reply_in_the_admin(
     assert response.status_code == 302, response.content.decode()[:3000]
     reply = DeliveryReply.objects.get()
     assert (reply.recorded_by, reply.summary_en) == (verified_staff_user, "Acknowledged.")
+
+
+def test_a_petition_manager_records_the_embassy_s_reply_but_cannot_delete_it(client, sent_delivery):
+    manager = logged_in_as(client, PETITION_MANAGERS)
+
+    response = client.post(
+        reverse("admin:deliveries_deliveryreply_add"),
+        {
+            "delivery": sent_delivery.pk,
+            "kind": "reply",
+            "received_on": "2026-11-20",
+            "summary_fr": "Accusé de réception.",
+            "summary_en": "Acknowledged.",
+        },
+    )
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    reply = DeliveryReply.objects.get()
+    assert reply.recorded_by == manager
+    assert "Accusé de réception." in client.get("/petition/liberez-mamat/").content.decode()
+    delete_url = reverse("admin:deliveries_deliveryreply_delete", args=[reply.pk])
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
+    assert DeliveryReply.objects.exists()
 
 
 def test_a_reply_without_its_date_is_refused_in_the_admin(verified_staff_client, sent_delivery):

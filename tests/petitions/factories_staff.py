@@ -21,6 +21,9 @@ DATA_OFFICERS = ROLES_MIGRATION.DATA_OFFICERS
 CONTACT_MIGRATION = importlib.import_module("petitions.migrations.0007_sealed_signer_data")
 UPDATES_MIGRATION = importlib.import_module("updates.migrations.0002_update_roles")
 FRAUD_MIGRATION = importlib.import_module("petitions.migrations.0012_petition_managers_fight_fraud")
+REPLIES_MIGRATION = importlib.import_module(
+    "deliveries.migrations.0011_petition_managers_record_replies"
+)
 
 
 def roles_ensure() -> None:
@@ -28,6 +31,7 @@ def roles_ensure() -> None:
     CONTACT_MIGRATION.contact_permission_grant(apps, None)
     UPDATES_MIGRATION.updates_permissions_grant(apps, None)
     FRAUD_MIGRATION.grant(apps, None)
+    REPLIES_MIGRATION.replies_permissions_grant(apps, None)
 
 
 def staff_with_role(role: str, username: str | None = None):
