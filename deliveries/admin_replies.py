@@ -1,8 +1,14 @@
 """Staff record what a target answered to a delivery, or that it did not answer."""
 
+import posixpath
+
 from django import forms
 from django.contrib import admin
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
@@ -12,10 +18,21 @@ from deliveries.models import DeliveryReply
 from deliveries.replies import delivery_reply_record
 
 
+class PrivateFileInput(forms.ClearableFileInput):
+    """An upload box that never links to the stored file: private storage has no address.
+
+    The file already kept is offered by the admin's own download view (`file_download`).
+    """
+
+    def is_initial(self, value) -> bool:
+        return False
+
+
 class DeliveryReplyForm(forms.ModelForm):
     class Meta:
         model = DeliveryReply
         fields = ["delivery", "kind", "received_on", "days_without_reply", "summary", "file"]
+        widgets = {"file": PrivateFileInput}
 
     def clean(self):
         cleaned = super().clean() or {}
@@ -34,17 +51,53 @@ class DeliveryReplyAdmin(TranslationAdmin):
     list_display = ["delivery", "kind", "received_on", "days_without_reply", "recorded_at"]
     list_filter = ["kind"]
     list_select_related = ["delivery__petition", "delivery__target"]
-    readonly_fields = ["recorded_by", "recorded_at"]
+    readonly_fields = ["file_download", "recorded_by", "recorded_at"]
     fields = [
         "delivery",
         "kind",
         "received_on",
         "days_without_reply",
         "summary",
+        "file_download",
         "file",
         "recorded_by",
         "recorded_at",
     ]
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:reply_id>/file/",
+                self.admin_site.admin_view(self.file_view),
+                name="deliveries_deliveryreply_file",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=_("file kept"))
+    def file_download(self, reply: DeliveryReply) -> str:
+        if not reply.pk or not reply.file:
+            return "—"
+        url = reverse("admin:deliveries_deliveryreply_file", args=[reply.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Download the reply"))
+
+    def file_view(self, request: HttpRequest, reply_id: int) -> FileResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        reply: DeliveryReply = get_object_or_404(
+            DeliveryReply.objects.select_related("delivery__petition"), pk=reply_id
+        )
+        if not reply.file:
+            raise Http404("This reply has no file.")
+        extension = posixpath.splitext(reply.file.name)[1]
+        delivery = reply.delivery
+        response = FileResponse(
+            reply.file.open("rb"),
+            as_attachment=True,
+            filename=f"{delivery.petition.slug}-{delivery.pk}-reply-{reply.pk}{extension}",
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
 
     def save_model(self, request: HttpRequest, obj: DeliveryReply, form, change: bool) -> None:
         if change:

@@ -12,7 +12,7 @@ from deliveries.models import DeliveryReply
 from deliveries.replies import delivery_reply_record
 from petitions.models import Petition, Target
 from tests.deliveries.factories import address_approved, confirmed_signatures_create
-from tests.petitions.factories_staff import PETITION_MANAGERS, logged_in_as
+from tests.petitions.factories_staff import CAMPAIGN_EDITORS, PETITION_MANAGERS, logged_in_as
 from tests.staff_fixtures import staff_user_create
 
 
@@ -105,6 +105,58 @@ def test_a_petition_manager_records_the_embassy_s_reply_but_cannot_delete_it(cli
     delete_url = reverse("admin:deliveries_deliveryreply_delete", args=[reply.pk])
     assert client.post(delete_url, {"post": "yes"}).status_code == 403
     assert DeliveryReply.objects.exists()
+
+
+def test_staff_open_a_recorded_reply_and_download_the_file_the_embassy_sent(client, sent_delivery):
+    reply = delivery_reply_record(
+        delivery=sent_delivery,
+        actor=None,
+        received_on=datetime.date(2026, 11, 20),
+        summary_fr="Accusé de réception.",
+        file=ContentFile(b"%PDF-1.4 the embassy's answer", name="reponse.pdf"),
+    )
+    logged_in_as(client, PETITION_MANAGERS)
+
+    page = client.get(reverse("admin:deliveries_deliveryreply_change", args=[reply.pk]))
+    download_url = reverse("admin:deliveries_deliveryreply_file", args=[reply.pk])
+    download = client.get(download_url)
+
+    assert page.status_code == 200
+    assert f'href="{download_url}"' in page.content.decode()
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 the embassy's answer"
+    assert (
+        f"liberez-mamat-{sent_delivery.pk}-reply-{reply.pk}.pdf" in download["Content-Disposition"]
+    )
+    assert "private, no-store" in download["Cache-Control"]
+    # Saved again without a new file, the reply keeps the one it had.
+    resaved = client.post(
+        reverse("admin:deliveries_deliveryreply_change", args=[reply.pk]),
+        {
+            "delivery": sent_delivery.pk,
+            "kind": "reply",
+            "received_on": "2026-11-20",
+            "summary_fr": "Accusé de réception, daté du 19.",
+            "summary_en": "",
+        },
+    )
+    assert resaved.status_code == 302, resaved.content.decode()[:3000]
+    reply.refresh_from_db()
+    assert reply.file and reply.summary_fr == "Accusé de réception, daté du 19."
+
+
+def test_the_file_of_a_reply_is_for_staff_who_may_see_replies(client, sent_delivery):
+    reply = delivery_reply_record(
+        delivery=sent_delivery,
+        actor=None,
+        received_on=datetime.date(2026, 11, 20),
+        file=ContentFile(b"%PDF-1.4", name="reponse.pdf"),
+    )
+    logged_in_as(client, CAMPAIGN_EDITORS)
+
+    download = client.get(reverse("admin:deliveries_deliveryreply_file", args=[reply.pk]))
+
+    assert download.status_code == 403
 
 
 def test_a_reply_without_its_date_is_refused_in_the_admin(verified_staff_client, sent_delivery):
