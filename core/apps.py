@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = _("Site plumbing")
+    launch_steps = "core.launch_checklist.email_launch_steps"
 
     def ready(self) -> None:
         from core import checks  # noqa: F401 - registers the system checks

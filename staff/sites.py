@@ -3,11 +3,13 @@ from typing import cast
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 from django_otp.middleware import is_verified
 
+from core.launch_checklist import launch_steps
 from staff import views
 from staff.forms import StaffAuthenticationForm
 
@@ -34,6 +36,15 @@ class StaffAdminSite(admin.AdminSite):
             views.password_step_passed(request)
             return redirect_to_login(response["Location"], reverse("admin:staff_two_factor_verify"))
         return response
+
+    def index(self, request: HttpRequest, extra_context=None) -> TemplateResponse:
+        """The admin's home, with what is left to do before launch while anything is."""
+        steps = launch_steps()
+        context = {
+            **(extra_context or {}),
+            "launch_steps": steps if not all(step.done for step in steps) else [],
+        }
+        return super().index(request, context)
 
     def i18n_javascript(self, request: HttpRequest, extra_context=None) -> HttpResponse:
         """The admin's translations for its scripts, and the rich text editor's (its link form)."""

@@ -1,0 +1,51 @@
+"""What must be done before the campaign goes public: the admin's home lists it until it is.
+
+Each app says what it needs through its AppConfig (`launch_steps`, the dotted path of a
+function returning LaunchStep items), as `initial_content_loader` names its loader: this
+module knows no petition. `manage.py launch_checklist` prints the same list for operators.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.conf import settings
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from core.checks import NON_SENDING_EMAIL_BACKENDS
+
+
+@dataclass(frozen=True)
+class LaunchStep:
+    title: str
+    done: bool
+    # What goes wrong while it is not done, and where to do it.
+    why: str = ""
+    fix_url: str = ""
+
+
+def launch_steps() -> list[LaunchStep]:
+    """Return every app's steps, in INSTALLED_APPS order."""
+    steps: list[LaunchStep] = []
+    for config in apps.get_app_configs():
+        path = getattr(config, "launch_steps", None)
+        if path:
+            steps_of_app: Callable[[], list[LaunchStep]] = import_string(path)
+            steps += steps_of_app()
+    return steps
+
+
+def email_launch_steps() -> list[LaunchStep]:
+    return [
+        LaunchStep(
+            title=_("Emails that reach signers"),
+            done=settings.EMAIL_BACKEND not in NON_SENDING_EMAIL_BACKENDS,
+            why=_(
+                "The site writes its emails to %(backend)s: no signer would receive the link "
+                "that confirms their signature, and none would be counted. Set EMAIL_BACKEND "
+                "on the server (docs/operations.md)."
+            )
+            % {"backend": settings.EMAIL_BACKEND.rsplit(".", 2)[-2]},
+        )
+    ]

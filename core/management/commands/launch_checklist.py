@@ -1,0 +1,20 @@
+"""Print what is left to do before launch, as the admin's home lists it; exit 1 if anything."""
+
+import sys
+
+from django.core.management.base import BaseCommand
+
+from core.launch_checklist import launch_steps
+
+
+class Command(BaseCommand):
+    help = "Print what is left to do before the campaign goes public; exit 1 if anything."
+
+    def handle(self, *args, **options) -> None:
+        steps = launch_steps()
+        for step in steps:
+            self.stdout.write(f"[{'x' if step.done else ' '}] {step.title}")
+            if not step.done:
+                self.stdout.write(f"    {step.why}")
+        if not all(step.done for step in steps):
+            sys.exit(1)
