@@ -22,7 +22,7 @@ def deliveries_launch_steps() -> list[LaunchStep]:
                 fix_url = reverse("admin:deliveries_deliveryschedule_deliver", args=[schedule.pk])
             steps.append(
                 LaunchStep(
-                    title=_("The address of %(target)s, approved") % {"target": target},
+                    title=_("Delivery address approved: %(target)s") % {"target": target.name},
                     done=state is ApprovalState.APPROVED,
                     why=(
                         _("It is a placeholder: enter the real address, then approve it twice.")

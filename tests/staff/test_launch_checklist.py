@@ -76,7 +76,7 @@ def test_a_new_server_s_admin_home_lists_what_is_left_before_launch(
         f"Mamat's portrait on the case page -> "
         f"{reverse('admin:campaign_page_change', args=[case_page.pk])}",
         f"A data officer -> {reverse('admin:auth_group_change', args=[officers.pk])}",
-        f"The address of {target}, approved -> "
+        f"Delivery address approved: {target.name} -> "
         f"{reverse('admin:petitions_target_change', args=[target.pk])}",
     ]
     assert shown["done"] == ["The privacy policy, published", "A petition open for signing"]
@@ -136,7 +136,7 @@ def _target_address_changed(settings):
         (_portrait_removed, "Mamat's portrait on the case page"),
         (_petition_closed, "A petition open for signing"),
         (_data_officer_left, "A data officer"),
-        (_target_address_changed, "The address of "),
+        (_target_address_changed, "Delivery address approved: "),
     ],
 )
 def test_a_step_undone_after_launch_comes_back_on_the_list(
