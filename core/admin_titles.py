@@ -15,4 +15,6 @@ REWORDED_ADMIN_TITLES = (
     gettext_noop("Add %s"),
     gettext_noop("Change %s"),
     gettext_noop("View %s"),
+    # A list's button: Django's French says "Ajouter calendrier de remise", with no article.
+    gettext_noop("Add %(name)s"),
 )

@@ -121,3 +121,15 @@ def test_each_list_is_titled_by_its_name_in_french(verified_staff_client):
         # Not Django's "Sélectionnez l'objet signature à changer".
         assert html.unescape(heading) == name[0].upper() + name[1:], opts.label
         assert html.unescape(title.strip()) == name[0].upper() + name[1:], opts.label
+
+
+def test_each_list_s_add_button_reads_as_french(verified_staff_client):
+    page = verified_staff_client.get(
+        reverse("admin:deliveries_deliveryschedule_changelist"), headers={"accept-language": "fr"}
+    ).content.decode()
+
+    button = re.search(r'class="addlink">(.*?)</a>', page, re.S).group(1)
+    # Not Django's "Ajouter calendrier de remise", which lacks its article.
+    assert re.sub(r"[ \n]+", " ", html.unescape(button)).strip() == (
+        "Ajouter\u00a0: calendrier de remise"
+    )
