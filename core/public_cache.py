@@ -39,8 +39,9 @@ CONTENT_VERSION_KEY = "campaign:public-content-version"
 # The exact markup of Django's {% csrf_token %}: the value is cut out of the kept page.
 CSRF_INPUT = re.compile(rb'(?<=name="csrfmiddlewaretoken" value=")(?P<csrf>[^"]+)(?=")')
 CSRF_GAP = "csrfmiddlewaretoken"
-# A language link's address, drawn without the query: a shared link's code goes at its end.
-LANGUAGE_LINK_END = rb'(?<=<a href=")[^"?]*(?P<query>)(?=" hreflang=")'
+# A language link's address (templates/includes/language_switcher.html), drawn without the
+# query: a shared link's code goes at its end, and at no other link's.
+LANGUAGE_LINK_END = rb'(?<=<a class="language-switcher__link" href=")[^"?]*(?P<query>)(?=")'
 QUERY_GAP = "?"
 VERSION_CHECK_SECONDS = 1.0
 

@@ -157,7 +157,9 @@ def test_a_visitor_by_a_shared_link_who_changes_language_is_still_credited_to_th
     client.get("/petition/liberez-mamat/")
     shared = client.get("/petition/liberez-mamat/?src=abc123&fbclid=IwAR0xYz").content.decode()
 
-    english_url = re.search(r'<a href="([^"]+)" hreflang="en"', shared)[1]
+    english_url = re.search(
+        r'<a class="language-switcher__link" href="([^"]+)" hreflang="en"', shared
+    )[1]
     english = client.get(html.unescape(english_url)).content.decode()
 
     assert english_url == "/en/petition/liberez-mamat/?src=abc123"  # the network's id left out
