@@ -285,6 +285,32 @@ def signatures_confirm(args: argparse.Namespace) -> dict:
     return {"confirmed": confirmed, "at": time.time()}
 
 
+def signer_links(_args: argparse.Namespace) -> dict:
+    """Sign twice as a signer would, confirm the second: the links each signer then opens."""
+    from campaign.selectors import campaign_current
+    from petitions.selectors import petition_open_for_campaign
+    from petitions.signature_links import confirmation_token_make
+    from petitions.signing import signature_confirm, signature_create
+
+    petition = petition_open_for_campaign(campaign=campaign_current())
+    tokens = []
+    for name in ("pending", "confirmed"):
+        signature = signature_create(
+            petition=petition,
+            first_name="Aynur",
+            last_name="Tursun",
+            email=f"bench-links-{name}-{time.time_ns()}@{BENCH_EMAIL_DOMAIN}",
+            country="FR",
+            language="fr",
+        ).signature
+        tokens.append(confirmation_token_make(signature=signature))
+    signature_confirm(token=tokens[1])
+    return {
+        "confirm_url": f"/petition/confirm/{tokens[0]}/",
+        "confirmed_url": f"/petition/confirm/{tokens[1]}/",
+    }
+
+
 def counts_report(_args: argparse.Namespace) -> dict:
     """The petition's confirmed rows, the count beat reconciled, and when it did."""
     from campaign.selectors import campaign_current
@@ -317,6 +343,7 @@ COMMANDS = {
     "staff-editor": staff_editor,
     "confirm": signatures_confirm,
     "counts": counts_report,
+    "signer-links": signer_links,
 }
 
 

@@ -505,6 +505,11 @@ class Bench:
             "shared link", f"{self.base_url}{self.site['detail_url']}?src=bench&fbclid=IwAR0b"
         )
         count = self.load("count", self.base_url + self.site["count_url"])
+        # What each signer opens from the email, drawn for them alone: no target, a figure to
+        # weigh against signing's (the two pages cost a signer's journey most of its CPU).
+        links = probe(self.env, "signer-links")
+        confirm = self.load("confirm page", self.base_url + links["confirm_url"])
+        confirmed = self.load("thanks page", self.base_url + links["confirmed_url"])
         after = self.load("ceiling again", ceiling_url)
         ceiling = (before.requests_per_s + after.requests_per_s) / 2
         self.ceiling = ceiling
@@ -513,6 +518,8 @@ class Bench:
         self.details["page"] = _wrk_figures("page", page)
         self.details["shared_link"] = _wrk_figures("shared link", shared)
         self.details["count"] = _wrk_figures("count", count)
+        self.details["confirm_page"] = _wrk_figures("confirm page", confirm)
+        self.details["thanks_page"] = _wrk_figures("thanks page", confirmed)
         self.figures += [
             Figure("ceiling", ceiling, "req/s", note="reference: mean of before and after"),
             Figure(
@@ -543,12 +550,20 @@ class Bench:
                 f"{COUNT_SHARE_OF_CEILING} × ceiling",
             ),
             Figure("count p99", count.p99_ms, "ms"),
+            Figure("confirm page (a signer's link)", confirm.requests_per_s, "req/s"),
+            Figure("thanks page (after confirming)", confirmed.requests_per_s, "req/s"),
         ]
-        errors = page.errors + shared.errors + before.errors + after.errors + count.errors
+        errors = (
+            page.errors
+            + shared.errors
+            + before.errors
+            + after.errors
+            + count.errors
+            + confirm.errors
+            + confirmed.errors
+        )
         if errors:
-            self.figures.append(
-                Figure("page, shared link, count + ceiling errors", errors, "", 0, EXACTLY)
-            )
+            self.figures.append(Figure("pages, count + ceiling errors", errors, "", 0, EXACTLY))
 
     def _signature_form(self) -> tuple[str, signing_form.HtmlForm, str] | None:
         """Return (page URL, form, csrftoken cookie) as a first visit gets them."""

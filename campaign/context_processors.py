@@ -7,7 +7,7 @@ from django.urls import translate_url
 from django.utils.functional import SimpleLazyObject
 
 from campaign import selectors
-from core.public_cache import page_query, public_object
+from core.public_cache import page_query, public_content_version, public_object
 
 
 def _languages(request: HttpRequest) -> list[dict]:
@@ -47,5 +47,8 @@ def site_navigation(request: HttpRequest) -> dict:
         ),
         "legal_pages": SimpleLazyObject(lambda: _kept("legal", selectors.legal_pages)),
         "language_links": SimpleLazyObject(lambda: _languages(request)),
+        # The header and footer are kept by `{% cache %}` under the content's version.
+        "frame_seconds": settings.PUBLIC_PAGE_CACHE_SECONDS,
+        "frame_version": SimpleLazyObject(public_content_version),
         "site_url": settings.SITE_URL,
     }

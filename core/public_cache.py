@@ -109,6 +109,11 @@ def _content_version(now: float) -> str:
     return version
 
 
+def public_content_version() -> str:
+    """Return the version of the public content, read again at most once a second."""
+    return _content_version(time.monotonic())
+
+
 def public_object(key: str, *, seconds: int, load: Callable[[], Any]) -> Any:
     """Return what `load` gives, kept in this worker's memory like the public pages."""
     if seconds <= 0:

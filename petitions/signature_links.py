@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core import signing
 
 from petitions.models import Signature
+from petitions.selectors import petition_by_id
 
 CONFIRM_SALT = "petitions.signature.confirm"
 WITHDRAW_SALT = "petitions.signature.withdraw"
@@ -42,9 +43,13 @@ def _signature_by_token(*, token: str, salt: str, max_age: int | None) -> Signat
         raise SignatureLinkExpired from error
     except signing.BadSignature as error:
         raise SignatureLinkInvalid from error
-    signature = Signature.objects.select_related("petition").filter(public_id=public_id).first()
-    if signature is None:
-        raise SignatureGone
+    try:
+        signature = Signature.objects.get(public_id=public_id)
+    except Signature.DoesNotExist as error:
+        raise SignatureGone from error
+    # From this worker's memory: joined, its translated columns tripled the row to compile
+    # and read, on the three pages each signer opens (confirm, confirmed, withdraw).
+    signature.petition = petition_by_id(petition_id=signature.petition_id)
     return signature
 
 

@@ -199,9 +199,11 @@ def test_the_petition_and_its_proofs_are_kept_in_memory_too(
 
 
 def test_a_signers_own_page_asks_the_database_only_for_the_signature(
-    client, mamat_campaign, django_assert_num_queries, django_capture_on_commit_callbacks
+    client, mamat_campaign, django_assert_num_queries, django_capture_on_commit_callbacks, settings
 ):
     from campaign.services import pages_unpublish
+
+    settings.SIGNATURE_PETITION_CACHE_SECONDS = 5  # as in production
     from petitions import signature_links, signing
     from petitions.models import Petition
 
@@ -219,9 +221,11 @@ def test_a_signers_own_page_asks_the_database_only_for_the_signature(
     )
     client.get(confirm_url)
 
-    # The frame of every page (the campaign, its menu, its legal pages) is kept in memory.
-    with django_assert_num_queries(1):
+    # The frame of every page (the campaign, its menu, its legal pages) is kept in memory, and
+    # so is the petition: the one query reads the signature's row alone.
+    with django_assert_num_queries(1) as queries:
         assert 'href="/camps/"' in client.get(confirm_url).content.decode()
+    assert "petitions_petition" not in queries.captured_queries[0]["sql"]
 
     with django_capture_on_commit_callbacks(execute=True):
         pages_unpublish(pages=Page.objects.filter(slug="camps"))
@@ -273,3 +277,40 @@ def test_public_pages_are_still_served_when_redis_is_down(client, mamat_campaign
 
     assert response.status_code == 200
     assert "Libérez Mamat" in response.content.decode()
+
+
+def test_the_frame_of_a_signers_page_is_drawn_once_and_follows_staff_edits(client, mamat_campaign):
+    from unittest import mock
+
+    import django.urls
+
+    from core.public_cache import public_content_changed
+    from petitions import signature_links, signing
+    from petitions.models import Petition
+
+    signature = signing.signature_create(
+        petition=Petition.objects.get(slug="liberez-mamat"),
+        first_name="Aynur",
+        last_name="Tursun",
+        email="aynur@example.org",
+        country="FR",
+        language="fr",
+    ).signature
+    confirm_url = (
+        f"/petition/confirm/{signature_links.confirmation_token_make(signature=signature)}/"
+    )
+
+    def links_to_pages_drawn() -> int:
+        """Open the signer's page; return how many links to the campaign's pages it drew."""
+        # The {% url %} tag imports reverse as it draws: only the links drawn are counted.
+        with mock.patch.object(django.urls, "reverse", wraps=django.urls.reverse) as reverse:
+            assert client.get(confirm_url).status_code == 200
+        return sum(call.args[0] == "campaign:page" for call in reverse.call_args_list)
+
+    first = links_to_pages_drawn()
+    again = links_to_pages_drawn()
+    public_content_changed()  # what every staff edit through the admin or a service does
+    after_an_edit = links_to_pages_drawn()
+
+    # The menu and the footer's legal links, drawn once per worker and content version.
+    assert first > 0 and again == 0 and after_an_edit == first
