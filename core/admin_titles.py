@@ -17,4 +17,7 @@ REWORDED_ADMIN_TITLES = (
     gettext_noop("View %s"),
     # A list's button: Django's French says "Ajouter calendrier de remise", with no article.
     gettext_noop("Add %(name)s"),
+    # The home's link beside "Ajouter" and "Afficher": Django's French gives a noun,
+    # "Modification", where the others are verbs.
+    gettext_noop("Change"),
 )

@@ -133,3 +133,12 @@ def test_each_list_s_add_button_reads_as_french(verified_staff_client):
     assert re.sub(r"[ \n]+", " ", html.unescape(button)).strip() == (
         "Ajouter\u00a0: calendrier de remise"
     )
+
+
+def test_the_admin_home_s_links_are_verbs_in_french(verified_staff_client):
+    page = verified_staff_client.get(
+        reverse("admin:index"), headers={"accept-language": "fr"}
+    ).content.decode()
+
+    links = {html.unescape(link) for link in re.findall(r'class="changelink"[^>]*>(.*?)</a>', page)}
+    assert links == {"Modifier"}  # beside "Ajouter" and "Afficher", not "Modification"
