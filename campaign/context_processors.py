@@ -3,11 +3,25 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import translate_url
+from django.urls import NoReverseMatch, reverse, translate_url
+from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 
 from campaign import selectors
 from core.public_cache import page_query, public_content_version, public_object
+
+
+def _page_url_in(request: HttpRequest, code: str) -> str:
+    """Return this page's address in another language, as Django's translate_url does, but from
+    the match the request already has: every page draws its links to the other languages."""
+    match = request.resolver_match
+    if match is None or not match.url_name:
+        return translate_url(request.path, code)
+    with translation.override(code):
+        try:
+            return reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+        except NoReverseMatch:
+            return request.path
 
 
 def _languages(request: HttpRequest) -> list[dict]:
@@ -15,7 +29,7 @@ def _languages(request: HttpRequest) -> list[dict]:
     query = page_query(request)
     links = []
     for code, name in settings.LANGUAGES:
-        page_url = translate_url(request.path, code)
+        page_url = _page_url_in(request, code)
         links.append(
             {
                 "code": code,

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.urls import reverse
@@ -136,3 +138,34 @@ def test_share_call_to_action_offers_plain_links_to_this_page(client, mamat_camp
     assert "https://wa.me/?text=" in html
     assert "http%3A//testserver/xinjiang/" in html
     assert "<script" not in html.split('id="act-share"')[1].split("</section>")[0]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/camps/",
+        "/en/camps/",
+        "/petition/liberez-mamat/",
+        "/en/petition/liberez-mamat/ledger/",
+        "/petition/liberez-mamat/signed/",
+        "/petition/confirm/not-a-whole-link/",
+        "/no-such-page/",
+        "/en/no/such/page/",
+    ],
+)
+def test_each_page_links_to_itself_in_every_language_as_django_translates_it(
+    client, mamat_campaign, path
+):
+    from django.conf import settings
+    from django.urls import translate_url
+
+    html = client.get(path).content.decode()
+
+    for code, _name in settings.LANGUAGES:
+        expected = translate_url(path, code)
+        link = re.search(
+            rf'<a class="language-switcher__link" href="([^"]*)" hreflang="{code}"', html
+        )
+        current = re.search(rf'aria-current="true" lang="{code}"', html)
+        assert current or (link and link[1] == expected), (code, expected)
