@@ -37,7 +37,7 @@ def launch_steps() -> list[LaunchStep]:
 
 
 def email_launch_steps() -> list[LaunchStep]:
-    return [
+    steps = [
         LaunchStep(
             title=_("Emails that reach signers"),
             done=settings.EMAIL_BACKEND not in NON_SENDING_EMAIL_BACKENDS,
@@ -49,3 +49,16 @@ def email_launch_steps() -> list[LaunchStep]:
             % {"backend": settings.EMAIL_BACKEND.rsplit(".", 2)[-2]},
         )
     ]
+    if settings.EMAIL_BACKEND.startswith("anymail."):
+        steps.append(
+            LaunchStep(
+                title=_("The email provider's reports, protected"),
+                done=bool(getattr(settings, "ANYMAIL", {}).get("WEBHOOK_SECRET")),
+                why=_(
+                    "Without ANYMAIL_WEBHOOK_SECRET, anyone could report signers' emails as "
+                    "bounced or complained about, and the site would stop writing to them. Set "
+                    "it on the server and in the provider's webhook address."
+                ),
+            )
+        )
+    return steps

@@ -150,6 +150,18 @@ def test_a_step_undone_after_launch_comes_back_on_the_list(
     assert len(to_do) == 1 and to_do[0].startswith(step), to_do
 
 
+def test_an_email_provider_without_its_webhook_secret_is_a_step_left(
+    verified_staff_client, loaded_campaign, settings
+):
+    _everything_done(loaded_campaign, settings)
+    settings.EMAIL_BACKEND = "anymail.backends.brevo.EmailBackend"
+    settings.ANYMAIL = {"BREVO_API_KEY": "key"}
+
+    assert _checklist(verified_staff_client)["to do"] == ["The email provider's reports, protected"]
+    settings.ANYMAIL = {"BREVO_API_KEY": "key", "WEBHOOK_SECRET": "user:long-random-password"}
+    assert _checklist(verified_staff_client)["to do"] == []
+
+
 def test_operators_read_the_same_list_on_the_command_line(loaded_campaign, settings):
     output = StringIO()
 
