@@ -141,15 +141,6 @@ def _query_kept(request: HttpRequest) -> dict[str, str] | None:
     }
 
 
-def _query_inputs(request: HttpRequest) -> dict[str, str] | None:
-    """Return {hidden input: value} the query fills, or None if it changes more than those."""
-    kept = _query_kept(request)
-    if kept is None:
-        return None
-    inputs = settings.PUBLIC_PAGE_QUERY_INPUTS
-    return {inputs[parameter][0]: value for parameter, value in kept.items()}
-
-
 def page_query(request: HttpRequest) -> str:
     """Return the query a link to this page in another language carries.
 
@@ -159,6 +150,10 @@ def page_query(request: HttpRequest) -> str:
     kept = _query_kept(request)
     if kept is None:
         return request.META.get("QUERY_STRING", "")
+    return _query_string(kept)
+
+
+def _query_string(kept: dict[str, str]) -> str:
     return urlencode({parameter: value for parameter, value in kept.items() if value})
 
 
@@ -202,15 +197,19 @@ def _cut(content: bytes) -> tuple[list[bytes], list[str]]:
     return parts, gaps
 
 
-def _serve(request: HttpRequest, page: _CachedPage, inputs: dict[str, str]) -> HttpResponse:
+def _serve(request: HttpRequest, page: _CachedPage, kept: dict[str, str]) -> HttpResponse:
+    """Serve a kept page with the visitor's CSRF token and the shared link's cleaned query."""
     if not page.gaps:
         content = page.parts[0]
     else:
         # One join of bytes: the page is not encoded again, nor searched, for each visitor.
+        inputs = settings.PUBLIC_PAGE_QUERY_INPUTS
         fills = {
-            name: f' value="{escape(value)}"'.encode() for name, value in inputs.items() if value
+            inputs[parameter][0]: f' value="{escape(value)}"'.encode()
+            for parameter, value in kept.items()
+            if value
         }
-        if inputs and (query := page_query(request)):
+        if query := _query_string(kept):
             fills[QUERY_GAP] = escape(f"?{query}").encode()
         if CSRF_GAP in page.gaps:
             fills[CSRF_GAP] = get_token(request).encode()
@@ -239,15 +238,15 @@ def cache_public_page(
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             seconds = getattr(settings, seconds_setting)
-            inputs = _query_inputs(request) if request.GET else {}
-            if seconds <= 0 or request.method not in ("GET", "HEAD") or inputs is None:
+            kept = _query_kept(request) if request.GET else {}
+            if seconds <= 0 or request.method not in ("GET", "HEAD") or kept is None:
                 return view(request, *args, **kwargs)
             now = time.monotonic()
             version = _content_version(now)
             key = f"{view.__module__}.{view.__qualname__}:{get_language()}:{request.path}"
             cached = _pages.get(key)
             if cached and cached.version == version and cached.expires_at > now:
-                return _serve(request, cached, inputs)
+                return _serve(request, cached, kept)
 
             # Rendered as for a visitor without a query, so that no code is kept for others.
             response = view(_without_query(request) if request.GET else request, *args, **kwargs)
@@ -261,7 +260,7 @@ def cache_public_page(
                 version=version,
                 expires_at=now + seconds,
             )
-            return _serve(request, cached, inputs) if request.GET else response
+            return _serve(request, cached, kept) if request.GET else response
 
         return wrapper
 
