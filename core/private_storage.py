@@ -6,9 +6,11 @@ setting, with no public URL: only the admin's download views read them.
 """
 
 import os
+from typing import IO
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, Storage, storages
+from django.http import FileResponse
 
 
 class PrivateFileStorage(FileSystemStorage):
@@ -35,6 +37,13 @@ class PrivateFileStorage(FileSystemStorage):
 
     def url(self, name: str | None) -> str:
         raise NotImplementedError("Private files are only served by the admin's download views.")
+
+
+def private_file_response(opened: IO[bytes], *, filename: str) -> FileResponse:
+    """Return a private file as a download that no cache along the way may keep."""
+    response = FileResponse(opened, as_attachment=True, filename=filename)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def signature_exports_storage() -> Storage:

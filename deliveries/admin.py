@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import formats
@@ -11,6 +11,7 @@ from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_mixins import RecordAdminMixin, language_name
+from core.private_storage import private_file_response
 from deliveries import admin_deliver, files, sending
 from deliveries.admin_letters import LetterTemplateAdmin  # noqa: F401 (registers it)
 from deliveries.admin_replies import DeliveryReplyAdmin  # noqa: F401 (registers it)
@@ -226,11 +227,9 @@ class DeliveryAdmin(RecordAdminMixin, admin.ModelAdmin):
         opened = open_file(delivery)
         if opened is None:
             raise Http404("This delivery has no such file.")
-        response = FileResponse(
-            opened, as_attachment=True, filename=f"{delivery.petition.slug}-{delivery.pk}-{kind}"
+        return private_file_response(
+            opened, filename=f"{delivery.petition.slug}-{delivery.pk}-{kind}"
         )
-        response["Cache-Control"] = "private, no-store"
-        return response
 
     def letter_view(self, request: HttpRequest, delivery_id: int):
         return self._file_response(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from core.actors import request_staff_user
+from core.private_storage import private_file_response
 from core.public_cache import public_content_changed
 from deliveries.models import DeliveryReply
 from deliveries.replies import delivery_reply_record
@@ -91,13 +92,10 @@ class DeliveryReplyAdmin(TranslationAdmin):
             raise Http404("This reply has no file.")
         extension = posixpath.splitext(reply.file.name)[1]
         delivery = reply.delivery
-        response = FileResponse(
+        return private_file_response(
             reply.file.open("rb"),
-            as_attachment=True,
             filename=f"{delivery.petition.slug}-{delivery.pk}-reply-{reply.pk}{extension}",
         )
-        response["Cache-Control"] = "private, no-store"
-        return response
 
     def save_model(self, request: HttpRequest, obj: DeliveryReply, form, change: bool) -> None:
         if change:
