@@ -34,6 +34,8 @@ from petitions.selectors import (
 from staff.access_trail import access_event_record
 from staff.models import AccessEvent
 
+# Held by the Data officers (migration petitions 0004): who may erase a signer.
+ERASE_PERMISSION = "petitions.erase_signer"
 BATCH_ROWS = 5000
 
 

@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.launch_checklist import LaunchStep
+from petitions.erasure import ERASE_PERMISSION
 from petitions.models import Petition
 
-ERASURE_PERMISSION = "petitions.erase_signer"
 DATA_OFFICERS_GROUP = "Data officers"  # made by migration petitions 0004
 
 
@@ -18,7 +18,7 @@ def petitions_launch_steps() -> list[LaunchStep]:
         Q(closes_at__isnull=True) | Q(closes_at__gt=timezone.now()),
         status=Petition.Status.OPEN,
     )
-    officers = User.objects.with_perm(ERASURE_PERMISSION, include_superusers=False).filter(
+    officers = User.objects.with_perm(ERASE_PERMISSION, include_superusers=False).filter(
         is_active=True, is_staff=True
     )
     group = Group.objects.filter(name=DATA_OFFICERS_GROUP).first()

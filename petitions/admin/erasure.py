@@ -16,8 +16,6 @@ from petitions.admin.tool_pages import tool_page_response
 from petitions.mailboxes import email_for_reading
 from staff.access_trail import request_ip_hmac
 
-ERASE_PERMISSION = "petitions.erase_signer"
-
 
 class SignatureEraseForm(forms.Form):
     email = forms.EmailField(label=_("Email address of the person to erase"))
@@ -27,7 +25,7 @@ class SignatureErasureAdminMixin(ModelAdminMixinBase):
     """Mixed into SignatureAdmin: the "Erase a person" page."""
 
     def has_erase_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm(ERASE_PERMISSION)
+        return request.user.has_perm(erasure.ERASE_PERMISSION)
 
     def get_urls(self):
         view = self.admin_site.admin_view
