@@ -198,12 +198,8 @@ def test_the_petition_and_its_proofs_are_kept_in_memory_too(
     assert CSRF_INPUT.sub(b"", again.content) == CSRF_INPUT.sub(b"", first.content)
 
 
-def test_a_signers_own_page_asks_the_database_only_for_the_signature(
-    client, mamat_campaign, django_assert_num_queries, django_capture_on_commit_callbacks, settings
-):
-    from campaign.services import pages_unpublish
-
-    settings.SIGNATURE_PETITION_CACHE_SECONDS = 5  # as in production
+def _pending_signers_confirm_url() -> str:
+    """Sign the campaign's petition as Aynur; return the link her email gives to confirm."""
     from petitions import signature_links, signing
     from petitions.models import Petition
 
@@ -216,9 +212,16 @@ def test_a_signers_own_page_asks_the_database_only_for_the_signature(
         language="fr",
         ip_hash="a" * 64,
     ).signature
-    confirm_url = (
-        f"/petition/confirm/{signature_links.confirmation_token_make(signature=signature)}/"
-    )
+    return f"/petition/confirm/{signature_links.confirmation_token_make(signature=signature)}/"
+
+
+def test_a_signers_own_page_asks_the_database_only_for_the_signature(
+    client, mamat_campaign, django_assert_num_queries, django_capture_on_commit_callbacks, settings
+):
+    from campaign.services import pages_unpublish
+
+    settings.SIGNATURE_PETITION_CACHE_SECONDS = 5  # as in production
+    confirm_url = _pending_signers_confirm_url()
     client.get(confirm_url)
 
     # The frame of every page (the campaign, its menu, its legal pages) is kept in memory, and
@@ -285,20 +288,8 @@ def test_the_frame_of_a_signers_page_is_drawn_once_and_follows_staff_edits(clien
     import django.urls
 
     from core.public_cache import public_content_changed
-    from petitions import signature_links, signing
-    from petitions.models import Petition
 
-    signature = signing.signature_create(
-        petition=Petition.objects.get(slug="liberez-mamat"),
-        first_name="Aynur",
-        last_name="Tursun",
-        email="aynur@example.org",
-        country="FR",
-        language="fr",
-    ).signature
-    confirm_url = (
-        f"/petition/confirm/{signature_links.confirmation_token_make(signature=signature)}/"
-    )
+    confirm_url = _pending_signers_confirm_url()
 
     def links_to_pages_drawn() -> int:
         """Open the signer's page; return how many links to the campaign's pages it drew."""

@@ -65,18 +65,23 @@ def test_no_reply_after_some_days_is_said_as_plainly(client, sent_delivery):
     )
 
 
+def _acknowledgement_form(delivery) -> dict:
+    """The admin's form for a reply, as staff fill it in for the embassy's acknowledgement."""
+    return {
+        "delivery": delivery.pk,
+        "kind": "reply",
+        "received_on": "2026-11-20",
+        "summary_fr": "Accusé de réception.",
+        "summary_en": "Acknowledged.",
+    }
+
+
 def test_staff_record_a_reply_in_the_admin(
     verified_staff_client, verified_staff_user, sent_delivery
 ):
     response = verified_staff_client.post(
         reverse("admin:deliveries_deliveryreply_add"),
-        {
-            "delivery": sent_delivery.pk,
-            "kind": "reply",
-            "received_on": "2026-11-20",
-            "summary_fr": "Accusé de réception.",
-            "summary_en": "Acknowledged.",
-        },
+        _acknowledgement_form(sent_delivery),
     )
 
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -89,13 +94,7 @@ def test_a_petition_manager_records_the_embassy_s_reply_but_cannot_delete_it(cli
 
     response = client.post(
         reverse("admin:deliveries_deliveryreply_add"),
-        {
-            "delivery": sent_delivery.pk,
-            "kind": "reply",
-            "received_on": "2026-11-20",
-            "summary_fr": "Accusé de réception.",
-            "summary_en": "Acknowledged.",
-        },
+        _acknowledgement_form(sent_delivery),
     )
 
     assert response.status_code == 302, response.content.decode()[:3000]
