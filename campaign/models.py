@@ -7,6 +7,7 @@ from django_prose_editor.fields import ProseEditorField
 from campaign.legal_notice import legal_notice_complete, legal_notice_error
 from campaign.links import link_is_safe, link_validate
 from campaign.richtext import RICH_TEXT_EXTENSIONS
+from core.public_images import PublicImageField
 
 
 class Campaign(models.Model):
@@ -21,7 +22,7 @@ class Campaign(models.Model):
         blank=True,
         help_text=_("Used for search engines and link previews when a page has none."),
     )
-    share_image = models.ImageField(
+    share_image = PublicImageField(
         _("share image"),
         upload_to="campaign/share/",
         blank=True,
@@ -110,10 +111,12 @@ class Page(models.Model):
         _("lead"), blank=True, help_text=_("One or two sentences shown under the title.")
     )
     body = ProseEditorField(_("body"), extensions=RICH_TEXT_EXTENSIONS, sanitize=True, blank=True)
-    image = models.ImageField(
+    image = PublicImageField(
         _("image"),
         upload_to="campaign/pages/",
         blank=True,
+        width_field="image_width",
+        height_field="image_height",
         help_text=_(
             "On the case page, Mamat's portrait: shown on the first screen beside the title "
             "(a drawn silhouette until one is uploaded). Portrait format, 4 × 5, is best."
@@ -125,6 +128,9 @@ class Page(models.Model):
         blank=True,
         help_text=_("What the image shows, for people who cannot see it. Required with an image."),
     )
+    # Read from the file when it is stored, so that drawing a page never opens the image.
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     image_credit = models.CharField(_("image credit"), max_length=200, blank=True)
     seo_title = models.CharField(
         _("search engine title"),
@@ -138,7 +144,7 @@ class Page(models.Model):
         blank=True,
         help_text=_("Summary for search engines and link previews; the lead when empty."),
     )
-    share_image = models.ImageField(
+    share_image = PublicImageField(
         _("share image"),
         upload_to="campaign/share/",
         blank=True,

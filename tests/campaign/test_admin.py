@@ -1,5 +1,5 @@
 import pytest
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import User
 from django.urls import reverse
 
 from campaign.models import Page
@@ -7,18 +7,6 @@ from tests.admin_forms import admin_change_form_data
 from tests.staff_fixtures import login_verified
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(db):
-    user = User.objects.create_user("editor", password="x", is_staff=True)
-    user.user_permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="campaign",
-            codename__in=["view_page", "change_page", "view_calltoaction", "view_campaign"],
-        )
-    )
-    return user
 
 
 def _change_url(page):
