@@ -32,8 +32,8 @@ from django.db.models.fields.files import ImageFieldFile
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageCms, ImageOps
 
-# The longest side an image keeps, in pixels: twice the widest the site shows one (the case
-# page's first screen and a link preview, 1200 × 630), for sharp screens.
+# The longest side an image keeps, in pixels: a link preview's 1200 × 630 fits, and the portrait
+# stays sharp on a phone's dense screen, where it is drawn some 400 pixels wide.
 LONGEST_SIDE = 1600
 JPEG_QUALITY = 85
 # A 108-megapixel phone photo stays inside; what could exhaust a worker's memory does not.
