@@ -42,7 +42,7 @@ def delivery_preview_make(
         language=delivery_language(target=target),
         reference=gettext("PREVIEW"),
         total_count=total,
-        named_count=0 if counts_only else awaiting.filter(name_in_delivery=True).count(),
+        named_count=0 if counts_only else awaiting.named_in_delivery().count(),
         cumulative_count=earlier + total,
         counts_by_country=country_counts_merged(by_country.items()),
         created_at=timezone.now(),

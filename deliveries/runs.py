@@ -110,7 +110,7 @@ def _pair_preview(*, pair: selectors.DuePair, confirmed_up_to: datetime) -> Pair
             selectors.signatures_awaiting_delivery(
                 petition=pair.petition, target=pair.target, confirmed_up_to=confirmed_up_to
             )
-            .filter(name_in_delivery=True)
+            .named_in_delivery()
             .count()
         )
     return PairOutcome(

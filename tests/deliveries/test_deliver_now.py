@@ -7,7 +7,7 @@ from django.utils import timezone, translation
 from campaign.models import Campaign
 from deliveries import addresses
 from deliveries.models import AddressApproval, Delivery
-from petitions.models import Target
+from petitions.models import Signature, Target
 from tests.deliveries.factories import (
     DeliveryScheduleFactory,
     confirmed_signatures_create,
@@ -239,3 +239,24 @@ def test_a_lone_administrator_confirms_a_new_address_twice_in_the_preview(
     verified_staff_client.post(preview_url(schedule), {"step": "approve", "target": embassy.pk})
 
     assert addresses.delivery_refusal(target=embassy) is None
+
+
+def test_the_preview_counts_only_the_names_the_delivery_will_say(
+    verified_staff_client, schedule, embassy, django_capture_on_commit_callbacks
+):
+    # Six signers asked to be named; staff hid one name, and one does not look like a name.
+    signatures = confirmed_signatures_create(schedule.petition, 18)
+    Signature.objects.filter(pk=signatures[0].pk).update(name_review=Signature.NameReview.HIDDEN)
+    Signature.objects.filter(pk=signatures[3].pk).update(
+        name_review=Signature.NameReview.UNLISTED
+    )
+    preview = verified_staff_client.get(preview_url(schedule), headers=EN)
+
+    assert "4 rows" in preview.content.decode()
+    letter = verified_staff_client.get(
+        reverse("admin:deliveries_deliveryschedule_letter_preview", args=[schedule.pk, embassy.pk])
+    )
+    assert "4 de ces signataires ont demandé à être nommés" in pdf_text(letter.content)
+    with django_capture_on_commit_callbacks(execute=True):
+        preview_confirm(verified_staff_client, schedule, preview.context["confirm_form"])
+    assert Delivery.objects.get(target=embassy).named_count == 4
