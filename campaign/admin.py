@@ -69,17 +69,46 @@ class CampaignAdmin(SwitchedOnLanguagesAdmin):
     ]
 
 
+def _saving_a_draft(request: HttpRequest) -> bool:
+    return request.method == "POST" and DRAFT_SAVE in request.POST
+
+
+class PageCallToActionFormSet(forms.BaseInlineFormSet):
+    saving_a_draft = False
+
+    def clean(self) -> None:
+        super().clean()
+        if self.saving_a_draft and self.has_changed():
+            raise forms.ValidationError(
+                _(
+                    "A draft does not hold calls to action: press “Save” to publish these "
+                    "changes with the page, or undo them to save a draft."
+                )
+            )
+
+
 class PageCallToActionInline(admin.TabularInline):
     model = PageCallToAction
+    formset = PageCallToActionFormSet
     extra = 0
     fields = ["call_to_action", "position"]
     ordering = ["position"]
 
+    def get_formset(self, request: HttpRequest, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.saving_a_draft = _saving_a_draft(request)
+        return formset
+
 
 class PageAdminForm(forms.ModelForm):
+    # Set by PageAdmin.get_form when staff press "Save as a draft".
+    saving_a_draft = False
+
     def clean(self):
         super().clean()
         cleaned_data = self.cleaned_data
+        if self.saving_a_draft:
+            self._refuse_what_a_draft_cannot_hold()
         if cleaned_data.get("image") and not cleaned_data.get("image_alt_fr"):
             self.add_error("image_alt_fr", _("Describe the image for people who cannot see it."))
         # self.instance still holds the saved values here: is this the page `/` shows, leaving?
@@ -93,6 +122,22 @@ class PageAdminForm(forms.ModelForm):
             except services.HomePageRequired as refused:
                 self.add_error("status" if "status" in cleaned_data else None, str(refused))
         return cleaned_data
+
+    def _refuse_what_a_draft_cannot_hold(self) -> None:
+        # A draft keeps the texts aside (campaign/page_drafts.py); anything else changed here
+        # would be dropped without a word, an uploaded image included.
+        held = set(page_drafts.page_draft_columns())
+        left_out = [name for name in self.changed_data if name not in held]
+        if left_out:
+            self.add_error(
+                None,
+                _(
+                    "A draft holds only the page's texts, so these changes would be lost: "
+                    "%(fields)s. Press “Save” to publish them with the page, or undo them to "
+                    "save a draft."
+                )
+                % {"fields": ", ".join(str(self.fields[name].label) for name in left_out)},
+            )
 
 
 @admin.register(Page)
@@ -164,6 +209,11 @@ class PageAdmin(CspNonceMediaMixin, SwitchedOnLanguagesAdmin):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
+
+    def get_form(self, request: HttpRequest, obj=None, change: bool = False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.saving_a_draft = change and _saving_a_draft(request)
+        return form
 
     def get_object(self, request: HttpRequest, object_id: str, from_field=None):
         page = super().get_object(request, object_id, from_field)

@@ -2,7 +2,8 @@
 
 The working copy holds the page's texts (every translated text column) as staff saved them;
 the admin's form and the staff preview show it; saving the form publishes it into the page
-(campaign.admin) and forgets it. Images and calls to action are not in it: they change when saved.
+(campaign.admin) and forgets it. Images, the page's settings and its calls to action are not in
+it: they change when saved, and the admin refuses a draft that changes them.
 """
 
 from django.conf import settings
@@ -11,16 +12,15 @@ from modeltranslation.utils import build_localized_fieldname
 
 from campaign.models import Page
 
-DRAFT_TEXT_FIELDS = ("title", "menu_title", "lead", "body", "image_alt", "image_credit")
-
 
 def page_draft_columns() -> list[str]:
-    """Return the columns a working copy holds: each text field in each prepared language."""
-    translated = set(translator.get_options_for_model(Page).get_field_names())
+    """Return the columns a working copy holds: each translated text in each prepared language.
+
+    Every text of the page is translated (campaign/translation.py), and every one is a draft's.
+    """
     return [
         build_localized_fieldname(field, language)
-        for field in DRAFT_TEXT_FIELDS
-        if field in translated
+        for field in translator.get_options_for_model(Page).get_field_names()
         for language in settings.MODELTRANSLATION_LANGUAGES
     ]
 

@@ -1,0 +1,97 @@
+"""An editor saves a published page as a draft: texts kept aside, nothing dropped in silence."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from campaign.models import Page
+from tests.admin_forms import admin_change_form_data
+from tests.core.test_public_images import phone_photo
+from tests.staff_fixtures import login_verified
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def change_url(page: Page) -> str:
+    return reverse("admin:campaign_page_change", args=[page.pk])
+
+
+def draft_save(client, page: Page, **changes):
+    form_page = client.get(change_url(page))
+    data = admin_change_form_data(form_page, **changes) | {"_save_draft": "1"}
+    return client.post(change_url(page), data)
+
+
+def test_a_draft_keeps_the_search_engine_texts_aside_too(client, editor, mamat_campaign):
+    page = Page.objects.get(slug="camps")
+    login_verified(client, editor)
+
+    response = draft_save(
+        client, page, title_fr="Les camps (brouillon)", seo_description_fr="Résumé à venir"
+    )
+
+    assert response.status_code == 302
+    page.refresh_from_db()
+    assert page.working_copy["title_fr"] == "Les camps (brouillon)"
+    assert page.working_copy["seo_description_fr"] == "Résumé à venir"
+    assert page.seo_description_fr != "Résumé à venir"
+    assert "Résumé à venir" not in client.get("/camps/").content.decode()
+
+
+def test_a_draft_with_a_new_portrait_is_refused_rather_than_losing_the_portrait(
+    client, editor, mamat_campaign
+):
+    page = Page.objects.get(slug="mamat")
+    login_verified(client, editor)
+    portrait = SimpleUploadedFile("mamat.jpg", phone_photo(), content_type="image/jpeg")
+
+    response = draft_save(
+        client, page, title_fr="Libérez Mamat (brouillon)", image=portrait, image_alt_fr="Mamat"
+    )
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.non_field_errors()
+    assert len(errors) == 1
+    assert errors[0].startswith(
+        "Un brouillon ne garde que les textes de la page\N{NO-BREAK SPACE}: ces changements "
+        "seraient perdus\N{NO-BREAK SPACE}: Image. Appuyez sur «\N{NO-BREAK SPACE}Enregistrer"
+    )
+    page.refresh_from_db()
+    assert page.working_copy is None and not page.image
+
+
+def test_a_draft_that_changes_the_pages_address_or_status_is_refused(
+    client, editor, mamat_campaign
+):
+    page = Page.objects.get(slug="camps")
+    login_verified(client, editor)
+
+    response = draft_save(client, page, slug="les-camps", position="9")
+
+    message = response.context["adminform"].form.non_field_errors()[0]
+    assert "perdus\N{NO-BREAK SPACE}: Identifiant, Position." in message
+    page.refresh_from_db()
+    assert (page.slug, page.working_copy) == ("camps", None)
+
+
+def test_a_draft_that_changes_the_calls_to_action_is_refused(verified_staff_client, mamat_campaign):
+    page = Page.objects.get(slug="mamat")
+    kept = list(page.pagecalltoaction_set.order_by("position").values_list("pk", flat=True))
+
+    response = draft_save(verified_staff_client, page, **{"pagecalltoaction_set-0-DELETE": "on"})
+
+    assert response.status_code == 200
+    formset = response.context["inline_admin_formsets"][0].formset
+    assert formset.non_form_errors() == [
+        "Un brouillon ne garde pas les appels à l'action : appuyez sur «\N{NO-BREAK SPACE}"
+        "Enregistrer\N{NO-BREAK SPACE}» pour publier ces changements avec la page, ou "
+        "annulez-les pour enregistrer un brouillon."
+    ]
+    assert list(page.pagecalltoaction_set.order_by("position").values_list("pk", flat=True)) == (
+        kept
+    )
