@@ -247,9 +247,7 @@ def test_the_preview_counts_only_the_names_the_delivery_will_say(
     # Six signers asked to be named; staff hid one name, and one does not look like a name.
     signatures = confirmed_signatures_create(schedule.petition, 18)
     Signature.objects.filter(pk=signatures[0].pk).update(name_review=Signature.NameReview.HIDDEN)
-    Signature.objects.filter(pk=signatures[3].pk).update(
-        name_review=Signature.NameReview.UNLISTED
-    )
+    Signature.objects.filter(pk=signatures[3].pk).update(name_review=Signature.NameReview.UNLISTED)
     preview = verified_staff_client.get(preview_url(schedule), headers=EN)
 
     assert "4 rows" in preview.content.decode()
