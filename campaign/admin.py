@@ -73,12 +73,12 @@ def _saving_a_draft(request: HttpRequest) -> bool:
     return request.method == "POST" and DRAFT_SAVE in request.POST
 
 
-class PageCallToActionFormSet(forms.BaseInlineFormSet):
-    saving_a_draft = False
+class CallsToActionRefusedInADraft(forms.BaseInlineFormSet):
+    """The page's calls to action, as a draft's form finds them: to be left as they are."""
 
     def clean(self) -> None:
         super().clean()
-        if self.saving_a_draft and self.has_changed():
+        if self.has_changed():
             raise forms.ValidationError(
                 _(
                     "A draft does not hold calls to action: press “Save” to publish these "
@@ -89,15 +89,14 @@ class PageCallToActionFormSet(forms.BaseInlineFormSet):
 
 class PageCallToActionInline(admin.TabularInline):
     model = PageCallToAction
-    formset = PageCallToActionFormSet
     extra = 0
     fields = ["call_to_action", "position"]
     ordering = ["position"]
 
     def get_formset(self, request: HttpRequest, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        formset.saving_a_draft = _saving_a_draft(request)
-        return formset
+        if _saving_a_draft(request):
+            kwargs["formset"] = CallsToActionRefusedInADraft
+        return super().get_formset(request, obj, **kwargs)
 
 
 class PageAdminForm(forms.ModelForm):
