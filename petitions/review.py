@@ -52,27 +52,56 @@ def signatures_flag(*, signatures: QuerySet[Signature], reason: str = "") -> int
     return flagged
 
 
+class ReasonRequired(ValueError):
+    """Invalidating takes signatures out of the count: staff must say why."""
+
+
 @transaction.atomic
-def signatures_invalidate(*, signatures: QuerySet[Signature], reason: str = "") -> int:
-    """Take signatures out of the count for good (staff found them fake)."""
+def signatures_invalidate(*, signatures: QuerySet[Signature], reason: str) -> int:
+    """Take signatures out of the count (staff found them fake); `signatures_review_again`
+    brings them back for review. Raises ReasonRequired without a reason."""
+    if not reason.strip():
+        raise ReasonRequired
     valid = signatures.exclude(status=Signature.Status.INVALIDATED)
-    by_petition = dict(
-        valid.order_by()
+    by_petition = _count_by_petition(valid)
+    invalidated = valid.update(status=Signature.Status.INVALIDATED, **_reviewed(reason))
+    transaction.on_commit(
+        lambda: _count_changed(by_petition=by_petition, event=LedgerEntry.Event.INVALIDATION)
+    )
+    return invalidated
+
+
+@transaction.atomic
+def signatures_review_again(*, signatures: QuerySet[Signature], reason: str = "") -> int:
+    """Hold signatures invalidated by hand as flagged again, for staff to approve or not.
+
+    Those an invalidation by criteria took are left to its own undo, which restores exactly
+    the status each had.
+    """
+    by_hand = signatures.filter(status=Signature.Status.INVALIDATED, invalidation__isnull=True)
+    by_petition = _count_by_petition(by_hand)
+    flagged = by_hand.update(status=Signature.Status.FLAGGED, **_reviewed(reason))
+    transaction.on_commit(
+        lambda: _count_changed(by_petition=by_petition, event=LedgerEntry.Event.INVALIDATION_UNDONE)
+    )
+    return flagged
+
+
+def _count_by_petition(signatures: QuerySet[Signature]) -> dict[int, int]:
+    return dict(
+        signatures.order_by()
         .values_list("petition_id")
         .annotate(count=Count("pk"))
         .values_list("petition_id", "count")
     )
-    invalidated = valid.update(status=Signature.Status.INVALIDATED, **_reviewed(reason))
 
-    def after_invalidation() -> None:
-        _after_review(petition_ids=set(by_petition))
-        # The public ledger states each change of the count: how many, never who or why.
-        for petition in Petition.objects.filter(pk__in=by_petition):
-            ledger.ledger_entry_append(
-                petition=petition,
-                event=LedgerEntry.Event.INVALIDATION,
-                detail={"signatures": by_petition[petition.pk], "reason": ledger.REVIEW_REASON},
-            )
 
-    transaction.on_commit(after_invalidation)
-    return invalidated
+def _count_changed(*, by_petition: dict[int, int], event: str) -> None:
+    _after_review(petition_ids=set(by_petition))
+    # The public ledger states each change of the count: how many, never who or why.
+    for petition in Petition.objects.filter(pk__in=by_petition):
+        ledger.ledger_entry_append(
+            petition=petition,
+            event=event,
+            detail={"signatures": by_petition[petition.pk], "reason": ledger.REVIEW_REASON},
+        )

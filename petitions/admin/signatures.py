@@ -95,7 +95,15 @@ class SignatureAdmin(
     ]
     # The search itself is get_search_results, below.
     search_fields = ["mailbox_hash", "last_name", "first_name"]
-    actions = ["approve", "flag", "invalidate", "hide_names", "export_csv", "export_xlsx"]
+    actions = [
+        "approve",
+        "flag",
+        "invalidate",
+        "review_again",
+        "hide_names",
+        "export_csv",
+        "export_xlsx",
+    ]
     list_select_related = ["petition"]
     fieldsets = [
         (None, {"fields": ["petition", "status", "first_name", "last_name", "email", "country"]}),
@@ -211,11 +219,53 @@ class SignatureAdmin(
         description=_("Invalidate: never count the selected signatures"), permissions=["change"]
     )
     def invalidate(self, request: HttpRequest, queryset: QuerySet[Signature]) -> None:
-        count = self._review(request, queryset, review.signatures_invalidate)
+        try:
+            count = self._review(request, queryset, review.signatures_invalidate)
+        except review.ReasonRequired:
+            self.message_user(
+                request,
+                _(
+                    "Nothing was invalidated: say why in “Reason”, beside the action. It is "
+                    "kept with each signature."
+                ),
+                messages.ERROR,
+            )
+            return
         message = ngettext(
-            "%(count)d signature invalidated.", "%(count)d signatures invalidated.", count
+            "%(count)d signature invalidated. If this was a mistake, “Review again” holds it "
+            "as flagged.",
+            "%(count)d signatures invalidated. If this was a mistake, “Review again” holds them "
+            "as flagged.",
+            count,
         )
         self.message_user(request, message % {"count": count}, messages.SUCCESS)
+
+    @admin.action(
+        description=_("Review again: hold the selected invalidated signatures as flagged"),
+        permissions=["change"],
+    )
+    def review_again(self, request: HttpRequest, queryset: QuerySet[Signature]) -> None:
+        by_criteria = queryset.filter(
+            status=Signature.Status.INVALIDATED, invalidation__isnull=False
+        ).count()
+        count = self._review(request, queryset, review.signatures_review_again)
+        message = ngettext(
+            "%(count)d signature is flagged again, for review.",
+            "%(count)d signatures are flagged again, for review.",
+            count,
+        )
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
+        if by_criteria:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d was invalidated by criteria: undo that invalidation from its page.",
+                    "%(count)d were invalidated by criteria: undo that invalidation from its page.",
+                    by_criteria,
+                )
+                % {"count": by_criteria},
+                messages.WARNING,
+            )
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
         """Search what the indexes serve: a whole address, or the start of names.

@@ -88,9 +88,9 @@ def test_a_draft_that_changes_the_calls_to_action_is_refused(verified_staff_clie
     assert response.status_code == 200
     formset = response.context["inline_admin_formsets"][0].formset
     assert formset.non_form_errors() == [
-        "Un brouillon ne garde pas les appels à l'action : appuyez sur «\N{NO-BREAK SPACE}"
-        "Enregistrer\N{NO-BREAK SPACE}» pour publier ces changements avec la page, ou "
-        "annulez-les pour enregistrer un brouillon."
+        "Un brouillon ne garde pas les appels à l'action\N{NO-BREAK SPACE}: appuyez sur "
+        "«\N{NO-BREAK SPACE}Enregistrer\N{NO-BREAK SPACE}» pour publier ces changements avec "
+        "la page, ou annulez-les pour enregistrer un brouillon."
     ]
     assert list(page.pagecalltoaction_set.order_by("position").values_list("pk", flat=True)) == (
         kept

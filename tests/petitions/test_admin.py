@@ -99,7 +99,7 @@ def test_staff_invalidate_signatures(staff_client):
 
     staff_client.post(
         reverse("admin:petitions_signature_changelist"),
-        {"action": "invalidate", "_selected_action": [signature.pk]},
+        {"action": "invalidate", "_selected_action": [signature.pk], "reason": "Fake name"},
     )
 
     signature.refresh_from_db()

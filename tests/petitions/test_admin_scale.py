@@ -1,13 +1,17 @@
 """The signature list stays fast at a million rows, and staff review signatures with a reason."""
 
+import json
+
 import pytest
+from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from petitions import selectors
+from petitions import invalidations, selectors
 from petitions.admin import signatures as signature_admin
-from petitions.models import Signature
+from petitions.invalidations import InvalidationCriteria
+from petitions.models import Invalidation, LedgerEntry, Signature
 from tests.factories import PetitionFactory, SignatureFactory
 from tests.petitions.factories_staff import DATA_OFFICERS, PETITION_MANAGERS, logged_in_as
 from tests.query_plans import query_plan
@@ -206,6 +210,64 @@ def test_staff_invalidate_signatures_with_a_reason_and_the_count_follows(
     petition.refresh_from_db()
     assert petition.confirmed_count == 1
     assert Signature.objects.get(pk=signatures[0].pk).status_reason == "Fake name"
+
+
+def test_invalidating_without_a_reason_is_refused_and_changes_nothing(
+    manager_client, petition, act
+):
+    signature = SignatureFactory(petition=petition, confirmed=True)
+
+    response = act(manager_client, "invalidate", [signature], "  ")
+
+    assert [str(message) for message in get_messages(response.wsgi_request)] == [
+        "Rien n'a été invalidé\N{NO-BREAK SPACE}: dites pourquoi dans «\N{NO-BREAK SPACE}Motif"
+        "\N{NO-BREAK SPACE}», à côté de l'action. Il est conservé avec chaque signature."
+    ]
+    signature.refresh_from_db()
+    assert signature.status == Signature.Status.CONFIRMED
+
+
+def test_a_signature_invalidated_by_mistake_is_reviewed_again_then_counted(
+    manager_client, petition, act
+):
+    signature = SignatureFactory(petition=petition, confirmed=True)
+    act(manager_client, "invalidate", [signature], "Looked fake")
+
+    act(manager_client, "review_again", [signature], "Her name is real: she wrote to us")
+
+    signature.refresh_from_db()
+    assert signature.status == Signature.Status.FLAGGED
+    assert signature.status_reason == "Her name is real: she wrote to us"
+    undone = petition.ledger_entries.order_by("sequence").last()
+    assert undone.event == LedgerEntry.Event.INVALIDATION_UNDONE
+    assert json.loads(undone.body)["invalidated_by_reason"] == {}
+    act(manager_client, "approve", [signature], "Checked")
+    petition.refresh_from_db()
+    assert petition.confirmed_count == 1
+
+
+def test_reviewing_again_leaves_an_invalidation_by_criteria_to_its_undo(
+    manager_client, petition, act, django_capture_on_commit_callbacks
+):
+    taken = SignatureFactory(petition=petition, confirmed=True, email_domain="bot.example")
+    criteria = InvalidationCriteria(email_domain="bot.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        invalidations.invalidation_create(
+            petition=petition,
+            criteria=criteria,
+            reason_category=Invalidation.Reason.AUTOMATED,
+            reason="Signed by a script",
+            preview=invalidations.invalidation_preview(petition=petition, criteria=criteria),
+        )
+    assert Signature.objects.get(pk=taken.pk).status == Signature.Status.INVALIDATED
+
+    response = act(manager_client, "review_again", [taken], "")
+
+    assert Signature.objects.get(pk=taken.pk).status == Signature.Status.INVALIDATED
+    assert [str(message) for message in get_messages(response.wsgi_request)][-1] == (
+        "1 a été invalidée par critères\N{NO-BREAK SPACE}: annulez cette invalidation depuis "
+        "sa page."
+    )
 
 
 def test_data_officers_read_signatures_but_cannot_change_their_status(client, act):

@@ -32,7 +32,9 @@ def test_invalidating_takes_a_signature_out_of_the_count(sign, confirm, petition
     signature = sign().signature
     confirm(signature)
 
-    review.signatures_invalidate(signatures=Signature.objects.filter(pk=signature.pk))
+    review.signatures_invalidate(
+        signatures=Signature.objects.filter(pk=signature.pk), reason="A made-up name"
+    )
     counter.petition_count_reconcile(petition_id=petition.pk)
 
     assert counter.petition_signature_count(petition=petition) == 0
