@@ -22,6 +22,7 @@ from django_countries import countries
 
 from petitions import invalidations, selectors
 from petitions.admin.tool_pages import tool_page_response
+from petitions.forms import country_choices
 from petitions.invalidations import CRITERIA_STATUSES, InvalidationCriteria
 from petitions.models import Invalidation, Petition, Signature
 
@@ -43,7 +44,7 @@ class InvalidationForm(forms.Form):
     )
     email_domain = forms.CharField(label=_("Email domain"), required=False, max_length=253)
     ip_hash = forms.CharField(label=capfirst(_("IP fingerprint")), required=False, max_length=64)
-    country = forms.ChoiceField(label=_("Country"), required=False, choices=[("", "—"), *countries])
+    country = forms.ChoiceField(label=_("Country"), required=False, choices=country_choices)
     signed_from = forms.DateTimeField(
         label=_("Signed from"),
         required=False,

@@ -297,3 +297,21 @@ def test_the_progress_page_says_the_criteria_in_french_as_the_form_asked_them(
         "Domaine e-mail : bot.example · Pays : France · "
         "Signées à partir du : 27/11/2026 21:30 · Statut : Confirmée"
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "germany", "first_country"),
+    [("en", "Germany", "Afghanistan"), ("fr", "Allemagne", "Afghanistan")],
+)
+def test_the_countries_of_the_form_are_named_in_the_admins_language(
+    petition, client, language, germany, first_country
+):
+    logged_in_as(client, PETITION_MANAGERS)
+
+    form = client.get(
+        reverse("admin:petitions_invalidation_add"), headers={"accept-language": language}
+    ).context["form"]
+
+    choices = dict(form.fields["country"].choices)
+    assert choices["DE"] == germany
+    assert list(choices.values())[1] == first_country
