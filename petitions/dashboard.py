@@ -31,7 +31,9 @@ class PetitionDashboard:
 
     counts: dict[str, int]
     total: int
-    confirmed_ever: int
+    # Signed online, and of those confirmed at some point: paper signers get no link to click.
+    online: int
+    online_confirmed_ever: int
     days: list[DayCount]
     top_countries: list[tuple[str, int]]
     top_sources: list[tuple[str, int]]
@@ -42,8 +44,8 @@ class PetitionDashboard:
 
     @property
     def confirmation_rate(self) -> int | None:
-        """Return the share of signers who clicked their link, in percent."""
-        return round(self.confirmed_ever * 100 / self.total) if self.total else None
+        """Return the share of online signers who clicked their link, in percent."""
+        return round(self.online_confirmed_ever * 100 / self.online) if self.online else None
 
 
 def petition_dashboard(*, petition: Petition, days: int, top: int = 10) -> PetitionDashboard:
@@ -51,7 +53,8 @@ def petition_dashboard(*, petition: Petition, days: int, top: int = 10) -> Petit
     signatures = Signature.objects.filter(petition=petition).order_by()
     totals = signatures.aggregate(
         total=Count("pk"),
-        confirmed_ever=Count("pk", filter=Q(confirmed_at__isnull=False)),
+        online=Count("pk", filter=Q(source="online")),
+        online_confirmed_ever=Count("pk", filter=Q(source="online", confirmed_at__isnull=False)),
         confirmed_online=Count("pk", filter=Q(status="confirmed", source="online")),
         confirmed_paper=Count("pk", filter=Q(status="confirmed", source="paper")),
         **{status: Count("pk", filter=Q(status=status)) for status in Signature.Status.values},
@@ -94,7 +97,8 @@ def petition_dashboard(*, petition: Petition, days: int, top: int = 10) -> Petit
     return PetitionDashboard(
         counts={status: totals[status] for status in Signature.Status.values},
         total=totals["total"],
-        confirmed_ever=totals["confirmed_ever"],
+        online=totals["online"],
+        online_confirmed_ever=totals["online_confirmed_ever"],
         days=day_counts,
         top_countries=_top_countries(by_country, top=top),
         top_sources=[(row["referral_code"], row["count"]) for row in sources],

@@ -108,6 +108,18 @@ def test_a_petition_with_no_signature_yet_has_an_empty_dashboard(manager_client)
     assert 'class="trending-sources"' not in html
 
 
+def test_the_confirmation_rate_leaves_out_paper_signers_who_get_no_link(
+    manager_client, campaign_under_way
+):
+    SignatureFactory.create_batch(3, petition=campaign_under_way, confirmed=True, source="paper")
+
+    dashboard = _dashboard(manager_client, campaign_under_way).context["dashboard"]
+
+    assert dashboard.total == 10
+    assert dashboard.confirmation_rate == round(4 * 100 / 7)
+
+
+
 def test_the_rate_chart_says_which_three_hours_it_shows(manager_client, campaign_under_way):
     now = timezone.localtime()
 
