@@ -243,6 +243,8 @@ class Signature(models.Model):
         FAILED = "failed", _("Failed")
         COMPLAINED = "complained", _("Marked as spam")
         CAPPED = "capped", _("Not sent: this mailbox had its emails for the day")
+        # Signed on a paper sheet: no confirmation email is ever due.
+        NOT_EMAILED = "not_emailed", _("None: signed on paper")
 
     class NameReview(models.TextChoices):
         LISTED = "listed", _("May be named")

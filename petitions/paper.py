@@ -187,6 +187,7 @@ def _paper_signature(row: PaperRow, *, petition: Petition, batch: PaperImport, n
         confirmed_at=now,
         # No email goes to a paper signer: the outbox holds nothing for them.
         confirmation_sent_at=now,
+        email_status=Signature.EmailStatus.NOT_EMAILED,
         share_code=share_code_draw(),
         privacy_notice_version="paper",
         consented_at=now,

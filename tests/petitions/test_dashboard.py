@@ -119,7 +119,6 @@ def test_the_confirmation_rate_leaves_out_paper_signers_who_get_no_link(
     assert dashboard.confirmation_rate == round(4 * 100 / 7)
 
 
-
 def test_the_rate_chart_says_which_three_hours_it_shows(manager_client, campaign_under_way):
     now = timezone.localtime()
 

@@ -210,6 +210,23 @@ def test_paper_signatures_count_apart_and_together(db, manager):
     assert unnamed.last_name == "" and sealing.SEALED_FIELDS
 
 
+def test_a_paper_signature_is_not_listed_as_an_email_waiting_to_go(db, manager):
+    petition = PetitionFactory()
+    waiting = SignatureFactory(petition=petition)
+    rows = paper.paper_sheet_read(petition=petition, content=b"Ana;Lopez;ES;;\n", file_name="s.csv")
+    user = logged_in_as(manager, PETITION_MANAGERS, "importer")
+    paper.paper_signatures_import(petition=petition, rows=rows, file_name="s.csv", actor=user)
+
+    not_sent_yet = manager.get(reverse("admin:petitions_signature_changelist") + "?email_status=")
+    on_paper = manager.get(
+        reverse("admin:petitions_signature_changelist") + "?email_status=not_emailed"
+    )
+
+    assert [row.pk for row in not_sent_yet.context["cl"].result_list] == [waiting.pk]
+    assert [row.source for row in on_paper.context["cl"].result_list] == ["paper"]
+    assert "Aucun\N{NO-BREAK SPACE}: signée sur papier" in on_paper.content.decode()
+
+
 def test_the_public_ledger_states_online_and_paper_signatures_apart(client, manager):
     from petitions.ledger import ledger_entry_append
     from petitions.ledger_models import LedgerEntry
