@@ -3,20 +3,24 @@
 import posixpath
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
 from core.actors import request_staff_user
 from core.private_storage import private_file_response
 from core.public_cache import public_content_changed
 from deliveries.models import DeliveryReply
-from deliveries.replies import delivery_reply_record
+from deliveries.notices import news_signers_of
+from deliveries.replies import delivery_reply_record, reply_signers_tell
 
 
 class PrivateFileInput(forms.ClearableFileInput):
@@ -30,6 +34,16 @@ class PrivateFileInput(forms.ClearableFileInput):
 
 
 class DeliveryReplyForm(forms.ModelForm):
+    tell_signers = forms.BooleanField(
+        label=_("Email this summary to the signers who asked for news"),
+        required=False,
+        help_text=_(
+            "Each signer this delivery carried who asked for news gets one email with the "
+            "summary and a link to the petition's page. An email cannot be called back: read "
+            "the summary first. Unticked, the reply is only recorded; tick it later to tell them."
+        ),
+    )
+
     class Meta:
         model = DeliveryReply
         fields = ["delivery", "kind", "received_on", "days_without_reply", "summary", "file"]
@@ -52,7 +66,7 @@ class DeliveryReplyAdmin(TranslationAdmin):
     list_display = ["delivery", "kind", "received_on", "days_without_reply", "recorded_at"]
     list_filter = ["kind"]
     list_select_related = ["delivery__petition", "delivery__target"]
-    readonly_fields = ["file_download", "recorded_by", "recorded_at"]
+    readonly_fields = ["file_download", "recorded_by", "recorded_at", "signers_told"]
     fields = [
         "delivery",
         "kind",
@@ -61,9 +75,29 @@ class DeliveryReplyAdmin(TranslationAdmin):
         "summary",
         "file_download",
         "file",
+        "tell_signers",
+        "signers_told",
         "recorded_by",
         "recorded_at",
     ]
+
+    def get_fields(self, request: HttpRequest, obj: DeliveryReply | None = None):
+        # Offered until the signers are told; then when they were, and how many.
+        told = obj is not None and obj.signers_told_at is not None
+        hidden = "tell_signers" if told else "signers_told"
+        return [name for name in super().get_fields(request, obj) if name != hidden]
+
+    @admin.display(description=_("signers told"))
+    def signers_told(self, reply: DeliveryReply) -> str:
+        count = news_signers_of(delivery_id=reply.delivery_id).count()
+        return ngettext(
+            "%(when)s: %(count)s signer who asked for news",
+            "%(when)s: %(count)s signers who asked for news",
+            count,
+        ) % {
+            "when": date_format(timezone.localtime(reply.signers_told_at), "DATETIME_FORMAT"),
+            "count": count,
+        }
 
     def get_urls(self):
         return [
@@ -98,11 +132,14 @@ class DeliveryReplyAdmin(TranslationAdmin):
         )
 
     def save_model(self, request: HttpRequest, obj: DeliveryReply, form, change: bool) -> None:
+        data = form.cleaned_data
+        tell_signers = bool(data.get("tell_signers"))
         if change:
             super().save_model(request, obj, form, change)
             public_content_changed()
+            if tell_signers and reply_signers_tell(reply=obj):
+                self._signers_told_say(request)
             return
-        data = form.cleaned_data
         is_reply = data["kind"] == DeliveryReply.Kind.REPLY
         recorded = delivery_reply_record(
             delivery=data["delivery"],
@@ -112,5 +149,15 @@ class DeliveryReplyAdmin(TranslationAdmin):
             summary_fr=data.get("summary_fr") or "",
             summary_en=data.get("summary_en") or "",
             file=data.get("file") or None,
+            tell_signers=tell_signers,
         )
         obj.pk = recorded.pk
+        if recorded.signers_told_at is not None:
+            self._signers_told_say(request)
+
+    def _signers_told_say(self, request: HttpRequest) -> None:
+        self.message_user(
+            request,
+            _("The summary is on its way to the signers who asked for news."),
+            messages.SUCCESS,
+        )

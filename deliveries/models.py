@@ -326,7 +326,10 @@ class DeliveryReply(models.Model):
     summary = models.TextField(
         _("summary"),
         blank=True,
-        help_text=_("What the target said, in a few sentences: shown on the petition's page."),
+        help_text=_(
+            "What the target said, in a few sentences: shown on the petition's page, and in "
+            "the email to the signers who asked for news once you tell them."
+        ),
     )
     file = models.FileField(
         _("the reply (file)"),
@@ -345,6 +348,9 @@ class DeliveryReply(models.Model):
         verbose_name=_("recorded by"),
     )
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    # When staff chose to email the summary to the signers who asked for news: never on its
+    # own, since an email cannot be called back (deliveries/replies.py).
+    signers_told_at = models.DateTimeField(_("signers told"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("reply")

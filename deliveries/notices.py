@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -54,8 +54,7 @@ def delivery_notices_create(*, delivery_id: int) -> int:
     if delivery is None:
         return 0
     signers = (
-        Signature.objects.filter(deliveries_carried__delivery=delivery, newsletter_opt_in=True)
-        .exclude(news_address__isnull=True)
+        news_signers_of(delivery_id=delivery.pk)
         .exclude(
             Exists(
                 DeliveryNotice.objects.filter(
@@ -68,14 +67,25 @@ def delivery_notices_create(*, delivery_id: int) -> int:
     return _notices_write(signers, delivery=delivery, reply=None)
 
 
+def news_signers_of(*, delivery_id: int) -> QuerySet[Signature]:
+    """The signers a delivery carried who asked for news (and whose address is kept for it)."""
+    return Signature.objects.filter(
+        deliveries_carried__delivery=delivery_id,
+        newsletter_opt_in=True,
+        news_address__isnull=False,
+    )
+
+
 def reply_notices_create(*, reply_id: int) -> int:
-    """Owe each signer who asked for news, of those the answered delivery carried, one email."""
-    reply = DeliveryReply.objects.filter(pk=reply_id, kind=DeliveryReply.Kind.REPLY).first()
+    """Owe each signer who asked for news, of those the answered delivery carried, one email,
+    once staff chose to tell them (deliveries/replies.py)."""
+    reply = DeliveryReply.objects.filter(
+        pk=reply_id, kind=DeliveryReply.Kind.REPLY, signers_told_at__isnull=False
+    ).first()
     if reply is None:
         return 0
     signers = (
-        Signature.objects.filter(deliveries_carried__delivery=reply.delivery_id)
-        .filter(newsletter_opt_in=True, news_address__isnull=False)
+        news_signers_of(delivery_id=reply.delivery_id)
         .exclude(Exists(DeliveryNotice.objects.filter(reply=reply, signature=OuterRef("pk"))))
         .values_list("pk", flat=True)
     )
@@ -223,7 +233,7 @@ def delivery_notices_sweep(*, now: datetime | None = None) -> int:
     for delivery_id in recent.values_list("pk", flat=True):
         delivery_notices_create(delivery_id=delivery_id)
     replies = DeliveryReply.objects.filter(
-        kind=DeliveryReply.Kind.REPLY, recorded_at__gte=now - timedelta(days=SWEEP_DAYS)
+        kind=DeliveryReply.Kind.REPLY, signers_told_at__gte=now - timedelta(days=SWEEP_DAYS)
     )
     for reply_id in replies.values_list("pk", flat=True):
         reply_notices_create(reply_id=reply_id)

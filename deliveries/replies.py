@@ -4,6 +4,7 @@ from datetime import date
 
 from django.contrib.auth.models import User
 from django.core.files import File
+from django.utils import timezone
 
 from core.public_cache import public_content_changed
 from deliveries.models import Delivery, DeliveryReply
@@ -19,8 +20,12 @@ def delivery_reply_record(
     summary_fr: str = "",
     summary_en: str = "",
     file: File | None = None,
+    tell_signers: bool,
 ) -> DeliveryReply:
-    """Record a target's reply (its date) or its silence (the days waited) to a sent delivery."""
+    """Record a target's reply (its date) or its silence (the days waited) to a sent delivery.
+
+    With `tell_signers`, a reply's summary is emailed to the signers who asked for news.
+    """
     if delivery.status != Delivery.Status.SENT:
         raise ValueError("Only a sent delivery can be answered.")
     if (received_on is None) == (days_without_reply is None):
@@ -38,7 +43,23 @@ def delivery_reply_record(
         reply.file.save(file.name or "reply", file, save=False)
     reply.save()
     public_content_changed()
-    if reply.kind == DeliveryReply.Kind.REPLY:
-        # Signers who asked for news hear that the authorities answered, and where to read it.
-        delivery_notices_queue(delivery_id=delivery.pk, reply_id=reply.pk)
+    if tell_signers:
+        reply_signers_tell(reply=reply)
     return reply
+
+
+def reply_signers_tell(*, reply: DeliveryReply) -> bool:
+    """Email a reply's summary to the signers who asked for news, once; return whether now.
+
+    An email cannot be called back: staff choose when, having read the summary (they may
+    record a reply first, and tell the signers once it reads right).
+    """
+    now = timezone.now()
+    told = DeliveryReply.objects.filter(
+        pk=reply.pk, kind=DeliveryReply.Kind.REPLY, signers_told_at__isnull=True
+    ).update(signers_told_at=now)
+    if told:
+        reply.signers_told_at = now
+        # They hear that the authorities answered, and where to read it.
+        delivery_notices_queue(delivery_id=reply.delivery_id, reply_id=reply.pk)
+    return bool(told)

@@ -112,8 +112,11 @@ def test_a_signer_who_asked_for_news_hears_once_what_the_authorities_answered(
             actor=None,
             received_on=timezone.localdate(),
             summary_fr="L’ambassade dit avoir transmis la pétition.",
+            tell_signers=True,
         )
-        delivery_reply_record(delivery=delivery, actor=None, days_without_reply=30)
+        delivery_reply_record(
+            delivery=delivery, actor=None, days_without_reply=30, tell_signers=True
+        )
     notices.delivery_notices_sweep()
 
     [email] = delivered_emails(mailoutbox)  # one for the reply, none for "no reply", no repeat
@@ -127,3 +130,50 @@ def test_a_signer_who_asked_for_news_hears_once_what_the_authorities_answered(
     client.post(stop)  # the mail client's one-click stop
 
     assert Signature.objects.get(pk=signers.pk).news_address is None
+
+
+def test_a_reply_is_emailed_to_signers_only_once_staff_tick_to_tell_them(
+    petition, embassy, signers, mailoutbox, django_capture_on_commit_callbacks, client
+):
+    from django.urls import reverse
+
+    from deliveries.models import DeliveryReply
+    from tests.petitions.factories_staff import PETITION_MANAGERS, logged_in_as
+
+    delivery = deliver(petition, embassy, django_capture_on_commit_callbacks)
+    mailoutbox.clear()
+    logged_in_as(client, PETITION_MANAGERS)
+    reply_form = {
+        "delivery": delivery.pk,
+        "kind": "reply",
+        "received_on": timezone.localdate().isoformat(),
+        "summary_fr": "L’ambasade a répondu.",  # a typo, seen once recorded
+        "summary_en": "",
+    }
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("admin:deliveries_deliveryreply_add"), reply_form)
+    notices.delivery_notices_sweep()
+
+    assert delivered_emails(mailoutbox) == []
+    reply = DeliveryReply.objects.get()
+    change_url = reverse("admin:deliveries_deliveryreply_change", args=[reply.pk])
+    assert 'name="tell_signers"' in client.get(change_url).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            change_url,
+            reply_form | {"summary_fr": "L’ambassade a répondu.", "tell_signers": "on"},
+            follow=True,
+        )
+    notices.delivery_notices_sweep()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(change_url, reply_form | {"tell_signers": "on"})
+
+    [email] = delivered_emails(mailoutbox)
+    assert "L’ambassade a répondu." in email.body
+    page = response.content.decode()
+    assert "Le résumé part vers les signataires qui ont demandé des nouvelles." in page
+    told = client.get(change_url).content.decode()
+    assert 'name="tell_signers"' not in told
+    assert "1 signataire qui a demandé des nouvelles" in told

@@ -35,6 +35,7 @@ def test_a_recorded_reply_appears_on_the_petition_page_in_french_and_english(cli
     delivery_reply_record(
         delivery=sent_delivery,
         actor=staff_user_create("clerk"),
+        tell_signers=False,
         received_on=datetime.date(2026, 11, 20),
         summary_fr="L'ambassade dit transmettre la pétition à Pékin.",
         summary_en="The embassy says it is passing the petition on to Beijing.",
@@ -53,7 +54,9 @@ def test_a_recorded_reply_appears_on_the_petition_page_in_french_and_english(cli
 
 
 def test_no_reply_after_some_days_is_said_as_plainly(client, sent_delivery):
-    delivery_reply_record(delivery=sent_delivery, actor=None, days_without_reply=30)
+    delivery_reply_record(
+        delivery=sent_delivery, actor=None, days_without_reply=30, tell_signers=False
+    )
 
     assert (
         "Pas de réponse 30 jours après la remise."
@@ -110,6 +113,7 @@ def test_staff_open_a_recorded_reply_and_download_the_file_the_embassy_sent(clie
     reply = delivery_reply_record(
         delivery=sent_delivery,
         actor=None,
+        tell_signers=False,
         received_on=datetime.date(2026, 11, 20),
         summary_fr="Accusé de réception.",
         file=ContentFile(b"%PDF-1.4 the embassy's answer", name="reponse.pdf"),
@@ -148,6 +152,7 @@ def test_the_file_of_a_reply_is_for_staff_who_may_see_replies(client, sent_deliv
     reply = delivery_reply_record(
         delivery=sent_delivery,
         actor=None,
+        tell_signers=False,
         received_on=datetime.date(2026, 11, 20),
         file=ContentFile(b"%PDF-1.4", name="reponse.pdf"),
     )
@@ -173,4 +178,6 @@ def test_an_unsent_delivery_cannot_be_answered(embassy, petition):
     delivery = batches.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
 
     with pytest.raises(ValueError):
-        delivery_reply_record(delivery=delivery, actor=None, days_without_reply=10)
+        delivery_reply_record(
+            delivery=delivery, actor=None, days_without_reply=10, tell_signers=False
+        )

@@ -176,6 +176,7 @@ def world(mamat_campaign, verified_staff_user, django_capture_on_commit_callback
         actor=manager,
         days_without_reply=30,
         summary_fr="Pas de réponse après un mois.",
+        tell_signers=False,
     )
     run(
         delivery_reply_record,
@@ -185,6 +186,7 @@ def world(mamat_campaign, verified_staff_user, django_capture_on_commit_callback
         summary_fr="L'ambassade dit transmettre la pétition à Pékin.",
         summary_en="The embassy says it is passing the petition on to Beijing.",
         file=ContentFile(b"%PDF-1.4 the embassy's answer", name="reponse.pdf"),
+        tell_signers=True,
     )
     files.delivery_signers_file_open(
         delivery=delivery, actor=officer, ip_hmac=ip_hmac(STAFF_IP)
