@@ -59,8 +59,12 @@ EMAIL_DEAD_STATUSES = [
     Signature.EmailStatus.COMPLAINED,
 ]
 # Emails not sent, and not to be sent unless the signer signs again: the daily cap of their
-# mailbox was reached.
-EMAIL_HELD_STATUSES = [*EMAIL_DEAD_STATUSES, Signature.EmailStatus.CAPPED]
+# mailbox was reached, or they signed on paper (staff typed the sheet in).
+EMAIL_HELD_STATUSES = [
+    *EMAIL_DEAD_STATUSES,
+    Signature.EmailStatus.CAPPED,
+    Signature.EmailStatus.NOT_EMAILED,
+]
 # Tracking events from the ESP's webhooks, and the email status each one leaves.
 EMAIL_STATUS_BY_EVENT = {
     "delivered": Signature.EmailStatus.DELIVERED,

@@ -8,6 +8,7 @@ row whose address already signed, online or on another sheet, counts once: it is
 
 import codecs
 import csv
+import hashlib
 import io
 import secrets
 from dataclasses import dataclass, field
@@ -16,9 +17,11 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from core.keyed_hashes import keyed_hash
 from petitions import counter
 from petitions.mailboxes import mailbox_hash
 from petitions.models import PaperImport, Petition, Signature
@@ -38,6 +41,23 @@ MAX_ROWS = 20_000
 
 class PaperSheetUnreadable(ValueError):
     """The file is not a CSV or XLSX sheet this site can read; the message says why."""
+
+
+class PaperSheetImportedBefore(ValueError):
+    """This very file was imported into the petition already; the message says when, by whom."""
+
+    def __init__(self, earlier: PaperImport) -> None:
+        self.earlier = earlier
+        super().__init__(
+            _(
+                "This very file was imported on %(date)s by %(user)s: its signatures are "
+                "counted already. Nothing was imported again."
+            )
+            % {
+                "date": date_format(timezone.localtime(earlier.imported_at), "DATETIME_FORMAT"),
+                "user": earlier.imported_by.get_username(),
+            }
+        )
 
 
 @dataclass
@@ -200,19 +220,54 @@ def _paper_signature(row: PaperRow, *, petition: Petition, batch: PaperImport, n
     return signature
 
 
+def paper_sheet_fingerprint(content: bytes) -> str:
+    """Return a keyed hash of a sheet's bytes: the same file gives the same, and no name."""
+    digest = hashlib.sha256(content).hexdigest()
+    return keyed_hash(digest, key=settings.SIGNER_MAILBOX_KEY, purpose="paper-sheet")
+
+
+def paper_sheet_refuse_if_imported(*, petition: Petition, content: bytes) -> None:
+    """Raise PaperSheetImportedBefore if this very file was imported into `petition` already.
+
+    Rows with an address are found again by their mailbox; rows without one are not, so the
+    same sheet imported twice would count those signers twice.
+    """
+    earlier = (
+        PaperImport.objects.filter(
+            petition=petition, sheet_fingerprint=paper_sheet_fingerprint(content)
+        )
+        .select_related("imported_by")
+        .first()
+    )
+    if earlier is not None:
+        raise PaperSheetImportedBefore(earlier)
+
+
 def paper_signatures_import(
-    *, petition: Petition, rows: list[PaperRow], file_name: str, actor: User, ip_hmac: str = ""
+    *,
+    petition: Petition,
+    rows: list[PaperRow],
+    content: bytes,
+    file_name: str,
+    actor: User,
+    ip_hmac: str = "",
 ) -> PaperImport:
-    """Import the rows without errors as paper signatures; record who imported what."""
+    """Import the rows without errors as paper signatures; record who imported what.
+
+    `content` is the file `rows` were read from; raises PaperSheetImportedBefore if this very
+    file was imported into the petition already.
+    """
     valid = [row for row in rows if not row.errors]
     now = timezone.now()
     with transaction.atomic():
+        paper_sheet_refuse_if_imported(petition=petition, content=content)
         batch = PaperImport.objects.create(
             petition=petition,
             imported_by=actor,
             file_name=file_name[:255],
             row_count=len(valid),
             skipped_count=len(rows) - len(valid),
+            sheet_fingerprint=paper_sheet_fingerprint(content),
         )
         Signature.objects.bulk_create(
             [_paper_signature(row, petition=petition, batch=batch, now=now) for row in valid]

@@ -19,6 +19,9 @@ class PaperImport(models.Model):
     file_name = models.CharField(_("file"), max_length=255)
     row_count = models.PositiveIntegerField(_("signatures imported"))
     skipped_count = models.PositiveIntegerField(_("rows skipped"))
+    # A keyed hash of the file's bytes (petitions/paper.py): the same sheet sent again is
+    # recognised, and the hash says nothing of the names it held.
+    sheet_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("paper sheets import")

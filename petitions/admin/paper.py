@@ -21,10 +21,12 @@ from core.admin_mixins import ModelAdminMixinBase
 from petitions.admin.tool_pages import tool_page_response
 from petitions.models import Petition
 from petitions.paper import (
+    PaperSheetImportedBefore,
     PaperSheetUnreadable,
     paper_column_headings,
     paper_columns,
     paper_sheet_read,
+    paper_sheet_refuse_if_imported,
     paper_signatures_import,
 )
 from petitions.paper_sheet import paper_sheet_pdf_bytes
@@ -94,20 +96,26 @@ class PaperSignaturesAdminMixin(ModelAdminMixinBase):
         if request.method == "POST" and form.is_valid():
             try:
                 content, file_name = form.sheet_content()
+                paper_sheet_refuse_if_imported(petition=petition, content=content)
                 rows = paper_sheet_read(petition=petition, content=content, file_name=file_name)
-            except (forms.ValidationError, PaperSheetUnreadable) as error:
+                batch = (
+                    paper_signatures_import(
+                        petition=petition,
+                        rows=rows,
+                        content=content,
+                        file_name=file_name,
+                        actor=request_staff_user(request),
+                        ip_hmac=request_ip_hmac(request),
+                    )
+                    if "import" in request.POST
+                    else None
+                )
+            except (forms.ValidationError, PaperSheetUnreadable, PaperSheetImportedBefore) as error:
                 form.add_error(
                     "sheet", error.messages if hasattr(error, "messages") else str(error)
                 )
-                rows = None
-            if rows is not None and "import" in request.POST:
-                batch = paper_signatures_import(
-                    petition=petition,
-                    rows=rows,
-                    file_name=file_name,
-                    actor=request_staff_user(request),
-                    ip_hmac=request_ip_hmac(request),
-                )
+                rows, batch = None, None
+            if batch is not None:
                 self.message_user(
                     request,
                     gettext("Paper signatures imported: %(count)s. Rows skipped: %(skipped)s.")

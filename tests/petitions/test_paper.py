@@ -120,6 +120,32 @@ def test_each_rows_errors_are_shown_and_only_valid_rows_are_imported(manager, ma
     assert event.row_count == 1 and event.query["skipped"] == 2
 
 
+def test_the_same_sheet_sent_again_is_refused_before_its_signers_count_twice(manager):
+    petition = PetitionFactory()
+    sheet = "Prénom;Nom;Pays;E-mail;Nommer\nFrançois;Martin;France;;\nHélène;Roy;Belgique;;\n"
+
+    def send(name: str, content: str, **action):
+        upload = io.BytesIO(content.encode())
+        upload.name = name
+        return manager.post(_paper_url(petition), {"sheet": upload, **action})
+
+    send("marche-samedi.csv", sheet, **{"import": "1"})
+    again = send("marche-samedi (1).csv", sheet)
+    forced = send("marche-samedi (1).csv", sheet, **{"import": "1"})
+    another = send("marche-dimanche.csv", sheet + "Ilham;Tursun;France;;\n", **{"import": "1"})
+
+    assert again.context["rows"] is None
+    [error] = again.context["form"].errors["sheet"]
+    assert error.startswith("Ce fichier même a été importé le ")
+    assert error.endswith(
+        "par petition-managers\N{NO-BREAK SPACE}: ses signatures sont déjà comptées. Rien n'a été "
+        "importé de nouveau."
+    )
+    assert forced.status_code == 200 and forced.context["rows"] is None
+    assert another.status_code == 302  # a sheet with one more line is another sheet
+    assert Signature.objects.filter(source="paper").count() == 2 + 3
+
+
 def test_an_xlsx_sheet_is_read_like_a_csv(db):
     petition = PetitionFactory()
     book = Workbook()
@@ -194,12 +220,13 @@ def test_a_sheet_neither_csv_nor_xlsx_is_refused_with_a_way_to_fix_it(manager, f
 def test_paper_signatures_count_apart_and_together(db, manager):
     petition = PetitionFactory()
     SignatureFactory(petition=petition, confirmed=True)
-    rows = paper.paper_sheet_read(
-        petition=petition, content=b"Ana;Lopez;ES;;\nBo;Lee;US;;\n", file_name="s.csv"
-    )
+    sheet = b"Ana;Lopez;ES;;\nBo;Lee;US;;\n"
+    rows = paper.paper_sheet_read(petition=petition, content=sheet, file_name="s.csv")
     user = logged_in_as(manager, PETITION_MANAGERS, "importer")
 
-    paper.paper_signatures_import(petition=petition, rows=rows, file_name="s.csv", actor=user)
+    paper.paper_signatures_import(
+        petition=petition, rows=rows, content=sheet, file_name="s.csv", actor=user
+    )
     counter.petition_counts_reconcile()
 
     assert counter.petition_progress(petition=petition).count == 3
@@ -213,9 +240,12 @@ def test_paper_signatures_count_apart_and_together(db, manager):
 def test_a_paper_signature_is_not_listed_as_an_email_waiting_to_go(db, manager):
     petition = PetitionFactory()
     waiting = SignatureFactory(petition=petition)
-    rows = paper.paper_sheet_read(petition=petition, content=b"Ana;Lopez;ES;;\n", file_name="s.csv")
+    sheet = b"Ana;Lopez;ES;;\n"
+    rows = paper.paper_sheet_read(petition=petition, content=sheet, file_name="s.csv")
     user = logged_in_as(manager, PETITION_MANAGERS, "importer")
-    paper.paper_signatures_import(petition=petition, rows=rows, file_name="s.csv", actor=user)
+    paper.paper_signatures_import(
+        petition=petition, rows=rows, content=sheet, file_name="s.csv", actor=user
+    )
 
     not_sent_yet = manager.get(reverse("admin:petitions_signature_changelist") + "?email_status=")
     on_paper = manager.get(
@@ -233,11 +263,12 @@ def test_the_public_ledger_states_online_and_paper_signatures_apart(client, mana
 
     petition = PetitionFactory(slug="liberez-mamat")
     SignatureFactory(petition=petition, confirmed=True)
-    rows = paper.paper_sheet_read(
-        petition=petition, content=b"Ana;Lopez;ES;;\nBo;Lee;US;;\n", file_name="s.csv"
-    )
+    sheet = b"Ana;Lopez;ES;;\nBo;Lee;US;;\n"
+    rows = paper.paper_sheet_read(petition=petition, content=sheet, file_name="s.csv")
     user = logged_in_as(manager, PETITION_MANAGERS, "importer")
-    paper.paper_signatures_import(petition=petition, rows=rows, file_name="s.csv", actor=user)
+    paper.paper_signatures_import(
+        petition=petition, rows=rows, content=sheet, file_name="s.csv", actor=user
+    )
 
     entry = json.loads(ledger_entry_append(petition=petition, event=LedgerEntry.Event.DAILY).body)
 
