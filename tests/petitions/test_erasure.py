@@ -172,6 +172,17 @@ def test_erasing_twice_changes_nothing_more(officer_client):
     assert set(Signature.objects.values_list("email", flat=True)) == placeholders
 
 
+def test_an_address_with_nothing_left_to_erase_is_said_plainly(officer_client):
+    lookup = officer_client.post(ERASE_URL, {"email": "nobody@example.org"})
+
+    page = lookup.content.decode()
+    assert (
+        "Aucune signature de nobody@example.org ne reste à effacer\N{NO-BREAK SPACE}: aucune "
+        "n'a été donnée avec cette adresse, ou chacune est déjà effacée."
+    ) in page
+    assert "0 signature" not in page and 'value="yes"' not in page
+
+
 def test_only_data_officers_may_erase_a_person(client):
     _signed_everywhere(1)
     logged_in_as(client, PETITION_MANAGERS)
