@@ -117,7 +117,10 @@ class SupporterUpdateAdmin(CspNonceMediaMixin, admin.ModelAdmin):
             context.update(
                 progress=sending.update_progress(update=obj),
                 subscribers=news_subscribers(petition=obj.petition).count(),
-                can_approve=request.user.has_perm(approval.APPROVE_PERMISSION),
+                can_send=request.user.has_perm(approval.APPROVE_PERMISSION),
+                approval_refusal=approval.update_approval_refusal(
+                    update=obj, approver=request.user
+                ),
                 recent=approval.update_sent_recently(update=obj),
             )
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)

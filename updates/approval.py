@@ -42,12 +42,20 @@ def update_submit(*, update: SupporterUpdate) -> None:
     update.refresh_from_db()
 
 
+def update_approval_refusal(*, update: SupporterUpdate, approver) -> str:
+    """Return why `approver` may not approve `update`, or "" if they may."""
+    if not approver.has_perm(APPROVE_PERMISSION):
+        return str(_("You may not approve updates."))
+    if approvers_count() >= 2 and approver.pk == update.created_by_id:
+        return str(_("Another staff member must approve this update: you wrote it."))
+    return ""
+
+
 def update_approve(*, update: SupporterUpdate, approver) -> None:
     """Approve a submitted update, by a second staff member wherever there is one."""
-    if not approver.has_perm(APPROVE_PERMISSION):
-        raise UpdateNotAllowed(_("You may not approve updates."))
-    if approvers_count() >= 2 and approver.pk == update.created_by_id:
-        raise UpdateNotAllowed(_("Another staff member must approve this update: you wrote it."))
+    refusal = update_approval_refusal(update=update, approver=approver)
+    if refusal:
+        raise UpdateNotAllowed(refusal)
     changed = SupporterUpdate.objects.filter(
         pk=update.pk, status=SupporterUpdate.Status.AWAITING_APPROVAL
     ).update(

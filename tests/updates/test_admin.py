@@ -61,11 +61,16 @@ def test_a_petition_manager_writes_previews_tries_and_submits_then_a_colleague_a
     _step(client, update, "test")
     assert sorted(m.subject for m in mailoutbox) == ["[TEST] Des nouvelles de Mamat"] * 2
     _step(client, update, "submit")
+    # The author is told who approves, not offered a button that can only refuse.
+    own_page = _change_page_in_french(client, update)
+    assert 'form="update-step-approve"' not in own_page
+    assert '<p class="update-awaiting">Un autre membre de l’équipe doit approuver' in own_page
     refused = _step(client, update, "approve")
     assert "Un autre membre de l’équipe doit approuver" in refused.content.decode()
 
     client.logout()
     login_verified(client, colleague)
+    assert 'form="update-step-approve"' in _change_page_in_french(client, update)
     _step(client, update, "approve")
 
     update.refresh_from_db()
