@@ -144,6 +144,7 @@ def world(mamat_campaign, verified_staff_user, django_capture_on_commit_callback
         rows=paper.paper_sheet_read(
             petition=petition, content=PAPER_SHEET.encode(), file_name="feuille-marche.csv"
         ),
+        content=PAPER_SHEET.encode(),
         file_name="feuille-marche.csv",
         actor=manager,
         ip_hmac=ip_hmac(STAFF_IP),
