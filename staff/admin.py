@@ -2,13 +2,15 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.admin_mixins import RecordAdminMixin
-from staff import services
+from staff import selectors, services
 from staff.models import AccessEvent
 
 
@@ -45,18 +47,36 @@ admin.site.unregister(User)
 
 @admin.register(User)
 class StaffUserAdmin(UserAdmin):
+    list_display = ["username", "email", "first_name", "last_name", "is_staff", "locked_until"]
     actions = ["unlock_accounts", "reset_two_factor"]
+
+    def get_changelist_instance(self, request: HttpRequest):
+        changelist = super().get_changelist_instance(request)
+        # One query for the page's lockouts, kept on the very rows the list then draws.
+        users = list(changelist.result_list)
+        locked = selectors.accounts_locked_until(usernames=[u.get_username() for u in users])
+        for user in users:
+            user.locked_until = locked.get(user.get_username())
+        return changelist
+
+    @admin.display(description=_("locked until"))
+    def locked_until(self, user) -> str:
+        until = getattr(user, "locked_until", None)
+        return date_format(timezone.localtime(until), "DATETIME_FORMAT") if until else "—"
 
     @admin.action(description=_("Unlock the selected accounts"), permissions=["change"])
     def unlock_accounts(self, request: HttpRequest, queryset) -> None:
-        for user in queryset:
+        unlocked = sum(
             services.account_unlock(username=user.get_username(), actor=request.user)
-        self.message_user(
-            request,
-            ngettext("%(count)d account unlocked.", "%(count)d accounts unlocked.", len(queryset))
-            % {"count": len(queryset)},
-            messages.SUCCESS,
+            for user in queryset
         )
+        message = (
+            ngettext("%(count)d account unlocked.", "%(count)d accounts unlocked.", unlocked)
+            % {"count": unlocked}
+            if unlocked
+            else _("None of the selected accounts was locked.")
+        )
+        self.message_user(request, message, messages.SUCCESS)
 
     @admin.action(
         description=_("Reset two-step login (they enrol a new app at next login)"),

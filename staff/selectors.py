@@ -46,6 +46,18 @@ def login_lockout_find(*, username: str, ip_hmac: str) -> Lockout | None:
     return Lockout(scope=scopes[locked.key], until=locked.locked_until)
 
 
+def accounts_locked_until(*, usernames: list[str]) -> dict[str, datetime]:
+    """Return, of these accounts, those locked out now, each with the end of its lockout."""
+    keys = {
+        login_throttle_keys(username=username, ip_hmac="")["account"]: username
+        for username in usernames
+    }
+    locked = LoginThrottle.objects.filter(
+        key__in=keys, locked_until__gt=timezone.now()
+    ).values_list("key", "locked_until")
+    return {keys[key]: until for key, until in locked if until is not None}
+
+
 def user_by_username(username: str) -> User | None:
     return User.objects.filter(username=username).first()
 

@@ -30,6 +30,13 @@ def _text(response) -> str:
     return " ".join(response.content.decode().split())
 
 
+def locked_text(until) -> str:
+    from django.utils.formats import date_format
+
+    with translation.override("fr"):
+        return date_format(timezone.localtime(until), "DATETIME_FORMAT")
+
+
 def _fail_ten_times(client, username):
     for attempt in range(10):
         response = _log_in(client, username, f"wrong password {attempt}")
@@ -132,13 +139,24 @@ def test_administrator_unlocks_an_account_from_the_user_list(client):
     administrator = staff_user_create("administrator", is_superuser=True)
     login_verified(admin_client, administrator)
 
-    admin_client.post(
-        reverse("admin:auth_user_changelist"),
-        {"action": "unlock_accounts", "_selected_action": [user.pk]},
+    users = admin_client.get(reverse("admin:auth_user_changelist"))
+    locked = {row.username: row.locked_until for row in users.context["cl"].result_list}
+    assert locked["staff"] > timezone.now() and locked["administrator"] is None
+    assert f'<td class="field-locked_until">{locked_text(locked["staff"])}</td>' in (
+        users.content.decode()
     )
 
+    unlocked = admin_client.post(
+        reverse("admin:auth_user_changelist"),
+        {"action": "unlock_accounts", "_selected_action": [user.pk, administrator.pk]},
+        follow=True,
+    )
+
+    assert "1 compte débloqué." in unlocked.content.decode()
     assert _log_in(client, "staff", STAFF_PASSWORD)["Location"].startswith(VERIFY_URL)
-    unlock = AccessEvent.objects.get(action=AccessEvent.Action.ACCOUNT_UNLOCKED)
+    unlock = AccessEvent.objects.get(
+        action=AccessEvent.Action.ACCOUNT_UNLOCKED, target="user staff"
+    )
     assert unlock.actor == administrator
 
 
