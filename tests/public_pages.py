@@ -28,7 +28,9 @@ PUBLIC_PATHS = [
 ]
 
 
-def _signature(petition: Petition, first_name: str, email: str, ip: str) -> Signature:
+def _signature(
+    petition: Petition, first_name: str, email: str, ip: str, *, shown: bool = False
+) -> Signature:
     result = signing.signature_create(
         petition=petition,
         first_name=first_name,
@@ -37,6 +39,7 @@ def _signature(petition: Petition, first_name: str, email: str, ip: str) -> Sign
         country="FR",
         language="fr",
         ip_hash=signing.signer_ip_fingerprint(ip=ip),
+        show_first_name=shown,
     )
     assert result.signature is not None
     return result.signature
@@ -66,7 +69,15 @@ def _signer_paths() -> list[str]:
     """The pages a signer reaches from their emails: confirm, thank you, withdraw."""
     petition = Petition.objects.get(slug="liberez-mamat")
     waiting = _signature(petition, "Aynur", "aynur.pages@example.org", "203.0.113.8")
-    confirmed = _signature(petition, "Ilham", "ilham.pages@example.org", "203.0.113.9")
+    # A name of one long word, shown in "They signed recently" on every page with the form:
+    # it must wrap on a phone, not widen the page for every visitor.
+    confirmed = _signature(
+        petition,
+        "Wolfeschlegelsteinhausenbergerdorffwelchevoralte",
+        "ilham.pages@example.org",
+        "203.0.113.9",
+        shown=True,
+    )
     confirmed_token = signature_links.confirmation_token_make(signature=confirmed)
     signing.signature_confirm(token=confirmed_token)
     waiting_token = signature_links.confirmation_token_make(signature=waiting)
