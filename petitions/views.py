@@ -3,12 +3,13 @@ import logging
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import npgettext
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from core.client_address import client_ip
 from core.form_expired import when_form_expired
@@ -88,8 +89,12 @@ def signature_form_expired(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @when_form_expired(signature_form_expired)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def signature_create(request: HttpRequest, slug: str) -> HttpResponse:
+    if request.method == "GET":
+        # The address a refused form is shown at: a change of language, a reload or a
+        # bookmark asks for it again, and finds the form on the petition's page.
+        return redirect(reverse("petitions:detail", kwargs={"slug": slug}) + "#act-sign")
     petition = selectors.petition_for_signing(slug=slug)
     if petition is None:
         raise Http404("No such petition.")

@@ -532,3 +532,15 @@ def test_staff_pages_keep_django_s_own_csrf_page(db):
 
     assert refused.status_code == 403
     assert "CSRF" in refused.content.decode()
+
+
+def test_a_signer_who_changes_language_after_an_error_finds_the_form_again(client, petition):
+    refused = client.post(reverse("petitions:sign", args=[petition.slug]), {"first_name": "Aynur"})
+    english_sign_url = f"/en/petition/{petition.slug}/sign/"
+    assert f'href="{english_sign_url}"' in refused.content.decode()
+
+    switched = client.get(english_sign_url)
+
+    assert switched.status_code == 302
+    assert switched["Location"] == f"/en/petition/{petition.slug}/#act-sign"
+    assert client.get(switched["Location"]).status_code == 200
