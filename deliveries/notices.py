@@ -153,6 +153,7 @@ def _notice_message(notice: DeliveryNotice, address: str) -> EmailMessage:
             "petitions:withdraw", kwargs={"token": withdrawal_token_make(signature=signature)}
         )
         petition_url = settings.SITE_URL + delivery.petition.get_absolute_url()
+    stop_url = news_stop_url(signature=signature)
     return email_message_build(
         template="deliveries/email/answered" if notice.reply_id else "deliveries/email/delivered",
         context={
@@ -163,14 +164,14 @@ def _notice_message(notice: DeliveryNotice, address: str) -> EmailMessage:
             "target": delivery.target,
             "petition_url": petition_url,
             "withdraw_url": withdraw_url,
-            "stop_url": news_stop_url(signature=signature),
+            "stop_url": stop_url,
         },
         language=language,
         to=[address],
         headers={
             "Message-ID": notice.message_id,
             "Auto-Submitted": "auto-generated",
-            **news_stop_headers(signature=signature),
+            **news_stop_headers(stop_url=stop_url),
         },
         html=False,
     )

@@ -41,10 +41,14 @@ def news_stop_url(*, signature: Signature) -> str:
     return settings.SITE_URL + reverse("news_stop", kwargs={"token": token})
 
 
-def news_stop_headers(*, signature: Signature) -> dict[str, str]:
-    """Return the headers that let a mail client stop the news in one click (RFC 8058)."""
+def news_stop_headers(*, stop_url: str) -> dict[str, str]:
+    """Return the headers that let a mail client stop the news in one click (RFC 8058).
+
+    `stop_url` is the link the email's text shows (news_stop_url), signed once: made again,
+    its timestamp could differ by a second from the one in the text.
+    """
     return {
-        "List-Unsubscribe": f"<{news_stop_url(signature=signature)}>",
+        "List-Unsubscribe": f"<{stop_url}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
 
@@ -56,4 +60,5 @@ def signer_news_stop(*, token: str) -> Signature:
     """
     signature = signature_for_news_stop(token=token)
     signature_news_stop(signature_id=signature.pk)
+    signature.newsletter_opt_in, signature.news_address = False, None
     return signature

@@ -35,7 +35,8 @@ def news_stop(request: HttpRequest, token: str) -> HttpResponse:
             response = render(
                 request,
                 "petitions/news_stop.html",
-                {"done": request.method == "POST", "petition": signature.petition},
+                # Stopped now, or already (the link opened again from the email).
+                {"done": not signature.newsletter_opt_in, "petition": signature.petition},
             )
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -43,7 +43,7 @@ def update_message_build(
         headers={
             "Message-ID": message_id_make(idstring=f"update-{update.pk}"),
             # RFC 8058: a mail client's "unsubscribe" button POSTs to this URL.
-            **news_stop_headers(signature=signature),
+            **news_stop_headers(stop_url=stop_url),
             "Precedence": "bulk",
             "Auto-Submitted": "auto-generated",
         },

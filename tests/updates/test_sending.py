@@ -72,6 +72,10 @@ def test_every_update_carries_one_click_unsubscribe(update, petition, send, mail
     assert response.status_code == 200
     signer = Signature.objects.get()
     assert not signer.newsletter_opt_in and signer.news_address is None
+    # Opened again from the email, the link says it is done, with no button to press again.
+    again = client.get(link).content.decode()
+    assert "Vous ne recevrez plus de nouvelles" in again or "no more updates" in again
+    assert "<form" not in again.partition("<main")[2].partition("</main>")[0]
 
 
 def test_after_unsubscribing_the_next_update_skips_the_signer(
