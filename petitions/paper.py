@@ -226,16 +226,15 @@ def paper_sheet_fingerprint(content: bytes) -> str:
     return keyed_hash(digest, key=settings.SIGNER_MAILBOX_KEY, purpose="paper-sheet")
 
 
-def paper_sheet_refuse_if_imported(*, petition: Petition, content: bytes) -> None:
-    """Raise PaperSheetImportedBefore if this very file was imported into `petition` already.
+def paper_sheet_refuse_if_imported(*, petition: Petition, fingerprint: str) -> None:
+    """Raise PaperSheetImportedBefore if the file whose `paper_sheet_fingerprint` this is was
+    imported into `petition` already.
 
     Rows with an address are found again by their mailbox; rows without one are not, so the
     same sheet imported twice would count those signers twice.
     """
     earlier = (
-        PaperImport.objects.filter(
-            petition=petition, sheet_fingerprint=paper_sheet_fingerprint(content)
-        )
+        PaperImport.objects.filter(petition=petition, sheet_fingerprint=fingerprint)
         .select_related("imported_by")
         .first()
     )
@@ -260,14 +259,15 @@ def paper_signatures_import(
     valid = [row for row in rows if not row.errors]
     now = timezone.now()
     with transaction.atomic():
-        paper_sheet_refuse_if_imported(petition=petition, content=content)
+        fingerprint = paper_sheet_fingerprint(content)
+        paper_sheet_refuse_if_imported(petition=petition, fingerprint=fingerprint)
         batch = PaperImport.objects.create(
             petition=petition,
             imported_by=actor,
             file_name=file_name[:255],
             row_count=len(valid),
             skipped_count=len(rows) - len(valid),
-            sheet_fingerprint=paper_sheet_fingerprint(content),
+            sheet_fingerprint=fingerprint,
         )
         Signature.objects.bulk_create(
             [_paper_signature(row, petition=petition, batch=batch, now=now) for row in valid]

@@ -25,6 +25,7 @@ from petitions.paper import (
     PaperSheetUnreadable,
     paper_column_headings,
     paper_columns,
+    paper_sheet_fingerprint,
     paper_sheet_read,
     paper_sheet_refuse_if_imported,
     paper_signatures_import,
@@ -96,7 +97,9 @@ class PaperSignaturesAdminMixin(ModelAdminMixinBase):
         if request.method == "POST" and form.is_valid():
             try:
                 content, file_name = form.sheet_content()
-                paper_sheet_refuse_if_imported(petition=petition, content=content)
+                paper_sheet_refuse_if_imported(
+                    petition=petition, fingerprint=paper_sheet_fingerprint(content)
+                )
                 rows = paper_sheet_read(petition=petition, content=content, file_name=file_name)
                 batch = (
                     paper_signatures_import(
