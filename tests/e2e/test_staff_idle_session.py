@@ -1,7 +1,6 @@
 """A staff member writing for a long time is warned before the idle session ends, and can stay."""
 
 import os
-import time
 
 import pytest
 from django.contrib.auth.models import User
@@ -65,31 +64,50 @@ def test_left_alone_the_page_signs_out_and_says_the_text_is_still_there(writing)
     assert "/admin/login/" in page.url
 
 
+def _renewed_after(tab, browser_ms: float) -> float:
+    """Wait until a staff tab of this browser reaches the server after `browser_ms`; say when.
+
+    Times are the browser's clock in ms, as session_timeout.js keeps them.
+    """
+    renewed = "() => Number(window.localStorage.getItem('staff-session-renewed-at'))"
+    tab.wait_for_function(f"(after) => ({renewed})() > after", arg=browser_ms)
+    return tab.evaluate(renewed)
+
+
+def _wait_until(tab, browser_ms: float) -> None:
+    tab.wait_for_function("(ms) => Date.now() >= ms", arg=browser_ms, timeout=60_000, polling=100)
+
+
 def test_a_page_left_in_one_tab_stays_open_while_another_tab_is_used(
     browser, live_server, mamat_campaign, settings
 ):
-    # Longer than the other tests, so that the second tab's visit lands well apart from the
-    # first tab's own end, whatever the machine's speed.
-    idle_seconds = 12
+    # The warning comes 4 s ahead. The test follows the browser's own record of each tab's
+    # visit, so a slow machine makes it wait longer, never misread.
+    idle_seconds = 16
     settings.STAFF_SESSION_IDLE_SECONDS = idle_seconds
     writer = User.objects.create_superuser("nadira", email="nadira@campaign.example")
     context, writing_tab = staff_browser_page(browser, live_server, writer, locale="fr-FR")
     camps = Page.objects.get(slug="camps")
     writing_tab.goto(f"{live_server.url}/admin/campaign/page/{camps.pk}/change/")
-    started = time.monotonic()
+    writing_page_seen = _renewed_after(writing_tab, 0)
     writing_tab.fill("#id_title_fr", "Les camps, ce que l'on en sait")
 
-    # A third of the way through, the staff member checks the signatures in a second tab:
-    # that request keeps the session for another full idle time.
-    writing_tab.wait_for_timeout(idle_seconds / 3 * 1000)
+    # Shortly before the writing tab would warn, the staff member checks the signatures in a
+    # second tab: that request keeps the session for another full idle time.
+    _wait_until(writing_tab, writing_page_seen + (idle_seconds - 6) * 1000)
     other_tab = context.new_page()
     other_tab.goto(f"{live_server.url}/admin/petitions/signature/")
-    other_tab_seen = time.monotonic()
+    other_tab_seen = _renewed_after(other_tab, writing_page_seen)
 
-    # Past the moment the writing tab's own page would have ended the session.
-    writing_tab.wait_for_timeout((idle_seconds + 1 - (time.monotonic() - started)) * 1000)
-    assert time.monotonic() - other_tab_seen < idle_seconds - 1, "the machine was too slow"
-    expect(writing_tab.get_by_text("Votre session s'est fermée")).to_be_hidden()
+    # Past the moment the writing tab's own page would have ended the session, and past the
+    # next check it makes of the clock.
+    _wait_until(writing_tab, writing_page_seen + idle_seconds * 1000 + 1500)
+    warning = writing_tab.locator("#session-timeout")
+    expect(warning.get_by_text("Votre session s'est fermée")).to_be_hidden()
+    # The session lives on for the other tab's full time, so there is no warning either.
+    warning_due = other_tab_seen + (idle_seconds - idle_seconds / 4) * 1000
+    assert writing_tab.evaluate("Date.now()") < warning_due - 1000, "the machine was too slow"
+    expect(warning).to_be_hidden()
 
     writing_tab.click("input[name=_save]")
     writing_tab.wait_for_url("**/admin/campaign/page/")
