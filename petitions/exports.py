@@ -112,6 +112,8 @@ CURSOR_CHUNK_ROWS = 5000
 CSV_CHUNK_ROWS = 500
 # An XLSX sheet holds 1,048,576 rows; longer lists go on to a second sheet.
 XLSX_SHEET_ROWS = 1_048_576
+# The columns of export_header() that hold a moment: dates to a spreadsheet, not text.
+DATE_COLUMNS = (6, 7)
 
 
 def export_header() -> list[str]:
@@ -128,6 +130,7 @@ def export_header() -> list[str]:
         _("Wants campaign news"),
         _("Came through share code"),
         _("Comment"),
+        _("Personal data"),
     ]
 
 
@@ -160,6 +163,9 @@ def export_rows(
     """
     status_names = {value: str(label) for value, label in Signature.Status.choices}
     yes, no = _("yes"), _("no")
+    # Says why a sealed row's cells are blank, so that nobody takes them for missing data.
+    readable, opened_with_key = _("readable"), _("opened with the key")
+    still_sealed = _("sealed: blank without the data officers' key")
     cell = csv_cell
     rows = (
         signatures.order_by("pk")
@@ -183,13 +189,18 @@ def export_rows(
         sealed_data,
         news_address,
     ) in rows:
+        personal_data = readable
         if unsealer is not None and sealed_data is not None:
             opened = unsealer.unseal(sealed_data)
             first_name, last_name = opened["first_name"], opened["last_name"]
             email, postcode = opened["email"], opened["postcode"]
             comment = opened["comment"]
-        elif news_address is not None:
-            email = news_address_open(news_address)
+            personal_data = opened_with_key
+        else:
+            if sealed_data is not None:
+                personal_data = still_sealed
+            if news_address is not None:
+                email = news_address_open(news_address)
         yield [
             cell(first_name),
             cell(last_name),
@@ -203,6 +214,7 @@ def export_rows(
             yes if newsletter_opt_in else no,
             cell(referral_code),
             cell(comment),
+            personal_data,
         ]
 
 
@@ -275,9 +287,12 @@ def _xlsx_write(rows: Iterable[list[str]], out: IO[bytes]) -> None:
         },
     )
     header = csv_row(export_header())
+    moment = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
 
     def sheet_add(name: str):
         sheet = workbook.add_worksheet(name[:31])
+        for column in DATE_COLUMNS:
+            sheet.set_column(column, column, 19)  # wide enough to show the whole moment
         for column, cell in enumerate(header):
             sheet.write_string(0, column, cell)
         return sheet
@@ -288,7 +303,11 @@ def _xlsx_write(rows: Iterable[list[str]], out: IO[bytes]) -> None:
             sheets += 1
             sheet, row_number = sheet_add(f"{_('Signatures')} {sheets}"), 1
         for column, cell in enumerate(row):
-            sheet.write_string(row_number, column, cell)
+            if column in DATE_COLUMNS and cell:
+                # Dates the spreadsheet sorts and filters as dates (naive: the header says UTC).
+                sheet.write_datetime(row_number, column, datetime.fromisoformat(cell), moment)
+            else:
+                sheet.write_string(row_number, column, cell)
         row_number += 1
     if sheet is None:
         sheet_add(_("Signatures"))

@@ -69,7 +69,7 @@ def test_a_data_officer_exports_a_petitions_confirmed_signers_from_france(office
     assert f"signatures-{petition.slug}-" in response["Content-Disposition"]
     assert "no-store" in response["Cache-Control"]
     header, *body = rows
-    assert len(header) == 12
+    assert len(header) == 13
     assert body == [
         [
             "Aynur",
@@ -84,6 +84,7 @@ def test_a_data_officer_exports_a_petitions_confirmed_signers_from_france(office
             gettext("no"),
             "",
             "Pour Mamat",
+            "lisibles",  # not sealed yet
         ]
     ]
 
@@ -158,6 +159,26 @@ def test_the_xlsx_export_holds_every_cell_as_text_and_no_formula(officer_client)
     sheet = workbook.read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in sheet
     assert "'=1+1" in sheet and "Tursun" in sheet
+
+
+def test_the_xlsx_export_gives_dates_a_spreadsheet_can_sort(officer_client):
+    import openpyxl
+
+    petition = PetitionFactory()
+    signed = timezone.now().replace(microsecond=0) - timedelta(days=3)
+    SignatureFactory(petition=petition, created_at=signed, confirmed=True, last_name="Tursun")
+    SignatureFactory(petition=petition, created_at=signed, last_name="Pending")
+
+    response = officer_client.post(EXPORT_URL, {"petition": petition.pk, "format": "xlsx"})
+
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    header = [cell.value for cell in sheet[1]]
+    by_name = {row[1].value: row for row in sheet.iter_rows(min_row=2)}
+    signed_cell = by_name["Tursun"][header.index("Signée le (UTC)")]
+    assert signed_cell.is_date
+    assert signed_cell.value == signed.astimezone(UTC).replace(tzinfo=None)
+    assert by_name["Tursun"][header.index("Confirmée le (UTC)")].is_date
+    assert by_name["Pending"][header.index("Confirmée le (UTC)")].value in (None, "")
 
 
 def test_exports_never_hold_the_ip_fingerprint_or_an_erased_signer(officer_client):

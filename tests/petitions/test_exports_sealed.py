@@ -81,6 +81,25 @@ def test_without_the_key_only_what_stays_readable_is_exported(officer_client, se
         ("", "", ""),
         ("Ilham", "Tohti", ""),
     ]
+    # The blank cells say why they are blank.
+    assert {row[-1] for row in rows} == {
+        "scellées\u00a0: vides sans la clé des responsables des données"
+    }
+
+
+def test_the_export_says_which_rows_were_opened_and_which_were_never_sealed(
+    officer_client, sealed_signers
+):
+    petition, _named, _unnamed = sealed_signers
+    SignatureFactory(petition=petition, last_name="Unconfirmed", email="new@example.org")
+
+    rows = _rows(_export(officer_client, private_key=TEST_SEALING_PRIVATE_KEY))
+
+    assert sorted((row[1], row[-1]) for row in rows) == [
+        ("Tohti", "ouvertes avec la clé"),
+        ("Tursun", "ouvertes avec la clé"),
+        ("Unconfirmed", "lisibles"),
+    ]
 
 
 def test_the_wrong_key_is_refused_clearly_and_nothing_is_lost(officer_client, sealed_signers):
