@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
@@ -64,6 +65,11 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def name_in(self, language: str) -> str:
+        """Return the campaign's name in `language`, or in the language it falls back to."""
+        with translation.override(language):
+            return self.name
 
     def clean(self) -> None:
         if (

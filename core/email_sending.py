@@ -17,6 +17,7 @@ import smtplib
 import threading
 from dataclasses import dataclass
 from datetime import timedelta
+from email.headerregistry import Address
 from email.utils import make_msgid, parseaddr
 
 from anymail.exceptions import AnymailAPIError, AnymailInvalidAddress, AnymailRecipientsRefused
@@ -110,6 +111,18 @@ def message_id_make(*, idstring: str | None = None) -> str:
     return make_msgid(idstring=idstring, domain=domain)
 
 
+def sender_named(name: str) -> str:
+    """Return DEFAULT_FROM_EMAIL's address under the display name `name` (quoted if it must be).
+
+    Signers see the campaign's name in their own language; the address stays the one the
+    operator set up with the mail server (SPF, DKIM).
+    """
+    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    if not name or not address:
+        return settings.DEFAULT_FROM_EMAIL
+    return str(Address(display_name=name, addr_spec=address))
+
+
 def _one_line(text: str) -> str:
     """Join a rendered subject's lines, keeping no-break spaces (French puts one before ":")."""
     return re.sub(r"[ \t\r\n]+", " ", text).strip()
@@ -123,16 +136,20 @@ def email_message_build(
     to: list[str],
     headers: dict[str, str],
     html: bool = True,
+    from_email: str | None = None,
 ) -> EmailMultiAlternatives:
     """Render an email from `<template>_subject.txt`, `<template>.txt` and `<template>.html`.
 
-    Everything is rendered in `language`, whatever the language of the caller.
+    Everything is rendered in `language`, whatever the language of the caller. Without
+    `from_email`, it comes from DEFAULT_FROM_EMAIL.
     """
     with translation.override(language):
         subject = render_to_string(f"{template}_subject.txt", context)
         text = render_to_string(f"{template}.txt", context)
         html_body = render_to_string(f"{template}.html", context) if html else None
-    message = EmailMultiAlternatives(subject=_one_line(subject), body=text, to=to, headers=headers)
+    message = EmailMultiAlternatives(
+        subject=_one_line(subject), body=text, from_email=from_email, to=to, headers=headers
+    )
     if html_body is not None:
         message.attach_alternative(html_body, "text/html")
     return message

@@ -29,6 +29,7 @@ from core.email_sending import (
     email_send,
     message_id_make,
     retry_delay,
+    sender_named,
 )
 from deliveries.models import Delivery, DeliveryNotice, DeliveryReply
 from petitions.models import Signature
@@ -140,7 +141,7 @@ def delivery_notices_claim(*, limit: int = CLAIM_BATCH) -> list[DeliveryNotice]:
         )
     return list(
         DeliveryNotice.objects.filter(pk__in=claimed).select_related(
-            "signature", "delivery__petition", "delivery__target", "reply"
+            "signature", "delivery__petition__campaign", "delivery__target", "reply"
         )
     )
 
@@ -167,6 +168,7 @@ def _notice_message(notice: DeliveryNotice, address: str) -> EmailMessage:
             "stop_url": stop_url,
         },
         language=language,
+        from_email=sender_named(delivery.petition.campaign.name_in(language)),
         to=[address],
         headers={
             "Message-ID": notice.message_id,

@@ -33,6 +33,7 @@ from core.email_sending import (
     esp_message_id,
     message_id_make,
     retry_delay,
+    sender_named,
 )
 from petitions import selectors
 from petitions.confirmation_wake import confirmation_senders_wake, helper_wake, wake_key_wait_out
@@ -188,6 +189,7 @@ def _confirmation_message(*, signature: Signature) -> EmailMessage:
         else "petitions/email/confirmation",
         context=context,
         language=language,
+        from_email=sender_named(signature.petition.campaign.name_in(language)),
         to=[signature.email],
         headers={
             "Message-ID": _message_id_of(signature),

@@ -59,7 +59,8 @@ def petition_by_id(*, petition_id: int) -> Petition:
     return public_object(
         f"petitions:by-id:{petition_id}",
         seconds=settings.SIGNATURE_PETITION_CACHE_SECONDS,
-        load=lambda: Petition.objects.get(pk=petition_id),
+        # With its campaign, whose name signs the emails.
+        load=lambda: Petition.objects.select_related("campaign").get(pk=petition_id),
     )
 
 

@@ -126,7 +126,9 @@ class SupporterUpdateAdmin(CspNonceMediaMixin, admin.ModelAdmin):
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
     def step_view(self, request: HttpRequest, pk: int, step: str) -> HttpResponse:
-        update = get_object_or_404(SupporterUpdate.objects.select_related("petition"), pk=pk)
+        update = get_object_or_404(
+            SupporterUpdate.objects.select_related("petition__campaign"), pk=pk
+        )
         if not self.has_view_permission(request, update):
             raise PermissionDenied
         if step == "preview":

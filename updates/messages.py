@@ -3,7 +3,7 @@
 from django.core.mail import EmailMultiAlternatives
 
 from campaign.richtext import rich_text_as_plain_text, rich_text_render
-from core.email_sending import email_message_build, message_id_make
+from core.email_sending import email_message_build, message_id_make, sender_named
 from petitions.models import Signature
 from petitions.news import news_stop_headers, news_stop_url
 from updates.models import SupporterUpdate
@@ -25,6 +25,7 @@ def _update_message(
             "petition": update.petition,
         },
         language=language,
+        from_email=sender_named(update.petition.campaign.name_in(language)),
         to=[to],
         headers=headers,
     )

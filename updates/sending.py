@@ -101,7 +101,7 @@ def _send_one(update: SupporterUpdate, recipient: UpdateRecipient) -> None:
 
 def update_batch_send(*, update_id: int) -> bool:
     """Send one batch of a sending update; return whether emails remain to be sent."""
-    update = SupporterUpdate.objects.select_related("petition").get(pk=update_id)
+    update = SupporterUpdate.objects.select_related("petition__campaign").get(pk=update_id)
     if update.status != SupporterUpdate.Status.SENDING:
         return False
     if not update.recipients.exists():

@@ -64,3 +64,20 @@ def test_a_fresh_connection_that_fails_raises_for_the_task_to_retry(counting_bac
         email_sending.email_send(_message(1))
 
     assert mailoutbox == []
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Free Mamat", "Free Mamat <campagne@mamat.example.org>"),
+        (
+            "Mamat, Abdulaziz's brother",
+            '"Mamat, Abdulaziz\'s brother" <campagne@mamat.example.org>',
+        ),
+        ("", "Operator <campagne@mamat.example.org>"),
+    ],
+)
+def test_the_sender_keeps_the_operators_address_under_the_campaigns_name(name, expected, settings):
+    settings.DEFAULT_FROM_EMAIL = "Operator <campagne@mamat.example.org>"
+
+    assert email_sending.sender_named(name) == expected

@@ -47,6 +47,7 @@ def test_a_signer_who_asked_for_news_gets_one_email_per_delivery(
     assert f"Destinataire\u00a0: {embassy.organisation}\n" in email.body
     assert embassy.name not in email.body
     assert "/withdraw/" in email.body or "/retirer/" in email.body
+    assert email.from_email.startswith("Libérez Mamat <")
     # Nobody else asked: the targets' two letters and this one email, nothing more.
     assert sorted(len(m.to) for m in mailoutbox) == [1, 1]
 

@@ -4,6 +4,8 @@ import itertools
 import re
 import smtplib
 from datetime import timedelta
+from email.header import decode_header, make_header
+from email.utils import parseaddr
 from unittest import mock
 
 import pytest
@@ -262,6 +264,22 @@ def test_the_greeting_names_the_signer_only_when_the_name_looks_like_one(
     html = message.alternatives[0][0]
     assert f"<p>{greeting}</p>" in html
     assert "evil" not in message.body and "evil" not in html
+
+
+@pytest.mark.parametrize(
+    ("language", "sender_name"),
+    [("fr", "Libérez Mamat"), ("en", "Free Mamat"), ("ug", "Free Mamat")],
+)
+def test_the_email_comes_from_the_campaign_named_in_the_signers_language(
+    sign, language, sender_name, settings, mailoutbox
+):
+    settings.DEFAULT_FROM_EMAIL = "Operator <campagne@mamat.example.org>"
+
+    sign(language=language)
+
+    [message] = mailoutbox
+    from_header = str(make_header(decode_header(message.message()["From"])))
+    assert parseaddr(from_header) == (sender_name, "campagne@mamat.example.org")
 
 
 def test_the_html_email_fits_a_phone_shows_one_button_to_confirm_and_loads_nothing(

@@ -53,6 +53,11 @@ def test_an_update_reaches_exactly_the_confirmed_signers_who_asked_once_each_in_
     assert sending.update_progress(update=update)["sent"] == 2
     html = mailoutbox[0].alternatives[0][0]
     assert "ambassade" in html and "Ne plus recevoir ces e-mails" in html
+    # Each comes from the campaign, named in the signer's language.
+    assert sorted(m.from_email.split(" <")[0] for m in mailoutbox) == [
+        "Free Mamat",
+        "Libérez Mamat",
+    ]
 
 
 def test_every_update_carries_one_click_unsubscribe(update, petition, send, mailoutbox, client):
