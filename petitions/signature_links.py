@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core import signing
 
-from petitions.models import Signature
+from petitions.models import Petition, Signature
 from petitions.selectors import petition_by_id
 
 CONFIRM_SALT = "petitions.signature.confirm"
@@ -21,7 +21,22 @@ class SignatureGone(SignatureLinkInvalid):
 
 class SignatureLinkExpired(SignatureLinkInvalid):
     """The link is older than it may be (SIGNATURE_CONFIRMATION_MAX_AGE or
-    SIGNATURE_WITHDRAW_LINK_MAX_AGE)."""
+    SIGNATURE_WITHDRAW_LINK_MAX_AGE).
+
+    `petition` is the one the signature was for, while the site still keeps the signature: the
+    page can send the signer straight back to its form.
+    """
+
+    def __init__(self, *, petition: Petition | None = None) -> None:
+        super().__init__()
+        self.petition = petition
+
+
+def _petition_of_expired(public_id: str) -> Petition | None:
+    petition_id = (
+        Signature.objects.filter(public_id=public_id).values_list("petition_id", flat=True).first()
+    )
+    return petition_by_id(petition_id=petition_id) if petition_id else None
 
 
 def confirmation_token_make(*, signature: Signature) -> str:
@@ -40,7 +55,9 @@ def _signature_by_token(*, token: str, salt: str, max_age: int | None) -> Signat
     try:
         public_id = signing.loads(token, salt=salt, max_age=max_age)
     except signing.SignatureExpired as error:
-        raise SignatureLinkExpired from error
+        # Ours and whole, only old: which petition it was for is no secret to its holder.
+        public_id = signing.loads(token, salt=salt)
+        raise SignatureLinkExpired(petition=_petition_of_expired(public_id)) from error
     except signing.BadSignature as error:
         raise SignatureLinkInvalid from error
     try:

@@ -163,10 +163,15 @@ def _link_problem(
         status = 400
     else:
         status = 200
+    petition = error.petition if isinstance(error, SignatureLinkExpired) else None
     return render(
         request,
         "petitions/link_problem.html",
         {
+            # Where to sign again, if the petition still takes signatures.
+            "sign_again_petition": petition
+            if petition is not None and petition.is_open_for_signing()
+            else None,
             "is_gone": isinstance(error, SignatureGone),
             "is_expired": isinstance(error, SignatureLinkExpired),
             "is_closed": isinstance(error, signing.PetitionNotOpen),

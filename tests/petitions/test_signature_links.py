@@ -69,3 +69,29 @@ def test_a_withdrawal_link_expires_after_a_year_and_says_what_to_do(
     # A fresh link, as every email carries, still works.
     fresh = signature_links.withdrawal_token_make(signature=signature)
     assert signature_links.signature_for_withdrawal(token=fresh) == signature
+
+
+def test_an_expired_confirmation_link_sends_the_signer_back_to_the_petitions_form(
+    sign, petition, settings, client
+):
+    token = signature_links.confirmation_token_make(signature=sign().signature)
+    settings.SIGNATURE_CONFIRMATION_MAX_AGE = -1
+
+    page = client.get(f"/petition/confirm/{token}/").content.decode()
+
+    assert "Ce lien a expiré" in page
+    assert f'href="{petition.get_absolute_url()}#act-sign">Signer à nouveau</a>' in page
+
+
+def test_an_expired_link_to_a_closed_petition_offers_no_form_but_the_way_home(
+    sign, petition, settings, client
+):
+    token = signature_links.confirmation_token_make(signature=sign().signature)
+    settings.SIGNATURE_CONFIRMATION_MAX_AGE = -1
+    petition.status = petition.Status.CLOSED
+    petition.save()
+
+    page = client.get(f"/petition/confirm/{token}/").content.decode()
+
+    assert "Signer à nouveau" not in page
+    assert 'href="/"' in page
