@@ -19,6 +19,7 @@
 
   document.querySelectorAll("[data-copy-target]").forEach(function (button) {
     var field = document.getElementById(button.getAttribute("data-copy-target"));
+    var status = document.getElementById(button.getAttribute("data-copy-status"));
     if (!field) {
       return;
     }
@@ -27,6 +28,13 @@
       field.select();
       var copied = function () {
         button.textContent = button.getAttribute("data-copied-text");
+        if (status) {
+          // Emptied first, so that a second copy is announced again.
+          status.textContent = "";
+          window.setTimeout(function () {
+            status.textContent = status.getAttribute("data-copied-text");
+          }, 100);
+        }
       };
       if (navigator.clipboard && window.isSecureContext) {
         navigator.clipboard.writeText(field.value).then(copied, function () {});

@@ -45,6 +45,8 @@ def test_after_confirming_the_phone_shares_the_signers_own_link(
 
     assert shared["url"].endswith(f"/petition/liberez-mamat/?src={code}")
     expect(panel.get_by_role("button", name="Copied")).to_be_visible()
+    # A screen reader hears it too: a status message, not only a button's changed text.
+    expect(panel.get_by_role("status")).to_have_text("The link is copied.")
     assert supporter.evaluate("navigator.clipboard.readText()") == shared["url"]
 
 
