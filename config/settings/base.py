@@ -170,8 +170,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # fontTools reports every glyph table it trims from the letter's font at INFO.
-    "loggers": {"fontTools": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own console handler (DEBUG only) printed each of its records a second time,
+        # a 403's traceback included, beside the root's: its records go to the root alone.
+        "django": {"handlers": [], "level": "NOTSET", "propagate": True},
+        # fontTools reports every glyph table it trims from the letter's font at INFO.
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 from config.settings.campaign import *  # noqa: E402, F403
