@@ -69,6 +69,28 @@ def test_a_reviewer_s_action_menu_stays_clear_of_the_signature_list_s_filters(br
     context.close()
 
 
+def test_on_a_phone_a_reviewer_reads_the_whole_action_menu_and_where_to_give_a_reason(
+    browser, live_server
+):
+    SignatureFactory(confirmed=True, country="FR")
+    context, page = staff_page_open(browser, live_server, PETITION_MANAGERS, "reviewer")
+    page.set_viewport_size({"width": 390, "height": 844})
+
+    page.goto(f"{live_server.url}/admin/petitions/signature/")
+
+    actions = page.locator("#changelist .actions")
+    menu, reason = actions.locator("select[name=action]"), actions.locator("input[name=reason]")
+    label = actions.locator("label", has=page.locator("input[name=reason]"))
+    # Each as wide as the list, one under the other; the reason's label on two lines at most.
+    for field in (menu, reason):
+        assert field.bounding_box()["width"] >= actions.bounding_box()["width"] - 2
+        assert _right(field) <= _right(actions) + 0.5
+    assert reason.bounding_box()["y"] > menu.bounding_box()["y"] + menu.bounding_box()["height"]
+    label_text_height = label.bounding_box()["height"] - reason.bounding_box()["height"]
+    assert label_text_height < 60, "the reason's label runs down in a column a word wide"
+    context.close()
+
+
 def test_a_reviewer_sees_every_column_of_the_signature_list_without_scrolling_sideways(
     browser, live_server
 ):
