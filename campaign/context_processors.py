@@ -2,12 +2,13 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 
 from campaign import selectors
+from core.language_prefix import LANGUAGE_QUERY
 from core.public_cache import page_query, public_content_version, public_object
 
 
@@ -24,17 +25,33 @@ def _page_url_in(request: HttpRequest, code: str) -> str:
             return request.path
 
 
+def _query_in(query: str, code: str) -> str:
+    """Return `query` choosing the language `code`, for a page whose address has none."""
+    chosen = QueryDict(query, mutable=True)
+    chosen[LANGUAGE_QUERY] = code
+    return chosen.urlencode()
+
+
 def _languages(request: HttpRequest) -> list[dict]:
     """Each language's address of this page: with the query for the switch, without for search."""
     query = page_query(request)
+    page_urls = {code: _page_url_in(request, code) for code, _name in settings.LANGUAGES}
+    # A page of ours whose address is the same in every language (not a 404's, which is the
+    # same in all of them too, and where nothing would come of the choice).
+    outside_prefixes = (
+        request.resolver_match is not None
+        and len(settings.LANGUAGES) > 1
+        and len(set(page_urls.values())) == 1
+    )
     links = []
     for code, name in settings.LANGUAGES:
-        page_url = _page_url_in(request, code)
+        page_url = page_urls[code]
+        code_query = _query_in(query, code) if outside_prefixes else query
         links.append(
             {
                 "code": code,
                 "name": name,
-                "url": f"{page_url}?{query}" if query else page_url,
+                "url": f"{page_url}?{code_query}" if code_query else page_url,
                 "page_url": page_url,
             }
         )

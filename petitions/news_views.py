@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from core.language_prefix import language_chosen
 from petitions.news import signer_news_stop
 from petitions.signature_links import (
     SignatureGone,
@@ -15,11 +16,20 @@ from petitions.signature_links import (
 )
 
 
+def _stop_page(request: HttpRequest, language: str, context: dict, status: int = 200):
+    with translation.override(language):
+        return render(request, "petitions/news_stop.html", context, status=status)
+
+
 @csrf_exempt  # RFC 8058: the mail client's one-click POST has no CSRF token; the link is the proof
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def news_stop(request: HttpRequest, token: str) -> HttpResponse:
-    """Ask on a GET (a scanner changes nothing); stop all news on a POST."""
+    """Ask on a GET (a scanner changes nothing); stop all news on a POST.
+
+    In the signer's language, or in the one the visitor chooses on the page (`?lang=`).
+    """
+    chosen = language_chosen(request)
     try:
         if request.method == "POST":
             signature = signer_news_stop(token=token)
@@ -27,16 +37,17 @@ def news_stop(request: HttpRequest, token: str) -> HttpResponse:
             signature = signature_for_news_stop(token=token)
     except SignatureGone:
         # Withdrawn since: its address for news went with it, so the news has stopped already.
-        response = render(request, "petitions/news_stop.html", {"is_gone": True})
+        response = _stop_page(request, chosen or translation.get_language(), {"is_gone": True})
     except SignatureLinkInvalid:
-        response = render(request, "petitions/news_stop.html", {"invalid": True}, status=400)
+        response = _stop_page(
+            request, chosen or translation.get_language(), {"invalid": True}, status=400
+        )
     else:
-        with translation.override(signature.language or "fr"):
-            response = render(
-                request,
-                "petitions/news_stop.html",
-                # Stopped now, or already (the link opened again from the email).
-                {"done": not signature.newsletter_opt_in, "petition": signature.petition},
-            )
+        response = _stop_page(
+            request,
+            chosen or signature.language or translation.get_language(),
+            # Stopped now, or already (the link opened again from the email).
+            {"done": not signature.newsletter_opt_in, "petition": signature.petition},
+        )
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -83,6 +83,28 @@ def test_every_update_carries_one_click_unsubscribe(update, petition, send, mail
     assert "<form" not in again.partition("<main")[2].partition("</main>")[0]
 
 
+def test_the_stop_page_speaks_the_signers_language_and_the_one_they_choose(
+    petition, client, settings
+):
+    from petitions.news import news_stop_url
+
+    signer = news_signer(petition, "james@example.org", language="en")
+    link = news_stop_url(signature=signer).removeprefix(settings.SITE_URL)
+
+    page = client.get(link).content.decode()
+    assert "<h1>Stop updates</h1>" in page
+    switch = re.search(r'href="([^"]+)" hreflang="fr"', page).group(1)
+    assert switch == f"{link}?lang=fr"
+
+    in_french = client.get(switch).content.decode()
+    assert "<h1>Ne plus recevoir de nouvelles</h1>" in in_french
+    assert '<html lang="fr"' in in_french
+    # The form sends to the page's own address, so the answer stays in French.
+    done = client.post(switch).content.decode()
+    assert "Vous ne recevrez plus de nouvelles" in done
+    assert not Signature.objects.get().newsletter_opt_in
+
+
 def test_after_unsubscribing_the_next_update_skips_the_signer(
     update, petition, send, mailoutbox, client, writer, settings
 ):
