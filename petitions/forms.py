@@ -10,6 +10,7 @@ from django_countries import countries
 
 from petitions.email_typos import email_domain_suggestion
 from petitions.models import Petition
+from petitions.names import name_clean, name_looks_like_a_name
 from petitions.share_codes import share_code_or_blank
 
 
@@ -151,8 +152,28 @@ class SignatureForm(forms.Form):
     def clean_last_name(self) -> str:
         return self.cleaned_data["last_name"].strip()
 
+    def _check_names_may_be_said(self, cleaned: dict) -> None:
+        """A signer who asks to be named hears now if their name cannot be (names.py), rather
+        than being counted unnamed without a word."""
+        if not (cleaned.get("show_first_name") or cleaned.get("name_in_delivery")):
+            return
+        for field in ("first_name", "last_name"):
+            name = name_clean(cleaned.get(field) or "")
+            if name and not name_looks_like_a_name(name):
+                self.add_error(
+                    field,
+                    forms.ValidationError(
+                        _(
+                            "To be named, write this name in letters only, without digits, "
+                            "dots or other signs; or untick the boxes that would name you."
+                        ),
+                        code="not_a_name",
+                    ),
+                )
+
     def clean(self) -> dict:
         cleaned = super().clean() or {}
+        self._check_names_may_be_said(cleaned)
         email: str = cleaned.get("email") or ""
         suggestion = email_domain_suggestion(email) if email else ""
         if suggestion and cleaned.get("email_kept", "").strip().lower() != email.lower():

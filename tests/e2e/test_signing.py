@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from petitions import signature_links
 from petitions.models import Signature
@@ -117,8 +118,15 @@ def test_a_hostile_first_name_is_never_said_on_the_thank_you_page(
     dialogs = []
     supporter.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     supporter.goto(f"{signing_site}/")
+    # Asked to be shown, it is refused at once, the form saying why.
     _sign(supporter, "fr", email="hostile@example.org", first_name=hostile, show_name=True)
+    expect(supporter.get_by_text("écrivez ce nom en lettres seulement").first).to_be_visible()
+    assert mailoutbox == []
 
+    form = supporter.locator("#act-sign form.sign-form")
+    form.locator("input[name=show_first_name]").uncheck()
+    form.locator("button[type=submit]").click()
+    supporter.wait_for_url("**/signed/")
     supporter.goto(_link_in(mailoutbox[0], "confirm", signing_site))
     supporter.locator("main form button[type=submit]").click()
 

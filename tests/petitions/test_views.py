@@ -41,6 +41,21 @@ def _link(message, name: str) -> str:
     return re.search(rf"http://testserver(\S*/petition/{name}/\S+/)", message.body).group(1)
 
 
+@pytest.mark.parametrize("box", ["show_first_name", "name_in_delivery"])
+def test_a_signer_who_asks_to_be_named_hears_when_their_name_cannot_be(signed_up, box):
+    response = signed_up(last_name="T. 2nd", **{box: "on"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "écrivez ce nom en lettres seulement" in html
+    assert 'value="T. 2nd"' in html and 'value="aynur@example.org"' in html  # nothing lost
+    assert not Signature.objects.exists()
+
+    # Unnamed, the same name is counted: it is never said.
+    signed_up(last_name="T. 2nd")
+    assert Signature.objects.get().name_review == Signature.NameReview.UNLISTED
+
+
 def test_the_petition_page_shows_the_form_with_a_label_for_every_field(client, petition):
     response = client.get(petition.get_absolute_url())
 
