@@ -94,6 +94,25 @@ def test_on_a_right_to_left_page_each_field_runs_the_way_its_text_does(
     assert direction(form.locator("#id_last_name")) == "ltr"
 
 
+@override_settings(LANGUAGES=LANGUAGES_WITH_UYGHUR)
+def test_english_shown_on_a_right_to_left_page_keeps_its_left_to_right_layout(
+    mamat_campaign, live_server, browser_page
+):
+    # Until the Uyghur interface is translated, the form is English, marked left to right.
+    _visit(browser_page, live_server.url + "/ug/petition/liberez-mamat/")
+    form = browser_page.locator("#sign-form")
+    assert form.evaluate("(element) => element.matches(':dir(ltr)')")
+
+    box = form.locator("input[name=show_first_name]").bounding_box()
+    label = form.locator("label[for=id_show_first_name]").bounding_box()
+    assert box["x"] < label["x"], "the checkbox stands at the right of its English label"
+    select = form.locator("select[name=country]")
+    arrow_at = select.evaluate("(element) => getComputedStyle(element).backgroundPositionX")
+    assert arrow_at.startswith("right") or arrow_at.startswith("calc(100%"), arrow_at
+    target = browser_page.locator(".petition__targets li").first
+    assert target.evaluate("(element) => element.matches(':dir(ltr)')")
+
+
 def test_no_page_makes_a_request_to_another_origin(
     mamat_campaign, live_server, browser_page, traffic
 ):
