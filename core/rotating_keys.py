@@ -3,14 +3,20 @@
 A fingerprint made with such a key can be compared with others of the same day (rate limits,
 review) but never recomputed once the key has expired, and the key is never written to the
 database: a copy of the database, or tomorrow's server, cannot tell which address it was.
+
+What the cache holds is only half of the day's key: it is mixed with a key of the server's
+environment (`site_key`). A copy of the cache taken with the database, which holds the day's
+fingerprints, then cannot test every IPv4 address against them (a few core-hours of HMACs).
 """
 
+import hmac
 import logging
 import secrets
 import time
 from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from core.public_cache import cache_errors
@@ -30,12 +36,21 @@ def _expiry(day: date, *, kept_after: timedelta) -> int:
     return max(int((end + kept_after - timezone.now()).total_seconds()), 1)
 
 
-def daily_key(purpose: str, *, kept_after: timedelta, day: date | None = None) -> bytes:
+def _mixed(drawn: bytes, *, site_key: str, purpose: str) -> bytes:
+    if not site_key:
+        raise ImproperlyConfigured(f"No site key is set for the daily key {purpose}.")
+    return hmac.digest(site_key.encode(), f"daily-key\n{purpose}\n".encode() + drawn, "sha256")
+
+
+def daily_key(
+    purpose: str, *, kept_after: timedelta, site_key: str, day: date | None = None
+) -> bytes:
     """Return the key of `purpose` for `day` (today), drawing it if no process has yet.
 
-    The key lives in the shared cache until the end of its day plus `kept_after`, then is
-    gone for good. If the cache cannot be reached, this process draws a key of its own for
-    the day: its fingerprints then match no other process's, and nothing is written anywhere.
+    The key drawn lives in the shared cache until the end of its day plus `kept_after`, then
+    is gone for good; the key returned is it mixed with `site_key`, from the environment. If
+    the cache cannot be reached, this process draws a key of its own for the day: its
+    fingerprints then match no other process's, and nothing is written anywhere.
     """
     day = day or timezone.localdate()
     memo_key = (purpose, day)
@@ -47,7 +62,7 @@ def daily_key(purpose: str, *, kept_after: timedelta, day: date | None = None) -
     try:
         drawn = secrets.token_bytes(KEY_BYTES)
         cache.add(cache_key, drawn, timeout=_expiry(day, kept_after=kept_after))
-        key = cache.get(cache_key) or drawn
+        key = _mixed(cache.get(cache_key) or drawn, site_key=site_key, purpose=purpose)
     except cache_errors():
         logger.warning("Daily key drawn in this process only: the cache is unreachable.")
         key = memo[1] if memo else secrets.token_bytes(KEY_BYTES)

@@ -38,8 +38,13 @@ def signer_ip_fingerprint(*, ip: str) -> str:
 
     Its key is drawn each day and gone once the day and the rate-limit window are over: a
     fingerprint can be matched with those of the same day, never traced back to the address.
+    The key is mixed with SIGNER_MAILBOX_KEY, so that the cache's half is not enough.
     """
-    key = daily_key("signer-ip", kept_after=timedelta(seconds=settings.SIGNATURE_RATE_LIMIT_WINDOW))
+    key = daily_key(
+        "signer-ip",
+        kept_after=timedelta(seconds=settings.SIGNATURE_RATE_LIMIT_WINDOW),
+        site_key=settings.SIGNER_MAILBOX_KEY,
+    )
     return address_fingerprint(ip, key=key)
 
 

@@ -13,6 +13,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 
+from core.rotating_keys import daily_keys_forget
 from petitions.sealing import reminder_address_open
 from tests import stolen_copy
 from tests.stolen_copy import PERSONAS, READABLE_BY_THE_SITE, READABLE_IN_A_COPY
@@ -25,6 +26,8 @@ def campaign(settings, tmp_path):
     settings.DELIVERY_FILES_ROOT = tmp_path / "deliveries"
     settings.EXPORT_FILES_ROOT = tmp_path / "exports"
     settings.MEDIA_ROOT = tmp_path / "media"
+    # The day's key as the site's processes share it, drawn into this test's cache.
+    daily_keys_forget()
     return stolen_copy.campaign_live()
 
 
@@ -65,6 +68,21 @@ def test_a_stolen_database_names_only_what_signers_chose_to_make_readable(campai
     # signer's address is in it, not even of those who asked for news.
     assert found == READABLE_IN_A_COPY
     assert b"203.0.113." not in dump
+
+
+def test_the_database_and_the_cache_together_cannot_test_an_ip_address(campaign):
+    from core.client_address import address_fingerprint
+    from petitions.models import Signature
+
+    # The day's key as the copy holds it: what the cache stores, read back as Redis has it.
+    client = cache._cache.get_client()  # type: ignore[attr-defined]
+    drawn = [cache.get(key.decode().split(":", 2)[2]) for key in client.scan_iter("*daily-key*")]
+    fingerprints = set(Signature.objects.exclude(ip_hash="").values_list("ip_hash", flat=True))
+    assert drawn and fingerprints
+
+    # Every address of the range the signers came from, tried with it, matches none of them.
+    tried = {address_fingerprint(f"203.0.113.{n}", key=key) for key in drawn for n in range(256)}
+    assert not fingerprints & tried
 
 
 def test_the_sites_files_and_cache_name_only_those_named_to_the_authorities(campaign):

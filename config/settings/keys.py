@@ -23,7 +23,8 @@ SEALING_PUBLIC_KEY = env.str(
     "SEALING_PUBLIC_KEY", default=_development.get("SEALING_PUBLIC_KEY", "")
 )
 # Keys a keyed hash of a signer's mailbox is made with: one signature per mailbox, erasure by
-# address, the daily cap of emails. Rotating it makes earlier signers unrecognisable.
+# address, the daily cap of emails. Rotating it makes earlier signers unrecognisable. It is also
+# mixed into the day's key of IP fingerprints (core/rotating_keys.py).
 SIGNER_MAILBOX_KEY = env.str(
     "SIGNER_MAILBOX_KEY", default=_development.get("SIGNER_MAILBOX_KEY", "")
 )
@@ -53,4 +54,5 @@ LEDGER_SIGNING_KEY = env.str(
 # still verify with `manage.py ledger_verify`, and the ledger page lists them.
 LEDGER_RETIRED_PUBLIC_KEYS = env.list("LEDGER_RETIRED_PUBLIC_KEYS", default=[])
 # The keys of signers' IP fingerprints are not here: one is drawn each day, kept only in the
-# shared cache, and gone once the day and the rate-limit window are over (core/rotating_keys.py).
+# shared cache, and gone once the day and the rate-limit window are over; SIGNER_MAILBOX_KEY is
+# mixed in, so that a copy of the cache is not enough (core/rotating_keys.py).
