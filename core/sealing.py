@@ -63,14 +63,22 @@ def sealing_public_key() -> PublicKey:
     return PublicKey(_key_bytes(settings.SEALING_PUBLIC_KEY))
 
 
+def _known_public_keys() -> set[bytes]:
+    """The public key the site seals to now and those it sealed to before a rotation."""
+    retired = settings.SEALING_RETIRED_PUBLIC_KEYS
+    return {bytes(sealing_public_key())} | {_key_bytes(key) for key in retired}
+
+
 def private_key_parse(text: str) -> PrivateKey:
     """Return the private key typed or uploaded by a data officer, checked against the site's.
 
-    Raise SealingKeyInvalid if it is not a key, or not the one the site seals to.
+    The private half of SEALING_PUBLIC_KEY, or of a key in SEALING_RETIRED_PUBLIC_KEYS: after
+    a rotation, records sealed before open only with the key in use then.
+    Raise SealingKeyInvalid if it is not a key, or not one the site has sealed to.
     """
     private_key = PrivateKey(_key_bytes(text))
-    if bytes(private_key.public_key) != bytes(sealing_public_key()):
-        raise SealingKeyInvalid("not the private half of SEALING_PUBLIC_KEY")
+    if bytes(private_key.public_key) not in _known_public_keys():
+        raise SealingKeyInvalid("not the private half of a key the site seals or sealed to")
     return private_key
 
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actors import Actor
-from core.sealing import Unsealer
+from core.sealing import SealedDataUnreadable, Unsealer
 from core.spreadsheet import csv_cell, csv_row
 from petitions.models import Petition, Signature, SignatureExport
 from petitions.sealing import news_address_open
@@ -158,14 +158,16 @@ def export_rows(
     What signers typed goes through `csv_cell`; the other cells are ours (a country code,
     a status, a date, yes or no) and never start like a formula, which the tests check.
     With the data officers' key (`unsealer`), sealed fields are opened; without it they are
-    left empty, and only what stays readable on the server is written.
-    Raise SealedDataUnreadable if a sealed record does not open with the key.
+    left empty, and only what stays readable on the server is written. A record sealed to
+    another key (before a rotation) is written as if there were no key, and its last cell says
+    so: the export is whole, and names what needs the other key.
     """
     status_names = {value: str(label) for value, label in Signature.Status.choices}
     yes, no = _("yes"), _("no")
     # Says why a sealed row's cells are blank, so that nobody takes them for missing data.
     readable, opened_with_key = _("readable"), _("opened with the key")
     still_sealed = _("sealed: blank without the data officers' key")
+    other_key = _("sealed to another key: export again with the key in use then")
     cell = csv_cell
     rows = (
         signatures.order_by("pk")
@@ -190,15 +192,15 @@ def export_rows(
         news_address,
     ) in rows:
         personal_data = readable
-        if unsealer is not None and sealed_data is not None:
-            opened = unsealer.unseal(sealed_data)
+        opened = _opened(unsealer, sealed_data)
+        if opened is not None:
             first_name, last_name = opened["first_name"], opened["last_name"]
             email, postcode = opened["email"], opened["postcode"]
             comment = opened["comment"]
             personal_data = opened_with_key
         else:
             if sealed_data is not None:
-                personal_data = still_sealed
+                personal_data = still_sealed if unsealer is None else other_key
             if news_address is not None:
                 email = news_address_open(news_address)
         yield [
@@ -216,6 +218,17 @@ def export_rows(
             cell(comment),
             personal_data,
         ]
+
+
+def _opened(unsealer: Unsealer | None, sealed_data: bytes | None) -> dict[str, str] | None:
+    """Return the sealed fields opened with the key, or None: no key, nothing sealed, or a
+    record sealed to another key."""
+    if unsealer is None or sealed_data is None:
+        return None
+    try:
+        return unsealer.unseal(sealed_data)
+    except SealedDataUnreadable:
+        return None
 
 
 class _Counted:

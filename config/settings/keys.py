@@ -22,6 +22,9 @@ _development = (
 SEALING_PUBLIC_KEY = env.str(
     "SEALING_PUBLIC_KEY", default=_development.get("SEALING_PUBLIC_KEY", "")
 )
+# The public halves (base64) of the officers' keys used before a rotation: their private halves
+# are still accepted for an export, to open the records sealed to them.
+SEALING_RETIRED_PUBLIC_KEYS = env.list("SEALING_RETIRED_PUBLIC_KEYS", default=[])
 # Keys a keyed hash of a signer's mailbox is made with: one signature per mailbox, erasure by
 # address, the daily cap of emails. Rotating it makes earlier signers unrecognisable. It is also
 # mixed into the day's key of IP fingerprints (core/rotating_keys.py).

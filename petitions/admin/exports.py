@@ -26,7 +26,7 @@ from django_countries import countries
 
 from core.actors import request_staff_user
 from core.admin_mixins import ModelAdminMixinBase, RecordAdminMixin
-from core.sealing import SealedDataUnreadable, SealingKeyInvalid, Unsealer, private_key_parse
+from core.sealing import SealingKeyInvalid, Unsealer, private_key_parse
 from petitions import export_jobs
 from petitions.admin.tool_pages import tool_page_response
 from petitions.exports import (
@@ -159,10 +159,7 @@ def _export_download(
     filename: str,
     unsealer: Unsealer | None = None,
 ) -> HttpResponseBase:
-    """Write the export to an unnamed temporary file, then send it: what was trailed is sent.
-
-    Raise SealedDataUnreadable if a signature was sealed to another key than `unsealer`'s.
-    """
+    """Write the export to an unnamed temporary file, then send it: what was trailed is sent."""
     scratch = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
     signatures_export_write(
         actor=request.user,
@@ -277,23 +274,14 @@ class SignatureExportsAdminMixin(ModelAdminMixinBase):
                 )
                 return redirect("admin:petitions_signatureexport_changelist")
             else:
-                try:
-                    return _export_download(
-                        request,
-                        signatures=signatures,
-                        query=filters.as_json(),
-                        file_format=file_format,
-                        filename=export_filename(filters=filters, file_format=file_format),
-                        unsealer=unsealer,
-                    )
-                except SealedDataUnreadable:
-                    form.add_error(
-                        "private_key",
-                        gettext(
-                            "Some of these signatures were sealed to another key than this "
-                            "one: export them with the key that was in use then."
-                        ),
-                    )
+                return _export_download(
+                    request,
+                    signatures=signatures,
+                    query=filters.as_json(),
+                    file_format=file_format,
+                    filename=export_filename(filters=filters, file_format=file_format),
+                    unsealer=unsealer,
+                )
         return tool_page_response(
             self,
             request,

@@ -165,16 +165,64 @@ def test_the_command_refuses_the_wrong_key_and_writes_nothing(
     assert not output.exists()
 
 
-def test_a_record_sealed_to_an_older_key_is_named_not_skipped(
-    officer_client, sealed_signers, settings
-):
+@pytest.fixture
+def rotated(sealed_signers, settings):
+    """The officers rotated their key pair after the first two signers were sealed; a third
+    signer was sealed to the new key."""
     from core.sealing import sealing_keys_generate
 
-    # The officers rotated their key pair: older records need the older key.
     public, private = sealing_keys_generate()
+    settings.SEALING_RETIRED_PUBLIC_KEYS = [settings.SEALING_PUBLIC_KEY]
     settings.SEALING_PUBLIC_KEY = public
+    petition, _named, _unnamed = sealed_signers
+    SignatureFactory(
+        petition=petition,
+        confirmed=True,
+        first_name="Rahile",
+        last_name="Dawut",
+        email="rahile@example.org",
+    )
+    sealing.signatures_seal_due()
+    return private
 
-    response = _export(officer_client, private_key=private)
 
-    assert "scellées avec une autre clé" in response.content.decode()
-    assert not AccessEvent.objects.filter(action=AccessEvent.Action.EXPORTED_SIGNATURES).exists()
+def _opened(rows) -> dict[str, tuple[str, str]]:
+    """Each signer's email (or "" when it stayed sealed) and what the last cell says."""
+    return sorted((row[2], row[-1]) for row in rows)
+
+
+def test_after_a_rotation_each_key_opens_its_records_and_names_the_others(officer_client, rotated):
+    with_the_old_key = _rows(_export(officer_client, private_key=TEST_SEALING_PRIVATE_KEY))
+    with_the_new_key = _rows(_export(officer_client, private_key=rotated))
+
+    other_key = "scellées avec une autre clé\u00a0: exportez à nouveau avec la clé d'alors"
+    assert _opened(with_the_old_key) == [
+        ("", other_key),
+        ("aynur@example.org", "ouvertes avec la clé"),
+        ("ilham@example.org", "ouvertes avec la clé"),
+    ]
+    assert _opened(with_the_new_key) == [
+        ("", other_key),
+        ("", other_key),
+        ("rahile@example.org", "ouvertes avec la clé"),
+    ]
+    assert AccessEvent.objects.filter(action=AccessEvent.Action.EXPORTED_SIGNATURES).count() == 2
+
+
+def test_after_a_rotation_the_command_takes_the_old_key_and_writes_a_private_file(
+    rotated, tmp_path, monkeypatch
+):
+    output = tmp_path / "signers.csv"
+    monkeypatch.setattr("sys.stdin", io.StringIO(TEST_SEALING_PRIVATE_KEY + "\n"))
+
+    call_command(
+        "export_signatures",
+        petition="mamat",
+        output=str(output),
+        private_key_stdin=True,
+        stdout=io.StringIO(),
+    )
+
+    emails = {row[2] for row in csv_rows(output.read_bytes())[1:]}
+    assert emails == {"aynur@example.org", "ilham@example.org", ""}
+    assert output.stat().st_mode & 0o777 == 0o600  # it names signers: its owner's only

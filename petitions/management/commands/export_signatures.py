@@ -1,14 +1,22 @@
 """Export a petition's signatures to a file, through the same writer as the admin's export."""
 
+import os
 import sys
 from contextlib import nullcontext
-from pathlib import Path
+from typing import IO
 
 from django.core.management.base import BaseCommand, CommandError
 
-from core.sealing import SealedDataUnreadable, SealingKeyInvalid, Unsealer, private_key_parse
+from core.sealing import SealingKeyInvalid, Unsealer, private_key_parse
 from petitions.exports import SignatureExportFilters, signatures_export_write, signatures_for_export
 from petitions.models import Petition, Signature, SignatureExport
+
+
+def _private_file(path: str) -> IO[bytes]:
+    """Open `path` for writing, readable by its owner only: the file names signers."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # an existing file keeps its mode through os.open
+    return os.fdopen(descriptor, "wb")
 
 
 class Command(BaseCommand):
@@ -57,20 +65,14 @@ class Command(BaseCommand):
                     "This is not the data officers' private key: it does not open the "
                     "signers' data. Nothing was exported."
                 ) from error
-        with nullcontext(sys.stdout.buffer) if output == "-" else Path(output).open("wb") as out:
-            try:
-                row_count = signatures_export_write(
-                    actor=None,
-                    signatures=signatures_for_export(filters=filters),
-                    query={**filters.as_json(), "via": "manage.py"},
-                    file_format=file_format,
-                    out=out,
-                    unsealer=unsealer,
-                )
-            except SealedDataUnreadable as error:
-                raise CommandError(
-                    "Some signatures were sealed to another key than this one: export them "
-                    "with the key that was in use then."
-                ) from error
+        with nullcontext(sys.stdout.buffer) if output == "-" else _private_file(output) as out:
+            row_count = signatures_export_write(
+                actor=None,
+                signatures=signatures_for_export(filters=filters),
+                query={**filters.as_json(), "via": "manage.py"},
+                file_format=file_format,
+                out=out,
+                unsealer=unsealer,
+            )
         if output != "-":
             self.stdout.write(f"{row_count} signatures written to {output}")
