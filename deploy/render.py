@@ -90,10 +90,15 @@ def site_render(values: dict[str, str], *, listen: str | None, logs: Path | None
             f"    ssl_certificate {certificate};\n    ssl_certificate_key {key};\n"
             "    ssl_protocols TLSv1.2 TLSv1.3;\n    ssl_session_cache shared:mamat:10m;"
         )
+        # Port 80 redirects to HTTPS, except Let's Encrypt's HTTP-01 challenges, which certbot
+        # (`certbot certonly --webroot -w ACME_WEBROOT`) answers from a folder before the
+        # certificate exists and at each renewal.
+        acme_webroot = values.get("ACME_WEBROOT", "/var/www/letsencrypt")
         redirect = (
             "server {\n    listen 80;\n    listen [::]:80;\n"
             f"    server_name {host};\n    server_tokens off;\n    access_log off;\n"
-            "    return 301 https://$host$request_uri;\n}\n"
+            f"    location /.well-known/acme-challenge/ {{\n        root {acme_webroot};\n    }}\n"
+            "    location / {\n        return 301 https://$host$request_uri;\n    }\n}\n"
         )
         forwarded_proto, hsts = "https", f"        {HSTS}"
     log_dir = logs or Path(values.get("NGINX_LOG_DIR", "/var/log/nginx"))

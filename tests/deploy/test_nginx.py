@@ -72,6 +72,10 @@ def test_the_production_site_from_the_sample_environment_passes_nginx_t(tmp_path
 
     assert checked.returncode == 0, checked.stderr
     assert "listen 443 ssl" in site and "return 301 https://" in site
+    # certbot's webroot challenge is answered on port 80, not redirected to a site without a
+    # certificate yet.
+    port_80 = site[site.index("listen 80;") : site.index("listen 443")]
+    assert "location /.well-known/acme-challenge/ {\n        root /var/www/letsencrypt;" in port_80
     assert "server 10.0.0.5:8000 max_fails=2 fail_timeout=10s;" in site
 
 

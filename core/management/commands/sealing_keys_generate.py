@@ -5,9 +5,10 @@ from core.sealing import sealing_keys_generate
 
 class Command(BaseCommand):
     help = (
-        "Print a new key pair for sealing signers' data: the public key goes into the site's "
-        "SEALING_PUBLIC_KEY; the private key goes offline, to the data officers, and never "
-        "onto the server."
+        "Print a new key pair for sealing signers' data: the public key, on standard output, "
+        "goes into the site's SEALING_PUBLIC_KEY; the private key, on standard error, goes "
+        "offline, to the data officers, and never onto the server. Run it on a data "
+        "officer's machine."
     )
 
     def handle(self, *args, **options) -> None:
@@ -18,4 +19,6 @@ class Command(BaseCommand):
             "key): without it no export can open the signers' sealed data, and with it anyone "
             "can."
         )
-        self.stdout.write(f"private key: {private}")
+        # On standard error, with the warning: `sealing_keys_generate >> mamat.env` must never
+        # write the private key into the server's environment file.
+        self.stderr.write(f"private key: {private}")
