@@ -47,6 +47,17 @@ def _export(client, **fields):
     return client.post(EXPORT_URL, {"format": "csv", **fields})
 
 
+def _command_export(output) -> None:
+    """Export the petition with `manage.py export_signatures`, the key read from stdin."""
+    call_command(
+        "export_signatures",
+        petition="mamat",
+        output=str(output),
+        private_key_stdin=True,
+        stdout=io.StringIO(),
+    )
+
+
 def _rows(response) -> list[list[str]]:
     return csv_rows(b"".join(response.streaming_content))[1:]
 
@@ -134,13 +145,7 @@ def test_the_command_reads_the_key_from_standard_input(sealed_signers, tmp_path,
     output = tmp_path / "signers.csv"
     monkeypatch.setattr("sys.stdin", io.StringIO(TEST_SEALING_PRIVATE_KEY + "\n"))
 
-    call_command(
-        "export_signatures",
-        petition="mamat",
-        output=str(output),
-        private_key_stdin=True,
-        stdout=io.StringIO(),
-    )
+    _command_export(output)
 
     assert {row[2] for row in csv_rows(output.read_bytes())[1:]} == {
         "aynur@example.org",
@@ -155,13 +160,7 @@ def test_the_command_refuses_the_wrong_key_and_writes_nothing(
     monkeypatch.setattr("sys.stdin", io.StringIO(WRONG_PRIVATE_KEY + "\n"))
 
     with pytest.raises(CommandError, match="not the data officers' private key"):
-        call_command(
-            "export_signatures",
-            petition="mamat",
-            output=str(output),
-            private_key_stdin=True,
-            stdout=io.StringIO(),
-        )
+        _command_export(output)
     assert not output.exists()
 
 
@@ -215,13 +214,7 @@ def test_after_a_rotation_the_command_takes_the_old_key_and_writes_a_private_fil
     output = tmp_path / "signers.csv"
     monkeypatch.setattr("sys.stdin", io.StringIO(TEST_SEALING_PRIVATE_KEY + "\n"))
 
-    call_command(
-        "export_signatures",
-        petition="mamat",
-        output=str(output),
-        private_key_stdin=True,
-        stdout=io.StringIO(),
-    )
+    _command_export(output)
 
     emails = {row[2] for row in csv_rows(output.read_bytes())[1:]}
     assert emails == {"aynur@example.org", "ilham@example.org", ""}
