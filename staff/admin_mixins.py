@@ -1,5 +1,5 @@
 from django.contrib.admin.views.main import ERROR_FLAG, IGNORED_PARAMS, PAGE_VAR, SEARCH_VAR
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 
 from core.admin_mixins import ModelAdminMixinBase
 from staff.access_trail import access_event_record, request_ip_hmac, search_fingerprint
@@ -7,6 +7,18 @@ from staff.models import AccessEvent
 
 # What the change list's address may carry besides the search and the filters.
 NOT_FILTERS = {*IGNORED_PARAMS, PAGE_VAR, ERROR_FLAG, "_changelist_filters"}
+
+
+def changelist_query_for_trail(query: QueryDict) -> dict:
+    """Return what a list's address says, as the access trail may keep it: its filters, and
+    of its search a keyed fingerprint and a number of words, never the words (a name or an
+    address typed there would outlive any erasure in the append-only trail)."""
+    search = query.get(SEARCH_VAR, "").strip()
+    return {
+        "search_fingerprint": search_fingerprint(search) if search else "",
+        "search_words": len(search.split()),
+        "filters": {key: query.getlist(key) for key in query if key not in NOT_FILTERS},
+    }
 
 
 class AccessTrailAdminMixin(ModelAdminMixinBase):
@@ -48,19 +60,14 @@ class AccessTrailAdminMixin(ModelAdminMixinBase):
 
     def changelist_view(self, request, extra_context=None) -> HttpResponse:
         response = super().changelist_view(request, extra_context)
-        search = request.GET.get(SEARCH_VAR, "").strip()
-        filters = {key: request.GET.getlist(key) for key in request.GET if key not in NOT_FILTERS}
-        if search or filters:
+        listed = changelist_query_for_trail(request.GET)
+        if listed["search_words"] or listed["filters"]:
             changelist = getattr(response, "context_data", {}).get("cl")
             access_event_record(
                 actor=request.user,
                 action=self.trail_search_action,
                 target=self.model._meta.label,
-                query={
-                    "search_fingerprint": search_fingerprint(search) if search else "",
-                    "search_words": len(search.split()),
-                    "filters": filters,
-                },
+                query=listed,
                 row_count=changelist.result_count if changelist else None,
                 ip_hmac=request_ip_hmac(request),
             )

@@ -37,6 +37,7 @@ from petitions.exports import (
 )
 from petitions.models import Petition, Signature, SignatureExport
 from staff.access_trail import request_ip_hmac
+from staff.admin_mixins import changelist_query_for_trail
 
 EXPORT_PERMISSION = "petitions.export_signatures"
 CONTENT_TYPES: dict[str, str] = {
@@ -216,7 +217,7 @@ class SignatureExportsAdminMixin(ModelAdminMixinBase):
             query={
                 "selection": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)[:1000],
                 "select_across": request.POST.get("select_across") == "1",
-                "list_filters": {key: request.GET.getlist(key) for key in request.GET},
+                "list": changelist_query_for_trail(request.GET),
             },
             file_format=file_format,
             filename=export_filename(filters=SignatureExportFilters(), file_format=file_format),

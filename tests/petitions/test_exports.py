@@ -259,6 +259,26 @@ def test_the_export_action_exports_the_selected_signatures(officer_client):
     assert (event.row_count, event.query["selection"]) == (1, [str(chosen.pk)])
 
 
+def test_exporting_from_a_search_keeps_no_searched_words_in_the_trail(officer_client):
+    from staff.access_trail import search_fingerprint
+
+    found = SignatureFactory(first_name="Chosen", email="chosen@example.org", country="FR")
+
+    officer_client.post(
+        f"{CHANGELIST_URL}?q=chosen@example.org&country__exact=FR",
+        {"action": "export_csv", "_selected_action": [found.pk]},
+    )
+
+    event = AccessEvent.objects.get(action=AccessEvent.Action.EXPORTED_SIGNATURES)
+    # The append-only trail outlives any erasure: it keeps what the search was, never its words.
+    assert "chosen@example.org" not in str(event.query)
+    assert event.query["list"] == {
+        "search_fingerprint": search_fingerprint("chosen@example.org"),
+        "search_words": 1,
+        "filters": {"country__exact": ["FR"]},
+    }
+
+
 def test_petition_managers_review_signatures_but_cannot_export_them(client):
     logged_in_as(client, PETITION_MANAGERS)
     signature = SignatureFactory()
