@@ -18,6 +18,8 @@ def signatures_name_hide(*, signatures: QuerySet[Signature]) -> int:
     hidden = signatures.exclude(name_review=Signature.NameReview.HIDDEN).update(
         name_review=Signature.NameReview.HIDDEN
     )
+    # Never said again, so no longer kept readable: the sealed copy has them for an export.
+    signatures.filter(sealed_at__isnull=False).update(first_name="", last_name="")
 
     def forget() -> None:
         for petition_id in petition_ids:

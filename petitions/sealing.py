@@ -84,11 +84,18 @@ def reminder_values_after_confirmation_email(signature: Signature, *, sent_at: d
 
 
 def readable_after_sealing(signature: Signature) -> dict:
-    """Return the personal fields that stay readable once the signature is sealed."""
-    named = signature.name_in_delivery
+    """Return the personal fields that stay readable once the signature is sealed.
+
+    A name stays readable only where the signer asked for it to be said, and never once staff
+    hid it (petitions/name_review.py). One that failed the name check stays for staff to look
+    at: the form refuses to name such a name, so only older rows and paper sheets hold one.
+    """
+    not_hidden = signature.name_review != Signature.NameReview.HIDDEN
+    named = signature.name_in_delivery and not_hidden
+    shown = signature.show_first_name and not_hidden
     values: dict = {
         "email": "",
-        "first_name": signature.first_name if named or signature.show_first_name else "",
+        "first_name": signature.first_name if named or shown else "",
         "last_name": signature.last_name if named else "",
         "postcode": "",
         "comment": "",

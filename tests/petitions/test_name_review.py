@@ -5,9 +5,10 @@ from django.urls import reverse
 
 from deliveries.batches import delivery_batch_create
 from deliveries.files import delivery_signers_file_open
+from petitions import name_review
 from petitions.models import Signature
 from tests.deliveries.factories import address_approved
-from tests.factories import TargetFactory
+from tests.factories import SignatureFactory, TargetFactory
 from tests.petitions.factories_staff import PETITION_MANAGERS, logged_in_as
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +86,30 @@ def test_staff_hide_a_listed_name_in_one_click_and_it_leaves_the_public_list(
     assert shown.name_review == Signature.NameReview.HIDDEN
     assert shown.status == Signature.Status.CONFIRMED
     assert "Aynur" not in client.get(petition.get_absolute_url()).content.decode()
+
+
+def test_a_name_staff_hid_is_no_longer_kept_readable_and_the_officers_still_have_it(
+    client, sign, confirm, petition
+):
+    from petitions import sealing
+    from tests.sealing_keys import sealed_data_of
+
+    named = _confirmed(
+        sign, confirm, "Aynur", "aynur@example.org", show_first_name=True, name_in_delivery=True
+    )
+    # Held for review, not yet sealed when staff hide it, sealed after.
+    later = SignatureFactory(
+        petition=petition, first_name="Ilham", last_name="Tursun", name_in_delivery=True
+    )
+    staff = client.__class__()
+    logged_in_as(staff, PETITION_MANAGERS)
+
+    staff.post(NAMES_URL, {"hide": named.pk})
+    name_review.signatures_name_hide(signatures=Signature.objects.filter(pk=later.pk))
+    later.refresh_from_db()
+    sealing.signature_seal(signature=later)
+
+    for signature in (named, later):
+        signature.refresh_from_db()
+        assert (signature.first_name, signature.last_name) == ("", "")
+        assert sealed_data_of(signature)["last_name"] == "Tursun"  # whole in the sealed copy
