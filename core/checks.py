@@ -102,3 +102,36 @@ def email_backend_sends_check(app_configs, **kwargs) -> list[CheckMessage]:
             id="core.W003",
         )
     ]
+
+
+@register(Tags.compatibility, deploy=True)
+def production_services_check(app_configs, **kwargs) -> list[CheckMessage]:
+    """Warn when a deployment runs on `make run`'s embedded stand-ins for its services."""
+    warnings: list[CheckMessage] = []
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        warnings.append(
+            Warning(
+                "The database is SQLite: one write at a time, on this machine's disk alone.",
+                hint="Set DATABASE_URL to PostgreSQL (docs/operations.md).",
+                id="core.W004",
+            )
+        )
+    if not settings.REDIS_URL:
+        warnings.append(
+            Warning(
+                "REDIS_URL is not set: each process keeps its own cache, so rate limits, "
+                "lockouts and the day's IP key are counted apart in every process.",
+                hint="Set REDIS_URL (docs/operations.md).",
+                id="core.W005",
+            )
+        )
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        warnings.append(
+            Warning(
+                "CELERY_BROKER_URL is not set: emails are sent inside the signer's request, "
+                "and nothing runs on a schedule (sealing, reminders, deliveries, retention).",
+                hint="Set CELERY_BROKER_URL and run the worker and beat (deploy/systemd/).",
+                id="core.W006",
+            )
+        )
+    return warnings

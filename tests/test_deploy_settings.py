@@ -31,6 +31,11 @@ def _production_environment(**overrides: str) -> dict[str, str]:
         ALLOWED_HOSTS="mamat.example.org",
         SITE_URL="https://mamat.example.org",
         EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        DATABASE_URL=os.environ.get(
+            "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mamat_deploy_check"
+        ),
+        REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15"),
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/15",
         **PRODUCTION_KEYS,
     )
     env.update(overrides)
@@ -103,6 +108,21 @@ def test_an_esp_without_a_webhook_secret_is_named_by_the_deploy_checks():
     assert open_to_anyone.returncode != 0
     assert "core.W002" in open_to_anyone.stderr
     assert secured.returncode == 0, secured.stderr
+
+
+def test_a_deployment_on_make_runs_stand_ins_is_named_by_the_deploy_checks():
+    # SQLite, each process's own memory for a cache, tasks run inside the request.
+    result = _deploy_check(
+        _production_environment(
+            DATABASE_URL="sqlite:////tmp/mamat-deploy-check.sqlite3",
+            REDIS_URL="",
+            CELERY_BROKER_URL="",
+        )
+    )
+
+    assert result.returncode != 0
+    for warning in ("core.W004", "core.W005", "core.W006"):
+        assert f"({warning})" in result.stderr, result.stderr
 
 
 def test_a_deployment_whose_emails_go_nowhere_is_named_by_the_deploy_checks():
