@@ -4,7 +4,8 @@ A signer erased by staff, or a closed petition's signers once its retention has 
 anonymised in place: the row keeps its petition, status, country and dates, so that counts,
 the dashboard and the deliveries already made stay true, but nothing in it names anyone or
 links back to them. Signatures never confirmed are deleted outright: nobody ever counted them.
-(A signer's own withdrawal link deletes their signature: petitions.signing.signature_withdraw.)
+(A signer's own withdrawal link erases their signature the same way, then deletes it:
+petitions.signing.signature_withdraw.)
 """
 
 import secrets

@@ -15,6 +15,7 @@ from core.rotating_keys import daily_key
 from petitions import confirmation_emails, counter, rate_limits, recent_signers
 from petitions.agent_families import agent_family
 from petitions.email_domains import email_domain_of, email_domain_verdict
+from petitions.erasure import signatures_anonymise
 from petitions.mailboxes import email_normalize, mailbox_hash
 from petitions.models import Petition, Signature
 from petitions.names import name_clean, names_may_be_said
@@ -192,10 +193,17 @@ def signature_confirm(*, token: str) -> Signature:
 
 
 def signature_withdraw(*, token: str) -> None:
-    """Withdraw a signature and erase everything the signer gave."""
+    """Withdraw a signature and erase everything the signer gave, copies included.
+
+    It is erased as staff erase a person (a delivery's list of names on file is written
+    again without it), then deleted.
+    """
     signature = signature_for_withdrawal(token=token)
     petition_id = signature.petition_id
     with transaction.atomic():
+        # First, while the row still says which deliveries carried it: once deleted, nothing
+        # can tell which lists on file still name the signer.
+        signatures_anonymise(signatures=Signature.objects.filter(pk=signature.pk))
         deleted = Signature.objects.filter(pk=signature.pk).delete()[0]
         if deleted and signature.status == Signature.Status.CONFIRMED:
             transaction.on_commit(
