@@ -198,6 +198,23 @@ def signatures_unconfirmed_delete(*, now: datetime | None = None) -> int:
         )
 
 
+def signatures_invalidated_unconfirmed_anonymise(*, now: datetime | None = None) -> int:
+    """Anonymise signatures invalidated before their signer ever confirmed,
+    RETENTION_PENDING_DAYS after signing, as other unconfirmed ones are deleted.
+
+    Held by the rate limits and invalidated before any email went, they are never sealed
+    (sealing waits for a confirmation or a sent email) and nothing else would take their data.
+    Kept, anonymised, rather than deleted: the ledger counts the invalidated signatures, and a
+    total that fell with no event to explain it would look like a rewrite.
+    """
+    cutoff = (now or timezone.now()) - timedelta(days=settings.RETENTION_PENDING_DAYS)
+    return signatures_anonymise(
+        signatures=Signature.objects.filter(
+            status=Signature.Status.INVALIDATED, confirmed_at__isnull=True, created_at__lt=cutoff
+        )
+    )
+
+
 def signatures_after_delivery_anonymise(*, now: datetime | None = None) -> int:
     """Anonymise the signatures of closed petitions RETENTION_AFTER_DELIVERY_MONTHS after
     their last delivery (a closed petition never delivered keeps them for staff to decide)."""
@@ -209,15 +226,17 @@ def signatures_after_delivery_anonymise(*, now: datetime | None = None) -> int:
 
 
 def signatures_retention_apply(*, now: datetime | None = None) -> dict[str, int]:
-    """Apply both retention rules and trail what each took; return the numbers."""
+    """Apply the retention rules and trail what each took; return the numbers."""
     deleted = signatures_unconfirmed_delete(now=now)
+    invalidated = signatures_invalidated_unconfirmed_anonymise(now=now)
     anonymised = signatures_after_delivery_anonymise(now=now)
     for target, count in (
         ("retention: unconfirmed signatures deleted", deleted),
+        ("retention: unconfirmed invalidated signatures anonymised", invalidated),
         ("retention: closed petitions' signatures anonymised", anonymised),
     ):
         if count:
             access_event_record(
                 actor=None, action=AccessEvent.Action.ERASED_SIGNER, target=target, row_count=count
             )
-    return {"deleted": deleted, "anonymised": anonymised}
+    return {"deleted": deleted, "anonymised": invalidated + anonymised}

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from deliveries.models import Delivery
-from petitions import erasure
+from petitions import erasure, ledger, review, sealing
 from petitions.models import Petition, Signature
 from petitions.tasks import signatures_retention_apply
 from staff.models import AccessEvent
@@ -42,6 +42,31 @@ def test_signatures_never_confirmed_are_deleted_after_the_set_days(settings):
     remaining = set(Signature.objects.values_list("pk", flat=True))
     assert remaining == {recent.pk, confirmed.pk}
     assert stale.pk not in remaining and stale_flagged.pk not in remaining
+
+
+def test_a_signer_invalidated_before_any_email_went_is_anonymised_with_the_count_kept(
+    settings,
+):
+    """Held by the rate limits, then invalidated by staff: no email, so nothing ever sealed them."""
+    settings.RETENTION_PENDING_DAYS = 30
+    held = SignatureFactory(
+        created_at=_days_ago(31), status=Signature.Status.FLAGGED, email="held@example.org"
+    )
+    held_recently = SignatureFactory(created_at=_days_ago(29), status=Signature.Status.FLAGGED)
+    review.signatures_invalidate(
+        signatures=Signature.objects.all(), reason="A bot's burst from one network"
+    )
+    assert held.pk not in set(sealing.signatures_sealable().values_list("pk", flat=True))
+    invalidated_before = ledger.petition_invalidated_by_reason(petition=held.petition)
+
+    assert erasure.signatures_retention_apply() == {"deleted": 0, "anonymised": 1}
+
+    held.refresh_from_db()
+    assert (held.email, held.first_name, held.last_name, held.ip_hash) == ("", "", "", "")
+    assert held.status == Signature.Status.INVALIDATED  # still counted where the ledger counts
+    assert ledger.petition_invalidated_by_reason(petition=held.petition) == invalidated_before
+    held_recently.refresh_from_db()
+    assert held_recently.email and held_recently.erased_at is None
 
 
 def test_closed_petitions_signers_are_anonymised_months_after_the_last_delivery(settings):
