@@ -10,6 +10,15 @@ from django.db.models import QuerySet
 from core.public_cache import public_content_changed
 from petitions import recent_signers
 from petitions.models import Signature
+from petitions.names import names_may_be_said
+
+
+def name_review_at_signing(*, first_name: str, last_name: str) -> str:
+    """Return how a new signature's (cleaned) names start out: listed only if they look like
+    names, whether typed online or from a paper sheet; counted either way."""
+    if names_may_be_said(first_name=first_name, last_name=last_name):
+        return Signature.NameReview.LISTED
+    return Signature.NameReview.UNLISTED
 
 
 def signatures_name_hide(*, signatures: QuerySet[Signature]) -> int:

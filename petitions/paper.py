@@ -25,6 +25,7 @@ from core.keyed_hashes import keyed_hash
 from petitions import counter
 from petitions.mailboxes import mailbox_hash
 from petitions.models import PaperImport, Petition, Signature
+from petitions.name_review import name_review_at_signing
 from petitions.names import name_clean
 from petitions.sealing import signature_seal_values
 from petitions.share_codes import share_code_draw
@@ -193,10 +194,14 @@ def paper_sheet_read(*, petition: Petition, content: bytes, file_name: str) -> l
 
 def _paper_signature(row: PaperRow, *, petition: Petition, batch: PaperImport, now) -> Signature:
     email = row.values["email"]
+    first_name, last_name = row.values["first_name"], row.values["last_name"]
     signature = Signature(
         petition=petition,
-        first_name=row.values["first_name"],
-        last_name=row.values["last_name"],
+        first_name=first_name,
+        last_name=last_name,
+        # Checked like a name typed online: one that does not look like a name is counted,
+        # never listed in public nor given to the authorities.
+        name_review=name_review_at_signing(first_name=first_name, last_name=last_name),
         email=email,
         mailbox_hash=mailbox_hash(email) if email else f"paper-{secrets.token_hex(16)}",
         country=row.country,

@@ -18,7 +18,8 @@ from petitions.email_domains import email_domain_of, email_domain_verdict
 from petitions.erasure import signatures_anonymise
 from petitions.mailboxes import email_normalize, mailbox_hash
 from petitions.models import Petition, Signature
-from petitions.names import name_clean, names_may_be_said
+from petitions.name_review import name_review_at_signing
+from petitions.names import name_clean
 from petitions.sealing import signature_seal
 from petitions.share_codes import share_code_draw
 from petitions.signature_links import signature_for_confirmation, signature_for_withdrawal
@@ -105,11 +106,7 @@ def signature_create(
         "first_name": first_name,
         "last_name": last_name,
         # Counted and emailed either way; named, in public or to the authorities, only if so.
-        "name_review": (
-            Signature.NameReview.LISTED
-            if names_may_be_said(first_name=first_name, last_name=last_name)
-            else Signature.NameReview.UNLISTED
-        ),
+        "name_review": name_review_at_signing(first_name=first_name, last_name=last_name),
         "email": email.strip(),
         "mailbox_hash": mailbox,
         "country": country,

@@ -276,3 +276,21 @@ def test_the_public_ledger_states_online_and_paper_signatures_apart(client, mana
     assert entry["confirmed_by_source"] == {"online": 1, "paper": 2}
     page = client.get(reverse("petitions:ledger", kwargs={"slug": petition.slug}))
     assert "1 en ligne, 2 sur papier" in " ".join(page.content.decode().split())
+
+
+def test_a_paper_name_that_does_not_look_like_a_name_is_counted_but_never_named(db, manager):
+    petition = PetitionFactory()
+    sheet = b"Zzmarkerfirst9;Tursun;FR;;oui\nAynur;Tursun;FR;;oui\n"
+    rows = paper.paper_sheet_read(petition=petition, content=sheet, file_name="s.csv")
+    user = logged_in_as(manager, PETITION_MANAGERS, "importer")
+
+    paper.paper_signatures_import(
+        petition=petition, rows=rows, content=sheet, file_name="s.csv", actor=user
+    )
+
+    paper_signers = Signature.objects.filter(source="paper")
+    assert paper_signers.count() == 2
+    named = paper_signers.named_in_delivery()
+    assert [signature.first_name for signature in named] == ["Aynur"]
+    marker = paper_signers.get(first_name="Zzmarkerfirst9")
+    assert marker.name_review == Signature.NameReview.UNLISTED
