@@ -72,7 +72,10 @@ def _anonymised_values(*, now: datetime) -> dict:
         # "~" is outside the alphabet of drawn codes, so these never collide with one.
         "share_code": Concat(Value("~"), Cast("id", models.CharField())),
         "referral_code": "",
+        # Both ids name one email to this person: the ESP's logs and the recipient's mailbox
+        # can match either to them.
         "email_message_id": "",
+        "confirmation_message_id": "",
         "newsletter_opt_in": False,
         "show_first_name": False,
         "name_in_delivery": False,

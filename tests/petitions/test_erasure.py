@@ -217,3 +217,15 @@ def test_the_link_in_the_email_lets_a_signer_withdraw_and_erase_their_signature(
 
     assert response.status_code == 302
     assert not Signature.objects.filter(mailbox_hash=mailbox_hash("aynur@example.org")).exists()
+
+
+def test_an_erased_signers_confirmation_email_can_no_longer_be_matched_to_the_row():
+    (signature,) = _signed_everywhere(1)
+    Signature.objects.filter(pk=signature.pk).update(
+        confirmation_message_id="<170000.1.abc@mamat.example>", email_message_id="esp-123"
+    )
+
+    erasure.signer_erase(email=ADDRESS, actor=None)
+
+    signature.refresh_from_db()
+    assert (signature.confirmation_message_id, signature.email_message_id) == ("", "")
