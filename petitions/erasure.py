@@ -24,6 +24,7 @@ from django.utils.module_loading import import_string
 
 from core.actors import Actor
 from core.keyed_hashes import keyed_hash
+from petitions.mailbox_caps import mailbox_daily_sends_purge
 from petitions.mailboxes import email_normalize, mailbox_hash
 from petitions.models import Signature
 from petitions.recent_signers import signers_recent_forget
@@ -229,10 +230,15 @@ def signatures_after_delivery_anonymise(*, now: datetime | None = None) -> int:
 
 
 def signatures_retention_apply(*, now: datetime | None = None) -> dict[str, int]:
-    """Apply the retention rules and trail what each took; return the numbers."""
+    """Apply the retention rules, trail what took signers' data; return the numbers.
+
+    The past days' counts of emails per mailbox go too: they name no one, but tell which
+    mailboxes were emailed when.
+    """
     deleted = signatures_unconfirmed_delete(now=now)
     invalidated = signatures_invalidated_unconfirmed_anonymise(now=now)
     anonymised = signatures_after_delivery_anonymise(now=now)
+    mailbox_days = mailbox_daily_sends_purge(today=timezone.localdate(now) if now else None)
     for target, count in (
         ("retention: unconfirmed signatures deleted", deleted),
         ("retention: unconfirmed invalidated signatures anonymised", invalidated),
@@ -242,4 +248,8 @@ def signatures_retention_apply(*, now: datetime | None = None) -> dict[str, int]
             access_event_record(
                 actor=None, action=AccessEvent.Action.ERASED_SIGNER, target=target, row_count=count
             )
-    return {"deleted": deleted, "anonymised": invalidated + anonymised}
+    return {
+        "deleted": deleted,
+        "anonymised": invalidated + anonymised,
+        "mailbox_days_deleted": mailbox_days,
+    }

@@ -2,10 +2,12 @@
 
 The count is kept per keyed fingerprint of the strictest form of the address
 (petitions.mailboxes.mailbox_strict): plus-tags, dots and quotes cannot make one inbox many,
-and the table names no one.
+and the table names no one. Still, a row says "this mailbox was emailed that day": only
+today's count is read, so older days are deleted by the daily retention run.
 """
 
 from collections import Counter
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import connection
@@ -22,6 +24,9 @@ MAILBOX_COUNT_SQL = """
     ON CONFLICT (mailbox_hash, day) DO UPDATE SET {count} = {table}.{count} + excluded.{count}
     RETURNING mailbox_hash, {count}
 """
+# The cap reads only today's row; yesterday's is kept too, so that a run just after midnight,
+# or a clock a little behind, still finds the day it is counting.
+MAILBOX_DAYS_KEPT = 2
 
 
 def mailbox_daily_send_release(signature: Signature) -> None:
@@ -64,3 +69,9 @@ def mailboxes_over_daily_cap(signatures: list[Signature]) -> set[int]:
         else:
             over.add(signature.pk)
     return over
+
+
+def mailbox_daily_sends_purge(*, today: date | None = None) -> int:
+    """Delete the counts of days the cap no longer reads; return how many were deleted."""
+    first_kept = (today or timezone.localdate()) - timedelta(days=MAILBOX_DAYS_KEPT - 1)
+    return MailboxDailySends.objects.filter(day__lt=first_kept).delete()[0]

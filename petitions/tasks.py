@@ -47,7 +47,8 @@ def signature_exports_purge_expired() -> int:
 
 @shared_task
 def signatures_retention_apply() -> dict[str, int]:
-    """Delete signatures never confirmed and anonymise old ones of closed petitions."""
+    """Delete signatures never confirmed, anonymise old ones of closed petitions, and delete
+    past days' counts of emails per mailbox."""
     return erasure.signatures_retention_apply()
 
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from deliveries.models import Delivery
 from petitions import erasure, ledger, review, sealing
-from petitions.models import Petition, Signature
+from petitions.models import MailboxDailySends, Petition, Signature
 from petitions.tasks import signatures_retention_apply
 from staff.models import AccessEvent
 from tests.factories import PetitionFactory, SignatureFactory
@@ -59,7 +59,11 @@ def test_a_signer_invalidated_before_any_email_went_is_anonymised_with_the_count
     assert held.pk not in set(sealing.signatures_sealable().values_list("pk", flat=True))
     invalidated_before = ledger.petition_invalidated_by_reason(petition=held.petition)
 
-    assert erasure.signatures_retention_apply() == {"deleted": 0, "anonymised": 1}
+    assert erasure.signatures_retention_apply() == {
+        "deleted": 0,
+        "anonymised": 1,
+        "mailbox_days_deleted": 0,
+    }
 
     held.refresh_from_db()
     assert (held.email, held.first_name, held.last_name, held.ip_hash) == ("", "", "", "")
@@ -112,7 +116,8 @@ def test_beat_applies_retention_daily_safely_twice_and_trails_it(settings):
     first = signatures_retention_apply.delay().get()
     second = signatures_retention_apply.delay().get()
 
-    assert (first, second) == ({"deleted": 2, "anonymised": 0}, {"deleted": 0, "anonymised": 0})
+    assert (first["deleted"], second["deleted"]) == (2, 0)
+    assert first["anonymised"] == second["anonymised"] == 0
     schedule = settings.CELERY_BEAT_SCHEDULE["petitions-retention-apply"]
     assert schedule["task"] == signatures_retention_apply.name
     assert schedule["schedule"] == 24 * 3600
@@ -125,3 +130,19 @@ def test_months_are_counted_on_the_calendar():
 
     assert erasure._months_before(moment, 1).date().isoformat() == "2026-02-28"
     assert erasure._months_before(moment, 12).date().isoformat() == "2025-03-28"
+
+
+def test_retention_forgets_which_mailboxes_were_emailed_once_the_cap_no_longer_needs_it():
+    today = timezone.localdate()
+    for days_ago in (0, 1, 2, 30):
+        MailboxDailySends.objects.create(
+            mailbox_hash=f"fingerprint-{days_ago}", day=today - timedelta(days=days_ago), count=1
+        )
+
+    first = signatures_retention_apply.delay().get()
+    second = signatures_retention_apply.delay().get()
+
+    # Today's count is the one the cap reads; yesterday's stays for a run just after midnight.
+    kept = set(MailboxDailySends.objects.values_list("day", flat=True))
+    assert kept == {today, today - timedelta(days=1)}
+    assert (first["mailbox_days_deleted"], second["mailbox_days_deleted"]) == (2, 0)
