@@ -2,7 +2,8 @@
 
 Confirmations and deliveries (and any later mail) send through `email_send` and sort what it
 raises with `email_failure`: a transient failure is retried later with `retry_delay`, for
-hours; a permanent one is recorded with the server's reason and never retried.
+hours; a permanent one is recorded with the server's reason (never the addresses it quotes)
+and never retried.
 
 Each worker thread keeps one open connection to the ESP (or SMTP server), reused from task to
 task: opening one per message (Django's default) costs a TCP and TLS handshake and an SMTP
@@ -23,6 +24,7 @@ from email.utils import make_msgid, parseaddr
 from anymail.exceptions import AnymailAPIError, AnymailInvalidAddress, AnymailRecipientsRefused
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -59,6 +61,58 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
 )
 REASON_LENGTH = 300
 
+# What stands in a stored reason for each address the server quoted.
+ADDRESS_PLACEHOLDER = "<address>"
+# An address as mail servers quote it: a local part (a quoted string, which may hold spaces
+# and "@", or a run of anything but spaces and delimiters, so that accented and other scripts'
+# local parts count) then "@" then a domain (a literal such as [192.0.2.1], or a name in any
+# script, not ending in the full stop of the sentence around it).
+_ADDRESS = r"""
+    (?: "(?:[^"\\\r\n]|\\.)*" | [^\s<>()\[\]@,;:"\\]+ )
+    @
+    (?: \[[^\]\s]*\] | [^\s<>()\[\]@,;:"'\\]*[^\s<>()\[\]@,;:"'\\.] )
+"""
+_ADDRESS_IN_BRACKETS = re.compile(rf"<\s*{_ADDRESS}\s*>", re.VERBOSE)
+_ADDRESS_BARE = re.compile(_ADDRESS, re.VERBOSE)
+
+
+def addresses_redacted(text: str) -> str:
+    """Return `text` with every email address in it replaced by ADDRESS_PLACEHOLDER.
+
+    A refusal ("550 5.1.1 <someone@example.org>: User unknown") is stored on the signer's row
+    and outlives the address itself, which sealing and erasure take away: the reason must not
+    name anyone. An address in angle brackets is replaced with its brackets.
+    """
+    text = _ADDRESS_IN_BRACKETS.sub(ADDRESS_PLACEHOLDER, text)
+    return _ADDRESS_BARE.sub(ADDRESS_PLACEHOLDER, text)
+
+
+def _failure_reason(text: str) -> str:
+    # Redacted before it is cut: a cut address could no longer be recognised as one.
+    return addresses_redacted(text)[:REASON_LENGTH]
+
+
+def email_refusals_redact(rows: QuerySet, *, field: str = "error") -> int:
+    """Redact the addresses in refusals stored before email_failure redacted them; return
+    how many rows changed (the data migrations of the apps that store refusals call it)."""
+    changed = []
+    for row in rows.filter(**{f"{field}__contains": "@"}).only("pk", field).iterator():
+        redacted = addresses_redacted(getattr(row, field))
+        if redacted != getattr(row, field):
+            setattr(row, field, redacted)
+            changed.append(row)
+    rows.model.objects.bulk_update(changed, [field], batch_size=1000)
+    return len(changed)
+
+
+def email_refusals_forget(outbox: QuerySet) -> int:
+    """Blank the stored refusals (`error`) of these outbox rows; return how many had one.
+
+    For erasure: a refusal stored before addresses were redacted from it may still quote the
+    erased signer's address.
+    """
+    return outbox.exclude(error="").update(error="")
+
 
 def _reply_text(code: int, message: bytes | str) -> str:
     text = message.decode(errors="replace") if isinstance(message, bytes) else str(message)
@@ -66,7 +120,8 @@ def _reply_text(code: int, message: bytes | str) -> str:
 
 
 def email_failure(error: BaseException) -> SendFailure | None:
-    """Sort what sending raised: transient or permanent, with the server's reason.
+    """Sort what sending raised: transient or permanent, with the server's reason (its
+    addresses replaced by a placeholder).
 
     SMTP says which: a 4xx reply (greylisting, a full mailbox, "try later") is transient, a 5xx
     refusal of the recipient or the message is permanent. A 5xx to our own greeting, sender or
@@ -79,18 +134,18 @@ def email_failure(error: BaseException) -> SendFailure | None:
         replies = [_reply_text(code, message) for code, message in error.recipients.values()]
         permanent = all(code >= 500 for code, _message in error.recipients.values())
         kind = EmailFailure.PERMANENT if permanent else EmailFailure.TRANSIENT
-        return SendFailure(kind, "; ".join(replies)[:REASON_LENGTH])
+        return SendFailure(kind, _failure_reason("; ".join(replies)))
     if isinstance(error, smtplib.SMTPDataError):
         kind = EmailFailure.PERMANENT if error.smtp_code >= 500 else EmailFailure.TRANSIENT
-        return SendFailure(kind, _reply_text(error.smtp_code, error.smtp_error)[:REASON_LENGTH])
+        return SendFailure(kind, _failure_reason(_reply_text(error.smtp_code, error.smtp_error)))
     if isinstance(error, ANYMAIL_PERMANENT_ERRORS):
-        return SendFailure(EmailFailure.PERMANENT, str(error)[:REASON_LENGTH])
+        return SendFailure(EmailFailure.PERMANENT, _failure_reason(str(error)))
     if isinstance(error, smtplib.SMTPResponseException):
         reason = _reply_text(error.smtp_code, error.smtp_error)
-        return SendFailure(EmailFailure.TRANSIENT, reason[:REASON_LENGTH])
+        return SendFailure(EmailFailure.TRANSIENT, _failure_reason(reason))
     if isinstance(error, TRANSIENT_ERRORS):
         reason = f"{type(error).__name__}: {error}"
-        return SendFailure(EmailFailure.TRANSIENT, reason[:REASON_LENGTH])
+        return SendFailure(EmailFailure.TRANSIENT, _failure_reason(reason))
     return None
 
 

@@ -6,6 +6,10 @@ class DeliveriesConfig(AppConfig):
     name = "deliveries"
     verbose_name = _("Deliveries")
     initial_content_loader = "deliveries.initial_content.deliveries_load_initial"
-    # petitions.erasure calls it after anonymising signers: lists on file forget them.
-    erasure_follower = "deliveries.files.delivery_files_forget_signers"
+    # petitions.erasure calls them after anonymising signers: lists on file forget them, and
+    # so do the refusals of the emails that told them of a delivery.
+    erasure_followers = (
+        "deliveries.files.delivery_files_forget_signers",
+        "deliveries.notices.delivery_notices_forget_signers",
+    )
     launch_steps = "deliveries.launch.deliveries_launch_steps"

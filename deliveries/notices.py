@@ -26,6 +26,7 @@ from core.email_sending import (
     SendFailure,
     email_failure,
     email_message_build,
+    email_refusals_forget,
     email_send,
     message_id_make,
     retry_delay,
@@ -241,3 +242,8 @@ def delivery_notices_sweep(*, now: datetime | None = None) -> int:
     for reply_id in replies.values_list("pk", flat=True):
         reply_notices_create(reply_id=reply_id)
     return delivery_notices_send()
+
+
+def delivery_notices_forget_signers(*, signature_ids: list[int]) -> int:
+    """Blank the refusals of notices to these erased signers (petitions.erasure calls it)."""
+    return email_refusals_forget(DeliveryNotice.objects.filter(signature_id__in=signature_ids))

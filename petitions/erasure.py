@@ -77,6 +77,8 @@ def _anonymised_values(*, now: datetime) -> dict:
         # can match either to them.
         "email_message_id": "",
         "confirmation_message_id": "",
+        # A refusal stored before addresses were redacted from it may quote their address.
+        "email_error": "",
         "newsletter_opt_in": False,
         "show_first_name": False,
         "name_in_delivery": False,
@@ -85,14 +87,14 @@ def _anonymised_values(*, now: datetime) -> dict:
 
 
 def _erasure_followers_tell(signature_ids: list[int]) -> None:
-    """Have the apps that keep copies of signers' data (delivery files) forget these signers.
+    """Have the apps that keep copies of signers' data (delivery files, the mail servers'
+    refusals of emails to them) forget these signers.
 
-    Each names its follower on its AppConfig (`erasure_follower`), so that petitions imports
+    Each names its followers on its AppConfig (`erasure_followers`), so that petitions imports
     none of the apps that build on it.
     """
     for app_config in apps.get_app_configs():
-        follower = getattr(app_config, "erasure_follower", None)
-        if follower:
+        for follower in getattr(app_config, "erasure_followers", ()):
             import_string(follower)(signature_ids=signature_ids)
 
 

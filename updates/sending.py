@@ -17,7 +17,13 @@ from django.db.models import Count
 from django.utils import timezone
 
 from core.actors import Actor
-from core.email_sending import email_failure, email_send, esp_message_id, retry_delay
+from core.email_sending import (
+    email_failure,
+    email_refusals_forget,
+    email_send,
+    esp_message_id,
+    retry_delay,
+)
 from petitions.models import Signature
 from petitions.news import news_subscribers, signature_news_stop
 from petitions.sealing import news_address_open
@@ -154,3 +160,8 @@ def update_recipient_event_record(*, message_id: str, event_type: str) -> bool:
     if status in (UpdateRecipient.Status.BOUNCED, UpdateRecipient.Status.COMPLAINED):
         signature_news_stop(signature_id=recipient.signature_id)
     return True
+
+
+def update_recipients_forget_signers(*, signature_ids: list[int]) -> int:
+    """Blank the refusals of updates to these erased signers (petitions.erasure calls it)."""
+    return email_refusals_forget(UpdateRecipient.objects.filter(signature_id__in=signature_ids))

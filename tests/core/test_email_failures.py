@@ -6,7 +6,13 @@ from datetime import timedelta
 import pytest
 from anymail.exceptions import AnymailAPIError, AnymailInvalidAddress, AnymailRecipientsRefused
 
-from core.email_sending import EmailFailure, email_failure, retry_delay
+from core.email_sending import (
+    ADDRESS_PLACEHOLDER,
+    EmailFailure,
+    addresses_redacted,
+    email_failure,
+    retry_delay,
+)
 
 TRANSIENT, PERMANENT = EmailFailure.TRANSIENT, EmailFailure.PERMANENT
 
@@ -64,3 +70,53 @@ def test_retries_back_off_with_jitter_up_to_the_longest_delay():
     assert (
         len({retry_delay(attempt=5, first_seconds=60, longest_seconds=3600) for _ in range(20)}) > 1
     )
+
+
+@pytest.mark.parametrize(
+    ("said", "stored"),
+    [
+        (
+            "550 5.1.1 <someone@example.org>: Recipient address rejected: User unknown",
+            "550 5.1.1 <address>: Recipient address rejected: User unknown",
+        ),
+        ("550 someone@example.org... User unknown.", "550 <address>... User unknown."),
+        ("550 < Aynur.Tursun+camp@Gmail.com > unknown", "550 <address> unknown"),
+        ('550 "aynur tursun"@example.org unknown', "550 <address> unknown"),
+        ('550 <"a\\"b@c"@example.org> unknown', "550 <address> unknown"),
+        ("550 gülnar@exämple.fr unknown", "550 <address> unknown"),
+        ("550 gulnar@xn--exmple-cua.fr.", "550 <address>."),
+        ("550 ئايnur@مثال.example unknown", "550 <address> unknown"),
+        ("550 user@[192.0.2.1] unknown", "550 <address> unknown"),
+        (
+            '{"email": "a@b.org", "reason": "bounced"}',
+            '{"email": "<address>", "reason": "bounced"}',
+        ),
+        ("550 <a@example.org>; 550 <b@example.org>", "550 <address>; 550 <address>"),
+        # What names no one is kept as the server said it.
+        (
+            "421 4.7.0 mx.example.org closing: try later",
+            "421 4.7.0 mx.example.org closing: try later",
+        ),
+    ],
+)
+def test_every_address_a_server_quotes_is_replaced_by_a_placeholder(said, stored):
+    assert addresses_redacted(said) == stored
+
+
+def test_a_refusal_that_quotes_the_signer_is_stored_without_their_address():
+    refused = smtplib.SMTPRecipientsRefused(
+        {"aynur@example.org": (550, b"5.1.1 <aynur@example.org>: User unknown")}
+    )
+    rejected = AnymailRecipientsRefused("Recipient aynur@example.org was rejected")
+
+    assert email_failure(refused).reason == f"550 5.1.1 {ADDRESS_PLACEHOLDER}: User unknown"
+    assert email_failure(rejected).reason == f"Recipient {ADDRESS_PLACEHOLDER} was rejected"
+
+
+def test_an_address_the_length_limit_would_cut_is_still_taken_out():
+    padding = "x" * 280
+    refused = smtplib.SMTPDataError(554, f"5.7.1 {padding} aynur.tursun@example.org".encode())
+
+    reason = email_failure(refused).reason
+
+    assert "aynur" not in reason and "@" not in reason

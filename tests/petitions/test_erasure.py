@@ -1,9 +1,11 @@
 """A person asks to be forgotten: by the link in their email, or through a data officer."""
 
+import importlib
 import re
 from datetime import timedelta
 
 import pytest
+from django.apps import apps
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -11,13 +13,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
-from deliveries.models import DeliveredSignature, Delivery
+from deliveries.models import DeliveredSignature, Delivery, DeliveryNotice
 from petitions import erasure, signature_links
 from petitions.mailboxes import mailbox_hash
 from petitions.models import Signature
 from staff.models import AccessEvent
 from tests.factories import PetitionFactory, SignatureFactory
 from tests.petitions.factories_staff import DATA_OFFICERS, PETITION_MANAGERS, logged_in_as
+from updates.models import SupporterUpdate, UpdateRecipient
 
 pytestmark = pytest.mark.django_db
 ERASE_URL = reverse("admin:petitions_signature_erase")
@@ -229,3 +232,63 @@ def test_an_erased_signers_confirmation_email_can_no_longer_be_matched_to_the_ro
 
     signature.refresh_from_db()
     assert (signature.confirmation_message_id, signature.email_message_id) == ("", "")
+
+
+def _refused_everywhere(signature: Signature, said: str) -> None:
+    """Store a mail server's refusal on the signer's confirmation, delivery notice and update."""
+    Signature.objects.filter(pk=signature.pk).update(email_error=said)
+    delivery = Delivery.objects.create(
+        petition=signature.petition,
+        target=signature.petition.targets.get(),
+        language="fr",
+        reference=f"ref-{signature.pk}",
+    )
+    DeliveryNotice.objects.create(
+        delivery=delivery, signature=signature, due_at=timezone.now(), error=said
+    )
+    update = SupporterUpdate.objects.create(
+        petition=signature.petition, subject_fr="Des nouvelles", body_fr="<p>Merci.</p>"
+    )
+    UpdateRecipient.objects.create(update=update, signature=signature, error=said)
+
+
+def _refusals_of(signature: Signature) -> list[str]:
+    signature.refresh_from_db()
+    return [
+        signature.email_error,
+        DeliveryNotice.objects.get(signature=signature).error,
+        UpdateRecipient.objects.get(signature=signature).error,
+    ]
+
+
+def test_erasing_a_signer_blanks_what_mail_servers_said_when_refusing_their_emails():
+    (signature,) = _signed_everywhere(1)
+    someone_else = SignatureFactory(confirmed=True)
+    _refused_everywhere(signature, f"550 5.1.1 <{ADDRESS}>: User unknown")
+    _refused_everywhere(someone_else, "452 4.2.2 Mailbox full")
+
+    erasure.signer_erase(email=ADDRESS, actor=None)
+
+    assert _refusals_of(signature) == ["", "", ""]
+    assert _refusals_of(someone_else) == ["452 4.2.2 Mailbox full"] * 3
+
+
+@pytest.mark.parametrize(
+    "migration",
+    [
+        "petitions.migrations.0022_redact_addresses_in_refusals",
+        "deliveries.migrations.0013_redact_addresses_in_refusals",
+        "updates.migrations.0003_redact_addresses_in_refusals",
+    ],
+)
+def test_refusals_stored_before_addresses_were_taken_out_lose_them_on_migrating(migration):
+    (signature,) = _signed_everywhere(1)
+    _refused_everywhere(signature, f"550 5.1.1 <{ADDRESS}>: User unknown")
+    before = _refusals_of(signature)
+
+    importlib.import_module(migration).refusals_redact(apps, None)
+
+    after = _refusals_of(signature)
+    changed = [index for index, refusal in enumerate(after) if refusal != before[index]]
+    assert len(changed) == 1  # each app's migration redacts the column that app owns
+    assert after[changed[0]] == "550 5.1.1 <address>: User unknown"
