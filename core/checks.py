@@ -15,6 +15,8 @@ PROTECTING_KEYS = {
     "REMINDER_ADDRESS_KEY": "the copy of a pending signer's address kept for one reminder",
 }
 SHORTEST_KEY = 32
+# What deploy/mamat.env.example puts where a value must be chosen: never a key, however long.
+PLACEHOLDER = "CHANGE"
 
 
 @register(Tags.compatibility)
@@ -48,11 +50,15 @@ def protecting_keys_problems() -> list[str]:
             "(`manage.py ledger_key_generate`)."
         )
     for name, protects in PROTECTING_KEYS.items():
-        if len(getattr(settings, name, "")) < SHORTEST_KEY:
+        value = getattr(settings, name, "")
+        if len(value) < SHORTEST_KEY or value.upper().startswith(PLACEHOLDER):
             problems.append(
                 f"{name} must be set, at least {SHORTEST_KEY} random characters: it keys "
                 f"{protects}."
             )
+    for name in ("SECRET_KEY",):
+        if getattr(settings, name, "").upper().startswith(PLACEHOLDER):
+            problems.append(f"{name} is still the example's placeholder: draw a random one.")
     return problems
 
 
@@ -66,11 +72,15 @@ def protecting_keys_check(app_configs, **kwargs) -> list[CheckMessage]:
 def esp_webhook_secret_check(app_configs, **kwargs) -> list[CheckMessage]:
     """Warn when anyone could post the ESP's delivery events (anymail only warns per request)."""
     anymail = getattr(settings, "ANYMAIL", {})
-    if not settings.EMAIL_BACKEND.startswith("anymail.") or anymail.get("WEBHOOK_SECRET"):
+    secret = anymail.get("WEBHOOK_SECRET", "")
+    if not settings.EMAIL_BACKEND.startswith("anymail.") or (
+        secret and not secret.upper().startswith(PLACEHOLDER)
+    ):
         return []
     return [
         Warning(
-            "ANYMAIL_WEBHOOK_SECRET is not set: anyone could post delivery events to /anymail/ "
+            "ANYMAIL_WEBHOOK_SECRET is not set (or is the example's placeholder): anyone could "
+            "post delivery events to /anymail/ "
             "and mark signers' emails as bounced or complained about, which stops them.",
             hint="Set ANYMAIL_WEBHOOK_SECRET=user:long-random-password and give the ESP the "
             "webhook address with it (docs/operations.md, 'Petitions and email').",

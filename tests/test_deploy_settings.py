@@ -110,6 +110,28 @@ def test_an_esp_without_a_webhook_secret_is_named_by_the_deploy_checks():
     assert secured.returncode == 0, secured.stderr
 
 
+@pytest.mark.parametrize("name", ["SECRET_KEY", "SIGNER_MAILBOX_KEY"])
+def test_the_examples_placeholder_is_never_taken_for_a_key_however_long(name):
+    env = _production_environment(**{name: "CHANGE-ME-" * 6})
+
+    serving, deploy_check = _serve_and_check(env)
+
+    assert serving.returncode != 0 and name in serving.stderr
+    assert deploy_check.returncode != 0 and name in deploy_check.stderr
+
+
+def test_the_examples_placeholder_webhook_secret_is_named_by_the_deploy_checks():
+    result = _deploy_check(
+        _production_environment(
+            EMAIL_BACKEND="anymail.backends.postmark.EmailBackend",
+            ANYMAIL_POSTMARK_SERVER_TOKEN="a-server-token",
+            ANYMAIL_WEBHOOK_SECRET="CHANGE-user:long-random-password",
+        )
+    )
+
+    assert "core.W002" in result.stderr
+
+
 def test_a_deployment_on_make_runs_stand_ins_is_named_by_the_deploy_checks():
     # SQLite, each process's own memory for a cache, tasks run inside the request.
     result = _deploy_check(
