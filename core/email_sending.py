@@ -12,10 +12,12 @@ greeting, or a new HTTP session with an ESP, for each message.
 
 import contextlib
 import enum
+import logging
 import random
 import re
 import smtplib
 import threading
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from email.headerregistry import Address
@@ -29,6 +31,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 _local = threading.local()
+logger = logging.getLogger(__name__)
 
 
 class EmailFailure(enum.Enum):
@@ -141,12 +144,30 @@ def email_failure(error: BaseException) -> SendFailure | None:
     if isinstance(error, ANYMAIL_PERMANENT_ERRORS):
         return SendFailure(EmailFailure.PERMANENT, _failure_reason(str(error)))
     if isinstance(error, smtplib.SMTPResponseException):
-        reason = _reply_text(error.smtp_code, error.smtp_error)
-        return SendFailure(EmailFailure.TRANSIENT, _failure_reason(reason))
+        reason = _failure_reason(_reply_text(error.smtp_code, error.smtp_error))
+        _operator_warn(reason)
+        return SendFailure(EmailFailure.TRANSIENT, reason)
     if isinstance(error, TRANSIENT_ERRORS):
-        reason = f"{type(error).__name__}: {error}"
-        return SendFailure(EmailFailure.TRANSIENT, _failure_reason(reason))
+        reason = _failure_reason(f"{type(error).__name__}: {error}")
+        _operator_warn(reason)
+        return SendFailure(EmailFailure.TRANSIENT, reason)
     return None
+
+
+# An unreachable server warns at most this often per process: an outage fails every email.
+OPERATOR_WARNING_SECONDS = 60.0
+_operator_warned_at: list[float] = []
+
+
+def _operator_warn(reason: str) -> None:
+    """Warn the operator that mail cannot leave: the server is unreachable, or refuses this
+    site's greeting, sender or login. A recipient's refusal is the recipient's, logged where
+    it is recorded; this one needs someone to mend it, so it is a WARNING, not an INFO."""
+    now = time.monotonic()
+    if _operator_warned_at and now - _operator_warned_at[-1] < OPERATOR_WARNING_SECONDS:
+        return
+    _operator_warned_at[:] = [now]
+    logger.warning("Email cannot be sent; it will be tried again: %s", reason)
 
 
 def retry_delay(*, attempt: int, first_seconds: float, longest_seconds: float) -> timedelta:

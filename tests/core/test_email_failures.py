@@ -120,3 +120,24 @@ def test_an_address_the_length_limit_would_cut_is_still_taken_out():
     reason = email_failure(refused).reason
 
     assert "aynur" not in reason and "@" not in reason
+
+
+def test_a_server_out_of_reach_warns_the_operator_once_a_minute_not_per_email(
+    caplog, monkeypatch
+):
+    import logging
+
+    from core import email_sending
+
+    monkeypatch.setattr(email_sending, "_operator_warned_at", [])
+    outage = ConnectionRefusedError(111, "Connection refused")
+
+    with caplog.at_level(logging.INFO, logger="core.email_sending"):
+        for _email in range(50):
+            email_failure(outage)
+        # A recipient's refusal is no outage: nothing for the operator to mend.
+        email_failure(smtplib.SMTPRecipientsRefused({"a@example.org": (550, b"unknown")}))
+
+    warnings = [record for record in caplog.records if record.levelno == logging.WARNING]
+    assert len(warnings) == 1
+    assert "Connection refused" in warnings[0].getMessage()
