@@ -122,9 +122,7 @@ def test_an_address_the_length_limit_would_cut_is_still_taken_out():
     assert "aynur" not in reason and "@" not in reason
 
 
-def test_a_server_out_of_reach_warns_the_operator_once_a_minute_not_per_email(
-    caplog, monkeypatch
-):
+def test_a_server_out_of_reach_warns_the_operator_once_a_minute_not_per_email(caplog, monkeypatch):
     import logging
 
     from core import email_sending
