@@ -6,12 +6,18 @@ interface to French, and Django's own messages were Uyghur. Here every language 
 falls back to English, the site's source language, and the text shown in English is marked
 `lang="en" dir="ltr"` so that a right-to-left page does not flip its punctuation.
 
-This overrides Django's private choice of fallback (DjangoTranslation._add_fallback):
-tests/core/test_english_fallback.py fails if Django changes under it.
+Until our interface is translated in full into a language, its interface blocks are marked
+English, so Django's own messages in that language (its catalogues translate a few of our
+labels, and its form errors) are left out too: such a page's interface is English throughout.
+
+This overrides Django's private choice of fallback (DjangoTranslation._add_fallback) and reads
+its private merged catalogue (TranslationCatalog._catalogs): tests/core/test_english_fallback.py
+fails if Django changes under it.
 """
 
 import functools
 import gettext
+import sys
 from pathlib import Path
 
 from django.apps import apps
@@ -33,9 +39,28 @@ def _translation_with_english_fallback(language: str):
     if _needs_english_fallback(language):
         english = _django_translation(SOURCE_LANGUAGE)
         if getattr(found, "_fallback", None) is not english:
+            if not interface_translated(language):
+                _only_our_messages(found, language)
             found._fallback = None  # type: ignore[attr-defined]
             found.add_fallback(english)
     return found
+
+
+def _only_our_messages(found, language: str) -> None:
+    """Keep, of a language our interface does not translate in full yet, only our messages.
+
+    Its blocks of interface are then marked English, and should be English through and
+    through: Django's own catalogues translated some of our labels ("Email") and its form
+    errors into Uyghur, which a screen reader then spoke with an English voice.
+    """
+    ours: set = {""}  # the header, which says how plurals are formed
+    for path in _our_catalogues(language):
+        if path.exists():
+            with path.open("rb") as file:
+                ours.update(gettext.GNUTranslations(file)._catalog)  # type: ignore[attr-defined]
+    for catalog in found._catalog._catalogs:
+        for key in [key for key in catalog if key not in ours]:
+            del catalog[key]
 
 
 _django_translation = trans_real.translation
@@ -48,10 +73,14 @@ def english_fallback_install() -> None:
 
 def _our_catalogues(language: str) -> list[Path]:
     folders = [Path(path) for path in settings.LOCALE_PATHS]
+    # The apps of this repository: not the libraries, whose environment may live inside it too
+    # (`.venv`), and whose Uyghur catalogues are Django's, not ours.
+    installed = Path(sys.prefix).resolve()
     folders += [
         Path(config.path) / "locale"
         for config in apps.get_app_configs()
         if Path(config.path).is_relative_to(settings.BASE_DIR)
+        and not Path(config.path).resolve().is_relative_to(installed)
     ]
     return [
         folder / language / "LC_MESSAGES" / "django.mo"
