@@ -221,6 +221,30 @@ def signatures_invalidated_unconfirmed_anonymise(*, now: datetime | None = None)
     )
 
 
+def signatures_ip_fingerprint_forget(*, now: datetime | None = None) -> int:
+    """Blank the IP fingerprints of signatures RETENTION_IP_FINGERPRINT_DAYS after signing;
+    return how many.
+
+    The fingerprint serves rate limits, review and invalidations by source, all within days
+    of a burst. Kept, it would let a copy of the database link signers who came from one
+    network on one day: a signer who asked for nothing to a neighbour who asked to be named.
+    """
+    cutoff = (now or timezone.now()) - timedelta(days=settings.RETENTION_IP_FINGERPRINT_DAYS)
+    forgotten, after_pk = 0, 0
+    while True:
+        # Keyset pages: each batch starts past the last, never rereading blanked rows.
+        ids = list(
+            Signature.objects.filter(pk__gt=after_pk, created_at__lt=cutoff)
+            .exclude(ip_hash="")
+            .order_by("pk")
+            .values_list("pk", flat=True)[:BATCH_ROWS]
+        )
+        if not ids:
+            return forgotten
+        forgotten += Signature.objects.filter(pk__in=ids).update(ip_hash="")
+        after_pk = ids[-1]
+
+
 def signatures_after_delivery_anonymise(*, now: datetime | None = None) -> int:
     """Anonymise the signatures of closed petitions RETENTION_AFTER_DELIVERY_MONTHS after
     their last delivery (a closed petition never delivered keeps them for staff to decide)."""
@@ -235,12 +259,13 @@ def signatures_retention_apply(*, now: datetime | None = None) -> dict[str, int]
     """Apply the retention rules, trail what took signers' data; return the numbers.
 
     The past days' counts of emails per mailbox go too: they name no one, but tell which
-    mailboxes were emailed when.
+    mailboxes were emailed when; and so do old signatures' IP fingerprints.
     """
     deleted = signatures_unconfirmed_delete(now=now)
     invalidated = signatures_invalidated_unconfirmed_anonymise(now=now)
     anonymised = signatures_after_delivery_anonymise(now=now)
     mailbox_days = mailbox_daily_sends_purge(today=timezone.localdate(now) if now else None)
+    ip_fingerprints = signatures_ip_fingerprint_forget(now=now)
     for target, count in (
         ("retention: unconfirmed signatures deleted", deleted),
         ("retention: unconfirmed invalidated signatures anonymised", invalidated),
@@ -254,4 +279,5 @@ def signatures_retention_apply(*, now: datetime | None = None) -> dict[str, int]
         "deleted": deleted,
         "anonymised": invalidated + anonymised,
         "mailbox_days_deleted": mailbox_days,
+        "ip_fingerprints_forgotten": ip_fingerprints,
     }

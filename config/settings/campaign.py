@@ -136,6 +136,10 @@ EXPORT_ASYNC_THRESHOLD = 50_000
 EXPORT_LINK_HOURS = env.int("EXPORT_LINK_HOURS", default=24)
 # Signatures never confirmed are deleted this many days after signing.
 RETENTION_PENDING_DAYS = env.int("RETENTION_PENDING_DAYS", default=30)
+# A signature's IP fingerprint is forgotten this many days after signing: by then it has done
+# its work (rate limits, review, an invalidation by source), and kept it would only link
+# signers who came from one network on one day.
+RETENTION_IP_FINGERPRINT_DAYS = env.int("RETENTION_IP_FINGERPRINT_DAYS", default=30)
 # Signatures of a closed petition are anonymised this many months after its last delivery.
 RETENTION_AFTER_DELIVERY_MONTHS = env.int("RETENTION_AFTER_DELIVERY_MONTHS", default=12)
 # The dashboard's chart shows at most this many days (the latest ones).

@@ -63,6 +63,7 @@ def test_a_signer_invalidated_before_any_email_went_is_anonymised_with_the_count
         "deleted": 0,
         "anonymised": 1,
         "mailbox_days_deleted": 0,
+        "ip_fingerprints_forgotten": 0,
     }
 
     held.refresh_from_db()
@@ -123,6 +124,25 @@ def test_beat_applies_retention_daily_safely_twice_and_trails_it(settings):
     assert schedule["schedule"] == 24 * 3600
     event = AccessEvent.objects.get(action=AccessEvent.Action.ERASED_SIGNER)
     assert (event.actor, event.row_count) == (None, 2)
+
+
+def test_a_signatures_ip_fingerprint_is_forgotten_once_its_days_are_over(settings):
+    settings.RETENTION_IP_FINGERPRINT_DAYS = 30
+    household = "f" * 64  # two signers of one network: their rows must not stay linked
+    old = SignatureFactory(created_at=_days_ago(31), confirmed=True, ip_hash=household)
+    neighbour = SignatureFactory(created_at=_days_ago(40), confirmed=True, ip_hash=household)
+    recent = SignatureFactory(created_at=_days_ago(2), confirmed=True, ip_hash="e" * 64)
+
+    first = erasure.signatures_retention_apply()
+    second = erasure.signatures_retention_apply()
+
+    assert (first["ip_fingerprints_forgotten"], second["ip_fingerprints_forgotten"]) == (2, 0)
+    assert dict(Signature.objects.values_list("pk", "ip_hash")) == {
+        old.pk: "",
+        neighbour.pk: "",
+        recent.pk: "e" * 64,  # still there for rate limits, review and invalidations
+    }
+    assert Signature.objects.filter(status=Signature.Status.CONFIRMED).count() == 3
 
 
 def test_months_are_counted_on_the_calendar():
