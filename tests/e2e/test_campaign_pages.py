@@ -41,6 +41,14 @@ def test_only_names_are_listed_publicly_and_without_their_control_characters(
     for first_name, email in [("Aynur", "aynur@example.org"), (junk, "junk@example.org")]:
         supporter.goto(f"{signing_site}/")
         sign(supporter, "fr", email=email, first_name=first_name, show_name=True)
+        if first_name == junk and shown is None:
+            # Not a name: the form says so at once; unticked, the signature counts, unnamed.
+            expect(
+                supporter.get_by_text("écrivez ce nom en lettres seulement").first
+            ).to_be_visible()
+            form = supporter.locator("#act-sign form.sign-form")
+            form.locator("input[name=show_first_name]").uncheck()
+            form.locator("button[type=submit]").click()
         supporter.wait_for_url(re.compile(r"/signed/$"))
         supporter.goto(link_in(mailoutbox[-1], "confirm", signing_site))
         supporter.locator("main form button[type=submit]").click()
