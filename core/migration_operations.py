@@ -1,6 +1,19 @@
-"""Migration operations of our own, for what Django's do only on one database."""
+"""Migration operations of our own: what Django's do only on one database, and data
+migrations several apps need alike."""
 
 from django.db import migrations
+
+from core.email_sending import email_refusals_redact
+
+
+def email_refusals_redacted(app_label: str, model_name: str, *, field: str = "error"):
+    """Return a data migration that takes the addresses out of the mail servers' refusals a
+    model stored before `email_failure` redacted them (core/email_sending.py)."""
+
+    def redact(apps, schema_editor) -> None:
+        email_refusals_redact(apps.get_model(app_label, model_name).objects.all(), field=field)
+
+    return migrations.RunPython(redact, migrations.RunPython.noop)
 
 
 class AddIndexConcurrentlyWherePossible(migrations.AddIndex):

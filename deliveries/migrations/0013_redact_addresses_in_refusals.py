@@ -2,12 +2,7 @@
 
 from django.db import migrations
 
-from core.email_sending import email_refusals_redact
-
-
-def refusals_redact(apps, schema_editor):
-    DeliveryNotice = apps.get_model("deliveries", "DeliveryNotice")
-    email_refusals_redact(DeliveryNotice.objects.all())
+from core.migration_operations import email_refusals_redacted
 
 
 class Migration(migrations.Migration):
@@ -15,4 +10,4 @@ class Migration(migrations.Migration):
         ("deliveries", "0012_replies_told_when_staff_choose"),
     ]
 
-    operations = [migrations.RunPython(refusals_redact, migrations.RunPython.noop)]
+    operations = [email_refusals_redacted("deliveries", "DeliveryNotice")]

@@ -2,12 +2,7 @@
 
 from django.db import migrations
 
-from core.email_sending import email_refusals_redact
-
-
-def refusals_redact(apps, schema_editor):
-    Signature = apps.get_model("petitions", "Signature")
-    email_refusals_redact(Signature.objects.all(), field="email_error")
+from core.migration_operations import email_refusals_redacted
 
 
 class Migration(migrations.Migration):
@@ -15,4 +10,4 @@ class Migration(migrations.Migration):
         ("petitions", "0021_paper_sheet_fingerprint"),
     ]
 
-    operations = [migrations.RunPython(refusals_redact, migrations.RunPython.noop)]
+    operations = [email_refusals_redacted("petitions", "Signature", field="email_error")]

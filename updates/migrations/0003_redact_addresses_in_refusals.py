@@ -2,12 +2,7 @@
 
 from django.db import migrations
 
-from core.email_sending import email_refusals_redact
-
-
-def refusals_redact(apps, schema_editor):
-    UpdateRecipient = apps.get_model("updates", "UpdateRecipient")
-    email_refusals_redact(UpdateRecipient.objects.all())
+from core.migration_operations import email_refusals_redacted
 
 
 class Migration(migrations.Migration):
@@ -15,4 +10,4 @@ class Migration(migrations.Migration):
         ("updates", "0002_update_roles"),
     ]
 
-    operations = [migrations.RunPython(refusals_redact, migrations.RunPython.noop)]
+    operations = [email_refusals_redacted("updates", "UpdateRecipient")]
