@@ -19,6 +19,10 @@ SHORTEST_KEY = 32
 PLACEHOLDER = "CHANGE"
 
 
+def _is_placeholder(value: str) -> bool:
+    return value.upper().startswith(PLACEHOLDER)
+
+
 @register(Tags.compatibility)
 def deprecated_environment_check(app_configs, **kwargs) -> list[CheckMessage]:
     """Warn about environment variables that another one replaced."""
@@ -51,14 +55,13 @@ def protecting_keys_problems() -> list[str]:
         )
     for name, protects in PROTECTING_KEYS.items():
         value = getattr(settings, name, "")
-        if len(value) < SHORTEST_KEY or value.upper().startswith(PLACEHOLDER):
+        if len(value) < SHORTEST_KEY or _is_placeholder(value):
             problems.append(
                 f"{name} must be set, at least {SHORTEST_KEY} random characters: it keys "
                 f"{protects}."
             )
-    for name in ("SECRET_KEY",):
-        if getattr(settings, name, "").upper().startswith(PLACEHOLDER):
-            problems.append(f"{name} is still the example's placeholder: draw a random one.")
+    if _is_placeholder(settings.SECRET_KEY):
+        problems.append("SECRET_KEY is still the example's placeholder: draw a random one.")
     return problems
 
 
@@ -74,7 +77,7 @@ def esp_webhook_secret_check(app_configs, **kwargs) -> list[CheckMessage]:
     anymail = getattr(settings, "ANYMAIL", {})
     secret = anymail.get("WEBHOOK_SECRET", "")
     if not settings.EMAIL_BACKEND.startswith("anymail.") or (
-        secret and not secret.upper().startswith(PLACEHOLDER)
+        secret and not _is_placeholder(secret)
     ):
         return []
     return [
