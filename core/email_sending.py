@@ -108,13 +108,14 @@ def email_refusals_redact(rows: QuerySet, *, field: str = "error") -> int:
     return len(changed)
 
 
-def email_refusals_forget(outbox: QuerySet) -> int:
-    """Blank the stored refusals (`error`) of these outbox rows; return how many had one.
+def email_outbox_forget(outbox: QuerySet) -> int:
+    """Blank what these outbox rows still tie to their recipient; return how many changed.
 
-    For erasure: a refusal stored before addresses were redacted from it may still quote the
-    erased signer's address.
+    For erasure: a refusal (`error`) stored before addresses were redacted from it may still
+    quote the erased signer's address, and the Message-ID names one email to them, which the
+    ESP's logs and their own mailbox can match.
     """
-    return outbox.exclude(error="").update(error="")
+    return outbox.exclude(error="", message_id="").update(error="", message_id="")
 
 
 def _reply_text(code: int, message: bytes | str) -> str:

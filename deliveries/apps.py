@@ -7,7 +7,7 @@ class DeliveriesConfig(AppConfig):
     verbose_name = _("Deliveries")
     initial_content_loader = "deliveries.initial_content.deliveries_load_initial"
     # petitions.erasure calls them after anonymising signers: lists on file forget them, and
-    # so do the refusals of the emails that told them of a delivery.
+    # so do the refusals and Message-IDs of the emails that told them of a delivery.
     erasure_followers = (
         "deliveries.files.delivery_files_forget_signers",
         "deliveries.notices.delivery_notices_forget_signers",

@@ -26,7 +26,7 @@ from core.email_sending import (
     SendFailure,
     email_failure,
     email_message_build,
-    email_refusals_forget,
+    email_outbox_forget,
     email_send,
     message_id_make,
     retry_delay,
@@ -245,5 +245,5 @@ def delivery_notices_sweep(*, now: datetime | None = None) -> int:
 
 
 def delivery_notices_forget_signers(*, signature_ids: list[int]) -> int:
-    """Blank the refusals of notices to these erased signers (petitions.erasure calls it)."""
-    return email_refusals_forget(DeliveryNotice.objects.filter(signature_id__in=signature_ids))
+    """Blank the refusals and Message-IDs of notices to these erased signers (erasure calls it)."""
+    return email_outbox_forget(DeliveryNotice.objects.filter(signature_id__in=signature_ids))

@@ -19,7 +19,7 @@ from django.utils import timezone
 from core.actors import Actor
 from core.email_sending import (
     email_failure,
-    email_refusals_forget,
+    email_outbox_forget,
     email_send,
     esp_message_id,
     retry_delay,
@@ -163,5 +163,5 @@ def update_recipient_event_record(*, message_id: str, event_type: str) -> bool:
 
 
 def update_recipients_forget_signers(*, signature_ids: list[int]) -> int:
-    """Blank the refusals of updates to these erased signers (petitions.erasure calls it)."""
-    return email_refusals_forget(UpdateRecipient.objects.filter(signature_id__in=signature_ids))
+    """Blank the refusals and Message-IDs of updates to these erased signers (erasure calls it)."""
+    return email_outbox_forget(UpdateRecipient.objects.filter(signature_id__in=signature_ids))

@@ -234,6 +234,27 @@ def test_an_erased_signers_confirmation_email_can_no_longer_be_matched_to_the_ro
     assert (signature.confirmation_message_id, signature.email_message_id) == ("", "")
 
 
+def _news_message_ids(signer: Signature) -> tuple[str, str]:
+    return (
+        DeliveryNotice.objects.get(signature=signer).message_id,
+        UpdateRecipient.objects.get(signature=signer).message_id,
+    )
+
+
+def test_nor_can_the_news_emails_they_were_sent():
+    (signature,) = _signed_everywhere(1)
+    someone_else = SignatureFactory(confirmed=True)
+    for signer in (signature, someone_else):
+        _refused_everywhere(signer, "")  # a delivery notice and an update, neither refused
+        DeliveryNotice.objects.filter(signature=signer).update(message_id=f"<n{signer.pk}@x>")
+        UpdateRecipient.objects.filter(signature=signer).update(message_id=f"<u{signer.pk}@x>")
+
+    erasure.signer_erase(email=ADDRESS, actor=None)
+
+    assert _news_message_ids(signature) == ("", "")
+    assert _news_message_ids(someone_else) == (f"<n{someone_else.pk}@x>", f"<u{someone_else.pk}@x>")
+
+
 def _refused_everywhere(signature: Signature, said: str) -> None:
     """Store a mail server's refusal on the signer's confirmation, delivery notice and update."""
     Signature.objects.filter(pk=signature.pk).update(email_error=said)
