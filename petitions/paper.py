@@ -26,7 +26,7 @@ from petitions import counter
 from petitions.mailboxes import mailbox_hash
 from petitions.models import PaperImport, Petition, Signature
 from petitions.name_review import name_review_at_signing
-from petitions.names import name_clean
+from petitions.names import name_clean, names_may_be_said
 from petitions.sealing import signature_seal_values
 from petitions.share_codes import share_code_draw
 from staff.access_trail import access_event_record
@@ -66,6 +66,8 @@ class PaperRow:
     number: int
     values: dict[str, str]
     errors: list[str] = field(default_factory=list)
+    # What importing the row will do that the sheet did not ask for; imported all the same.
+    notes: list[str] = field(default_factory=list)
     country: str = ""
     named: bool = False
 
@@ -159,6 +161,15 @@ def _row_check(number: int, cells: list[str], *, petition: Petition) -> PaperRow
     if named not in YES | NO:
         row.errors.append(_("Write “yes” or “no” in the last column, or leave it empty."))
     row.named = named in YES
+    if row.named and not names_may_be_said(
+        first_name=values["first_name"], last_name=values["last_name"]
+    ):
+        row.notes.append(
+            _(
+                "Counted, but never named: a name with digits, dots or other signs is not "
+                "given to the authorities."
+            )
+        )
     return row
 
 

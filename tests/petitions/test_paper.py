@@ -294,3 +294,19 @@ def test_a_paper_name_that_does_not_look_like_a_name_is_counted_but_never_named(
     assert [signature.first_name for signature in named] == ["Aynur"]
     marker = paper_signers.get(first_name="Zzmarkerfirst9")
     assert marker.name_review == Signature.NameReview.UNLISTED
+
+
+def test_the_preview_says_which_signer_asking_to_be_named_will_not_be(manager):
+    petition = PetitionFactory()
+    upload = io.BytesIO(b"J. Smith;Tursun;FR;;oui\nAynur;Tursun;FR;;oui\nK2;Tursun;FR;;non\n")
+    upload.name = "stand.csv"
+
+    preview = manager.post(_paper_url(petition), {"sheet": upload, "preview": "1"})
+
+    rows = preview.context["rows"]
+    assert [row.errors for row in rows] == [[], [], []]  # all three are imported
+    # Only the one who asked to be named, with a name the site never gives, hears it.
+    assert [len(row.notes) for row in rows] == [1, 0, 0]
+    assert "jamais nommé" in rows[0].notes[0]
+    noted_row = preview.content.decode().partition('class="paper-row--note"')[2]
+    assert rows[0].notes[0] in noted_row.partition("</tr>")[0]
