@@ -74,3 +74,22 @@ def test_staff_preview_an_update_as_signers_will_see_it_on_a_computer_and_a_phon
         background = email.locator("body").evaluate("body => getComputedStyle(body).background")
         assert "rgb(238, 242, 245)" in background
     assert not [text for text in staff_page.console_messages if "Content Security" in text]
+
+
+def test_the_editors_menu_is_in_the_staff_members_language(staff_page, live_server):
+    staff_page.goto(live_server.url + "/admin/campaign/page/add/")
+    menu = staff_page.locator(".prose-editor .prose-menubar").first
+    expect(menu).to_be_visible()
+
+    # What a pointer's tooltip and a screen reader say, for every button of the menu.
+    for name in ("Liste à puces", "Liste numérotée", "Citation", "Gras", "Italique", "Annuler"):
+        expect(menu.get_by_role("button", name=name, exact=True)).to_have_attribute("title", name)
+    # The list of block types, and its button as the text under the cursor changes type.
+    block_type = menu.locator(".prose-menubar__dropdown .prose-menubar__button")
+    expect(block_type).to_have_attribute("aria-label", "Paragraphe")
+    staff_page.locator(".ProseMirror[contenteditable=true]").first.click()
+    staff_page.keyboard.type("Un titre")
+    menu.locator(".prose-menubar__selected").click()
+    menu.get_by_role("button", name="Titre 2", exact=True).click()
+    expect(block_type).to_have_attribute("aria-label", "Titre 2")
+    assert not menu.get_by_text("Heading", exact=False).count()
