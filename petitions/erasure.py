@@ -184,9 +184,14 @@ def _months_before(moment: datetime, months: int) -> datetime:
     return moment.replace(year=year, month=month + 1, day=day)
 
 
+def _unconfirmed_kept_since(now: datetime | None) -> datetime:
+    """Return when a signature still unconfirmed today must have been made to be kept."""
+    return (now or timezone.now()) - timedelta(days=settings.RETENTION_PENDING_DAYS)
+
+
 def signatures_unconfirmed_delete(*, now: datetime | None = None) -> int:
     """Delete signatures never confirmed, RETENTION_PENDING_DAYS after signing."""
-    cutoff = (now or timezone.now()) - timedelta(days=settings.RETENTION_PENDING_DAYS)
+    cutoff = _unconfirmed_kept_since(now)
     stale = Signature.objects.filter(
         status__in=[Signature.Status.PENDING, Signature.Status.FLAGGED],
         confirmed_at__isnull=True,
@@ -213,7 +218,7 @@ def signatures_invalidated_unconfirmed_anonymise(*, now: datetime | None = None)
     Kept, anonymised, rather than deleted: the ledger counts the invalidated signatures, and a
     total that fell with no event to explain it would look like a rewrite.
     """
-    cutoff = (now or timezone.now()) - timedelta(days=settings.RETENTION_PENDING_DAYS)
+    cutoff = _unconfirmed_kept_since(now)
     return signatures_anonymise(
         signatures=Signature.objects.filter(
             status=Signature.Status.INVALIDATED, confirmed_at__isnull=True, created_at__lt=cutoff
