@@ -70,6 +70,27 @@ def test_a_petition_manager_cannot_find_a_signer_by_address_or_last_name(client,
     assert list(response.context["cl"].result_list) == []
 
 
+@pytest.mark.parametrize(
+    "lookup",
+    [
+        {"email": ADDRESS},
+        {"last_name__istartswith": "Tursun"},
+        {"postcode": "75011"},
+        {"email_domain": "example.org"},
+    ],
+)
+def test_a_petition_manager_cannot_find_a_signer_by_a_filter_typed_in_the_address(
+    client, news_signer, lookup
+):
+    news_signer.postcode, news_signer.email_domain = "75011", "example.org"
+    news_signer.save(update_fields=["postcode", "email_domain"])
+
+    response = _as(client, PETITION_MANAGERS).get(SIGNATURES_URL, lookup)
+
+    assert response.status_code == 400
+    assert "Aynur" not in response.content.decode()
+
+
 def test_a_petition_manager_gets_403_on_the_named_list_and_every_export(client, delivery):
     _as(client, PETITION_MANAGERS)
     named_list = reverse("admin:deliveries_delivery_signatures", args=[delivery.pk])

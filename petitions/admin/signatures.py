@@ -11,6 +11,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
+from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -266,6 +267,19 @@ class SignatureAdmin(
                 % {"count": by_criteria},
                 messages.WARNING,
             )
+
+    def lookup_allowed(self, lookup, value, request=None):
+        """Filter only by what the list's filters offer.
+
+        Django takes any of a model's own fields from the list's address (?email=…,
+        ?last_name__istartswith=…, ?postcode=…): a petition manager would find a signer by what
+        the search refuses them, and the trail, which keeps a search only as a fingerprint, would
+        keep what was typed there as a filter, in a table nothing may rewrite.
+        """
+        offered = {getattr(item, "parameter_name", item) for item in self.list_filter}
+        if lookup.split(LOOKUP_SEP, 1)[0] not in offered:
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
         """Search what the indexes serve: a whole address, or the start of names.

@@ -43,3 +43,15 @@ def test_searching_signatures_is_trailed_with_the_search_and_row_count(
         "filters": {"status__exact": [signature.status]},
     }
     assert event.row_count == 1
+
+
+def test_an_address_typed_as_a_filter_is_refused_and_never_kept_in_the_trail(
+    verified_staff_client, signature
+):
+    # The search box is the way to look for an address: the trail keeps its fingerprint.
+    response = verified_staff_client.get(
+        reverse("admin:petitions_signature_changelist"), {"email": signature.email}
+    )
+
+    assert response.status_code == 400
+    assert signature.email not in str(list(AccessEvent.objects.values_list("query", flat=True)))
