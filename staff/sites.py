@@ -2,6 +2,7 @@ from typing import cast
 
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -50,6 +51,34 @@ class StaffAdminSite(admin.AdminSite):
         """The admin's translations for its scripts, and the rich text editor's (its link form)."""
         packages = ["django.contrib.admin", "django_prose_editor"]
         return cast(HttpResponse, JavaScriptCatalog.as_view(packages=packages)(request))
+
+    def autocomplete_view(self, request: HttpRequest) -> HttpResponse:
+        """Complete only the fields an admin form offers to complete.
+
+        Django's view searches any model with a search box through any relation to it: the
+        signers through an update's recipients, with no form asking and no trail entry, where
+        the signature list trails every search.
+        """
+        asked = (
+            request.GET.get("app_label"),
+            request.GET.get("model_name"),
+            request.GET.get("field_name"),
+        )
+        if asked not in self._autocompleted_fields():
+            raise PermissionDenied
+        return super().autocomplete_view(request)
+
+    def _autocompleted_fields(self) -> set[tuple[str, str, str]]:
+        forms = [
+            (form.model, form.autocomplete_fields)
+            for model_admin in self._registry.values()
+            for form in (model_admin, *model_admin.inlines)
+        ]
+        return {
+            (model._meta.app_label, model._meta.model_name, field)
+            for model, fields in forms
+            for field in fields
+        }
 
     def get_urls(self):
         return [

@@ -6,6 +6,7 @@ from django.urls import reverse
 from staff.access_trail import search_fingerprint
 from staff.models import AccessEvent
 from tests.factories import SignatureFactory
+from tests.petitions.factories_staff import DATA_OFFICERS, PETITION_MANAGERS, logged_in_as
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +56,23 @@ def test_an_address_typed_as_a_filter_is_refused_and_never_kept_in_the_trail(
 
     assert response.status_code == 400
     assert signature.email not in str(list(AccessEvent.objects.values_list("query", flat=True)))
+
+
+@pytest.mark.parametrize("role", [DATA_OFFICERS, PETITION_MANAGERS])
+def test_the_admin_autocomplete_finds_no_signer_past_the_trail(client, signature, role):
+    # No form of the admin completes a signature: Django's view would still search the signers
+    # for a relation to them (an update's recipients, a delivery's signers), and trail nothing.
+    logged_in_as(client, role)
+
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "updates",
+            "model_name": "updaterecipient",
+            "field_name": "signature",
+            "term": signature.email if role == DATA_OFFICERS else signature.first_name,
+        },
+    )
+
+    assert response.status_code == 403
+    assert b"results" not in response.content
