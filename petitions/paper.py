@@ -21,6 +21,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from core.actors import Actor
 from core.keyed_hashes import keyed_hash
 from petitions import counter
 from petitions.mailboxes import mailbox_hash
@@ -173,8 +174,14 @@ def _row_check(number: int, cells: list[str], *, petition: Petition) -> PaperRow
     return row
 
 
-def paper_sheet_read(*, petition: Petition, content: bytes, file_name: str) -> list[PaperRow]:
-    """Return every row of a typed-in sheet with its errors; write nothing."""
+def paper_sheet_read(
+    *, petition: Petition, content: bytes, file_name: str, actor: Actor, ip_hmac: str = ""
+) -> list[PaperRow]:
+    """Return every row of a typed-in sheet with its errors; trail the addresses looked up.
+
+    A row's error says whether its address signed already: a search of the signers by
+    address, trailed like one, whether or not the sheet is then imported.
+    """
     if file_name.lower().endswith(".xlsx"):
         cells = _cells_from_xlsx(content)
     else:
@@ -200,6 +207,15 @@ def paper_sheet_read(*, petition: Petition, content: bytes, file_name: str) -> l
             elif petition.signatures.filter(mailbox_hash=mailbox).exists():
                 row.errors.append(_("This address has already signed: it counts once."))
             seen.setdefault(mailbox, row.number)
+    if seen:
+        access_event_record(
+            actor=actor,
+            action=AccessEvent.Action.SEARCHED_SIGNATURES,
+            target=Signature._meta.label,
+            query={"paper_sheet": file_name[:255], "addresses": len(seen)},
+            row_count=petition.signatures.filter(mailbox_hash__in=seen).count(),
+            ip_hmac=ip_hmac,
+        )
     return checked
 
 

@@ -100,7 +100,13 @@ class PaperSignaturesAdminMixin(ModelAdminMixinBase):
                 paper_sheet_refuse_if_imported(
                     petition=petition, fingerprint=paper_sheet_fingerprint(content)
                 )
-                rows = paper_sheet_read(petition=petition, content=content, file_name=file_name)
+                rows = paper_sheet_read(
+                    petition=petition,
+                    content=content,
+                    file_name=file_name,
+                    actor=request_staff_user(request),
+                    ip_hmac=request_ip_hmac(request),
+                )
                 batch = (
                     paper_signatures_import(
                         petition=petition,

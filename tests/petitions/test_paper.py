@@ -120,6 +120,24 @@ def test_each_rows_errors_are_shown_and_only_valid_rows_are_imported(manager, ma
     assert event.row_count == 1 and event.query["skipped"] == 2
 
 
+def test_checking_a_sheet_of_addresses_is_trailed_though_nothing_is_imported(manager):
+    # The preview says which address already signed: a sheet typed to ask it of a list of
+    # people, then never imported, must still leave its mark in the trail.
+    petition = PetitionFactory()
+    SignatureFactory(petition=petition, email="ilham@example.org", confirmed=True)
+    upload = io.BytesIO(SHEET.encode())
+    upload.name = "stand-marche.csv"
+
+    preview = manager.post(_paper_url(petition), {"sheet": upload, "preview": "1"})
+
+    assert preview.status_code == 200
+    event = AccessEvent.objects.get(action=AccessEvent.Action.SEARCHED_SIGNATURES)
+    assert event.actor_username == "petition-managers"
+    assert event.row_count == 1  # the address that had signed
+    assert event.query == {"paper_sheet": "stand-marche.csv", "addresses": 1}
+    assert "ilham" not in f"{event.target} {event.query}"
+
+
 def test_the_same_sheet_sent_again_is_refused_before_its_signers_count_twice(manager):
     petition = PetitionFactory()
     sheet = "Prénom;Nom;Pays;E-mail;Nommer\nFrançois;Martin;France;;\nHélène;Roy;Belgique;;\n"
@@ -155,7 +173,7 @@ def test_an_xlsx_sheet_is_read_like_a_csv(db):
     book.save(content)
 
     (row,) = paper.paper_sheet_read(
-        petition=petition, content=content.getvalue(), file_name="s.xlsx"
+        petition=petition, content=content.getvalue(), file_name="s.xlsx", actor=None
     )
 
     assert row.errors == [] and row.country == "DE" and not row.named
@@ -173,7 +191,9 @@ def test_a_sheet_saved_as_french_excel_saves_it_reads_with_its_accents(db, saved
     petition = PetitionFactory()
     typed = "Prénom\tNom\tPays\tE-mail\tNommer\nHélène\tDupré\tÉgypte\t\toui\n"
 
-    (row,) = paper.paper_sheet_read(petition=petition, content=saved_as(typed), file_name="s.csv")
+    (row,) = paper.paper_sheet_read(
+        petition=petition, content=saved_as(typed), file_name="s.csv", actor=None
+    )
 
     assert row.errors == [] and row.values["first_name"] == "Hélène" and row.country == "EG"
 
@@ -181,7 +201,9 @@ def test_a_sheet_saved_as_french_excel_saves_it_reads_with_its_accents(db, saved
 def test_a_sheet_of_one_column_says_what_each_row_lacks(db):
     petition = PetitionFactory()
 
-    rows = paper.paper_sheet_read(petition=petition, content=b"Aynur\nIlham\n", file_name="s.csv")
+    rows = paper.paper_sheet_read(
+        petition=petition, content=b"Aynur\nIlham\n", file_name="s.csv", actor=None
+    )
 
     assert [row.values["first_name"] for row in rows] == ["Aynur", "Ilham"]
     assert all("Le nom manque." in row.errors for row in rows)
@@ -221,8 +243,8 @@ def test_paper_signatures_count_apart_and_together(db, manager):
     petition = PetitionFactory()
     SignatureFactory(petition=petition, confirmed=True)
     sheet = b"Ana;Lopez;ES;;\nBo;Lee;US;;\n"
-    rows = paper.paper_sheet_read(petition=petition, content=sheet, file_name="s.csv")
     user = logged_in_as(manager, PETITION_MANAGERS, "importer")
+    rows = paper.paper_sheet_read(petition=petition, content=sheet, file_name="s.csv", actor=user)
 
     paper.paper_signatures_import(
         petition=petition, rows=rows, content=sheet, file_name="s.csv", actor=user
@@ -241,8 +263,8 @@ def test_a_paper_signature_is_not_listed_as_an_email_waiting_to_go(db, manager):
     petition = PetitionFactory()
     waiting = SignatureFactory(petition=petition)
     sheet = b"Ana;Lopez;ES;;\n"
-    rows = paper.paper_sheet_read(petition=petition, content=sheet, file_name="s.csv")
     user = logged_in_as(manager, PETITION_MANAGERS, "importer")
+    rows = paper.paper_sheet_read(petition=petition, content=sheet, file_name="s.csv", actor=user)
     paper.paper_signatures_import(
         petition=petition, rows=rows, content=sheet, file_name="s.csv", actor=user
     )
@@ -264,8 +286,8 @@ def test_the_public_ledger_states_online_and_paper_signatures_apart(client, mana
     petition = PetitionFactory(slug="liberez-mamat")
     SignatureFactory(petition=petition, confirmed=True)
     sheet = b"Ana;Lopez;ES;;\nBo;Lee;US;;\n"
-    rows = paper.paper_sheet_read(petition=petition, content=sheet, file_name="s.csv")
     user = logged_in_as(manager, PETITION_MANAGERS, "importer")
+    rows = paper.paper_sheet_read(petition=petition, content=sheet, file_name="s.csv", actor=user)
     paper.paper_signatures_import(
         petition=petition, rows=rows, content=sheet, file_name="s.csv", actor=user
     )
@@ -281,8 +303,8 @@ def test_the_public_ledger_states_online_and_paper_signatures_apart(client, mana
 def test_a_paper_name_that_does_not_look_like_a_name_is_counted_but_never_named(db, manager):
     petition = PetitionFactory()
     sheet = b"Zzmarkerfirst9;Tursun;FR;;oui\nAynur;Tursun;FR;;oui\n"
-    rows = paper.paper_sheet_read(petition=petition, content=sheet, file_name="s.csv")
     user = logged_in_as(manager, PETITION_MANAGERS, "importer")
+    rows = paper.paper_sheet_read(petition=petition, content=sheet, file_name="s.csv", actor=user)
 
     paper.paper_signatures_import(
         petition=petition, rows=rows, content=sheet, file_name="s.csv", actor=user
