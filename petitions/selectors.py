@@ -45,13 +45,16 @@ def petition_for_signing(*, slug: str) -> Petition | None:
     """Return the public petition a signature is posted to, from this worker's memory.
 
     A surge of signatures then costs no petition query; staff changes reach every worker
-    within a second, and signature_create checks the dates again.
+    within a second, and signature_create checks the dates again. The public petitions are
+    kept together, by slug: an entry per address asked for would let anyone fill a worker's
+    memory by posting to made-up ones.
     """
-    return public_object(
-        f"petitions:for-signing:{slug}",
+    petitions = public_object(
+        "petitions:for-signing",
         seconds=settings.SIGNATURE_PETITION_CACHE_SECONDS,
-        load=lambda: Petition.objects.public().filter(slug=slug).first(),
+        load=lambda: {petition.slug: petition for petition in Petition.objects.public()},
     )
+    return petitions.get(slug)
 
 
 def petition_by_id(*, petition_id: int) -> Petition:

@@ -6,6 +6,8 @@ from django.test import Client
 from django.urls import reverse
 
 from campaign.models import Campaign
+from core import public_cache
+from core.public_cache import public_content_changed
 from petitions import counter, initial_content, signature_links, signing
 from petitions.models import Petition, Signature
 from tests.factories import SignatureFactory
@@ -391,6 +393,29 @@ def test_a_draft_petition_is_not_public(client, petition):
     Petition.objects.filter(pk=petition.pk).update(status=Petition.Status.DRAFT)
 
     assert client.get(petition.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize("csrf_checked", [False, True], ids=["with-token", "without-token"])
+def test_posts_to_addresses_naming_no_petition_leave_nothing_in_the_workers_memory(
+    petition, settings, csrf_checked
+):
+    # A script posting to /petition/<anything>/sign/, with or without a CSRF token, once left
+    # an entry for each made-up address in every worker's memory, kept until it restarted.
+    settings.SIGNATURE_PETITION_CACHE_SECONDS = 60
+    public_content_changed()
+    visitor = Client(enforce_csrf_checks=csrf_checked)
+
+    for number in range(5):
+        assert visitor.post(f"/petition/made-up-{number}/sign/", {}).status_code == 404
+    assert visitor.post(reverse("petitions:sign", args=[petition.slug]), {}).status_code in (
+        200,
+        403,
+    )
+
+    kept = " ".join(str(value.value) + key for key, value in public_cache._objects.items())
+    public_content_changed()
+    assert "made-up" not in kept
+    assert petition.slug in kept  # the real petition is still answered from memory
 
 
 def test_the_count_endpoint_gives_the_count_and_goal_as_json(client, petition):
