@@ -313,6 +313,22 @@ def test_the_confirmation_link_of_a_withdrawn_signature_says_it_was_withdrawn(
     assert not Signature.objects.exists()
 
 
+@pytest.mark.usefixtures("_public_page_cache_on")
+def test_a_signer_who_withdraws_leaves_the_latest_signers_of_the_kept_pages_at_once(
+    client, petition, confirm, django_capture_on_commit_callbacks
+):
+    signature = SignatureFactory(petition=petition, first_name="Gulnar", show_first_name=True)
+    confirm(signature)
+    assert "Gulnar (France)" in client.get(petition.get_absolute_url()).content.decode()
+    token = signature_links.withdrawal_token_make(signature=signature)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("petitions:withdraw", kwargs={"token": token}))
+
+    # Someone who withdraws may be in danger: their name must not stay on the page others see.
+    assert "Gulnar" not in client.get(petition.get_absolute_url()).content.decode()
+
+
 def test_a_cut_withdrawal_link_never_tells_the_signer_they_are_erased(
     client, signed_up, mailoutbox, petition
 ):
