@@ -24,6 +24,7 @@ from django.utils.module_loading import import_string
 
 from core.actors import Actor
 from core.keyed_hashes import keyed_hash
+from core.public_cache import public_content_changed
 from petitions.mailbox_caps import mailbox_daily_sends_purge
 from petitions.mailboxes import email_normalize, mailbox_hash
 from petitions.models import Signature
@@ -101,27 +102,34 @@ def _erasure_followers_tell(signature_ids: list[int]) -> None:
 def signatures_anonymise(*, signatures: QuerySet[Signature]) -> int:
     """Anonymise signatures in place, in batches; return how many were anonymised.
 
-    Every copy kept elsewhere (a delivery's list of names still on file) forgets them too.
+    Every copy kept elsewhere (a delivery's list of names still on file, the latest signers
+    on every worker's kept pages) forgets them too.
     """
     anonymised = 0
     petition_ids: set[int] = set()
     erased_ids: list[int] = []
+    any_shown = False
     while True:
         batch = list(
             signatures.filter(erased_at__isnull=True)
             .order_by("pk")
-            .values_list("pk", "petition_id")[:BATCH_ROWS]
+            .values_list("pk", "petition_id", "show_first_name")[:BATCH_ROWS]
         )
         if not batch:
             break
         with transaction.atomic():
             anonymised += Signature.objects.filter(
-                pk__in=[pk for pk, _petition_id in batch], erased_at__isnull=True
+                pk__in=[pk for pk, _petition_id, _shown in batch], erased_at__isnull=True
             ).update(**_anonymised_values(now=timezone.now()))
-        petition_ids.update(petition_id for _pk, petition_id in batch)
-        erased_ids.extend(pk for pk, _petition_id in batch)
+        petition_ids.update(petition_id for _pk, petition_id, _shown in batch)
+        erased_ids.extend(pk for pk, _petition_id, _shown in batch)
+        any_shown = any_shown or any(shown for _pk, _petition_id, shown in batch)
     for petition_id in petition_ids:
         signers_recent_forget(petition_id=petition_id)
+    if any_shown:
+        # Pages kept with their first name are drawn again at once, as for a name staff hide,
+        # rather than served for PUBLIC_PAGE_CACHE_SECONDS more.
+        transaction.on_commit(public_content_changed)
     if erased_ids:
         _erasure_followers_tell(erased_ids)
     return anonymised

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from core.client_address import address_fingerprint
 from core.email_sending import message_id_make
-from core.public_cache import public_content_changed
 from core.rotating_keys import daily_key
 from petitions import confirmation_emails, counter, rate_limits, recent_signers
 from petitions.agent_families import agent_family
@@ -208,7 +207,3 @@ def signature_withdraw(*, token: str) -> None:
                 lambda: counter.petition_count_add(petition_id=petition_id, delta=-1)
             )
         transaction.on_commit(lambda: recent_signers.signers_recent_forget(petition_id=petition_id))
-        if signature.status == Signature.Status.CONFIRMED and signature.show_first_name:
-            # Every worker's kept pages list them too: drawn again without them, as for a name
-            # staff hide, rather than for PUBLIC_PAGE_CACHE_SECONDS more.
-            transaction.on_commit(public_content_changed)

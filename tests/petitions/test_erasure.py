@@ -314,3 +314,21 @@ def test_refusals_stored_before_addresses_were_taken_out_lose_them_on_migrating(
     changed = [index for index, refusal in enumerate(after) if refusal != before[index]]
     assert len(changed) == 1  # each app's migration redacts the column that app owns
     assert after[changed[0]] == "550 5.1.1 <address>: User unknown"
+
+
+@pytest.mark.usefixtures("_public_page_cache_on")
+def test_a_person_a_data_officer_erases_leaves_the_latest_signers_of_the_kept_pages_at_once(
+    confirm, django_capture_on_commit_callbacks
+):
+    petition = PetitionFactory()
+    signature = SignatureFactory(
+        petition=petition, first_name="Gulnar", email=ADDRESS, show_first_name=True
+    )
+    confirm(signature)
+    visitor = Client()
+    assert "Gulnar (France)" in visitor.get(petition.get_absolute_url()).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        erasure.signer_erase(email=ADDRESS, actor=None)
+
+    assert "Gulnar" not in visitor.get(petition.get_absolute_url()).content.decode()
