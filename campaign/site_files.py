@@ -10,7 +10,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from campaign.selectors import campaign_current
 
@@ -19,7 +19,7 @@ PRIVATE_PATHS = ["/admin/", "/i18n/", "/anymail/", "/petition/confirm/", "/petit
 ONE_DAY = 86400
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=ONE_DAY, public=True)
 def robots_txt(request: HttpRequest) -> HttpResponse:
     prefixes = [""] + [f"/{code}" for code, _name in settings.LANGUAGES[1:]]
@@ -32,7 +32,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=ONE_DAY, public=True)
 def web_manifest(request: HttpRequest) -> HttpResponse:
     campaign = campaign_current()
@@ -62,12 +62,12 @@ def web_manifest(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def favicon_ico(request: HttpRequest) -> HttpResponse:
     # Browsers and feed readers ask for /favicon.ico whatever the page names.
     return HttpResponsePermanentRedirect(static("img/favicon.ico"))
 
 
-@require_GET
+@require_safe
 def apple_touch_icon(request: HttpRequest) -> HttpResponse:
     return HttpResponsePermanentRedirect(static("img/apple-touch-icon.png"))

@@ -1,13 +1,13 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from core.public_cache import cache_public_page
 from deliveries import selectors
 from petitions.models import Petition
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def petition_deliveries(request: HttpRequest, slug: str) -> HttpResponse:
     """Show the public proof of delivery: when, to whom, how many, and the files' SHA-256."""

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import npgettext
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from core.client_address import client_ip
 from core.form_expired import when_form_expired
@@ -56,7 +56,7 @@ def _petition_render(
     )
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def petition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # Where shared links lead: kept in memory like the campaign's pages, a share code included.
@@ -120,7 +120,7 @@ def signature_create(request: HttpRequest, slug: str) -> HttpResponse:
     return _petition_render(request, petition, form)
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def signature_signed(request: HttpRequest, slug: str) -> HttpResponse:
     petition = _petition_or_404(slug)
@@ -137,7 +137,7 @@ def signature_signed(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @cache_public_page(seconds_setting="SIGNATURE_COUNT_CACHE_SECONDS")
 @cache_control(max_age=5, public=True)
 def petition_count(request: HttpRequest, slug: str) -> JsonResponse:
@@ -263,12 +263,12 @@ def signature_withdraw(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def signature_withdrawn(request: HttpRequest) -> HttpResponse:
     return _private(render(request, "petitions/signature_withdrawn.html", {"is_gone": False}))
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def petition_ledger(request: HttpRequest, slug: str) -> HttpResponse:
     """Show the petition's public ledger: each signed entry, its hash and the public key."""
@@ -284,7 +284,7 @@ def petition_ledger(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def petition_ledger_json(request: HttpRequest, slug: str) -> JsonResponse:
     """Serve the ledger as the JSON document scripts/verify_ledger.py checks."""

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.public_pages import public_pages
+from tests.public_pages import PUBLIC_PATHS, public_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +65,24 @@ def test_addresses_codes_and_keys_read_left_to_right_on_every_page(pages):
     }
 
     assert unmarked == set()
+
+
+def test_every_public_page_answers_a_request_for_its_headers_alone(client, mamat_campaign):
+    # Uptime monitors and link checkers, and some apps drawing a shared link's preview, ask
+    # HEAD first: a 405 reads to them as a page that is down.
+    expected = {
+        **dict.fromkeys(PUBLIC_PATHS, 200),
+        "/petition/liberez-mamat/count.json": 200,
+        "/petition/liberez-mamat/ledger.json": 200,
+        "/robots.txt": 200,
+        "/sitemap.xml": 200,
+        "/manifest.webmanifest": 200,
+        # Sent on to the hashed static files.
+        "/favicon.ico": 301,
+        "/apple-touch-icon.png": 301,
+    }
+
+    answers = {path: client.head(path) for path in expected}
+
+    assert {path: answer.status_code for path, answer in answers.items()} == expected
+    assert all(answer.content == b"" for answer in answers.values())
