@@ -1,4 +1,7 @@
+from urllib.parse import urlsplit
+
 from django import template
+from django.conf import settings
 from django.utils.safestring import SafeString
 
 from campaign.plain_text import plain_text_render
@@ -6,6 +9,16 @@ from campaign.richtext import rich_text_render
 from core.english_fallback import content_language_attrs, interface_language_attrs
 
 register = template.Library()
+
+
+@register.filter
+def on_this_site(address: str) -> str:
+    """Return a page's or a file's address as one a link preview can fetch from anywhere.
+
+    A file's may be whole already: with FILE_STORAGE=s3 the images are served from the
+    site's own /media/ by their full address.
+    """
+    return address if urlsplit(address).scheme else f"{settings.SITE_URL}{address}"
 
 
 @register.filter

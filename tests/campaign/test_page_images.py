@@ -1,6 +1,7 @@
 """Mamat's portrait, uploaded by staff, reaches visitors without what the photo's file says."""
 
 import io
+import re
 
 import pytest
 from django.core.files.base import ContentFile
@@ -103,3 +104,23 @@ def test_a_row_whose_image_is_gone_is_left_as_it_is(mamat_campaign):
 
     assert not stored_image_redraw(instance=page, field_name="image")
     assert Page.objects.get(slug="mamat").image.name == "campaign/pages/lost.jpg"
+
+
+def test_a_link_preview_finds_the_share_image_where_the_storage_serves_it(
+    client, settings, mamat_campaign
+):
+    campaign = Campaign.objects.get()
+    campaign.share_image.save("share.jpg", ContentFile(phone_photo()))
+    # The S3 storage gives each image its whole address, on the site's own /media/.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"base_url": "https://mamat.example/media/"},
+        },
+    }
+
+    html = client.get("/").content.decode()
+
+    image = re.search(r'property="og:image" content="([^"]+)"', html)[1]
+    assert image == f"https://mamat.example/media/{campaign.share_image.name}"
