@@ -4,6 +4,7 @@ Whoever may review signatures by hand (change a signature) may invalidate them b
 The pages are thin: every rule is in petitions/invalidations.py.
 """
 
+import json
 from dataclasses import asdict
 from datetime import datetime
 
@@ -25,6 +26,8 @@ from petitions.admin.tool_pages import tool_page_response
 from petitions.forms import country_choices
 from petitions.invalidations import CRITERIA_STATUSES, InvalidationCriteria
 from petitions.models import Invalidation, Petition, Signature
+from staff.access_trail import access_event_record, request_ip_hmac, search_fingerprint
+from staff.models import AccessEvent
 
 REVIEW_PERMISSION = "petitions.change_signature"
 CRITERIA_FIELDS = [
@@ -119,6 +122,24 @@ def criteria_described(criteria: InvalidationCriteria) -> list[str]:
     return lines
 
 
+def _preview_trail(request: HttpRequest, *, criteria: InvalidationCriteria, count: int) -> None:
+    """Trail a preview as the search of signatures it is: the signers of a domain, a network or
+    a share code, counted and sampled. Its criteria are kept by name, their values only as a
+    keyed fingerprint, as the list's searches are (a share code names the signer who shared)."""
+    values = criteria.as_json()
+    access_event_record(
+        actor=request.user,
+        action=AccessEvent.Action.SEARCHED_SIGNATURES,
+        target="petitions.Signature (invalidation preview)",
+        query={
+            "criteria": sorted(values),
+            "criteria_fingerprint": search_fingerprint(json.dumps(values, sort_keys=True)),
+        },
+        row_count=count,
+        ip_hmac=request_ip_hmac(request),
+    )
+
+
 def _previewed(request: HttpRequest) -> tuple[int | None, int | None]:
     """Return the count and the last id of the preview staff saw before confirming."""
     try:
@@ -189,6 +210,8 @@ class InvalidationAdmin(admin.ModelAdmin):
                 criteria=criteria,
                 up_to_signature_id=previewed_up_to if confirming else None,
             )
+            if not confirming:
+                _preview_trail(request, criteria=criteria, count=preview.count)
             if confirming and preview.count != previewed_count:
                 messages.warning(
                     request, gettext("The signatures changed since the preview: check again.")

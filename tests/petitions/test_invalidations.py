@@ -10,6 +10,7 @@ from django.utils import timezone
 from petitions import counter, invalidations, signature_links
 from petitions.invalidations import InvalidationCriteria
 from petitions.models import Invalidation, Signature
+from staff.models import AccessEvent
 from tests.factories import SignatureFactory
 from tests.petitions.factories_staff import PETITION_MANAGERS, logged_in_as
 
@@ -315,3 +316,17 @@ def test_the_countries_of_the_form_are_named_in_the_admins_language(
     choices = dict(form.fields["country"].choices)
     assert choices["DE"] == germany
     assert list(choices.values())[1] == first_country
+
+
+def test_each_preview_is_trailed_as_a_search_without_what_was_searched(attacked, client):
+    logged_in_as(client, PETITION_MANAGERS)
+
+    client.post(
+        reverse("admin:petitions_invalidation_add"),
+        {"petition": attacked.pk, "email_domain": "bot.example", "status": ""},
+    )
+
+    event = AccessEvent.objects.get(action=AccessEvent.Action.SEARCHED_SIGNATURES)
+    assert event.row_count == 10  # the bot's eight confirmed and two pending
+    assert event.query["criteria"] == ["email_domain"]
+    assert "bot.example" not in str(event.query) and "bot.example" not in event.target
