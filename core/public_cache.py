@@ -8,9 +8,10 @@ change content, a version number in the shared cache moves on and every worker r
 
 A surge comes through shared links, and a shared link carries a query: a signer's share code
 (?src=…, which only fills a hidden input of the forms, cleaned by the function the view uses:
-PUBLIC_PAGE_QUERY_INPUTS) and what the network adds to say where the click came from
-(?fbclid=…: PUBLIC_PAGE_QUERY_IGNORED). Those visitors get the kept page too, the code put in
-its input; any other query renders afresh.
+PUBLIC_PAGE_QUERY_INPUTS) and whatever the network or the app adds to say where the click came
+from (?fbclid=…, ?s=20&t=…, ?igsh=…, a new one each year). Those visitors get the kept page
+too, the code put in its input, and the rest of the query is left out: the kept views read no
+other (tests/test_public_pages.py draws each with a query it does not read and compares).
 """
 
 import copy
@@ -128,12 +129,10 @@ def public_object(key: str, *, seconds: int, load: Callable[[], Any]) -> Any:
     return value
 
 
-def _query_kept(request: HttpRequest) -> dict[str, str] | None:
-    """Return {parameter: cleaned value} of the query's fillable parameters, the ignored ones
-    left out, or None if the query changes more than those."""
+def _query_kept(request: HttpRequest) -> dict[str, str]:
+    """Return {parameter: cleaned value} of the query's fillable parameters; the others are
+    left out, as no kept view reads them."""
     inputs = settings.PUBLIC_PAGE_QUERY_INPUTS
-    if not set(request.GET) <= set(inputs) | settings.PUBLIC_PAGE_QUERY_IGNORED:
-        return None
     return {
         parameter: _query_value_cleaner(inputs[parameter][1])(request.GET[parameter])
         for parameter in request.GET
@@ -145,12 +144,9 @@ def page_query(request: HttpRequest) -> str:
     """Return the query a link to this page in another language carries.
 
     A shared link's code, cleaned, so that a visitor who changes language is still credited to
-    the sharer; not what a network added to the link; any other query whole.
+    the sharer; not what a network added to the link, nor anything else no page reads.
     """
-    kept = _query_kept(request)
-    if kept is None:
-        return request.META.get("QUERY_STRING", "")
-    return _query_string(kept)
+    return _query_string(_query_kept(request))
 
 
 def _query_string(kept: dict[str, str]) -> str:
@@ -230,17 +226,17 @@ def cache_public_page(
 ):
     """Keep the view's successful responses in memory for the setting's number of seconds.
 
-    Never for other methods than GET and HEAD, nor for a query string other than a shared
-    link's (see the module's docstring).
+    Never for other methods than GET and HEAD. A query gets the kept page, a shared link's
+    code put in its form (see the module's docstring).
     """
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             seconds = getattr(settings, seconds_setting)
-            kept = _query_kept(request) if request.GET else {}
-            if seconds <= 0 or request.method not in ("GET", "HEAD") or kept is None:
+            if seconds <= 0 or request.method not in ("GET", "HEAD"):
                 return view(request, *args, **kwargs)
+            kept = _query_kept(request) if request.GET else {}
             now = time.monotonic()
             version = _content_version(now)
             key = f"{view.__module__}.{view.__qualname__}:{get_language()}:{request.path}"

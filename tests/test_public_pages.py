@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from core.public_cache import CSRF_INPUT
 from tests.public_pages import PUBLIC_PATHS, public_pages
 
 pytestmark = pytest.mark.django_db
@@ -86,3 +87,21 @@ def test_every_public_page_answers_a_request_for_its_headers_alone(client, mamat
 
     assert {path: answer.status_code for path, answer in answers.items()} == expected
     assert all(answer.content == b"" for answer in answers.values())
+
+
+def test_no_kept_page_reads_a_query_it_is_served_without(client, mamat_campaign):
+    # core/public_cache.py serves every query the kept page, filling in the share code alone:
+    # each view, drawn afresh, must then draw the same page whatever else the query says.
+    assert settings.PUBLIC_PAGE_CACHE_SECONDS == 0  # every page below is drawn afresh
+    paths = [
+        *PUBLIC_PATHS,
+        "/petition/liberez-mamat/count.json",
+        "/petition/liberez-mamat/ledger.json",
+    ]
+
+    def drawn(url: str) -> bytes:
+        return CSRF_INPUT.sub(b"", client.get(url).content)
+
+    differing = [path for path in paths if drawn(path) != drawn(f"{path}?s=20&page=2&lang=en")]
+
+    assert differing == []

@@ -10,23 +10,9 @@ from config.env import DEBUG, env
 # reach every worker within a second whatever this is.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=0 if DEBUG else 10)
 # A shared link's query keeps the page kept (core/public_cache.py): a signer's share code fills
-# the sign form's hidden input, as the function named cleans it (the view's own); what networks
-# and newsletters add to a link changes nothing.
+# the sign form's hidden input, as the function named cleans it (the view's own); what networks,
+# apps and newsletters add to a link changes nothing.
 PUBLIC_PAGE_QUERY_INPUTS = {"src": ("referral_code", "petitions.share_codes.share_code_or_blank")}
-PUBLIC_PAGE_QUERY_IGNORED = frozenset(
-    {
-        "fbclid",
-        "gclid",
-        "igshid",
-        "mc_cid",
-        "mc_eid",
-        "utm_campaign",
-        "utm_content",
-        "utm_medium",
-        "utm_source",
-        "utm_term",
-    }
-)
 
 # --- Signing -------------------------------------------------------------------------------------
 # The IP address is never stored: only a fingerprint under a key drawn each day and gone the

@@ -108,11 +108,18 @@ def test_unpublished_page_leaves_the_cache(
     assert client.get("/camps/").status_code == 404
 
 
-def test_pages_with_a_query_string_are_never_cached(client, mamat_campaign):
-    client.get("/?source=abc")
-    Page.objects.filter(slug="mamat").update(title_fr="Changé sans prévenir")
+@pytest.mark.parametrize("query", ["?s=20&t=Zx9kQ", "?igsh=MWQ1ZGUxMzBkMA==", "?ref=zz-mailing-7"])
+def test_a_surge_by_a_link_an_app_tagged_costs_no_query_either(
+    client, mamat_campaign, django_assert_num_queries, query
+):
+    # What X, Instagram or a newsletter adds to a shared link: the site reads none of it.
+    client.get("/")
 
-    assert "Changé sans prévenir" in client.get("/?source=abc").content.decode()
+    with django_assert_num_queries(0):
+        tagged = client.get("/" + query).content.decode()
+
+    assert "Libérez Mamat" in tagged
+    assert query.partition("=")[2] not in tagged  # nor writes it in its links
 
 
 def test_a_shared_link_is_served_from_memory_with_its_share_code_in_the_form(
@@ -136,7 +143,15 @@ def test_a_shared_link_is_served_from_memory_with_its_share_code_in_the_form(
 
 @pytest.mark.parametrize(
     "query",
-    ["?src=abc123", "?src=abc123&fbclid=IwAR0xYz", "?src=", '?src="><b>', f"?src={'a' * 17}"],
+    [
+        "?src=abc123",
+        "?src=abc123&fbclid=IwAR0xYz",
+        "?src=abc123&s=20&t=Zx9kQ",
+        "?src=",
+        '?src="><b>',
+        f"?src={'a' * 17}",
+        "?x=<b>",
+    ],
 )
 def test_a_shared_link_served_from_memory_reads_as_the_view_draws_it(
     client, mamat_campaign, settings, query
