@@ -111,14 +111,9 @@ def test_a_link_preview_finds_the_share_image_where_the_storage_serves_it(
 ):
     campaign = Campaign.objects.get()
     campaign.share_image.save("share.jpg", ContentFile(phone_photo()))
-    # The S3 storage gives each image its whole address, on the site's own /media/.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"base_url": "https://mamat.example/media/"},
-        },
-    }
+    # The S3 storage gives each image its whole address, on the site's own /media/. (Not
+    # STORAGES itself: changing it makes new storages, which the models' fields do not hold.)
+    settings.MEDIA_URL = "https://mamat.example/media/"
 
     html = client.get("/").content.decode()
 
