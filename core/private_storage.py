@@ -54,3 +54,8 @@ def signature_exports_storage() -> Storage:
 def delivery_files_storage() -> Storage:
     """Return the storage named "deliveries" in STORAGES (a private bucket, say)."""
     return storages["deliveries"]
+
+
+def erasure_journal_storage() -> Storage:
+    """Return the storage named "erasure_journal" in STORAGES (a private bucket, say)."""
+    return storages["erasure_journal"]

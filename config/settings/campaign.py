@@ -128,6 +128,9 @@ RETENTION_PENDING_DAYS = env.int("RETENTION_PENDING_DAYS", default=30)
 RETENTION_IP_FINGERPRINT_DAYS = env.int("RETENTION_IP_FINGERPRINT_DAYS", default=30)
 # Signatures of a closed petition are anonymised this many months after its last delivery.
 RETENTION_AFTER_DELIVERY_MONTHS = env.int("RETENTION_AFTER_DELIVERY_MONTHS", default=12)
+# The age of the oldest database backup kept: the erasure journal must outlive every backup that
+# could bring back what it records, and no longer (docs/operations.md, "Backups and restoring").
+BACKUP_RETENTION_DAYS = env.int("BACKUP_RETENTION_DAYS", default=35)
 # The dashboard's chart shows at most this many days (the latest ones).
 DASHBOARD_CHART_DAYS = 90
 

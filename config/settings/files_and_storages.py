@@ -13,6 +13,11 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # with several servers points these at storage they share (a private bucket).
 DELIVERY_FILES_ROOT = env.path("DELIVERY_FILES_ROOT", default=BASE_DIR / "private" / "deliveries")
 EXPORT_FILES_ROOT = env.path("EXPORT_FILES_ROOT", default=BASE_DIR / "private" / "exports")
+# Which signatures were withdrawn, erased or hidden, by number only: kept outside the database so
+# that restoring a backup of it cannot bring them back (petitions/erasure_journal.py).
+ERASURE_JOURNAL_ROOT = env.path(
+    "ERASURE_JOURNAL_ROOT", default=BASE_DIR / "private" / "erasure-journal"
+)
 
 # Where the files the site writes live: "filesystem" (the directories above: on one machine, or
 # a volume every node mounts at the same paths) or "s3" (buckets every node reaches; see
@@ -57,6 +62,11 @@ if FILE_STORAGE == "s3":
             "OPTIONS": _S3_REACH
             | {"bucket_name": env.str("S3_PRIVATE_BUCKET"), "location": "exports"},
         },
+        "erasure_journal": {
+            "BACKEND": _S3,
+            "OPTIONS": _S3_REACH
+            | {"bucket_name": env.str("S3_PRIVATE_BUCKET"), "location": "erasure-journal"},
+        },
     }
 else:
     STORAGES = {
@@ -69,5 +79,9 @@ else:
         "signature_exports": {
             "BACKEND": "core.private_storage.PrivateFileStorage",
             "OPTIONS": {"root_setting": "EXPORT_FILES_ROOT"},
+        },
+        "erasure_journal": {
+            "BACKEND": "core.private_storage.PrivateFileStorage",
+            "OPTIONS": {"root_setting": "ERASURE_JOURNAL_ROOT"},
         },
     }

@@ -38,5 +38,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = BASE_DIR / "build" / "test-media"  # noqa: F405
+ERASURE_JOURNAL_ROOT = BASE_DIR / "build" / "test-erasure-journal"  # noqa: F405
 STATIC_ROOT = BASE_DIR / "build" / "test-static"  # noqa: F405
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)

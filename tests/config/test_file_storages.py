@@ -61,7 +61,7 @@ def test_with_s3_each_storage_is_a_bucket_and_images_stay_on_the_sites_origin():
         "import json; from django.core.files.storage import storages; "
         "print(json.dumps({alias: [type(storages[alias]).__name__, "
         "getattr(storages[alias], 'bucket_name', None), getattr(storages[alias], 'location', None)]"
-        " for alias in ('default', 'deliveries', 'signature_exports')})); "
+        " for alias in ('default', 'deliveries', 'signature_exports', 'erasure_journal')})); "
         "print(storages['default'].url('campaign/pages/mamat.jpg'))",
         FILE_STORAGE="s3",
         S3_PRIVATE_BUCKET="mamat-private",
@@ -74,5 +74,6 @@ def test_with_s3_each_storage_is_a_bucket_and_images_stay_on_the_sites_origin():
         "default": ["S3Storage", "mamat-media", ""],
         "deliveries": ["S3Storage", "mamat-private", "deliveries"],
         "signature_exports": ["S3Storage", "mamat-private", "exports"],
+        "erasure_journal": ["S3Storage", "mamat-private", "erasure-journal"],
     }
     assert url_line == "https://mamat.example.org/media/campaign/pages/mamat.jpg"

@@ -33,4 +33,5 @@ MEDIA_ROOT = _SCRATCH / "media"
 STATIC_ROOT = _SCRATCH / "static"
 DELIVERY_FILES_ROOT = _SCRATCH / "deliveries"
 EXPORT_FILES_ROOT = _SCRATCH / "exports"
+ERASURE_JOURNAL_ROOT = _SCRATCH / "erasure-journal"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
