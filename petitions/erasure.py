@@ -6,6 +6,10 @@ the dashboard and the deliveries already made stay true, but nothing in it names
 links back to them. Signatures never confirmed are deleted outright: nobody ever counted them.
 (A signer's own withdrawal link erases their signature the same way, then deletes it:
 petitions.signing.signature_withdraw.)
+
+Staff's erasures and signers' withdrawals are also written to the erasure journal, outside the
+database, so that restoring a backup does not bring them back (petitions/erasure_journal.py).
+Retention is not: its rules apply again by themselves to whatever a restore brings back.
 """
 
 import secrets
@@ -25,6 +29,7 @@ from django.utils.module_loading import import_string
 from core.actors import Actor
 from core.keyed_hashes import keyed_hash
 from core.public_cache import public_content_changed
+from petitions.erasure_journal import JournalKind, erasure_journal_purge, erasure_journal_record
 from petitions.mailbox_caps import mailbox_daily_sends_purge
 from petitions.mailboxes import email_normalize, mailbox_hash
 from petitions.models import Signature
@@ -99,11 +104,14 @@ def _erasure_followers_tell(signature_ids: list[int]) -> None:
             import_string(follower)(signature_ids=signature_ids)
 
 
-def signatures_anonymise(*, signatures: QuerySet[Signature]) -> int:
+def signatures_anonymise(
+    *, signatures: QuerySet[Signature], journal_as: JournalKind | None = JournalKind.ERASED
+) -> int:
     """Anonymise signatures in place, in batches; return how many were anonymised.
 
     Every copy kept elsewhere (a delivery's list of names still on file, the latest signers
-    on every worker's kept pages) forgets them too.
+    on every worker's kept pages) forgets them too, and the erasure journal records them as
+    `journal_as` (None: not at all, for what applies again by itself after a restore).
     """
     anonymised = 0
     petition_ids: set[int] = set()
@@ -132,6 +140,8 @@ def signatures_anonymise(*, signatures: QuerySet[Signature]) -> int:
         transaction.on_commit(public_content_changed)
     if erased_ids:
         _erasure_followers_tell(erased_ids)
+        if journal_as is not None:
+            erasure_journal_record(kind=journal_as, signature_ids=erased_ids)
     return anonymised
 
 
@@ -230,7 +240,8 @@ def signatures_invalidated_unconfirmed_anonymise(*, now: datetime | None = None)
     return signatures_anonymise(
         signatures=Signature.objects.filter(
             status=Signature.Status.INVALIDATED, confirmed_at__isnull=True, created_at__lt=cutoff
-        )
+        ),
+        journal_as=None,
     )
 
 
@@ -264,7 +275,7 @@ def signatures_after_delivery_anonymise(*, now: datetime | None = None) -> int:
     cutoff = _months_before(now or timezone.now(), settings.RETENTION_AFTER_DELIVERY_MONTHS)
     anonymised = 0
     for petition in petitions_closed_delivered_before(moment=cutoff):
-        anonymised += signatures_anonymise(signatures=petition.signatures.all())
+        anonymised += signatures_anonymise(signatures=petition.signatures.all(), journal_as=None)
     return anonymised
 
 
@@ -272,13 +283,15 @@ def signatures_retention_apply(*, now: datetime | None = None) -> dict[str, int]
     """Apply the retention rules, trail what took signers' data; return the numbers.
 
     The past days' counts of emails per mailbox go too: they name no one, but tell which
-    mailboxes were emailed when; and so do old signatures' IP fingerprints.
+    mailboxes were emailed when; and so do old signatures' IP fingerprints, and the erasure
+    journal's files older than any backup kept.
     """
     deleted = signatures_unconfirmed_delete(now=now)
     invalidated = signatures_invalidated_unconfirmed_anonymise(now=now)
     anonymised = signatures_after_delivery_anonymise(now=now)
     mailbox_days = mailbox_daily_sends_purge(today=timezone.localdate(now) if now else None)
     ip_fingerprints = signatures_ip_fingerprint_forget(now=now)
+    journal_files = erasure_journal_purge(now=now)
     for target, count in (
         ("retention: unconfirmed signatures deleted", deleted),
         ("retention: unconfirmed invalidated signatures anonymised", invalidated),
@@ -293,4 +306,5 @@ def signatures_retention_apply(*, now: datetime | None = None) -> dict[str, int]
         "anonymised": invalidated + anonymised,
         "mailbox_days_deleted": mailbox_days,
         "ip_fingerprints_forgotten": ip_fingerprints,
+        "erasure_journal_files_deleted": journal_files,
     }

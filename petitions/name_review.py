@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from core.public_cache import public_content_changed
 from petitions import recent_signers
+from petitions.erasure_journal import JournalKind, erasure_journal_record
 from petitions.models import Signature
 from petitions.names import names_may_be_said
 
@@ -21,12 +22,17 @@ def name_review_at_signing(*, first_name: str, last_name: str) -> str:
     return Signature.NameReview.UNLISTED
 
 
-def signatures_name_hide(*, signatures: QuerySet[Signature]) -> int:
-    """Never name these signers again, in public or to the authorities; return how many."""
+def signatures_name_hide(*, signatures: QuerySet[Signature], journaled: bool = True) -> int:
+    """Never name these signers again, in public or to the authorities; return how many.
+
+    The erasure journal records them (unless `journaled` is false: when the journal itself is
+    being applied again), so that restoring a backup does not name them again.
+    """
     petition_ids = set(signatures.values_list("petition_id", flat=True))
-    hidden = signatures.exclude(name_review=Signature.NameReview.HIDDEN).update(
-        name_review=Signature.NameReview.HIDDEN
+    hiding = list(
+        signatures.exclude(name_review=Signature.NameReview.HIDDEN).values_list("pk", flat=True)
     )
+    hidden = Signature.objects.filter(pk__in=hiding).update(name_review=Signature.NameReview.HIDDEN)
     # Never said again, so no longer kept readable: the sealed copy has them for an export.
     signatures.filter(sealed_at__isnull=False).update(first_name="", last_name="")
 
@@ -36,6 +42,8 @@ def signatures_name_hide(*, signatures: QuerySet[Signature]) -> int:
         public_content_changed()
 
     transaction.on_commit(forget)
+    if journaled:
+        erasure_journal_record(kind=JournalKind.HIDDEN, signature_ids=hiding)
     return hidden
 
 

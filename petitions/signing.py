@@ -16,6 +16,7 @@ from petitions import confirmation_emails, counter, rate_limits, recent_signers
 from petitions.agent_families import agent_family
 from petitions.email_domains import email_domain_of, email_domain_verdict
 from petitions.erasure import signatures_anonymise
+from petitions.erasure_journal import JournalKind
 from petitions.mailboxes import email_normalize, mailbox_hash
 from petitions.models import Petition, Signature
 from petitions.name_review import name_review_at_signing
@@ -200,7 +201,10 @@ def signature_withdraw(*, token: str) -> None:
     with transaction.atomic():
         # First, while the row still says which deliveries carried it: once deleted, nothing
         # can tell which lists on file still name the signer.
-        signatures_anonymise(signatures=Signature.objects.filter(pk=signature.pk))
+        # Journaled as a withdrawal: after a restore the row is deleted again, not just erased.
+        signatures_anonymise(
+            signatures=Signature.objects.filter(pk=signature.pk), journal_as=JournalKind.WITHDRAWN
+        )
         deleted = Signature.objects.filter(pk=signature.pk).delete()[0]
         if deleted and signature.status == Signature.Status.CONFIRMED:
             transaction.on_commit(

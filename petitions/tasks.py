@@ -48,7 +48,7 @@ def signature_exports_purge_expired() -> int:
 @shared_task
 def signatures_retention_apply() -> dict[str, int]:
     """Delete signatures never confirmed, anonymise old ones of closed petitions, and delete
-    past days' counts of emails per mailbox."""
+    past days' counts of emails per mailbox and the erasure journal's files no backup needs."""
     return erasure.signatures_retention_apply()
 
 

@@ -164,8 +164,13 @@ def signer_rows(run: CampaignRun) -> dict[str, dict[str, str]]:
 
 
 def files_written() -> list[Path]:
-    """Every file the site wrote: delivery files, export files and uploads."""
-    roots = [settings.DELIVERY_FILES_ROOT, settings.EXPORT_FILES_ROOT, settings.MEDIA_ROOT]
+    """Every file the site wrote: delivery files, export files, the erasure journal, uploads."""
+    roots = [
+        settings.DELIVERY_FILES_ROOT,
+        settings.EXPORT_FILES_ROOT,
+        settings.ERASURE_JOURNAL_ROOT,
+        settings.MEDIA_ROOT,
+    ]
     return [path for root in roots for path in Path(root).rglob("*") if path.is_file()]
 
 

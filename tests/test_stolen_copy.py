@@ -10,6 +10,7 @@ news) or gone; the officers get them all back with their key, and only with it.
 import subprocess
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
@@ -25,6 +26,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def campaign(settings, tmp_path):
     settings.DELIVERY_FILES_ROOT = tmp_path / "deliveries"
     settings.EXPORT_FILES_ROOT = tmp_path / "exports"
+    settings.ERASURE_JOURNAL_ROOT = tmp_path / "erasure-journal"
     settings.MEDIA_ROOT = tmp_path / "media"
     # The day's key as the site's processes share it, drawn into this test's cache.
     daily_keys_forget()
@@ -88,6 +90,8 @@ def test_the_database_and_the_cache_together_cannot_test_an_ip_address(campaign)
 def test_the_sites_files_and_cache_name_only_those_named_to_the_authorities(campaign):
     files = stolen_copy.files_written()
     assert any(path.name.endswith(".csv") for path in files)  # a delivery was written
+    # ... and the erasure journal, which a restore of the database does not touch
+    assert any(path.is_relative_to(settings.ERASURE_JOURNAL_ROOT) for path in files)
 
     in_files = stolen_copy.names_in(b"\n".join(path.read_bytes() for path in files))
     in_cache = stolen_copy.names_in(_cache_contents())

@@ -64,6 +64,7 @@ def test_a_signer_invalidated_before_any_email_went_is_anonymised_with_the_count
         "anonymised": 1,
         "mailbox_days_deleted": 0,
         "ip_fingerprints_forgotten": 0,
+        "erasure_journal_files_deleted": 0,
     }
 
     held.refresh_from_db()
