@@ -1,0 +1,51 @@
+"""After a database restore: withdraw, erase and hide again what the erasure journal records.
+
+A backup holds every signer who withdrew, was erased or had their name hidden after it was
+taken; restored, they would be listed on the public page and named in the next delivery. This
+runs once the database is restored and migrated, before the site reopens
+(docs/operations.md, "Backups and restoring"). Each line is applied only if the database no
+longer shows it, so a second run, or a run after no restore at all, changes nothing.
+"""
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+from petitions.counter import petition_count_reconcile
+from petitions.erasure import signatures_anonymise
+from petitions.erasure_journal import JournalKind, erasure_journal_entries
+from petitions.models import Signature
+from petitions.name_review import signatures_name_hide
+
+
+def _withdrawal_reapply(*, signatures: QuerySet[Signature]) -> int:
+    with transaction.atomic():
+        # Erased first, as the signer's own withdrawal did: delivery files on record forget them.
+        signatures_anonymise(signatures=signatures, journal_as=None)
+        return signatures.delete()[1].get(Signature._meta.label, 0)
+
+
+def erasures_reapply() -> dict[str, int]:
+    """Apply the erasure journal to the database again; return how many of each kind changed.
+
+    The journal already holds these lines, so what this does is not journaled a second time.
+    """
+    applied = {kind.value: 0 for kind in JournalKind}
+    petition_ids: set[int] = set()
+    for kind, signature_id in erasure_journal_entries():
+        signatures = Signature.objects.filter(pk=signature_id)
+        petition_id = signatures.values_list("petition_id", flat=True).first()
+        if petition_id is None:
+            # Gone already: withdrawn again, or deleted by retention.
+            continue
+        if kind == JournalKind.WITHDRAWN:
+            changed = _withdrawal_reapply(signatures=signatures)
+        elif kind == JournalKind.ERASED:
+            changed = signatures_anonymise(signatures=signatures, journal_as=None)
+        else:
+            changed = signatures_name_hide(signatures=signatures, journaled=False)
+        if changed:
+            applied[kind.value] += 1
+            petition_ids.add(petition_id)
+    for petition_id in sorted(petition_ids):
+        petition_count_reconcile(petition_id=petition_id)
+    return applied
