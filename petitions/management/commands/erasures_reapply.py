@@ -19,8 +19,8 @@ class Command(BaseCommand):
             applied = erasures_reapply()
         except JournalLineBad as error:
             raise CommandError(
-                f"The erasure journal holds a line it cannot read ({error}); nothing after it "
-                "was applied. Fix or remove that line and run this again."
+                f"The erasure journal holds a line it cannot read ({error}): the lines before "
+                "it were applied, none after. Fix or remove that line, then run this again."
             ) from error
         self.stdout.write(
             f"Applied again: {applied['withdrawn']} withdrawn, {applied['erased']} erased, "
