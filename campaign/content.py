@@ -159,6 +159,9 @@ retrouver, sert à repérer les abus.</li>
 présent dans chaque e-mail que nous vous envoyons, ou en nous écrivant. Vous disposez aussi d'un
 droit d'accès et de rectification, et du droit de saisir l'autorité de protection des données de
 votre pays.</p>
+<p>Vos données effacées disparaissent aussitôt du site. Les copies de sécurité de la base, qui
+les contiennent encore, sont détruites au plus tard cinq semaines après ; si l'une d'elles devait
+servir, votre effacement serait appliqué de nouveau avant la remise en ligne.</p>
 """
 
 PRIVACY_BODY_EN = """
@@ -176,6 +179,9 @@ recovered, is used to detect abuse.</li>
 <p>You can withdraw your signature and have your data erased at any time, with the link in every
 email we send you, or by writing to us. You also have the right to access and correct your data,
 and to complain to the data protection authority of your country.</p>
+<p>Once erased, your data is gone from the site at once. The safety copies of the database that
+still hold it are destroyed within five weeks at most; if one of them ever had to be used, your
+erasure would be applied again before the site came back.</p>
 """
 
 LEGAL_BODY_FR = """
