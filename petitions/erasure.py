@@ -125,13 +125,14 @@ def signatures_anonymise(
         )
         if not batch:
             break
+        pks, batch_petition_ids, shown = zip(*batch, strict=True)
         with transaction.atomic():
-            anonymised += Signature.objects.filter(
-                pk__in=[pk for pk, _petition_id, _shown in batch], erased_at__isnull=True
-            ).update(**_anonymised_values(now=timezone.now()))
-        petition_ids.update(petition_id for _pk, petition_id, _shown in batch)
-        erased_ids.extend(pk for pk, _petition_id, _shown in batch)
-        any_shown = any_shown or any(shown for _pk, _petition_id, shown in batch)
+            anonymised += Signature.objects.filter(pk__in=pks, erased_at__isnull=True).update(
+                **_anonymised_values(now=timezone.now())
+            )
+        petition_ids.update(batch_petition_ids)
+        erased_ids.extend(pks)
+        any_shown = any_shown or any(shown)
     for petition_id in petition_ids:
         signers_recent_forget(petition_id=petition_id)
     if any_shown:
@@ -202,14 +203,13 @@ def _months_before(moment: datetime, months: int) -> datetime:
     return moment.replace(year=year, month=month + 1, day=day)
 
 
-def _unconfirmed_kept_since(now: datetime | None) -> datetime:
-    """Return when a signature still unconfirmed today must have been made to be kept."""
-    return (now or timezone.now()) - timedelta(days=settings.RETENTION_PENDING_DAYS)
+def _days_before(now: datetime | None, days: int) -> datetime:
+    return (now or timezone.now()) - timedelta(days=days)
 
 
 def signatures_unconfirmed_delete(*, now: datetime | None = None) -> int:
     """Delete signatures never confirmed, RETENTION_PENDING_DAYS after signing."""
-    cutoff = _unconfirmed_kept_since(now)
+    cutoff = _days_before(now, settings.RETENTION_PENDING_DAYS)
     stale = Signature.objects.filter(
         status__in=[Signature.Status.PENDING, Signature.Status.FLAGGED],
         confirmed_at__isnull=True,
@@ -236,7 +236,7 @@ def signatures_invalidated_unconfirmed_anonymise(*, now: datetime | None = None)
     Kept, anonymised, rather than deleted: the ledger counts the invalidated signatures, and a
     total that fell with no event to explain it would look like a rewrite.
     """
-    cutoff = _unconfirmed_kept_since(now)
+    cutoff = _days_before(now, settings.RETENTION_PENDING_DAYS)
     return signatures_anonymise(
         signatures=Signature.objects.filter(
             status=Signature.Status.INVALIDATED, confirmed_at__isnull=True, created_at__lt=cutoff
@@ -253,7 +253,7 @@ def signatures_ip_fingerprint_forget(*, now: datetime | None = None) -> int:
     of a burst. Kept, it would let a copy of the database link signers who came from one
     network on one day: a signer who asked for nothing to a neighbour who asked to be named.
     """
-    cutoff = (now or timezone.now()) - timedelta(days=settings.RETENTION_IP_FINGERPRINT_DAYS)
+    cutoff = _days_before(now, settings.RETENTION_IP_FINGERPRINT_DAYS)
     forgotten, after_pk = 0, 0
     while True:
         # Keyset pages: each batch starts past the last, never rereading blanked rows.
