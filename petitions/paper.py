@@ -199,6 +199,7 @@ def paper_sheet_read(
         )
     checked = [_row_check(number, row, petition=petition) for number, row in enumerate(rows, 1)]
     seen: dict[str, int] = {}
+    already_signed = 0
     for row in checked:
         if row.values["email"] and not row.errors:
             mailbox = mailbox_hash(row.values["email"])
@@ -206,6 +207,7 @@ def paper_sheet_read(
                 row.errors.append(_("Same address as row %(row)s.") % {"row": seen[mailbox]})
             elif petition.signatures.filter(mailbox_hash=mailbox).exists():
                 row.errors.append(_("This address has already signed: it counts once."))
+                already_signed += 1
             seen.setdefault(mailbox, row.number)
     if seen:
         access_event_record(
@@ -213,7 +215,7 @@ def paper_sheet_read(
             action=AccessEvent.Action.SEARCHED_SIGNATURES,
             target=Signature._meta.label,
             query={"paper_sheet": file_name[:255], "addresses": len(seen)},
-            row_count=petition.signatures.filter(mailbox_hash__in=seen).count(),
+            row_count=already_signed,
             ip_hmac=ip_hmac,
         )
     return checked
