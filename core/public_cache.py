@@ -236,7 +236,7 @@ def cache_public_page(
             seconds = getattr(settings, seconds_setting)
             if seconds <= 0 or request.method not in ("GET", "HEAD"):
                 return view(request, *args, **kwargs)
-            kept = _query_kept(request) if request.GET else {}
+            kept = _query_kept(request)
             now = time.monotonic()
             version = _content_version(now)
             key = f"{view.__module__}.{view.__qualname__}:{get_language()}:{request.path}"
