@@ -188,7 +188,10 @@ class Scale:
             self.web_start(number)
             self.worker_start(number)
             beat_env = self.env | {
-                "CELERY_BEAT_SCHEDULE_FILE": str(self.work / f"beat-{number}.db")
+                "CELERY_BEAT_SCHEDULE_FILE": str(self.work / f"beat-{number}.db"),
+                # The line beat writes for each task it sends, which tells which beat sent what
+                # (scale_evidence.beats_judge), is logged at DEBUG only.
+                "LOG_LEVEL": "DEBUG",
             }
             self.processes.start(f"beat-{number}", unit_command("beat", beat_env), env=beat_env)
         self.nginx_start(nginx_port)

@@ -165,6 +165,7 @@ TIME_ZONE = env.str("TIME_ZONE", default="Europe/Paris")
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+_LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -172,13 +173,21 @@ LOGGING = {
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["client_faults_in_one_line"]}
     },
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "root": {"handlers": ["console"], "level": _LOG_LEVEL},
     "loggers": {
         # Django's own console handler (DEBUG only) printed each of its records a second time,
         # a 403's traceback included, beside the root's: its records go to the root alone.
         "django": {"handlers": [], "level": "NOTSET", "propagate": True},
         # fontTools reports every glyph table it trims from the letter's font at INFO.
         "fontTools": {"level": "WARNING"},
+        # Celery's line for each task received and each task done, and beat's for each task it
+        # sends: beat's sweeps alone made about 25,000 lines a day on an idle site, burying
+        # what an operator needs. A task that fails is still logged (ERROR), and so is what the
+        # site's own tasks report; LOG_LEVEL=DEBUG brings the routine lines back.
+        **{
+            routine: {"level": "DEBUG" if _LOG_LEVEL == "DEBUG" else "WARNING"}
+            for routine in ("celery.worker.strategy", "celery.app.trace", "celery.beat")
+        },
     },
 }
 
