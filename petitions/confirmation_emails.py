@@ -38,7 +38,7 @@ from core.email_sending import (
 from petitions import selectors
 from petitions.confirmation_wake import confirmation_senders_wake, helper_wake, wake_key_wait_out
 from petitions.mailbox_caps import mailbox_daily_send_release, mailboxes_over_daily_cap
-from petitions.models import Signature
+from petitions.models import Petition, Signature
 from petitions.names import name_for_greeting
 from petitions.sealing import reminder_values_after_confirmation_email, signature_seal_values
 from petitions.signature_links import confirmation_token_make, withdrawal_token_make
@@ -82,19 +82,22 @@ def confirmation_email_queue() -> None:
     transaction.on_commit(confirmation_senders_wake)
 
 
-def confirmation_email_resend(*, signature: Signature, email: str) -> bool:
-    """Owe a pending signer their confirmation email again, unless the cap is reached.
+def confirmation_email_resend(*, petition: Petition, mailbox_hash: str, email: str) -> bool:
+    """Owe the pending signer of this mailbox their confirmation email again, unless the cap
+    is reached; return whether it is owed again.
 
     It is a new message, with a Message-ID of its own. An email held by its mailbox's daily cap
     is owed again too, since the signer asked for it once more. `email` is the address just
     typed: a sealed signature holds its own only in the sealed copy, so this one is put back
-    in the clear until the email has gone.
+    in the clear until the email has gone. One statement, whatever the signature's state: how
+    long signing again takes must not tell a confirmed signer from a pending one.
     """
     owed_again = (
         Signature.objects.awaiting_confirmation()
         .filter(
             Q(confirmation_sent_at__isnull=False) | Q(email_status=Signature.EmailStatus.CAPPED),
-            pk=signature.pk,
+            petition=petition,
+            mailbox_hash=mailbox_hash,
             confirmation_send_count__lt=settings.SIGNATURE_CONFIRMATION_SEND_CAP,
         )
         .exclude(email_status__in=EMAIL_DEAD_STATUSES)

@@ -18,7 +18,7 @@ from petitions.email_domains import email_domain_of, email_domain_verdict
 from petitions.erasure import signatures_anonymise
 from petitions.erasure_journal import JournalKind
 from petitions.mailboxes import email_normalize, mailbox_hash
-from petitions.models import Petition, Signature
+from petitions.models import SIGNATURE_UNIQUE_MAILBOX, Petition, Signature
 from petitions.name_review import name_review_at_signing
 from petitions.names import name_clean
 from petitions.sealing import signature_seal
@@ -135,16 +135,25 @@ def signature_create(
                 signature = Signature.objects.create(share_code=share_code_draw(), **values)
             confirmation_emails.confirmation_email_queue()
             return SignatureCreateResult(signature=signature, created=True)
-        except IntegrityError:
-            # This mailbox has signed already (or at this very moment): a repeat.
-            existing = petition.signatures.filter(mailbox_hash=mailbox).first()
-            if existing is not None:
+        except IntegrityError as error:
+            if _mailbox_signed_already(error, petition=petition, mailbox=mailbox):
+                # A repeat, answered in one more statement and no read of the signature, so
+                # that its time tells little of whether, or how, this address had signed.
                 confirmation_emails.confirmation_email_resend(
-                    signature=existing, email=email.strip()
+                    petition=petition, mailbox_hash=mailbox, email=email.strip()
                 )
-                return SignatureCreateResult(signature=existing, created=False)
+                return SignatureCreateResult(signature=None, created=False)
             # Otherwise two share codes collided: draw again.
     raise RuntimeError("Could not draw a unique share code.")
+
+
+def _mailbox_signed_already(error: IntegrityError, *, petition: Petition, mailbox: str) -> bool:
+    """Whether a refused INSERT was a second signature from this mailbox, not a share code
+    drawn twice. PostgreSQL names the constraint broken; other databases are asked."""
+    constraint = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
+    if constraint:
+        return constraint == SIGNATURE_UNIQUE_MAILBOX
+    return petition.signatures.filter(mailbox_hash=mailbox).exists()
 
 
 def signature_confirm(*, token: str) -> Signature:

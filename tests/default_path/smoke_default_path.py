@@ -71,6 +71,22 @@ def test_supporters_sign_and_confirm_and_the_count_shows_them(client, signed_and
     assert [record.getMessage() for record in warned] == []
 
 
+def test_a_supporter_who_signs_again_is_counted_once_and_emailed_while_pending(
+    client, mamat_campaign, mailoutbox, django_capture_on_commit_callbacks
+):
+    petition = mamat_campaign.petitions.get()
+    values = {"first_name": "Aynur", "last_name": "Tursun", "email": "aynur@example.org"}
+    for _attempt in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                reverse("petitions:sign", args=[petition.slug]), values | {"country": "FR"}
+            )
+        assert response.status_code == 302
+
+    assert Signature.objects.filter(petition=petition).count() == 1
+    assert [message.to for message in mailoutbox] == [["aynur@example.org"]] * 2
+
+
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
 def test_a_data_officer_exports_one_petition_and_the_trail_says_what_was_written(
     client, signed_and_confirmed, file_format

@@ -1,6 +1,8 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core import rotating_keys
@@ -69,6 +71,57 @@ def test_second_signature_with_same_email_in_other_case_is_not_counted_twice(
     assert sealed_data_of(petition.signatures.get())["first_name"] == "Aynur"
     assert counter.petition_signature_count(petition=petition) == 1
     assert len(mailoutbox) == 1  # a confirmed signer is not emailed again
+
+
+def _signature_statements(petition, email: str) -> list[str]:
+    """Sign `petition` with `email`; return the kind of each SQL statement it ran (savepoints
+    aside: tests run inside a transaction, production's INSERT commits by itself)."""
+    with CaptureQueriesContext(connection) as queries:
+        signing.signature_create(
+            petition=petition,
+            first_name="Aynur",
+            last_name="Tursun",
+            email=email,
+            country="FR",
+            language="fr",
+        )
+    return [
+        query["sql"].split()[0]
+        for query in queries.captured_queries
+        if "SAVEPOINT" not in query["sql"]
+    ]
+
+
+def test_signing_again_looks_alike_whether_the_first_signature_was_confirmed_or_not(
+    sign, confirm, petition
+):
+    """Someone who types a person's address learns from how long the answer takes whether that
+    person had signed: a repeat does one statement more than a new signature, never reads the
+    signature, and does the same whatever the first signature became."""
+    confirm(sign(email="confirmed@example.org").signature)
+    pending = sign(email="pending@example.org").signature
+    Signature.objects.filter(pk=pending.pk).update(confirmation_sent_at=timezone.now())
+
+    anew = _signature_statements(petition, "new@example.org")
+    again_confirmed = _signature_statements(petition, "confirmed@example.org")
+    again_pending = _signature_statements(petition, "pending@example.org")
+
+    assert anew == ["INSERT"]
+    assert again_confirmed == again_pending == ["INSERT", "UPDATE"]
+
+
+def test_a_share_code_drawn_twice_is_drawn_again_and_the_signature_kept(
+    sign, petition, monkeypatch
+):
+    first = sign(email="first@example.org").signature
+    draws = iter([first.share_code, "Zz9Zz9Zz9Zz9Zz9z"])
+    monkeypatch.setattr(signing, "share_code_draw", lambda: next(draws))
+
+    second = sign(email="second@example.org")
+
+    assert second.created
+    assert second.signature.share_code == "Zz9Zz9Zz9Zz9Zz9z"
+    assert petition.signatures.count() == 2
 
 
 def test_confirming_counts_the_signature_once_even_when_confirmed_twice(sign, confirm, petition):
