@@ -38,7 +38,7 @@ from core.email_sending import (
 from petitions import selectors
 from petitions.confirmation_wake import confirmation_senders_wake, helper_wake, wake_key_wait_out
 from petitions.mailbox_caps import mailbox_daily_send_release, mailboxes_over_daily_cap
-from petitions.models import Petition, Signature
+from petitions.models import Signature
 from petitions.names import name_for_greeting
 from petitions.sealing import reminder_values_after_confirmation_email, signature_seal_values
 from petitions.signature_links import confirmation_token_make, withdrawal_token_make
@@ -82,37 +82,35 @@ def confirmation_email_queue() -> None:
     transaction.on_commit(confirmation_senders_wake)
 
 
-def confirmation_email_resend(*, petition: Petition, mailbox_hash: str, email: str) -> bool:
-    """Owe the pending signer of this mailbox their confirmation email again, unless the cap
-    is reached; return whether it is owed again.
+def signatures_owed_again() -> QuerySet[Signature]:
+    """The signatures whose signer, by signing again, is owed their confirmation email again.
 
-    It is a new message, with a Message-ID of its own. An email held by its mailbox's daily cap
-    is owed again too, since the signer asked for it once more. `email` is the address just
-    typed: a sealed signature holds its own only in the sealed copy, so this one is put back
-    in the clear until the email has gone. One statement, whatever the signature's state: how
-    long signing again takes must not tell a confirmed signer from a pending one.
+    Those awaiting confirmation whose email went (or was held by its mailbox's daily cap: the
+    signer asked for it once more), under SIGNATURE_CONFIRMATION_SEND_CAP emails, to an address
+    that still takes mail. Signing writes OWED_AGAIN_FIELDS over them (petitions.signing).
     """
-    owed_again = (
+    return (
         Signature.objects.awaiting_confirmation()
         .filter(
             Q(confirmation_sent_at__isnull=False) | Q(email_status=Signature.EmailStatus.CAPPED),
-            petition=petition,
-            mailbox_hash=mailbox_hash,
             confirmation_send_count__lt=settings.SIGNATURE_CONFIRMATION_SEND_CAP,
         )
         .exclude(email_status__in=EMAIL_DEAD_STATUSES)
-        .update(
-            email=email,
-            email_status="",
-            confirmation_sent_at=None,
-            confirmation_due_at=timezone.now(),
-            confirmation_attempts=0,
-            confirmation_message_id=message_id_make(),
-        )
     )
-    if owed_again:
-        confirmation_email_queue()
-    return bool(owed_again)
+
+
+# What signing again takes from the new signature into one owed its email again: the address
+# just typed (a sealed signature holds its own only in the sealed copy, so it is in the clear
+# again until the email has gone), a new Message-ID, and the email not yet sent nor tried.
+# It is due at once, even when this attempt was over a rate limit: the signer was emailed
+# before, and asks again because the email did not reach them.
+OWED_AGAIN_FIELDS = (
+    "email",
+    "email_status",
+    "confirmation_sent_at",
+    "confirmation_attempts",
+    "confirmation_message_id",
+)
 
 
 def confirmations_due(*, now) -> QuerySet[Signature]:

@@ -13,8 +13,6 @@ from petitions.share_codes import SHARE_CODE_LENGTH
 # Goals step up along 1, 5, 10, 50, 100... (1,000 → 5,000 → 10,000): a reached goal is followed
 # by one near enough to feel reachable and far enough to be worth a share.
 GOAL_LADDER = (1, 5)
-# One signature per mailbox and petition: signing again breaks this constraint (petitions.signing).
-SIGNATURE_UNIQUE_MAILBOX = "signature_unique_mailbox"
 
 
 class Target(models.Model):
@@ -388,7 +386,7 @@ class Signature(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["petition", "mailbox_hash"], name=SIGNATURE_UNIQUE_MAILBOX
+                fields=["petition", "mailbox_hash"], name="signature_unique_mailbox"
             ),
             models.CheckConstraint(
                 condition=~Q(status="confirmed") | Q(confirmed_at__isnull=False),

@@ -1,12 +1,16 @@
 """A signer's path: sign, confirm through the emailed link, or withdraw and be forgotten."""
 
 import contextlib
+import enum
+import functools
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import Case, F, Value, When
+from django.db.models.constants import OnConflict
+from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
 from core.client_address import address_fingerprint
@@ -18,7 +22,7 @@ from petitions.email_domains import email_domain_of, email_domain_verdict
 from petitions.erasure import signatures_anonymise
 from petitions.erasure_journal import JournalKind
 from petitions.mailboxes import email_normalize, mailbox_hash
-from petitions.models import SIGNATURE_UNIQUE_MAILBOX, Petition, Signature
+from petitions.models import Petition, Signature
 from petitions.name_review import name_review_at_signing
 from petitions.names import name_clean
 from petitions.sealing import signature_seal
@@ -130,30 +134,85 @@ def signature_create(
         "confirmation_message_id": message_id_make(),
     }
     for _attempt in range(3):
+        signature = Signature(share_code=share_code_draw(), **values)
         try:
             with _savepoint_if_in_transaction():
-                signature = Signature.objects.create(share_code=share_code_draw(), **values)
+                outcome = _signature_insert_or_owe_again(signature)
+        except IntegrityError:
+            continue  # two share codes collided: draw again
+        if outcome is not _Outcome.NOTHING_OWED:
             confirmation_emails.confirmation_email_queue()
+        if outcome is _Outcome.CREATED:
             return SignatureCreateResult(signature=signature, created=True)
-        except IntegrityError as error:
-            if _mailbox_signed_already(error, petition=petition, mailbox=mailbox):
-                # A repeat, answered in one more statement and no read of the signature, so
-                # that its time tells little of whether, or how, this address had signed.
-                confirmation_emails.confirmation_email_resend(
-                    petition=petition, mailbox_hash=mailbox, email=email.strip()
-                )
-                return SignatureCreateResult(signature=None, created=False)
-            # Otherwise two share codes collided: draw again.
+        return SignatureCreateResult(signature=None, created=False)
     raise RuntimeError("Could not draw a unique share code.")
 
 
-def _mailbox_signed_already(error: IntegrityError, *, petition: Petition, mailbox: str) -> bool:
-    """Whether a refused INSERT was a second signature from this mailbox, not a share code
-    drawn twice. PostgreSQL names the constraint broken; other databases are asked."""
-    constraint = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
-    if constraint:
-        return constraint == SIGNATURE_UNIQUE_MAILBOX
-    return petition.signatures.filter(mailbox_hash=mailbox).exists()
+# Returned with the id, it tells the row this INSERT made from one it found (a new uuid4 each).
+_PUBLIC_ID_FIELD = Signature._meta.get_field("public_id")
+
+
+class _Outcome(enum.Enum):
+    CREATED = "created"
+    OWED_AGAIN = "owed again"  # the mailbox had signed, and is emailed again
+    NOTHING_OWED = "nothing owed"  # the mailbox had signed, confirmed or past the cap
+
+
+@functools.lru_cache(maxsize=4)
+def _owed_again_condition(alias: str, _send_cap: int) -> tuple[str, tuple]:
+    """The SQL condition of confirmation_emails.signatures_owed_again, and its parameters,
+    compiled once per database and cap of sends (building the queryset cost a signature more
+    than its INSERT)."""
+    owed_again = confirmation_emails.signatures_owed_again().query
+    where_sql, where_params = owed_again.get_compiler(using=alias).compile(owed_again.where)
+    return where_sql, tuple(where_params)
+
+
+def _signature_insert_or_owe_again(signature: Signature) -> _Outcome:
+    """INSERT `signature`; if its mailbox has signed the petition already, owe that signature
+    its email again instead, if it is one of confirmation_emails.signatures_owed_again.
+
+    One statement, INSERT ... ON CONFLICT DO UPDATE ... WHERE, the same for a new address and
+    for one that signed, whatever its signature became: how long the form takes to answer
+    must not tell who has signed. Django builds the INSERT and its ON CONFLICT clause as
+    bulk_create(update_conflicts=True) does; the WHERE, which bulk_create cannot add, is
+    compiled from the queryset.
+    """
+    meta = Signature._meta
+    connection = connections[router.db_for_write(Signature)]
+    insert = InsertQuery(
+        Signature,
+        on_conflict=OnConflict.UPDATE,
+        update_fields=[meta.get_field(name) for name in confirmation_emails.OWED_AGAIN_FIELDS],
+        unique_fields=[meta.get_field("petition"), meta.get_field("mailbox_hash")],
+    )
+    insert.insert_values(
+        [field for field in meta.concrete_fields if not field.primary_key], [signature]
+    )
+    ((insert_sql, insert_params),) = insert.get_compiler(connection=connection).as_sql()
+    where_sql, where_params = _owed_again_condition(
+        connection.alias, settings.SIGNATURE_CONFIRMATION_SEND_CAP
+    )
+    table, quote = meta.db_table, connection.ops.quote_name
+    returned = ", ".join(
+        f"{quote(table)}.{quote(field.column)}" for field in (meta.pk, _PUBLIC_ID_FIELD)
+    )
+    due_now = f"{quote(meta.get_field('confirmation_due_at').column)} = %s"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # Django's clause ends with the columns it SETs: the due time is one more.
+            f"{insert_sql}, {due_now} WHERE {where_sql} RETURNING {returned}",
+            (*insert_params, signature.created_at, *where_params),
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return _Outcome.NOTHING_OWED
+    signature_id, public_id = row
+    if _PUBLIC_ID_FIELD.to_python(public_id) != signature.public_id:
+        return _Outcome.OWED_AGAIN
+    signature.pk = signature_id
+    signature._state.adding, signature._state.db = False, connection.alias
+    return _Outcome.CREATED
 
 
 def signature_confirm(*, token: str) -> Signature:

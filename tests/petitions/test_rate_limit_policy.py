@@ -102,3 +102,13 @@ def test_a_bot_moving_through_its_ipv6_network_is_one_source(
     statuses = list(Signature.objects.order_by("pk").values_list("status", flat=True))
     # The third address of the same /64 is over its burst; a neighbour's network is not.
     assert statuses == ["pending", "pending", "flagged", "pending"]
+
+
+def test_a_signer_emailed_before_who_asks_again_over_a_limit_is_emailed_at_once(sign, mailoutbox):
+    with override_settings(SIGNATURE_RATE_LIMIT_PER_IP_HASH=1):
+        first = sign(email="aynur@example.org").signature
+        again = sign(email="aynur@example.org")  # over the limit of one a network
+
+    assert not again.created
+    assert Signature.objects.get(pk=first.pk).status == Signature.Status.PENDING
+    assert [message.to for message in mailoutbox] == [["aynur@example.org"]] * 2
