@@ -261,16 +261,23 @@ class SignatureExportsAdminMixin(ModelAdminMixinBase):
                     },
                 )
             elif row_count > settings.EXPORT_ASYNC_THRESHOLD:
-                export_jobs.signature_export_queue(
+                export = export_jobs.signature_export_queue(
                     actor=request_staff_user(request), filters=filters, file_format=file_format
                 )
-                self.message_user(
-                    request,
-                    gettext(
+                export.refresh_from_db(fields=["status"])
+                if export.status == SignatureExport.Status.READY:  # written already (make run)
+                    prepared = gettext(
+                        "%(count)d signatures: the file is ready. Download it below; its link "
+                        "is valid %(hours)d hours."
+                    )
+                else:
+                    prepared = gettext(
                         "%(count)d signatures: the file is being prepared. It will be listed "
                         "here with its download link, valid %(hours)d hours."
                     )
-                    % {"count": row_count, "hours": settings.EXPORT_LINK_HOURS},
+                self.message_user(
+                    request,
+                    prepared % {"count": row_count, "hours": settings.EXPORT_LINK_HOURS},
                     messages.SUCCESS,
                 )
                 return redirect("admin:petitions_signatureexport_changelist")

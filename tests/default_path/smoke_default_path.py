@@ -24,7 +24,7 @@ from django.db import connection
 from django.urls import reverse
 
 from deliveries.models import Delivery
-from petitions.models import Signature
+from petitions.models import Signature, SignatureExport
 from staff.models import AccessEvent
 from tests.deliveries.factories import address_approved
 from tests.petitions.factories_staff import DATA_OFFICERS, csv_rows, logged_in_as
@@ -115,6 +115,25 @@ def test_a_data_officer_exports_one_petition_and_the_trail_says_what_was_written
     assert text.count("Tursun") == 1  # only the named signer's last name stays readable
     trailed = AccessEvent.objects.get(action=AccessEvent.Action.EXPORTED_SIGNATURES)
     assert trailed.row_count == len(SUPPORTERS)
+
+
+@pytest.mark.django_db(transaction=True)  # as under `make run`: each write commits at once
+def test_a_large_export_is_ready_when_the_page_comes_back_and_the_page_says_so(
+    client, signed_and_confirmed, settings
+):
+    settings.EXPORT_ASYNC_THRESHOLD = 1  # more rows than this are prepared "in the background"
+    logged_in_as(client, DATA_OFFICERS)
+
+    page = client.post(
+        EXPORT_URL, {"petition": signed_and_confirmed.pk, "format": "csv"}, follow=True
+    )
+
+    export = SignatureExport.objects.get()
+    assert export.status == SignatureExport.Status.READY
+    # Tasks ran in-process: the file is listed with its link, and no one is told to wait for it.
+    html = page.content.decode()
+    assert "2 signatures\u00a0: le fichier est prêt." in html
+    assert "en préparation" not in html
 
 
 def test_staff_deliver_the_petition_with_the_named_signer_only(
