@@ -4,12 +4,14 @@ Review only: what a signer gave stays as they gave it. Exports and erasure are t
 petitions/admin/exports.py and petitions/admin/erasure.py.
 """
 
+import re
 from functools import cached_property
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.paginator import Paginator
+from django.db import connections
 from django.db.models import Q, QuerySet
 from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpRequest
@@ -54,6 +56,18 @@ class SignatureActionForm(helpers.ActionForm):
         required=False,
         max_length=200,
     )
+
+
+def _name_starts_with(field: str, word: str, *, sqlite: bool) -> Q:
+    """Match names that start with `word` in any case, "émilie" finding "Émilie".
+
+    SQLite's LIKE, which istartswith becomes there (make run), folds ASCII letters only;
+    Django runs SQLite's regular expressions in Python, which folds every letter as
+    PostgreSQL does.
+    """
+    if sqlite:
+        return Q(**{f"{field}__iregex": f"^{re.escape(word)}"})
+    return Q(**{f"{field}__istartswith": word})
 
 
 @admin.register(Signature)
@@ -295,11 +309,13 @@ class SignatureAdmin(
             if not contact:
                 return queryset.none(), False
             return queryset.filter(mailbox_hash=mailbox_hash(term)), False
+        fields = ["first_name", "last_name"] if contact else ["first_name"]
+        sqlite = connections[queryset.db].vendor == "sqlite"
         condition = Q()
         for word in term.split()[:4]:
-            words = Q(first_name__istartswith=word)
-            if contact:
-                words |= Q(last_name__istartswith=word)
+            words = Q()
+            for field in fields:
+                words |= _name_starts_with(field, word, sqlite=sqlite)
             condition &= words
         return queryset.filter(condition), False
 

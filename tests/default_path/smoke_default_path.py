@@ -27,7 +27,12 @@ from deliveries.models import Delivery
 from petitions.models import Signature, SignatureExport
 from staff.models import AccessEvent
 from tests.deliveries.factories import address_approved
-from tests.petitions.factories_staff import DATA_OFFICERS, csv_rows, logged_in_as
+from tests.petitions.factories_staff import (
+    DATA_OFFICERS,
+    PETITION_MANAGERS,
+    csv_rows,
+    logged_in_as,
+)
 from tests.staff_fixtures import login_verified
 from updates.models import SupporterUpdate
 
@@ -134,6 +139,25 @@ def test_a_large_export_is_ready_when_the_page_comes_back_and_the_page_says_so(
     html = page.content.decode()
     assert "2 signatures\u00a0: le fichier est prêt." in html
     assert "en préparation" not in html
+
+
+def test_staff_find_a_signer_whose_name_starts_with_an_accent_typed_in_lower_case(
+    client, mamat_campaign, django_capture_on_commit_callbacks
+):
+    petition = mamat_campaign.petitions.get()
+    values = {"first_name": "Émilie", "last_name": "Özil", "email": "emilie@example.org"}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("petitions:sign", args=[petition.slug]),
+            {**values, "country": "FR", "show_first_name": "on", "name_in_delivery": "on"},
+        )
+    logged_in_as(client, PETITION_MANAGERS)
+    signatures = reverse("admin:petitions_signature_changelist")
+
+    # As on PostgreSQL, the case of an accented letter does not hide anyone.
+    assert "Émilie" in client.get(signatures, {"q": "émilie"}).content.decode()
+    assert "Émilie" in client.get(signatures, {"q": "ÉMI"}).content.decode()
+    assert "Émilie" not in client.get(signatures, {"q": "emilie"}).content.decode()
 
 
 def test_staff_deliver_the_petition_with_the_named_signer_only(
