@@ -90,8 +90,12 @@ class SupporterUpdate(models.Model):
         return self.body_en if language == "en" and self.body_en else self.body_fr
 
     def language_for(self, language: str) -> str:
-        """Return the language a signer who signed in `language` reads this update in."""
-        return "en" if language == "en" and self.subject_en and self.body_en else "fr"
+        """Return the language a signer who signed in `language` reads this update in.
+
+        A signer in a language the update is not written in (Uyghur) reads English, as the
+        site shows them English wherever their language is missing, never French.
+        """
+        return "en" if language != "fr" and self.subject_en and self.body_en else "fr"
 
 
 class UpdateRecipient(models.Model):

@@ -60,6 +60,19 @@ def test_an_update_reaches_exactly_the_confirmed_signers_who_asked_once_each_in_
     ]
 
 
+def test_a_signer_who_signed_in_uyghur_reads_the_update_in_english_not_french(
+    update, petition, send, mailoutbox
+):
+    # As every page and email of theirs shows English where Uyghur is not written yet.
+    news_signer(petition, "dilnur@example.org", language="ug")
+
+    send(update)
+
+    (message,) = mailoutbox
+    assert message.subject == "News of Mamat"
+    assert message.from_email.startswith("Free Mamat <")
+
+
 def test_every_update_carries_one_click_unsubscribe(update, petition, send, mailoutbox, client):
     news_signer(petition, "aynur@example.org")
 
