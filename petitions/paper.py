@@ -113,7 +113,18 @@ def _cells_from_csv(content: bytes) -> list[list[str]]:
         dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
     except csv.Error:  # one column, or no separator to tell: each row's errors will say so
         dialect = csv.excel
-    return list(csv.reader(io.StringIO(text), dialect))
+    # newline="": a line may end as Windows, Unix or an old Mac (a lone CR) saves it.
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    rows = []
+    try:
+        for row in reader:
+            rows.append(row)
+    except csv.Error as error:  # a cell over csv's size limit, a stray quote in strict mode
+        raise PaperSheetUnreadable(
+            _("Line %(line)s of the file cannot be read: is a cell far too long?")
+            % {"line": reader.line_num}
+        ) from error
+    return rows
 
 
 def _country_code(text: str) -> str:

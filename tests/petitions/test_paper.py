@@ -332,3 +332,35 @@ def test_the_preview_says_which_signer_asking_to_be_named_will_not_be(manager):
     assert "jamais nommé" in rows[0].notes[0]
     noted_row = preview.content.decode().partition('class="paper-row--note"')[2]
     assert rows[0].notes[0] in noted_row.partition("</tr>")[0]
+
+
+def test_a_sheet_saved_with_old_mac_line_endings_reads_line_by_line(manager):
+    """Excel's "CSV (Macintosh)" ends each line with a lone carriage return."""
+    petition = PetitionFactory()
+    upload = io.BytesIO(b"Aynur;Tursun;France;;oui\rIlham;Dupont;France;;\r")
+    upload.name = "stand-mac.csv"
+
+    preview = manager.post(_paper_url(petition), {"sheet": upload, "preview": "1"})
+
+    assert preview.status_code == 200
+    assert [(row.values["first_name"], row.errors) for row in preview.context["rows"]] == [
+        ("Aynur", []),
+        ("Ilham", []),
+    ]
+
+
+def test_a_sheet_with_a_cell_too_long_to_read_names_its_line_and_imports_nothing(manager):
+    petition = PetitionFactory()
+    pasted_by_mistake = b'"' + b"x" * 200_000 + b'"'
+    upload = io.BytesIO(b"Aynur;Tursun;France;;oui\nIlham;" + pasted_by_mistake + b";France;;\n")
+    upload.name = "stand-marche.csv"
+
+    preview = manager.post(_paper_url(petition), {"sheet": upload, "preview": "1"})
+
+    assert preview.status_code == 200 and preview.context["rows"] is None
+    (error,) = preview.context["form"].errors["sheet"]
+    assert error == (
+        "La ligne 2 du fichier ne peut pas être lue\u00a0: une cellule est-elle beaucoup trop "
+        "longue\u00a0?"
+    )
+    assert not Signature.objects.filter(source="paper").exists()
