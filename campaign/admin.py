@@ -1,3 +1,6 @@
+import hashlib
+import json
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -16,7 +19,7 @@ from campaign import page_drafts, services
 from campaign.admin_mixins import PublicContentAdminMixin
 from campaign.models import CallToAction, Campaign, Page, PageCallToAction
 from campaign.views import page_render
-from core.admin_mixins import CspNonceMediaMixin
+from core.admin_mixins import CspNonceMediaMixin, EditedSinceAdminMixin
 
 # The buttons of a published page's form that keep changes aside, or drop them.
 DRAFT_SAVE = "_save_draft"
@@ -48,7 +51,7 @@ class SwitchedOnLanguagesAdmin(PublicContentAdminMixin, TranslationAdmin):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(SwitchedOnLanguagesAdmin):
+class CampaignAdmin(EditedSinceAdminMixin, SwitchedOnLanguagesAdmin):
     list_display = ["name", "slug", "updated_at"]
     prepopulated_fields = {"slug": ["name_fr"]}
     fieldsets = [
@@ -140,7 +143,7 @@ class PageAdminForm(forms.ModelForm):
 
 
 @admin.register(Page)
-class PageAdmin(CspNonceMediaMixin, SwitchedOnLanguagesAdmin):
+class PageAdmin(CspNonceMediaMixin, EditedSinceAdminMixin, SwitchedOnLanguagesAdmin):
     form = PageAdminForm
     # The preview beside the title: on a laptop the last column is the first to scroll out of sight.
     list_display = ["title", "preview_link", "kind", "status", "position", "updated_at"]
@@ -213,6 +216,11 @@ class PageAdmin(CspNonceMediaMixin, SwitchedOnLanguagesAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.saving_a_draft = change and _saving_a_draft(request)
         return form
+
+    def edit_version(self, obj: Page) -> str:
+        # Saving a draft leaves updated_at (the public page's) as it is, and changes the draft.
+        draft = json.dumps(obj.working_copy, sort_keys=True, default=str)
+        return f"{super().edit_version(obj)} {hashlib.sha256(draft.encode()).hexdigest()}"
 
     def get_object(self, request: HttpRequest, object_id: str, from_field=None):
         page = super().get_object(request, object_id, from_field)

@@ -2,9 +2,12 @@
 
 from typing import TYPE_CHECKING
 
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
 from django.http import HttpRequest
 from django.utils.translation import get_language_info
+from django.utils.translation import gettext_lazy as _
 from js_asset import Media
 
 if TYPE_CHECKING:
@@ -44,6 +47,63 @@ class CspNonceMediaMixin(ModelAdminMixinBase):
     def render_change_form(self, request, context, *args, **kwargs):
         context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
         return super().render_change_form(request, context, *args, **kwargs)
+
+
+EDIT_VERSION_FIELD = "edit_version"
+EDITED_SINCE_OPENED = _(
+    "Someone else saved this since you opened it, and saving would undo their changes. "
+    "Nothing was saved. Copy what you typed, open the page again, and make your changes there."
+)
+
+
+class _EditVersionField(forms.CharField):
+    """The version a change form was opened at: never a change of staff's (nor in the log)."""
+
+    def has_changed(self, initial, data) -> bool:
+        return False
+
+
+class EditedSinceAdminMixin(ModelAdminMixinBase):
+    """Refuse to save a change form over a save made since it was opened.
+
+    Two staff editing the same page or petition: without this the second "Save" silently puts
+    back everything the first changed. The form carries the version it was opened at; saving
+    compares it with the row's, locked, and refuses with the typed text still in the form.
+    """
+
+    def edit_version(self, obj) -> str:
+        """Return what changes whenever `obj` is saved (its model's `updated_at`, auto_now)."""
+        return obj.updated_at.isoformat()
+
+    def get_fieldsets(self, request: HttpRequest, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is None or not fieldsets or EDIT_VERSION_FIELD in flatten_fieldsets(fieldsets):
+            return fieldsets  # no fieldsets declared: the form's own fields, this one with them
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": [*options["fields"], EDIT_VERSION_FIELD]}), *rest]
+
+    def get_form(self, request: HttpRequest, obj=None, change: bool = False, **kwargs):
+        if obj is not None:
+            kwargs["form"] = self._edited_since_form(kwargs.get("form") or self.form, obj)
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def _edited_since_form(self, form_class: type[forms.ModelForm], obj) -> type[forms.ModelForm]:
+        model_admin = self
+
+        class EditedSinceForm(form_class):  # type: ignore[misc,valid-type]  # the admin's form
+            edit_version = _EditVersionField(
+                widget=forms.HiddenInput, required=False, initial=self.edit_version(obj)
+            )
+
+            def clean(self):
+                cleaned = super().clean()
+                opened_at = (self.data.get(self.add_prefix(EDIT_VERSION_FIELD)) or "").strip()
+                now = type(obj)._default_manager.select_for_update().filter(pk=obj.pk).first()
+                if opened_at and now is not None and model_admin.edit_version(now) != opened_at:
+                    self.add_error(None, EDITED_SINCE_OPENED)
+                return cleaned
+
+        return EditedSinceForm
 
 
 def admin_field_names(model_admin: admin.ModelAdmin) -> list[str]:

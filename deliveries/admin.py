@@ -10,7 +10,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from core.admin_mixins import RecordAdminMixin, language_name
+from core.admin_mixins import EditedSinceAdminMixin, RecordAdminMixin, language_name
 from core.private_storage import private_file_response
 from deliveries import admin_deliver, files, sending
 from deliveries.admin_letters import LetterTemplateAdmin  # noqa: F401 (registers it)
@@ -22,7 +22,7 @@ from staff.access_trail import request_ip_hmac
 
 
 @admin.register(DeliverySchedule)
-class DeliveryScheduleAdmin(admin.ModelAdmin):
+class DeliveryScheduleAdmin(EditedSinceAdminMixin, admin.ModelAdmin):
     # Read in a line on a laptop: when it delivers and whether it runs, not a column per field.
     # A campaign has a schedule per petition, a handful at most: nothing to filter.
     list_display = ["petition", "when", "counts_only", "state", "last_run_at"]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from campaign.admin_mixins import PublicContentAdminMixin
+from core.admin_mixins import EditedSinceAdminMixin
 from petitions import selectors
 from petitions.admin.dashboard import PetitionDashboardAdminMixin
 from petitions.admin.paper import PaperSignaturesAdminMixin
@@ -25,6 +26,7 @@ class TargetAdmin(PublicContentAdminMixin, TranslationAdmin):
 class PetitionAdmin(
     PetitionDashboardAdminMixin,
     PaperSignaturesAdminMixin,
+    EditedSinceAdminMixin,
     PublicContentAdminMixin,
     TranslationAdmin,
 ):

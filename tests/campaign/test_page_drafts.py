@@ -2,9 +2,11 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from campaign.models import Page
+from core.admin_mixins import EDITED_SINCE_OPENED
 from tests.admin_forms import admin_change_form_data
 from tests.core.test_public_images import phone_photo
 from tests.staff_fixtures import login_verified
@@ -95,3 +97,33 @@ def test_a_draft_that_changes_the_calls_to_action_is_refused(verified_staff_clie
     assert list(page.pagecalltoaction_set.order_by("position").values_list("pk", flat=True)) == (
         kept
     )
+
+
+def test_a_draft_saved_over_anothers_since_opened_is_refused_with_the_text_kept(
+    client, editor, verified_staff_user, mamat_campaign
+):
+    """Two editors open the same published page; each saves a draft of the title."""
+    page = Page.objects.get(slug="camps")
+    login_verified(client, editor)
+    second = Client()
+    login_verified(second, verified_staff_user)
+    first_form, second_form = client.get(change_url(page)), second.get(change_url(page))
+
+    first_save = client.post(
+        change_url(page),
+        admin_change_form_data(first_form, title_fr="Les camps, témoignages")
+        | {"_save_draft": "1"},
+    )
+    second_save = second.post(
+        change_url(page),
+        admin_change_form_data(second_form, lead_fr="Un million de personnes")
+        | {"_save_draft": "1"},
+    )
+
+    assert first_save.status_code == 302
+    page.refresh_from_db()
+    assert page.working_copy["title_fr"] == "Les camps, témoignages"
+    assert second_save.status_code == 200
+    form = second_save.context["adminform"].form
+    assert form.non_field_errors() == [str(EDITED_SINCE_OPENED)]
+    assert form["lead_fr"].value() == "Un million de personnes"

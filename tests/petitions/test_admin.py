@@ -1,7 +1,9 @@
 import pytest
 from django.urls import reverse
 
+from core.admin_mixins import EDITED_SINCE_OPENED
 from petitions.models import Petition, Signature
+from tests.admin_forms import admin_change_form_data
 from tests.factories import PetitionFactory, SignatureFactory
 
 XSS_NAME = "<img src=x onerror=alert(1)>"
@@ -16,6 +18,19 @@ def staff_client(client, admin_user):
         client.force_login(admin_user)
     else:
         login_verified(client, admin_user)
+    return client
+
+
+@pytest.fixture
+def second_staff_client(admin_user, django_user_model):
+    """Another superuser's client, in another browser."""
+    from django.test import Client
+
+    from tests.staff_fixtures import login_verified
+
+    other = django_user_model.objects.create_superuser("second-editor", "", "x")
+    client = Client()
+    login_verified(client, other)
     return client
 
 
@@ -205,3 +220,28 @@ def test_a_signature_s_page_names_its_language_rather_than_its_code(staff_client
     page = _signature_page_in_french(staff_client, signature)
 
     assert '<div class="readonly">Anglais</div>' in page
+
+
+def test_a_second_editor_saving_a_petition_opened_before_the_first_saved_undoes_nothing(
+    staff_client, second_staff_client
+):
+    """Two staff open the same petition; the first saves a new goal, the second a new title."""
+    petition = PetitionFactory(goal=1000)
+    url = reverse("admin:petitions_petition_change", args=[petition.pk])
+    first_form = staff_client.get(url)
+    second_form = second_staff_client.get(url)
+
+    first_save = staff_client.post(url, admin_change_form_data(first_form, goal="5000"))
+    second_save = second_staff_client.post(
+        url, admin_change_form_data(second_form, title_fr="Libérez-le maintenant")
+    )
+
+    assert first_save.status_code == 302
+    petition.refresh_from_db()
+    assert petition.goal == 5000  # the first save stands
+    assert petition.title_fr != "Libérez-le maintenant"
+    assert second_save.status_code == 200  # the form again, with what the second typed
+    form = second_save.context["adminform"].form
+    assert form.non_field_errors() == [str(EDITED_SINCE_OPENED)]
+    assert form["title_fr"].value() == "Libérez-le maintenant"
+    assert "Quelqu’un d’autre a enregistré" in second_save.content.decode()
