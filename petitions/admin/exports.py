@@ -3,6 +3,7 @@
 Every file is written by petitions.exports.signatures_export_write, which trails it.
 """
 
+import codecs
 import tempfile
 from datetime import date, timedelta
 
@@ -46,6 +47,14 @@ CONTENT_TYPES: dict[str, str] = {
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     ),
 }
+
+
+def _key_file_text(content: bytes) -> str:
+    """Return a key file's text as editors save it: UTF-8 with or without a BOM (Notepad's
+    default), or UTF-16 with its BOM (Notepad's "Unicode")."""
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return content.decode("utf-16", errors="replace")
+    return content.decode("utf-8-sig", errors="replace")
 
 
 class SignatureExportForm(forms.Form):
@@ -94,7 +103,7 @@ class SignatureExportForm(forms.Form):
     def clean(self) -> dict:
         cleaned = super().clean() or {}
         upload = cleaned.get("private_key_file")
-        text = upload.read(1024).decode(errors="replace") if upload else ""
+        text = _key_file_text(upload.read(1024)) if upload else ""
         text = text or cleaned.get("private_key") or ""
         cleaned["unsealer"] = None
         if text.strip():
@@ -102,7 +111,7 @@ class SignatureExportForm(forms.Form):
                 cleaned["unsealer"] = Unsealer(private_key_parse(text))
             except SealingKeyInvalid:
                 self.add_error(
-                    "private_key",
+                    "private_key_file" if upload else "private_key",
                     _(
                         "This is not the data officers' private key: it does not open the "
                         "signers' data. Nothing was exported."

@@ -1,5 +1,6 @@
 """A data officer opens the sealed data for one export with the private key, and only then."""
 
+import codecs
 import io
 import json
 
@@ -219,3 +220,38 @@ def test_after_a_rotation_the_command_takes_the_old_key_and_writes_a_private_fil
     emails = {row[2] for row in csv_rows(output.read_bytes())[1:]}
     assert emails == {"aynur@example.org", "ilham@example.org", ""}
     assert output.stat().st_mode & 0o777 == 0o600  # it names signers: its owner's only
+
+
+@pytest.mark.parametrize(
+    "saved_as",
+    [
+        codecs.BOM_UTF8 + f"{TEST_SEALING_PRIVATE_KEY}\r\n".encode(),
+        f"{TEST_SEALING_PRIVATE_KEY}\r\n".encode("utf-16"),
+    ],
+    ids=["notepad-utf8-with-bom", "notepad-unicode"],
+)
+def test_the_key_file_opens_the_data_however_notepad_saved_it(
+    officer_client, sealed_signers, saved_as
+):
+    upload = SimpleUploadedFile("officers.key", saved_as)
+
+    rows = _rows(_export(officer_client, private_key_file=upload))
+
+    assert {row[2] for row in rows} == {"aynur@example.org", "ilham@example.org"}
+
+
+def test_a_file_that_is_not_the_key_is_refused_beside_the_file_field(
+    officer_client, sealed_signers
+):
+    upload = SimpleUploadedFile("officers.pdf", b"%PDF-1.4\n" + b"\xff" * 2000)
+
+    response = _export(officer_client, private_key_file=upload)
+
+    assert response.status_code == 200 and not response.streaming
+    form = response.context["form"]
+    assert list(form.errors) == ["private_key_file"]
+    assert (
+        "Ce n'est pas la clé privée des responsables des données"
+        in (form.errors["private_key_file"][0])
+    )
+    assert 'id="id_private_key_file_error"' in response.content.decode()
