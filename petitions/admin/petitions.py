@@ -17,7 +17,7 @@ from petitions.models import Petition, Signature, Target
 
 
 @admin.register(Target)
-class TargetAdmin(PublicContentAdminMixin, TranslationAdmin):
+class TargetAdmin(EditedSinceAdminMixin, PublicContentAdminMixin, TranslationAdmin):
     list_display = ["name", "title", "organisation", "email", "language"]
     search_fields = ["name_fr", "name_en", "organisation_fr", "organisation_en", "email"]
 

@@ -245,3 +245,22 @@ def test_a_second_editor_saving_a_petition_opened_before_the_first_saved_undoes_
     assert form.non_field_errors() == [str(EDITED_SINCE_OPENED)]
     assert form["title_fr"].value() == "Libérez-le maintenant"
     assert "Quelqu’un d’autre a enregistré" in second_save.content.decode()
+
+
+def test_a_stale_target_form_does_not_put_back_the_address_another_staff_member_corrected(
+    staff_client, second_staff_client
+):
+    petition = PetitionFactory()
+    target = petition.targets.get()
+    url = reverse("admin:petitions_target_change", args=[target.pk])
+    first_form, second_form = staff_client.get(url), second_staff_client.get(url)
+
+    staff_client.post(url, admin_change_form_data(first_form, email="cabinet@interieur.gouv.fr"))
+    second_save = second_staff_client.post(
+        url, admin_change_form_data(second_form, title_fr="Ministre de l’Intérieur")
+    )
+
+    target.refresh_from_db()
+    assert target.email == "cabinet@interieur.gouv.fr"
+    assert second_save.status_code == 200
+    assert second_save.context["adminform"].form.non_field_errors() == [str(EDITED_SINCE_OPENED)]
