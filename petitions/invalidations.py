@@ -78,7 +78,8 @@ def signatures_matching(*, petition: Petition, criteria: InvalidationCriteria) -
     """Return the petition's signatures that match and are not invalidated yet."""
     condition = Q(petition=petition) & ~Q(status=Signature.Status.INVALIDATED)
     if criteria.email_domain:
-        condition &= Q(email_domain=criteria.email_domain.strip().lower())
+        # "@bot.example", as staff often write a domain, is the domain bot.example.
+        condition &= Q(email_domain=criteria.email_domain.strip().lower().removeprefix("@"))
     if criteria.ip_hash:
         condition &= Q(ip_hash=criteria.ip_hash.strip())
     if criteria.country:

@@ -99,6 +99,7 @@ def test_signatures_arriving_after_the_preview_are_not_touched(
         (InvalidationCriteria(country="KZ"), 3),
         (InvalidationCriteria(referral_code="spam"), 2),
         (InvalidationCriteria(email_domain="BOT.example "), 10),
+        (InvalidationCriteria(email_domain="@bot.example"), 10),
         (InvalidationCriteria(ip_hash=BOT_IP, status="pending"), 2),
         (InvalidationCriteria(signed_from=timezone.now() - timedelta(hours=1)), 26),
         (InvalidationCriteria(signed_until=timezone.now() - timedelta(hours=1)), 2),
