@@ -32,6 +32,10 @@ class SealingKeyInvalid(ValueError):
     """The text given is not a key, or not the private half of the site's public key."""
 
 
+class SealingKeyIsPublic(SealingKeyInvalid):
+    """The text given is the site's public key (or a retired one), not its private half."""
+
+
 class SealedDataUnreadable(ValueError):
     """A sealed record does not open with the key given."""
 
@@ -74,9 +78,13 @@ def private_key_parse(text: str) -> PrivateKey:
 
     The private half of SEALING_PUBLIC_KEY, or of a key in SEALING_RETIRED_PUBLIC_KEYS: after
     a rotation, records sealed before open only with the key in use then.
-    Raise SealingKeyInvalid if it is not a key, or not one the site has sealed to.
+    Raise SealingKeyInvalid if it is not a key, or not one the site has sealed to;
+    SealingKeyIsPublic if it is the public key itself, which officers may paste by mistake.
     """
-    private_key = PrivateKey(_key_bytes(text))
+    raw = _key_bytes(text)
+    if raw in _known_public_keys():
+        raise SealingKeyIsPublic("the public key, not its private half")
+    private_key = PrivateKey(raw)
     if bytes(private_key.public_key) not in _known_public_keys():
         raise SealingKeyInvalid("not the private half of a key the site seals or sealed to")
     return private_key

@@ -27,7 +27,7 @@ from django_countries import countries
 
 from core.actors import request_staff_user
 from core.admin_mixins import ModelAdminMixinBase, RecordAdminMixin
-from core.sealing import SealingKeyInvalid, Unsealer, private_key_parse
+from core.sealing import SealingKeyInvalid, SealingKeyIsPublic, Unsealer, private_key_parse
 from petitions import export_jobs
 from petitions.admin.tool_pages import tool_page_response
 from petitions.exports import (
@@ -107,11 +107,21 @@ class SignatureExportForm(forms.Form):
         text = text or cleaned.get("private_key") or ""
         cleaned["unsealer"] = None
         if text.strip():
+            field = "private_key_file" if upload else "private_key"
             try:
                 cleaned["unsealer"] = Unsealer(private_key_parse(text))
+            except SealingKeyIsPublic:
+                self.add_error(
+                    field,
+                    _(
+                        "This is the public key, the one in the site's settings. The data "
+                        "officers keep its private half apart: give that one. Nothing was "
+                        "exported."
+                    ),
+                )
             except SealingKeyInvalid:
                 self.add_error(
-                    "private_key_file" if upload else "private_key",
+                    field,
                     _(
                         "This is not the data officers' private key: it does not open the "
                         "signers' data. Nothing was exported."

@@ -131,6 +131,16 @@ def test_the_wrong_key_is_refused_clearly_and_nothing_is_lost(officer_client, se
     assert {row[2] for row in rows} == {"aynur@example.org", "ilham@example.org"}
 
 
+def test_the_public_key_pasted_by_mistake_is_named_as_such(
+    officer_client, sealed_signers, settings
+):
+    response = _export(officer_client, private_key=settings.SEALING_PUBLIC_KEY)
+
+    assert response.status_code == 200 and not response.streaming
+    assert "C&#x27;est la clé publique" in response.content.decode()
+    assert not AccessEvent.objects.filter(action=AccessEvent.Action.EXPORTED_SIGNATURES).exists()
+
+
 def test_above_the_threshold_the_key_is_refused_for_the_command_line(
     officer_client, sealed_signers, settings
 ):
