@@ -92,7 +92,11 @@ class EditedSinceAdminMixin(ModelAdminMixinBase):
 
         class EditedSinceForm(form_class):  # type: ignore[misc,valid-type]  # the admin's form
             edit_version = _EditVersionField(
-                widget=forms.HiddenInput, required=False, initial=self.edit_version(obj)
+                # In a row the admin hides, but its label is written in the page all the same.
+                label=_("Version when opened"),
+                widget=forms.HiddenInput,
+                required=False,
+                initial=self.edit_version(obj),
             )
 
             def clean(self):
