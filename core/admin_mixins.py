@@ -96,7 +96,7 @@ class EditedSinceAdminMixin(ModelAdminMixinBase):
                 label=_("Version when opened"),
                 widget=forms.HiddenInput,
                 required=False,
-                initial=self.edit_version(obj),
+                initial=model_admin.edit_version(obj),
             )
 
             def clean(self):

@@ -115,16 +115,13 @@ def _cells_from_csv(content: bytes) -> list[list[str]]:
         dialect = csv.excel
     # newline="": a line may end as Windows, Unix or an old Mac (a lone CR) saves it.
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    rows = []
     try:
-        for row in reader:
-            rows.append(row)
+        return list(reader)
     except csv.Error as error:  # a cell over csv's size limit, a stray quote in strict mode
         raise PaperSheetUnreadable(
             _("Line %(line)s of the file cannot be read: is a cell far too long?")
             % {"line": reader.line_num}
         ) from error
-    return rows
 
 
 def _country_code(text: str) -> str:

@@ -158,14 +158,31 @@ class _Outcome(enum.Enum):
     NOTHING_OWED = "nothing owed"  # the mailbox had signed, confirmed or past the cap
 
 
+# The INSERT's columns, and what the ON CONFLICT clause names: the same for every signature.
+_INSERTED_FIELDS = [field for field in Signature._meta.concrete_fields if not field.primary_key]
+_MAILBOX_FIELDS = [Signature._meta.get_field(name) for name in ("petition", "mailbox_hash")]
+_OWED_AGAIN_FIELDS = [
+    Signature._meta.get_field(name) for name in confirmation_emails.OWED_AGAIN_FIELDS
+]
+
+
 @functools.lru_cache(maxsize=4)
-def _owed_again_condition(alias: str, _send_cap: int) -> tuple[str, tuple]:
-    """The SQL condition of confirmation_emails.signatures_owed_again, and its parameters,
-    compiled once per database and cap of sends (building the queryset cost a signature more
-    than its INSERT)."""
+def _owed_again_clause(alias: str, _send_cap: int) -> tuple[str, tuple]:
+    """Return what follows Django's ON CONFLICT ... DO UPDATE SET, and its parameters after
+    the due time's: the due time set too, the condition of
+    confirmation_emails.signatures_owed_again, and the columns returned.
+
+    Compiled once per database and cap of sends: building the queryset cost a signature more
+    than its INSERT. Django's clause ends with the columns it SETs, so it goes on with one more.
+    """
+    meta, quote = Signature._meta, connections[alias].ops.quote_name
     owed_again = confirmation_emails.signatures_owed_again().query
     where_sql, where_params = owed_again.get_compiler(using=alias).compile(owed_again.where)
-    return where_sql, tuple(where_params)
+    due = quote(meta.get_field("confirmation_due_at").column)
+    returned = ", ".join(
+        f"{quote(meta.db_table)}.{quote(field.column)}" for field in (meta.pk, _PUBLIC_ID_FIELD)
+    )
+    return f", {due} = %s WHERE {where_sql} RETURNING {returned}", tuple(where_params)
 
 
 def _signature_insert_or_owe_again(signature: Signature) -> _Outcome:
@@ -178,32 +195,21 @@ def _signature_insert_or_owe_again(signature: Signature) -> _Outcome:
     bulk_create(update_conflicts=True) does; the WHERE, which bulk_create cannot add, is
     compiled from the queryset.
     """
-    meta = Signature._meta
     connection = connections[router.db_for_write(Signature)]
     insert = InsertQuery(
         Signature,
         on_conflict=OnConflict.UPDATE,
-        update_fields=[meta.get_field(name) for name in confirmation_emails.OWED_AGAIN_FIELDS],
-        unique_fields=[meta.get_field("petition"), meta.get_field("mailbox_hash")],
+        update_fields=_OWED_AGAIN_FIELDS,
+        unique_fields=_MAILBOX_FIELDS,
     )
-    insert.insert_values(
-        [field for field in meta.concrete_fields if not field.primary_key], [signature]
-    )
+    insert.insert_values(_INSERTED_FIELDS, [signature])
     ((insert_sql, insert_params),) = insert.get_compiler(connection=connection).as_sql()
-    where_sql, where_params = _owed_again_condition(
+    clause, clause_params = _owed_again_clause(
         connection.alias, settings.SIGNATURE_CONFIRMATION_SEND_CAP
     )
-    table, quote = meta.db_table, connection.ops.quote_name
-    returned = ", ".join(
-        f"{quote(table)}.{quote(field.column)}" for field in (meta.pk, _PUBLIC_ID_FIELD)
-    )
-    due_now = f"{quote(meta.get_field('confirmation_due_at').column)} = %s"
     with connection.cursor() as cursor:
-        cursor.execute(
-            # Django's clause ends with the columns it SETs: the due time is one more.
-            f"{insert_sql}, {due_now} WHERE {where_sql} RETURNING {returned}",
-            (*insert_params, signature.created_at, *where_params),
-        )
+        # Owed again, the email is due at once, as a new signer's (created_at is this now).
+        cursor.execute(insert_sql + clause, (*insert_params, signature.created_at, *clause_params))
         row = cursor.fetchone()
     if row is None:
         return _Outcome.NOTHING_OWED
