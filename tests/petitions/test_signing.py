@@ -1,7 +1,10 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.db import connection
+from django.db.models.constants import OnConflict
+from django.db.models.sql import InsertQuery
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -110,6 +113,49 @@ def test_signing_again_looks_alike_whether_the_first_signature_was_confirmed_or_
     again_pending = _signature_statements(petition, "pending@example.org")
 
     assert anew == again_confirmed == again_pending == [_INSERT_OR_OWE_AGAIN]
+
+
+def test_the_signing_statement_compiled_once_writes_what_django_compiles_for_each_signature(
+    petition,
+):
+    """The statement is compiled once, with a blank signature, and reused: it must be, word for
+    word, what Django's compiler makes of a real signer's row, and every value be stored (as
+    signed: the email that would seal the row waits for the commit)."""
+    Petition.objects.filter(pk=petition.pk).update(asks_postcode=True, allows_comment=True)
+    petition.refresh_from_db()
+    signature = signing.signature_create(
+        petition=petition,
+        first_name="Aynur",
+        last_name="Tursun",
+        email="Aynur.Tursun@example.org",
+        country="FR",
+        language="fr",
+        ip_hash=signing.signer_ip_fingerprint(ip="203.0.113.7"),
+        postcode="75011",
+        comment="Courage",
+        newsletter_opt_in=True,
+        show_first_name=True,
+    ).signature
+    insert = InsertQuery(
+        Signature,
+        on_conflict=OnConflict.UPDATE,
+        update_fields=signing._OWED_AGAIN_FIELDS,
+        unique_fields=signing._MAILBOX_FIELDS,
+    )
+    insert.insert_values(signing._INSERTED_FIELDS, [signature])
+    ((compiled_sql, compiled_params),) = insert.get_compiler(connection=connection).as_sql()
+
+    statement, _condition_params = signing._signature_insert_statement(
+        connection.alias, settings.SIGNATURE_CONFIRMATION_SEND_CAP
+    )
+
+    assert statement.startswith(compiled_sql + ", ")
+    assert tuple(signing._signature_row_params(signature, connection)) == compiled_params
+    stored = Signature.objects.get(pk=signature.pk)
+    for field in signing._INSERTED_FIELDS:
+        assert getattr(stored, field.attname) == getattr(signature, field.attname), field.name
+    # psycopg parses a statement of more than 50 parameters again at every execution.
+    assert statement.count("%s") <= 50
 
 
 def test_a_share_code_drawn_twice_is_drawn_again_and_the_signature_kept(
