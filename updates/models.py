@@ -51,6 +51,8 @@ class SupporterUpdate(models.Model):
         verbose_name=_("written by"),
     )
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
+    # Tells a change form opened before someone else's save (core.admin_mixins).
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

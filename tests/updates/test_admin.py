@@ -3,8 +3,11 @@
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
+from core.admin_mixins import EDITED_SINCE_OPENED
+from tests.admin_forms import admin_change_form_data
 from tests.factories import PetitionFactory
 from tests.petitions.factories_staff import (
     DATA_OFFICERS,
@@ -215,3 +218,31 @@ def test_a_sent_update_no_longer_says_who_would_get_it(client, petition):
 
     assert "recevrai" not in page  # the counts by state say who got it
     assert '<div class="readonly">Envoyée</div>' in page  # "une nouvelle", feminine
+
+
+def test_a_second_writer_saving_a_draft_opened_before_the_first_saved_undoes_nothing(
+    client, update
+):
+    """Two staff open the same draft; the first corrects the French text, the second the
+    English subject: the second save must not put back the first's mistake."""
+    colleague = Client()
+    logged_in_as(client, PETITION_MANAGERS, "camille-2")
+    logged_in_as(colleague, PETITION_MANAGERS, "dilnur")
+    url = reverse("admin:updates_supporterupdate_change", args=[update.pk])
+    first_form, second_form = client.get(url), colleague.get(url)
+
+    first_save = client.post(
+        url, admin_change_form_data(first_form, body_fr="<p>Vos signatures sont remises.</p>")
+    )
+    second_save = colleague.post(
+        url, admin_change_form_data(second_form, subject_en="News of Mamat, and thanks")
+    )
+
+    assert first_save.status_code == 302
+    update.refresh_from_db()
+    assert update.body_fr == "<p>Vos signatures sont remises.</p>"  # the first save stands
+    assert update.subject_en == "News of Mamat"
+    assert second_save.status_code == 200  # the form again, with what the second typed
+    form = second_save.context["adminform"].form
+    assert form.non_field_errors() == [str(EDITED_SINCE_OPENED)]
+    assert form["subject_en"].value() == "News of Mamat, and thanks"
