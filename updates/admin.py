@@ -1,5 +1,7 @@
 """Staff write an update, preview it, send it to themselves, submit it; another approves; send."""
 
+from datetime import datetime
+
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from csp.decorators import csp, csp_replace
 from django.contrib import admin, messages
@@ -44,6 +46,15 @@ EMAIL_PREVIEW_POLICY = {
 
 def _preview_language(request: HttpRequest) -> str:
     return "en" if request.GET.get("language") == "en" else "fr"
+
+
+def _submission_read(request: HttpRequest) -> datetime:
+    """Return when the submission an approver read was made: the approve button's form
+    carries it. Without it, nothing says what they read, and nothing is approved."""
+    try:
+        return datetime.fromisoformat(request.POST.get("submitted_at", ""))
+    except ValueError:
+        raise approval.UpdateNotAllowed(approval.SUBMITTED_AGAIN) from None
 
 
 def _locked(update: SupporterUpdate | None) -> bool:
@@ -163,7 +174,9 @@ class SupporterUpdateAdmin(EditedSinceAdminMixin, CspNonceMediaMixin, admin.Mode
             approval.update_submit(update=update)
             return _("Submitted: it now waits for approval.")
         if step == "approve":
-            approval.update_approve(update=update, approver=user)
+            approval.update_approve(
+                update=update, approver=user, submission_read=_submission_read(request)
+            )
             return _("Approved: it can now be sent.")
         if step == "redraft":
             approval.update_back_to_draft(update=update)

@@ -7,7 +7,7 @@ most one update in UPDATE_WEEKLY_DAYS, unless a superuser lifts the limit for on
 only once a confirmed signer has asked for news.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -15,11 +15,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from petitions.news import news_subscribers
 from updates.models import SupporterUpdate
 
 APPROVE_PERMISSION = "updates.approve_supporterupdate"
+SUBMITTED_AGAIN = gettext_lazy(
+    "This update was submitted again since you opened it, perhaps changed. "
+    "Nothing was approved: read it again, then approve it."
+)
 
 
 class UpdateNotAllowed(Exception):
@@ -51,19 +56,31 @@ def update_approval_refusal(*, update: SupporterUpdate, approver) -> str:
     return ""
 
 
-def update_approve(*, update: SupporterUpdate, approver) -> None:
-    """Approve a submitted update, by a second staff member wherever there is one."""
+def update_approve(
+    *, update: SupporterUpdate, approver, submission_read: datetime | None = None
+) -> None:
+    """Approve a submitted update, by a second staff member wherever there is one.
+
+    What is approved is the submission the approver read: `submission_read`, the time it was
+    submitted (the change page carries it), by default that of `update` as passed. Taken back
+    to draft, edited and submitted again meanwhile, the update is not approved unread.
+    """
     refusal = update_approval_refusal(update=update, approver=approver)
     if refusal:
         raise UpdateNotAllowed(refusal)
     changed = SupporterUpdate.objects.filter(
-        pk=update.pk, status=SupporterUpdate.Status.AWAITING_APPROVAL
+        pk=update.pk,
+        status=SupporterUpdate.Status.AWAITING_APPROVAL,
+        submitted_at=submission_read or update.submitted_at,
     ).update(
         status=SupporterUpdate.Status.APPROVED, approved_by=approver, approved_at=timezone.now()
     )
-    if not changed:
-        raise UpdateNotAllowed(_("Only an update awaiting approval can be approved."))
     update.refresh_from_db()
+    if changed:
+        return
+    if update.status == SupporterUpdate.Status.AWAITING_APPROVAL:
+        raise UpdateNotAllowed(SUBMITTED_AGAIN)
+    raise UpdateNotAllowed(_("Only an update awaiting approval can be approved."))
 
 
 def update_back_to_draft(*, update: SupporterUpdate) -> None:

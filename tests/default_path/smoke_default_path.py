@@ -201,8 +201,17 @@ def test_staff_send_an_update_and_read_that_it_reached_the_signer_who_asked_for_
     mailoutbox.clear()
 
     for step in ("submit", "approve", "send"):
+        # The approve button's form says which submission was read.
+        read = re.search(
+            r'name="submitted_at" value="([^"]*)"',
+            client.get(
+                reverse("admin:updates_supporterupdate_change", args=[update.pk])
+            ).content.decode(),
+        )
         page = client.post(
-            reverse("admin:updates_supporterupdate_step", args=[update.pk, step]), follow=True
+            reverse("admin:updates_supporterupdate_step", args=[update.pk, step]),
+            {"submitted_at": read.group(1)},
+            follow=True,
         )
 
     update.refresh_from_db()

@@ -23,8 +23,14 @@ ADD_URL = reverse("admin:updates_supporterupdate_add")
 
 
 def _step(client, update, step):
+    """Press a step's button on the update's page, with what its form carries."""
+    page = client.get(reverse("admin:updates_supporterupdate_change", args=[update.pk]))
+    carried = re.search(
+        rf'id="update-step-{step}".*?</form>', page.content.decode(), flags=re.DOTALL
+    )
+    data = dict(re.findall(r'name="(submitted_at)" value="([^"]*)"', carried.group(0)))
     return client.post(
-        reverse("admin:updates_supporterupdate_step", args=[update.pk, step]), follow=True
+        reverse("admin:updates_supporterupdate_step", args=[update.pk, step]), data, follow=True
     )
 
 
@@ -246,3 +252,33 @@ def test_a_second_writer_saving_a_draft_opened_before_the_first_saved_undoes_not
     form = second_save.context["adminform"].form
     assert form.non_field_errors() == [str(EDITED_SINCE_OPENED)]
     assert form["subject_en"].value() == "News of Mamat, and thanks"
+
+
+def test_an_update_submitted_again_while_the_approver_read_it_is_not_approved_unread(
+    client, update
+):
+    """The approver reads the submitted update; meanwhile its author takes it back, changes
+    it and submits it again. The approver's button must not approve the text they never read."""
+    approver = Client()
+    logged_in_as(client, PETITION_MANAGERS, "camille-2")
+    logged_in_as(approver, PETITION_MANAGERS, "dilnur")
+    _step(client, update, "submit")
+    url = reverse("admin:updates_supporterupdate_change", args=[update.pk])
+    page_read = approver.get(url, headers={"accept-language": "fr"})
+
+    _step(client, update, "redraft")
+    client.post(url, admin_change_form_data(client.get(url), body_fr="<p>Un autre texte.</p>"))
+    _step(client, update, "submit")
+    step_url = reverse("admin:updates_supporterupdate_step", args=[update.pk, "approve"])
+    read = re.search(r'name="submitted_at" value="([^"]+)"', page_read.content.decode())
+    refused = approver.post(
+        step_url, {"submitted_at": read.group(1)}, headers={"accept-language": "fr"}, follow=True
+    )
+
+    update.refresh_from_db()
+    assert update.status == SupporterUpdate.Status.AWAITING_APPROVAL
+    assert "Rien n’a été approuvé" in refused.content.decode()
+    _step(approver, update, "approve")  # read again, then approved
+    update.refresh_from_db()
+    assert update.status == SupporterUpdate.Status.APPROVED
+    assert update.body_fr == "<p>Un autre texte.</p>"
