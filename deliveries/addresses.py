@@ -112,15 +112,28 @@ def second_approver_needed(*, actor: User) -> bool:
 
 
 @transaction.atomic
-def target_address_approve(*, target: Target, actor: User) -> AddressStatus:
-    """Record `actor`'s approval of the target's current address; return where it stands.
+def target_address_approve(
+    *, target: Target, actor: User, address_read: str | None = None
+) -> AddressStatus:
+    """Record `actor`'s approval of the address they read; return where it stands.
 
-    Raise DeliveryRefused for a placeholder, for an address already approved, and for a
-    second approval by the first approver while another staff member could give it.
+    `address_read` is the address the approver was shown (the preview's button carries it),
+    by default that of `target` as passed: changed since, it is not approved unread.
+    Raise DeliveryRefused for that, for a placeholder, for an address already approved, and
+    for a second approval by the first approver while another staff member could give it.
     """
     if not actor.has_perm(SEND_PERMISSION):
         raise DeliveryRefused(_("Only staff who may deliver can approve an address."))
+    address_read = target.email if address_read is None else address_read
     target = Target.objects.select_for_update().get(pk=target.pk)
+    if target.email != address_read:
+        raise DeliveryRefused(
+            _(
+                "The address changed while you were reading it: it is now %(address)s. "
+                "Nothing was approved: check the new address, then approve it."
+            )
+            % {"address": target.email}
+        )
     status = target_address_status(target=target)
     if status.state is ApprovalState.PLACEHOLDER:
         raise DeliveryRefused(delivery_refusal(target=target))

@@ -44,6 +44,8 @@ class DeliverConfirmForm(forms.Form):
 
 class AddressApproveForm(forms.Form):
     target = forms.TypedChoiceField(coerce=int)
+    # The address the approver was shown: only that one is approved.
+    address = forms.CharField(max_length=254)
 
     def __init__(self, *args, target_ids: list[int], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -84,7 +86,9 @@ def deliver_preview_view(
         if approve_form.is_valid():
             target = get_object_or_404(petition.targets, pk=approve_form.cleaned_data["target"])
             try:
-                status = addresses.target_address_approve(target=target, actor=actor)
+                status = addresses.target_address_approve(
+                    target=target, actor=actor, address_read=approve_form.cleaned_data["address"]
+                )
             except addresses.DeliveryRefused as refused:
                 messages.error(request, str(refused))
             else:
@@ -96,6 +100,10 @@ def deliver_preview_view(
                     else _("Your approval of %(address)s is recorded; a second one is needed.")
                     % {"address": target.email},
                 )
+        else:
+            messages.error(
+                request, _("Nothing was approved: approve the address from the preview's button.")
+            )
         return HttpResponseRedirect(_preview_url(schedule))
 
     # A refused confirmation shows again the preview it confirmed, not a newer one.

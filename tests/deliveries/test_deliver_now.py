@@ -1,5 +1,7 @@
 """Staff deliver now: a preview first, nothing sent until they confirm, addresses approved."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -179,15 +181,24 @@ def test_a_new_address_needs_a_second_staff_members_approval(client, schedule, e
     first, second = sender("first"), sender("second")
     login_verified(client, first)
 
-    client.post(preview_url(schedule), {"step": "approve", "target": embassy.pk})
-    client.post(preview_url(schedule), {"step": "approve", "target": embassy.pk})
+    client.post(
+        preview_url(schedule),
+        {"step": "approve", "target": embassy.pk, "address": "new@embassy.test"},
+    )
+    client.post(
+        preview_url(schedule),
+        {"step": "approve", "target": embassy.pk, "address": "new@embassy.test"},
+    )
 
     assert AddressApproval.objects.filter(email="new@embassy.test").count() == 1
     embassy.refresh_from_db()
     assert addresses.delivery_refusal(target=embassy)
 
     login_verified(client, second)
-    client.post(preview_url(schedule), {"step": "approve", "target": embassy.pk})
+    client.post(
+        preview_url(schedule),
+        {"step": "approve", "target": embassy.pk, "address": "new@embassy.test"},
+    )
 
     assert addresses.delivery_refusal(target=embassy) is None
 
@@ -227,16 +238,48 @@ def test_changing_an_approved_address_needs_new_approvals(embassy):
         assert "has not been approved yet" in addresses.delivery_refusal(target=embassy)
 
 
+def test_an_address_changed_while_the_approver_read_it_is_not_approved_unread(
+    client, schedule, embassy
+):
+    """A sender reads the new address in the preview; meanwhile a colleague corrects it in
+    the target's form. The sender's button approves nothing they have not read."""
+    Target.objects.filter(pk=embassy.pk).update(email="new@embassy.test")
+    login_verified(client, sender("first"))
+    page = client.get(preview_url(schedule), headers=EN)
+    form = re.search(
+        r'<input type="hidden" name="step" value="approve">.*?</form>',
+        page.content.decode(),
+        flags=re.DOTALL,
+    ).group(0)
+    data = dict(re.findall(r'name="(\w+)" value="([^"]*)"', form))
+    assert data["address"] == "new@embassy.test"
+
+    Target.objects.filter(pk=embassy.pk).update(email="consulat@embassy.test")
+    refused = client.post(preview_url(schedule), data, headers=EN, follow=True)
+
+    assert not AddressApproval.objects.filter(
+        email__in=["new@embassy.test", "consulat@embassy.test"]
+    )
+    assert "Nothing was approved" in refused.content.decode()
+    assert "consulat@embassy.test" in refused.content.decode()
+
+
 def test_a_lone_administrator_confirms_a_new_address_twice_in_the_preview(
     verified_staff_client, schedule, embassy
 ):
     Target.objects.filter(pk=embassy.pk).update(email="new@embassy.test")
     embassy.refresh_from_db()
 
-    verified_staff_client.post(preview_url(schedule), {"step": "approve", "target": embassy.pk})
+    verified_staff_client.post(
+        preview_url(schedule),
+        {"step": "approve", "target": embassy.pk, "address": "new@embassy.test"},
+    )
     second = verified_staff_client.get(preview_url(schedule), headers=EN).content.decode()
     assert "Give the second approval of this address" in second  # nobody else may deliver
-    verified_staff_client.post(preview_url(schedule), {"step": "approve", "target": embassy.pk})
+    verified_staff_client.post(
+        preview_url(schedule),
+        {"step": "approve", "target": embassy.pk, "address": "new@embassy.test"},
+    )
 
     assert addresses.delivery_refusal(target=embassy) is None
 
