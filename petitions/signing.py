@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connections, router, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Case, F, Value, When
 from django.db.models.constants import OnConflict
 from django.db.models.sql import InsertQuery
@@ -205,7 +206,7 @@ def _signature_insert_statement(alias: str, _send_cap: int) -> tuple[str, tuple]
     return sql, tuple(where_params)
 
 
-def _signature_row_params(signature: Signature, connection) -> list:
+def _signature_row_params(signature: Signature, connection: BaseDatabaseWrapper) -> list:
     """The row's values as the INSERT's compiler prepares them, in _INSERTED_FIELDS' order."""
     return [
         field.get_db_prep_save(field.pre_save(signature, add=True), connection=connection)
