@@ -55,8 +55,12 @@ migrate: keys
 load: migrate
 	$(RUN_ENV) $(MANAGE) load_campaign
 
+# With no Celery beat here, `schedule_run` runs the periodic tasks beside the server (sweeps,
+# sealing, retention, expired exports); stopping `make run` stops both.
 run: install assets messages load
 	@echo "Serving the campaign on http://127.0.0.1:$(PORT) (admin: make createsuperuser first)"
+	$(RUN_ENV) $(MANAGE) schedule_run & schedule=$$!; \
+	trap 'kill $$schedule 2>/dev/null' EXIT INT TERM; \
 	$(RUN_ENV) $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 createsuperuser: $(VENV)/.synced

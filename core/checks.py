@@ -143,7 +143,10 @@ def production_services_check(app_configs, **kwargs) -> list[CheckMessage]:
             Warning(
                 "CELERY_BROKER_URL is not set: emails are sent inside the signer's request, "
                 "and nothing runs on a schedule (sealing, reminders, deliveries, retention).",
-                hint="Set CELERY_BROKER_URL and run the worker and beat (deploy/systemd/).",
+                hint=(
+                    "Set CELERY_BROKER_URL and run the worker and beat (deploy/systemd/); "
+                    "on one machine without them, run manage.py schedule_run beside the server."
+                ),
                 id="core.W006",
             )
         )

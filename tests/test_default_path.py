@@ -41,4 +41,4 @@ def test_signing_confirming_exporting_delivering_and_sealing_work_on_make_runs_d
     )
 
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
-    assert "\n11 passed" in result.stdout, result.stdout[-2000:]
+    assert "\n12 passed" in result.stdout, result.stdout[-2000:]

@@ -6,6 +6,7 @@ that every query goes through Django's debug cursor), never directly by `make te
 
 import http.cookiejar
 import io
+import os
 import re
 import urllib.error
 import urllib.parse
@@ -13,7 +14,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from io import StringIO
-from logging import WARNING
+from logging import ERROR, WARNING
 
 import openpyxl
 import pytest
@@ -22,6 +23,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from deliveries.models import Delivery
 from petitions.models import Signature, SignatureExport
@@ -139,6 +141,30 @@ def test_a_large_export_is_ready_when_the_page_comes_back_and_the_page_says_so(
     html = page.content.decode()
     assert "2 signatures\u00a0: le fichier est prêt." in html
     assert "en préparation" not in html
+
+
+@pytest.mark.django_db(transaction=True)  # as under `make run`: each write commits at once
+def test_the_schedule_make_run_starts_deletes_an_expired_export_s_file(
+    client, signed_and_confirmed, settings, caplog
+):
+    """No Celery beat runs under `make run`: `schedule_run`, started beside runserver, runs
+    every periodic task here, and an export of signers' names does not outlive its link."""
+    settings.EXPORT_ASYNC_THRESHOLD = 1
+    logged_in_as(client, DATA_OFFICERS)
+    client.post(EXPORT_URL, {"petition": signed_and_confirmed.pk, "format": "csv"})
+    export = SignatureExport.objects.get(status=SignatureExport.Status.READY)
+    path = export.file.path
+    assert os.path.exists(path)
+    SignatureExport.objects.filter(pk=export.pk).update(expires_at=timezone.now())
+
+    caplog.clear()
+    call_command("schedule_run", "--once")
+
+    export.refresh_from_db()
+    assert export.status == SignatureExport.Status.EXPIRED
+    assert not os.path.exists(path)
+    # Every periodic task of the site ran on SQLite, without Redis, and none failed.
+    assert not [record for record in caplog.records if record.levelno >= ERROR]
 
 
 def test_staff_find_a_signer_whose_name_starts_with_an_accent_typed_in_lower_case(

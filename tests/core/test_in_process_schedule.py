@@ -1,0 +1,88 @@
+"""Under `make run` no Celery beat runs: `manage.py schedule_run` runs beat's schedule itself."""
+
+import logging
+
+import pytest
+from celery import current_app
+from django.core.management import CommandError, call_command
+
+from core import in_process_schedule
+
+RAN: list[str] = []
+
+
+@current_app.task
+def note_a() -> None:
+    RAN.append("a")
+
+
+@current_app.task
+def note_b() -> None:
+    RAN.append("b")
+
+
+@current_app.task
+def fail() -> None:
+    RAN.append("fail")
+    raise RuntimeError("the mail server is down")
+
+
+class FakeClock:
+    """Time that passes only when the schedule sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture(autouse=True)
+def _nothing_ran_yet():
+    RAN.clear()
+
+
+def test_every_task_runs_at_start_then_each_at_its_interval(settings):
+    settings.CELERY_BEAT_SCHEDULE = {
+        "often": {"task": note_a.name, "schedule": 10.0},
+        "daily": {"task": note_b.name, "schedule": 86400.0},
+    }
+    clock = FakeClock()
+
+    in_process_schedule.schedule_run(rounds=4, clock=clock, sleep=clock.sleep)
+
+    # A daily task runs at once (a `make run` session is short), then waits its day.
+    assert RAN == ["a", "b", "a", "a", "a"]
+    assert clock.now == 1030.0
+
+
+def test_a_failing_task_is_logged_and_the_others_still_run(settings, caplog):
+    settings.CELERY_BEAT_SCHEDULE = {
+        "broken": {"task": fail.name, "schedule": 10.0},
+        "next": {"task": note_a.name, "schedule": 10.0},
+    }
+    clock = FakeClock()
+
+    with caplog.at_level(logging.ERROR, logger="core.in_process_schedule"):
+        in_process_schedule.schedule_run(rounds=2, clock=clock, sleep=clock.sleep)
+
+    assert RAN == ["fail", "a", "fail", "a"]
+    assert "The scheduled task broken failed." in caplog.text
+    assert "the mail server is down" in caplog.text
+
+
+def test_with_a_broker_the_command_leaves_the_schedule_to_celery_beat(settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+
+    with pytest.raises(CommandError, match="Celery beat runs the schedule"):
+        call_command("schedule_run", "--once")
+
+
+def test_every_entry_of_the_site_s_schedule_is_an_interval_the_command_can_run():
+    entries = in_process_schedule.schedule_entries()
+
+    assert entries and all(entry.every_seconds > 0 for entry in entries)
+    assert all(entry.task in current_app.tasks for entry in entries)
