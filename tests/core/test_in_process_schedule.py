@@ -1,6 +1,8 @@
 """Under `make run` no Celery beat runs: `manage.py schedule_run` runs beat's schedule itself."""
 
 import logging
+import os
+import signal
 
 import pytest
 from celery import current_app
@@ -25,6 +27,20 @@ def note_b() -> None:
 def fail() -> None:
     RAN.append("fail")
     raise RuntimeError("the mail server is down")
+
+
+@current_app.task
+def terminate_this_process() -> None:
+    RAN.append("terminated")
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+class SigtermNotHandled(BaseException):
+    pass
+
+
+def _sigterm_not_handled_by_the_command(signum, frame) -> None:
+    raise SigtermNotHandled
 
 
 class FakeClock:
@@ -86,3 +102,21 @@ def test_every_entry_of_the_site_s_schedule_is_an_interval_the_command_can_run()
 
     assert entries and all(entry.every_seconds > 0 for entry in entries)
     assert all(entry.task in current_app.tasks for entry in entries)
+
+
+def test_sigterm_stops_the_command_cleanly_as_ctrl_c_does(settings):
+    settings.CELERY_BEAT_SCHEDULE = {
+        "stopped": {"task": terminate_this_process.name, "schedule": 10.0},
+        "after": {"task": note_a.name, "schedule": 10.0},
+    }
+    # Should the command leave SIGTERM alone, this handler fails the test (where Python's
+    # default would kill the test run).
+    handler_before = signal.signal(signal.SIGTERM, _sigterm_not_handled_by_the_command)
+    try:
+        call_command("schedule_run")  # would loop for ever but for the SIGTERM
+        handler_after = signal.getsignal(signal.SIGTERM)
+    finally:
+        signal.signal(signal.SIGTERM, handler_before)
+
+    assert RAN == ["terminated"]
+    assert handler_after is _sigterm_not_handled_by_the_command

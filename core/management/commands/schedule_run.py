@@ -1,8 +1,16 @@
 """Run beat's schedule in this process: `make run`'s periodic tasks, where no broker is."""
 
+import signal
+
 from django.core.management.base import BaseCommand, CommandError
 
 from core.in_process_schedule import ScheduleNotInProcess, schedule_run
+
+
+def _stop_on_sigterm(signum, frame) -> None:
+    # SIGTERM (make run's trap, a process manager) stops the loop as Ctrl-C does: the task
+    # under way is interrupted, its transaction rolled back, and the command returns.
+    raise KeyboardInterrupt
 
 
 class Command(BaseCommand):
@@ -18,6 +26,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, once: bool, **options) -> None:
+        previous_sigterm_handler = signal.signal(signal.SIGTERM, _stop_on_sigterm)
         try:
             schedule_run(rounds=1 if once else None)
         except ScheduleNotInProcess:
@@ -26,3 +35,5 @@ class Command(BaseCommand):
             ) from None
         except KeyboardInterrupt:
             return
+        finally:
+            signal.signal(signal.SIGTERM, previous_sigterm_handler)
