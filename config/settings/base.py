@@ -108,9 +108,11 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # whoever copies db.sqlite3 to read back.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         init_command="PRAGMA secure_delete = ON;",
-        # Several visitors sign at once under runserver's threads. A transaction takes the
-        # write lock as it begins and waits for it: a deferred one that read first and wrote
-        # later would fail at once with "database is locked" rather than wait its turn.
+        # Several visitors sign at once under runserver's threads, and `make run`'s second
+        # process (`schedule_run`) writes the same file. A transaction takes the write lock as
+        # it begins and waits for it: a deferred one that read first and wrote later would
+        # fail at once with "database is locked" rather than wait its turn. No WAL: its file
+        # keeps the pages a sealing or an erasure overwrote until a checkpoint.
         transaction_mode="IMMEDIATE",
         timeout=20,
     )
