@@ -11,9 +11,10 @@ entry is safe to run twice or late (config/settings/celery.py).
 import importlib
 import logging
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any, cast
 
 from celery import current_app
 from django.conf import settings
@@ -30,6 +31,8 @@ class ScheduleEntry:
     name: str
     task: str
     every_seconds: float
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = field(default_factory=dict)
 
 
 def schedule_entries() -> list[ScheduleEntry]:
@@ -44,14 +47,22 @@ def schedule_entries() -> list[ScheduleEntry]:
             raise TypeError(f"The schedule of {name} is not an interval: {every!r}.")
         task = str(entry["task"])
         importlib.import_module(task.rpartition(".")[0])
-        entries.append(ScheduleEntry(name=name, task=task, every_seconds=float(every)))
+        entries.append(
+            ScheduleEntry(
+                name=name,
+                task=task,
+                every_seconds=float(every),
+                args=tuple(cast(Iterable[Any], entry.get("args", ()))),
+                kwargs=dict(cast(Mapping[str, Any], entry.get("kwargs", {}))),
+            )
+        )
     return entries
 
 
 def schedule_entry_run(entry: ScheduleEntry) -> bool:
     """Run one entry's task in this process; log a failure and return False, never raise."""
     try:
-        current_app.tasks[entry.task].apply(throw=True)
+        current_app.tasks[entry.task].apply(args=entry.args, kwargs=entry.kwargs, throw=True)
     except Exception:
         logger.exception("The scheduled task %s failed.", entry.name)
         return False

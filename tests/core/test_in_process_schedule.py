@@ -24,6 +24,11 @@ def note_b() -> None:
 
 
 @current_app.task
+def note(label: str, *, times: int = 1) -> None:
+    RAN.extend([label] * times)
+
+
+@current_app.task
 def fail() -> None:
     RAN.append("fail")
     raise RuntimeError("the mail server is down")
@@ -88,6 +93,23 @@ def test_a_failing_task_is_logged_and_the_others_still_run(settings, caplog):
     assert RAN == ["fail", "a", "fail", "a"]
     assert "The scheduled task broken failed." in caplog.text
     assert "the mail server is down" in caplog.text
+
+
+def test_an_entry_s_arguments_reach_its_task_as_beat_would_send_them(settings):
+    settings.CELERY_BEAT_SCHEDULE = {
+        "with-arguments": {
+            "task": note.name,
+            "schedule": 10.0,
+            "args": ("c",),
+            "kwargs": {"times": 2},
+            "options": {"expires": 10.0},
+        },
+    }
+    clock = FakeClock()
+
+    in_process_schedule.schedule_run(rounds=1, clock=clock, sleep=clock.sleep)
+
+    assert RAN == ["c", "c"]
 
 
 def test_with_a_broker_the_command_leaves_the_schedule_to_celery_beat(settings):
