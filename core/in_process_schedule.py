@@ -59,14 +59,12 @@ def schedule_entries() -> list[ScheduleEntry]:
     return entries
 
 
-def schedule_entry_run(entry: ScheduleEntry) -> bool:
-    """Run one entry's task in this process; log a failure and return False, never raise."""
+def schedule_entry_run(entry: ScheduleEntry) -> None:
+    """Run one entry's task in this process; log a failure, never raise it."""
     try:
         current_app.tasks[entry.task].apply(args=entry.args, kwargs=entry.kwargs, throw=True)
     except Exception:
         logger.exception("The scheduled task %s failed.", entry.name)
-        return False
-    return True
 
 
 def schedule_run(
