@@ -2,12 +2,14 @@
 
 import time
 
+from petitions.models import Petition
 from tests.faults.conftest import (
     Signers,
     every_stored_signer_mailed_once,
     everyone_confirmed_is_delivered_once,
     mailboxes_of,
     stored_mailboxes,
+    wait_for,
 )
 
 CUT_SECONDS = 10  # shorter than the senders' claim (tests/faults/fault_settings.py)
@@ -52,3 +54,25 @@ def test_after_a_database_restart_in_a_quiet_moment_the_next_signers_are_all_ser
 
     assert [attempt.outcome for attempt in after if not attempt.acknowledged] == []
     every_stored_signer_mailed_once(smtp_sink)
+
+
+def test_after_the_database_drops_the_workers_connections_its_next_tasks_run(
+    site, petition, database_proxy
+):
+    # Beat has the counts reconciled every second. The reconcile's first query runs outside
+    # any transaction, where only the worker's check before each task replaces a dead
+    # connection.
+    def reconciled(wrong_count: int) -> None:
+        Petition.objects.filter(pk=petition.pk).update(confirmed_count=wrong_count)
+        wait_for(
+            lambda: Petition.objects.get(pk=petition.pk).confirmed_count == 0,
+            what=f"the count of {wrong_count} reconciled",
+            seconds=20,
+        )
+
+    reconciled(41)  # the worker's processes have used their connections
+    database_proxy.cut()  # every one of them dies between two tasks
+    time.sleep(2)
+    database_proxy.restore()
+
+    reconciled(42)
