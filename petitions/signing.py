@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from core.client_address import address_fingerprint
 from core.email_sending import message_id_make
+from core.prepared_statements import prepared_cursor
 from core.rotating_keys import daily_key
 from petitions import confirmation_emails, counter, rate_limits, recent_signers
 from petitions.agent_families import agent_family
@@ -227,7 +228,8 @@ def _signature_insert_or_owe_again(signature: Signature) -> _Outcome:
         connection.alias, settings.SIGNATURE_CONFIRMATION_SEND_CAP
     )
     row_params = _signature_row_params(signature, connection)
-    with connection.cursor() as cursor:
+    # The same text for every signature: PostgreSQL parses and plans it once per connection.
+    with prepared_cursor(connection) as cursor:
         cursor.execute(sql, (*row_params, *clause_params))
         row = cursor.fetchone()
     if row is None:

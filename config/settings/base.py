@@ -103,6 +103,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # With a pool, Django has it check every connection as it leaves: after the database
     # restarted or the network dropped, a dead one is replaced instead of failing a request.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # The signing statement is prepared on each connection at its first use
+    # (core.prepared_statements); Django's other queries are never prepared. A pooler in
+    # transaction mode that cannot keep prepared statements (PgBouncer before 1.21) needs
+    # DATABASE_PREPARED_STATEMENTS=false.
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = (
+        0 if env.bool("DATABASE_PREPARED_STATEMENTS", default=True) else None
+    )
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A deleted or sealed value is overwritten in the file, not left in a free page for
     # whoever copies db.sqlite3 to read back.

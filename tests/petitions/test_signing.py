@@ -158,6 +158,28 @@ def test_the_signing_statement_compiled_once_writes_what_django_compiles_for_eac
     assert statement.count("%s") <= 50
 
 
+def test_postgresql_parses_and_plans_the_signing_statement_once_per_connection(sign, petition):
+    """Every signature runs the same statement: the database keeps it prepared, and each
+    signature after the first sends only its values."""
+    sign(email="first@example.org")
+    sign(email="second@example.org")
+    sign(email="first@example.org")  # signing again runs the same statement
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements"
+            " WHERE statement LIKE %s",
+            ["INSERT INTO %petitions_signature%ON CONFLICT%"],
+        )
+        prepared = cursor.fetchall()
+
+    assert len(prepared) == 1
+    statement, executions = prepared[0]
+    assert "RETURNING" in statement
+    assert executions == 3
+    assert petition.signatures.count() == 2
+
+
 def test_a_share_code_drawn_twice_is_drawn_again_and_the_signature_kept(
     sign, petition, monkeypatch
 ):
