@@ -200,9 +200,16 @@ def sender_named(name: str) -> str:
     Signers see the campaign's name in their own language; the address stays the one the
     operator set up with the mail server (SPF, DKIM).
     """
-    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    return _sender_named(name, settings.DEFAULT_FROM_EMAIL)
+
+
+@functools.lru_cache(maxsize=64)
+def _sender_named(name: str, default_from: str) -> str:
+    # Written once per name and address: a worker wrote it for every email it sent, about a
+    # twentieth of what an email cost it.
+    address = parseaddr(default_from)[1]
     if not name or not address:
-        return settings.DEFAULT_FROM_EMAIL
+        return default_from
     return str(Address(display_name=name, addr_spec=address))
 
 
