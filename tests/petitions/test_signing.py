@@ -1,8 +1,10 @@
+import contextlib
 from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
+from django.db.models import F
 from django.db.models.constants import OnConflict
 from django.db.models.sql import InsertQuery
 from django.test.utils import CaptureQueriesContext
@@ -158,6 +160,16 @@ def test_the_signing_statement_compiled_once_writes_what_django_compiles_for_eac
     assert statement.count("%s") <= 50
 
 
+def _signing_statements_prepared() -> list[tuple[str, int]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements"
+            " WHERE statement LIKE %s",
+            ["INSERT INTO %petitions_signature%ON CONFLICT%"],
+        )
+        return cursor.fetchall()
+
+
 def test_postgresql_parses_and_plans_the_signing_statement_once_per_connection(sign, petition):
     """Every signature runs the same statement: the database keeps it prepared, and each
     signature after the first sends only its values."""
@@ -165,18 +177,31 @@ def test_postgresql_parses_and_plans_the_signing_statement_once_per_connection(s
     sign(email="second@example.org")
     sign(email="first@example.org")  # signing again runs the same statement
 
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements"
-            " WHERE statement LIKE %s",
-            ["INSERT INTO %petitions_signature%ON CONFLICT%"],
-        )
-        prepared = cursor.fetchall()
+    prepared = _signing_statements_prepared()
 
     assert len(prepared) == 1
     statement, executions = prepared[0]
     assert "RETURNING" in statement
     assert executions == 3
+    assert petition.signatures.count() == 2
+
+
+def test_after_a_rollback_the_signing_statement_is_prepared_again_and_signing_goes_on(
+    sign, petition
+):
+    """psycopg deallocates what it prepared when the connection rolls back: the next signer
+    must not meet a statement the server no longer has."""
+    sign(email="first@example.org")
+    assert len(_signing_statements_prepared()) == 1
+
+    with contextlib.suppress(RuntimeError), transaction.atomic():
+        Petition.objects.filter(pk=petition.pk).update(goal=F("goal") + 1)
+        raise RuntimeError("a request that failed half-way")
+    assert _signing_statements_prepared() == []
+
+    assert sign(email="second@example.org").created
+    ((_statement, executions),) = _signing_statements_prepared()
+    assert executions == 1
     assert petition.signatures.count() == 2
 
 
