@@ -184,14 +184,15 @@ def retry_delay(*, attempt: int, first_seconds: float, longest_seconds: float) -
 
 
 @functools.lru_cache(maxsize=4)
-def _domain_of(address: str) -> str | None:
-    return parseaddr(address)[1].rpartition("@")[2] or None
+def _address_of(from_email: str) -> str:
+    """The bare address of a From value, parsed once: parsing took a signature about 10 µs."""
+    return parseaddr(from_email)[1]
 
 
 def message_id_make(*, idstring: str | None = None) -> str:
     """Return a new Message-ID in the domain of DEFAULT_FROM_EMAIL."""
-    # Parsing the address took a signature about 10 µs: it is parsed once.
-    return make_msgid(idstring=idstring, domain=_domain_of(settings.DEFAULT_FROM_EMAIL))
+    domain = _address_of(settings.DEFAULT_FROM_EMAIL).rpartition("@")[2] or None
+    return make_msgid(idstring=idstring, domain=domain)
 
 
 def sender_named(name: str) -> str:
@@ -207,7 +208,7 @@ def sender_named(name: str) -> str:
 def _sender_named(name: str, default_from: str) -> str:
     # Written once per name and address: a worker wrote it for every email it sent, about a
     # twentieth of what an email cost it.
-    address = parseaddr(default_from)[1]
+    address = _address_of(default_from)
     if not name or not address:
         return default_from
     return str(Address(display_name=name, addr_spec=address))

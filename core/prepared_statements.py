@@ -2,11 +2,12 @@
 
 Django binds a query's values into its text on the client, so PostgreSQL parses and plans
 every statement it receives afresh. For the one statement every signature runs, that was
-about two fifths of what PostgreSQL spent on its INSERT. A cursor from `prepared_cursor` sends the
-values apart from the text instead, and psycopg prepares the statement on the connection the
-first time (OPTIONS["prepare_threshold"] in the settings); each later signature sends only
-its values. Django's own cursors are left as they are: binding on the server is stricter
-about the types of values, and no other statement is run often enough to be worth it.
+about two fifths of what PostgreSQL spent on its INSERT. A cursor from `prepared_cursor`
+sends the values apart from the text instead, and psycopg prepares the statement on the
+connection the first time (OPTIONS["prepare_threshold"] in the settings); each later
+signature sends only its values. Django's own cursors are left as they are: binding on the
+server is stricter about the types of values, and no other statement is run often enough to
+be worth it.
 
 A rollback on the connection makes psycopg deallocate what it prepared there (it cannot tell
 what the rolled-back transaction changed): the statement is prepared again at its next use.
