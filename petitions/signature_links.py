@@ -24,19 +24,30 @@ class SignatureLinkExpired(SignatureLinkInvalid):
     SIGNATURE_WITHDRAW_LINK_MAX_AGE).
 
     `petition` is the one the signature was for, while the site still keeps the signature: the
-    page can send the signer straight back to its form.
+    page can send the signer straight back to its form. `is_confirmed` says the signature was
+    confirmed since: an old confirmation link then needs nothing more, and the page says so
+    rather than ask for a new link that signing again would not send.
     """
 
-    def __init__(self, *, petition: Petition | None = None) -> None:
+    def __init__(self, *, petition: Petition | None = None, is_confirmed: bool = False) -> None:
         super().__init__()
         self.petition = petition
+        self.is_confirmed = is_confirmed
 
 
-def _petition_of_expired(public_id: str) -> Petition | None:
-    petition_id = (
-        Signature.objects.filter(public_id=public_id).values_list("petition_id", flat=True).first()
+def _expired_link_error(public_id: str) -> SignatureLinkExpired:
+    """What an expired link may say of its signature: its petition, and if it was confirmed."""
+    found = (
+        Signature.objects.filter(public_id=public_id)
+        .values_list("petition_id", "confirmed_at")
+        .first()
     )
-    return petition_by_id(petition_id=petition_id) if petition_id else None
+    if found is None:
+        return SignatureLinkExpired()
+    petition_id, confirmed_at = found
+    return SignatureLinkExpired(
+        petition=petition_by_id(petition_id=petition_id), is_confirmed=confirmed_at is not None
+    )
 
 
 def confirmation_token_make(*, signature: Signature) -> str:
@@ -55,9 +66,10 @@ def _signature_by_token(*, token: str, salt: str, max_age: int | None) -> Signat
     try:
         public_id = signing.loads(token, salt=salt, max_age=max_age)
     except signing.SignatureExpired as error:
-        # Ours and whole, only old: which petition it was for is no secret to its holder.
+        # Ours and whole, only old: which petition it was for, and whether it was confirmed
+        # since, are no secret to its holder.
         public_id = signing.loads(token, salt=salt)
-        raise SignatureLinkExpired(petition=_petition_of_expired(public_id)) from error
+        raise _expired_link_error(public_id) from error
     except signing.BadSignature as error:
         raise SignatureLinkInvalid from error
     try:

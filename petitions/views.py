@@ -157,8 +157,14 @@ def petition_count(request: HttpRequest, slug: str) -> JsonResponse:
 def _link_problem(
     request: HttpRequest, error: Exception, *, is_withdrawal: bool = False
 ) -> HttpResponse:
+    # An old confirmation link to a signature confirmed since: nothing is wrong, nothing to do.
+    is_already_confirmed = (
+        isinstance(error, SignatureLinkExpired) and error.is_confirmed and not is_withdrawal
+    )
     if isinstance(error, SignatureGone):
         status = 410  # a whole link, to a signature withdrawn or erased since
+    elif is_already_confirmed:
+        status = 200
     elif isinstance(error, SignatureLinkInvalid):
         status = 400
     else:
@@ -174,6 +180,8 @@ def _link_problem(
             else None,
             "is_gone": isinstance(error, SignatureGone),
             "is_expired": isinstance(error, SignatureLinkExpired),
+            "is_already_confirmed": is_already_confirmed,
+            "petition": petition,
             "is_closed": isinstance(error, signing.PetitionNotOpen),
             "is_withdrawal": is_withdrawal,
         },

@@ -95,3 +95,37 @@ def test_an_expired_link_to_a_closed_petition_offers_no_form_but_the_way_home(
 
     assert "Signer à nouveau" not in page
     assert 'href="/"' in page
+
+
+def test_an_old_confirmation_link_to_a_confirmed_signature_says_there_is_nothing_to_do(
+    sign, confirm, petition, settings, client
+):
+    # Signing again sends a confirmed signer nothing: the page must not ask them to.
+    signature = sign().signature
+    confirm(signature)
+    token = signature_links.confirmation_token_make(signature=signature)
+    settings.SIGNATURE_CONFIRMATION_MAX_AGE = -1
+
+    page = client.get(f"/petition/confirm/{token}/")
+
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Votre signature est déjà confirmée" in text
+    assert "Signer à nouveau" not in text
+    assert f'href="{petition.get_absolute_url()}"' in text
+    # Pressing the button of a page opened before the link expired says the same.
+    assert "déjà confirmée" in client.post(f"/petition/confirm/{token}/").content.decode()
+
+
+def test_an_old_withdrawal_link_of_a_confirmed_signature_still_says_it_expired(
+    sign, confirm, settings, client
+):
+    signature = sign().signature
+    confirm(signature)
+    token = signature_links.withdrawal_token_make(signature=signature)
+    settings.SIGNATURE_WITHDRAW_LINK_MAX_AGE = -1
+
+    page = client.get(f"/petition/withdraw/{token}/").content.decode()
+
+    assert "déjà confirmée" not in page
+    assert "fonctionnent un an" in page
