@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -85,14 +86,18 @@ def confirmation_email_queue() -> None:
 def signatures_owed_again() -> QuerySet[Signature]:
     """The signatures whose signer, by signing again, is owed their confirmation email again.
 
-    Those awaiting confirmation whose email went (or was held by its mailbox's daily cap: the
+    Those awaiting confirmation whose email went at least
+    SIGNATURE_CONFIRMATION_RESEND_AFTER_SECONDS ago (or was held by its mailbox's daily cap: the
     signer asked for it once more), under SIGNATURE_CONFIRMATION_SEND_CAP emails, to an address
     that still takes mail. Signing writes OWED_AGAIN_FIELDS over them (petitions.signing).
+    The time is the database's (signing's statement is compiled once, petitions.signing).
     """
+    resend_after = timedelta(seconds=settings.SIGNATURE_CONFIRMATION_RESEND_AFTER_SECONDS)
     return (
         Signature.objects.awaiting_confirmation()
         .filter(
-            Q(confirmation_sent_at__isnull=False) | Q(email_status=Signature.EmailStatus.CAPPED),
+            Q(confirmation_sent_at__lte=Now() - resend_after)
+            | Q(email_status=Signature.EmailStatus.CAPPED),
             confirmation_send_count__lt=settings.SIGNATURE_CONFIRMATION_SEND_CAP,
         )
         .exclude(email_status__in=EMAIL_DEAD_STATUSES)

@@ -70,6 +70,17 @@ def _escaped_options(choices: tuple[tuple[str, str], ...]) -> tuple[tuple[str, s
     )
 
 
+class MultilineCharField(forms.CharField):
+    """Text over several lines, its length counted as the browser's `maxlength` counts it.
+
+    A browser sends each line break as two characters (CRLF) but counts it as one: a comment
+    the page let through would be refused for a length the signer cannot see.
+    """
+
+    def to_python(self, value) -> str:
+        return (super().to_python(value) or "").replace("\r\n", "\n")
+
+
 # Bots fill every field; people never see this one (hidden, out of the tab order).
 HONEYPOT_FIELD = "website"
 
@@ -105,7 +116,7 @@ class SignatureForm(forms.Form):
         help_text=_("Optional. Never passed on to the authorities."),
         widget=forms.TextInput(attrs={"autocomplete": "postal-code", "dir": "auto"}),
     )
-    comment = forms.CharField(
+    comment = MultilineCharField(
         label=_("Comment"),
         max_length=1000,
         required=False,
@@ -154,10 +165,17 @@ class SignatureForm(forms.Form):
 
     def _check_names_may_be_said(self, cleaned: dict) -> None:
         """A signer who asks to be named hears now if their name cannot be (names.py), rather
-        than being counted unnamed without a word."""
-        if not (cleaned.get("show_first_name") or cleaned.get("name_in_delivery")):
-            return
-        for field in ("first_name", "last_name"):
+        than being counted unnamed without a word.
+
+        The public list shows the first name alone: the last name, said only to the
+        authorities, is checked only when the signer asks to be named to them.
+        """
+        said = []
+        if cleaned.get("show_first_name") or cleaned.get("name_in_delivery"):
+            said.append("first_name")
+        if cleaned.get("name_in_delivery"):
+            said.append("last_name")
+        for field in said:
             name = name_clean(cleaned.get(field) or "")
             if name and not name_looks_like_a_name(name):
                 self.add_error(

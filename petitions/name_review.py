@@ -14,10 +14,15 @@ from petitions.models import Signature
 from petitions.names import names_may_be_said
 
 
-def name_review_at_signing(*, first_name: str, last_name: str) -> str:
+def name_review_at_signing(*, first_name: str, last_name: str, name_in_delivery: bool) -> str:
     """Return how a new signature's (cleaned) names start out: listed only if they look like
-    names, whether typed online or from a paper sheet; counted either way."""
-    if names_may_be_said(first_name=first_name, last_name=last_name):
+    names, whether typed online or from a paper sheet; counted either way.
+
+    Only the authorities are ever given the last name: it need look like a name only when the
+    signer asked to be named to them. A public list shows the first name alone.
+    """
+    said_last_name = last_name if name_in_delivery else ""
+    if names_may_be_said(first_name=first_name, last_name=said_last_name):
         return Signature.NameReview.LISTED
     return Signature.NameReview.UNLISTED
 

@@ -238,7 +238,9 @@ def _paper_signature(row: PaperRow, *, petition: Petition, batch: PaperImport, n
         last_name=last_name,
         # Checked like a name typed online: one that does not look like a name is counted,
         # never listed in public nor given to the authorities.
-        name_review=name_review_at_signing(first_name=first_name, last_name=last_name),
+        name_review=name_review_at_signing(
+            first_name=first_name, last_name=last_name, name_in_delivery=row.named
+        ),
         email=email,
         mailbox_hash=mailbox_hash(email) if email else f"paper-{secrets.token_hex(16)}",
         country=row.country,

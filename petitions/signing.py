@@ -113,7 +113,9 @@ def signature_create(
         "first_name": first_name,
         "last_name": last_name,
         # Counted and emailed either way; named, in public or to the authorities, only if so.
-        "name_review": name_review_at_signing(first_name=first_name, last_name=last_name),
+        "name_review": name_review_at_signing(
+            first_name=first_name, last_name=last_name, name_in_delivery=name_in_delivery
+        ),
         "email": email.strip(),
         "mailbox_hash": mailbox,
         "country": country,
@@ -169,15 +171,17 @@ _OWED_AGAIN_FIELDS = [
 
 
 @functools.lru_cache(maxsize=4)
-def _signature_insert_statement(alias: str, _send_cap: int) -> tuple[str, tuple]:
+def _signature_insert_statement(
+    alias: str, _send_cap: int, _resend_after_seconds: int
+) -> tuple[str, tuple]:
     """Return the SQL of _signature_insert_or_owe_again's statement, and its parameters after
     the row's.
 
     Django compiles the INSERT and its ON CONFLICT ... DO UPDATE SET clause as
     bulk_create(update_conflicts=True) does; the due time is set too, then comes the condition
     of confirmation_emails.signatures_owed_again, and the columns returned. Compiled once per
-    database and cap of sends: the text is the same for every signature (each value a "%s"),
-    and compiling it cost a signature more than the database's work on it.
+    database, cap of sends and resend interval: the text is the same for every signature (each
+    value a "%s"), and compiling it cost a signature more than the database's work on it.
     """
     connection = connections[alias]
     meta, quote = Signature._meta, connection.ops.quote_name
@@ -225,7 +229,9 @@ def _signature_insert_or_owe_again(signature: Signature) -> _Outcome:
     """
     connection = connections[router.db_for_write(Signature)]
     sql, clause_params = _signature_insert_statement(
-        connection.alias, settings.SIGNATURE_CONFIRMATION_SEND_CAP
+        connection.alias,
+        settings.SIGNATURE_CONFIRMATION_SEND_CAP,
+        settings.SIGNATURE_CONFIRMATION_RESEND_AFTER_SECONDS,
     )
     row_params = _signature_row_params(signature, connection)
     # The same text for every signature: PostgreSQL parses and plans it once per connection.

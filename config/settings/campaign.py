@@ -56,6 +56,11 @@ COUNTRY_COUNT_THRESHOLD = env.int("COUNTRY_COUNT_THRESHOLD", default=10)
 # sent it (the first email included).
 SIGNATURE_CONFIRMATION_MAX_AGE = env.int("SIGNATURE_CONFIRMATION_MAX_AGE", default=30 * 86400)
 SIGNATURE_CONFIRMATION_SEND_CAP = env.int("SIGNATURE_CONFIRMATION_SEND_CAP", default=3)
+# ...but not before this many seconds have passed since the last one went: a button pressed
+# twice, or a page sent again, asks for the link once, and spends none of the sends above.
+SIGNATURE_CONFIRMATION_RESEND_AFTER_SECONDS = env.int(
+    "SIGNATURE_CONFIRMATION_RESEND_AFTER_SECONDS", default=60
+)
 # How long a withdrawal link works; every email carries a fresh one.
 SIGNATURE_WITHDRAW_LINK_MAX_AGE = env.int("SIGNATURE_WITHDRAW_LINK_MAX_AGE", default=365 * 86400)
 # Confirmation emails one mailbox may be sent in a day, across the whole site, however its

@@ -62,7 +62,9 @@ def _unknown(address: str) -> smtplib.SMTPRecipientsRefused:
 def test_a_pending_signer_who_signs_again_gets_the_email_again_up_to_the_cap(
     sign, petition, mailoutbox
 ):
-    with override_settings(SIGNATURE_CONFIRMATION_SEND_CAP=3):
+    with override_settings(
+        SIGNATURE_CONFIRMATION_SEND_CAP=3, SIGNATURE_CONFIRMATION_RESEND_AFTER_SECONDS=0
+    ):
         for _ in range(5):
             sign()
 
@@ -70,6 +72,22 @@ def test_a_pending_signer_who_signs_again_gets_the_email_again_up_to_the_cap(
     assert len(mailoutbox) == 3
     assert petition.signatures.get().confirmation_send_count == 3
     assert len({message.extra_headers["Message-ID"] for message in mailoutbox}) == 3
+
+
+def test_a_sign_button_pressed_twice_sends_one_email_and_spends_no_resend(
+    sign, petition, mailoutbox
+):
+    with override_settings(SIGNATURE_CONFIRMATION_RESEND_AFTER_SECONDS=60):
+        sign()
+        sign()  # the second press, a moment later
+        assert len(mailoutbox) == 1
+        assert petition.signatures.get().confirmation_send_count == 1
+
+        # A minute on, the signer who found no email asks again, and is sent it again.
+        Signature.objects.update(confirmation_sent_at=timezone.now() - timedelta(seconds=61))
+        sign()
+
+    assert len(mailoutbox) == 2
 
 
 def test_signing_queues_no_message_per_signature_but_wakes_one_sender(sign):

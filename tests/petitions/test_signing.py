@@ -148,7 +148,9 @@ def test_the_signing_statement_compiled_once_writes_what_django_compiles_for_eac
     ((compiled_sql, compiled_params),) = insert.get_compiler(connection=connection).as_sql()
 
     statement, _condition_params = signing._signature_insert_statement(
-        connection.alias, settings.SIGNATURE_CONFIRMATION_SEND_CAP
+        connection.alias,
+        settings.SIGNATURE_CONFIRMATION_SEND_CAP,
+        settings.SIGNATURE_CONFIRMATION_RESEND_AFTER_SECONDS,
     )
 
     assert statement.startswith(compiled_sql + ", ")

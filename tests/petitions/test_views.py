@@ -8,7 +8,7 @@ from django.urls import reverse
 from campaign.models import Campaign
 from core import public_cache
 from core.public_cache import public_content_changed
-from petitions import counter, initial_content, signature_links, signing
+from petitions import counter, initial_content, recent_signers, signature_links, signing
 from petitions.models import Petition, Signature
 from tests.factories import SignatureFactory
 from tests.sealing_keys import sealed_data_of
@@ -43,19 +43,41 @@ def _link(message, name: str) -> str:
     return re.search(rf"http://testserver(\S*/petition/{name}/\S+/)", message.body).group(1)
 
 
-@pytest.mark.parametrize("box", ["show_first_name", "name_in_delivery"])
-def test_a_signer_who_asks_to_be_named_hears_when_their_name_cannot_be(signed_up, box):
-    response = signed_up(last_name="T. 2nd", **{box: "on"})
+@pytest.mark.parametrize(
+    ("box", "field", "name"),
+    [
+        ("show_first_name", "first_name", "Visit evil.example"),
+        ("name_in_delivery", "first_name", "Visit evil.example"),
+        ("name_in_delivery", "last_name", "T. 2nd"),
+    ],
+)
+def test_a_signer_who_asks_to_be_named_hears_when_their_name_cannot_be(signed_up, box, field, name):
+    response = signed_up(**{field: name, box: "on"})
 
     html = response.content.decode()
     assert response.status_code == 200
     assert "écrivez ce nom en lettres seulement" in html
-    assert 'value="T. 2nd"' in html and 'value="aynur@example.org"' in html  # nothing lost
+    assert f'value="{name}"' in html and 'value="aynur@example.org"' in html  # nothing lost
     assert not Signature.objects.exists()
 
     # Unnamed, the same name is counted: it is never said.
-    signed_up(last_name="T. 2nd")
-    assert Signature.objects.get().name_review == Signature.NameReview.UNLISTED
+    assert signed_up(**{field: name}).status_code == 302
+    counted = Signature.objects.get()
+    assert not (counted.show_first_name or counted.name_in_delivery)
+
+
+def test_a_signer_shown_by_first_name_may_give_only_an_initial_for_a_last_name(
+    signed_up, petition, confirm
+):
+    # The public list shows the first name alone: the last name is not said, so not checked.
+    response = signed_up(last_name="T.", show_first_name="on")
+
+    assert response.status_code == 302
+    signature = Signature.objects.get()
+    assert not signature.name_in_delivery
+    confirm(signature)
+    shown = recent_signers.signers_recent(petition=petition)
+    assert [signer.first_name for signer in shown] == ["Aynur"]
 
 
 def test_the_petition_page_shows_the_form_with_a_label_for_every_field(client, petition):
@@ -600,3 +622,16 @@ def test_a_signer_who_changes_language_after_an_error_finds_the_form_again(clien
     assert switched.status_code == 302
     assert switched["Location"] == f"/en/petition/{petition.slug}/#act-sign"
     assert client.get(switched["Location"]).status_code == 200
+
+
+def test_a_comment_over_several_lines_is_measured_as_the_browser_measures_it(signed_up, petition):
+    # The page lets 1,000 characters through; the browser sends each line break as two.
+    Petition.objects.filter(pk=petition.pk).update(allows_comment=True)
+    comment = "\n".join(["Courage à sa famille."] * 20)
+    comment += "!" * (1000 - len(comment))
+    assert len(comment) == 1000 and comment.count("\n") == 19
+
+    response = signed_up(comment=comment.replace("\n", "\r\n"))
+
+    assert response.status_code == 302
+    assert sealed_data_of(Signature.objects.get())["comment"] == comment
