@@ -6,7 +6,9 @@ So each of those events is also written here, in a private storage of its own th
 does not touch, and `manage.py erasures_reapply` (petitions/erasure_reapply.py) does them again.
 
 Each event is one small new file, never a line appended to an old one: several nodes may write
-at once. File names sort by time; each line reads "<kind> <signature number>". Numbers only:
+at once. File names sort by time; each line reads "<kind> <signature number>". A restored
+database hands out again the numbers of the rows it never held, so a line stands only for a
+signature made before its file was written. Numbers only:
 the journal names nobody by itself, and once the database has forgotten a row, nothing links
 its number to a person. Files are deleted once no kept backup is older than them
 (BACKUP_RETENTION_DAYS), by the daily retention task.
@@ -98,10 +100,14 @@ def _written_at(name: str) -> datetime | None:
         return None
 
 
-def erasure_journal_entries() -> Iterator[tuple[JournalKind, int]]:
-    """Yield every (kind, signature number) the journal holds, oldest file first."""
+def erasure_journal_entries() -> Iterator[tuple[JournalKind, int, datetime]]:
+    """Yield every (kind, signature number, when journaled) the journal holds, oldest first."""
     storage = erasure_journal_storage()
     for name in _journal_file_names(storage):
+        written_at = _written_at(name)
+        if written_at is None:
+            # Without its time, a line could name a signature made since with the same number.
+            raise JournalLineBad(f"{name}: the file's name does not say when it was written")
         with storage.open(name) as opened:
             text = opened.read().decode("ascii")
         # A line without its end was cut short as it was written ("erased 12" as "erased 1"):
@@ -111,7 +117,7 @@ def erasure_journal_entries() -> Iterator[tuple[JournalKind, int]]:
             kind, _space, signature_id = line.partition(" ")
             if kind not in _KINDS or not signature_id.isdigit():
                 raise JournalLineBad(f"{name}, line {number}: {line!r}")
-            yield JournalKind(kind), int(signature_id)
+            yield JournalKind(kind), int(signature_id), written_at
 
 
 def erasure_journal_purge(*, now: datetime | None = None) -> int:

@@ -31,11 +31,13 @@ def erasures_reapply() -> dict[str, int]:
     """
     applied = {kind.value: 0 for kind in JournalKind}
     petition_ids: set[int] = set()
-    for kind, signature_id in erasure_journal_entries():
-        signatures = Signature.objects.filter(pk=signature_id)
+    for kind, signature_id, journaled_at in erasure_journal_entries():
+        # A restored database hands out again the numbers of rows it never held: a signature
+        # made after the line was journaled is someone else's, whatever its number.
+        signatures = Signature.objects.filter(pk=signature_id, created_at__lte=journaled_at)
         petition_id = signatures.values_list("petition_id", flat=True).first()
         if petition_id is None:
-            # Gone already: withdrawn again, or deleted by retention.
+            # Gone already (withdrawn again, deleted by retention), or the number is another's.
             continue
         if kind == JournalKind.WITHDRAWN:
             changed = _withdrawal_reapply(signatures=signatures)

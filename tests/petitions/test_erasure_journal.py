@@ -231,3 +231,24 @@ def test_a_line_cut_short_as_it_was_written_is_not_applied(journal):
 
     signature.refresh_from_db()
     assert signature.erased_at is None
+
+
+def test_a_new_signer_given_the_number_of_one_who_withdrew_is_never_withdrawn_for_them(
+    campaign, petition, journal, django_capture_on_commit_callbacks
+):
+    # A restored database hands out again the numbers of the rows it never held.
+    signers, backup = campaign
+    _frightened_erased_and_hidden(signers, django_capture_on_commit_callbacks)
+    _restore(backup)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("erasures_reapply", stdout=StringIO())
+    newcomer = SignatureFactory(
+        pk=signers["Aynur"].pk, petition=petition, confirmed=True, email="mia@example.org"
+    )
+
+    output = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("erasures_reapply", stdout=output)
+
+    assert "0 withdrawn, 0 erased, 0 hidden" in output.getvalue()
+    assert Signature.objects.filter(pk=newcomer.pk, erased_at__isnull=True).exists()
