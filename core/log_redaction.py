@@ -11,9 +11,14 @@ import logging
 import re
 import traceback
 
-# The path segments that a secret token follows in the site's URLs.
+# The path segments that a secret token follows in the site's URLs. A path is logged as it was
+# asked for: in any case, with its slashes doubled or percent-encoded ("/confirm//<token>/").
 SECRET_LINK_SEGMENTS = ("confirm", "withdraw", "exports", "unsubscribe")
-SECRET_IN_PATH = re.compile(rf"(/(?:{'|'.join(SECRET_LINK_SEGMENTS)})/)[^/\s\"'<>?#]+")
+_SLASHES = r"(?:/|%2f)"
+SECRET_IN_PATH = re.compile(
+    rf"({_SLASHES}(?:{'|'.join(SECRET_LINK_SEGMENTS)}){_SLASHES}+)(?:(?!%2f)[^/\s\"'<>?#])+",
+    re.IGNORECASE,
+)
 REDACTED = "[redacted]"
 
 
