@@ -46,6 +46,16 @@ def test_the_command_refuses_a_placeholder_address_even_with_yes(petition, embas
     assert not Delivery.objects.filter(target=embassy).exists()
 
 
+def test_building_for_a_placeholder_address_says_why_without_a_traceback(petition, embassy):
+    Target.objects.filter(pk=embassy.pk).update(email="embassy@example.invalid")
+    confirmed_signatures_create(petition, 2)
+
+    with pytest.raises(CommandError, match=r"embassy@example\.invalid is a placeholder"):
+        command("build_delivery", "--petition", petition.slug)
+
+    assert not Delivery.objects.filter(target=embassy).exists()
+
+
 def test_delivering_a_petition_now_sends_to_each_target(
     petition, embassy, mailoutbox, django_capture_on_commit_callbacks
 ):

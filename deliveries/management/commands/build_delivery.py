@@ -4,6 +4,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from deliveries import batches
+from deliveries.addresses import DeliveryRefused
 from petitions.models import Petition
 
 
@@ -23,9 +24,13 @@ class Command(BaseCommand):
             raise CommandError(f"No petition with the slug {petition}.")
         for target in selected.targets.all():
             started = time.perf_counter()
-            delivery = batches.delivery_batch_create(
-                petition=selected, target=target, queue_send=False
-            )
+            try:
+                delivery = batches.delivery_batch_create(
+                    petition=selected, target=target, queue_send=False
+                )
+            except DeliveryRefused as refusal:
+                # An address not approved yet, say: the reason, not a traceback.
+                raise CommandError(f"{target}: {refusal}") from refusal
             seconds = time.perf_counter() - started
             if delivery is None:
                 self.stdout.write(f"{target}: no new signature.")
