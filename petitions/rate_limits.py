@@ -17,6 +17,8 @@ from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
 
 from core.public_cache import cache_errors
 from core.shared_redis import shared_redis
@@ -25,10 +27,20 @@ from petitions.models import Petition
 logger = logging.getLogger(__name__)
 
 
+# Why a signature over each limit is held, as staff read it on the row.
+_REASONS = {
+    "ip": gettext_noop("Over the limit of signatures from one network"),
+    "ip-burst": gettext_noop("Over the limit of signatures from one network in a minute"),
+    "domain": gettext_noop("Over the limit of signatures from one email domain"),
+    "domain-burst": gettext_noop("Over the limit of signatures from one email domain in a minute"),
+}
+
+
 def _limits(
     *, petition: Petition, ip_hash: str, email_domain: str, domain_exempt: bool
 ) -> list[tuple[str, int, int]]:
-    """Return (key, limit, window) for each limit this signature counts against.
+    """Return (key, limit, window) for each limit this signature counts against; each key's
+    third part names its limit (one of _REASONS).
 
     Each source has a burst limit over a minute (a script fires fast) and a sustained one over
     the longer window (a patient one does not).
@@ -54,18 +66,19 @@ def _limits(
     return limits
 
 
-def signature_over_rate_limit(
+def signature_rate_limit_reason(
     *, petition: Petition, ip_hash: str, email_domain: str, domain_exempt: bool = False
-) -> bool:
-    """Count this signature against its limits; return whether one of them is now exceeded.
+) -> str:
+    """Count this signature against its limits; return why it is over one, or "" if it is not.
 
+    The reason is in the site's language, for staff reviewing the row (not the signer's).
     `domain_exempt`: the domain is on staff's allow list, so it is not limited per domain.
     """
     limits = _limits(
         petition=petition, ip_hash=ip_hash, email_domain=email_domain, domain_exempt=domain_exempt
     )
     if not limits:
-        return False
+        return ""
     try:
         counts = hits_count(
             [key for key, _limit, _seconds in limits],
@@ -74,8 +87,12 @@ def signature_over_rate_limit(
     except cache_errors():
         # Redis is down: take the signature unflagged rather than lose or refuse it.
         logger.warning("Rate limits skipped: the cache is unreachable.", exc_info=True)
-        return False
-    return any(count > limit for count, (_key, limit, _s) in zip(counts, limits, strict=True))
+        return ""
+    for count, (key, limit, _seconds) in zip(counts, limits, strict=True):
+        if count > limit:
+            with translation.override(settings.LANGUAGE_CODE):
+                return gettext(_REASONS[key.split(":")[2]])
+    return ""
 
 
 def hits_count(keys: Sequence[str], *, window_seconds: int | Sequence[int]) -> list[int]:

@@ -99,11 +99,12 @@ def signature_create(
     domain = email_domain_of(email_normalize(email))
     verdict = email_domain_verdict(domain)
     # No look-up first: the unique constraint tells a repeat, and saves a query per signature.
-    over_limit = rate_limits.signature_over_rate_limit(
+    limit_reason = rate_limits.signature_rate_limit_reason(
         petition=petition, ip_hash=ip_hash, email_domain=domain, domain_exempt=verdict.allowed
     )
     # A blocked or disposable domain is held for review like a signature over a limit.
-    over_limit = over_limit or bool(verdict.flag_reason)
+    flag_reason = verdict.flag_reason or limit_reason
+    over_limit = bool(flag_reason)
     now = timezone.now()
     # A flagged signer is emailed once staff approve them, or after the petition's delay.
     email_due_at = now + timedelta(hours=petition.flagged_email_delay_hours) if over_limit else now
@@ -123,7 +124,7 @@ def signature_create(
         "comment": comment if petition.allows_comment else "",
         "language": language,
         "status": Signature.Status.FLAGGED if over_limit else Signature.Status.PENDING,
-        "status_reason": verdict.flag_reason,
+        "status_reason": flag_reason,
         "email_domain": domain,
         "agent_family": agent_family(user_agent),
         "created_at": now,

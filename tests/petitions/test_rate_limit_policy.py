@@ -15,8 +15,13 @@ def test_over_the_ip_limit_signatures_are_kept_but_flagged_and_not_counted(
     for result in results:
         confirm(result.signature)
 
-    statuses = [Signature.objects.get(pk=r.signature.pk).status for r in results]
+    kept = [Signature.objects.get(pk=r.signature.pk) for r in results]
+    statuses = [signature.status for signature in kept]
     assert statuses == ["confirmed", "confirmed", "flagged", "flagged"]
+    # Staff reviewing the held ones read why, in the site's language.
+    assert [signature.status_reason for signature in kept] == ["", ""] + [
+        "Au-delà de la limite de signatures venues d'un même réseau"
+    ] * 2
     # The flagged are emailed once staff approve them, or after the petition's delay.
     assert len(mailoutbox) == 2
     assert counter.petition_signature_count(petition=petition) == 2
@@ -32,6 +37,9 @@ def test_over_the_email_domain_limit_signatures_are_flagged_but_big_providers_ar
 
     assert first.status == Signature.Status.PENDING
     assert second.status == Signature.Status.FLAGGED
+    assert Signature.objects.get(pk=second.pk).status_reason == (
+        "Au-delà de la limite de signatures venues d'un même domaine d'adresse"
+    )
     assert {signature.status for signature in gmail} == {Signature.Status.PENDING}
 
 
