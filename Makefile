@@ -45,9 +45,13 @@ assets: build/static/css/site.css
 messages: $(VENV)/.synced
 	$(RUN_ENV) $(MANAGE) compilemessages --ignore=.venv --ignore=node_modules --verbosity=0
 
-# Development keys (DEBUG only): private/development-keys.json, made once and kept.
+# Development keys (DEBUG only): private/development-keys.json, made once and kept. With DEBUG
+# off (`make up` as production runs) the keys come from the environment: nothing is written.
 keys: $(VENV)/.synced
-	$(RUN_ENV) $(MANAGE) development_keys
+	@case "$$(echo "$${DEBUG:-true}" | tr '[:upper:]' '[:lower:]')" in \
+	  true|1|yes|on) $(RUN_ENV) $(MANAGE) development_keys ;; \
+	  *) echo "DEBUG is off: the keys come from the environment (docs/operations.md, 'Keys')." ;; \
+	esac
 
 migrate: keys
 	$(RUN_ENV) $(MANAGE) migrate --no-input
