@@ -195,7 +195,11 @@ def delivery_files_purge_expired(*, now: datetime | None = None) -> int:
 def delivery_signers_file_open(
     *, delivery: Delivery, actor: Actor, ip_hmac: str = ""
 ) -> BinaryIO | None:
-    """Open the list of named signers a delivery carried, and trail it; None if it has none."""
+    """Open the list of named signers a delivery carried, and trail it; None if it has none.
+
+    The trail counts the names the file holds now: fewer than the delivery carried once a
+    signer it named was erased (the list on file is written again without them).
+    """
     if not delivery.signatures_csv:
         return None
     opened = delivery.signatures_csv.open("rb")
@@ -203,7 +207,7 @@ def delivery_signers_file_open(
         actor=actor,
         action=AccessEvent.Action.EXPORTED_SIGNATURES,
         target=f"{Delivery._meta.label} #{delivery.pk}",
-        row_count=delivery.named_count,
+        row_count=selectors.delivery_named_signers(delivery=delivery).count(),
         ip_hmac=ip_hmac,
     )
     return opened

@@ -8,6 +8,8 @@ from django.urls import reverse
 
 from deliveries import batches
 from deliveries.models import Delivery, DeliverySchedule
+from petitions import erasure
+from petitions.models import Signature
 from staff.models import AccessEvent
 from tests.deliveries.factories import confirmed_signatures_create
 from tests.factories import PetitionFactory
@@ -66,6 +68,24 @@ def test_staff_download_the_exact_files_and_each_list_download_is_trailed(client
         f"deliveries.Delivery #{delivery.pk}",
         2,
     )
+
+
+def test_once_a_named_signer_is_erased_the_trail_counts_the_names_the_file_still_holds(
+    client, delivery, django_capture_on_commit_callbacks
+):
+    user = staff_with("view_delivery")
+    user.user_permissions.add(Permission.objects.get(codename="view_signer_contact"))
+    login_verified(client, user)
+    first_named = delivery.petition.signatures.filter(name_in_delivery=True).order_by("pk")[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        erasure.signatures_anonymise(signatures=Signature.objects.filter(pk=first_named.pk))
+
+    signers = client.get(reverse("admin:deliveries_delivery_signatures", args=[delivery.pk]))
+
+    rows = b"".join(signers.streaming_content).decode().count("\n")
+    event = AccessEvent.objects.get(action=AccessEvent.Action.EXPORTED_SIGNATURES)
+    assert event.row_count == 1  # the delivery named two; one of them was erased since
+    assert delivery.named_count == 2 and rows > 1
 
 
 def test_staff_without_the_permission_cannot_download(client, delivery):
