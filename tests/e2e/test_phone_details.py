@@ -1,0 +1,110 @@
+"""On a phone: an error's field shown with its label, the copy button, English on Uyghur pages."""
+
+import re
+
+import pytest
+from django.test import override_settings
+from playwright.sync_api import expect
+
+from tests.e2e.supporter import link_in, sign
+from tests.public_pages import LANGUAGES_WITH_UYGHUR
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+# How many lines tall a button is: its height over one line, its padding and its border.
+BUTTON_LINES = """(button) => {
+    const style = getComputedStyle(button);
+    const one_line = ["lineHeight", "paddingTop", "paddingBottom", "borderTopWidth",
+        "borderBottomWidth"].reduce((sum, name) => sum + parseFloat(style[name]), 0);
+    return button.getBoundingClientRect().height / one_line;
+}"""
+
+
+def test_each_error_link_shows_its_field_with_the_label_above_it(supporter, signing_site):
+    # Where each jump ends, without Bootstrap's smooth scrolling on the way there.
+    supporter.emulate_media(reduced_motion="reduce")
+    supporter.goto(f"{signing_site}/petition/liberez-mamat/")
+    supporter.locator("#act-sign form.sign-form button[type=submit]").click()
+    supporter.wait_for_url(re.compile(r"/sign/$"))
+
+    links = supporter.get_by_role("alert").get_by_role("link")
+    assert links.count() == 4  # first name, last name, email, country
+    screen_height = supporter.viewport_size["height"]
+    for index in range(links.count()):
+        link = links.nth(index)
+        field_id = link.get_attribute("href").removeprefix("#")
+        link.click()
+
+        expect(supporter.locator(f"#{field_id}")).to_be_focused()
+        # The field came to the screen's top and its label ("E-mail*") stood 32 px above it.
+        label = supporter.locator(f"label[for={field_id}]").bounding_box()
+        assert label["y"] >= 0, f"{link.inner_text()} hides the field's label above the screen"
+        assert label["y"] + label["height"] <= screen_height, link.inner_text()
+
+
+def _copy_button_lines(page) -> float:
+    row = page.locator(".share-panel__copy-row")
+    button = row.get_by_role("button")
+    expect(button).to_be_visible()
+    row_box = row.bounding_box()
+    assert row_box["x"] + row_box["width"] <= page.viewport_size["width"], "wider than the phone"
+    return button.evaluate(BUTTON_LINES)
+
+
+@pytest.mark.parametrize("width", [320, 390])
+@pytest.mark.parametrize("prefix", ["", "/en"], ids=["fr", "en"])
+def test_the_copy_button_after_signing_keeps_its_word_on_one_line(
+    supporter, signing_site, prefix, width
+):
+    supporter.set_viewport_size({"width": width, "height": 844})
+    supporter.goto(f"{signing_site}{prefix}/petition/liberez-mamat/signed/")
+
+    # It broke into "Copi / er", two lines and 70 px tall, while the link's field kept its width.
+    assert _copy_button_lines(supporter) == pytest.approx(1, abs=0.1)
+
+
+def test_the_copy_button_after_confirming_keeps_its_word_on_one_line(
+    supporter, signing_site, mailoutbox
+):
+    supporter.set_viewport_size({"width": 320, "height": 844})
+    supporter.goto(f"{signing_site}/")
+    sign(supporter, "fr", email="aynur@example.org")
+    supporter.goto(link_in(mailoutbox[0], "confirm", signing_site))
+    supporter.locator("main form button[type=submit]").click()
+    expect(supporter.locator(".share-panel__code code")).to_be_visible()
+
+    assert _copy_button_lines(supporter) == pytest.approx(1, abs=0.1)
+
+
+@override_settings(LANGUAGES=LANGUAGES_WITH_UYGHUR)
+def test_a_target_named_in_english_on_a_uyghur_page_is_a_left_to_right_item(
+    mamat_campaign, live_server, browser_page
+):
+    browser_page.goto(f"{live_server.url}/ug/petition/liberez-mamat/")
+
+    target = browser_page.locator(".petition__targets li").first
+    # The item itself, not only its words: they ran left to right after a bullet at their right.
+    assert target.evaluate("(item) => getComputedStyle(item).direction") == "ltr"
+    list_box = browser_page.locator(".petition__targets").bounding_box()
+    words_start = target.evaluate(
+        "(item) => { const words = document.createRange(); words.selectNodeContents(item);"
+        " return words.getBoundingClientRect().x; }"
+    )
+    # Its words begin on the left, indented to leave its bullet room inside the list.
+    assert list_box["x"] < words_start < list_box["x"] + list_box["width"] / 2
+
+
+@override_settings(LANGUAGES=LANGUAGES_WITH_UYGHUR)
+def test_the_share_links_on_a_uyghur_page_line_up_with_the_panels_text(signing_site, browser_page):
+    browser_page.goto(f"{signing_site}/ug/petition/liberez-mamat/signed/")
+
+    links = browser_page.locator("#share .share-links")
+    padding = links.evaluate(
+        "(list) => [getComputedStyle(list).paddingLeft, getComputedStyle(list).paddingRight]"
+    )
+
+    # A row of buttons, not a list of bullets: the English panel's lists were indented by 2rem.
+    assert padding == ["0px", "0px"]
+    heading = browser_page.locator("#share h2").bounding_box()
+    first_link = links.get_by_role("link").first.bounding_box()
+    assert first_link["x"] == pytest.approx(heading["x"], abs=1)
