@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 
 from campaign import selectors
+from campaign.views import NOT_FOUND_MARK
 from core.language_prefix import LANGUAGE_QUERY
 from core.public_cache import page_query, public_content_version, public_object
 
@@ -16,7 +17,12 @@ def _page_url_in(request: HttpRequest, code: str) -> str:
     """Return this page's address in another language, as Django's translate_url does, but from
     the match the request already has: every page draws its links to the other languages."""
     match = request.resolver_match
-    if match is None or not match.url_name:
+    if match is None or getattr(request, NOT_FOUND_MARK, False):
+        # No page at this address (a 404): its address in another language is nowhere, so the
+        # link leads to that language's home page.
+        with translation.override(code):
+            return reverse("campaign:home")
+    if not match.url_name:
         return translate_url(request.path, code)
     with translation.override(code):
         try:

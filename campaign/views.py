@@ -2,6 +2,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 
 from campaign import selectors
@@ -51,3 +52,14 @@ def page_render(request: HttpRequest, page: Page, *, is_preview: bool = False) -
     if is_preview:
         response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+# Set on a request answered with a 404: campaign.context_processors then links each other
+# language to its home page, since the lost address is nowhere in any language.
+NOT_FOUND_MARK = "campaign_page_not_found"
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 404 page, its language links leading home rather than back to the lost page."""
+    setattr(request, NOT_FOUND_MARK, True)
+    return defaults.page_not_found(request, exception)

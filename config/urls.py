@@ -39,6 +39,9 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
+# Django's 404 page, its language links leading to each language's home page.
+handler404 = "campaign.views.page_not_found"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

@@ -123,6 +123,27 @@ def test_unknown_page_is_a_translated_404(client, mamat_campaign):
     assert "Page not found" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("path", "other_language", "its_home"),
+    [
+        ("/en/petition/liberez-mamat/nope/", "fr", "/"),
+        ("/en/no/such/page/", "fr", "/"),
+        ("/no-such-page/", "en", "/en/"),
+    ],
+)
+def test_a_404_leads_to_the_home_page_of_each_other_language(
+    client, mamat_campaign, path, other_language, its_home
+):
+    # The lost page has no address in the other language either: the switch must not point
+    # back to it.
+    response = client.get(path)
+
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert f'href="{its_home}" hreflang="{other_language}"' in html
+    assert f'href="{path}"' not in html
+
+
 def test_staff_pages_speak_the_browsers_language(client):
     english = client.get("/admin/login/", headers={"accept-language": "en"})
     french = client.get("/admin/login/", headers={"accept-language": "fr"})
@@ -150,8 +171,6 @@ def test_share_call_to_action_offers_plain_links_to_this_page(client, mamat_camp
         "/en/petition/liberez-mamat/ledger/",
         "/petition/liberez-mamat/signed/",
         "/petition/confirm/not-a-whole-link/",
-        "/no-such-page/",
-        "/en/no/such/page/",
     ],
 )
 def test_each_page_links_to_itself_in_every_language_as_django_translates_it(
