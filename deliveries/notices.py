@@ -32,6 +32,7 @@ from core.email_sending import (
     retry_delay,
     sender_named,
 )
+from core.secret_boxes import SecretBoxUnreadable
 from deliveries.models import Delivery, DeliveryNotice, DeliveryReply
 from petitions.models import Signature
 from petitions.names import name_for_greeting
@@ -196,7 +197,15 @@ def _failure_record(notice: DeliveryNotice, failure: SendFailure, now: datetime)
 
 def delivery_notice_send(notice: DeliveryNotice) -> bool:
     """Send one claimed notice and record what came of it; return whether it went."""
-    address = news_address_open(notice.signature.news_address)
+    try:
+        address = news_address_open(notice.signature.news_address)
+    except SecretBoxUnreadable:
+        # Boxed under a NEWS_ADDRESS_KEY since changed: the signer must subscribe again.
+        logger.warning("Delivery notice %s not sent: its news address does not open.", notice.pk)
+        DeliveryNotice.objects.filter(pk=notice.pk).update(
+            status=DeliveryNotice.Status.FAILED, error="news address unreadable"
+        )
+        return False
     if not address:  # the signer stopped the news since
         DeliveryNotice.objects.filter(pk=notice.pk).update(status=DeliveryNotice.Status.FAILED)
         return False

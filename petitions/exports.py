@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from core.actors import Actor
 from core.sealing import SealedDataUnreadable, Unsealer
+from core.secret_boxes import SecretBoxUnreadable
 from core.spreadsheet import csv_cell, csv_row
 from petitions.models import Petition, Signature, SignatureExport
 from petitions.sealing import news_address_open
@@ -160,7 +161,9 @@ def export_rows(
     With the data officers' key (`unsealer`), sealed fields are opened; without it they are
     left empty, and only what stays readable on the server is written. A record sealed to
     another key (before a rotation) is written as if there were no key, and its last cell says
-    so: the export is whole, and names what needs the other key.
+    so: the export is whole, and names what needs the other key. A news address boxed under
+    a NEWS_ADDRESS_KEY since changed (docs/operations.md) leaves the email blank, as sealed,
+    which the last cell already says.
     """
     status_names = {value: str(label) for value, label in Signature.Status.choices}
     yes, no = _("yes"), _("no")
@@ -202,7 +205,11 @@ def export_rows(
             if sealed_data is not None:
                 personal_data = still_sealed if unsealer is None else other_key
             if news_address is not None:
-                email = news_address_open(news_address)
+                try:
+                    email = news_address_open(news_address)
+                except SecretBoxUnreadable:
+                    # Boxed under an earlier NEWS_ADDRESS_KEY: blank, as sealing left it.
+                    email = ""
         yield [
             cell(first_name),
             cell(last_name),

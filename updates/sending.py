@@ -24,6 +24,7 @@ from core.email_sending import (
     esp_message_id,
     retry_delay,
 )
+from core.secret_boxes import SecretBoxUnreadable
 from petitions.models import Signature
 from petitions.news import news_subscribers, signature_news_stop
 from petitions.sealing import news_address_open
@@ -77,7 +78,17 @@ def _claim(*, update: SupporterUpdate, limit: int) -> list[UpdateRecipient]:
 
 def _send_one(update: SupporterUpdate, recipient: UpdateRecipient) -> None:
     signature = Signature.objects.filter(pk=recipient.signature_id).first()
-    address = news_address_open(signature.news_address) if signature else ""
+    try:
+        address = news_address_open(signature.news_address) if signature else ""
+    except SecretBoxUnreadable:
+        # Boxed under a NEWS_ADDRESS_KEY since changed: the signer must subscribe again.
+        logger.warning(
+            "Update %s skips recipient %s: its news address does not open.", update.pk, recipient.pk
+        )
+        recipient.status = UpdateRecipient.Status.SKIPPED
+        recipient.error = "news address unreadable"
+        recipient.save(update_fields=["status", "error"])
+        return
     if not address:
         recipient.status = UpdateRecipient.Status.SKIPPED
         recipient.save(update_fields=["status"])
