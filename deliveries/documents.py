@@ -151,9 +151,19 @@ def letter_pdf_bytes(*, letter: LetterContent) -> bytes:
         pdf.count_row(country_label(code), count)
     pdf.ln(6)
     pdf.paragraph(_reply_paragraph(letter))
-    pdf.paragraph(letter.closing, gap=8)
-    pdf.paragraph(letter.signatory or letter.campaign_name)
+    _sign_off(pdf, letter)
     return bytes(pdf.output())
+
+
+def _sign_off(pdf, letter: LetterContent) -> None:
+    """Write the closing and the signatory on one page: a signature never stands alone."""
+    # fpdf's unbreakable() writes the block where it is, and only if it runs past the bottom
+    # margin writes it again at the top of a new page, so a letter that fits stays on one page.
+    with pdf.unbreakable() as block:
+        block.paragraph(letter.closing, gap=8)
+        # No gap after the last line: unbreakable() measures to where the block leaves the cursor,
+        # and space below the signature would push a letter that fits onto a second page.
+        block.paragraph(letter.signatory or letter.campaign_name, gap=0)
 
 
 def signers_csv_write(
