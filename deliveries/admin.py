@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -31,6 +33,17 @@ class DeliveryScheduleAdmin(EditedSinceAdminMixin, admin.ModelAdmin):
 
     def has_send_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("deliveries.send_delivery")
+
+    def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs):
+        # The model's bounds on the form's numbers too: the browser's min and max, and one
+        # message for -5 and 0 alike (a positive field's form says "0 or more" otherwise).
+        if isinstance(db_field, models.IntegerField):
+            validators = db_field.validators
+            minimums = [v.limit_value for v in validators if isinstance(v, MinValueValidator)]
+            maximums = [v.limit_value for v in validators if isinstance(v, MaxValueValidator)]
+            kwargs.setdefault("min_value", max(minimums, default=None))
+            kwargs.setdefault("max_value", min(maximums, default=None))
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.display(description=_("when"))
     def when(self, schedule: DeliverySchedule) -> str:

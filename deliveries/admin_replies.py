@@ -1,5 +1,6 @@
 """Staff record what a target answered to a delivery, or that it did not answer."""
 
+import datetime
 import posixpath
 
 from django import forms
@@ -18,7 +19,7 @@ from modeltranslation.admin import TranslationAdmin
 from core.actors import request_staff_user
 from core.private_storage import private_file_response
 from core.public_cache import public_content_changed
-from deliveries.models import DeliveryReply
+from deliveries.models import Delivery, DeliveryReply
 from deliveries.notices import news_signers_of
 from deliveries.replies import delivery_reply_record, reply_signers_tell
 
@@ -51,13 +52,45 @@ class DeliveryReplyForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean() or {}
-        if cleaned.get("kind") == DeliveryReply.Kind.REPLY and not cleaned.get("received_on"):
-            self.add_error("received_on", _("Give the day the reply came."))
+        received_on = cleaned.get("received_on")
+        if cleaned.get("kind") == DeliveryReply.Kind.REPLY:
+            if not received_on:
+                self.add_error("received_on", _("Give the day the reply came."))
+            else:
+                self._received_on_check(received_on, cleaned.get("delivery"))
         if cleaned.get("kind") == DeliveryReply.Kind.NO_REPLY and not cleaned.get(
             "days_without_reply"
         ):
             self.add_error("days_without_reply", _("Give how many days passed without a reply."))
         return cleaned
+
+    def _received_on_check(self, received_on: datetime.date, delivery: Delivery | None) -> None:
+        # The petition's page publishes the date as it is: a reply cannot come from the future,
+        # nor before the letter it answers. Days are counted in TIME_ZONE, as the page shows them.
+        today = timezone.localdate()
+        if received_on > today:
+            self.add_error(
+                "received_on",
+                forms.ValidationError(
+                    _("A reply cannot be dated after today, %(today)s: check the day it came."),
+                    code="received_in_future",
+                    params={"today": date_format(today)},
+                ),
+            )
+        elif delivery is not None and delivery.sent_at is not None:
+            sent_on = timezone.localdate(delivery.sent_at)
+            if received_on < sent_on:
+                self.add_error(
+                    "received_on",
+                    forms.ValidationError(
+                        _(
+                            "A reply cannot be dated before the delivery it answers, sent on "
+                            "%(sent_on)s: check the day it came, or the delivery."
+                        ),
+                        code="received_before_sent",
+                        params={"sent_on": date_format(sent_on)},
+                    ),
+                )
 
 
 @admin.register(DeliveryReply)

@@ -1,10 +1,24 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.private_storage import delivery_files_storage
+
+# A schedule's numbers are bounded on every database: SQLite checks no integer's size, and a day
+# count past timedelta's (999,999,999 days) stops the scheduled check and the files' deletion
+# for every petition. Past each bound a number means "never", which an empty field says already.
+# A year: a campaign's deliveries come every few weeks or months; a slower one is "deliver now".
+SCHEDULE_EVERY_DAYS_MAX = 366
+# Ten million new signatures: more than any one delivery of a campaign like this one waits for,
+# and well within the column's range (PostgreSQL's integer stops at 2,147,483,647).
+SCHEDULE_THRESHOLD_MAX = 10_000_000
+# A year too: the files name signers, some of whom risk reprisals, and the public SHA-256 proves
+# the delivery without them; a year covers the target's reply and any question about what went.
+# 0 stays allowed: the files go at the next night's deletion.
+SCHEDULE_KEEP_FILES_DAYS_MAX = 366
 
 
 class DeliverySchedule(models.Model):
@@ -21,12 +35,14 @@ class DeliverySchedule(models.Model):
         null=True,
         blank=True,
         help_text=_("Deliver new signatures this many days after the last delivery. Empty: never."),
+        validators=[MinValueValidator(1), MaxValueValidator(SCHEDULE_EVERY_DAYS_MAX)],
     )
     threshold = models.PositiveIntegerField(
         _("as soon as (signatures)"),
         null=True,
         blank=True,
         help_text=_("Deliver as soon as this many new confirmed signatures wait. Empty: never."),
+        validators=[MinValueValidator(1), MaxValueValidator(SCHEDULE_THRESHOLD_MAX)],
     )
     counts_only = models.BooleanField(
         _("counts only"),
@@ -42,6 +58,7 @@ class DeliverySchedule(models.Model):
             "The letter and the list of names are deleted this many days after sending; the "
             "public SHA-256 of each stays as proof."
         ),
+        validators=[MaxValueValidator(SCHEDULE_KEEP_FILES_DAYS_MAX)],
     )
     is_active = models.BooleanField(
         _("active"),
@@ -68,10 +85,17 @@ class DeliverySchedule(models.Model):
             models.CheckConstraint(
                 condition=Q(every_days__isnull=True) | Q(every_days__gte=1),
                 name="delivery_schedule_every_days_positive",
+                violation_error_message=_(
+                    "The interval must be at least 1 day; leave “every (days)” empty for never."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(threshold__isnull=True) | Q(threshold__gte=1),
                 name="delivery_schedule_threshold_positive",
+                violation_error_message=_(
+                    "The threshold must be at least 1 signature; leave “as soon as (signatures)” "
+                    "empty for never."
+                ),
             ),
         ]
 

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from deliveries import batches, sending
@@ -73,7 +74,8 @@ def _acknowledgement_form(delivery) -> dict:
     return {
         "delivery": delivery.pk,
         "kind": "reply",
-        "received_on": "2026-11-20",
+        # The day it was sent: a reply comes no earlier, and no later than today.
+        "received_on": timezone.localdate(delivery.sent_at).isoformat(),
         "summary_fr": "Accusé de réception.",
         "summary_en": "Acknowledged.",
     }
@@ -138,7 +140,7 @@ def test_staff_open_a_recorded_reply_and_download_the_file_the_embassy_sent(clie
         {
             "delivery": sent_delivery.pk,
             "kind": "reply",
-            "received_on": "2026-11-20",
+            "received_on": timezone.localdate(sent_delivery.sent_at).isoformat(),
             "summary_fr": "Accusé de réception, daté du 19.",
             "summary_en": "",
         },
