@@ -18,6 +18,7 @@ def campaign_launch_steps() -> list[LaunchStep]:
                 done=False,
                 why=_("There is none yet: run manage.py load_campaign, or add one."),
                 fix_url=reverse("admin:campaign_campaign_add"),
+                fix_permission="campaign.add_campaign",
             )
         ]
     campaign_url = reverse("admin:campaign_campaign_change", args=[campaign.pk])
@@ -34,6 +35,7 @@ def campaign_launch_steps() -> list[LaunchStep]:
                 "and host. Fill them in on the campaign, then publish the legal notice page."
             ),
             fix_url=campaign_url,
+            fix_permission="campaign.change_campaign",
         ),
         LaunchStep(
             title=_("A contact address"),
@@ -43,12 +45,14 @@ def campaign_launch_steps() -> list[LaunchStep]:
                 "are told to write to it; the contact page stays a draft without it."
             ),
             fix_url=campaign_url,
+            fix_permission="campaign.change_campaign",
         ),
         LaunchStep(
             title=_("The privacy policy, published"),
             done=Page.Kind.PRIVACY in published_kinds,
             why=_("The sign form links to it: signers must be able to read it before they sign."),
             fix_url=reverse("admin:campaign_page_changelist") + f"?kind__exact={Page.Kind.PRIVACY}",
+            fix_permission="campaign.change_page",
         ),
         LaunchStep(
             title=_("Mamat's portrait on the case page"),
@@ -59,5 +63,6 @@ def campaign_launch_steps() -> list[LaunchStep]:
                 if home
                 else reverse("admin:campaign_page_changelist")
             ),
+            fix_permission="campaign.change_page",
         ),
     ]

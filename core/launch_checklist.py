@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,23 @@ class LaunchStep:
     # What goes wrong while it is not done, and where to do it.
     why: str = ""
     fix_url: str = ""
+    # The permission ("app_label.codename") acting at fix_url needs: staff without it see the
+    # step unlinked, since the page would refuse them.
+    fix_permission: str = ""
+
+    @property
+    def roles_that_fix(self) -> list[str]:
+        """Return the names of the roles (groups) whose members may act on the step."""
+        app_label, _dot, codename = self.fix_permission.partition(".")
+        if not codename:
+            return []
+        return list(
+            Group.objects.filter(
+                permissions__content_type__app_label=app_label, permissions__codename=codename
+            )
+            .order_by("name")
+            .values_list("name", flat=True)
+        )
 
 
 def launch_steps() -> list[LaunchStep]:

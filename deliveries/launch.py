@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.launch_checklist import LaunchStep
-from deliveries.addresses import ApprovalState, target_address_status
+from deliveries.addresses import SEND_PERMISSION, ApprovalState, target_address_status
 from deliveries.models import DeliverySchedule
 from petitions.models import Petition
 
@@ -18,8 +18,10 @@ def deliveries_launch_steps() -> list[LaunchStep]:
             state = target_address_status(target=target).state
             if state is ApprovalState.PLACEHOLDER or schedule is None:
                 fix_url = reverse("admin:petitions_target_change", args=[target.pk])
+                fix_permission = "petitions.change_target"
             else:
                 fix_url = reverse("admin:deliveries_deliveryschedule_deliver", args=[schedule.pk])
+                fix_permission = SEND_PERMISSION
             steps.append(
                 LaunchStep(
                     title=_("Delivery address approved: %(target)s") % {"target": target.name},
@@ -33,6 +35,7 @@ def deliveries_launch_steps() -> list[LaunchStep]:
                         )
                     ),
                     fix_url=fix_url,
+                    fix_permission=fix_permission,
                 )
             )
     return steps

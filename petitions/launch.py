@@ -28,6 +28,7 @@ def petitions_launch_steps() -> list[LaunchStep]:
             done=signable.exists(),
             why=_("Set a petition's status to open (with its opening date, if it is later)."),
             fix_url=reverse("admin:petitions_petition_changelist"),
+            fix_permission="petitions.change_petition",
         ),
         LaunchStep(
             title=_("A data officer"),
@@ -41,5 +42,6 @@ def petitions_launch_steps() -> list[LaunchStep]:
                 if group
                 else reverse("admin:auth_group_changelist")
             ),
+            fix_permission="auth.change_group",
         ),
     ]
