@@ -9,8 +9,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname
@@ -70,6 +70,21 @@ class CampaignAdmin(EditedSinceAdminMixin, SwitchedOnLanguagesAdmin):
             },
         ),
     ]
+
+
+def _texts_unlike_published(*, page: Page, values: dict) -> list[str]:
+    """Return the draft's columns among `values` that differ from the published page's."""
+    published = Page.objects.values(*page_drafts.page_draft_columns()).get(pk=page.pk)
+    return [
+        column
+        for column, value in published.items()
+        if column in values and values[column] != value
+    ]
+
+
+def _field_labels(form, names: list[str]) -> str:
+    """The labels staff read on the form of the fields `names`, for the page's history."""
+    return ", ".join(str(form.fields[name].label) for name in names if name in form.fields) or "—"
 
 
 def _saving_a_draft(request: HttpRequest) -> bool:
@@ -233,6 +248,9 @@ class PageAdmin(CspNonceMediaMixin, EditedSinceAdminMixin, SwitchedOnLanguagesAd
     def save_model(self, request: HttpRequest, obj: Page, form, change: bool) -> None:
         if change and DRAFT_SAVE in request.POST:
             # Kept aside: the public keeps the published page until staff publish the draft.
+            request._page_draft_fields = _texts_unlike_published(  # type: ignore[attr-defined]
+                page=obj, values=form.cleaned_data
+            )
             page_drafts.page_draft_save(page=obj, values=form.cleaned_data)
             request._page_draft_kept = "saved"  # type: ignore[attr-defined]
             return
@@ -240,8 +258,28 @@ class PageAdmin(CspNonceMediaMixin, EditedSinceAdminMixin, SwitchedOnLanguagesAd
             page_drafts.page_draft_discard(page=obj)
             request._page_draft_kept = "discarded"  # type: ignore[attr-defined]
             return
+        if change and obj.working_copy:
+            # Publishing a draft: what changes for the public is the draft against the
+            # published page, which the form (opened on the draft) does not see.
+            request._page_draft_fields = _texts_unlike_published(  # type: ignore[attr-defined]
+                page=obj, values={column: getattr(obj, column) for column in obj.working_copy}
+            )
+            request._page_draft_published = True  # type: ignore[attr-defined]
         obj.working_copy = None
         super().save_model(request, obj, form, change)
+
+    def construct_change_message(self, request: HttpRequest, form, formsets, add: bool = False):
+        """The history says what the public saw change: a draft saved or discarded changed
+        nothing public, and a draft published changed what it holds."""
+        kept = getattr(request, "_page_draft_kept", None)
+        fields = _field_labels(form, getattr(request, "_page_draft_fields", []))
+        if kept == "saved":
+            return gettext("Saved a draft, not public: %(fields)s.") % {"fields": fields}
+        if kept == "discarded":
+            return gettext("Discarded the draft; the published page is unchanged.")
+        if getattr(request, "_page_draft_published", False):
+            return gettext("Published the draft: %(fields)s.") % {"fields": fields}
+        return super().construct_change_message(request, form, formsets, add)
 
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
         if getattr(request, "_page_draft_kept", None):

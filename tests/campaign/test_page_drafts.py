@@ -1,6 +1,7 @@
 """An editor saves a published page as a draft: texts kept aside, nothing dropped in silence."""
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -127,3 +128,29 @@ def test_a_draft_saved_over_anothers_since_opened_is_refused_with_the_text_kept(
     form = second_save.context["adminform"].form
     assert form.non_field_errors() == [str(EDITED_SINCE_OPENED)]
     assert form["lead_fr"].value() == "Un million de personnes"
+
+
+def test_the_pages_history_tells_a_draft_from_what_the_public_saw_change(
+    client, editor, mamat_campaign
+):
+    page = Page.objects.get(slug="camps")
+    login_verified(client, editor)
+
+    def save(**changes):
+        form_page = client.get(change_url(page))
+        return client.post(change_url(page), admin_change_form_data(form_page, **changes))
+
+    save()  # once saved from the admin, the loaded texts are as its editor writes them
+    draft_save(client, page, title_fr="Les camps (brouillon)")
+    save()  # "Save" publishes the draft
+
+    page.refresh_from_db()
+    assert page.title_fr == "Les camps (brouillon)"
+    history = [
+        entry.get_change_message()
+        for entry in LogEntry.objects.filter(object_id=str(page.pk)).order_by("action_time")
+    ][1:]
+    assert history == [
+        "Brouillon enregistré, non public\N{NO-BREAK SPACE}: Titre [fr].",
+        "Brouillon publié\N{NO-BREAK SPACE}: Titre [fr].",
+    ]
