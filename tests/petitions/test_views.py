@@ -369,6 +369,19 @@ def test_a_cut_withdrawal_link_never_tells_the_signer_they_are_erased(
     assert Signature.objects.exists()
 
 
+def test_without_a_contact_address_a_cut_link_promises_no_one_to_write_to(
+    client, signed_up, mailoutbox, petition
+):
+    Campaign.objects.filter(pk=petition.campaign_id).update(contact_email="")
+    signed_up()
+    cut_path = _link(mailoutbox[0], "withdraw")[:-12] + "/"
+
+    html = client.get(cut_path).content.decode()
+
+    assert "copiez le lien entier depuis l'e-mail." in html
+    assert "écrivez à la campagne" not in html
+
+
 def test_a_closed_petition_shows_no_form_and_takes_no_signature(client, signed_up, petition):
     Petition.objects.filter(pk=petition.pk).update(status=Petition.Status.CLOSED)
 
