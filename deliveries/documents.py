@@ -188,3 +188,12 @@ def signers_csv_write(
     text.flush()
     text.detach()  # leave `out` open for the caller
     return written
+
+
+def signers_csv_count(opened: BinaryIO) -> int:
+    """Return how many signers a list written by signers_csv_write names, and rewind it."""
+    text = io.TextIOWrapper(opened, encoding="utf-8-sig", newline="")
+    count = max(sum(1 for _row in csv.reader(text)) - 2, 0)  # the reference and header lines
+    text.detach()
+    opened.seek(0)
+    return count

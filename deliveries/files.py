@@ -197,8 +197,8 @@ def delivery_signers_file_open(
 ) -> BinaryIO | None:
     """Open the list of named signers a delivery carried, and trail it; None if it has none.
 
-    The trail counts the names the file holds now: fewer than the delivery carried once a
-    signer it named was erased (the list on file is written again without them).
+    The trail counts the names the file handed over holds: fewer than the delivery carried
+    once a signer it named was erased (the list on file is written again without them).
     """
     if not delivery.signatures_csv:
         return None
@@ -207,7 +207,7 @@ def delivery_signers_file_open(
         actor=actor,
         action=AccessEvent.Action.EXPORTED_SIGNATURES,
         target=f"{Delivery._meta.label} #{delivery.pk}",
-        row_count=selectors.delivery_named_signers(delivery=delivery).count(),
+        row_count=documents.signers_csv_count(opened),
         ip_hmac=ip_hmac,
     )
     return opened

@@ -10,8 +10,10 @@ from deliveries import batches
 from deliveries.models import Delivery, DeliverySchedule
 from petitions import erasure
 from petitions.models import Signature
+from petitions.name_review import signatures_name_hide
 from staff.models import AccessEvent
 from tests.deliveries.factories import confirmed_signatures_create
+from tests.deliveries.helpers import csv_rows
 from tests.factories import PetitionFactory
 from tests.staff_fixtures import login_verified, staff_user_create
 
@@ -82,10 +84,27 @@ def test_once_a_named_signer_is_erased_the_trail_counts_the_names_the_file_still
 
     signers = client.get(reverse("admin:deliveries_delivery_signatures", args=[delivery.pk]))
 
-    rows = b"".join(signers.streaming_content).decode().count("\n")
+    names = csv_rows(b"".join(signers.streaming_content))
     event = AccessEvent.objects.get(action=AccessEvent.Action.EXPORTED_SIGNATURES)
-    assert event.row_count == 1  # the delivery named two; one of them was erased since
-    assert delivery.named_count == 2 and rows > 1
+    assert len(names) == 1  # the delivery named two; one of them was erased since
+    assert event.row_count == len(names)
+
+
+def test_a_list_download_is_trailed_with_the_names_the_file_holds_whatever_changed_since(
+    client, delivery, django_capture_on_commit_callbacks
+):
+    # Hiding a name keeps it out of later deliveries; the list on file is what it was.
+    user = staff_with("view_delivery")
+    user.user_permissions.add(Permission.objects.get(codename="view_signer_contact"))
+    login_verified(client, user)
+    with django_capture_on_commit_callbacks(execute=True):
+        signatures_name_hide(signatures=delivery.petition.signatures.filter(name_in_delivery=True))
+
+    signers = client.get(reverse("admin:deliveries_delivery_signatures", args=[delivery.pk]))
+
+    names = csv_rows(b"".join(signers.streaming_content))
+    event = AccessEvent.objects.get(action=AccessEvent.Action.EXPORTED_SIGNATURES)
+    assert event.row_count == len(names) == 2
 
 
 def test_staff_without_the_permission_cannot_download(client, delivery):
