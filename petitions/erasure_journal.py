@@ -6,9 +6,10 @@ So each of those events is also written here, in a private storage of its own th
 does not touch, and `manage.py erasures_reapply` (petitions/erasure_reapply.py) does them again.
 
 Each event is one small new file, never a line appended to an old one: several nodes may write
-at once. File names sort by time; each line reads "<kind> <signature number>". A restored
-database hands out again the numbers of the rows it never held, so a line stands only for a
-signature made before its file was written. Numbers only:
+at once. File names sort by time; each line reads "<kind> <signature number> <signed at>". A
+restored database hands out again the numbers of the rows it never held, so a line stands only
+for the signature of that number made at that moment (lines written before 2026-11-29 have no
+time: for a signature made before their file was written). Numbers and times only:
 the journal names nobody by itself, and once the database has forgotten a row, nothing links
 its number to a person. Files are deleted once no kept backup is older than them
 (BACKUP_RETENTION_DAYS), by the daily retention task.
@@ -20,6 +21,7 @@ import secrets
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -45,18 +47,34 @@ _KINDS = frozenset(kind.value for kind in JournalKind)
 
 
 class JournalLineBad(ValueError):
-    """A journal file holds a line that is not "<kind> <signature number>"."""
+    """A journal file holds a line that is not "<kind> <signature number> [<signed at>]"."""
+
+
+class JournalEntry(NamedTuple):
+    kind: JournalKind
+    signature_id: int
+    journaled_at: datetime
+    # When the signature was made: with its number, it tells it from a newcomer given the same
+    # number by a restored database. None on lines written before it was journaled too.
+    signed_at: datetime | None
 
 
 def erasure_journal_record(*, kind: JournalKind, signature_ids: Iterable[int]) -> None:
     """Journal these signatures once the transaction that changed them commits.
 
-    A write that fails does not undo what was done: it is logged as an error, since the change
-    would not survive a restore of a backup taken before it.
+    Call it while their rows still exist (a withdrawal deletes its row after). A write that
+    fails does not undo what was done: it is logged as an error, since the change would not
+    survive a restore of a backup taken before it.
     """
+    from petitions.models import Signature
+
     ids = sorted(set(signature_ids))
     if ids:
-        lines = "".join(f"{kind} {signature_id}\n" for signature_id in ids)
+        signed = Signature.objects.filter(pk__in=ids).order_by("pk").values_list("pk", "created_at")
+        lines = "".join(
+            f"{kind} {signature_id} {signed_at.astimezone(UTC).strftime(_WRITTEN_AT_FORMAT)}\n"
+            for signature_id, signed_at in signed
+        )
         transaction.on_commit(lambda: _journal_file_write(kind=kind, count=len(ids), lines=lines))
 
 
@@ -100,8 +118,8 @@ def _written_at(name: str) -> datetime | None:
         return None
 
 
-def erasure_journal_entries() -> Iterator[tuple[JournalKind, int, datetime]]:
-    """Yield every (kind, signature number, when journaled) the journal holds, oldest first."""
+def erasure_journal_entries() -> Iterator[JournalEntry]:
+    """Yield every entry the journal holds, oldest file first."""
     storage = erasure_journal_storage()
     for name in _journal_file_names(storage):
         written_at = _written_at(name)
@@ -114,10 +132,19 @@ def erasure_journal_entries() -> Iterator[tuple[JournalKind, int, datetime]]:
         # read as it stands, it would name another signature.
         complete_lines = text.split("\n")[:-1]
         for number, line in enumerate(complete_lines, start=1):
-            kind, _space, signature_id = line.partition(" ")
-            if kind not in _KINDS or not signature_id.isdigit():
+            kind, signature_id, *signed = line.split(" ")
+            try:
+                signed_at = (
+                    datetime.strptime(signed[0], _WRITTEN_AT_FORMAT).replace(tzinfo=UTC)
+                    if signed
+                    else None
+                )
+            except ValueError:
+                signed_at = None
+                signature_id = ""  # refused below
+            if kind not in _KINDS or not signature_id.isdigit() or len(signed) > 1:
                 raise JournalLineBad(f"{name}, line {number}: {line!r}")
-            yield JournalKind(kind), int(signature_id), written_at
+            yield JournalEntry(JournalKind(kind), int(signature_id), written_at, signed_at)
 
 
 def erasure_journal_purge(*, now: datetime | None = None) -> int:

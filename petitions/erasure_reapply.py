@@ -7,14 +7,20 @@ runs once the database is restored and migrated, before the site reopens
 longer shows it, so a second run, or a run after no restore at all, changes nothing.
 """
 
+from datetime import timedelta
+
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from petitions.counter import petition_count_reconcile
 from petitions.erasure import signatures_anonymise
 from petitions.erasure_journal import JournalKind, erasure_journal_entries
 from petitions.models import Signature
 from petitions.name_review import signatures_name_hide
+
+# How near a journaled signing time the row's must be: a backup restored from a dump that keeps
+# milliseconds (JSON's) still matches; a newcomer is made long after the restore.
+SIGNED_AT_MARGIN = timedelta(milliseconds=1)
 
 
 def _withdrawal_reapply(*, signatures: QuerySet[Signature]) -> int:
@@ -31,10 +37,15 @@ def erasures_reapply() -> dict[str, int]:
     """
     applied = {kind.value: 0 for kind in JournalKind}
     petition_ids: set[int] = set()
-    for kind, signature_id, journaled_at in erasure_journal_entries():
-        # A restored database hands out again the numbers of rows it never held: a signature
-        # made after the line was journaled is someone else's, whatever its number.
-        signatures = Signature.objects.filter(pk=signature_id, created_at__lte=journaled_at)
+    for kind, signature_id, journaled_at, signed_at in erasure_journal_entries():
+        # A restored database hands out again the numbers of rows it never held: the line is
+        # for the signature of that number made at that moment (an older line knows only that
+        # it was made before the line was written), never for a newcomer given the number.
+        signatures = Signature.objects.filter(pk=signature_id).filter(
+            Q(created_at__range=(signed_at - SIGNED_AT_MARGIN, signed_at + SIGNED_AT_MARGIN))
+            if signed_at
+            else Q(created_at__lte=journaled_at)
+        )
         petition_id = signatures.values_list("petition_id", flat=True).first()
         if petition_id is None:
             # Gone already (withdrawn again, deleted by retention), or the number is another's.

@@ -2,7 +2,7 @@
 
 import logging
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 from pathlib import Path
 
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 ERASE_URL = reverse("admin:petitions_signature_erase")
 NAMES_URL = reverse("admin:petitions_signature_names")
-JOURNAL_LINE = re.compile(r"(withdrawn|erased|hidden) [0-9]+\n")
+JOURNAL_LINE = re.compile(r"(withdrawn|erased|hidden) [0-9]+ [0-9]{8}T[0-9]{6}\.[0-9]{6}Z\n")
 
 
 @pytest.fixture(name="journal")
@@ -110,7 +110,11 @@ def test_after_a_restore_the_withdrawn_the_erased_and_the_hidden_are_not_listed_
     assert petition.confirmed_count == 3  # Aynur is no longer counted
 
 
-def test_the_journal_holds_only_kinds_and_signature_numbers(
+def _signed_at(signature) -> str:
+    return signature.created_at.astimezone(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+
+
+def test_the_journal_holds_only_kinds_signature_numbers_and_when_each_was_signed(
     campaign, journal, django_capture_on_commit_callbacks
 ):
     signers, _backup = campaign
@@ -130,9 +134,9 @@ def test_the_journal_holds_only_kinds_and_signature_numbers(
     assert all(JOURNAL_LINE.fullmatch(line) for line in lines)
     assert sorted(lines) == sorted(
         [
-            f"withdrawn {signers['Aynur'].pk}\n",
-            f"erased {signers['Gulnaz'].pk}\n",
-            f"hidden {signers['Memet'].pk}\n",
+            f"withdrawn {signers['Aynur'].pk} {_signed_at(signers['Aynur'])}\n",
+            f"erased {signers['Gulnaz'].pk} {_signed_at(signers['Gulnaz'])}\n",
+            f"hidden {signers['Memet'].pk} {_signed_at(signers['Memet'])}\n",
         ]
     )
 
@@ -252,3 +256,44 @@ def test_a_new_signer_given_the_number_of_one_who_withdrew_is_never_withdrawn_fo
 
     assert "0 withdrawn, 0 erased, 0 hidden" in output.getvalue()
     assert Signature.objects.filter(pk=newcomer.pk, erased_at__isnull=True).exists()
+
+
+def test_a_line_journaled_before_signing_times_were_applies_only_to_an_older_signature(
+    campaign, petition, journal, django_capture_on_commit_callbacks
+):
+    # A journal file of the first format: "<kind> <number>", its time in its name.
+    signers, _backup = campaign
+    written = timezone.now() - timedelta(days=1)
+    Signature.objects.filter(pk=signers["Memet"].pk).update(created_at=written - timedelta(days=1))
+    old_file = journal / f"{written:%Y/%m/%d}" / f"{written:%Y%m%dT%H%M%S.%fZ}-0badc0de.txt"
+    old_file.parent.mkdir(parents=True)
+    old_file.write_text(f"hidden {signers['Memet'].pk}\nwithdrawn 999999\n")
+    # Number 999999 handed out again since, to a newcomer.
+    SignatureFactory(pk=999999, petition=petition, confirmed=True, email="mia@example.org")
+
+    output = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("erasures_reapply", stdout=output)
+
+    assert "0 withdrawn, 0 erased, 1 hidden" in output.getvalue()
+    assert Signature.objects.filter(pk=999999).exists()
+
+
+def test_a_line_written_by_a_server_whose_clock_runs_behind_still_applies(
+    campaign, journal, django_capture_on_commit_callbacks
+):
+    # The events were journaled by a node whose clock is a day behind the signing node's.
+    signers, backup = campaign
+    _frightened_erased_and_hidden(signers, django_capture_on_commit_callbacks)
+    for path in _journal_files(journal):
+        stamp, rest = path.name.split("-", 1)
+        written = datetime.strptime(stamp, "%Y%m%dT%H%M%S.%fZ") - timedelta(days=1)
+        path.rename(path.with_name(f"{written:%Y%m%dT%H%M%S.%fZ}-{rest}"))
+    _restore(backup)
+
+    output = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("erasures_reapply", stdout=output)
+
+    assert "1 withdrawn, 1 erased, 1 hidden" in output.getvalue()
+    assert not Signature.objects.filter(pk=signers["Aynur"].pk).exists()
