@@ -165,13 +165,14 @@ def changelist_filters_read(params: QueryDict) -> tuple[dict, list[str]]:
     }
     not_carried: list[str] = []
     for parameter in params:
-        value = params.get(parameter, "")
-        if parameter in CHANGELIST_DISPLAY_PARAMETERS or (
-            parameter == SEARCH_VAR and not value.strip()
-        ):
+        values = [value for value in params.getlist(parameter) if value.strip()]
+        # An empty value is a filter set to "All" (or an empty search): it narrows nothing.
+        if parameter in CHANGELIST_DISPLAY_PARAMETERS or not values:
             continue
         field, form_value_of = CHANGELIST_FILTERS_CARRIED.get(parameter, (None, None))
-        form_value = form_value_of(value) if form_value_of else None
+        # Several values of one filter (?status__exact=a&status__exact=b) widen the list to
+        # each of them; the form holds one.
+        form_value = form_value_of(values[0]) if form_value_of and len(values) == 1 else None
         # Two of the list's parameters for one field (?country=FR&country__exact=DE) narrow the
         # list by both; the form holds one.
         already = initial.get(field)
