@@ -12,11 +12,14 @@ import re
 import traceback
 
 # The path segments that a secret token follows in the site's URLs. A path is logged as it was
-# asked for: in any case, with its slashes doubled or percent-encoded ("/confirm//<token>/").
+# asked for: in any case, its slashes doubled or percent-encoded, with a dot segment or a space
+# before the token ("/confirm//<token>/", "/confirm/./<token>/", "/confirm/%20<token>/").
 SECRET_LINK_SEGMENTS = ("confirm", "withdraw", "exports", "unsubscribe")
-_SLASHES = r"(?:/|%2f)"
+_SLASH = r"(?:/|%2f)"
+_LEAD_IN = r"(?:/|%2f|\./|\.%2f|\s|%20)"
 SECRET_IN_PATH = re.compile(
-    rf"({_SLASHES}(?:{'|'.join(SECRET_LINK_SEGMENTS)}){_SLASHES}+)(?:(?!%2f)[^/\s\"'<>?#])+",
+    rf"({_SLASH}(?:{'|'.join(SECRET_LINK_SEGMENTS)}){_SLASH}{_LEAD_IN}*)"
+    r"(?:(?!%2f)[^/\s\"'<>?#])+",
     re.IGNORECASE,
 )
 REDACTED = "[redacted]"

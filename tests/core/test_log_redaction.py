@@ -53,6 +53,9 @@ def test_the_token_of_each_secret_link_is_cut_from_a_text():
         "/petition/Withdraw///{token}/",
         "/petition%2Fconfirm%2F{token}%2F",
         "/petition/confirm%2f{token}",
+        "/petition/confirm/./{token}/",
+        "/petition/confirm/ {token}/",
+        "/petition/withdraw/%20{token}/",
     ],
 )
 def test_a_token_is_cut_however_the_path_that_carries_it_is_spelt(path):
