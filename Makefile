@@ -48,10 +48,7 @@ messages: $(VENV)/.synced
 # Development keys (DEBUG only): private/development-keys.json, made once and kept. With DEBUG
 # off (`make up` as production runs) the keys come from the environment: nothing is written.
 keys: $(VENV)/.synced
-	@case "$$(echo "$${DEBUG:-true}" | tr '[:upper:]' '[:lower:]')" in \
-	  true|1|yes|on) $(RUN_ENV) $(MANAGE) development_keys ;; \
-	  *) echo "DEBUG is off: the keys come from the environment (docs/operations.md, 'Keys')." ;; \
-	esac
+	$(RUN_ENV) $(MANAGE) development_keys --unless-production
 
 migrate: keys
 	$(RUN_ENV) $(MANAGE) migrate --no-input

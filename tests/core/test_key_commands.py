@@ -73,3 +73,14 @@ def test_an_older_development_keys_file_gains_the_new_keys_and_keeps_the_old(set
     keys = json.loads(settings.DEVELOPMENT_KEYS_FILE.read_text())
     assert len(keys["NEWS_ADDRESS_KEY"]) >= 32 and "NEWS_ADDRESS_KEY" in out.getvalue()
     assert {name: keys[name] for name in older} == older  # nothing already made changes
+
+
+def test_make_up_in_productions_way_is_told_the_keys_come_from_the_environment(settings, tmp_path):
+    settings.DEBUG = False
+    settings.DEVELOPMENT_KEYS_FILE = tmp_path / "private" / "development-keys.json"
+    out = io.StringIO()
+
+    call_command("development_keys", "--unless-production", stdout=out)
+
+    assert "the keys come from the environment" in out.getvalue()
+    assert not settings.DEVELOPMENT_KEYS_FILE.exists()

@@ -15,8 +15,22 @@ class Command(BaseCommand):
         "there yet, and say where the development private key is. `make run` runs it."
     )
 
-    def handle(self, *args, **options) -> None:
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--unless-production",
+            action="store_true",
+            help="With DEBUG off, say that the keys come from the environment and write none "
+            "(`make keys`, which `make up` runs in production's way too).",
+        )
+
+    def handle(self, *args, unless_production: bool = False, **options) -> None:
         if not settings.DEBUG:
+            if unless_production:
+                self.stdout.write(
+                    "DEBUG is off: the keys come from the environment (docs/operations.md, "
+                    "'Keys'); none written."
+                )
+                return
             raise CommandError(
                 "Development keys are for DEBUG only; production keys come from the environment."
             )
