@@ -97,6 +97,18 @@ class DeliverySchedule(models.Model):
                     "empty for never."
                 ),
             ),
+            # The forms' validators say the bounds first; this keeps any other writer (the
+            # shell, a command) from storing a number that stops every scheduled delivery.
+            models.CheckConstraint(
+                condition=(Q(every_days__isnull=True) | Q(every_days__lte=SCHEDULE_EVERY_DAYS_MAX))
+                & (Q(threshold__isnull=True) | Q(threshold__lte=SCHEDULE_THRESHOLD_MAX))
+                & Q(keep_files_days__lte=SCHEDULE_KEEP_FILES_DAYS_MAX),
+                name="delivery_schedule_bounded",
+                violation_error_message=_(
+                    "A schedule waits at most a year between deliveries, keeps files a year at "
+                    "most, and waits for ten million signatures at most."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

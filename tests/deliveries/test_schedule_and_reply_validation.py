@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -273,3 +273,14 @@ def test_a_no_reply_needs_no_date_and_is_recorded(verified_staff_client, sent_de
 
     assert response.status_code == 302, response.content.decode()[:3000]
     assert DeliveryReply.objects.get().received_on is None
+
+
+def test_no_writer_stores_a_day_count_that_would_stop_every_scheduled_delivery(petition):
+    # The shell or a command writes past the admin's form: the database refuses it too.
+    schedule = DeliverySchedule.objects.create(petition=petition, every_days=30)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DeliverySchedule.objects.filter(pk=schedule.pk).update(every_days=20_000)
+
+    schedule.refresh_from_db()
+    assert schedule.every_days == 30
