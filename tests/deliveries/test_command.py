@@ -46,7 +46,9 @@ def test_the_command_refuses_a_placeholder_address_even_with_yes(petition, embas
     assert not Delivery.objects.filter(target=embassy).exists()
 
 
-def test_building_for_a_placeholder_address_says_why_without_a_traceback(petition, embassy):
+def test_building_for_a_placeholder_address_says_why_and_builds_the_others(
+    petition, embassy, ministry
+):
     Target.objects.filter(pk=embassy.pk).update(email="embassy@example.invalid")
     confirmed_signatures_create(petition, 2)
 
@@ -54,6 +56,7 @@ def test_building_for_a_placeholder_address_says_why_without_a_traceback(petitio
         command("build_delivery", "--petition", petition.slug)
 
     assert not Delivery.objects.filter(target=embassy).exists()
+    assert Delivery.objects.filter(target=ministry).exists()
 
 
 def test_delivering_a_petition_now_sends_to_each_target(

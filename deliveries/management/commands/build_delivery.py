@@ -22,6 +22,7 @@ class Command(BaseCommand):
         selected = Petition.objects.filter(slug=petition).first()
         if selected is None:
             raise CommandError(f"No petition with the slug {petition}.")
+        refused = []
         for target in selected.targets.all():
             started = time.perf_counter()
             try:
@@ -29,8 +30,10 @@ class Command(BaseCommand):
                     petition=selected, target=target, queue_send=False
                 )
             except DeliveryRefused as refusal:
-                # An address not approved yet, say: the reason, not a traceback.
-                raise CommandError(f"{target}: {refusal}") from refusal
+                # An address not approved yet, say: the reason, not a traceback; the other
+                # targets are built all the same.
+                refused.append(f"{target}: {refusal}")
+                continue
             seconds = time.perf_counter() - started
             if delivery is None:
                 self.stdout.write(f"{target}: no new signature.")
@@ -42,3 +45,5 @@ class Command(BaseCommand):
                 f"csv_bytes={csv_bytes} seconds={seconds:.2f} "
                 f"peak_rss_mib={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f}"
             )
+        if refused:
+            raise CommandError(" ".join(refused))
