@@ -12,13 +12,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_signing_confirming_exporting_delivering_and_sealing_work_on_make_runs_defaults():
+def pytest_on_make_runs_defaults(*arguments: str) -> subprocess.CompletedProcess:
+    """Run pytest in a process of its own on `make run`'s defaults (SQLite, DEBUG on)."""
     environment = {
         name: value
         for name, value in os.environ.items()
         if name not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL"}
     }
-    result = subprocess.run(
+    return subprocess.run(
         [
             sys.executable,
             "-m",
@@ -29,9 +30,7 @@ def test_signing_confirming_exporting_delivering_and_sealing_work_on_make_runs_d
             "--ds=tests.default_path.settings",
             "-o",
             "django_debug_mode=true",
-            "-o",
-            "python_files=smoke_*.py",
-            "tests/default_path",
+            *arguments,
         ],
         cwd=ROOT,
         env=environment,
@@ -39,6 +38,10 @@ def test_signing_confirming_exporting_delivering_and_sealing_work_on_make_runs_d
         text=True,
         timeout=300,
     )
+
+
+def test_signing_confirming_exporting_delivering_and_sealing_work_on_make_runs_defaults():
+    result = pytest_on_make_runs_defaults("-o", "python_files=smoke_*.py", "tests/default_path")
 
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     assert "\n12 passed" in result.stdout, result.stdout[-2000:]

@@ -20,6 +20,30 @@ pytestmark = pytest.mark.django_db
 VNU_JAR = Path(__file__).resolve().parents[1] / "node_modules/vnu-jar/build/dist/vnu.jar"
 
 
+def nu_checker_messages(paths: list[Path]) -> list[dict]:
+    """Check these HTML files in one run of the W3C Nu checker; return its error messages."""
+    if shutil.which("java") is None or not VNU_JAR.exists():
+        pytest.fail("The HTML check needs Java and `npm ci` (vnu-jar): see README, 'Tests'.")
+    result = subprocess.run(
+        [
+            "java",
+            "-Xss1024k",
+            "-jar",
+            str(VNU_JAR),
+            "--format",
+            "json",
+            "--errors-only",
+            *map(str, paths),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    # The checker reports on stdout or stderr, as its version likes: always, even if nothing.
+    return json.loads(result.stdout or result.stderr)["messages"]
+
+
 @pytest.fixture
 def pages(mamat_campaign, django_capture_on_commit_callbacks, client):
     with django_capture_on_commit_callbacks(execute=True):
@@ -30,33 +54,13 @@ def pages(mamat_campaign, django_capture_on_commit_callbacks, client):
 
 
 def test_the_nu_html_checker_finds_no_error_on_any_public_page(pages, tmp_path):
-    if shutil.which("java") is None or not VNU_JAR.exists():
-        pytest.fail("The HTML check needs Java and `npm ci` (vnu-jar): see README, 'Tests'.")
     files = {}
     for number, (name, html) in enumerate(pages.items()):
         path = tmp_path / f"page-{number}.html"
         path.write_text(html)
         files[path.name] = name
 
-    result = subprocess.run(
-        [
-            "java",
-            "-Xss1024k",
-            "-jar",
-            str(VNU_JAR),
-            "--format",
-            "json",
-            "--errors-only",
-            *map(str, tmp_path.glob("*.html")),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-
-    # The checker reports on stdout or stderr, as its version likes: always, even if nothing.
-    messages = json.loads(result.stdout or result.stderr)["messages"]
+    messages = nu_checker_messages(sorted(tmp_path.glob("*.html")))
     errors = [
         f"{files.get(message.get('url', '').rpartition('/')[2], message.get('url'))}: "
         f"{message['message']} "

@@ -1,9 +1,6 @@
 """Staff cannot save a schedule that breaks the delivery check, nor date a reply impossibly."""
 
 import datetime
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,8 +16,8 @@ from deliveries.models import DeliveryReply, DeliverySchedule
 from tests.admin_forms import admin_change_form_data
 from tests.deliveries.factories import DeliveryScheduleFactory, confirmed_signatures_create
 from tests.staff_fixtures import login_verified, staff_user_create
+from tests.test_default_path import ROOT, pytest_on_make_runs_defaults
 
-ROOT = Path(__file__).resolve().parents[2]
 LESS_OR_EQUAL = "Assurez-vous que cette valeur est inférieure ou égale à {}."
 GREATER_OR_EQUAL = "Assurez-vous que cette valeur est supérieure ou égale à {}."
 
@@ -130,31 +127,8 @@ def test_on_make_runs_sqlite_a_day_count_past_timedelta_never_reaches_the_delive
     """SQLite checks no integer's size: this is where 99999999999 was saved, then crashed
     `deliveries_due` with OverflowError. The suite's PostgreSQL refuses it by itself, so the
     story runs in a pytest of its own on `make run`'s defaults (tests/test_default_path.py)."""
-    environment = {
-        name: value
-        for name, value in os.environ.items()
-        if name not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL"}
-    }
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "--ds=tests.default_path.settings",
-            "-o",
-            "django_debug_mode=true",
-            "-o",
-            "python_functions=on_sqlite_*",
-            str(Path(__file__).relative_to(ROOT)),
-        ],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    result = pytest_on_make_runs_defaults(
+        "-o", "python_functions=on_sqlite_*", str(Path(__file__).relative_to(ROOT))
     )
 
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
