@@ -14,6 +14,7 @@ of `make run`) the cache in process memory counts, through that API.
 
 import logging
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
@@ -36,11 +37,19 @@ _REASONS = {
 }
 
 
+class _Limit(NamedTuple):
+    """One limit a signature counts against, and the cache key its hits are counted under."""
+
+    name: str  # one of _REASONS
+    key: str
+    hits_allowed: int
+    window_seconds: int
+
+
 def _limits(
     *, petition: Petition, ip_hash: str, email_domain: str, domain_exempt: bool
-) -> list[tuple[str, int, int]]:
-    """Return (key, limit, window) for each limit this signature counts against; each key's
-    third part names its limit (one of _REASONS).
+) -> list[_Limit]:
+    """Return each limit this signature counts against.
 
     Each source has a burst limit over a minute (a script fires fast) and a sustained one over
     the longer window (a patient one does not).
@@ -54,7 +63,8 @@ def _limits(
             ("ip-burst", settings.SIGNATURE_RATE_LIMIT_BURST_PER_IP_HASH, burst),
         ):
             if limit > 0:
-                limits.append((f"petitions:rate:{name}:{petition.pk}:{ip_hash}", limit, seconds))
+                key = f"petitions:rate:{name}:{petition.pk}:{ip_hash}"
+                limits.append(_Limit(name, key, limit, seconds))
     if not domain_exempt and email_domain not in settings.SIGNATURE_RATE_LIMIT_EXEMPT_EMAIL_DOMAINS:
         for name, limit, seconds in (
             ("domain", settings.SIGNATURE_RATE_LIMIT_PER_EMAIL_DOMAIN, window),
@@ -62,7 +72,7 @@ def _limits(
         ):
             if limit > 0:
                 key = f"petitions:rate:{name}:{petition.pk}:{email_domain}"
-                limits.append((key, limit, seconds))
+                limits.append(_Limit(name, key, limit, seconds))
     return limits
 
 
@@ -81,17 +91,17 @@ def signature_rate_limit_reason(
         return ""
     try:
         counts = hits_count(
-            [key for key, _limit, _seconds in limits],
-            window_seconds=[seconds for _key, _limit, seconds in limits],
+            [limit.key for limit in limits],
+            window_seconds=[limit.window_seconds for limit in limits],
         )
     except cache_errors():
         # Redis is down: take the signature unflagged rather than lose or refuse it.
         logger.warning("Rate limits skipped: the cache is unreachable.", exc_info=True)
         return ""
-    for count, (key, limit, _seconds) in zip(counts, limits, strict=True):
-        if count > limit:
+    for count, limit in zip(counts, limits, strict=True):
+        if count > limit.hits_allowed:
             with translation.override(settings.LANGUAGE_CODE):
-                return gettext(_REASONS[key.split(":")[2]])
+                return gettext(_REASONS[limit.name])
     return ""
 
 

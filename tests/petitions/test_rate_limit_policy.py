@@ -81,7 +81,7 @@ def test_the_burst_window_ends_before_the_sustained_one(settings, db):
         petition=PetitionFactory(), ip_hash="a" * 64, email_domain="x.example", domain_exempt=False
     )
 
-    assert {key.split(":")[2]: seconds for key, _limit, seconds in limits} == {
+    assert {limit.name: limit.window_seconds for limit in limits} == {
         "ip": settings.SIGNATURE_RATE_LIMIT_WINDOW,
         "ip-burst": settings.SIGNATURE_RATE_LIMIT_BURST_WINDOW,
         "domain": settings.SIGNATURE_RATE_LIMIT_WINDOW,
