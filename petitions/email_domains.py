@@ -12,11 +12,10 @@ import time
 from dataclasses import dataclass
 
 from disposable_email_domains import blocklist as DISPOSABLE_DOMAINS
-from django.conf import settings
-from django.utils import translation
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_noop
 
 from petitions.models import EmailDomainRule
+from petitions.review import status_reason_in_site_language
 
 RULES_SECONDS = 30.0
 _rules: dict[str, str] = {}
@@ -56,19 +55,15 @@ def email_domain_is_disposable(domain: str) -> bool:
     return any(".".join(parts[index:]) in DISPOSABLE_DOMAINS for index in range(len(parts) - 1))
 
 
-def _reason(message: str) -> str:
-    # Kept on the row for staff: in the site's language, not the signer's.
-    with translation.override(settings.LANGUAGE_CODE):
-        return gettext(message)
-
-
 def email_domain_verdict(domain: str) -> DomainVerdict:
     """Return whether a domain is allowed, or why a signature from it is flagged."""
     kind = _domain_rules().get(domain)
     if kind == EmailDomainRule.Kind.ALLOW:
         return DomainVerdict(allowed=True)
     if kind == EmailDomainRule.Kind.BLOCK:
-        return DomainVerdict(flag_reason=_reason(gettext_noop("Email domain blocked by staff")))
+        blocked = gettext_noop("Email domain blocked by staff")
+        return DomainVerdict(flag_reason=status_reason_in_site_language(blocked))
     if email_domain_is_disposable(domain):
-        return DomainVerdict(flag_reason=_reason(gettext_noop("Disposable email address")))
+        disposable = gettext_noop("Disposable email address")
+        return DomainVerdict(flag_reason=status_reason_in_site_language(disposable))
     return DomainVerdict()

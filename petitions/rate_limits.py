@@ -18,12 +18,12 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
-from django.utils import translation
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_noop
 
 from core.public_cache import cache_errors
 from core.shared_redis import shared_redis
 from petitions.models import Petition
+from petitions.review import status_reason_in_site_language
 
 logger = logging.getLogger(__name__)
 
@@ -100,8 +100,7 @@ def signature_rate_limit_reason(
         return ""
     for count, limit in zip(counts, limits, strict=True):
         if count > limit.hits_allowed:
-            with translation.override(settings.LANGUAGE_CODE):
-                return gettext(_REASONS[limit.name])
+            return status_reason_in_site_language(_REASONS[limit.name])
     return ""
 
 

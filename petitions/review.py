@@ -1,11 +1,14 @@
 """Staff review of signatures: approve flagged ones, flag suspicious ones, invalidate fakes.
 
 Each review keeps its reason on every row it touched; the counts are reconciled at once.
+A reason the site gives itself (a rate limit, an email domain) is kept in the site's language.
 """
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from petitions import counter, ledger, recent_signers
 from petitions.confirmation_emails import confirmation_email_queue
@@ -16,6 +19,13 @@ def _after_review(*, petition_ids: set[int]) -> None:
     for petition_id in petition_ids:
         counter.petition_count_reconcile(petition_id=petition_id)
         recent_signers.signers_recent_forget(petition_id=petition_id)
+
+
+def status_reason_in_site_language(message: str) -> str:
+    """Translate a reason a signature is held for (marked with gettext_noop) as its row keeps
+    it: for staff reviewing it, in the site's language, not the signer's."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return gettext(message)
 
 
 def _reviewed(reason: str) -> dict:

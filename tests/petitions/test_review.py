@@ -1,10 +1,23 @@
 from django.test import override_settings
+from django.utils import translation
 
 from petitions import (
     counter,
     review,
 )
 from petitions.models import Signature
+
+
+def test_signers_held_on_the_english_pages_carry_reasons_staff_read_in_french(sign):
+    with translation.override("en"), override_settings(SIGNATURE_RATE_LIMIT_PER_IP_HASH=1):
+        sign(email="first@example.org", language="en")
+        over_the_limit = sign(email="second@example.org", language="en").signature
+        disposable = sign(email="someone@mailinator.com", language="en").signature
+
+    assert over_the_limit.status_reason == (
+        "Au-delà de la limite de signatures venues d'un même réseau"
+    )
+    assert disposable.status_reason == "Adresse e-mail jetable"
 
 
 def test_approving_a_confirmed_flagged_signature_counts_it(
