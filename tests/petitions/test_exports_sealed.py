@@ -265,3 +265,55 @@ def test_a_file_that_is_not_the_key_is_refused_beside_the_file_field(
         in (form.errors["private_key_file"][0])
     )
     assert 'id="id_private_key_file_error"' in response.content.decode()
+
+
+def test_the_development_keys_file_opens_the_sealed_data(officer_client, settings, tmp_path):
+    settings.DEBUG = True
+    settings.DEVELOPMENT_KEYS_FILE = tmp_path / "private" / "development-keys.json"
+    call_command("development_keys", stdout=io.StringIO())  # what `make run` gives staff
+    keys_file = settings.DEVELOPMENT_KEYS_FILE.read_bytes()
+    settings.DEBUG = False
+    settings.SEALING_PUBLIC_KEY = json.loads(keys_file)["SEALING_PUBLIC_KEY"]
+    SignatureFactory(confirmed=True, first_name="Aynur", email="aynur@example.org")
+    assert sealing.signatures_seal_due() == 1
+
+    response = officer_client.post(
+        EXPORT_URL,
+        {
+            "format": "csv",
+            "private_key_file": SimpleUploadedFile("development-keys.json", keys_file),
+        },
+    )
+
+    rows = csv_rows(b"".join(response.streaming_content))[1:]
+    assert [(row[0], row[2], row[-1]) for row in rows] == [
+        ("Aynur", "aynur@example.org", "ouvertes avec la clé")
+    ]
+
+
+def test_a_keys_file_without_the_private_key_is_refused_clearly_and_echoes_no_key(
+    officer_client, settings
+):
+    SignatureFactory(confirmed=True)
+    public_keys_only = json.dumps(
+        {"SEALING_PUBLIC_KEY": settings.SEALING_PUBLIC_KEY, "SIGNER_MAILBOX_KEY": "s3cret-mailbox"},
+        indent=2,
+    )
+
+    response = officer_client.post(
+        EXPORT_URL,
+        {
+            "format": "csv",
+            "private_key_file": SimpleUploadedFile("keys.json", public_keys_only.encode()),
+        },
+    )
+
+    assert response.status_code == 200 and not response.streaming
+    form = response.context["form"]
+    assert list(form.errors) == ["private_key_file"]
+    assert form.errors["private_key_file"][0].startswith(
+        "Ce fichier de clés ne contient pas d'entrée SEALING_PRIVATE_KEY"
+    )
+    page = response.content.decode()
+    assert "s3cret-mailbox" not in page and settings.SEALING_PUBLIC_KEY not in page
+    assert not AccessEvent.objects.filter(action=AccessEvent.Action.EXPORTED_SIGNATURES).exists()
