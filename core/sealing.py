@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 from nacl.exceptions import CryptoError
 from nacl.public import Box, PrivateKey, PublicKey
 
@@ -31,9 +32,26 @@ _HEADER = len(SEAL_VERSION) + PublicKey.SIZE
 class SealingKeyInvalid(ValueError):
     """The text given is not a key, or not the private half of the site's public key."""
 
+    # What a data officer is told: never a word of what they gave, which may hold keys.
+    refusal = _("This is not the data officers' private key: it does not open the signers' data.")
+
 
 class SealingKeyIsPublic(SealingKeyInvalid):
     """The text given is the site's public key (or a retired one), not its private half."""
+
+    refusal = _(
+        "This is the public key, the one in the site's settings. The data officers keep its "
+        "private half apart: give that one."
+    )
+
+
+class KeysFileHoldsNoPrivateKey(SealingKeyInvalid):
+    """A JSON file of keys without the data officers' private key (SEALING_PRIVATE_KEY)."""
+
+    refusal = _(
+        "This file of keys holds no SEALING_PRIVATE_KEY entry, so not the data officers' "
+        "private key. Give the file that holds it, or the key alone."
+    )
 
 
 class SealedDataUnreadable(ValueError):
@@ -88,6 +106,25 @@ def private_key_parse(text: str) -> PrivateKey:
     if bytes(private_key.public_key) not in _known_public_keys():
         raise SealingKeyInvalid("not the private half of a key the site seals or sealed to")
     return private_key
+
+
+def private_key_or_keys_file_parse(text: str) -> PrivateKey:
+    """Return the private key a data officer gave, alone or as the SEALING_PRIVATE_KEY entry
+    of a JSON file of keys (`manage.py development_keys` writes one), checked as
+    private_key_parse checks it.
+
+    Raise KeysFileHoldsNoPrivateKey for a file of keys without that entry.
+    """
+    if not text.lstrip().startswith("{"):
+        return private_key_parse(text)
+    try:
+        keys = json.loads(text)
+    except ValueError:
+        return private_key_parse(text)  # not JSON after all: refused as no key
+    private_key = keys.get("SEALING_PRIVATE_KEY") if isinstance(keys, dict) else None
+    if not isinstance(private_key, str) or not private_key.strip():
+        raise KeysFileHoldsNoPrivateKey("no SEALING_PRIVATE_KEY entry")
+    return private_key_parse(private_key)
 
 
 @dataclass

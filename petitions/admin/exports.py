@@ -4,7 +4,6 @@ Every file is written by petitions.exports.signatures_export_write, which trails
 """
 
 import codecs
-import json
 import tempfile
 
 from django import forms
@@ -27,7 +26,7 @@ from django_countries import countries
 
 from core.actors import request_staff_user
 from core.admin_mixins import ModelAdminMixinBase, RecordAdminMixin
-from core.sealing import SealingKeyInvalid, SealingKeyIsPublic, Unsealer, private_key_parse
+from core.sealing import SealingKeyInvalid, Unsealer, private_key_or_keys_file_parse
 from petitions import export_jobs
 from petitions.admin.export_filters import changelist_filters_read
 from petitions.admin.tool_pages import tool_page_response
@@ -55,31 +54,12 @@ CONTENT_TYPES: dict[str, str] = {
 KEY_FILE_MAX_BYTES = 64 * 1024
 
 
-class KeyFileHoldsNoPrivateKey(ValueError):
-    """A JSON file of keys without the data officers' private key (SEALING_PRIVATE_KEY)."""
-
-
 def _key_file_text(content: bytes) -> str:
     """Return a key file's text as editors save it: UTF-8 with or without a BOM (Notepad's
     default), or UTF-16 with its BOM (Notepad's "Unicode")."""
     if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return content.decode("utf-16", errors="replace")
     return content.decode("utf-8-sig", errors="replace")
-
-
-def _private_key_text(text: str) -> str:
-    """Return the private key in what a data officer gave: the key itself, or the
-    SEALING_PRIVATE_KEY entry of a JSON file of keys, as `manage.py development_keys` writes."""
-    if not text.lstrip().startswith("{"):
-        return text
-    try:
-        keys = json.loads(text)
-    except ValueError:
-        return text  # not JSON after all: refused as no key
-    private_key = keys.get("SEALING_PRIVATE_KEY") if isinstance(keys, dict) else None
-    if not isinstance(private_key, str) or not private_key.strip():
-        raise KeyFileHoldsNoPrivateKey("no SEALING_PRIVATE_KEY entry")
-    return private_key
 
 
 class SignatureExportForm(forms.Form):
@@ -134,33 +114,10 @@ class SignatureExportForm(forms.Form):
         if text.strip():
             field = "private_key_file" if upload else "private_key"
             try:
-                cleaned["unsealer"] = Unsealer(private_key_parse(_private_key_text(text)))
-            except KeyFileHoldsNoPrivateKey:
-                self.add_error(
-                    field,
-                    _(
-                        "This file of keys holds no SEALING_PRIVATE_KEY entry, so not the data "
-                        "officers' private key. Give the file that holds it, or the key alone. "
-                        "Nothing was exported."
-                    ),
-                )
-            except SealingKeyIsPublic:
-                self.add_error(
-                    field,
-                    _(
-                        "This is the public key, the one in the site's settings. The data "
-                        "officers keep its private half apart: give that one. Nothing was "
-                        "exported."
-                    ),
-                )
-            except SealingKeyInvalid:
-                self.add_error(
-                    field,
-                    _(
-                        "This is not the data officers' private key: it does not open the "
-                        "signers' data. Nothing was exported."
-                    ),
-                )
+                cleaned["unsealer"] = Unsealer(private_key_or_keys_file_parse(text))
+            except SealingKeyInvalid as error:
+                refusal = gettext("%(refusal)s Nothing was exported.")
+                self.add_error(field, refusal % {"refusal": error.refusal})
         return cleaned
 
     def filters(self) -> SignatureExportFilters:

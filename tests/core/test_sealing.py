@@ -1,14 +1,18 @@
 """Sealed to the data officers' key: the server writes what only their offline key opens."""
 
+import json
+
 import pytest
 from nacl.public import PrivateKey
 
 from core import sealing
 from core.sealing import (
+    KeysFileHoldsNoPrivateKey,
     SealedDataUnreadable,
     SealingKeyInvalid,
     Unsealer,
     key_encode,
+    private_key_or_keys_file_parse,
     private_key_parse,
     seal,
     sealing_keys_generate,
@@ -51,6 +55,19 @@ def test_the_officers_key_is_checked_against_the_sites_public_key():
     for text in ["", "not base64!", "c2hvcnQ="]:
         with pytest.raises(SealingKeyInvalid):
             private_key_parse(text)
+
+
+def test_the_officers_key_may_come_in_a_file_of_keys_and_a_file_without_it_is_named_so():
+    keys = {"SEALING_PRIVATE_KEY": TEST_SEALING_PRIVATE_KEY, "SIGNER_MAILBOX_KEY": "s3cret"}
+
+    opened = private_key_or_keys_file_parse(json.dumps(keys, indent=2))
+
+    assert key_encode(opened) == TEST_SEALING_PRIVATE_KEY
+    with pytest.raises(KeysFileHoldsNoPrivateKey) as refused:
+        private_key_or_keys_file_parse(json.dumps({"SIGNER_MAILBOX_KEY": "s3cret"}))
+    assert "s3cret" not in f"{refused.value} {refused.value.refusal}"
+    with pytest.raises(SealingKeyInvalid, match="not the private half"):
+        private_key_or_keys_file_parse(json.dumps({"SEALING_PRIVATE_KEY": WRONG_PRIVATE_KEY}))
 
 
 def test_a_record_that_is_not_sealed_is_refused_clearly():

@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import translation
 
 from petitions import sealing
 from petitions.models import Signature
@@ -170,7 +171,10 @@ def test_the_command_refuses_the_wrong_key_and_writes_nothing(
     output = tmp_path / "signers.csv"
     monkeypatch.setattr("sys.stdin", io.StringIO(WRONG_PRIVATE_KEY + "\n"))
 
-    with pytest.raises(CommandError, match="not the data officers' private key"):
+    with (
+        translation.override("en"),
+        pytest.raises(CommandError, match="not the data officers' private key"),
+    ):
         _command_export(output)
     assert not output.exists()
 
@@ -267,45 +271,56 @@ def test_a_file_that_is_not_the_key_is_refused_beside_the_file_field(
     assert 'id="id_private_key_file_error"' in response.content.decode()
 
 
-def test_the_development_keys_file_opens_the_sealed_data(officer_client, settings, tmp_path):
+@pytest.fixture
+def development_keys(settings, tmp_path) -> bytes:
+    """The keys file `make run` gives staff, with one signer sealed to its public key."""
     settings.DEBUG = True
     settings.DEVELOPMENT_KEYS_FILE = tmp_path / "private" / "development-keys.json"
-    call_command("development_keys", stdout=io.StringIO())  # what `make run` gives staff
+    call_command("development_keys", stdout=io.StringIO())
     keys_file = settings.DEVELOPMENT_KEYS_FILE.read_bytes()
     settings.DEBUG = False
     settings.SEALING_PUBLIC_KEY = json.loads(keys_file)["SEALING_PUBLIC_KEY"]
-    SignatureFactory(confirmed=True, first_name="Aynur", email="aynur@example.org")
+    SignatureFactory(
+        petition=PetitionFactory(slug="mamat"),
+        confirmed=True,
+        first_name="Aynur",
+        email="aynur@example.org",
+    )
     assert sealing.signatures_seal_due() == 1
+    return keys_file
 
-    response = officer_client.post(
-        EXPORT_URL,
-        {
-            "format": "csv",
-            "private_key_file": SimpleUploadedFile("development-keys.json", keys_file),
-        },
+
+@pytest.fixture
+def keys_file_without_the_private_key(settings) -> str:
+    """A JSON file of keys as a data officer may mistake for theirs: secrets, but not theirs."""
+    return json.dumps(
+        {"SEALING_PUBLIC_KEY": settings.SEALING_PUBLIC_KEY, "SIGNER_MAILBOX_KEY": "s3cret-mailbox"},
+        indent=2,
     )
 
-    rows = csv_rows(b"".join(response.streaming_content))[1:]
+
+def test_the_development_keys_file_opens_the_sealed_data(officer_client, development_keys):
+    response = _export(
+        officer_client,
+        private_key_file=SimpleUploadedFile("development-keys.json", development_keys),
+    )
+
+    rows = _rows(response)
     assert [(row[0], row[2], row[-1]) for row in rows] == [
         ("Aynur", "aynur@example.org", "ouvertes avec la clé")
     ]
 
 
 def test_a_keys_file_without_the_private_key_is_refused_clearly_and_echoes_no_key(
-    officer_client, settings
+    officer_client, settings, keys_file_without_the_private_key
 ):
     SignatureFactory(confirmed=True)
-    public_keys_only = json.dumps(
-        {"SEALING_PUBLIC_KEY": settings.SEALING_PUBLIC_KEY, "SIGNER_MAILBOX_KEY": "s3cret-mailbox"},
-        indent=2,
-    )
 
-    response = officer_client.post(
-        EXPORT_URL,
-        {
-            "format": "csv",
-            "private_key_file": SimpleUploadedFile("keys.json", public_keys_only.encode()),
-        },
+    response = _export(
+        officer_client,
+        private_key_file=SimpleUploadedFile(
+            "keys.json", keys_file_without_the_private_key.encode()
+        ),
     )
 
     assert response.status_code == 200 and not response.streaming
@@ -317,3 +332,30 @@ def test_a_keys_file_without_the_private_key_is_refused_clearly_and_echoes_no_ke
     page = response.content.decode()
     assert "s3cret-mailbox" not in page and settings.SEALING_PUBLIC_KEY not in page
     assert not AccessEvent.objects.filter(action=AccessEvent.Action.EXPORTED_SIGNATURES).exists()
+
+
+def test_the_command_takes_the_development_keys_file_on_standard_input(
+    development_keys, tmp_path, monkeypatch
+):
+    output = tmp_path / "signers.csv"
+    monkeypatch.setattr("sys.stdin", io.StringIO(development_keys.decode()))
+
+    _command_export(output)
+
+    assert [row[2] for row in csv_rows(output.read_bytes())[1:]] == ["aynur@example.org"]
+
+
+def test_the_command_refuses_a_keys_file_without_the_private_key_and_echoes_no_key(
+    sealed_signers, settings, tmp_path, monkeypatch, keys_file_without_the_private_key
+):
+    output = tmp_path / "signers.csv"
+    monkeypatch.setattr("sys.stdin", io.StringIO(keys_file_without_the_private_key))
+
+    with (
+        translation.override("en"),
+        pytest.raises(CommandError, match="holds no SEALING_PRIVATE_KEY entry") as refused,
+    ):
+        _command_export(output)
+    assert "s3cret-mailbox" not in str(refused.value)
+    assert settings.SEALING_PUBLIC_KEY not in str(refused.value)
+    assert not output.exists()

@@ -6,8 +6,9 @@ from contextlib import nullcontext
 from typing import IO
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext
 
-from core.sealing import SealingKeyInvalid, Unsealer, private_key_parse
+from core.sealing import SealingKeyInvalid, Unsealer, private_key_or_keys_file_parse
 from petitions.exports import SignatureExportFilters, signatures_export_write, signatures_for_export
 from petitions.models import Petition, Signature, SignatureExport
 
@@ -17,6 +18,12 @@ def _private_file(path: str) -> IO[bytes]:
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.fchmod(descriptor, 0o600)  # an existing file keeps its mode through os.open
     return os.fdopen(descriptor, "wb")
+
+
+def _private_key_read() -> str:
+    """Read what the data officer gives on standard input: a key typed at the terminal ends
+    with its line; a key or a file of keys piped or redirected in, with the input."""
+    return sys.stdin.readline() if sys.stdin.isatty() else sys.stdin.read()
 
 
 class Command(BaseCommand):
@@ -41,8 +48,9 @@ class Command(BaseCommand):
             "--private-key-stdin",
             action="store_true",
             help=(
-                "read the data officers' private key from standard input, to include the "
-                "sealed data (it is kept in memory for this export only)"
+                "read the data officers' private key from standard input, alone or in its "
+                "file of keys (private/development-keys.json), to include the sealed data "
+                "(it is kept in memory for this export only)"
             ),
         )
 
@@ -59,12 +67,10 @@ class Command(BaseCommand):
         unsealer = None
         if options["private_key_stdin"]:
             try:
-                unsealer = Unsealer(private_key_parse(sys.stdin.readline()))
+                unsealer = Unsealer(private_key_or_keys_file_parse(_private_key_read()))
             except SealingKeyInvalid as error:
-                raise CommandError(
-                    "This is not the data officers' private key: it does not open the "
-                    "signers' data. Nothing was exported."
-                ) from error
+                refusal = gettext("%(refusal)s Nothing was exported.")
+                raise CommandError(refusal % {"refusal": error.refusal}) from error
         with nullcontext(sys.stdout.buffer) if output == "-" else _private_file(output) as out:
             row_count = signatures_export_write(
                 actor=None,
