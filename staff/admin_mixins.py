@@ -22,15 +22,18 @@ def changelist_query_for_trail(query: QueryDict) -> dict:
 
 
 class AccessTrailAdminMixin(ModelAdminMixinBase):
-    """Trail every look at an object's page, and every search or filter of the list.
+    """Trail every look at an object's page, and every page of the list that shows rows.
 
     Put it first in the bases of a ModelAdmin that shows signature data. The entries name the
     object by type and number only, and a search by its keyed fingerprint and its number of
     words: the trail must not keep a copy of what a signer erased, nor whom staff looked for.
+    Paging through the bare list is trailed too, page by page: a hundred names a page, read
+    to the end, is an export by other means.
     """
 
     trail_view_action = AccessEvent.Action.VIEWED_SIGNATURE
     trail_search_action = AccessEvent.Action.SEARCHED_SIGNATURES
+    trail_list_action = AccessEvent.Action.LISTED_SIGNATURES
 
     def _trail_target(self, object_id: str) -> str:
         return f"{self.model._meta.label} #{object_id}"
@@ -60,15 +63,26 @@ class AccessTrailAdminMixin(ModelAdminMixinBase):
 
     def changelist_view(self, request, extra_context=None) -> HttpResponse:
         response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is None:  # an action's confirmation page, a redirect, a refusal
+            return response
         listed = changelist_query_for_trail(request.GET)
         if listed["search_words"] or listed["filters"]:
-            changelist = getattr(response, "context_data", {}).get("cl")
             access_event_record(
                 actor=request.user,
                 action=self.trail_search_action,
                 target=self.model._meta.label,
                 query=listed,
-                row_count=changelist.result_count if changelist else None,
+                row_count=changelist.result_count,
+                ip_hmac=request_ip_hmac(request),
+            )
+        elif changelist.result_list:
+            access_event_record(
+                actor=request.user,
+                action=self.trail_list_action,
+                target=self.model._meta.label,
+                query={"page": changelist.page_num},
+                row_count=len(changelist.result_list),
                 ip_hmac=request_ip_hmac(request),
             )
         return response

@@ -39,6 +39,7 @@ class AccessEvent(models.Model):
     class Action(models.TextChoices):
         VIEWED_SIGNATURE = "viewed_signature", _("viewed a signature")
         SEARCHED_SIGNATURES = "searched_signatures", _("searched signatures")
+        LISTED_SIGNATURES = "listed_signatures", _("looked through the signature list")
         EXPORTED_SIGNATURES = "exported_signatures", _("exported signatures")
         ERASED_SIGNER = "erased_signer", _("erased a signer")
         IMPORTED_PAPER_SIGNATURES = "imported_paper_signatures", _("imported paper signatures")

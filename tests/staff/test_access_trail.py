@@ -91,6 +91,36 @@ def test_the_bare_list_is_not_a_search(verified_staff_client, uyghur_group):
 
 
 @pytest.mark.urls("tests.staff.trail_urls")
+def test_paging_through_the_bare_list_leaves_an_entry_for_each_page_read(
+    verified_staff_client, settings
+):
+    Group.objects.bulk_create(Group(name=f"Group {number}") for number in range(150))
+    on_second_page = Group.objects.count() - 100  # the staff roles' groups are there too
+
+    first = verified_staff_client.get(TRAILED)
+    second = verified_staff_client.get(TRAILED, {"p": "2"})
+
+    assert first.status_code == second.status_code == 200
+    pages = AccessEvent.objects.filter(action=AccessEvent.Action.LISTED_SIGNATURES).order_by("id")
+    assert [(event.query, event.row_count) for event in pages] == [
+        ({"page": 1}, 100),
+        ({"page": 2}, on_second_page),
+    ]
+    assert {event.target for event in pages} == {"auth.Group"}
+    assert all(event.actor_username == "verified-admin" for event in pages)
+
+
+@pytest.mark.urls("tests.staff.trail_urls")
+def test_an_empty_list_shows_no_one_and_leaves_no_entry(verified_staff_client):
+    Group.objects.all().delete()
+
+    response = verified_staff_client.get(TRAILED)
+
+    assert response.status_code == 200
+    assert not AccessEvent.objects.filter(action=AccessEvent.Action.LISTED_SIGNATURES).exists()
+
+
+@pytest.mark.urls("tests.staff.trail_urls")
 def test_a_refused_look_leaves_no_view_entry(client, uyghur_group):
     login_verified(client, staff_user_create("no-rights"))
 
