@@ -12,4 +12,6 @@ class DeliveriesConfig(AppConfig):
         "deliveries.files.delivery_files_forget_signers",
         "deliveries.notices.delivery_notices_forget_signers",
     )
+    # petitions.name_review calls it after hiding names: lists not yet sent forget them.
+    name_hiding_followers = ("deliveries.files.delivery_lists_forget_hidden_names",)
     launch_steps = "deliveries.launch.deliveries_launch_steps"

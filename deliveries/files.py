@@ -12,13 +12,15 @@ from typing import BinaryIO
 
 from django.conf import settings
 from django.core.files import File
+from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 
 from campaign.models import Campaign
 from core.actors import Actor
 from deliveries import documents, selectors
 from deliveries.letter_courtesy import letter_courtesy
-from deliveries.models import Delivery, LetterTemplate
+from deliveries.models import DeliveredSignature, Delivery, LetterTemplate
 from petitions.models import Target
 from staff.access_trail import access_event_record
 from staff.models import AccessEvent
@@ -139,30 +141,93 @@ def _signers_csv_rewrite(*, delivery: Delivery) -> None:
         )
 
 
+# Not sent, and not in a sender's hands: what these hold may still change before it goes.
+STATUSES_BEFORE_SENDING = (Delivery.Status.BUILDING, Delivery.Status.READY, Delivery.Status.FAILED)
+
+
+def _list_on_file_rewrite(*, delivery_id: int, statuses: tuple[str, ...]) -> Delivery | None:
+    """Write a delivery's list of names again from the signatures as they are now; return the
+    delivery, or None if it has no list on file (or is no longer in one of `statuses`).
+
+    A delivery not sent yet is written again whole, its count of names too: its letter says
+    how many it names, and the public proof will show the SHA-256 of the files that go. One
+    sent (or being sent) has only its list on file rewritten; its SHA-256 stays that of the
+    file as sent. The row is locked meanwhile: a worker writing its files is waited for, and a
+    sender waits for the new ones.
+    """
+    with transaction.atomic():
+        delivery = (
+            Delivery.objects.select_for_update(of=("self",))
+            .select_related("petition__campaign", "target")
+            .filter(pk=delivery_id, status__in=statuses)
+            .first()
+        )
+        if delivery is None or not delivery.signatures_csv:
+            return None
+        delivery.files_changed_at = timezone.now()
+        if delivery.status in STATUSES_BEFORE_SENDING:
+            named = selectors.delivery_signatures(delivery=delivery).named_in_delivery()
+            delivery.named_count = named.count()
+            delivery_files_write(delivery=delivery)
+            fields = ["named_count", "letter_pdf", "letter_sha256", "signatures_csv", "csv_sha256"]
+        else:
+            _signers_csv_rewrite(delivery=delivery)
+            fields = ["signatures_csv"]
+        delivery.save(update_fields=[*fields, "files_changed_at"])
+    return delivery
+
+
+def _deliveries_carrying(signature_ids: list[int]) -> QuerySet[Delivery]:
+    return Delivery.objects.filter(
+        pk__in=DeliveredSignature.objects.filter(signature_id__in=signature_ids).values(
+            "delivery_id"
+        ),
+        counts_only=False,
+    ).order_by("pk")
+
+
 def delivery_files_forget_signers(*, signature_ids: list[int]) -> int:
     """Take erased signers out of every list of names still on file; return how many lists.
 
     petitions.erasure calls it (this app's AppConfig names it) after anonymising them. Each
     rewrite is recorded on the delivery and in the access trail.
     """
-    deliveries = (
-        Delivery.objects.filter(delivered_signatures__signature_id__in=signature_ids)
-        .exclude(signatures_csv="")
-        .select_related("petition", "target")
-        .distinct()
-    )
     rewritten = 0
-    for delivery in deliveries:
-        _signers_csv_rewrite(delivery=delivery)
-        Delivery.objects.filter(pk=delivery.pk).update(
-            signatures_csv=delivery.signatures_csv.name, files_changed_at=timezone.now()
-        )
+    every_status = tuple(Delivery.Status.values)
+    for delivery_id in _deliveries_carrying(signature_ids).values_list("pk", flat=True):
+        if _list_on_file_rewrite(delivery_id=delivery_id, statuses=every_status) is None:
+            continue
         access_event_record(
             actor=None,
             action=AccessEvent.Action.ERASED_SIGNER,
-            target=f"{Delivery._meta.label} #{delivery.pk}: list on file rewritten",
+            target=f"{Delivery._meta.label} #{delivery_id}: list on file rewritten",
         )
         rewritten += 1
+    return rewritten
+
+
+def delivery_lists_forget_hidden_names(*, signature_ids: list[int]) -> int:
+    """Take names staff hid out of every list not sent yet; return how many lists.
+
+    petitions.name_review calls it (this app's AppConfig names it) with the signers it hid
+    whose names a delivery could carry. A list already sent, or in a sender's hands, cannot be
+    recalled: it stays as it went, and the trail says so beside each list rewritten.
+    """
+    rewritten = 0
+    for delivery_id in _deliveries_carrying(signature_ids).values_list("pk", flat=True):
+        if _list_on_file_rewrite(delivery_id=delivery_id, statuses=STATUSES_BEFORE_SENDING):
+            rewritten += 1
+            what = "list not yet sent rewritten"
+        else:
+            status = Delivery.objects.filter(pk=delivery_id).values_list("status", flat=True)[0]
+            if status == Delivery.Status.SENT:
+                what = "list already sent, cannot be recalled"
+            elif status == Delivery.Status.SENDING:
+                what = "list being sent, cannot be recalled"
+            else:
+                continue  # no list on file yet: it will be written without them
+        label = f"{Delivery._meta.label} #{delivery_id}: {what}"
+        access_event_record(actor=None, action=AccessEvent.Action.HID_NAMES, target=label)
     return rewritten
 
 

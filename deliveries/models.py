@@ -193,10 +193,10 @@ class Delivery(models.Model):
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     retry_until = models.DateTimeField(_("retried until"), null=True, blank=True)
     # The copies kept of the files sent: deleted after the schedule's days, and rewritten
-    # without any signer erased since.
+    # without any signer erased since; a delivery not sent yet, without a name hidden since.
     files_deleted_at = models.DateTimeField(_("files deleted"), null=True, blank=True)
     files_changed_at = models.DateTimeField(
-        _("list rewritten after an erasure"), null=True, blank=True
+        _("list rewritten (a signer erased or a name hidden)"), null=True, blank=True
     )
 
     objects = DeliveryQuerySet.as_manager()

@@ -92,15 +92,16 @@ def _anonymised_values(*, now: datetime) -> dict:
     }
 
 
-def _erasure_followers_tell(signature_ids: list[int]) -> None:
-    """Have the apps that keep copies of signers' data (delivery files, the mail servers'
-    refusals of emails to them) forget these signers.
+def signers_followers_tell(*, followers: str, signature_ids: list[int]) -> None:
+    """Have the apps that keep copies of signers' data act on what befell these signers.
 
-    Each names its followers on its AppConfig (`erasure_followers`), so that petitions imports
-    none of the apps that build on it.
+    Each app names its followers on its AppConfig, under `followers`: `erasure_followers`
+    forget signers erased (delivery files, the mail servers' refusals of emails to them),
+    `name_hiding_followers` names hidden (lists not yet delivered). So petitions imports none
+    of the apps that build on it.
     """
     for app_config in apps.get_app_configs():
-        for follower in getattr(app_config, "erasure_followers", ()):
+        for follower in getattr(app_config, followers, ()):
             import_string(follower)(signature_ids=signature_ids)
 
 
@@ -140,7 +141,7 @@ def signatures_anonymise(
         # rather than served for PUBLIC_PAGE_CACHE_SECONDS more.
         transaction.on_commit(public_content_changed)
     if erased_ids:
-        _erasure_followers_tell(erased_ids)
+        signers_followers_tell(followers="erasure_followers", signature_ids=erased_ids)
         if journal_as is not None:
             erasure_journal_record(kind=journal_as, signature_ids=erased_ids)
     return anonymised

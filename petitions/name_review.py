@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from core.public_cache import public_content_changed
 from petitions import recent_signers
+from petitions.erasure import signers_followers_tell
 from petitions.erasure_journal import JournalKind, erasure_journal_record
 from petitions.models import Signature
 from petitions.names import names_may_be_said
@@ -30,12 +31,17 @@ def name_review_at_signing(*, first_name: str, last_name: str, name_in_delivery:
 def signatures_name_hide(*, signatures: QuerySet[Signature], journaled: bool = True) -> int:
     """Never name these signers again, in public or to the authorities; return how many.
 
-    The erasure journal records them (unless `journaled` is false: when the journal itself is
+    Lists of names on file that have not gone yet forget them too (the apps that keep them
+    name their `name_hiding_followers`); a list already delivered cannot be recalled. The
+    erasure journal records them (unless `journaled` is false: when the journal itself is
     being applied again), so that restoring a backup does not name them again.
     """
     petition_ids = set(signatures.values_list("petition_id", flat=True))
     hiding = list(
         signatures.exclude(name_review=Signature.NameReview.HIDDEN).values_list("pk", flat=True)
+    )
+    named = list(
+        Signature.objects.filter(pk__in=hiding).named_in_delivery().values_list("pk", flat=True)
     )
     hidden = Signature.objects.filter(pk__in=hiding).update(name_review=Signature.NameReview.HIDDEN)
     # Never said again, so no longer kept readable: the sealed copy has them for an export.
@@ -47,6 +53,8 @@ def signatures_name_hide(*, signatures: QuerySet[Signature], journaled: bool = T
         public_content_changed()
 
     transaction.on_commit(forget)
+    if named:
+        signers_followers_tell(followers="name_hiding_followers", signature_ids=named)
     if journaled:
         erasure_journal_record(kind=JournalKind.HIDDEN, signature_ids=hiding)
     return hidden

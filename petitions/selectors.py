@@ -145,18 +145,24 @@ def petition_managers_emails() -> list[str]:
     )
 
 
+def signatures_named_to_authorities(*, signatures: SignatureQuerySet) -> SignatureQuerySet:
+    """Return these signers as many times as a sent delivery gave their name to the authorities.
+
+    Read through the relation deliveries declares: petitions never imports that app.
+    """
+    return signatures.named_in_delivery().filter(
+        deliveries_carried__delivery__sent_at__isnull=False,
+        deliveries_carried__delivery__counts_only=False,
+    )
+
+
 def signatures_named_deliveries(*, signatures: SignatureQuerySet) -> list[Mapping[str, Any]]:
     """The sent deliveries that gave these signers' names to the authorities, the oldest first.
 
-    Each as {"sent_at", "organisation", "name"} of its recipient. Read through the relation
-    deliveries declares: petitions never imports that app.
+    Each as {"sent_at", "organisation", "name"} of its recipient.
     """
     return list(
-        signatures.named_in_delivery()
-        .filter(
-            deliveries_carried__delivery__sent_at__isnull=False,
-            deliveries_carried__delivery__counts_only=False,
-        )
+        signatures_named_to_authorities(signatures=signatures)
         .order_by("deliveries_carried__delivery__sent_at")
         .values(
             sent_at=F("deliveries_carried__delivery__sent_at"),

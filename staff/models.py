@@ -42,6 +42,7 @@ class AccessEvent(models.Model):
         LISTED_SIGNATURES = "listed_signatures", _("looked through the signature list")
         EXPORTED_SIGNATURES = "exported_signatures", _("exported signatures")
         ERASED_SIGNER = "erased_signer", _("erased a signer")
+        HID_NAMES = "hid_names", _("hid signers' names")
         IMPORTED_PAPER_SIGNATURES = "imported_paper_signatures", _("imported paper signatures")
         LOGGED_IN = "logged_in", _("logged in with two factors")
         LOGIN_FAILED = "login_failed", _("failed to log in")

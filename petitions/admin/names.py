@@ -14,6 +14,7 @@ from core.admin_mixins import ModelAdminMixinBase
 from petitions import name_review
 from petitions.admin.tool_pages import tool_page_response
 from petitions.models import Signature
+from petitions.selectors import signatures_named_to_authorities
 from petitions.signer_contact import signer_contact_visible_to
 
 
@@ -32,13 +33,24 @@ class SignatureNamesAdminMixin(ModelAdminMixinBase):
             raise PermissionDenied
         if request.method == "POST":
             signature = get_object_or_404(Signature, pk=request.POST.get("hide"))
-            name_review.signatures_name_hide(signatures=Signature.objects.filter(pk=signature.pk))
+            hiding = Signature.objects.filter(pk=signature.pk)
+            delivered = _named_to_authorities_count(hiding)
+            name_review.signatures_name_hide(signatures=hiding)
             self.message_user(
                 request,
                 gettext("“%(name)s” is no longer shown or delivered.")
                 % {"name": signature.first_name},
                 messages.SUCCESS,
             )
+            if delivered:
+                self.message_user(
+                    request,
+                    gettext(
+                        "Their name had already been given to the authorities: a list already "
+                        "delivered cannot be recalled."
+                    ),
+                    messages.WARNING,
+                )
             return redirect("admin:petitions_signature_names")
         return tool_page_response(
             self,
@@ -55,6 +67,24 @@ class SignatureNamesAdminMixin(ModelAdminMixinBase):
         permissions=["change"],
     )
     def hide_names(self, request: HttpRequest, queryset: QuerySet[Signature]) -> None:
+        delivered = _named_to_authorities_count(queryset)
         count = name_review.signatures_name_hide(signatures=queryset)
         message = ngettext("%(count)d name hidden.", "%(count)d names hidden.", count)
         self.message_user(request, message % {"count": count}, messages.SUCCESS)
+        if delivered:
+            message = ngettext(
+                "%(count)d of these names had already been given to the authorities: a list "
+                "already delivered cannot be recalled.",
+                "%(count)d of these names had already been given to the authorities: a list "
+                "already delivered cannot be recalled.",
+                delivered,
+            )
+            self.message_user(request, message % {"count": delivered}, messages.WARNING)
+
+
+def _named_to_authorities_count(signatures: QuerySet[Signature]) -> int:
+    """Count the signers whose name a delivery already sent gave (hiding it cannot recall it)."""
+    named = signatures_named_to_authorities(
+        signatures=Signature.objects.filter(pk__in=signatures.values("pk"))
+    )
+    return named.values("pk").distinct().count()

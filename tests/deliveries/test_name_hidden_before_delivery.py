@@ -1,0 +1,84 @@
+"""A name staff hide leaves every list of names still waiting to go; a list already delivered
+cannot be recalled, and staff are told so."""
+
+import hashlib
+
+from django.urls import reverse
+
+from deliveries import batches
+from deliveries.models import Delivery
+from deliveries.sending import delivery_send
+from petitions.name_review import signatures_name_hide
+from staff.models import AccessEvent
+from tests.deliveries.factories import confirmed_signatures_create
+from tests.deliveries.helpers import attachments, csv_rows, pdf_text
+from tests.petitions.factories_staff import PETITION_MANAGERS, logged_in_as
+from tests.staff_fixtures import login_verified
+
+NAMES_URL = reverse("admin:petitions_signature_names")
+
+
+def _on_file(field_file) -> bytes:
+    with field_file.open("rb") as opened:
+        return opened.read()
+
+
+def test_a_name_hidden_leaves_the_list_not_yet_sent_and_the_sent_one_stays_as_delivered(
+    client, petition, embassy, ministry, mailoutbox, django_capture_on_commit_callbacks
+):
+    hidden, staying = confirmed_signatures_create(petition, 2, named_every=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = batches.delivery_batch_create(petition=petition, target=embassy)
+    sent.refresh_from_db()
+    waiting = batches.delivery_batch_create(petition=petition, target=ministry, queue_send=False)
+    sent_list, sent_hash = _on_file(sent.signatures_csv), sent.csv_sha256
+    assert hidden.last_name.encode() in _on_file(waiting.signatures_csv)
+
+    logged_in_as(client, PETITION_MANAGERS)
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(
+            NAMES_URL, {"hide": hidden.pk}, follow=True, HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+
+    # The list waiting for the ministry no longer names them; its letter and proof agree.
+    waiting = Delivery.objects.get(pk=waiting.pk)
+    names = [row[:2] for row in csv_rows(_on_file(waiting.signatures_csv))]
+    assert names == [[staying.first_name, staying.last_name]]
+    assert waiting.named_count == 1
+    assert hashlib.sha256(_on_file(waiting.signatures_csv)).hexdigest() == waiting.csv_sha256
+    assert hashlib.sha256(_on_file(waiting.letter_pdf)).hexdigest() == waiting.letter_sha256
+    with django_capture_on_commit_callbacks(execute=True):
+        assert delivery_send(delivery_id=waiting.pk)
+    went = attachments(mailoutbox[-1])
+    assert hidden.last_name.encode() not in went["signatures.csv"]
+    assert "1 of these signers asked to be named" in pdf_text(went["letter.pdf"])
+
+    # The embassy has the list it was sent: the copy on file stays what it received.
+    sent = Delivery.objects.get(pk=sent.pk)
+    assert (_on_file(sent.signatures_csv), sent.csv_sha256) == (sent_list, sent_hash)
+    assert "already been given to the authorities" in page and "cannot be recalled" in page
+    trail = dict(
+        AccessEvent.objects.filter(action=AccessEvent.Action.HID_NAMES).values_list(
+            "target", "actor"
+        )
+    )
+    assert trail == {
+        f"deliveries.Delivery #{waiting.pk}: list not yet sent rewritten": None,
+        f"deliveries.Delivery #{sent.pk}: list already sent, cannot be recalled": None,
+    }
+
+
+def test_the_download_of_a_list_rewritten_after_a_name_was_hidden_counts_what_it_holds(
+    client, petition, ministry, verified_staff_user, django_capture_on_commit_callbacks
+):
+    first_named, *_ = confirmed_signatures_create(petition, 6)  # two ask to be named
+    waiting = batches.delivery_batch_create(petition=petition, target=ministry, queue_send=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        signatures_name_hide(signatures=petition.signatures.filter(pk=first_named.pk))
+    login_verified(client, verified_staff_user)
+
+    signers = client.get(reverse("admin:deliveries_delivery_signatures", args=[waiting.pk]))
+
+    names = csv_rows(b"".join(signers.streaming_content))
+    event = AccessEvent.objects.get(action=AccessEvent.Action.EXPORTED_SIGNATURES)
+    assert event.row_count == len(names) == 1
