@@ -9,6 +9,7 @@ from campaign.models import Campaign
 from core import public_cache
 from core.public_cache import public_content_changed
 from petitions import counter, initial_content, recent_signers, signature_links, signing
+from petitions.mailboxes import mailbox_hash as signature_mailbox
 from petitions.models import Petition, Signature
 from tests.factories import SignatureFactory
 from tests.sealing_keys import sealed_data_of
@@ -158,6 +159,36 @@ def test_signing_again_shows_the_same_page_and_reveals_nothing(signed_up, petiti
 
     assert first["Location"] == second["Location"]
     assert Signature.objects.count() == 1
+
+
+def test_a_signer_who_signs_again_with_new_details_is_told_the_first_ones_stand(
+    client, signed_up, petition, mailoutbox
+):
+    sign_in_english = f"/en/petition/{petition.slug}/sign/"
+    signed_up(path=sign_in_english)
+    again = signed_up(path=sign_in_english, first_name="Aysel", country="DE", show_first_name="on")
+    # A stranger's first signature, from another browser: the page must not tell them apart.
+    stranger = Client()
+    stranger_post = stranger.post(
+        sign_in_english,
+        {
+            "first_name": "Ilham",
+            "last_name": "Tohti",
+            "email": "ilham@example.org",
+            "country": "FR",
+        },
+        REMOTE_ADDR="198.51.100.5",
+    )
+
+    page = client.get(again["Location"]).content.decode()
+
+    assert "Already signed with this address?" in page
+    assert "the details you gave the first time stand" in page
+    assert again["Location"] == stranger_post["Location"]
+    assert stranger.get(stranger_post["Location"]).content.decode() == page
+    signature = Signature.objects.get(mailbox_hash=signature_mailbox("aynur@example.org"))
+    assert (sealed_data_of(signature)["first_name"], signature.country) == ("Aynur", "FR")
+    assert not signature.show_first_name
 
 
 def test_invalid_form_shows_translated_errors_and_creates_nothing(client, petition):
