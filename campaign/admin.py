@@ -9,8 +9,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname
@@ -18,6 +18,7 @@ from modeltranslation.utils import build_localized_fieldname
 from campaign import page_drafts, services
 from campaign.admin_mixins import PublicContentAdminMixin
 from campaign.models import CallToAction, Campaign, Page, PageCallToAction
+from campaign.page_history import DraftEvent, page_change_message, page_change_message_text
 from campaign.views import page_render
 from core.admin_mixins import CspNonceMediaMixin, EditedSinceAdminMixin
 
@@ -80,11 +81,6 @@ def _texts_unlike_published(*, page: Page, values: dict) -> list[str]:
         for column, value in published.items()
         if column in values and values[column] != value
     ]
-
-
-def _field_labels(form, names: list[str]) -> str:
-    """The labels staff read on the form of the fields `names`, for the page's history."""
-    return ", ".join(str(form.fields[name].label) for name in names if name in form.fields) or "—"
 
 
 def _saving_a_draft(request: HttpRequest) -> bool:
@@ -270,16 +266,28 @@ class PageAdmin(CspNonceMediaMixin, EditedSinceAdminMixin, SwitchedOnLanguagesAd
 
     def construct_change_message(self, request: HttpRequest, form, formsets, add: bool = False):
         """The history says what the public saw change: a draft saved or discarded changed
-        nothing public, and a draft published changed what it holds."""
+        nothing public, and a draft published changed what it holds (stored as data, worded
+        in the reader's language: campaign/page_history.py)."""
         kept = getattr(request, "_page_draft_kept", None)
-        fields = _field_labels(form, getattr(request, "_page_draft_fields", []))
+        columns = getattr(request, "_page_draft_fields", [])
         if kept == "saved":
-            return gettext("Saved a draft, not public: %(fields)s.") % {"fields": fields}
+            return page_change_message(event=DraftEvent.SAVED, columns=columns)
         if kept == "discarded":
-            return gettext("Discarded the draft; the published page is unchanged.")
+            return page_change_message(event=DraftEvent.DISCARDED, columns=[])
         if getattr(request, "_page_draft_published", False):
-            return gettext("Published the draft: %(fields)s.") % {"fields": fields}
+            return page_change_message(event=DraftEvent.PUBLISHED, columns=columns)
         return super().construct_change_message(request, form, formsets, add)
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        entries = getattr(response, "context_data", {}).get("action_list")
+        if entries is not None:
+            # Worded now, in the reader's language: Django shows a message that is not JSON
+            # as it stands. Nothing is saved.
+            entries.object_list = list(entries.object_list)
+            for entry in entries.object_list:
+                entry.change_message = page_change_message_text(entry)
+        return response
 
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
         if getattr(request, "_page_draft_kept", None):

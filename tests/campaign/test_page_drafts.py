@@ -1,7 +1,8 @@
 """An editor saves a published page as a draft: texts kept aside, nothing dropped in silence."""
 
 import pytest
-from django.contrib.admin.models import LogEntry
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -130,11 +131,19 @@ def test_a_draft_saved_over_anothers_since_opened_is_refused_with_the_text_kept(
     assert form["lead_fr"].value() == "Un million de personnes"
 
 
-def test_the_pages_history_tells_a_draft_from_what_the_public_saw_change(
-    client, editor, mamat_campaign
+def _history(client, page: Page, language: str) -> list[str]:
+    """Return the page's history as a reader in `language` sees it, the oldest entry first."""
+    url = reverse("admin:campaign_page_history", args=[page.pk])
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+    table = response.content.decode().partition('id="change-history"')[2]
+    return [row.split("</td>")[0] for row in table.split("<td>")[2::2]]
+
+
+def test_the_pages_history_tells_a_draft_from_what_the_public_saw_change_in_each_readers_language(
+    client, editor, verified_staff_user, mamat_campaign
 ):
     page = Page.objects.get(slug="camps")
-    login_verified(client, editor)
+    login_verified(client, editor)  # the editor's admin speaks French
 
     def save(**changes):
         form_page = client.get(change_url(page))
@@ -143,14 +152,44 @@ def test_the_pages_history_tells_a_draft_from_what_the_public_saw_change(
     save()  # once saved from the admin, the loaded texts are as its editor writes them
     draft_save(client, page, title_fr="Les camps (brouillon)")
     save()  # "Save" publishes the draft
+    draft_save(client, page, lead_fr="Un chapeau en attente")
+    discard = admin_change_form_data(client.get(change_url(page))) | {"_discard_draft": "1"}
+    client.post(change_url(page), discard)
+    reader = Client()
+    login_verified(reader, verified_staff_user)
+
+    english, french = _history(reader, page, "en")[1:], _history(reader, page, "fr")[1:]
 
     page.refresh_from_db()
     assert page.title_fr == "Les camps (brouillon)"
-    history = [
-        entry.get_change_message()
-        for entry in LogEntry.objects.filter(object_id=str(page.pk)).order_by("action_time")
-    ][1:]
-    assert history == [
+    assert english == [
+        "Saved a draft, not public: Title [fr].",
+        "Published the draft: Title [fr].",
+        "Saved a draft, not public: Lead [fr].",
+        "Discarded the draft; the published page is unchanged.",
+    ]
+    assert french == [
         "Brouillon enregistré, non public\N{NO-BREAK SPACE}: Titre [fr].",
         "Brouillon publié\N{NO-BREAK SPACE}: Titre [fr].",
+        "Brouillon enregistré, non public\N{NO-BREAK SPACE}: Chapô [fr].",
+        "Brouillon abandonné\N{NO-BREAK SPACE}; la page publiée est inchangée.",
+    ]
+
+
+def test_a_page_history_entry_written_before_reads_as_it_was_written(
+    client, verified_staff_user, mamat_campaign
+):
+    page = Page.objects.get(slug="camps")
+    LogEntry.objects.create(
+        user=verified_staff_user,
+        content_type=ContentType.objects.get_for_model(Page),
+        object_id=str(page.pk),
+        object_repr=str(page),
+        action_flag=CHANGE,
+        change_message="Brouillon enregistré, non public\N{NO-BREAK SPACE}: Titre [fr].",
+    )
+    login_verified(client, verified_staff_user)
+
+    assert _history(client, page, "en") == [
+        "Brouillon enregistré, non public\N{NO-BREAK SPACE}: Titre [fr]."
     ]
