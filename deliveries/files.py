@@ -231,6 +231,33 @@ def delivery_lists_forget_hidden_names(*, signature_ids: list[int]) -> int:
     return rewritten
 
 
+def delivery_list_after_failed_send(*, delivery_id: int) -> bool:
+    """Bring the list of a delivery back from a failed send up to date; return whether it was
+    written again.
+
+    A name hidden while a sender held the list was left in it (delivery_lists_forget_hidden_
+    names cannot recall a list in a sender's hands). Once the send failed, the list is ours
+    again: if it names someone it should no longer name, it is written again before any
+    other try, and the trail says so.
+    """
+    delivery = Delivery.objects.filter(
+        pk=delivery_id, status__in=STATUSES_BEFORE_SENDING, counts_only=False
+    ).first()
+    if delivery is None or not delivery.signatures_csv:
+        return False
+    named_now = selectors.delivery_signatures(delivery=delivery).named_in_delivery().count()
+    if named_now == delivery.named_count:
+        return False
+    if _list_on_file_rewrite(delivery_id=delivery_id, statuses=STATUSES_BEFORE_SENDING) is None:
+        return False
+    access_event_record(
+        actor=None,
+        action=AccessEvent.Action.HID_NAMES,
+        target=f"{Delivery._meta.label} #{delivery_id}: list rewritten after a failed send",
+    )
+    return True
+
+
 def delivery_files_purge_expired(*, now: datetime | None = None) -> int:
     """Delete the files of deliveries sent longer ago than their schedule keeps them.
 

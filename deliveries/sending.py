@@ -28,6 +28,7 @@ from core.email_sending import (
     esp_message_id,
     retry_delay,
 )
+from deliveries.files import delivery_list_after_failed_send
 from deliveries.models import Delivery
 from deliveries.notices import delivery_notices_queue
 from petitions.ledger import ledger_delivery_record
@@ -163,6 +164,7 @@ def _failure_record(delivery: Delivery, claim: QuerySet[Delivery], failure: Send
             next_attempt_at=None,
             retry_until=None,
         )
+        delivery_list_after_failed_send(delivery_id=delivery.pk)
         transaction.on_commit(lambda: delivery_failure_notify(delivery_id=delivery.pk))
         return
     delay = retry_delay(
@@ -177,6 +179,7 @@ def _failure_record(delivery: Delivery, claim: QuerySet[Delivery], failure: Send
         next_attempt_at=now + delay,
         retry_until=retry_until,
     )
+    delivery_list_after_failed_send(delivery_id=delivery.pk)
     delivery_send_queue(delivery_id=delivery.pk, countdown=delay.total_seconds())
 
 

@@ -2,8 +2,11 @@
 cannot be recalled, and staff are told so."""
 
 import hashlib
+import smtplib
+from unittest import mock
 
 from django.urls import reverse
+from django.utils import timezone
 
 from deliveries import batches
 from deliveries.models import Delivery
@@ -82,3 +85,35 @@ def test_the_download_of_a_list_rewritten_after_a_name_was_hidden_counts_what_it
     names = csv_rows(b"".join(signers.streaming_content))
     event = AccessEvent.objects.get(action=AccessEvent.Action.EXPORTED_SIGNATURES)
     assert event.row_count == len(names) == 1
+
+
+def test_a_name_hidden_while_the_list_was_being_sent_leaves_it_when_the_server_says_later(
+    petition, embassy, mailoutbox, django_capture_on_commit_callbacks
+):
+    hidden, staying = confirmed_signatures_create(petition, 2, named_every=1)
+    delivery = batches.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
+
+    def hidden_mid_send(*_args, **_kwargs):
+        # Staff hide the name while the embassy's server is being talked to; it says "later".
+        signatures_name_hide(signatures=petition.signatures.filter(pk=hidden.pk))
+        raise smtplib.SMTPRecipientsRefused({embassy.email: (451, b"4.7.1 Try again later")})
+
+    with mock.patch("django.core.mail.EmailMessage.send", side_effect=hidden_mid_send):
+        assert delivery_send(delivery_id=delivery.pk) is False
+
+    delivery = Delivery.objects.get(pk=delivery.pk)
+    assert delivery.status == Delivery.Status.READY
+    assert hidden.last_name.encode() not in _on_file(delivery.signatures_csv)
+    assert delivery.named_count == 1
+    assert hashlib.sha256(_on_file(delivery.signatures_csv)).hexdigest() == delivery.csv_sha256
+    Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        assert delivery_send(delivery_id=delivery.pk)
+    went = attachments(mailoutbox[-1])
+    assert hidden.last_name.encode() not in went["signatures.csv"]
+    assert staying.last_name.encode() in went["signatures.csv"]
+    trail = AccessEvent.objects.filter(action=AccessEvent.Action.HID_NAMES)
+    assert sorted(trail.values_list("target", flat=True)) == [
+        f"deliveries.Delivery #{delivery.pk}: list being sent, cannot be recalled",
+        f"deliveries.Delivery #{delivery.pk}: list rewritten after a failed send",
+    ]
