@@ -6,7 +6,8 @@ database alone cannot read it. When the reminder is due, the copy is opened and 
 is owed through the confirmation email's own outbox (petitions/confirmation_emails.py): the
 same claim, the same mailbox daily cap, the same failure rules, and the address sealed again
 once it went. The copy is destroyed when the reminder is queued, or when the signer confirms
-(petitions/sealing.py), is flagged, invalidated or erased.
+(petitions/sealing.py), is flagged, invalidated or erased, or the petition stops taking
+signatures (its link would only say so).
 """
 
 from dataclasses import dataclass
@@ -26,11 +27,16 @@ from petitions.sealing import reminder_address_open
 BATCH = 200
 
 
-def reminders_forget_stale() -> int:
+def reminders_forget_stale(*, now: datetime | None = None) -> int:
     """Destroy the copies of signers who no longer await a reminder; return how many."""
+    open_petitions = Petition.objects.open_for_signing(now=now or timezone.now())
     return (
         Signature.objects.filter(reminder_address__isnull=False)
-        .filter(~Q(status=Signature.Status.PENDING) | Q(confirmed_at__isnull=False))
+        .filter(
+            ~Q(status=Signature.Status.PENDING)
+            | Q(confirmed_at__isnull=False)
+            | ~Q(petition__in=open_petitions)
+        )
         .update(reminder_address=None)
     )
 
@@ -42,7 +48,7 @@ def reminders_queue(*, now: datetime | None = None, limit: int = BATCH) -> int:
     destroys its copy, so a reminder is owed once.
     """
     now = now or timezone.now()
-    reminders_forget_stale()
+    reminders_forget_stale(now=now)
     queued = 0
     while True:
         taken, owed = _reminders_batch_queue(now=now, limit=limit)

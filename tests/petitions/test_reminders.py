@@ -3,12 +3,13 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from petitions import reminders
-from petitions.models import Signature
+from petitions.models import Petition, Signature
 from tests.petitions.factories_staff import PETITION_MANAGERS, logged_in_as
 
 ADDRESS = "aynur@example.org"
@@ -93,3 +94,35 @@ def test_the_dashboard_shows_how_many_confirmed_after_their_reminder(
 
     assert (conversion.sent, conversion.confirmed, conversion.rate) == (2, 1, 50)
     assert "1 (50 %)" in html.decode()
+
+
+def test_the_reminder_is_in_the_signers_language_and_its_link_confirms(
+    client, sign, remind, mailoutbox
+):
+    signature = sign(email=ADDRESS, language="en").signature
+    remind(after_hours=25)
+
+    reminder = mailoutbox[1]
+    assert reminder.subject.startswith("Reminder")
+    confirm_url = next(line for line in reminder.body.splitlines() if "/confirm" in line)
+    path = confirm_url.removeprefix(settings.SITE_URL)
+    assert path.startswith("/en/")
+    assert client.get(path).status_code == 200
+    client.post(path)
+
+    signature.refresh_from_db()
+    assert signature.status == Signature.Status.CONFIRMED
+
+
+def test_a_signer_of_a_petition_closed_since_is_not_asked_to_confirm_what_no_longer_can_be(
+    petition, sign, remind, mailoutbox
+):
+    signature = sign(email=ADDRESS).signature
+    petition.status = Petition.Status.CLOSED
+    petition.save()
+
+    assert remind(after_hours=25) == 0
+
+    assert len(mailoutbox) == 1
+    signature.refresh_from_db()
+    assert signature.reminder_address is None and signature.email == ""
