@@ -46,6 +46,9 @@ class SendFailure:
 
     kind: EmailFailure
     reason: str
+    # The recipient's mailbox itself was refused for good (unknown, disabled, not an address),
+    # not the message: a list that writes to it again should stop, as after a bounce.
+    mailbox_refused: bool = False
 
     @property
     def is_permanent(self) -> bool:
@@ -139,12 +142,14 @@ def email_failure(error: BaseException) -> SendFailure | None:
         replies = [_reply_text(code, message) for code, message in error.recipients.values()]
         permanent = all(code >= 500 for code, _message in error.recipients.values())
         kind = EmailFailure.PERMANENT if permanent else EmailFailure.TRANSIENT
-        return SendFailure(kind, _failure_reason("; ".join(replies)))
+        return SendFailure(kind, _failure_reason("; ".join(replies)), mailbox_refused=permanent)
     if isinstance(error, smtplib.SMTPDataError):
         kind = EmailFailure.PERMANENT if error.smtp_code >= 500 else EmailFailure.TRANSIENT
         return SendFailure(kind, _failure_reason(_reply_text(error.smtp_code, error.smtp_error)))
     if isinstance(error, ANYMAIL_PERMANENT_ERRORS):
-        return SendFailure(EmailFailure.PERMANENT, _failure_reason(str(error)))
+        return SendFailure(
+            EmailFailure.PERMANENT, _failure_reason(str(error)), mailbox_refused=True
+        )
     if isinstance(error, smtplib.SMTPResponseException):
         reason = _failure_reason(_reply_text(error.smtp_code, error.smtp_error))
         _operator_warn(reason)

@@ -36,7 +36,7 @@ from core.secret_boxes import SecretBoxUnreadable
 from deliveries.models import Delivery, DeliveryNotice, DeliveryReply
 from petitions.models import Signature
 from petitions.names import name_for_greeting
-from petitions.news import news_stop_headers, news_stop_url
+from petitions.news import news_stop_headers, news_stop_url, signature_news_stop
 from petitions.sealing import news_address_open
 from petitions.signature_links import withdrawal_token_make
 
@@ -184,6 +184,9 @@ def _notice_message(notice: DeliveryNotice, address: str) -> EmailMessage:
 def _failure_record(notice: DeliveryNotice, failure: SendFailure, now: datetime) -> None:
     retry_until = notice.retry_until or now + timedelta(hours=settings.SIGNATURE_EMAIL_RETRY_HOURS)
     claim = DeliveryNotice.objects.filter(pk=notice.pk, status=DeliveryNotice.Status.DUE)
+    if failure.mailbox_refused:
+        # A mailbox that no longer exists may be given to someone else: no news goes there.
+        signature_news_stop(signature_id=notice.signature_id)
     if failure.is_permanent or now >= retry_until:
         claim.update(status=DeliveryNotice.Status.FAILED, error=failure.reason[:300])
         return

@@ -5,7 +5,8 @@ batches at the rate staff set. A sender claims a batch (`SELECT ... FOR UPDATE S
 for UPDATE_CLAIM_SECONDS, so two senders never send the same email and a killed sender's rows
 are sent by the next one. The address is read, and decrypted, only as each email goes: a
 signer who stopped updates in between is skipped. Failures follow core/email_sending.py's
-taxonomy: a permanent refusal is recorded, a transient one is tried again later.
+taxonomy: a permanent refusal is recorded, a transient one is tried again later; a mailbox
+refused for good gets no more news, as after a bounce.
 """
 
 import logging
@@ -104,6 +105,9 @@ def _send_one(update: SupporterUpdate, recipient: UpdateRecipient) -> None:
         recipient.error = failure.reason
         if failure.is_permanent or recipient.attempts >= MAX_ATTEMPTS:
             recipient.status = UpdateRecipient.Status.FAILED
+        if failure.mailbox_refused:
+            # A mailbox that no longer exists may be given to someone else: no news goes there.
+            signature_news_stop(signature_id=recipient.signature_id)
         else:
             recipient.claimed_until = timezone.now() + retry_delay(
                 attempt=recipient.attempts, first_seconds=60, longest_seconds=3600

@@ -96,6 +96,9 @@ def test_a_refusal_for_now_is_tried_again_later_and_a_refusal_for_good_is_record
     notice.refresh_from_db()
     assert (notice.status, notice.error) == ("failed", "550 5.1.1 User unknown")
     assert notices.delivery_notices_sweep() == 0
+    # The mailbox is gone: its address is forgotten, and no news will be sent to it again.
+    signer = Signature.objects.get(pk=notice.signature_id)
+    assert signer.news_address is None and not signer.newsletter_opt_in
 
 
 def test_a_signer_who_asked_for_news_hears_once_what_the_authorities_answered(

@@ -1,9 +1,11 @@
 """An approved update reaches the signers who asked for news, once, and stops when they say so."""
 
 import re
+import smtplib
 
 import pytest
 from anymail.signals import AnymailTrackingEvent, tracking
+from django.utils import timezone
 
 from petitions.models import Signature
 from tests.factories import SignatureFactory
@@ -26,6 +28,18 @@ def send(django_capture_on_commit_callbacks, writer):
         update.refresh_from_db()
 
     return send
+
+
+def _another_update_sent(send, petition, writer, settings, mailoutbox) -> list[list[str]]:
+    """Send a second update the same week (its limit lifted); return whom it reached."""
+    mailoutbox.clear()
+    settings.UPDATE_WEEKLY_DAYS = 0
+    send(
+        SupporterUpdate.objects.create(
+            petition=petition, subject_fr="Encore", body_fr="<p>…</p>", created_by=writer
+        )
+    )
+    return [message.to for message in mailoutbox]
 
 
 def _stop_link(message) -> str:
@@ -125,15 +139,10 @@ def test_after_unsubscribing_the_next_update_skips_the_signer(
     news_signer(petition, "ilham@example.org")
     send(update)
     client.post(_stop_link(next(m for m in mailoutbox if m.to == ["aynur@example.org"])))
-    mailoutbox.clear()
-    settings.UPDATE_WEEKLY_DAYS = 0
-    following = SupporterUpdate.objects.create(
-        petition=petition, subject_fr="Encore", body_fr="<p>…</p>", created_by=writer
-    )
 
-    send(following)
+    received = _another_update_sent(send, petition, writer, settings, mailoutbox)
 
-    assert [m.to for m in mailoutbox] == [["ilham@example.org"]]
+    assert received == [["ilham@example.org"]]
 
 
 def test_a_bounce_or_a_complaint_stops_further_updates(update, petition, send, mailoutbox):
@@ -178,3 +187,58 @@ def test_the_stop_link_of_a_signer_who_withdrew_since_says_the_news_has_stopped(
     assert response.status_code == 200
     html = response.content.decode()
     assert "Vous ne recevrez plus de nouvelles" in html and "Cette signature a été retirée" in html
+
+
+def test_a_mailbox_the_server_says_does_not_exist_gets_no_further_updates(
+    update, petition, send, mailoutbox, monkeypatch, writer, settings
+):
+    gone = news_signer(petition, "gone@example.org")
+    news_signer(petition, "ilham@example.org")
+    really_send = sending.email_send
+
+    def server(message):
+        if message.to == ["gone@example.org"]:
+            raise smtplib.SMTPRecipientsRefused({"gone@example.org": (550, b"5.1.1 User unknown")})
+        really_send(message)
+
+    monkeypatch.setattr(sending, "email_send", server)
+    send(update)
+
+    recipient = UpdateRecipient.objects.get(signature=gone)
+    assert (recipient.status, recipient.error) == ("failed", "550 5.1.1 User unknown")
+    gone.refresh_from_db()
+    # Refused for good: its address is forgotten, as after a bounce reported by the ESP.
+    assert gone.news_address is None and not gone.newsletter_opt_in
+    assert _another_update_sent(send, petition, writer, settings, mailoutbox) == [
+        ["ilham@example.org"]
+    ]
+
+
+def test_a_server_saying_try_later_gets_the_update_later_once(
+    update, petition, mailoutbox, monkeypatch, writer
+):
+    signer = news_signer(petition, "aynur@example.org")
+    really_send = sending.email_send
+    answers = iter([smtplib.SMTPRecipientsRefused({"aynur@example.org": (451, b"4.7.1 Later")})])
+
+    def server(message):
+        refusal = next(answers, None)
+        if refusal is not None:
+            raise refusal
+        really_send(message)
+
+    monkeypatch.setattr(sending, "email_send", server)
+    approval.update_submit(update=update)
+    approval.update_approve(update=update, approver=writer)
+    sending.update_send_start(update=update, actor=writer)
+    assert sending.update_batch_send(update_id=update.pk) is True
+    recipient = UpdateRecipient.objects.get()
+    assert (recipient.status, recipient.attempts) == ("queued", 1)
+    assert mailoutbox == []
+
+    UpdateRecipient.objects.update(claimed_until=timezone.now())  # its backoff is over
+    assert sending.update_batch_send(update_id=update.pk) is False
+
+    assert [m.to for m in mailoutbox] == [["aynur@example.org"]]
+    signer.refresh_from_db()
+    assert signer.newsletter_opt_in
