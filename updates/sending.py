@@ -77,6 +77,23 @@ def _claim(*, update: SupporterUpdate, limit: int) -> list[UpdateRecipient]:
     return list(UpdateRecipient.objects.filter(pk__in=ids).order_by("pk"))
 
 
+def _claim_renew(recipient: UpdateRecipient) -> bool:
+    """Hold one claimed row for its email; False if another sender took it since.
+
+    A slow mail server can make a batch outlive its claim; beat then wakes a second sender,
+    which may take the rest. Each email renews its own row's claim first, so only one of
+    them sends it.
+    """
+    renewed_until = timezone.now() + timedelta(seconds=settings.UPDATE_CLAIM_SECONDS)
+    held = UpdateRecipient.objects.filter(
+        pk=recipient.pk,
+        status=UpdateRecipient.Status.QUEUED,
+        claimed_until=recipient.claimed_until,
+    ).update(claimed_until=renewed_until)
+    recipient.claimed_until = renewed_until
+    return bool(held)
+
+
 def _send_one(update: SupporterUpdate, recipient: UpdateRecipient) -> None:
     signature = Signature.objects.filter(pk=recipient.signature_id).first()
     try:
@@ -128,7 +145,8 @@ def update_batch_send(*, update_id: int) -> bool:
     if not update.recipients.exists():
         update_recipients_queue(update=update)
     for recipient in _claim(update=update, limit=settings.UPDATE_BATCH_SIZE):
-        _send_one(update, recipient)
+        if _claim_renew(recipient):
+            _send_one(update, recipient)
     if update.recipients.filter(status=UpdateRecipient.Status.QUEUED).exists():
         return True
     SupporterUpdate.objects.filter(pk=update.pk, status=SupporterUpdate.Status.SENDING).update(

@@ -2,6 +2,7 @@
 
 import re
 import smtplib
+from datetime import timedelta
 
 import pytest
 from anymail.signals import AnymailTrackingEvent, tracking
@@ -242,3 +243,31 @@ def test_a_server_saying_try_later_gets_the_update_later_once(
     assert [m.to for m in mailoutbox] == [["aynur@example.org"]]
     signer.refresh_from_db()
     assert signer.newsletter_opt_in
+
+
+def test_a_sender_slower_than_its_claim_and_the_sender_beat_wakes_send_each_email_once(
+    update, petition, mailoutbox, monkeypatch, writer, settings
+):
+    for n in range(3):
+        news_signer(petition, f"reader{n}@example.org")
+    clock = {"now": timezone.now()}
+    monkeypatch.setattr(sending.timezone, "now", lambda: clock["now"])
+    really_send = sending.email_send
+    second_sender = []
+
+    def slow_server(message):
+        really_send(message)
+        # Each email takes most of the claim: the batch outlives it.
+        clock["now"] += timedelta(seconds=settings.UPDATE_CLAIM_SECONDS * 0.7)
+        # Beat, every minute, finds no claim held and wakes a second sender meanwhile.
+        if not second_sender and sending.updates_sending_resume() == [update.pk]:
+            second_sender.append(True)
+            sending.update_batch_send(update_id=update.pk)
+
+    monkeypatch.setattr(sending, "email_send", slow_server)
+    approval.update_submit(update=update)
+    approval.update_approve(update=update, approver=writer)
+    sending.update_send_start(update=update, actor=writer)
+    sending.update_batch_send(update_id=update.pk)
+
+    assert sorted(m.to[0] for m in mailoutbox) == [f"reader{n}@example.org" for n in range(3)]
