@@ -1,3 +1,4 @@
+import time
 from datetime import timedelta
 
 import pytest
@@ -206,3 +207,20 @@ def test_lockouts_keep_working_while_redis_is_down(client, redis_down):
 
     assert "ce compte est bloqué pendant encore 30 minutes" in _text(response)
     assert "_auth_user_id" not in _log_in(client, "staff", STAFF_PASSWORD).wsgi_request.session
+
+
+def test_a_lockout_ends_after_its_time_and_the_owner_logs_in_with_both_factors(client, settings):
+    settings.STAFF_LOCKOUT_SECONDS = 2
+    user = staff_user_create()
+    device = totp_device_for(user)
+    _fail_ten_times(client, "staff")
+    assert "ce compte est bloqué pendant encore 1 minute" in _text(
+        _log_in(client, "staff", STAFF_PASSWORD)
+    )
+
+    time.sleep(settings.STAFF_LOCKOUT_SECONDS + 0.5)
+
+    assert _log_in(client, "staff", STAFF_PASSWORD)["Location"].startswith(VERIFY_URL)
+    assert client.post(VERIFY_URL, {"token": totp_code(device)}).status_code == 302
+    assert client.get(reverse("admin:index")).status_code == 200
+    assert AccessEvent.objects.filter(actor=user, action=AccessEvent.Action.LOGGED_IN).exists()
