@@ -13,7 +13,7 @@ from django.core import signing
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from petitions.exports import (
     SignatureExportFilters,
@@ -39,7 +39,10 @@ def signature_export_queue(
     from petitions.tasks import signature_export_build_task
 
     export = SignatureExport.objects.create(
-        requested_by=actor, format=file_format, filters=filters.as_json()
+        requested_by=actor,
+        format=file_format,
+        filters=filters.as_json(),
+        language=translation.get_language() or "",
     )
     transaction.on_commit(lambda: signature_export_build_task.delay(export.pk))
     return export
@@ -65,7 +68,10 @@ def signature_export_build(*, export_id: int) -> bool:
     export = SignatureExport.objects.select_related("requested_by").get(pk=export_id)
     filters = SignatureExportFilters.from_json(export.filters)
     try:
-        with tempfile.TemporaryFile() as scratch:
+        with (
+            translation.override(export.language or settings.LANGUAGE_CODE),
+            tempfile.TemporaryFile() as scratch,
+        ):
             row_count = signatures_export_write(
                 actor=export.requested_by,
                 signatures=signatures_for_export(filters=filters),

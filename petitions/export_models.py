@@ -36,6 +36,8 @@ class SignatureExport(models.Model):
         verbose_name=_("requested by"),
     )
     format = models.CharField(_("format"), max_length=10, choices=Format.choices)
+    # The requester's language: the worker writes the file's headings and words in it.
+    language = models.CharField(_("language"), max_length=10, blank=True, editable=False)
     filters = models.JSONField(_("filters"), default=dict, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.QUEUED

@@ -4,7 +4,7 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from petitions import export_jobs
 from petitions.models import SignatureExport
@@ -105,3 +105,25 @@ def test_an_export_whose_task_was_lost_is_queued_again_and_written(
     waiting.refresh_from_db()
     assert lost.status == SignatureExport.Status.READY and lost.row_count == 1
     assert waiting.status == SignatureExport.Status.QUEUED
+
+
+def test_a_large_export_speaks_the_language_of_the_officer_who_asked_not_the_workers(
+    officer_client, settings, export_storage, django_capture_on_commit_callbacks
+):
+    settings.EXPORT_ASYNC_THRESHOLD = 2
+    petition = PetitionFactory()
+    SignatureFactory.create_batch(3, petition=petition, confirmed=True)
+    with django_capture_on_commit_callbacks() as queued:
+        officer_client.post(
+            EXPORT_URL, {"petition": petition.pk, "format": "csv"}, HTTP_ACCEPT_LANGUAGE="en"
+        )
+
+    # The worker runs the task later, in no request and so in the site's default language.
+    with translation.override(settings.LANGUAGE_CODE):
+        for task in queued:
+            task()
+
+    export = SignatureExport.objects.get()
+    with export.file.open("rb") as prepared:
+        header = csv_rows(prepared.read())[0]
+    assert header[:2] == ["First name", "Last name"]
