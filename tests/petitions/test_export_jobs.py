@@ -1,6 +1,7 @@
 """Exports too large for a request: prepared by a worker, downloaded through an expiring link."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -88,14 +89,12 @@ def test_the_build_task_is_safe_to_run_twice(settings, export_storage, django_us
 def test_an_export_whose_task_was_lost_is_queued_again_and_written(
     settings, export_storage, django_user_model, django_capture_on_commit_callbacks
 ):
-    from datetime import timedelta as _timedelta
-
     SignatureFactory()
     requester = django_user_model.objects.create_user("officer", is_staff=True)
     lost = SignatureExport.objects.create(
         requested_by=requester,
         format="csv",
-        created_at=timezone.now() - _timedelta(minutes=6),
+        created_at=timezone.now() - timedelta(minutes=6),
     )
     waiting = SignatureExport.objects.create(requested_by=requester, format="csv")
 
@@ -127,3 +126,22 @@ def test_a_large_export_speaks_the_language_of_the_officer_who_asked_not_the_wor
     with export.file.open("rb") as prepared:
         header = csv_rows(prepared.read())[0]
     assert header[:2] == ["First name", "Last name"]
+
+
+def test_an_export_whose_worker_was_killed_is_written_again_within_the_half_hour(
+    settings, export_storage, django_user_model
+):
+    SignatureFactory()
+    requester = django_user_model.objects.create_user("officer", is_staff=True)
+    # A million rows take seconds (docs/performance.md): a writer silent this long is dead.
+    killed = SignatureExport.objects.create(
+        requested_by=requester,
+        format="csv",
+        status=SignatureExport.Status.RUNNING,
+        started_at=timezone.now() - timedelta(minutes=20),
+    )
+
+    assert export_jobs.signature_exports_resume() == 1
+
+    killed.refresh_from_db()
+    assert killed.status == SignatureExport.Status.READY and killed.row_count == 1
