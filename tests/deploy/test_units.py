@@ -1,5 +1,6 @@
 """The systemd units run what the Procfile runs, and systemd reads them without complaint."""
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -49,3 +50,16 @@ def test_systemd_reads_each_unit_without_complaint(process):
         if line.strip() and "is not executable" not in line
     ]
     assert complaints == []
+
+
+def test_the_readme_installs_the_environment_file_unreadable_by_other_users(tmp_path):
+    # It holds every key of the site: the database password, SECRET_KEY, NEWS_ADDRESS_KEY…
+    readme = (UNITS.parents[1] / "README.md").read_text()
+    command = re.search(r"`(install -d /etc/mamat && [^`]+)`", readme).group(1)
+    command = command.replace("/etc/mamat", str(tmp_path / "etc-mamat"))
+    command = command.replace(" -g mamat", "")  # no such group here; the mode is the point
+
+    subprocess.run(command, shell=True, check=True, cwd=UNITS.parents[1])  # noqa: S602 (the README's own line)
+
+    mode = (tmp_path / "etc-mamat" / "mamat.env").stat().st_mode
+    assert mode & 0o007 == 0, oct(mode)
