@@ -63,3 +63,22 @@ def test_the_readme_installs_the_environment_file_unreadable_by_other_users(tmp_
 
     mode = (tmp_path / "etc-mamat" / "mamat.env").stat().st_mode
     assert mode & 0o007 == 0, oct(mode)
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="no systemd-analyze")
+@pytest.mark.parametrize("process", ["web", "worker", "beat"])
+def test_a_process_taken_over_reaches_no_device_kernel_knob_or_capability(process):
+    # systemd's own assessment, 0 (locked down) to 10 (exposed); "OK" is up to 5.0.
+    assessed = subprocess.run(
+        [
+            "systemd-analyze",
+            "security",
+            "--offline=yes",
+            "--threshold=50",
+            str(UNITS / f"mamat-{process}.service"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert assessed.returncode == 0, assessed.stdout.splitlines()[-1]
