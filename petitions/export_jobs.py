@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core import signing
 from django.core.files import File
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 
@@ -91,13 +91,19 @@ def signature_export_build(*, export_id: int) -> bool:
         )
         raise
     now = timezone.now()
-    SignatureExport.objects.filter(pk=export_id).update(
-        status=SignatureExport.Status.READY,
-        file=export.file.name,
-        row_count=row_count,
-        finished_at=now,
-        expires_at=now + timedelta(hours=settings.EXPORT_LINK_HOURS),
-    )
+    try:
+        SignatureExport.objects.filter(pk=export_id).update(
+            status=SignatureExport.Status.READY,
+            file=export.file.name,
+            row_count=row_count,
+            finished_at=now,
+            expires_at=now + timedelta(hours=settings.EXPORT_LINK_HOURS),
+        )
+    except DatabaseError:
+        # Unrecorded, the file would name signers with nothing left to delete it; the export
+        # is written again once its claim ends.
+        export.file.delete(save=False)
+        raise
     return True
 
 

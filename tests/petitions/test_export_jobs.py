@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import OperationalError, connection
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -145,3 +146,33 @@ def test_an_export_whose_worker_was_killed_is_written_again_within_the_half_hour
 
     killed.refresh_from_db()
     assert killed.status == SignatureExport.Status.READY and killed.row_count == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_file_written_while_the_database_went_away_is_not_left_behind(
+    settings, export_storage, django_user_model
+):
+    SignatureFactory()
+    requester = django_user_model.objects.create_user("officer", is_staff=True)
+    export = SignatureExport.objects.create(requested_by=requester, format="csv")
+
+    def database_gone_once_written(execute, sql, params, many, context):
+        if sql.startswith('UPDATE "petitions_signatureexport"') and "ready" in (params or ()):
+            raise OperationalError("server closed the connection unexpectedly")
+        return execute(sql, params, many, context)
+
+    with (
+        connection.execute_wrapper(database_gone_once_written),
+        pytest.raises(OperationalError),
+    ):
+        export_jobs.signature_export_build(export_id=export.pk)
+
+    # Nothing records the file, so nothing would ever delete it: it must not be there.
+    assert not any(export_storage.rglob("*.csv"))
+    SignatureExport.objects.filter(pk=export.pk).update(
+        started_at=timezone.now() - timedelta(minutes=20)
+    )
+    assert export_jobs.signature_exports_resume() == 1
+    export.refresh_from_db()
+    assert export.status == SignatureExport.Status.READY
+    assert len(list(export_storage.rglob("*.csv"))) == 1
