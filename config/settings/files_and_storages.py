@@ -70,7 +70,12 @@ if FILE_STORAGE == "s3":
     }
 else:
     STORAGES = {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        # Uploaded images, which the proxy (another user) serves at /media/: readable by all,
+        # whatever the umask of the process that wrote them (the systemd units' is 0077).
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
+        },
         "staticfiles": _STATIC_STORAGE,
         "deliveries": {
             "BACKEND": "core.private_storage.PrivateFileStorage",

@@ -1,11 +1,15 @@
 """The systemd units run what the Procfile runs, and systemd reads them without complaint."""
 
+import os
 import re
 import shutil
+import stat
 import subprocess
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 
 from bench.run import procfile_command
 from bench.scale import unit_command
@@ -82,3 +86,20 @@ def test_a_process_taken_over_reaches_no_device_kernel_knob_or_capability(proces
         check=False,
     )
     assert assessed.returncode == 0, assessed.stdout.splitlines()[-1]
+
+
+def test_an_image_staff_upload_stays_readable_by_the_proxy_under_the_units_umask(
+    tmp_path, settings
+):
+    settings.MEDIA_ROOT = tmp_path
+    media = storages.create_storage(settings.STORAGES["default"])
+    umask_before = os.umask(0o077)  # the units' UMask: what they write is theirs alone
+    try:
+        name = media.save("campaign/pages/portrait.png", ContentFile(b"an image"))
+    finally:
+        os.umask(umask_before)
+
+    # nginx, another user, serves /media/ from these directories.
+    for directory in (tmp_path / "campaign", tmp_path / "campaign" / "pages"):
+        assert stat.S_IMODE(directory.stat().st_mode) == 0o755
+    assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o644
