@@ -4,8 +4,9 @@ The address is sealed as soon as the confirmation email goes, so a copy for the 
 kept beside it, encrypted with REMINDER_ADDRESS_KEY (core/secret_boxes.py): a copy of the
 database alone cannot read it. When the reminder is due, the copy is opened and the reminder
 is owed through the confirmation email's own outbox (petitions/confirmation_emails.py): the
-same claim, the same mailbox daily cap, the same failure rules, and the address sealed again
-once it went. The copy is destroyed when the reminder is queued, or when the signer confirms
+same claim, the same mailbox daily cap, the same failure rules (a "try later" retried for
+hours from when the reminder was owed, `reminded_at`), and the address sealed again once it
+went or was given up. The copy is destroyed when the reminder is queued, or when the signer confirms
 (petitions/sealing.py), is flagged, invalidated or erased, or the petition stops taking
 signatures (its link would only say so).
 """

@@ -1,16 +1,19 @@
 """A signer who forgot to click gets one reminder a day later, and never a second."""
 
+import smtplib
 from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.db.models import F
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from petitions import reminders
+from petitions import confirmation_emails, reminders
 from petitions.models import Petition, Signature
 from tests.petitions.factories_staff import PETITION_MANAGERS, logged_in_as
+from tests.sealing_keys import sealed_data_of
 
 ADDRESS = "aynur@example.org"
 
@@ -46,6 +49,92 @@ def test_a_pending_signer_gets_one_reminder_after_a_day_and_never_a_second(
     signature.refresh_from_db()
     assert signature.reminded_at is not None
     assert signature.email == "" and signature.reminder_address is None
+
+
+@pytest.fixture
+def greylisting_server(monkeypatch):
+    """A mail server that says "try later" to the reminder until told to accept it."""
+    server = {"greylisting": False, "message_ids": []}
+    really_send = confirmation_emails.email_send
+
+    def send(message):
+        server["message_ids"].append(message.extra_headers["Message-ID"])
+        if server["greylisting"]:
+            raise smtplib.SMTPRecipientsRefused({ADDRESS: (451, b"4.7.1 Greylisted, try later")})
+        really_send(message)
+
+    monkeypatch.setattr(confirmation_emails, "email_send", send)
+    return server
+
+
+def _hours_pass(signature: Signature, *, hours: float, **moments: F) -> None:
+    """Move what the row remembers `hours` into the past, as if that much time had passed."""
+    Signature.objects.filter(pk=signature.pk).update(
+        created_at=F("created_at") - timedelta(hours=hours),
+        confirmation_sent_at=F("confirmation_sent_at") - timedelta(hours=hours),
+        reminder_due_at=F("reminder_due_at") - timedelta(hours=hours),
+        **moments,
+    )
+
+
+def _server_asks_again_now(signature: Signature) -> None:
+    """The backoff of the last "try later" is over: the reminder is due again."""
+    Signature.objects.filter(pk=signature.pk).update(confirmation_due_at=timezone.now())
+    confirmation_emails.confirmations_send()
+
+
+def test_a_reminder_the_server_defers_three_days_after_signing_is_tried_again_until_it_goes(
+    sign, remind, mailoutbox, greylisting_server, settings
+):
+    settings.SIGNATURE_REMINDER_AFTER_HOURS = 72
+    settings.SIGNATURE_EMAIL_RETRY_HOURS = 48
+    signature = sign(email=ADDRESS).signature
+    _hours_pass(signature, hours=73)
+    greylisting_server["greylisting"] = True
+
+    assert remind(after_hours=0) == 1
+
+    signature.refresh_from_db()
+    # Three days after signing, yet the reminder's first "try later" is not its last.
+    assert signature.email_status == Signature.EmailStatus.DEFERRED
+    assert signature.email == ADDRESS and signature.reminder_address is None
+
+    greylisting_server["greylisting"] = False
+    _server_asks_again_now(signature)
+
+    signature.refresh_from_db()
+    assert signature.email_status == Signature.EmailStatus.SENT
+    assert [message.to for message in mailoutbox] == [[ADDRESS], [ADDRESS]]
+    assert mailoutbox[1].subject.startswith("Rappel")
+    # Both attempts of the reminder were one message; nothing of the address is left readable.
+    assert len(set(greylisting_server["message_ids"][1:])) == 1
+    assert signature.email == "" and signature.reminder_address is None
+
+
+def test_a_reminder_still_deferred_two_days_after_its_first_try_is_given_up_and_forgotten(
+    sign, remind, mailoutbox, greylisting_server, settings
+):
+    settings.SIGNATURE_EMAIL_RETRY_HOURS = 48
+    signature = sign(email=ADDRESS).signature
+    _hours_pass(signature, hours=25)
+    greylisting_server["greylisting"] = True
+    remind(after_hours=0)
+
+    _hours_pass(signature, hours=47, reminded_at=F("reminded_at") - timedelta(hours=47))
+    _server_asks_again_now(signature)
+    signature.refresh_from_db()
+    assert signature.email_status == Signature.EmailStatus.DEFERRED
+
+    _hours_pass(signature, hours=2, reminded_at=F("reminded_at") - timedelta(hours=2))
+    _server_asks_again_now(signature)
+
+    signature.refresh_from_db()
+    assert signature.email_status == Signature.EmailStatus.FAILED
+    assert signature.email_error.startswith("451 4.7.1 Greylisted")
+    assert len(mailoutbox) == 1
+    # Given up: no copy of the address is left readable, only the sealed one.
+    assert signature.email == "" and signature.reminder_address is None
+    assert sealed_data_of(signature)["email"] == ADDRESS
 
 
 def test_a_signer_who_confirmed_gets_no_reminder_and_their_copy_is_destroyed(
