@@ -8,6 +8,7 @@ import pytest
 from anymail.signals import AnymailTrackingEvent, tracking
 from django.utils import timezone
 
+from core import in_process_schedule
 from petitions.models import Signature
 from tests.factories import SignatureFactory
 from tests.updates.conftest import news_signer
@@ -243,6 +244,43 @@ def test_a_server_saying_try_later_gets_the_update_later_once(
     assert [m.to for m in mailoutbox] == [["aynur@example.org"]]
     signer.refresh_from_db()
     assert signer.newsletter_opt_in
+
+
+def test_under_make_run_a_recipient_told_try_later_waits_for_the_schedule_and_gets_it_once(
+    update, petition, send, mailoutbox, monkeypatch, settings
+):
+    # `make run` has no broker: tasks run in-process as they are queued, as in these tests.
+    assert settings.CELERY_TASK_ALWAYS_EAGER
+    news_signer(petition, "aynur@example.org")
+    news_signer(petition, "ilham@example.org")
+    really_send = sending.email_send
+    refusals = [smtplib.SMTPRecipientsRefused({"aynur@example.org": (451, b"4.7.1 Later")})]
+
+    def server(message):
+        if message.to == ["aynur@example.org"] and refusals:
+            raise refusals.pop()
+        really_send(message)
+
+    monkeypatch.setattr(sending, "email_send", server)
+    send(update)
+
+    # The sender did not call itself again and again while Aynur's backoff runs.
+    assert [m.to for m in mailoutbox] == [["ilham@example.org"]]
+    assert update.status == SupporterUpdate.Status.SENDING
+    waiting = UpdateRecipient.objects.get(status=UpdateRecipient.Status.QUEUED)
+    assert waiting.attempts == 1
+
+    UpdateRecipient.objects.update(claimed_until=timezone.now())  # its backoff is over
+    resume = next(
+        entry
+        for entry in in_process_schedule.schedule_entries()
+        if entry.task == "updates.tasks.updates_sending_resume_task"
+    )
+    in_process_schedule.schedule_entry_run(resume)
+
+    assert sorted(m.to[0] for m in mailoutbox) == ["aynur@example.org", "ilham@example.org"]
+    update.refresh_from_db()
+    assert update.status == SupporterUpdate.Status.SENT
 
 
 def test_a_sender_slower_than_its_claim_and_the_sender_beat_wakes_send_each_email_once(
