@@ -31,10 +31,18 @@ def _update_message(
     )
 
 
+def update_message_id_make(*, update: SupporterUpdate) -> str:
+    """Return a new Message-ID for one signer's email of this update."""
+    return message_id_make(idstring=f"update-{update.pk}")
+
+
 def update_message_build(
-    *, update: SupporterUpdate, signature: Signature, address: str
+    *, update: SupporterUpdate, signature: Signature, address: str, message_id: str
 ) -> EmailMultiAlternatives:
-    """Return the update for one signer, in their language, with one-click unsubscribe."""
+    """Return the update for one signer, in their language, with one-click unsubscribe.
+
+    `message_id` is the recipient row's, the same on every attempt (updates/sending.py).
+    """
     stop_url = news_stop_url(signature=signature)
     return _update_message(
         update=update,
@@ -42,7 +50,7 @@ def update_message_build(
         to=address,
         stop_url=stop_url,
         headers={
-            "Message-ID": message_id_make(idstring=f"update-{update.pk}"),
+            "Message-ID": message_id,
             # RFC 8058: a mail client's "unsubscribe" button POSTs to this URL.
             **news_stop_headers(stop_url=stop_url),
             "Precedence": "bulk",

@@ -118,6 +118,8 @@ class UpdateRecipient(models.Model):
     # A sender holds the row until then; a killed one's rows are taken again afterwards.
     claimed_until = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The email's Message-ID, fixed before its first attempt and carried by every one; once
+    # an ESP accepts it, the id the ESP gave it instead, which its webhooks quote.
     message_id = models.CharField(max_length=200, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=300, blank=True)

@@ -30,7 +30,7 @@ from petitions.models import Signature
 from petitions.news import news_subscribers, signature_news_stop
 from petitions.sealing import news_address_open
 from updates.approval import update_sending_claim
-from updates.messages import update_message_build
+from updates.messages import update_message_build, update_message_id_make
 from updates.models import SupporterUpdate, UpdateRecipient
 
 logger = logging.getLogger(__name__)
@@ -77,20 +77,24 @@ def _claim(*, update: SupporterUpdate, limit: int) -> list[UpdateRecipient]:
     return list(UpdateRecipient.objects.filter(pk__in=ids).order_by("pk"))
 
 
-def _claim_renew(recipient: UpdateRecipient) -> bool:
-    """Hold one claimed row for its email; False if another sender took it since.
+def _claim_renew(update: SupporterUpdate, recipient: UpdateRecipient) -> bool:
+    """Hold one claimed row for its email, its Message-ID fixed; False if another sender took
+    it since.
 
     A slow mail server can make a batch outlive its claim; beat then wakes a second sender,
     which may take the rest. Each email renews its own row's claim first, so only one of
-    them sends it.
+    them sends it. The Message-ID is written in the same UPDATE before the first attempt and
+    kept for every later one: an email sent again after a sender was killed between the
+    server's acceptance and its record is one message to mail systems, which fold the copies.
     """
     renewed_until = timezone.now() + timedelta(seconds=settings.UPDATE_CLAIM_SECONDS)
+    message_id = recipient.message_id or update_message_id_make(update=update)
     held = UpdateRecipient.objects.filter(
         pk=recipient.pk,
         status=UpdateRecipient.Status.QUEUED,
         claimed_until=recipient.claimed_until,
-    ).update(claimed_until=renewed_until)
-    recipient.claimed_until = renewed_until
+    ).update(claimed_until=renewed_until, message_id=message_id)
+    recipient.claimed_until, recipient.message_id = renewed_until, message_id
     return bool(held)
 
 
@@ -111,7 +115,9 @@ def _send_one(update: SupporterUpdate, recipient: UpdateRecipient) -> None:
         recipient.status = UpdateRecipient.Status.SKIPPED
         recipient.save(update_fields=["status"])
         return
-    message = update_message_build(update=update, signature=signature, address=address)
+    message = update_message_build(
+        update=update, signature=signature, address=address, message_id=recipient.message_id
+    )
     try:
         email_send(message)
     except Exception as error:
@@ -145,7 +151,7 @@ def update_batch_send(*, update_id: int) -> bool:
     if not update.recipients.exists():
         update_recipients_queue(update=update)
     for recipient in _claim(update=update, limit=settings.UPDATE_BATCH_SIZE):
-        if _claim_renew(recipient):
+        if _claim_renew(update, recipient):
             _send_one(update, recipient)
     if update.recipients.filter(status=UpdateRecipient.Status.QUEUED).exists():
         return True

@@ -32,6 +32,10 @@ def send(django_capture_on_commit_callbacks, writer):
     return send
 
 
+class WorkerKilled(BaseException):
+    """The worker is killed (SIGKILL, out of memory) between the server's answer and its record."""
+
+
 def _another_update_sent(send, petition, writer, settings, mailoutbox) -> list[list[str]]:
     """Send a second update the same week (its limit lifted); return whom it reached."""
     mailoutbox.clear()
@@ -281,6 +285,41 @@ def test_under_make_run_a_recipient_told_try_later_waits_for_the_schedule_and_ge
     assert sorted(m.to[0] for m in mailoutbox) == ["aynur@example.org", "ilham@example.org"]
     update.refresh_from_db()
     assert update.status == SupporterUpdate.Status.SENT
+
+
+def test_an_update_sent_again_after_its_sender_was_killed_is_the_same_message_to_mail_systems(
+    update, petition, mailoutbox, monkeypatch, writer
+):
+    news_signer(petition, "aynur@example.org")
+    really_send = sending.email_send
+    refusals = [smtplib.SMTPRecipientsRefused({"aynur@example.org": (451, b"4.7.1 Later")})]
+    tried_as = []
+
+    def server_then_killed(message):
+        tried_as.append(message.extra_headers["Message-ID"])
+        if refusals:
+            raise refusals.pop()
+        really_send(message)
+        if len(mailoutbox) == 1:
+            raise WorkerKilled  # the server accepted it; nothing recorded that it went
+
+    monkeypatch.setattr(sending, "email_send", server_then_killed)
+    approval.update_submit(update=update)
+    approval.update_approve(update=update, approver=writer)
+    sending.update_send_start(update=update, actor=writer)
+    sending.update_batch_send(update_id=update.pk)
+    UpdateRecipient.objects.update(claimed_until=timezone.now())  # its backoff is over
+    with pytest.raises(WorkerKilled):
+        sending.update_batch_send(update_id=update.pk)
+    UpdateRecipient.objects.update(claimed_until=timezone.now())  # the dead sender's claim ends
+
+    assert sending.update_batch_send(update_id=update.pk) is False
+
+    # Sent twice, but as one message: mail systems fold the copies.
+    first, again = mailoutbox
+    assert first.extra_headers["Message-ID"] == again.extra_headers["Message-ID"]
+    assert len(tried_as) == 3 and set(tried_as) == {first.extra_headers["Message-ID"]}
+    assert UpdateRecipient.objects.get().message_id == first.extra_headers["Message-ID"]
 
 
 def test_a_sender_slower_than_its_claim_and_the_sender_beat_wakes_send_each_email_once(
