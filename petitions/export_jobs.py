@@ -4,6 +4,7 @@ The file is written by `exports.signatures_export_write`, like every export; eac
 it is trailed too, since each is one more copy leaving the server.
 """
 
+import logging
 import tempfile
 from datetime import datetime, timedelta
 
@@ -24,6 +25,8 @@ from petitions.exports import (
 from petitions.models import SignatureExport
 from staff.access_trail import access_event_record
 from staff.models import AccessEvent
+
+logger = logging.getLogger(__name__)
 
 DOWNLOAD_SALT = "petitions.signature-export.download"
 # A writer that has held an export this long died (killed, or its machine lost): another may
@@ -129,20 +132,42 @@ def export_for_download(*, token: str, user: User) -> SignatureExport | None:
     return export
 
 
+class ExportFileMissing(Exception):
+    """The file of a ready export is no longer in its storage: deleted, or purged meanwhile."""
+
+
 def signature_export_download(
     *, token: str, user: User, ip_hmac: str = ""
 ) -> SignatureExport | None:
-    """Return the export a link is for, if `user` may download it, and trail the download."""
+    """Return the export a link is for, its file open, if `user` may download it; trail it.
+
+    Raise ExportFileMissing if its file has gone: nothing is served, so nothing is trailed,
+    and the export is marked expired, so that the list offers no link that cannot work.
+    """
     export = export_for_download(token=token, user=user)
-    if export is not None:
-        access_event_record(
-            actor=user,
-            action=AccessEvent.Action.EXPORTED_SIGNATURES,
-            target=f"petitions.SignatureExport #{export.pk}",
-            query={"export_id": export.pk, "download": True, **export.filters},
-            row_count=export.row_count or 0,
-            ip_hmac=ip_hmac,
+    if export is None:
+        return None
+    try:
+        export.file.open("rb")
+    except FileNotFoundError:
+        # The export's number only: its filters may name a country, never a signer, but the
+        # log needs no more to find the export again.
+        logger.warning(
+            "Prepared signature export #%s: its file is missing from storage; marked expired.",
+            export.pk,
         )
+        SignatureExport.objects.filter(pk=export.pk, status=SignatureExport.Status.READY).update(
+            status=SignatureExport.Status.EXPIRED, file=""
+        )
+        raise ExportFileMissing(export.pk) from None
+    access_event_record(
+        actor=user,
+        action=AccessEvent.Action.EXPORTED_SIGNATURES,
+        target=f"petitions.SignatureExport #{export.pk}",
+        query={"export_id": export.pk, "download": True, **export.filters},
+        row_count=export.row_count or 0,
+        ip_hmac=ip_hmac,
+    )
     return export
 
 

@@ -297,12 +297,23 @@ class SignatureExportsAdminMixin(ModelAdminMixinBase):
     def export_download_view(self, request: HttpRequest, token: str) -> HttpResponseBase:
         if not self.has_export_permission(request):
             raise PermissionDenied
-        export = export_jobs.signature_export_download(
-            token=token, user=request_staff_user(request), ip_hmac=request_ip_hmac(request)
-        )
+        try:
+            export = export_jobs.signature_export_download(
+                token=token, user=request_staff_user(request), ip_hmac=request_ip_hmac(request)
+            )
+        except export_jobs.ExportFileMissing:
+            self.message_user(
+                request,
+                gettext(
+                    "The file of this export is no longer there: it was deleted or has "
+                    "expired. Prepare the export again."
+                ),
+                messages.ERROR,
+            )
+            return redirect("admin:petitions_signatureexport_changelist")
         if export is None:
             raise Http404(gettext("This download link has expired or is not yours."))
-        response = FileResponse(export.file.open("rb"))
+        response = FileResponse(export.file)
         return _attachment(response, export.file.name.rpartition("/")[2])
 
 

@@ -176,3 +176,35 @@ def test_a_file_written_while_the_database_went_away_is_not_left_behind(
     export.refresh_from_db()
     assert export.status == SignatureExport.Status.READY
     assert len(list(export_storage.rglob("*.csv"))) == 1
+
+
+def test_an_officer_whose_prepared_file_has_gone_is_sent_back_to_prepare_it_again(
+    officer_client, settings, export_storage, django_capture_on_commit_callbacks, caplog
+):
+    settings.EXPORT_ASYNC_THRESHOLD = 2
+    petition = PetitionFactory()
+    SignatureFactory.create_batch(3, petition=petition, confirmed=True, first_name="Zulfiya")
+    with django_capture_on_commit_callbacks(execute=True):
+        officer_client.post(EXPORT_URL, {"petition": petition.pk, "format": "csv"})
+    listing_url = reverse("admin:petitions_signatureexport_changelist")
+    link = re.search(
+        r'href="(/admin/petitions/signature/exports/[^"]+/)"',
+        officer_client.get(listing_url).content.decode(),
+    ).group(1)
+    # Between the list and the click, the file is deleted (purged, or lost with its bucket).
+    for written in export_storage.rglob("*.csv"):
+        written.unlink()
+
+    response = officer_client.get(link, follow=True)
+
+    assert response.redirect_chain == [(listing_url, 302)]
+    assert "n’est plus là" in response.content.decode()
+    assert "Préparez à nouveau l’export" in response.content.decode()
+    assert 'href="/admin/petitions/signature/exports/' not in response.content.decode()
+    warning = next(record for record in caplog.records if record.levelname == "WARNING")
+    assert f"#{SignatureExport.objects.get().pk}" in warning.getMessage()
+    assert "Zulfiya" not in caplog.text
+    downloads = AccessEvent.objects.filter(
+        action=AccessEvent.Action.EXPORTED_SIGNATURES, query__download=True
+    )
+    assert not downloads.exists()
