@@ -5,6 +5,7 @@ Every file is written by petitions.exports.signatures_export_write, which trails
 
 import codecs
 import tempfile
+from datetime import timedelta
 
 from django import forms
 from django.conf import settings
@@ -47,6 +48,14 @@ CONTENT_TYPES: dict[str, str] = {
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     ),
 }
+
+# While an export shown is queued or being written, its list reloads itself this often (a
+# <meta> refresh: no script, so nothing for the CSP to allow), so that its link appears.
+EXPORTS_REFRESH_SECONDS = 5
+# ... but not past this: no worker is taking it up (beat queues one again within minutes), and
+# each reload renews the staff session, which a page left open would then keep for ever.
+EXPORTS_REFRESH_LONGEST = timedelta(minutes=30)
+EXPORTS_WAITING = (SignatureExport.Status.QUEUED, SignatureExport.Status.RUNNING)
 
 
 # A key file is one line of base64, the development keys file (`manage.py development_keys`) a
@@ -354,6 +363,23 @@ class SignatureExportAdmin(RecordAdminMixin, admin.ModelAdmin):
         return super().has_view_permission(request, obj) and request.user.has_perm(
             EXPORT_PERMISSION
         )
+
+    def changelist_view(self, request: HttpRequest, extra_context=None) -> HttpResponseBase:
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is None:  # a refusal, or a redirect
+            return response
+        waiting = [e for e in changelist.result_list if e.status in EXPORTS_WAITING]
+        recently = timezone.now() - EXPORTS_REFRESH_LONGEST
+        response.context_data.update(
+            refresh_seconds=(
+                EXPORTS_REFRESH_SECONDS
+                if any(export.created_at > recently for export in waiting)
+                else None
+            ),
+            exports_waiting_too_long=any(export.created_at <= recently for export in waiting),
+        )
+        return response
 
     @admin.display(description=_("download"))
     def download(self, export: SignatureExport) -> str:

@@ -208,3 +208,56 @@ def test_an_officer_whose_prepared_file_has_gone_is_sent_back_to_prepare_it_agai
         action=AccessEvent.Action.EXPORTED_SIGNATURES, query__download=True
     )
     assert not downloads.exists()
+
+
+def _exports_page_refreshes(client) -> bool:
+    page = client.get(reverse("admin:petitions_signatureexport_changelist")).content.decode()
+    return '<meta http-equiv="refresh"' in page
+
+
+def test_the_list_of_prepared_exports_refreshes_itself_until_the_file_is_ready(
+    officer_client, export_storage, django_user_model
+):
+    SignatureFactory()
+    officer = django_user_model.objects.get(username="data-officers")
+    export = SignatureExport.objects.create(requested_by=officer, format="csv")
+
+    page = officer_client.get(reverse("admin:petitions_signatureexport_changelist"))
+
+    assert '<meta http-equiv="refresh" content="5">' in page.content.decode()
+    assert "Cette page s’actualise d’elle-même" in page.content.decode()
+    SignatureExport.objects.filter(pk=export.pk).update(status=SignatureExport.Status.RUNNING)
+    assert _exports_page_refreshes(officer_client)
+
+    export_jobs.signature_export_build(export_id=export.pk)
+
+    page = officer_client.get(reverse("admin:petitions_signatureexport_changelist"))
+    assert '<meta http-equiv="refresh"' not in page.content.decode()
+    assert "Cette page s’actualise d’elle-même" not in page.content.decode()
+    assert 'href="/admin/petitions/signature/exports/' in page.content.decode()
+
+
+def test_an_export_no_worker_took_up_for_half_an_hour_stops_the_refreshing(
+    officer_client, django_user_model
+):
+    # A page left open would otherwise keep its staff session alive for ever.
+    officer = django_user_model.objects.get(username="data-officers")
+    SignatureExport.objects.create(
+        requested_by=officer, format="csv", created_at=timezone.now() - timedelta(minutes=31)
+    )
+
+    page = officer_client.get(reverse("admin:petitions_signatureexport_changelist"))
+
+    assert '<meta http-equiv="refresh"' not in page.content.decode()
+    assert "le processus de fond ne tourne peut-être pas" in page.content.decode()
+
+
+def test_a_colleagues_export_being_written_does_not_refresh_an_officers_list(
+    client, django_user_model
+):
+    colleague = logged_in_as(client, DATA_OFFICERS, "colleague")
+    SignatureExport.objects.create(requested_by=colleague, format="csv")
+
+    logged_in_as(client, DATA_OFFICERS, "officer")
+
+    assert not _exports_page_refreshes(client)
