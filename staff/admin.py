@@ -66,17 +66,48 @@ class StaffUserAdmin(UserAdmin):
 
     @admin.action(description=_("Unlock the selected accounts"), permissions=["change"])
     def unlock_accounts(self, request: HttpRequest, queryset) -> None:
-        unlocked = sum(
+        lifted = [
             services.account_unlock(username=user.get_username(), actor=request.user)
             for user in queryset
-        )
-        message = (
-            ngettext("%(count)d account unlocked.", "%(count)d accounts unlocked.", unlocked)
-            % {"count": unlocked}
-            if unlocked
-            else _("None of the selected accounts was locked.")
-        )
-        self.message_user(request, message, messages.SUCCESS)
+        ]
+        unlocked = sum(unlock.account_was_locked for unlock in lifted)
+        reopened = sum(unlock.networks_reopened for unlock in lifted)
+        if unlocked:
+            self.message_user(
+                request,
+                ngettext("%(count)d account unlocked.", "%(count)d accounts unlocked.", unlocked)
+                % {"count": unlocked},
+                messages.SUCCESS,
+            )
+        if reopened:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d network that a selected account had logged in from was reopened.",
+                    "%(count)d networks that a selected account had logged in from were reopened.",
+                    reopened,
+                )
+                % {"count": reopened},
+                messages.SUCCESS,
+            )
+        if not unlocked and not reopened:
+            self.message_user(
+                request, _("None of the selected accounts was locked."), messages.SUCCESS
+            )
+        still_paused = selectors.networks_paused_count()
+        if still_paused:
+            self.message_user(
+                request,
+                ngettext(
+                    "Logins from %(count)d other network remain paused until its pause ends "
+                    "on its own: none of the selected accounts has logged in from it.",
+                    "Logins from %(count)d other networks remain paused until their pauses "
+                    "end on their own: none of the selected accounts has logged in from them.",
+                    still_paused,
+                )
+                % {"count": still_paused},
+                messages.WARNING,
+            )
 
     @admin.action(
         description=_("Reset two-step login (they enrol a new app at next login)"),

@@ -49,6 +49,7 @@ class AccessEvent(models.Model):
         ACCOUNT_LOCKED = "account_locked", _("account locked")
         NETWORK_LOCKED = "network_locked", _("network locked")
         ACCOUNT_UNLOCKED = "account_unlocked", _("account unlocked")
+        NETWORK_UNLOCKED = "network_unlocked", _("network reopened")
         TWO_FACTOR_ENROLLED = "two_factor_enrolled", _("enrolled an authenticator app")
         BACKUP_CODES_RENEWED = "backup_codes_renewed", _("renewed backup codes")
         TWO_FACTOR_RESET = "two_factor_reset", _("two-factor devices reset")

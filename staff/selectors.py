@@ -8,7 +8,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.keyed_hashes import keyed_hash
-from staff.models import LoginThrottle
+from staff.models import AccessEvent, LoginThrottle
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,23 @@ def login_lockout_find(*, username: str, ip_hmac: str) -> Lockout | None:
     if locked is None or locked.locked_until is None:
         return None
     return Lockout(scope=scopes[locked.key], until=locked.locked_until)
+
+
+def networks_logged_in_from(user: User) -> set[str]:
+    """Return the fingerprints of the networks the user has passed both factors from."""
+    return set(
+        AccessEvent.objects.filter(actor=user, action=AccessEvent.Action.LOGGED_IN)
+        .exclude(ip_hmac="")
+        .values_list("ip_hmac", flat=True)
+        .distinct()
+    )
+
+
+def networks_paused_count() -> int:
+    """Return how many networks are paused now for too many failed logins."""
+    return LoginThrottle.objects.filter(
+        key__startswith="network:", locked_until__gt=timezone.now()
+    ).count()
 
 
 def accounts_locked_until(*, usernames: list[str]) -> dict[str, datetime]:

@@ -1,4 +1,5 @@
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import django_otp
@@ -16,6 +17,7 @@ from staff.models import AccessEvent, LoginThrottle
 from staff.selectors import (
     Lockout,
     login_throttle_keys,
+    networks_logged_in_from,
     second_factor_devices,
     user_by_username,
 )
@@ -90,15 +92,43 @@ def login_failures_forget(*, username: str) -> None:
     LoginThrottle.objects.filter(key=key).exclude(locked_until__gt=timezone.now()).delete()
 
 
-def account_unlock(*, username: str, actor: Actor) -> bool:
-    """Lift an account's lockout and forget its failures; return whether it was locked."""
+@dataclass(frozen=True)
+class AccountUnlock:
+    """What lifting an account's lockout lifted."""
+
+    account_was_locked: bool
+    networks_reopened: int
+
+
+def account_unlock(*, username: str, actor: Actor) -> AccountUnlock:
+    """Lift an account's lockout, forget its failures, and reopen the networks it uses.
+
+    A network paused for failures across accounts stops this one too, at its office say. Only
+    the networks it has passed both factors from are reopened: one it was merely guessed at
+    from stays paused, or unlocking a victim's account would let their guesser go on.
+    """
+    now = timezone.now()
     key = login_throttle_keys(username=username, ip_hmac="")["account"]
-    was_locked = LoginThrottle.objects.filter(key=key, locked_until__gt=timezone.now()).exists()
+    was_locked = LoginThrottle.objects.filter(key=key, locked_until__gt=now).exists()
     LoginThrottle.objects.filter(key=key).delete()
     access_event_record(
         actor=actor, action=AccessEvent.Action.ACCOUNT_UNLOCKED, target=f"user {username}"
     )
-    return was_locked
+    user = user_by_username(username)
+    known_networks = networks_logged_in_from(user) if user else set()
+    paused = LoginThrottle.objects.filter(
+        key__in=[f"network:{network}" for network in known_networks], locked_until__gt=now
+    )
+    reopened = 0
+    for throttle in paused:
+        reopened += LoginThrottle.objects.filter(pk=throttle.pk).delete()[0]
+        access_event_record(
+            actor=actor,
+            action=AccessEvent.Action.NETWORK_UNLOCKED,
+            target=f"for user {username}",
+            ip_hmac=throttle.key.removeprefix("network:"),
+        )
+    return AccountUnlock(account_was_locked=was_locked, networks_reopened=reopened)
 
 
 def login_throttles_purge_expired(*, now: datetime | None = None) -> int:

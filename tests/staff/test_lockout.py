@@ -161,6 +161,64 @@ def test_administrator_unlocks_an_account_from_the_user_list(client):
     assert unlock.actor == administrator
 
 
+OFFICE = "203.0.113.7"
+CAFE = "198.51.100.9"
+
+
+def _pause_network(client, ip):
+    for number in range(30):
+        _log_in(client, f"guess-{number}", "wrong password", ip=ip)
+
+
+def _administrator_unlocks(client, user):
+    admin_client = type(client)()
+    administrator = staff_user_create("administrator", is_superuser=True)
+    login_verified(admin_client, administrator)
+    unlocked = admin_client.post(
+        reverse("admin:auth_user_changelist"),
+        {"action": "unlock_accounts", "_selected_action": [user.pk]},
+        follow=True,
+    )
+    return administrator, _text(unlocked)
+
+
+def test_unlocking_an_account_reopens_the_office_network_it_logs_in_from(client):
+    user = staff_user_create()
+    device = totp_device_for(user)
+    _log_in(client, "staff", STAFF_PASSWORD, ip=OFFICE)
+    client.post(VERIFY_URL, {"token": totp_code(device)}, REMOTE_ADDR=OFFICE)
+    client.logout()
+    # A colleague's misconfigured password manager, or someone on the office's wifi.
+    _pause_network(client, OFFICE)
+    assert "depuis votre réseau" in _text(_log_in(client, "staff", STAFF_PASSWORD, ip=OFFICE))
+
+    administrator, said = _administrator_unlocks(client, user)
+
+    assert "1 réseau d’où un compte sélectionné s’était déjà connecté a été rouvert." in said
+    assert _log_in(client, "staff", STAFF_PASSWORD, ip=OFFICE)["Location"].startswith(VERIFY_URL)
+    reopened = AccessEvent.objects.get(action=AccessEvent.Action.NETWORK_UNLOCKED)
+    assert reopened.actor == administrator
+    assert reopened.target == "for user staff"
+    assert reopened.ip_hmac == (
+        AccessEvent.objects.filter(action=AccessEvent.Action.NETWORK_LOCKED).get().ip_hmac
+    )
+
+
+def test_unlocking_an_account_leaves_paused_a_network_it_never_logged_in_from(client):
+    user = staff_user_create()
+    # Someone elsewhere guesses at accounts, this one among them.
+    _fail_ten_times(client, "staff")
+    _pause_network(client, CAFE)
+
+    _administrator, said = _administrator_unlocks(client, user)
+
+    assert "1 compte débloqué." in said
+    assert "Les connexions depuis 1 autre réseau restent suspendues" in said
+    assert "depuis votre réseau" in _text(_log_in(client, "staff", STAFF_PASSWORD, ip=CAFE))
+    assert _log_in(client, "staff", STAFF_PASSWORD, ip=OFFICE)["Location"].startswith(VERIFY_URL)
+    assert not AccessEvent.objects.filter(action=AccessEvent.Action.NETWORK_UNLOCKED).exists()
+
+
 @pytest.fixture
 def redis_down(settings):
     """Point the cache at a port where no Redis answers, as when Redis has stopped."""
