@@ -14,9 +14,10 @@ from django.contrib.admin import helpers
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -364,10 +365,12 @@ class SignatureExportAdmin(RecordAdminMixin, admin.ModelAdmin):
             EXPORT_PERMISSION
         )
 
-    def changelist_view(self, request: HttpRequest, extra_context=None) -> HttpResponseBase:
+    def changelist_view(self, request: HttpRequest, extra_context=None) -> HttpResponse:
         response = super().changelist_view(request, extra_context)
-        changelist = getattr(response, "context_data", {}).get("cl")
-        if changelist is None:  # a refusal, or a redirect
+        if not isinstance(response, TemplateResponse) or response.context_data is None:
+            return response  # a refusal, or a redirect
+        changelist = response.context_data.get("cl")
+        if changelist is None:
             return response
         waiting = [e for e in changelist.result_list if e.status in EXPORTS_WAITING]
         recently = timezone.now() - EXPORTS_REFRESH_LONGEST
