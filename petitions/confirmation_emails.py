@@ -229,15 +229,15 @@ def _sent_record(signature: Signature, message: EmailMessage) -> None:
 def _failure_record(signature: Signature, failure: SendFailure) -> None:
     """Record a refusal: for good, or until the next attempt after a backoff.
 
-    Transient refusals are retried for SIGNATURE_EMAIL_RETRY_HOURS, then recorded as failed:
-    from signing for the confirmation email, from when it was owed for the reminder.
+    Transient refusals are retried for SIGNATURE_EMAIL_RETRY_HOURS from when the email became
+    owed (`confirmation_owed_at`), then recorded as failed.
     """
     now = timezone.now()
     row = Signature.objects.filter(pk=signature.pk)
-    # The reminder is owed a day or more after signing: counted from signing, its first
-    # "try later" could be its last.
-    retried_since = signature.reminded_at or signature.created_at
-    gave_up = now - retried_since > timedelta(hours=settings.SIGNATURE_EMAIL_RETRY_HOURS)
+    # Not from signing: a flagged signer approved, a signer signing again and the reminder are
+    # owed days later, and counted from signing their first "try later" would be their last.
+    retried_for = now - signature.confirmation_owed_at
+    gave_up = retried_for > timedelta(hours=settings.SIGNATURE_EMAIL_RETRY_HOURS)
     if failure.is_permanent or gave_up:
         logger.warning("Confirmation email of signature %s refused for good.", signature.pk)
         row.update(

@@ -346,6 +346,12 @@ class Signature(models.Model):
     # sender's claim, a retry's backoff and a flagged signer's delay all move it on), and
     # sent_at is set once the ESP accepted it, never twice.
     confirmation_due_at = models.DateTimeField(_("confirmation due"), default=timezone.now)
+    # When the email now owed first became due (signing, a flagged signer's delay or approval,
+    # signing again, the reminder), which claims and backoffs leave alone: its "try later"s
+    # are retried for SIGNATURE_EMAIL_RETRY_HOURS from then.
+    confirmation_owed_at = models.DateTimeField(
+        _("confirmation owed since"), default=timezone.now, editable=False
+    )
     confirmation_sent_at = models.DateTimeField(_("confirmation sent"), null=True, blank=True)
     confirmation_send_count = models.PositiveSmallIntegerField(_("confirmations sent"), default=0)
     confirmation_attempts = models.PositiveSmallIntegerField(

@@ -5,10 +5,10 @@ kept beside it, encrypted with REMINDER_ADDRESS_KEY (core/secret_boxes.py): a co
 database alone cannot read it. When the reminder is due, the copy is opened and the reminder
 is owed through the confirmation email's own outbox (petitions/confirmation_emails.py): the
 same claim, the same mailbox daily cap, the same failure rules (a "try later" retried for
-hours from when the reminder was owed, `reminded_at`), and the address sealed again once it
-went or was given up. The copy is destroyed when the reminder is queued, or when the signer confirms
-(petitions/sealing.py), is flagged, invalidated or erased, or the petition stops taking
-signatures (its link would only say so).
+hours from when the reminder was owed, `confirmation_owed_at`), and the address sealed again
+once it went or was given up. The copy is destroyed when the reminder is queued, or when the
+signer confirms (petitions/sealing.py), is flagged, invalidated or erased, or the petition
+stops taking signatures (its link would only say so).
 """
 
 from dataclasses import dataclass
@@ -94,6 +94,7 @@ def _reminders_batch_queue(*, now: datetime, limit: int) -> tuple[int, int]:
                 email_status="",
                 confirmation_sent_at=None,
                 confirmation_due_at=moment,
+                confirmation_owed_at=moment,
                 confirmation_attempts=0,
                 confirmation_message_id=message_id_make(),
             )

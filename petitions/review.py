@@ -41,8 +41,13 @@ def signatures_approve(*, signatures: QuerySet[Signature], reason: str = "") -> 
     approved = flagged.filter(confirmed_at__isnull=False).update(
         status=Signature.Status.CONFIRMED, **_reviewed(reason)
     )
+    now = timezone.now()
+    # Owed from now: a signer approved days after signing is still retried for as long.
     approved += flagged.filter(confirmed_at__isnull=True).update(
-        status=Signature.Status.PENDING, confirmation_due_at=timezone.now(), **_reviewed(reason)
+        status=Signature.Status.PENDING,
+        confirmation_due_at=now,
+        confirmation_owed_at=now,
+        **_reviewed(reason),
     )
     transaction.on_commit(lambda: _after_review(petition_ids=petition_ids))
     # Approved signers still waiting for their email are sent it now, not after the delay.

@@ -136,6 +136,7 @@ def signature_create(
         "show_first_name": show_first_name,
         "name_in_delivery": name_in_delivery,
         "confirmation_due_at": email_due_at,
+        "confirmation_owed_at": email_due_at,
         "confirmation_message_id": message_id_make(),
     }
     for _attempt in range(3):
@@ -202,13 +203,18 @@ def _signature_insert_statement(
         written_in = connection.ops.compose_sql(where_sql, where_params)  # type: ignore[attr-defined]
         where_sql, where_params = written_in.replace("%", "%%"), []
     due = quote(meta.get_field("confirmation_due_at").column)
+    owed = quote(meta.get_field("confirmation_owed_at").column)
     created = quote(meta.get_field("created_at").column)
     returned = ", ".join(
         f"{quote(meta.db_table)}.{quote(field.column)}" for field in (meta.pk, _PUBLIC_ID_FIELD)
     )
-    # Django's clause ends with the columns it SETs, so it goes on with one more: owed again,
-    # the email is due at once, as a new signer's (the new row's created_at is this now).
-    sql = f"{insert_sql}, {due} = EXCLUDED.{created} WHERE {where_sql} RETURNING {returned}"
+    # Django's clause ends with the columns it SETs, so it goes on with two more: owed again,
+    # the email is due at once, as a new signer's (the new row's created_at is this now), and
+    # its retries count from now, not from the first signing.
+    sql = (
+        f"{insert_sql}, {due} = EXCLUDED.{created}, {owed} = EXCLUDED.{created}"
+        f" WHERE {where_sql} RETURNING {returned}"
+    )
     return sql, tuple(where_params)
 
 

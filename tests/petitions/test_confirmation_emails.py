@@ -16,6 +16,7 @@ from django.utils import timezone
 from petitions import confirmation_emails, review
 from petitions.models import Signature
 from tests.factories import SignatureFactory
+from tests.petitions.outbox_clock import hours_pass, server_asks_again_now
 from tests.sealing_keys import sealed_data_of
 
 pytestmark = pytest.mark.django_db
@@ -192,9 +193,12 @@ def test_a_refused_recipient_is_recorded_with_the_reason_and_never_tried_again(
     assert signature.email == "" and sealed_data_of(signature)["email"] == "nobody@example.org"
 
 
-def test_refusals_for_now_are_given_up_two_days_after_signing(petition, mail_server, settings):
+def test_refusals_for_now_are_given_up_two_days_after_the_email_was_owed(
+    petition, mail_server, settings
+):
     settings.SIGNATURE_EMAIL_RETRY_HOURS = 48
-    signature = SignatureFactory(petition=petition, created_at=timezone.now() - timedelta(hours=49))
+    signature = SignatureFactory(petition=petition)
+    hours_pass(signature, hours=49)
     mail_server.replies = {signature.email: [_greylisted(signature.email)]}
 
     confirmation_emails.confirmations_send()
@@ -202,6 +206,73 @@ def test_refusals_for_now_are_given_up_two_days_after_signing(petition, mail_ser
     signature.refresh_from_db()
     assert signature.email_status == Signature.EmailStatus.FAILED
     assert "451" in signature.email_error
+
+
+def test_a_flagged_signer_approved_three_days_after_signing_is_still_retried_for_two_days(
+    sign, mail_server, settings, mailoutbox
+):
+    settings.SIGNATURE_RATE_LIMIT_PER_IP_HASH = 1
+    settings.SIGNATURE_EMAIL_RETRY_HOURS = 48
+    sign(email="first@example.org")
+    held = sign(email="held@example.org").signature
+    hours_pass(held, hours=72)
+    mail_server.replies = {"held@example.org": [_greylisted("held@example.org")] * 2}
+
+    review.signatures_approve(signatures=Signature.objects.filter(pk=held.pk))
+    confirmation_emails.confirmations_send()
+
+    held.refresh_from_db()
+    # Approved three days after signing, yet its first "try later" is not its last.
+    assert held.email_status == Signature.EmailStatus.DEFERRED
+
+    hours_pass(held, hours=47)
+    server_asks_again_now(held)
+    held.refresh_from_db()
+    assert held.email_status == Signature.EmailStatus.DEFERRED
+
+    server_asks_again_now(held)
+    held.refresh_from_db()
+    assert held.email_status == Signature.EmailStatus.SENT
+    assert [message.to[0] for message in mailoutbox] == ["first@example.org", "held@example.org"]
+
+
+def test_a_flagged_signer_emailed_after_a_long_delay_is_retried_from_then_not_from_signing(
+    sign, petition, mail_server, settings
+):
+    settings.SIGNATURE_RATE_LIMIT_PER_IP_HASH = 1
+    settings.SIGNATURE_EMAIL_RETRY_HOURS = 48
+    petition.flagged_email_delay_hours = 72
+    petition.save()
+    sign(email="first@example.org")
+    held = sign(email="held@example.org").signature
+    mail_server.replies = {"held@example.org": [_greylisted("held@example.org")] * 2}
+
+    hours_pass(held, hours=72)  # the petition's delay is over: the email is due
+    confirmation_emails.confirmations_send()
+    held.refresh_from_db()
+    assert held.email_status == Signature.EmailStatus.DEFERRED
+
+    hours_pass(held, hours=49)  # still refused two days after it became due: given up
+    server_asks_again_now(held)
+    held.refresh_from_db()
+    assert held.email_status == Signature.EmailStatus.FAILED
+
+
+def test_a_pending_signer_who_signs_again_days_later_is_retried_from_signing_again(
+    sign, mail_server, settings, mailoutbox
+):
+    settings.SIGNATURE_EMAIL_RETRY_HOURS = 48
+    signature = sign(email="again@example.org").signature
+    hours_pass(signature, hours=72)
+    mail_server.replies = {"again@example.org": [_greylisted("again@example.org")]}
+
+    sign(email="again@example.org")
+
+    signature.refresh_from_db()
+    # Owed again three days after signing: its first "try later" is not its last.
+    assert signature.email_status == Signature.EmailStatus.DEFERRED
+    server_asks_again_now(signature)
+    assert [message.to[0] for message in mailoutbox] == ["again@example.org"] * 2
 
 
 def test_a_mailbox_gets_at_most_its_daily_emails_however_its_address_is_spelt(

@@ -5,7 +5,6 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.db.models import F
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +12,7 @@ from django.utils import timezone
 from petitions import confirmation_emails, reminders
 from petitions.models import Petition, Signature
 from tests.petitions.factories_staff import PETITION_MANAGERS, logged_in_as
+from tests.petitions.outbox_clock import hours_pass, server_asks_again_now
 from tests.sealing_keys import sealed_data_of
 
 ADDRESS = "aynur@example.org"
@@ -67,29 +67,13 @@ def greylisting_server(monkeypatch):
     return server
 
 
-def _hours_pass(signature: Signature, *, hours: float, **moments: F) -> None:
-    """Move what the row remembers `hours` into the past, as if that much time had passed."""
-    Signature.objects.filter(pk=signature.pk).update(
-        created_at=F("created_at") - timedelta(hours=hours),
-        confirmation_sent_at=F("confirmation_sent_at") - timedelta(hours=hours),
-        reminder_due_at=F("reminder_due_at") - timedelta(hours=hours),
-        **moments,
-    )
-
-
-def _server_asks_again_now(signature: Signature) -> None:
-    """The backoff of the last "try later" is over: the reminder is due again."""
-    Signature.objects.filter(pk=signature.pk).update(confirmation_due_at=timezone.now())
-    confirmation_emails.confirmations_send()
-
-
 def test_a_reminder_the_server_defers_three_days_after_signing_is_tried_again_until_it_goes(
     sign, remind, mailoutbox, greylisting_server, settings
 ):
     settings.SIGNATURE_REMINDER_AFTER_HOURS = 72
     settings.SIGNATURE_EMAIL_RETRY_HOURS = 48
     signature = sign(email=ADDRESS).signature
-    _hours_pass(signature, hours=73)
+    hours_pass(signature, hours=73)
     greylisting_server["greylisting"] = True
 
     assert remind(after_hours=0) == 1
@@ -100,7 +84,7 @@ def test_a_reminder_the_server_defers_three_days_after_signing_is_tried_again_un
     assert signature.email == ADDRESS and signature.reminder_address is None
 
     greylisting_server["greylisting"] = False
-    _server_asks_again_now(signature)
+    server_asks_again_now(signature)
 
     signature.refresh_from_db()
     assert signature.email_status == Signature.EmailStatus.SENT
@@ -116,17 +100,17 @@ def test_a_reminder_still_deferred_two_days_after_its_first_try_is_given_up_and_
 ):
     settings.SIGNATURE_EMAIL_RETRY_HOURS = 48
     signature = sign(email=ADDRESS).signature
-    _hours_pass(signature, hours=25)
+    hours_pass(signature, hours=25)
     greylisting_server["greylisting"] = True
     remind(after_hours=0)
 
-    _hours_pass(signature, hours=47, reminded_at=F("reminded_at") - timedelta(hours=47))
-    _server_asks_again_now(signature)
+    hours_pass(signature, hours=47)
+    server_asks_again_now(signature)
     signature.refresh_from_db()
     assert signature.email_status == Signature.EmailStatus.DEFERRED
 
-    _hours_pass(signature, hours=2, reminded_at=F("reminded_at") - timedelta(hours=2))
-    _server_asks_again_now(signature)
+    hours_pass(signature, hours=2)
+    server_asks_again_now(signature)
 
     signature.refresh_from_db()
     assert signature.email_status == Signature.EmailStatus.FAILED
