@@ -118,6 +118,8 @@ class UpdateRecipient(models.Model):
     # A sender holds the row until then; a killed one's rows are taken again afterwards.
     claimed_until = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # Set at the first "try later": a server still saying so then is given up on.
+    retry_until = models.DateTimeField(null=True, blank=True)
     # The email's Message-ID, fixed before its first attempt and carried by every one; once
     # an ESP accepts it, the id the ESP gave it instead, which its webhooks quote.
     message_id = models.CharField(max_length=200, blank=True)

@@ -5,8 +5,9 @@ batches at the rate staff set. A sender claims a batch (`SELECT ... FOR UPDATE S
 for UPDATE_CLAIM_SECONDS, so two senders never send the same email and a killed sender's rows
 are sent by the next one. The address is read, and decrypted, only as each email goes: a
 signer who stopped updates in between is skipped. Failures follow core/email_sending.py's
-taxonomy: a permanent refusal is recorded, a transient one is tried again later; a mailbox
-refused for good gets no more news, as after a bounce.
+taxonomy: a permanent refusal is recorded, a transient one is tried again after a backoff for
+UPDATE_EMAIL_RETRY_HOURS from the recipient's first attempt; a mailbox refused for good gets no
+more news, as after a bounce.
 """
 
 import logging
@@ -19,6 +20,7 @@ from django.utils import timezone
 
 from core.actors import Actor
 from core.email_sending import (
+    SendFailure,
     email_failure,
     email_outbox_forget,
     email_send,
@@ -36,7 +38,6 @@ from updates.models import SupporterUpdate, UpdateRecipient
 logger = logging.getLogger(__name__)
 
 QUEUE_CHUNK = 5000
-MAX_ATTEMPTS = 8
 
 
 def update_send_start(*, update: SupporterUpdate, actor: Actor) -> None:
@@ -124,23 +125,37 @@ def _send_one(update: SupporterUpdate, recipient: UpdateRecipient) -> None:
         failure = email_failure(error)
         if failure is None:
             raise
-        recipient.attempts += 1
-        recipient.error = failure.reason
-        if failure.is_permanent or recipient.attempts >= MAX_ATTEMPTS:
-            recipient.status = UpdateRecipient.Status.FAILED
-        if failure.mailbox_refused:
-            # A mailbox that no longer exists may be given to someone else: no news goes there.
-            signature_news_stop(signature_id=recipient.signature_id)
-        else:
-            recipient.claimed_until = timezone.now() + retry_delay(
-                attempt=recipient.attempts, first_seconds=60, longest_seconds=3600
-            )
-        recipient.save(update_fields=["status", "attempts", "error", "claimed_until"])
+        _failure_record(recipient, failure)
         return
     recipient.status = UpdateRecipient.Status.SENT
     recipient.sent_at = timezone.now()
     recipient.message_id = (esp_message_id(message) or message.extra_headers["Message-ID"])[:200]
     recipient.save(update_fields=["status", "sent_at", "message_id"])
+
+
+def _failure_record(recipient: UpdateRecipient, failure: SendFailure) -> None:
+    """Record a refusal: for good, or until the next attempt after a backoff.
+
+    A "try later" is tried again for UPDATE_EMAIL_RETRY_HOURS from the first attempt, as every
+    other email is: a server down for an evening must not cost the signers their update.
+    """
+    now = timezone.now()
+    recipient.attempts += 1
+    recipient.error = failure.reason
+    if recipient.retry_until is None:
+        recipient.retry_until = now + timedelta(hours=settings.UPDATE_EMAIL_RETRY_HOURS)
+    if failure.is_permanent or now >= recipient.retry_until:
+        recipient.status = UpdateRecipient.Status.FAILED
+    if failure.mailbox_refused:
+        # A mailbox that no longer exists may be given to someone else: no news goes there.
+        signature_news_stop(signature_id=recipient.signature_id)
+    else:
+        recipient.claimed_until = now + retry_delay(
+            attempt=recipient.attempts,
+            first_seconds=settings.UPDATE_EMAIL_RETRY_BACKOFF,
+            longest_seconds=settings.UPDATE_EMAIL_RETRY_LONGEST,
+        )
+    recipient.save(update_fields=["status", "attempts", "error", "claimed_until", "retry_until"])
 
 
 def update_batch_send(*, update_id: int) -> bool:

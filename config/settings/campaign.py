@@ -146,3 +146,8 @@ UPDATE_WEEKLY_DAYS = 7
 # Emails a sender claims at once, and how long it holds them before another may send them.
 UPDATE_BATCH_SIZE = 50
 UPDATE_CLAIM_SECONDS = 120
+# A server that says "later" is asked again after a backoff that doubles from the first delay
+# to the longest, with jitter, until this many hours after the recipient's first attempt.
+UPDATE_EMAIL_RETRY_BACKOFF = 60
+UPDATE_EMAIL_RETRY_LONGEST = 3600
+UPDATE_EMAIL_RETRY_HOURS = env.int("UPDATE_EMAIL_RETRY_HOURS", default=48)

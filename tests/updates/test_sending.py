@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from anymail.signals import AnymailTrackingEvent, tracking
+from django.db.models import DateTimeField, F
 from django.utils import timezone
 
 from core import in_process_schedule
@@ -248,6 +249,53 @@ def test_a_server_saying_try_later_gets_the_update_later_once(
     assert [m.to for m in mailoutbox] == [["aynur@example.org"]]
     signer.refresh_from_db()
     assert signer.newsletter_opt_in
+
+
+def test_an_update_told_try_later_is_retried_for_two_days_from_the_first_attempt_then_failed(
+    update, petition, mailoutbox, monkeypatch, writer, settings
+):
+    settings.UPDATE_EMAIL_RETRY_HOURS = 48
+    aynur = news_signer(petition, "aynur@example.org")
+    news_signer(petition, "ilham@example.org")
+    really_send = sending.email_send
+    greylisting = {"aynur@example.org", "ilham@example.org"}
+
+    def server(message):
+        if message.to[0] in greylisting:
+            raise smtplib.SMTPRecipientsRefused({message.to[0]: (451, b"4.7.1 Later")})
+        really_send(message)
+
+    def hours_pass(hours: float) -> None:
+        """Move what the rows remember `hours` into the past: every backoff is over."""
+        moments = {
+            field.name: F(field.name) - timedelta(hours=hours)
+            for field in UpdateRecipient._meta.concrete_fields
+            if isinstance(field, DateTimeField) and field.name != "claimed_until"
+        }
+        UpdateRecipient.objects.update(claimed_until=timezone.now(), **moments)
+
+    monkeypatch.setattr(sending, "email_send", server)
+    approval.update_submit(update=update)
+    approval.update_approve(update=update, approver=writer)
+    sending.update_send_start(update=update, actor=writer)
+    sending.update_batch_send(update_id=update.pk)
+    # Told "later" for a day, many times over: far more than a handful of attempts.
+    for _hour in range(24):
+        hours_pass(1)
+        sending.update_batch_send(update_id=update.pk)
+    assert set(UpdateRecipient.objects.values_list("status", flat=True)) == {"queued"}
+
+    greylisting.remove("ilham@example.org")
+    hours_pass(1)
+    sending.update_batch_send(update_id=update.pk)
+    assert [message.to for message in mailoutbox] == [["ilham@example.org"]]
+
+    hours_pass(24)  # two days since the first attempt: Aynur's server is given up on
+    assert sending.update_batch_send(update_id=update.pk) is False
+    given_up = UpdateRecipient.objects.get(signature=aynur)
+    assert (given_up.status, given_up.error) == ("failed", "451 4.7.1 Later")
+    update.refresh_from_db()
+    assert update.status == SupporterUpdate.Status.SENT
 
 
 def test_under_make_run_a_recipient_told_try_later_waits_for_the_schedule_and_gets_it_once(
