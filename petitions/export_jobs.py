@@ -53,10 +53,13 @@ def signature_export_queue(
     return export
 
 
-def _claim(export_id: int) -> bool:
-    """Let one worker write the export: a queued one, or one whose writer died long ago."""
+def _claim(export_id: int) -> datetime | None:
+    """Let one worker write the export: a queued one, or one whose writer died long ago.
+
+    Return the moment of the claim (None if another holds it), which names this writer's hold.
+    """
     now = timezone.now()
-    return bool(
+    claimed = (
         SignatureExport.objects.filter(pk=export_id)
         .filter(
             Q(status=SignatureExport.Status.QUEUED)
@@ -64,12 +67,18 @@ def _claim(export_id: int) -> bool:
         )
         .update(status=SignatureExport.Status.RUNNING, started_at=now)
     )
+    return now if claimed else None
 
 
 def signature_export_build(*, export_id: int) -> bool:
     """Write a queued export's file; return whether this call wrote it (safe to run twice)."""
-    if not _claim(export_id):
+    claimed_at = _claim(export_id)
+    if claimed_at is None:
         return False
+    # Still this writer's: one that stalled past EXPORT_CLAIM has had the export taken over.
+    held = SignatureExport.objects.filter(
+        pk=export_id, status=SignatureExport.Status.RUNNING, started_at=claimed_at
+    )
     export = SignatureExport.objects.select_related("requested_by").get(pk=export_id)
     filters = SignatureExportFilters.from_json(export.filters)
     try:
@@ -89,13 +98,11 @@ def signature_export_build(*, export_id: int) -> bool:
             name = export_filename(filters=filters, file_format=export.format)
             export.file.save(name, File(scratch), save=False)
     except Exception as error:
-        SignatureExport.objects.filter(pk=export_id).update(
-            status=SignatureExport.Status.FAILED, error=str(error)[:2000]
-        )
+        held.update(status=SignatureExport.Status.FAILED, error=str(error)[:2000])
         raise
     now = timezone.now()
     try:
-        SignatureExport.objects.filter(pk=export_id).update(
+        recorded = held.update(
             status=SignatureExport.Status.READY,
             file=export.file.name,
             row_count=row_count,
@@ -107,6 +114,11 @@ def signature_export_build(*, export_id: int) -> bool:
         # is written again once its claim ends.
         export.file.delete(save=False)
         raise
+    if not recorded:
+        # Another writer holds the export now and records its own file: this one would be
+        # left naming signers with nothing to delete it.
+        export.file.delete(save=False)
+        return False
     return True
 
 

@@ -268,3 +268,37 @@ def test_a_colleagues_export_being_written_does_not_refresh_an_officers_list(
     logged_in_as(client, DATA_OFFICERS, "officer")
 
     assert not _exports_page_refreshes(client)
+
+
+def test_a_writer_whose_export_was_taken_over_leaves_neither_its_file_nor_its_record(
+    settings, export_storage, django_user_model, monkeypatch
+):
+    SignatureFactory()
+    requester = django_user_model.objects.create_user("officer", is_staff=True)
+    export = SignatureExport.objects.create(requested_by=requester, format="csv")
+    write = export_jobs.signatures_export_write
+    stalled = []
+
+    def stalled_past_its_claim(**kwargs):
+        rows = write(**kwargs)
+        if not stalled:
+            stalled.append(True)
+            # This writer stalled past EXPORT_CLAIM: beat's resume gave the export to another
+            # worker, which wrote it and recorded its own file.
+            SignatureExport.objects.filter(pk=export.pk).update(
+                started_at=timezone.now() - timedelta(minutes=20)
+            )
+            assert export_jobs.signature_export_build(export_id=export.pk)
+        return rows
+
+    monkeypatch.setattr(export_jobs, "signatures_export_write", stalled_past_its_claim)
+
+    assert not export_jobs.signature_export_build(export_id=export.pk)
+
+    export.refresh_from_db()
+    assert export.status == SignatureExport.Status.READY
+    # One file, the one the database records: nothing else would ever delete another.
+    written = [
+        path.relative_to(export_storage).as_posix() for path in export_storage.rglob("*.csv")
+    ]
+    assert written == [export.file.name]
