@@ -236,9 +236,10 @@ def delivery_list_after_failed_send(*, delivery_id: int) -> bool:
     written again.
 
     A name hidden while a sender held the list was left in it (delivery_lists_forget_hidden_
-    names cannot recall a list in a sender's hands). Once the send failed, the list is ours
-    again: if it names someone it should no longer name, it is written again before any
-    other try, and the trail says so.
+    names cannot recall a list in a sender's hands). Once the send failed (or its sender died,
+    deliveries.runs.deliveries_interrupted_resume), the list is ours again: if it names
+    someone it should no longer name, it is written again before any other try, and the trail
+    says so.
     """
     delivery = Delivery.objects.filter(
         pk=delivery_id, status__in=STATUSES_BEFORE_SENDING, counts_only=False

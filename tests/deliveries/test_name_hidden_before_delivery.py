@@ -3,6 +3,7 @@ cannot be recalled, and staff are told so."""
 
 import hashlib
 import smtplib
+from datetime import timedelta
 from unittest import mock
 
 from django.urls import reverse
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from deliveries import batches
 from deliveries.models import Delivery
+from deliveries.runs import deliveries_interrupted_resume
 from deliveries.sending import delivery_send
 from petitions.name_review import signatures_name_hide
 from staff.models import AccessEvent
@@ -117,3 +119,26 @@ def test_a_name_hidden_while_the_list_was_being_sent_leaves_it_when_the_server_s
         f"deliveries.Delivery #{delivery.pk}: list being sent, cannot be recalled",
         f"deliveries.Delivery #{delivery.pk}: list rewritten after a failed send",
     ]
+
+
+def test_a_name_hidden_while_a_sender_that_then_died_held_the_list_leaves_it_before_the_resend(
+    settings, petition, embassy, mailoutbox, django_capture_on_commit_callbacks
+):
+    hidden, staying = confirmed_signatures_create(petition, 2, named_every=1)
+    delivery = batches.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
+    # A sender claimed it and was killed before the server answered.
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=Delivery.Status.SENDING,
+        claimed_at=timezone.now() - timedelta(seconds=settings.DELIVERY_SEND_CLAIM_SECONDS + 1),
+    )
+    signatures_name_hide(signatures=petition.signatures.filter(pk=hidden.pk))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert deliveries_interrupted_resume() == 1
+
+    went = attachments(mailoutbox[-1])
+    assert hidden.last_name.encode() not in went["signatures.csv"]
+    assert staying.last_name.encode() in went["signatures.csv"]
+    delivery = Delivery.objects.get(pk=delivery.pk)
+    assert delivery.named_count == 1
+    assert hashlib.sha256(went["signatures.csv"]).hexdigest() == delivery.csv_sha256
