@@ -122,6 +122,18 @@ def email_outbox_forget(outbox: QuerySet) -> int:
     return outbox.exclude(error="", message_id="").update(error="", message_id="")
 
 
+# RFC 3463's status codes that say the recipient's mailbox itself is gone or no address:
+# 5.1.x about the destination (5.1.7 and 5.1.8 are about our sender) and 5.2.1 (disabled).
+# Anything else (5.7.1 "relaying denied", a policy or a blocklist) is about this site or the
+# message, and would otherwise make every recipient of a list forget their address at once.
+_MAILBOX_GONE = re.compile(r"5\.(1\.(?![78]\b)\d{1,3}|2\.1)\b")
+
+
+def _mailbox_gone(code: int, message: bytes | str) -> bool:
+    text = message.decode(errors="replace") if isinstance(message, bytes) else str(message)
+    return code >= 500 and _MAILBOX_GONE.match(text.lstrip()) is not None
+
+
 def _reply_text(code: int, message: bytes | str) -> str:
     text = message.decode(errors="replace") if isinstance(message, bytes) else str(message)
     return f"{code} {' '.join(text.split())}"
@@ -142,7 +154,8 @@ def email_failure(error: BaseException) -> SendFailure | None:
         replies = [_reply_text(code, message) for code, message in error.recipients.values()]
         permanent = all(code >= 500 for code, _message in error.recipients.values())
         kind = EmailFailure.PERMANENT if permanent else EmailFailure.TRANSIENT
-        return SendFailure(kind, _failure_reason("; ".join(replies)), mailbox_refused=permanent)
+        gone = all(_mailbox_gone(code, message) for code, message in error.recipients.values())
+        return SendFailure(kind, _failure_reason("; ".join(replies)), mailbox_refused=gone)
     if isinstance(error, smtplib.SMTPDataError):
         kind = EmailFailure.PERMANENT if error.smtp_code >= 500 else EmailFailure.TRANSIENT
         return SendFailure(kind, _failure_reason(_reply_text(error.smtp_code, error.smtp_error)))

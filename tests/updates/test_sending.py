@@ -221,6 +221,27 @@ def test_a_mailbox_the_server_says_does_not_exist_gets_no_further_updates(
     ]
 
 
+def test_a_relay_that_refuses_every_recipient_by_its_own_policy_forgets_no_signers_address(
+    update, petition, send, mailoutbox, monkeypatch, writer, settings
+):
+    # A misconfigured relay (or a blocklisted sending address) refuses each recipient with a
+    # 5xx that is about this site, not about their mailbox: the whole list must not be lost.
+    aynur = news_signer(petition, "aynur@example.org")
+    ilham = news_signer(petition, "ilham@example.org")
+
+    def server(message):
+        (to,) = message.to
+        raise smtplib.SMTPRecipientsRefused({to: (550, b"5.7.1 Relaying denied")})
+
+    monkeypatch.setattr(sending, "email_send", server)
+    send(update)
+
+    assert set(UpdateRecipient.objects.values_list("status", flat=True)) == {"failed"}
+    for signer in (aynur, ilham):
+        signer.refresh_from_db()
+        assert signer.news_address is not None and signer.newsletter_opt_in
+
+
 def test_a_server_saying_try_later_gets_the_update_later_once(
     update, petition, mailoutbox, monkeypatch, writer
 ):
