@@ -144,11 +144,11 @@ def _failure_record(recipient: UpdateRecipient, failure: SendFailure) -> None:
     recipient.error = failure.reason
     if recipient.retry_until is None:
         recipient.retry_until = now + timedelta(hours=settings.UPDATE_EMAIL_RETRY_HOURS)
-    if failure.is_permanent or now >= recipient.retry_until:
-        recipient.status = UpdateRecipient.Status.FAILED
     if failure.mailbox_refused:
         # A mailbox that no longer exists may be given to someone else: no news goes there.
         signature_news_stop(signature_id=recipient.signature_id)
+    if failure.is_permanent or now >= recipient.retry_until:
+        recipient.status = UpdateRecipient.Status.FAILED
     else:
         recipient.claimed_until = now + retry_delay(
             attempt=recipient.attempts,
