@@ -80,7 +80,15 @@ def signature_export_build(*, export_id: int) -> bool:
         pk=export_id, status=SignatureExport.Status.RUNNING, started_at=claimed_at
     )
     export = SignatureExport.objects.select_related("requested_by").get(pk=export_id)
+    if export.file:
+        # A writer killed between storing its file and recording it ready: it names signers.
+        export.file.delete(save=False)
     filters = SignatureExportFilters.from_json(export.filters)
+    name = SignatureExport._meta.get_field("file").generate_filename(
+        export, export_filename(filters=filters, file_format=export.format)
+    )
+    # Named on the row before it is written, so that whoever takes the export next finds it.
+    held.update(file=name)
     try:
         with (
             translation.override(export.language or settings.LANGUAGE_CODE),
@@ -95,8 +103,7 @@ def signature_export_build(*, export_id: int) -> bool:
                 target=f"petitions.SignatureExport #{export.pk}",
             )
             scratch.seek(0)
-            name = export_filename(filters=filters, file_format=export.format)
-            export.file.save(name, File(scratch), save=False)
+            export.file.name = export.file.storage.save(name, File(scratch))
     except Exception as error:
         held.update(status=SignatureExport.Status.FAILED, error=str(error)[:2000])
         raise

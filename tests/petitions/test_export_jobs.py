@@ -302,3 +302,31 @@ def test_a_writer_whose_export_was_taken_over_leaves_neither_its_file_nor_its_re
         path.relative_to(export_storage).as_posix() for path in export_storage.rglob("*.csv")
     ]
     assert written == [export.file.name]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_file_of_a_writer_killed_before_recording_it_is_deleted_when_written_again(
+    settings, export_storage, django_user_model
+):
+    SignatureFactory()
+    requester = django_user_model.objects.create_user("officer", is_staff=True)
+    export = SignatureExport.objects.create(requested_by=requester, format="csv")
+
+    def killed_once_written(execute, sql, params, many, context):
+        if sql.startswith('UPDATE "petitions_signatureexport"') and "ready" in (params or ()):
+            raise SystemExit("the worker is killed (SIGKILL, its machine lost)")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(killed_once_written), pytest.raises(SystemExit):
+        export_jobs.signature_export_build(export_id=export.pk)
+    SignatureExport.objects.filter(pk=export.pk).update(
+        started_at=timezone.now() - timedelta(minutes=20)
+    )
+
+    assert export_jobs.signature_exports_resume() == 1
+
+    export.refresh_from_db()
+    assert export.status == SignatureExport.Status.READY
+    # The dead writer's file names signers too: nothing but this export could ever find it.
+    written = [path.relative_to(export_storage).as_posix() for path in export_storage.rglob("*")]
+    assert [name for name in written if name.endswith(".csv")] == [export.file.name]
