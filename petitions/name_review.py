@@ -53,10 +53,12 @@ def signatures_name_hide(*, signatures: QuerySet[Signature], journaled: bool = T
         public_content_changed()
 
     transaction.on_commit(forget)
-    if named:
-        signers_followers_tell(followers="name_hiding_followers", signature_ids=named)
+    # Journaled first: the names are hidden already, and a follower that fails (its storage
+    # down) must not leave them out of the journal, from which a restored backup is mended.
     if journaled:
         erasure_journal_record(kind=JournalKind.HIDDEN, signature_ids=hiding)
+    if named:
+        signers_followers_tell(followers="name_hiding_followers", signature_ids=named)
     return hidden
 
 

@@ -6,13 +6,16 @@ import smtplib
 from datetime import timedelta
 from unittest import mock
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from deliveries import batches
+from deliveries import batches, files
 from deliveries.models import Delivery
 from deliveries.runs import deliveries_interrupted_resume
 from deliveries.sending import delivery_send
+from petitions.erasure_journal import erasure_journal_entries
+from petitions.models import Signature
 from petitions.name_review import signatures_name_hide
 from staff.models import AccessEvent
 from tests.deliveries.factories import confirmed_signatures_create
@@ -142,3 +145,24 @@ def test_a_name_hidden_while_a_sender_that_then_died_held_the_list_leaves_it_bef
     delivery = Delivery.objects.get(pk=delivery.pk)
     assert delivery.named_count == 1
     assert hashlib.sha256(went["signatures.csv"]).hexdigest() == delivery.csv_sha256
+
+
+def test_a_name_hidden_is_journaled_even_when_a_list_not_yet_sent_cannot_be_written_again(
+    settings, tmp_path, petition, embassy, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.ERASURE_JOURNAL_ROOT = tmp_path / "erasure-journal"
+    hidden, _staying = confirmed_signatures_create(petition, 2, named_every=1)
+    batches.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
+
+    def storage_down(**_kwargs):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(files, "delivery_files_write", storage_down)
+    with django_capture_on_commit_callbacks() as committed, pytest.raises(OSError):
+        signatures_name_hide(signatures=petition.signatures.filter(pk=hidden.pk))
+    for callback in committed:  # the admin runs in autocommit: each statement commits
+        callback()
+
+    # The name is hidden in the database; without its line, restoring a backup names it again.
+    assert Signature.objects.get(pk=hidden.pk).name_review == Signature.NameReview.HIDDEN
+    assert [entry.signature_id for entry in erasure_journal_entries()] == [hidden.pk]
