@@ -231,15 +231,14 @@ def delivery_lists_forget_hidden_names(*, signature_ids: list[int]) -> int:
     return rewritten
 
 
-def delivery_list_after_failed_send(*, delivery_id: int) -> bool:
-    """Bring the list of a delivery back from a failed send up to date; return whether it was
-    written again.
+def delivery_list_bring_up_to_date(*, delivery_id: int) -> bool:
+    """Before a delivery is sent, write its list again if it names someone it should no longer
+    name; return whether it was written again.
 
-    A name hidden while a sender held the list was left in it (delivery_lists_forget_hidden_
-    names cannot recall a list in a sender's hands). Once the send failed (or its sender died,
-    deliveries.runs.deliveries_interrupted_resume), the list is ours again: if it names
-    someone it should no longer name, it is written again before any other try, and the trail
-    says so.
+    Hiding a name rewrites the lists not sent yet at once (delivery_lists_forget_hidden_names),
+    but not one in a sender's hands, nor one whose rewrite failed. Checked before each try,
+    whatever came between (a send the server deferred or refused, a sender that died, a
+    resend by staff), what goes names only whom it may; the trail says when it was rewritten.
     """
     delivery = Delivery.objects.filter(
         pk=delivery_id, status__in=STATUSES_BEFORE_SENDING, counts_only=False
@@ -254,7 +253,7 @@ def delivery_list_after_failed_send(*, delivery_id: int) -> bool:
     access_event_record(
         actor=None,
         action=AccessEvent.Action.HID_NAMES,
-        target=f"{Delivery._meta.label} #{delivery_id}: list rewritten after a failed send",
+        target=f"{Delivery._meta.label} #{delivery_id}: list rewritten before sending",
     )
     return True
 

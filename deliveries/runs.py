@@ -16,7 +16,6 @@ from django.utils import timezone
 from deliveries import selectors
 from deliveries.addresses import DeliveryRefused, delivery_refusal
 from deliveries.batches import counts_only_for, delivery_batch_create, delivery_files_build
-from deliveries.files import delivery_list_after_failed_send
 from deliveries.models import Delivery, DeliverySchedule
 from deliveries.sending import delivery_send_queue
 from petitions.models import Petition, Target
@@ -75,14 +74,8 @@ def deliveries_interrupted_resume(*, now: datetime | None = None) -> int:
         claimed_at__lt=now - timedelta(seconds=settings.DELIVERY_SEND_CLAIM_SECONDS),
         esp_message_id="",
     )
-    for delivery_id in stale.values_list("pk", flat=True):
-        # Its list is ours again, as after a failed send: a name hidden while the dead sender
-        # held it leaves it before the resend. The row stays locked meanwhile, so no sender
-        # takes the list as it was.
-        with transaction.atomic():
-            if stale.filter(pk=delivery_id).update(status=Delivery.Status.READY):
-                resumed += 1
-                delivery_list_after_failed_send(delivery_id=delivery_id)
+    # Its list is brought up to date before it goes again (deliveries.sending.delivery_send).
+    resumed += stale.update(status=Delivery.Status.READY)
     # The broker may have lost the task of a ready one (a duplicate task finds it claimed, and
     # one whose next attempt is not due yet finds it not claimable).
     due = Delivery.objects.filter(status=Delivery.Status.READY).filter(

@@ -28,7 +28,7 @@ from core.email_sending import (
     esp_message_id,
     retry_delay,
 )
-from deliveries.files import delivery_list_after_failed_send
+from deliveries.files import delivery_list_bring_up_to_date
 from deliveries.models import Delivery
 from deliveries.notices import delivery_notices_queue
 from petitions.ledger import ledger_delivery_record
@@ -102,6 +102,8 @@ def delivery_send(*, delivery_id: int) -> bool:
     says "later" leaves it ready for a later attempt, with a backoff, for hours; a permanent
     refusal leaves it failed, and staff are told.
     """
+    # The list that goes names no one hidden since it was written (deliveries.files).
+    delivery_list_bring_up_to_date(delivery_id=delivery_id)
     now = timezone.now()
     claimed = (
         Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.READY)
@@ -164,7 +166,6 @@ def _failure_record(delivery: Delivery, claim: QuerySet[Delivery], failure: Send
             next_attempt_at=None,
             retry_until=None,
         )
-        delivery_list_after_failed_send(delivery_id=delivery.pk)
         transaction.on_commit(lambda: delivery_failure_notify(delivery_id=delivery.pk))
         return
     delay = retry_delay(
@@ -179,7 +180,6 @@ def _failure_record(delivery: Delivery, claim: QuerySet[Delivery], failure: Send
         next_attempt_at=now + delay,
         retry_until=retry_until,
     )
-    delivery_list_after_failed_send(delivery_id=delivery.pk)
     delivery_send_queue(delivery_id=delivery.pk, countdown=delay.total_seconds())
 
 

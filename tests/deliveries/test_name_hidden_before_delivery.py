@@ -106,22 +106,39 @@ def test_a_name_hidden_while_the_list_was_being_sent_leaves_it_when_the_server_s
     with mock.patch("django.core.mail.EmailMessage.send", side_effect=hidden_mid_send):
         assert delivery_send(delivery_id=delivery.pk) is False
 
-    delivery = Delivery.objects.get(pk=delivery.pk)
-    assert delivery.status == Delivery.Status.READY
-    assert hidden.last_name.encode() not in _on_file(delivery.signatures_csv)
-    assert delivery.named_count == 1
-    assert hashlib.sha256(_on_file(delivery.signatures_csv)).hexdigest() == delivery.csv_sha256
+    assert Delivery.objects.get(pk=delivery.pk).status == Delivery.Status.READY
     Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
     with django_capture_on_commit_callbacks(execute=True):
         assert delivery_send(delivery_id=delivery.pk)
+
     went = attachments(mailoutbox[-1])
     assert hidden.last_name.encode() not in went["signatures.csv"]
     assert staying.last_name.encode() in went["signatures.csv"]
+    delivery = Delivery.objects.get(pk=delivery.pk)
+    assert delivery.named_count == 1
+    assert hashlib.sha256(went["signatures.csv"]).hexdigest() == delivery.csv_sha256
     trail = AccessEvent.objects.filter(action=AccessEvent.Action.HID_NAMES)
     assert sorted(trail.values_list("target", flat=True)) == [
         f"deliveries.Delivery #{delivery.pk}: list being sent, cannot be recalled",
-        f"deliveries.Delivery #{delivery.pk}: list rewritten after a failed send",
+        f"deliveries.Delivery #{delivery.pk}: list rewritten before sending",
     ]
+
+
+def test_a_list_whose_rewrite_failed_when_a_name_was_hidden_is_written_again_before_it_goes(
+    petition, embassy, mailoutbox, django_capture_on_commit_callbacks
+):
+    hidden, staying = confirmed_signatures_create(petition, 2, named_every=1)
+    delivery = batches.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
+    full_disk = mock.patch("deliveries.files.delivery_files_write", side_effect=OSError(28, "full"))
+    with full_disk, pytest.raises(OSError):
+        signatures_name_hide(signatures=petition.signatures.filter(pk=hidden.pk))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert delivery_send(delivery_id=delivery.pk)
+
+    went = attachments(mailoutbox[-1])
+    assert hidden.last_name.encode() not in went["signatures.csv"]
+    assert staying.last_name.encode() in went["signatures.csv"]
 
 
 def test_a_name_hidden_while_a_sender_that_then_died_held_the_list_leaves_it_before_the_resend(
