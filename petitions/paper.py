@@ -159,7 +159,9 @@ def _row_check(number: int, cells: list[str], *, petition: Petition) -> PaperRow
         elif len(values[name]) > 100:
             row.errors.append(_("The %(field)s is too long.") % {"field": label})
     row.country = _country_code(values["country"])
-    if not row.country:
+    if not values["country"]:
+        row.errors.append(_("The country is missing."))
+    elif not row.country:
         row.errors.append(
             _("“%(country)s” is not a country we know.") % {"country": values["country"]}
         )
@@ -194,18 +196,16 @@ def paper_sheet_read(
         cells = _cells_from_xlsx(content)
     else:
         cells = _cells_from_csv(content)
-    if (
-        cells
-        and cells[0]
-        and cells[0][0].strip().casefold() in {"first name", "prénom", "first_name"}
-    ):
-        cells = cells[1:]  # the header line of the blank sheet's CSV
-    rows = [cells_ for cells_ in cells if any(cell.strip() for cell in cells_)]
+    # Each row keeps the number the spreadsheet shows beside it, heading and blank lines
+    # counted, so that staff find the row the preview says is wrong.
+    rows = [(number, row) for number, row in enumerate(cells, 1) if any(c.strip() for c in row)]
+    if rows and rows[0][1][0].strip().casefold() in {"first name", "prénom", "first_name"}:
+        rows = rows[1:]  # the header line of the blank sheet's CSV
     if len(rows) > MAX_ROWS:
         raise PaperSheetUnreadable(
             _("Import at most %(count)s rows at a time.") % {"count": MAX_ROWS}
         )
-    checked = [_row_check(number, row, petition=petition) for number, row in enumerate(rows, 1)]
+    checked = [_row_check(number, row, petition=petition) for number, row in rows]
     seen: dict[str, int] = {}
     already_signed = 0
     for row in checked:

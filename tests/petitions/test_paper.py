@@ -364,3 +364,31 @@ def test_a_sheet_with_a_cell_too_long_to_read_names_its_line_and_imports_nothing
         "longue\u00a0?"
     )
     assert not Signature.objects.filter(source="paper").exists()
+
+
+def test_the_preview_numbers_each_row_as_the_spreadsheet_does_so_staff_find_it(manager):
+    petition = PetitionFactory()
+    # Excel's "CSV (separator: semicolon)" with its BOM: a heading, a line left blank between
+    # two sheets, then a row with two mistakes, which Excel shows as row 4.
+    typed = (
+        "Prénom;Nom;Pays;E-mail;Nommer\r\n"
+        "مەمەت;ئابدۇللا;Turquie;;oui\r\n"
+        ";;;;\r\n"
+        "Gülnar;Ablimit;;gulnar@exemple;oui\r\n"
+    )
+    upload = io.BytesIO(typed.encode("utf-8-sig"))
+    upload.name = "rassemblement.csv"
+
+    preview = manager.post(_paper_url(petition), {"sheet": upload, "preview": "1"})
+
+    rows = preview.context["rows"]
+    assert [(row.number, row.values["first_name"]) for row in rows] == [
+        (2, "مەمەت"),
+        (4, "Gülnar"),
+    ]
+    assert rows[0].errors == [] and rows[0].named
+    # An empty cell is said to be missing, not quoted as an unknown country "“”".
+    assert rows[1].errors == [
+        "Le pays manque.",
+        "«\u00a0gulnar@exemple\u00a0» n’est pas une adresse e-mail.",
+    ]
