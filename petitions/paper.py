@@ -8,15 +8,17 @@ row whose address already signed, online or on another sheet, counts once: it is
 
 import codecs
 import csv
+import functools
 import hashlib
 import io
 import secrets
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_countries import countries
@@ -124,11 +126,45 @@ def _cells_from_csv(content: bytes) -> list[list[str]]:
         ) from error
 
 
+# Names volunteers write that the ISO list spells otherwise ("United States of America",
+# "États-Unis d'Amérique", "United Kingdom"), compared as _country_fold leaves them.
+COUNTRY_COMMON_NAMES = {
+    "usa": "US",
+    "united states": "US",
+    "etats unis": "US",
+    "uk": "GB",
+    "grande bretagne": "GB",
+}
+
+
+def _country_fold(text: str) -> str:
+    """Return `text` without accents, case or hyphens: "États-Unis" as "etats unis"."""
+    letters = unicodedata.normalize("NFKD", text)
+    letters = "".join(char for char in letters if not unicodedata.combining(char))
+    for separator in "-'’":
+        letters = letters.replace(separator, " ")
+    return " ".join(letters.casefold().split())
+
+
+@functools.cache
+def _country_codes_by_name() -> dict[str, str]:
+    """Return each country's code under its English and French names, folded."""
+    by_name = dict(COUNTRY_COMMON_NAMES)
+    for language in ("en", "fr"):
+        with translation.override(language):
+            by_name.update((_country_fold(str(name)), code) for code, name in countries)
+    return by_name
+
+
 def _country_code(text: str) -> str:
     text = text.strip()
     if text.upper() in countries:
         return text.upper()
-    return countries.by_name(text) or countries.by_name(text, language="fr") or ""
+    return (
+        countries.by_name(text)
+        or countries.by_name(text, language="fr")
+        or _country_codes_by_name().get(_country_fold(text), "")
+    )
 
 
 def paper_columns(petition: Petition) -> list[str]:

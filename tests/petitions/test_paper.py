@@ -392,3 +392,32 @@ def test_the_preview_numbers_each_row_as_the_spreadsheet_does_so_staff_find_it(m
         "Le pays manque.",
         "«\u00a0gulnar@exemple\u00a0» n’est pas une adresse e-mail.",
     ]
+
+
+def test_a_country_typed_as_volunteers_write_it_is_known(db):
+    petition = PetitionFactory()
+    # Typed in a hurry from sheets filled at a rally: accents left out, the names people say.
+    typed = (
+        "Prénom;Nom;Pays\n"
+        "Dilnur;Obul;Etats-Unis\n"
+        "Ayshe;Kerim;États-Unis\n"
+        "Mary;Smith;USA\n"
+        "Omar;Saïd;Egypte\n"
+        "Tom;Brown;UK\n"
+        "Léa;Roux;royaume uni\n"
+        "Aziz;Ali;Emirats arabes unis\n"
+    )
+
+    rows = paper.paper_sheet_read(
+        petition=petition, content=typed.encode(), file_name="s.csv", actor=None
+    )
+
+    assert [(row.country, row.errors) for row in rows] == [
+        ("US", []),
+        ("US", []),
+        ("US", []),
+        ("EG", []),
+        ("GB", []),
+        ("GB", []),
+        ("AE", []),
+    ]
