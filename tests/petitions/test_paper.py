@@ -18,7 +18,7 @@ from petitions.models import Signature
 from staff.models import AccessEvent
 from tests.deliveries.helpers import pdf_text
 from tests.factories import PetitionFactory, SignatureFactory
-from tests.petitions.factories_staff import PETITION_MANAGERS, logged_in_as
+from tests.petitions.factories_staff import DATA_OFFICERS, PETITION_MANAGERS, logged_in_as
 from tests.sealing_keys import sealed_data_of
 
 pytestmark = pytest.mark.django_db
@@ -421,3 +421,23 @@ def test_a_country_typed_as_volunteers_write_it_is_known(db):
         ("GB", []),
         ("AE", []),
     ]
+
+
+def test_a_data_officer_is_not_offered_the_paper_page_that_would_refuse_them(client):
+    petition = PetitionFactory()
+    logged_in_as(client, DATA_OFFICERS)  # may read the petition, not change it
+    paper_page = _paper_url(petition)
+
+    petition_page = client.get(reverse("admin:petitions_petition_change", args=[petition.pk]))
+
+    assert petition_page.status_code == 200
+    assert paper_page not in petition_page.content.decode()
+    assert client.get(paper_page).status_code == 403
+
+
+def test_a_petition_manager_is_offered_the_paper_page(manager):
+    petition = PetitionFactory()
+
+    petition_page = manager.get(reverse("admin:petitions_petition_change", args=[petition.pk]))
+
+    assert _paper_url(petition) in petition_page.content.decode()
