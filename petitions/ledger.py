@@ -277,6 +277,17 @@ def ledger_rows(*, petition: Petition) -> list[LedgerRow]:
     ]
 
 
+def _delivery_sent_part(detail: dict | None) -> dict | None:
+    """Return what a delivery's entry says was sent, without the recipient's name.
+
+    The name is read from the target as it is now, which staff may correct (a typo, an
+    embassy renamed); the date, counts and files' SHA-256 are what was sent, and never change.
+    """
+    if detail is None:
+        return None
+    return {key: value for key, value in detail.items() if key != "target"}
+
+
 def ledger_verify(*, petition: Petition) -> int:
     """Check the petition's ledger as stored; return its number of entries.
 
@@ -289,7 +300,9 @@ def ledger_verify(*, petition: Petition) -> int:
     )
     for content in contents:
         recorded = content.get(LedgerEntry.Event.DELIVERY)
-        if recorded is not None and _delivery_detail(petition, recorded["id"]) != recorded:
+        if recorded is not None and _delivery_sent_part(
+            _delivery_detail(petition, recorded["id"])
+        ) != _delivery_sent_part(recorded):
             raise LedgerEntryBad(
                 content["sequence"],
                 f"delivery {recorded['id']} no longer matches what the site holds about it",

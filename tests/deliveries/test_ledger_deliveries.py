@@ -57,3 +57,16 @@ def test_a_delivery_the_ledger_missed_is_written_before_the_day_entry(delivered)
         "delivery",
         "daily",
     ]
+
+
+def test_a_recipient_renamed_after_a_delivery_leaves_the_ledger_true(delivered, embassy):
+    # Staff correct the embassy's name after it was delivered to: nothing that was sent
+    # changed, so the ledger still checks, and a file hash changed still fails it.
+    embassy.organisation = "Ambassade de la République populaire de Chine en France"
+    embassy.save()
+
+    call_command("ledger_verify", petition=delivered.slug)
+
+    Delivery.objects.filter(target=embassy).update(csv_sha256="0" * 64)
+    with pytest.raises(CommandError, match="no longer matches"):
+        call_command("ledger_verify", petition=delivered.slug)
