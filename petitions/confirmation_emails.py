@@ -61,11 +61,13 @@ EMAIL_DEAD_STATUSES = [
     Signature.EmailStatus.COMPLAINED,
 ]
 # Emails not sent, and not to be sent unless the signer signs again: the daily cap of their
-# mailbox was reached, or they signed on paper (staff typed the sheet in).
+# mailbox was reached, they signed on paper (staff typed the sheet in), or the petition closed
+# before the email went.
 EMAIL_HELD_STATUSES = [
     *EMAIL_DEAD_STATUSES,
     Signature.EmailStatus.CAPPED,
     Signature.EmailStatus.NOT_EMAILED,
+    Signature.EmailStatus.PETITION_CLOSED,
 ]
 # Tracking events from the ESP's webhooks, and the email status each one leaves.
 EMAIL_STATUS_BY_EVENT = {
@@ -266,12 +268,34 @@ def _failure_record(signature: Signature, failure: SendFailure) -> None:
     )
 
 
+def _petition_closed_record(signature: Signature) -> None:
+    """Give up an email whose petition stopped taking signatures: its link could only say so.
+
+    The address is sealed, and the reminder's copy destroyed, as when the reminder sweep finds
+    the petition closed (petitions/reminders.py).
+    """
+    Signature.objects.filter(pk=signature.pk).update(
+        email_status=Signature.EmailStatus.PETITION_CLOSED, **signature_seal_values(signature)
+    )
+
+
 def _batch_send(signatures: list[Signature]) -> int:
     """Send a claimed batch, each email on its own; return how many the ESP accepted.
 
     A batch slowed down past its claim (a server slow to answer, the database away) stops
     there: the rest is due again for any sender, and none is sent twice.
     """
+    # Checked here, from the petition in this worker's memory, not in the claim's query: the
+    # claim runs constantly and stays on the outbox's index alone.
+    still_open = []
+    for signature in signatures:
+        if signature.petition.is_open_for_signing():
+            still_open.append(signature)
+        else:
+            _petition_closed_record(signature)
+    if not still_open:
+        return 0
+    signatures = still_open
     over_cap = mailboxes_over_daily_cap(signatures)
     sent = 0
     for position, signature in enumerate(signatures):

@@ -245,6 +245,8 @@ class Signature(models.Model):
         CAPPED = "capped", _("Not sent: this mailbox had its emails for the day")
         # Signed on a paper sheet: no confirmation email is ever due.
         NOT_EMAILED = "not_emailed", _("None: signed on paper")
+        # Owed, but the petition stopped taking signatures before it went: nothing to confirm.
+        PETITION_CLOSED = "closed", _("Not sent: the petition had closed")
 
     class NameReview(models.TextChoices):
         LISTED = "listed", _("May be named")

@@ -199,3 +199,21 @@ def test_a_signer_of_a_petition_closed_since_is_not_asked_to_confirm_what_no_lon
     assert len(mailoutbox) == 1
     signature.refresh_from_db()
     assert signature.reminder_address is None and signature.email == ""
+
+
+def test_a_reminder_already_queued_when_the_petition_closes_is_not_sent(petition, sign, mailoutbox):
+    signature = sign(email=ADDRESS).signature
+    # Owed, but not sent yet: the senders have not woken.
+    assert reminders.reminders_queue(now=timezone.now() + timedelta(hours=25)) == 1
+    petition.status = Petition.Status.CLOSED
+    petition.save()
+
+    assert confirmation_emails.confirmations_send() == 0
+
+    assert len(mailoutbox) == 1
+    signature.refresh_from_db()
+    assert signature.email == "" and signature.reminder_address is None
+    assert signature.confirmation_sent_at is None
+    assert not confirmation_emails.confirmations_due(
+        now=timezone.now() + timedelta(days=1)
+    ).exists()
