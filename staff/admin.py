@@ -100,12 +100,14 @@ class StaffUserAdmin(UserAdmin):
                 request,
                 ngettext(
                     "Logins from %(count)d other network remain paused until its pause ends "
-                    "on its own: none of the selected accounts has logged in from it.",
+                    "on its own: none of the selected accounts has logged in from it in the "
+                    "last %(days)d days.",
                     "Logins from %(count)d other networks remain paused until their pauses "
-                    "end on their own: none of the selected accounts has logged in from them.",
+                    "end on their own: none of the selected accounts has logged in from them "
+                    "in the last %(days)d days.",
                     still_paused,
                 )
-                % {"count": still_paused},
+                % {"count": still_paused, "days": selectors.NETWORK_RECENTLY_USED.days},
                 messages.WARNING,
             )
 

@@ -1,5 +1,5 @@
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -46,10 +46,19 @@ def login_lockout_find(*, username: str, ip_hmac: str) -> Lockout | None:
     return Lockout(scope=scopes[locked.key], until=locked.locked_until)
 
 
+# How recently an account must have passed both factors from a network for unlocking it to
+# reopen that network: its office or home, not a café it used once, where a guesser may sit.
+NETWORK_RECENTLY_USED = timedelta(days=30)
+
+
 def networks_logged_in_from(user: User) -> set[str]:
-    """Return the fingerprints of the networks the user has passed both factors from."""
+    """Return the fingerprints of the networks the user passed both factors from recently."""
     return set(
-        AccessEvent.objects.filter(actor=user, action=AccessEvent.Action.LOGGED_IN)
+        AccessEvent.objects.filter(
+            actor=user,
+            action=AccessEvent.Action.LOGGED_IN,
+            created_at__gte=timezone.now() - NETWORK_RECENTLY_USED,
+        )
         .exclude(ip_hmac="")
         .values_list("ip_hmac", flat=True)
         .distinct()

@@ -104,8 +104,9 @@ def account_unlock(*, username: str, actor: Actor) -> AccountUnlock:
     """Lift an account's lockout, forget its failures, and reopen the networks it uses.
 
     A network paused for failures across accounts stops this one too, at its office say. Only
-    the networks it has passed both factors from are reopened: one it was merely guessed at
-    from stays paused, or unlocking a victim's account would let their guesser go on.
+    the networks it has passed both factors from in the last NETWORK_RECENTLY_USED (30 days)
+    are reopened: one it was merely guessed at from, or used once long ago, stays paused, or
+    unlocking a victim's account would let their guesser go on.
     """
     now = timezone.now()
     key = login_throttle_keys(username=username, ip_hmac="")["account"]

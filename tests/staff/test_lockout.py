@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from staff.access_trail import ip_hmac
 from staff.forms import lockout_message
 from staff.models import AccessEvent
 from staff.selectors import Lockout
@@ -216,6 +217,24 @@ def test_unlocking_an_account_leaves_paused_a_network_it_never_logged_in_from(cl
     assert "Les connexions depuis 1 autre réseau restent suspendues" in said
     assert "depuis votre réseau" in _text(_log_in(client, "staff", STAFF_PASSWORD, ip=CAFE))
     assert _log_in(client, "staff", STAFF_PASSWORD, ip=OFFICE)["Location"].startswith(VERIFY_URL)
+    assert not AccessEvent.objects.filter(action=AccessEvent.Action.NETWORK_UNLOCKED).exists()
+
+
+def test_unlocking_an_account_leaves_paused_a_network_it_last_logged_in_from_long_ago(client):
+    user = staff_user_create()
+    AccessEvent.objects.create(
+        actor=user,
+        action=AccessEvent.Action.LOGGED_IN,
+        ip_hmac=ip_hmac(CAFE),
+        created_at=timezone.now() - timedelta(days=31),
+    )
+    # A guesser on the café's wifi, where the member once logged in, a month ago.
+    _pause_network(client, CAFE)
+
+    _administrator, said = _administrator_unlocks(client, user)
+
+    assert "Les connexions depuis 1 autre réseau restent suspendues" in said
+    assert "depuis votre réseau" in _text(_log_in(client, "staff", STAFF_PASSWORD, ip=CAFE))
     assert not AccessEvent.objects.filter(action=AccessEvent.Action.NETWORK_UNLOCKED).exists()
 
 
