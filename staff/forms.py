@@ -23,11 +23,16 @@ def lockout_message(lockout: Lockout) -> str:
             minutes,
         )
     else:
+        # Shown whatever username was typed: it says nothing of whether the account exists.
         message = ngettext(
-            "Too many failed attempts from your network: logins from it are paused for "
-            "%(minutes)d more minute.",
-            "Too many failed attempts from your network: logins from it are paused for "
-            "%(minutes)d more minutes.",
+            "Too many failed attempts from your network: logins from it are paused for a "
+            "while, and reopen on their own in %(minutes)d minute. To get in sooner, ask an "
+            "administrator to unlock your account: that reopens the networks you have logged "
+            "in from recently.",
+            "Too many failed attempts from your network: logins from it are paused for a "
+            "while, and reopen on their own in %(minutes)d minutes. To get in sooner, ask an "
+            "administrator to unlock your account: that reopens the networks you have logged "
+            "in from recently.",
             minutes,
         )
     return message % {"minutes": minutes}

@@ -84,6 +84,31 @@ def test_locked_message_is_complete_in_english():
     )
 
 
+def test_paused_network_message_says_when_it_reopens_and_who_can_reopen_it_sooner():
+    lockout = Lockout(scope="network", until=timezone.now() + timedelta(minutes=15))
+
+    with translation.override("en"):
+        message = lockout_message(lockout)
+
+    assert message == (
+        "Too many failed attempts from your network: logins from it are paused for a while, "
+        "and reopen on their own in 15 minutes. To get in sooner, ask an administrator to "
+        "unlock your account: that reopens the networks you have logged in from recently."
+    )
+
+
+def test_a_paused_network_says_the_same_to_a_real_account_and_an_unknown_one(client):
+    staff_user_create()
+    for number in range(30):
+        _log_in(client, f"guess-{number}", "wrong password")
+
+    real = _log_in(client, "staff", STAFF_PASSWORD).context["form"].non_field_errors()
+    unknown = _log_in(client, "nobody-here", STAFF_PASSWORD).context["form"].non_field_errors()
+
+    assert "depuis votre réseau" in str(real)
+    assert real == unknown
+
+
 def test_unknown_usernames_are_locked_like_real_ones(client):
     # Otherwise the lockout would tell a guesser which accounts exist.
     response = _fail_ten_times(client, "nobody-here")
