@@ -31,6 +31,16 @@ def _on_file(field_file) -> bytes:
         return opened.read()
 
 
+def _assert_the_list_sent_names_only(email, delivery, *, hidden, staying) -> None:
+    """The list the email carried names `staying`, not `hidden`, and is the one on record."""
+    went = attachments(email)
+    assert hidden.last_name.encode() not in went["signatures.csv"]
+    assert staying.last_name.encode() in went["signatures.csv"]
+    delivery = Delivery.objects.get(pk=delivery.pk)
+    assert delivery.named_count == 1
+    assert hashlib.sha256(went["signatures.csv"]).hexdigest() == delivery.csv_sha256
+
+
 def test_a_name_hidden_leaves_the_list_not_yet_sent_and_the_sent_one_stays_as_delivered(
     client, petition, embassy, ministry, mailoutbox, django_capture_on_commit_callbacks
 ):
@@ -111,12 +121,7 @@ def test_a_name_hidden_while_the_list_was_being_sent_leaves_it_when_the_server_s
     with django_capture_on_commit_callbacks(execute=True):
         assert delivery_send(delivery_id=delivery.pk)
 
-    went = attachments(mailoutbox[-1])
-    assert hidden.last_name.encode() not in went["signatures.csv"]
-    assert staying.last_name.encode() in went["signatures.csv"]
-    delivery = Delivery.objects.get(pk=delivery.pk)
-    assert delivery.named_count == 1
-    assert hashlib.sha256(went["signatures.csv"]).hexdigest() == delivery.csv_sha256
+    _assert_the_list_sent_names_only(mailoutbox[-1], delivery, hidden=hidden, staying=staying)
     trail = AccessEvent.objects.filter(action=AccessEvent.Action.HID_NAMES)
     assert sorted(trail.values_list("target", flat=True)) == [
         f"deliveries.Delivery #{delivery.pk}: list being sent, cannot be recalled",
@@ -136,9 +141,7 @@ def test_a_list_whose_rewrite_failed_when_a_name_was_hidden_is_written_again_bef
     with django_capture_on_commit_callbacks(execute=True):
         assert delivery_send(delivery_id=delivery.pk)
 
-    went = attachments(mailoutbox[-1])
-    assert hidden.last_name.encode() not in went["signatures.csv"]
-    assert staying.last_name.encode() in went["signatures.csv"]
+    _assert_the_list_sent_names_only(mailoutbox[-1], delivery, hidden=hidden, staying=staying)
 
 
 def test_a_name_hidden_while_a_sender_that_then_died_held_the_list_leaves_it_before_the_resend(
@@ -156,12 +159,7 @@ def test_a_name_hidden_while_a_sender_that_then_died_held_the_list_leaves_it_bef
     with django_capture_on_commit_callbacks(execute=True):
         assert deliveries_interrupted_resume() == 1
 
-    went = attachments(mailoutbox[-1])
-    assert hidden.last_name.encode() not in went["signatures.csv"]
-    assert staying.last_name.encode() in went["signatures.csv"]
-    delivery = Delivery.objects.get(pk=delivery.pk)
-    assert delivery.named_count == 1
-    assert hashlib.sha256(went["signatures.csv"]).hexdigest() == delivery.csv_sha256
+    _assert_the_list_sent_names_only(mailoutbox[-1], delivery, hidden=hidden, staying=staying)
 
 
 def test_a_name_hidden_is_journaled_even_when_a_list_not_yet_sent_cannot_be_written_again(

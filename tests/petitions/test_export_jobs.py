@@ -148,6 +148,18 @@ def test_an_export_whose_worker_was_killed_is_written_again_within_the_half_hour
     assert killed.status == SignatureExport.Status.READY and killed.row_count == 1
 
 
+def _when_recorded_ready(failure: BaseException):
+    """A database wrapper that raises `failure` as the writer records its export ready: the
+    file is written, the row does not say so."""
+
+    def fail(execute, sql, params, many, context):
+        if sql.startswith('UPDATE "petitions_signatureexport"') and "ready" in (params or ()):
+            raise failure
+        return execute(sql, params, many, context)
+
+    return fail
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_file_written_while_the_database_went_away_is_not_left_behind(
     settings, export_storage, django_user_model
@@ -156,13 +168,9 @@ def test_a_file_written_while_the_database_went_away_is_not_left_behind(
     requester = django_user_model.objects.create_user("officer", is_staff=True)
     export = SignatureExport.objects.create(requested_by=requester, format="csv")
 
-    def database_gone_once_written(execute, sql, params, many, context):
-        if sql.startswith('UPDATE "petitions_signatureexport"') and "ready" in (params or ()):
-            raise OperationalError("server closed the connection unexpectedly")
-        return execute(sql, params, many, context)
-
+    database_gone = OperationalError("server closed the connection unexpectedly")
     with (
-        connection.execute_wrapper(database_gone_once_written),
+        connection.execute_wrapper(_when_recorded_ready(database_gone)),
         pytest.raises(OperationalError),
     ):
         export_jobs.signature_export_build(export_id=export.pk)
@@ -312,12 +320,8 @@ def test_the_file_of_a_writer_killed_before_recording_it_is_deleted_when_written
     requester = django_user_model.objects.create_user("officer", is_staff=True)
     export = SignatureExport.objects.create(requested_by=requester, format="csv")
 
-    def killed_once_written(execute, sql, params, many, context):
-        if sql.startswith('UPDATE "petitions_signatureexport"') and "ready" in (params or ()):
-            raise SystemExit("the worker is killed (SIGKILL, its machine lost)")
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(killed_once_written), pytest.raises(SystemExit):
+    killed = SystemExit("the worker is killed (SIGKILL, its machine lost)")
+    with connection.execute_wrapper(_when_recorded_ready(killed)), pytest.raises(SystemExit):
         export_jobs.signature_export_build(export_id=export.pk)
     SignatureExport.objects.filter(pk=export.pk).update(
         started_at=timezone.now() - timedelta(minutes=20)
