@@ -55,7 +55,7 @@ MIDDLEWARE = [
     "core.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "core.content_security_policy.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "campaign.middleware.SiteLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

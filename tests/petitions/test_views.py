@@ -679,3 +679,17 @@ def test_a_comment_over_several_lines_is_measured_as_the_browser_measures_it(sig
 
     assert response.status_code == 302
     assert sealed_data_of(Signature.objects.get())["comment"] == comment
+
+
+def test_the_form_sent_back_with_an_error_carries_the_sites_policy_and_the_redirect_none(
+    signed_up,
+):
+    """A browser draws the page of errors, so it carries the policy; it follows the redirect
+    after signing without drawing it, so a policy there would never be read."""
+    refused = signed_up(email="not an address")
+    accepted = signed_up()
+
+    assert refused.status_code == 200
+    assert "default-src 'self'" in refused["Content-Security-Policy"]
+    assert accepted.status_code == 302
+    assert "Content-Security-Policy" not in accepted
