@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from core import form_fields
 from petitions.email_typos import email_domain_suggestion
 from petitions.models import Petition
 from petitions.names import name_clean, name_looks_like_a_name
@@ -28,7 +29,7 @@ def country_choices() -> list[tuple[str, str]]:
 COUNTRY_CODES = frozenset(code for code, _name in countries)
 
 
-class CountryChoiceField(forms.ChoiceField):
+class CountryChoiceField(form_fields.ChoiceField):
     """A country select that checks a code against a set, not by walking ~250 choices.
 
     ChoiceField normalises and scans its whole list of choices for every value it validates;
@@ -39,7 +40,7 @@ class CountryChoiceField(forms.ChoiceField):
         return value in COUNTRY_CODES
 
 
-class CountrySelect(forms.Select):
+class CountrySelect(form_fields.Select):
     """The list of countries, its options written in one pass.
 
     Django draws each option through a template of its own: the ~250 countries were most of
@@ -70,7 +71,7 @@ def _escaped_options(choices: tuple[tuple[str, str], ...]) -> tuple[tuple[str, s
     )
 
 
-class MultilineCharField(forms.CharField):
+class MultilineCharField(form_fields.CharField):
     """Text over several lines, its length counted as the browser's `maxlength` counts it.
 
     A browser sends each line break as two characters (CRLF) but counts it as one: a comment
@@ -86,63 +87,65 @@ HONEYPOT_FIELD = "website"
 
 
 class SignatureForm(forms.Form):
-    first_name = forms.CharField(
+    first_name = form_fields.CharField(
         label=_("First name"),
         max_length=100,
-        widget=forms.TextInput(attrs={"autocomplete": "given-name", "dir": "auto"}),
+        widget=form_fields.TextInput(attrs={"autocomplete": "given-name", "dir": "auto"}),
     )
-    last_name = forms.CharField(
+    last_name = form_fields.CharField(
         label=_("Last name"),
         max_length=100,
-        widget=forms.TextInput(attrs={"autocomplete": "family-name", "dir": "auto"}),
+        widget=form_fields.TextInput(attrs={"autocomplete": "family-name", "dir": "auto"}),
     )
-    email = forms.EmailField(
+    email = form_fields.EmailField(
         label=_("Email"),
         max_length=254,
         help_text=_("We send you a link to confirm your signature."),
         # Left to right on a right-to-left page too: "2024@mail.com" otherwise shows as
         # "mail.com@2024", and the signer cannot check what they typed.
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}),
+        widget=form_fields.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}),
     )
     country = CountryChoiceField(
         label=_("Country"),
         choices=country_choices,
         widget=CountrySelect(attrs={"autocomplete": "country"}),
     )
-    postcode = forms.CharField(
+    postcode = form_fields.CharField(
         label=_("Postcode"),
         max_length=20,
         required=False,
         help_text=_("Optional. Never passed on to the authorities."),
-        widget=forms.TextInput(attrs={"autocomplete": "postal-code", "dir": "auto"}),
+        widget=form_fields.TextInput(attrs={"autocomplete": "postal-code", "dir": "auto"}),
     )
     comment = MultilineCharField(
         label=_("Comment"),
         max_length=1000,
         required=False,
         help_text=_("Optional. Seen only by the campaign team."),
-        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+        widget=form_fields.Textarea(attrs={"rows": 3, "dir": "auto"}),
     )
-    show_first_name = forms.BooleanField(
+    show_first_name = form_fields.BooleanField(
         label=_("Show my first name and country among the latest signers"),
         required=False,
     )
-    name_in_delivery = forms.BooleanField(
+    name_in_delivery = form_fields.BooleanField(
         label=_("Give my name and country to the authorities with the petition"),
         required=False,
         help_text=_("Otherwise you are counted, not named."),
     )
-    newsletter_opt_in = forms.BooleanField(
+    newsletter_opt_in = form_fields.BooleanField(
         label=_("Email me news of the campaign"),
         required=False,
     )
-    referral_code = forms.CharField(required=False, widget=forms.HiddenInput)
+    referral_code = form_fields.CharField(required=False, widget=form_fields.HiddenInput)
     # The address the form asked about once ("did you mean…?"): sent again, it stands.
-    email_kept = forms.CharField(required=False, max_length=254, widget=forms.HiddenInput)
-    website = forms.CharField(
+    email_kept = form_fields.CharField(
+        required=False, max_length=254, widget=form_fields.HiddenInput
+    )
+    website = form_fields.CharField(
         label=_("Leave this field empty"),
         required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+        widget=form_fields.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
     def __init__(self, *args, petition: Petition, **kwargs):
