@@ -8,20 +8,17 @@ row whose address already signed, online or on another sheet, counts once: it is
 
 import codecs
 import csv
-import functools
 import hashlib
 import io
 import secrets
-import unicodedata
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django_countries import countries
 
 from core.actors import Actor
 from core.keyed_hashes import keyed_hash
@@ -30,6 +27,14 @@ from petitions.mailboxes import mailbox_hash
 from petitions.models import PaperImport, Petition, Signature
 from petitions.name_review import name_review_at_signing
 from petitions.names import name_clean, names_may_be_said
+from petitions.paper_cells import (
+    COLUMN_HEADINGS,
+    country_code,
+    country_refusal,
+    named_answer,
+    named_answer_refusal,
+    sheet_headings_are,
+)
 from petitions.sealing import signature_seal_values
 from petitions.share_codes import share_code_draw
 from staff.access_trail import access_event_record
@@ -38,8 +43,6 @@ from staff.models import AccessEvent
 # The columns of a typed-in sheet, in the order the blank sheet prints them (the postcode only
 # where the petition asks for one).
 COLUMNS = ("first_name", "last_name", "country", "email", "postcode", "named")
-YES = {"yes", "oui", "x", "1", "true", "vrai", "y", "o"}
-NO = {"", "no", "non", "0", "false", "faux", "n"}
 MAX_ROWS = 20_000
 
 
@@ -126,62 +129,13 @@ def _cells_from_csv(content: bytes) -> list[list[str]]:
         ) from error
 
 
-# Names volunteers write that the ISO list spells otherwise ("United States of America",
-# "États-Unis d'Amérique", "United Kingdom"), compared as _country_fold leaves them.
-COUNTRY_COMMON_NAMES = {
-    "usa": "US",
-    "united states": "US",
-    "etats unis": "US",
-    "uk": "GB",
-    "grande bretagne": "GB",
-}
-
-
-def _country_fold(text: str) -> str:
-    """Return `text` without accents, case or hyphens: "États-Unis" as "etats unis"."""
-    letters = unicodedata.normalize("NFKD", text)
-    letters = "".join(char for char in letters if not unicodedata.combining(char))
-    for separator in "-'’":
-        letters = letters.replace(separator, " ")
-    return " ".join(letters.casefold().split())
-
-
-@functools.cache
-def _country_codes_by_name() -> dict[str, str]:
-    """Return each country's code under its English and French names, folded."""
-    by_name = dict(COUNTRY_COMMON_NAMES)
-    for language in ("en", "fr"):
-        with translation.override(language):
-            by_name.update((_country_fold(str(name)), code) for code, name in countries)
-    return by_name
-
-
-def _country_code(text: str) -> str:
-    text = text.strip()
-    if text.upper() in countries:
-        return text.upper()
-    return (
-        countries.by_name(text)
-        or countries.by_name(text, language="fr")
-        or _country_codes_by_name().get(_country_fold(text), "")
-    )
-
-
 def paper_columns(petition: Petition) -> list[str]:
     return [name for name in COLUMNS if name != "postcode" or petition.asks_postcode]
 
 
 def paper_column_headings(petition: Petition) -> list[str]:
     """Return each column's heading, as the blank sheet prints it and the preview shows it."""
-    headings = {
-        "first_name": _("First name"),
-        "last_name": _("Last name"),
-        "country": _("Country"),
-        "email": _("Email (optional)"),
-        "postcode": _("Postcode (optional)"),
-        "named": _("Name me to the authorities (yes/no)"),
-    }
-    return [headings[name] for name in paper_columns(petition)]
+    return [str(COLUMN_HEADINGS[name]) for name in paper_columns(petition)]
 
 
 def _row_check(number: int, cells: list[str], *, petition: Petition) -> PaperRow:
@@ -194,20 +148,18 @@ def _row_check(number: int, cells: list[str], *, petition: Petition) -> PaperRow
             row.errors.append(_("The %(field)s is missing.") % {"field": label})
         elif len(values[name]) > 100:
             row.errors.append(_("The %(field)s is too long.") % {"field": label})
-    row.country = _country_code(values["country"])
+    row.country = country_code(values["country"])
     if not values["country"]:
         row.errors.append(_("The country is missing."))
     elif not row.country:
-        row.errors.append(
-            _("“%(country)s” is not a country we know.") % {"country": values["country"]}
-        )
+        row.errors.append(country_refusal(values["country"]))
     email = values["email"]
     if email and ("@" not in email or "." not in email.rpartition("@")[2] or " " in email):
         row.errors.append(_("“%(email)s” is not an email address.") % {"email": email})
-    named = values["named"].casefold()
-    if named not in YES | NO:
-        row.errors.append(_("Write “yes” or “no” in the last column, or leave it empty."))
-    row.named = named in YES
+    named = named_answer(values["named"])
+    if named is None:
+        row.errors.append(named_answer_refusal())
+    row.named = bool(named)
     if row.named and not names_may_be_said(
         first_name=values["first_name"], last_name=values["last_name"]
     ):
@@ -235,8 +187,8 @@ def paper_sheet_read(
     # Each row keeps the number the spreadsheet shows beside it, heading and blank lines
     # counted, so that staff find the row the preview says is wrong.
     rows = [(number, row) for number, row in enumerate(cells, 1) if any(c.strip() for c in row)]
-    if rows and rows[0][1][0].strip().casefold() in {"first name", "prénom", "first_name"}:
-        rows = rows[1:]  # the header line of the blank sheet's CSV
+    if rows and sheet_headings_are(rows[0][1]):
+        rows = rows[1:]
     if len(rows) > MAX_ROWS:
         raise PaperSheetUnreadable(
             _("Import at most %(count)s rows at a time.") % {"count": MAX_ROWS}

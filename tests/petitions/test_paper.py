@@ -441,3 +441,86 @@ def test_a_petition_manager_is_offered_the_paper_page(manager):
     petition_page = manager.get(reverse("admin:petitions_petition_change", args=[petition.pk]))
 
     assert _paper_url(petition) in petition_page.content.decode()
+
+
+# A sheet printed for a Uyghur rally, typed in by a volunteer in Uyghur: the headings, “yes”
+# (ھەئە, or ھە for short), “no” (ياق) and the countries as the signers wrote them.
+UYGHUR_SHEET = (
+    "ئىسمى;فامىلىسى;دۆلەت;ئېلخەت;نامىمنى دائىرىلەرگە بېرىڭ\n"
+    "ئايگۈل;تۇرسۇن;فرانسىيە;;ھەئە\n"
+    "مەمەت;ئابدۇللا;گېرمانىيە;;ياق\n"
+    "گۈلنار;ئابلىمىت;ئامېرىكا;;ھە\n"
+    "ئىلھام;قادىر;تۈركىيە;;\n"
+    "دىلنۇر;ئوبۇل;قازاقىستان;;ياق\n"
+)
+FRENCH_SHEET = (
+    "Prénom;Nom;Pays;E-mail (facultatif);Me nommer aux autorités (oui/non)\n"
+    "Aygul;Tursun;France;;oui\n"
+    "Memet;Abdulla;Allemagne;;non\n"
+    "Gulnar;Ablimit;États-Unis;;o\n"
+    "Ilham;Qadir;Turquie;;\n"
+    "Dilnur;Obul;Kazakhstan;;non\n"
+)
+ENGLISH_SHEET = (
+    "First name;Last name;Country;Email (optional);Name me to the authorities (yes/no)\n"
+    "Aygul;Tursun;France;;yes\n"
+    "Memet;Abdulla;Germany;;no\n"
+    "Gulnar;Ablimit;United States;;y\n"
+    "Ilham;Qadir;Turkey;;\n"
+    "Dilnur;Obul;Kazakhstan;;no\n"
+)
+
+
+@pytest.mark.parametrize(
+    "typed", [FRENCH_SHEET, ENGLISH_SHEET, UYGHUR_SHEET], ids=["french", "english", "uyghur"]
+)
+def test_a_sheet_typed_in_the_language_it_was_filled_in_imports_like_a_french_one(manager, typed):
+    petition = PetitionFactory()
+    upload = io.BytesIO(typed.encode())
+    upload.name = "miting.csv"
+
+    preview = manager.post(_paper_url(petition), {"sheet": upload, "preview": "1"})
+    imported = manager.post(
+        _paper_url(petition),
+        {"content": preview.context["content"], "file_name": "miting.csv", "import": "1"},
+    )
+
+    assert [row.errors for row in preview.context["rows"]] == [[], [], [], [], []]
+    said = [str(message) for message in get_messages(imported.wsgi_request)]
+    assert said == ["Signatures papier importées\u00a0: 5. Lignes écartées\u00a0: 0."]
+    signers = Signature.objects.filter(source="paper").order_by("pk")
+    assert [(signer.country, signer.name_in_delivery) for signer in signers] == [
+        ("FR", True),
+        ("DE", False),
+        ("US", True),
+        ("TR", False),
+        ("KZ", False),
+    ]
+
+
+def test_a_country_name_the_site_does_not_know_is_refused_with_the_code_that_always_works(db):
+    petition = PetitionFactory()
+    typed = "Aynur;Tursun;Atlantide;;\nIlham;Tursun;FR;;\n"
+
+    atlantis, france = paper.paper_sheet_read(
+        petition=petition, content=typed.encode(), file_name="s.csv", actor=None
+    )
+
+    assert atlantis.errors == [
+        "«\u00a0Atlantide\u00a0» n’est pas un pays que nous connaissons\u00a0: écrivez plutôt "
+        "son code à deux lettres, comme FR pour la France."
+    ]
+    assert france.errors == [] and france.country == "FR"
+
+
+def test_a_named_column_the_site_cannot_read_says_which_words_it_reads(db):
+    petition = PetitionFactory()
+
+    (row,) = paper.paper_sheet_read(
+        petition=petition, content=b"Aynur;Tursun;FR;;peut-etre\n", file_name="s.csv", actor=None
+    )
+
+    assert row.errors == [
+        "Dans la dernière colonne, écrivez «\u00a0oui\u00a0», «\u00a0o\u00a0» ou «\u00a0x\u00a0» "
+        "pour être nommé, «\u00a0non\u00a0», «\u00a0n\u00a0» ou rien sinon."
+    ]
