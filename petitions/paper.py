@@ -172,14 +172,17 @@ def _row_check(number: int, cells: list[str], *, petition: Petition) -> PaperRow
     return row
 
 
-def paper_sheet_read(
-    *, petition: Petition, content: bytes, file_name: str, actor: Actor, ip_hmac: str = ""
-) -> list[PaperRow]:
-    """Return every row of a typed-in sheet with its errors; trail the addresses looked up.
+@dataclass
+class PaperSheetChecked:
+    """A sheet's rows with their errors, and its addresses looked up among the signers."""
 
-    A row's error says whether its address signed already: a search of the signers by
-    address, trailed like one, whether or not the sheet is then imported.
-    """
+    rows: list[PaperRow]
+    addresses: int  # different addresses looked up
+    already_signed: int  # of which had signed already
+
+
+def _paper_sheet_check(*, petition: Petition, content: bytes, file_name: str) -> PaperSheetChecked:
+    """Check every row of a typed-in sheet, its addresses against the signers'; trail nothing."""
     if file_name.lower().endswith(".xlsx"):
         cells = _cells_from_xlsx(content)
     else:
@@ -205,16 +208,29 @@ def paper_sheet_read(
                 row.errors.append(_("This address has already signed: it counts once."))
                 already_signed += 1
             seen.setdefault(mailbox, row.number)
-    if seen:
+    return PaperSheetChecked(rows=checked, addresses=len(seen), already_signed=already_signed)
+
+
+def paper_sheet_read(
+    *, petition: Petition, content: bytes, file_name: str, actor: Actor, ip_hmac: str = ""
+) -> list[PaperRow]:
+    """Return every row of a typed-in sheet with its errors; trail the addresses looked up.
+
+    A row's error says whether its address signed already: a search of the signers by
+    address, which staff see row by row, trailed like one whether or not the sheet is then
+    imported.
+    """
+    checked = _paper_sheet_check(petition=petition, content=content, file_name=file_name)
+    if checked.addresses:
         access_event_record(
             actor=actor,
             action=AccessEvent.Action.SEARCHED_SIGNATURES,
             target=Signature._meta.label,
-            query={"paper_sheet": file_name[:255], "addresses": len(seen)},
-            row_count=already_signed,
+            query={"paper_sheet": file_name[:255], "addresses": checked.addresses},
+            row_count=checked.already_signed,
             ip_hmac=ip_hmac,
         )
-    return checked
+    return checked.rows
 
 
 def _paper_signature(row: PaperRow, *, petition: Petition, batch: PaperImport, now) -> Signature:
@@ -275,19 +291,21 @@ def paper_sheet_refuse_if_imported(*, petition: Petition, fingerprint: str) -> N
 
 
 def paper_signatures_import(
-    *,
-    petition: Petition,
-    rows: list[PaperRow],
-    content: bytes,
-    file_name: str,
-    actor: User,
-    ip_hmac: str = "",
+    *, petition: Petition, content: bytes, file_name: str, actor: User, ip_hmac: str = ""
 ) -> PaperImport:
-    """Import the rows without errors as paper signatures; record who imported what.
+    """Import a typed-in sheet's rows without errors as paper signatures; trail the import.
 
-    `content` is the file `rows` were read from; raises PaperSheetImportedBefore if this very
-    file was imported into the petition already.
+    Raises PaperSheetImportedBefore if this very file was imported into the petition already.
+
+    The sheet is checked again here, its addresses looked up again: someone may have signed
+    since the preview. That look-up is part of the import, not a second search: staff see
+    only how many rows were imported and skipped, and the import's one trail entry says how
+    many addresses it looked up and how many had signed. The preview before it is another
+    act, trailed on its own (paper_sheet_read): there staff saw, row by row, which addresses
+    had signed.
     """
+    checked = _paper_sheet_check(petition=petition, content=content, file_name=file_name)
+    rows = checked.rows
     valid = [row for row in rows if not row.errors]
     now = timezone.now()
     with transaction.atomic():
@@ -312,6 +330,8 @@ def paper_signatures_import(
                 "paper_import": batch.pk,
                 "file": file_name[:255],
                 "skipped": batch.skipped_count,
+                "addresses": checked.addresses,
+                "already_signed": checked.already_signed,
             },
             row_count=len(valid),
             ip_hmac=ip_hmac,

@@ -93,32 +93,29 @@ class PaperSignaturesAdminMixin(ModelAdminMixinBase):
         if not self.has_change_permission(request, petition):
             raise PermissionDenied
         form = PaperSheetForm(request.POST or None, request.FILES or None)
-        rows, content, file_name = None, b"", ""
+        rows, content, file_name, batch = None, b"", "", None
         if request.method == "POST" and form.is_valid():
             try:
                 content, file_name = form.sheet_content()
                 paper_sheet_refuse_if_imported(
                     petition=petition, fingerprint=paper_sheet_fingerprint(content)
                 )
-                rows = paper_sheet_read(
-                    petition=petition,
-                    content=content,
-                    file_name=file_name,
-                    actor=request_staff_user(request),
-                    ip_hmac=request_ip_hmac(request),
-                )
-                batch = (
-                    paper_signatures_import(
+                if "import" in request.POST:
+                    batch = paper_signatures_import(
                         petition=petition,
-                        rows=rows,
                         content=content,
                         file_name=file_name,
                         actor=request_staff_user(request),
                         ip_hmac=request_ip_hmac(request),
                     )
-                    if "import" in request.POST
-                    else None
-                )
+                else:
+                    rows = paper_sheet_read(
+                        petition=petition,
+                        content=content,
+                        file_name=file_name,
+                        actor=request_staff_user(request),
+                        ip_hmac=request_ip_hmac(request),
+                    )
             except (forms.ValidationError, PaperSheetUnreadable, PaperSheetImportedBefore) as error:
                 form.add_error(
                     "sheet", error.messages if hasattr(error, "messages") else str(error)

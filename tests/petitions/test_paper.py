@@ -244,11 +244,8 @@ def test_paper_signatures_count_apart_and_together(db, manager):
     SignatureFactory(petition=petition, confirmed=True)
     sheet = b"Ana;Lopez;ES;;\nBo;Lee;US;;\n"
     user = logged_in_as(manager, PETITION_MANAGERS, "importer")
-    rows = paper.paper_sheet_read(petition=petition, content=sheet, file_name="s.csv", actor=user)
 
-    paper.paper_signatures_import(
-        petition=petition, rows=rows, content=sheet, file_name="s.csv", actor=user
-    )
+    paper.paper_signatures_import(petition=petition, content=sheet, file_name="s.csv", actor=user)
     counter.petition_counts_reconcile()
 
     assert counter.petition_progress(petition=petition).count == 3
@@ -264,10 +261,7 @@ def test_a_paper_signature_is_not_listed_as_an_email_waiting_to_go(db, manager):
     waiting = SignatureFactory(petition=petition)
     sheet = b"Ana;Lopez;ES;;\n"
     user = logged_in_as(manager, PETITION_MANAGERS, "importer")
-    rows = paper.paper_sheet_read(petition=petition, content=sheet, file_name="s.csv", actor=user)
-    paper.paper_signatures_import(
-        petition=petition, rows=rows, content=sheet, file_name="s.csv", actor=user
-    )
+    paper.paper_signatures_import(petition=petition, content=sheet, file_name="s.csv", actor=user)
 
     not_sent_yet = manager.get(reverse("admin:petitions_signature_changelist") + "?email_status=")
     on_paper = manager.get(
@@ -287,10 +281,7 @@ def test_the_public_ledger_states_online_and_paper_signatures_apart(client, mana
     SignatureFactory(petition=petition, confirmed=True)
     sheet = b"Ana;Lopez;ES;;\nBo;Lee;US;;\n"
     user = logged_in_as(manager, PETITION_MANAGERS, "importer")
-    rows = paper.paper_sheet_read(petition=petition, content=sheet, file_name="s.csv", actor=user)
-    paper.paper_signatures_import(
-        petition=petition, rows=rows, content=sheet, file_name="s.csv", actor=user
-    )
+    paper.paper_signatures_import(petition=petition, content=sheet, file_name="s.csv", actor=user)
 
     entry = json.loads(ledger_entry_append(petition=petition, event=LedgerEntry.Event.DAILY).body)
 
@@ -304,11 +295,8 @@ def test_a_paper_name_that_does_not_look_like_a_name_is_counted_but_never_named(
     petition = PetitionFactory()
     sheet = b"Zzmarkerfirst9;Tursun;FR;;oui\nAynur;Tursun;FR;;oui\n"
     user = logged_in_as(manager, PETITION_MANAGERS, "importer")
-    rows = paper.paper_sheet_read(petition=petition, content=sheet, file_name="s.csv", actor=user)
 
-    paper.paper_signatures_import(
-        petition=petition, rows=rows, content=sheet, file_name="s.csv", actor=user
-    )
+    paper.paper_signatures_import(petition=petition, content=sheet, file_name="s.csv", actor=user)
 
     paper_signers = Signature.objects.filter(source="paper")
     assert paper_signers.count() == 2
@@ -524,3 +512,33 @@ def test_a_named_column_the_site_cannot_read_says_which_words_it_reads(db):
         "Dans la dernière colonne, écrivez «\u00a0oui\u00a0», «\u00a0o\u00a0» ou «\u00a0x\u00a0» "
         "pour être nommé, «\u00a0non\u00a0», «\u00a0n\u00a0» ou rien sinon."
     ]
+
+
+def test_importing_a_sheet_after_its_preview_trails_the_preview_and_the_import_once_each(
+    manager,
+):
+    # Staff preview the sheet (they see which addresses signed already: a search), then import
+    # it. The import checks the addresses again, as part of importing: one entry says so.
+    petition = PetitionFactory()
+    SignatureFactory(petition=petition, email="ilham@example.org", confirmed=True)
+    upload = io.BytesIO(SHEET.encode())
+    upload.name = "stand-marche.csv"
+
+    preview = manager.post(_paper_url(petition), {"sheet": upload, "preview": "1"})
+    manager.post(
+        _paper_url(petition),
+        {"content": preview.context["content"], "file_name": "stand-marche.csv", "import": "1"},
+    )
+
+    trail = AccessEvent.objects.order_by("pk")
+    assert [event.action for event in trail] == [
+        AccessEvent.Action.SEARCHED_SIGNATURES,
+        AccessEvent.Action.IMPORTED_PAPER_SIGNATURES,
+    ]
+    imported = trail.last()
+    assert imported.row_count == 1
+    assert {key: imported.query[key] for key in ("addresses", "already_signed", "skipped")} == {
+        "addresses": 1,
+        "already_signed": 1,
+        "skipped": 2,
+    }

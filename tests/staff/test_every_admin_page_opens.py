@@ -141,12 +141,6 @@ def world(mamat_campaign, verified_staff_user, django_capture_on_commit_callback
     run(
         paper.paper_signatures_import,
         petition=petition,
-        rows=paper.paper_sheet_read(
-            petition=petition,
-            content=PAPER_SHEET.encode(),
-            file_name="feuille-marche.csv",
-            actor=manager,
-        ),
         content=PAPER_SHEET.encode(),
         file_name="feuille-marche.csv",
         actor=manager,
