@@ -236,7 +236,9 @@ class DeliveryAdmin(RecordAdminMixin, admin.ModelAdmin):
     def _file_response(self, request: HttpRequest, delivery_id: int, kind: str, open_file):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        delivery = get_object_or_404(Delivery.objects.select_related("petition"), pk=delivery_id)
+        delivery: Delivery = get_object_or_404(
+            Delivery.objects.select_related("petition"), pk=delivery_id
+        )
         opened = open_file(delivery)
         if opened is None:
             raise Http404("This delivery has no such file.")

@@ -150,10 +150,19 @@ class Delivery(models.Model):
         "petitions.Target",
         on_delete=models.PROTECT,
         related_name="deliveries",
-        verbose_name=_("recipient"),
+        # The target as it is now, which staff may have renamed: the name it was sent to is
+        # `recipient_name`.
+        verbose_name=_("recipient, as named today"),
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.BUILDING
+    )
+    # The target as it was addressed when the delivery went, recorded with "sent": the public
+    # proof and the ledger must say to whom the signatures went, whatever staff rename the
+    # target since. Empty until sent. Its address is not kept: nothing public shows it.
+    recipient_name = models.CharField(_("recipient's name when sent"), max_length=200, blank=True)
+    recipient_organisation = models.CharField(
+        _("recipient's organisation when sent"), max_length=200, blank=True
     )
     counts_only = models.BooleanField(_("counts only"), default=False)
     language = models.CharField(_("language"), max_length=10)
@@ -217,7 +226,21 @@ class Delivery(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.petition} → {self.target} #{self.pk}"
+        return f"{self.petition} → {self.recipient_full()} #{self.pk}"
+
+    def recipient_shown(self) -> str:
+        """Return the recipient as the public sees it: the organisation, or else the name."""
+        if self.status == self.Status.SENT:
+            return self.recipient_organisation or self.recipient_name
+        return self.target.organisation or self.target.name
+
+    def recipient_full(self) -> str:
+        """Return the recipient's name and organisation: as sent, or as they are until then."""
+        if self.status != self.Status.SENT:
+            return str(self.target)
+        if self.recipient_organisation:
+            return f"{self.recipient_name} ({self.recipient_organisation})"
+        return self.recipient_name
 
 
 class DeliveredSignature(models.Model):

@@ -122,7 +122,6 @@ def deliveries_public_for(*, petition: Petition) -> QuerySet[Delivery]:
     return (
         Delivery.objects.sent()
         .filter(petition=petition)
-        .select_related("target")
         .prefetch_related(
             Prefetch("replies", queryset=DeliveryReply.objects.order_by("recorded_at", "pk"))
         )

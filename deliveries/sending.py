@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from modeltranslation.utils import build_localized_fieldname
 
 from core.database_retries import database_write_retry
 from core.email_sending import (
@@ -33,6 +34,7 @@ from deliveries.models import Delivery
 from deliveries.notices import delivery_notices_queue
 from petitions.ledger import ledger_delivery_record
 from petitions.manager_emails import petition_managers_email
+from petitions.models import Target
 
 logger = logging.getLogger(__name__)
 
@@ -137,6 +139,8 @@ def delivery_send(*, delivery_id: int) -> bool:
         lambda: claim.update(
             status=Delivery.Status.SENT,
             sent_at=sent_at,
+            # To whom it went, as the email named them: the proof says so after any renaming.
+            **_recipient_as_sent(delivery.target),
             esp_message_id=(accepted_as or "")[:255],
             next_attempt_at=None,
             retry_until=None,
@@ -152,6 +156,21 @@ def delivery_send(*, delivery_id: int) -> bool:
         # The delivery went: beat's daily entry writes the ledger's record of it later.
         logger.exception("Delivery %s not yet in the ledger.", delivery_id)
     return True
+
+
+def _recipient_as_sent(target: Target) -> dict[str, str | None]:
+    """Return the target's name and organisation in each language, as a delivery records them.
+
+    Only the columns of each language: the name without one would be read as the language
+    active here, and overwrite it.
+    """
+    return {
+        build_localized_fieldname(f"recipient_{field}", language): getattr(
+            target, build_localized_fieldname(field, language)
+        )
+        for field in ("name", "organisation")
+        for language in settings.MODELTRANSLATION_LANGUAGES
+    }
 
 
 def _failure_record(delivery: Delivery, claim: QuerySet[Delivery], failure: SendFailure) -> None:

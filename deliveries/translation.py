@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from deliveries.models import DeliveryReply, LetterTemplate
+from deliveries.models import Delivery, DeliveryReply, LetterTemplate
 
 
 @register(LetterTemplate)
@@ -11,3 +11,9 @@ class LetterTemplateTranslationOptions(TranslationOptions):
 @register(DeliveryReply)
 class DeliveryReplyTranslationOptions(TranslationOptions):
     fields = ("summary",)
+
+
+@register(Delivery)
+class DeliveryTranslationOptions(TranslationOptions):
+    # The target's name in each language as it was sent: the English pages name it in English.
+    fields = ("recipient_name", "recipient_organisation")

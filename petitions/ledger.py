@@ -129,8 +129,9 @@ def _delivery_detail(petition: Petition, delivery_id: int) -> dict | None:
         .values(
             "pk",
             "sent_at",
-            "target__name",
-            "target__organisation",
+            # The recipient as it was when sent (a target renamed since keeps its old name here).
+            "recipient_name",
+            "recipient_organisation",
             "total_count",
             "cumulative_count",
             "counts_by_country",
@@ -139,7 +140,7 @@ def _delivery_detail(petition: Petition, delivery_id: int) -> dict | None:
         )
         .first()
     )
-    if row is None:
+    if row is None or row["sent_at"] is None:
         return None
     files = {"letter.pdf": row["letter_sha256"]}
     if row["csv_sha256"]:
@@ -147,7 +148,7 @@ def _delivery_detail(petition: Petition, delivery_id: int) -> dict | None:
     return {
         "id": row["pk"],
         "sent_at": _time_text(row["sent_at"]),
-        "target": row["target__organisation"] or row["target__name"],
+        "target": row["recipient_organisation"] or row["recipient_name"],
         "new_signatures": row["total_count"],
         "delivered_in_all": row["cumulative_count"],
         "by_country": country_counts_merged((row["counts_by_country"] or {}).items()),
@@ -280,8 +281,10 @@ def ledger_rows(*, petition: Petition) -> list[LedgerRow]:
 def _delivery_sent_part(detail: dict | None) -> dict | None:
     """Return what a delivery's entry says was sent, without the recipient's name.
 
-    The name is read from the target as it is now, which staff may correct (a typo, an
-    embassy renamed); the date, counts and files' SHA-256 are what was sent, and never change.
+    An entry states the name recorded when the delivery was sent, in the language it was
+    written in; a delivery sent before names were recorded was given its target's name of
+    that day (deliveries' migration 0017), which may differ. The date, counts and files'
+    SHA-256 are what was sent, and never change.
     """
     if detail is None:
         return None

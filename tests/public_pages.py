@@ -50,9 +50,12 @@ def _delivery_sent(petition: Petition) -> None:
     from deliveries.models import Delivery
     from petitions.ledger import ledger_delivery_record
 
+    target = petition.targets.first()
     delivery = Delivery.objects.create(
         petition=petition,
-        target=petition.targets.first(),
+        target=target,
+        recipient_name=target.name,
+        recipient_organisation=target.organisation,
         status=Delivery.Status.SENT,
         language="fr",
         reference="0" * 32,

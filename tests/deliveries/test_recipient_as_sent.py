@@ -1,0 +1,115 @@
+"""The public record names the recipient as it was when sent, whatever it is called now."""
+
+import importlib
+import json
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from deliveries.models import Delivery
+from petitions.ledger import ledger_daily_append
+from tests.deliveries.factories import confirmed_signatures_create
+
+pytestmark = pytest.mark.django_db
+
+SENT_TO = "Ambassade de Chine en France"
+RENAMED = "Ambassade de la République populaire de Chine en France"
+
+
+def embassy_rename(embassy):
+    embassy.name = "Ambassadeur de la République populaire de Chine"
+    embassy.organisation = RENAMED
+    embassy.save()
+
+
+@pytest.fixture
+def delivered(petition, embassy, run):
+    confirmed_signatures_create(petition, 12)
+    run(petition=petition)
+    assert Delivery.objects.sent().filter(target=embassy).exists()
+    return petition
+
+
+def test_the_proof_of_delivery_names_the_embassy_as_it_was_called_when_sent(
+    client, delivered, embassy
+):
+    embassy_rename(embassy)
+
+    page = client.get(
+        reverse("deliveries:petition_deliveries", kwargs={"slug": delivered.slug})
+    ).content.decode()
+
+    assert SENT_TO in page
+    assert RENAMED not in page
+
+
+def test_the_english_proof_names_the_embassy_in_english_as_it_was_called_when_sent(
+    client, petition, embassy, run
+):
+    embassy.organisation_en = "Embassy of China in France"
+    embassy.save()
+    confirmed_signatures_create(petition, 4)
+    run(petition=petition)
+    embassy.organisation_en = "Embassy of the People's Republic of China in France"
+    embassy.save()
+
+    with translation.override("en"):
+        url = reverse("deliveries:petition_deliveries", kwargs={"slug": petition.slug})
+    page = client.get(url).content.decode()
+
+    assert "Embassy of China in France" in page
+    assert "People" not in page
+
+
+def test_a_delivery_the_ledger_records_after_a_rename_names_the_embassy_it_went_to(
+    client, delivered, embassy
+):
+    # The worker died before writing the ledger; the embassy was renamed before beat's daily
+    # entry wrote the delivery's entry in its place.
+    delivered.ledger_entries.all().delete()
+    embassy_rename(embassy)
+    ledger_daily_append()
+
+    ledger_page = client.get(reverse("petitions:ledger", kwargs={"slug": delivered.slug}))
+    ledger_json = client.get(reverse("petitions:ledger_json", kwargs={"slug": delivered.slug}))
+
+    assert SENT_TO in ledger_page.content.decode()
+    assert RENAMED not in ledger_page.content.decode()
+    recipients = {
+        json.loads(entry["body"])["delivery"]["target"]
+        for entry in ledger_json.json()["entries"]
+        if "delivery" in json.loads(entry["body"])
+    }
+    assert recipients == {SENT_TO, "Ministry of Foreign Affairs of the PRC"}
+    call_command("ledger_verify", petition=delivered.slug)
+
+
+def test_deliveries_sent_before_names_were_recorded_are_given_the_name_of_today(petition, embassy):
+    from django.apps import apps
+
+    migration = importlib.import_module("deliveries.migrations.0017_recipient_as_sent")
+    sent, pending = (
+        Delivery.objects.create(
+            petition=petition,
+            target=embassy,
+            language="fr",
+            reference=reference,
+            status=status,
+            sent_at=timezone.now() if status == Delivery.Status.SENT else None,
+        )
+        for reference, status in (("sent", Delivery.Status.SENT), ("ready", Delivery.Status.READY))
+    )
+    embassy_rename(embassy)
+
+    migration.recipient_as_sent_fill(apps, None)
+
+    sent.refresh_from_db()
+    pending.refresh_from_db()
+    # The migration cannot know an earlier name: the target's, as it is when it runs.
+    assert (sent.recipient_name_fr, sent.recipient_organisation_fr) == (
+        "Ambassadeur de la République populaire de Chine",
+        RENAMED,
+    )
+    assert (pending.recipient_name_fr, pending.recipient_organisation_fr) == (None, None)
