@@ -126,7 +126,7 @@ class DeliveryAdmin(RecordAdminMixin, admin.ModelAdmin):
     list_display = [
         "pk",
         "petition",
-        "target",
+        "recipient",
         "status",
         "total_count",
         "named_count",
@@ -138,7 +138,19 @@ class DeliveryAdmin(RecordAdminMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
     actions = ["resend_failed"]
     fieldsets = [
-        (None, {"fields": ["petition", "target", "status", "language_label", "what_is_sent"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "petition",
+                    "recipient",
+                    "target",
+                    "status",
+                    "language_label",
+                    "what_is_sent",
+                ]
+            },
+        ),
         (
             _("Counts"),
             {
@@ -196,6 +208,11 @@ class DeliveryAdmin(RecordAdminMixin, admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
+
+    @admin.display(description=_("recipient"))
+    def recipient(self, delivery: Delivery) -> str:
+        # As it was named when sent; the target, renamed since or not, is linked below it.
+        return delivery.recipient_full()
 
     @admin.display(description=_("language"))
     def language_label(self, delivery: Delivery) -> str:

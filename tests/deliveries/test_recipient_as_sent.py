@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from deliveries import batches
 from deliveries.models import Delivery
 from petitions.ledger import ledger_daily_append
 from tests.deliveries.factories import confirmed_signatures_create
@@ -84,6 +85,48 @@ def test_a_delivery_the_ledger_records_after_a_rename_names_the_embassy_it_went_
     }
     assert recipients == {SENT_TO, "Ministry of Foreign Affairs of the PRC"}
     call_command("ledger_verify", petition=delivered.slug)
+
+
+def readonly_field(value: str) -> str:
+    """Return how the admin shows a read-only field's value."""
+    return f'<div class="readonly">{value}</div>'
+
+
+def test_staff_see_the_name_a_delivery_was_sent_to_and_the_target_as_named_today(
+    verified_staff_client, delivered, embassy
+):
+    embassy_rename(embassy)
+    sent = Delivery.objects.get(target=embassy)
+
+    page = verified_staff_client.get(
+        reverse("admin:deliveries_delivery_change", args=[sent.pk])
+    ).content.decode()
+    listing = verified_staff_client.get(
+        reverse("admin:deliveries_delivery_changelist")
+    ).content.decode()
+
+    assert readonly_field(f"Ambassadeur de Chine en France ({SENT_TO})") in page
+    assert f'<td class="field-recipient">Ambassadeur de Chine en France ({SENT_TO})</td>' in (
+        listing
+    )
+    # The target itself, renamed, stays one click away.
+    target_url = reverse("admin:petitions_target_change", args=[embassy.pk])
+    assert f'<a href="{target_url}">Ambassadeur de la République populaire de Chine' in page
+
+
+def test_a_delivery_not_sent_yet_names_the_embassy_as_it_is_called_now(
+    verified_staff_client, petition, embassy
+):
+    confirmed_signatures_create(petition, 3)
+    ready = batches.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
+    embassy_rename(embassy)
+
+    page = verified_staff_client.get(
+        reverse("admin:deliveries_delivery_change", args=[ready.pk])
+    ).content.decode()
+
+    assert readonly_field(f"Ambassadeur de la République populaire de Chine ({RENAMED})") in page
+    assert SENT_TO not in page
 
 
 def test_deliveries_sent_before_names_were_recorded_are_given_the_name_of_today(petition, embassy):
