@@ -108,3 +108,31 @@ def test_the_share_links_on_a_uyghur_page_line_up_with_the_panels_text(signing_s
     heading = browser_page.locator("#share h2").bounding_box()
     first_link = links.get_by_role("link").first.bounding_box()
     assert first_link["x"] == pytest.approx(heading["x"], abs=1)
+
+
+# Which side of a field each of its background images (a select's arrow, an error's warning
+# sign) stands on: Chromium gives a position from the right as calc(100% - …).
+BACKGROUND_SIDES = """(field) => getComputedStyle(field).backgroundPositionX.split(",").map(
+    (position) => /^(calc\\(100%|right|100%)/.test(position.trim()) ? "right" : "left")"""
+
+
+@override_settings(LANGUAGES=LANGUAGES_WITH_UYGHUR)
+def test_a_refused_english_form_on_a_uyghur_page_keeps_its_signs_at_the_right(
+    signing_site, browser_page
+):
+    browser_page.goto(f"{signing_site}/ug/petition/liberez-mamat/")
+    form = browser_page.locator("#act-sign form.sign-form")
+    form.get_by_role("button", name="Sign the petition").click()
+    browser_page.wait_for_url(re.compile(r"/sign/$"))
+
+    # The select's arrow stood at its right before the refusal; it stays there, its warning
+    # sign beside it, and the English text keeps starting at the left.
+    country = browser_page.locator("#id_country")
+    assert country.evaluate(BACKGROUND_SIDES) == ["right", "right"]
+    first_name = browser_page.locator("#id_first_name")
+    assert first_name.evaluate(BACKGROUND_SIDES) == ["right"]
+    for field in (country, first_name):
+        padding = field.evaluate(
+            "(field) => [getComputedStyle(field).paddingLeft, getComputedStyle(field).paddingRight]"
+        )
+        assert float(padding[0][:-2]) < float(padding[1][:-2]), padding
