@@ -136,3 +136,20 @@ def test_a_refused_english_form_on_a_uyghur_page_keeps_its_signs_at_the_right(
             "(field) => [getComputedStyle(field).paddingLeft, getComputedStyle(field).paddingRight]"
         )
         assert float(padding[0][:-2]) < float(padding[1][:-2]), padding
+
+
+def test_a_long_address_quoted_under_its_field_stays_on_the_phone(supporter, signing_site):
+    supporter.goto(f"{signing_site}/petition/liberez-mamat/")
+    sign(supporter, "fr", email="aynur.tursun.campaign.supporter.2026@gmial.com")
+    supporter.wait_for_url(re.compile(r"/sign/$"))
+
+    # "Vouliez-vous écrire aynur.tursun…@gmail.com ?" under the field, the address unbroken.
+    message = supporter.locator("#id_email_error")
+    expect(message).to_contain_text("aynur.tursun.campaign.supporter.2026@gmail.com")
+    field = supporter.locator("#id_email").bounding_box()
+    words_end = message.evaluate(
+        "(message) => { const words = document.createRange(); words.selectNodeContents(message);"
+        " return words.getBoundingClientRect().right; }"
+    )
+    assert words_end <= field["x"] + field["width"] + 1, "the address runs past its field"
+    assert supporter.evaluate("document.documentElement.scrollWidth") <= 390, "wider than the phone"
