@@ -143,7 +143,7 @@ def delivery_notices_claim(*, limit: int = CLAIM_BATCH) -> list[DeliveryNotice]:
         )
     return list(
         DeliveryNotice.objects.filter(pk__in=claimed).select_related(
-            "signature", "delivery__petition__campaign", "delivery__target", "reply"
+            "signature", "delivery__petition__campaign", "reply"
         )
     )
 
@@ -164,7 +164,8 @@ def _notice_message(notice: DeliveryNotice, address: str) -> EmailMessage:
             "petition": delivery.petition,
             "delivery": delivery,
             "reply": notice.reply,
-            "target": delivery.target,
+            # No "target": the templates name the recipient as the signatures went
+            # (`delivery.recipient_shown`), whatever staff have renamed it since.
             "petition_url": petition_url,
             "withdraw_url": withdraw_url,
             "stop_url": stop_url,

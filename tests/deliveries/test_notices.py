@@ -181,3 +181,71 @@ def test_a_reply_is_emailed_to_signers_only_once_staff_tick_to_tell_them(
     told = client.get(change_url).content.decode()
     assert 'name="tell_signers"' not in told
     assert "1 signataire qui a demandé des nouvelles" in told
+
+
+SENT_TO = "Ambassade de Chine en France"
+RENAMED = "Ambassade de la République populaire de Chine en France"
+
+
+def embassy_rename(embassy):
+    embassy.name = "Ambassadeur de la République populaire de Chine"
+    embassy.organisation = RENAMED
+    embassy.save()
+
+
+def test_a_reply_told_after_the_embassy_was_renamed_names_it_as_the_signatures_went(
+    petition, embassy, signers, mailoutbox, django_capture_on_commit_callbacks
+):
+    from deliveries.replies import delivery_reply_record
+
+    delivery = deliver(petition, embassy, django_capture_on_commit_callbacks)
+    delivery.refresh_from_db()
+    mailoutbox.clear()
+    embassy_rename(embassy)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        delivery_reply_record(
+            delivery=delivery,
+            actor=None,
+            received_on=timezone.localdate(),
+            summary_fr="L’ambassade dit avoir transmis la pétition.",
+            tell_signers=True,
+        )
+
+    [email] = delivered_emails(mailoutbox)
+    assert f"De la part de\u00a0: {SENT_TO}\n" in email.body
+    assert RENAMED not in email.body
+
+
+def test_a_delivery_notice_sent_after_the_embassy_was_renamed_names_it_as_delivered(
+    petition, embassy, signers, mailoutbox
+):
+    # The worker sent the letter, then died before telling the signers; staff renamed the
+    # embassy before beat's sweep told them in its place.
+    delivery = batches.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
+    sending.delivery_send(delivery_id=delivery.pk)
+    embassy_rename(embassy)
+
+    notices.delivery_notices_sweep()
+
+    [email] = delivered_emails(mailoutbox)
+    assert f"Destinataire\u00a0: {SENT_TO}\n" in email.body
+    assert RENAMED not in email.body
+
+
+def test_a_signer_reading_english_hears_the_english_name_the_embassy_was_sent_under(
+    petition, embassy, signers, mailoutbox
+):
+    embassy.organisation_en = "Embassy of China in France"
+    embassy.save()
+    Signature.objects.filter(pk=signers.pk).update(language="en")
+    delivery = batches.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
+    sending.delivery_send(delivery_id=delivery.pk)
+    embassy.organisation_en = "Embassy of the People's Republic of China in France"
+    embassy.save()
+
+    notices.delivery_notices_sweep()
+
+    [email] = delivered_emails(mailoutbox)
+    assert "Recipient: Embassy of China in France\n" in email.body
+    assert "People" not in email.body
