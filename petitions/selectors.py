@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from core.public_cache import public_object
 from petitions.models import Petition, Signature, SignatureQuerySet
@@ -159,14 +159,25 @@ def signatures_named_to_authorities(*, signatures: SignatureQuerySet) -> Signatu
 def signatures_named_deliveries(*, signatures: SignatureQuerySet) -> list[Mapping[str, Any]]:
     """The sent deliveries that gave these signers' names to the authorities, the oldest first.
 
-    Each as {"sent_at", "organisation", "name"} of its recipient.
+    Each as {"sent_at", "organisation", "name"} of its recipient as the delivery recorded them
+    when sent (staff may have renamed the target since), in the active language.
     """
-    return list(
-        signatures_named_to_authorities(signatures=signatures)
-        .order_by("deliveries_carried__delivery__sent_at")
-        .values(
-            sent_at=F("deliveries_carried__delivery__sent_at"),
-            organisation=F("deliveries_carried__target__organisation"),
-            name=F("deliveries_carried__target__name"),
+    # Read through the relations deliveries declares (petitions never imports that app), from
+    # the delivery's side: only its manager reads the recorded name in the active language.
+    rows = (
+        Petition.deliveries.field.model._default_manager.filter(
+            delivered_signatures__signature__in=signatures.named_in_delivery(),
+            sent_at__isnull=False,
+            counts_only=False,
         )
+        .order_by("sent_at")
+        .values("sent_at", "recipient_organisation", "recipient_name")
     )
+    return [
+        {
+            "sent_at": row["sent_at"],
+            "organisation": row["recipient_organisation"],
+            "name": row["recipient_name"],
+        }
+        for row in rows
+    ]

@@ -36,6 +36,22 @@ def test_a_named_signer_learns_that_the_authorities_keep_the_name_already_delive
     assert WARNING not in _withdraw_page(client, unnamed)  # only the count went
 
 
+def test_a_named_signer_is_told_the_name_the_embassy_had_when_it_got_the_list(
+    client, petition, embassy, django_capture_on_commit_callbacks
+):
+    named, _ = confirmed_signatures_create(petition, 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        batches.delivery_batch_create(petition=petition, target=embassy)
+    embassy.name = "Ambassadeur de la République populaire de Chine"
+    embassy.organisation = "Ambassade de la République populaire de Chine en France"
+    embassy.save()
+
+    page = _withdraw_page(client, named)
+
+    assert "destinataire\u00a0: Ambassade de Chine en France</li>" in page
+    assert "République populaire" not in page
+
+
 def test_a_delivery_of_counts_only_gave_no_name_and_warns_no_one(
     client, petition, embassy, django_capture_on_commit_callbacks
 ):

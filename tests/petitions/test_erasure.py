@@ -124,19 +124,28 @@ def test_before_erasing_the_officer_learns_which_deliveries_gave_the_name_away(o
             language="fr",
             reference=f"ref-{signature.pk}",
             counts_only=counts_only,
+            status=Delivery.Status.SENT,
             sent_at=sent_at,
+            # Recorded with "sent", as deliveries.sending does.
+            recipient_name_fr="Ambassadeur de Chine en France",
+            recipient_organisation_fr="Ambassade de Chine en France",
         )
         DeliveredSignature.objects.create(delivery=delivery, signature=signature, target=target)
+        target.organisation = "Ambassade de la République populaire de Chine en France"
+        target.save()
 
     lookup = officer_client.post(ERASE_URL, {"email": ADDRESS})
 
-    # The list of names went to one recipient; the other delivery carried only counts.
-    recipient = named_on_one.petition.targets.get()
-    assert [row["name"] for row in lookup.context["named_deliveries"]] == [recipient.name]
+    # The list of names went to one recipient, named as it then was; the other delivery
+    # carried only counts.
+    assert [row["name"] for row in lookup.context["named_deliveries"]] == [
+        "Ambassadeur de Chine en France"
+    ]
     page = lookup.content.decode()
     assert "Son nom a déjà été remis aux autorités" in page
     day = date_format(localtime(sent_at), "DATE_FORMAT")
-    assert f"Remis le {day}, destinataire\u00a0: {recipient.organisation or recipient.name}" in page
+    assert f"Remis le {day}, destinataire\u00a0: Ambassade de Chine en France" in page
+    assert "République populaire" not in page
 
 
 def test_the_trail_records_the_erasure_without_the_address(officer_client):
