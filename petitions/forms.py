@@ -101,6 +101,10 @@ class SignatureForm(forms.Form):
         label=_("Email"),
         max_length=254,
         help_text=_("We send you a link to confirm your signature."),
+        # Its own words: Django's French says "courriel" where the whole site says "e-mail".
+        error_messages={
+            "invalid": _("Enter a valid email address, such as name@example.org."),
+        },
         # Left to right on a right-to-left page too: "2024@mail.com" otherwise shows as
         # "mail.com@2024", and the signer cannot check what they typed.
         widget=form_fields.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}),

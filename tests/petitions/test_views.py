@@ -200,7 +200,9 @@ def test_invalid_form_shows_translated_errors_and_creates_nothing(client, petiti
     assert response.status_code == 200
     html = response.content.decode()
     assert "Ce champ est obligatoire." in html
-    assert "Saisissez une adresse de courriel valide." in html
+    # The site's word, "e-mail", not Django's "courriel".
+    assert "Saisissez une adresse e-mail valide, par exemple nom@example.org." in html
+    assert "courriel" not in html
     # The summary names each field the French way, a no-break space before the colon.
     assert ">Prénom\u00a0: Ce champ est obligatoire.</a>" in html
     assert not Signature.objects.exists()
