@@ -67,6 +67,11 @@ def test_the_form_asks_once_and_keeps_everything_typed(sign, mailoutbox):
     html = response.content.decode()
     assert response.status_code == 200
     assert "Vouliez-vous écrire aynur@yahoo.fr" in " ".join(html.split())
+    # What to correct is named: "corrigez-la" left "la" with nothing to stand for.
+    assert (
+        "Si oui, corrigez votre adresse\u00a0; si elle est juste telle quelle, appuyez à nouveau "
+        "sur «\u00a0Signer la pétition\u00a0»."
+    ) in html
     assert 'name="email" value="aynur@yaho.fr"' in html
     assert 'name="first_name" value="Aynur"' in html and "checked" in html
     assert not Signature.objects.exists() and mailoutbox == []
