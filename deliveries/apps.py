@@ -12,6 +12,7 @@ class DeliveriesConfig(AppConfig):
         "deliveries.files.delivery_files_forget_signers",
         "deliveries.notices.delivery_notices_forget_signers",
     )
-    # petitions.name_review calls it after hiding names: lists not yet sent forget them.
-    name_hiding_followers = ("deliveries.files.delivery_lists_forget_hidden_names",)
+    # petitions.name_review calls it after hiding names: a worker writes the lists not yet
+    # sent again without them.
+    name_hiding_followers = ("deliveries.files.delivery_lists_forget_hidden_names_queue",)
     launch_steps = "deliveries.launch.deliveries_launch_steps"

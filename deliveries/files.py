@@ -6,6 +6,7 @@ stored under deliveries/<id>/ in the private "deliveries" storage.
 """
 
 import hashlib
+import logging
 import tempfile
 from datetime import datetime, timedelta
 from typing import BinaryIO
@@ -24,6 +25,8 @@ from deliveries.models import DeliveredSignature, Delivery, LetterTemplate
 from petitions.models import Target
 from staff.access_trail import access_event_record
 from staff.models import AccessEvent
+
+logger = logging.getLogger(__name__)
 
 # Rows fetched per round trip from the server-side cursor while writing the CSV.
 CSV_CHUNK_SIZE = 2000
@@ -145,36 +148,75 @@ def _signers_csv_rewrite(*, delivery: Delivery) -> None:
 STATUSES_BEFORE_SENDING = (Delivery.Status.BUILDING, Delivery.Status.READY, Delivery.Status.FAILED)
 
 
+def _delivery_lock(*, delivery_id: int, statuses: tuple[str, ...]) -> Delivery | None:
+    """Lock a delivery's row, if it is in one of `statuses`, until the transaction ends.
+
+    A worker writing its files is waited for, and a sender waits for the new ones.
+    """
+    return (
+        Delivery.objects.select_for_update(of=("self",))
+        .select_related("petition__campaign", "target")
+        .filter(pk=delivery_id, status__in=statuses)
+        .first()
+    )
+
+
+def _files_not_yet_sent_rewrite(*, delivery: Delivery, named_count: int) -> None:
+    """Write a locked delivery not sent yet again whole: its letter says how many it names, and
+    the public proof will show the SHA-256 of the files that go."""
+    delivery.named_count = named_count
+    delivery.files_changed_at = timezone.now()
+    delivery_files_write(delivery=delivery)
+    delivery.save(
+        update_fields=[
+            "named_count",
+            "letter_pdf",
+            "letter_sha256",
+            "signatures_csv",
+            "csv_sha256",
+            "files_changed_at",
+        ]
+    )
+
+
 def _list_on_file_rewrite(*, delivery_id: int, statuses: tuple[str, ...]) -> Delivery | None:
     """Write a delivery's list of names again from the signatures as they are now; return the
     delivery, or None if it has no list on file (or is no longer in one of `statuses`).
 
-    A delivery not sent yet is written again whole, its count of names too: its letter says
-    how many it names, and the public proof will show the SHA-256 of the files that go. One
-    sent (or being sent) has only its list on file rewritten; its SHA-256 stays that of the
-    file as sent. The row is locked meanwhile: a worker writing its files is waited for, and a
-    sender waits for the new ones.
+    A delivery not sent yet is written again whole, its count of names too. One sent (or being
+    sent) has only its list on file rewritten; its SHA-256 stays that of the file as sent.
     """
     with transaction.atomic():
-        delivery = (
-            Delivery.objects.select_for_update(of=("self",))
-            .select_related("petition__campaign", "target")
-            .filter(pk=delivery_id, status__in=statuses)
-            .first()
-        )
+        delivery = _delivery_lock(delivery_id=delivery_id, statuses=statuses)
         if delivery is None or not delivery.signatures_csv:
             return None
-        delivery.files_changed_at = timezone.now()
         if delivery.status in STATUSES_BEFORE_SENDING:
             named = selectors.delivery_signatures(delivery=delivery).named_in_delivery()
-            delivery.named_count = named.count()
-            delivery_files_write(delivery=delivery)
-            fields = ["named_count", "letter_pdf", "letter_sha256", "signatures_csv", "csv_sha256"]
+            _files_not_yet_sent_rewrite(delivery=delivery, named_count=named.count())
         else:
+            delivery.files_changed_at = timezone.now()
             _signers_csv_rewrite(delivery=delivery)
-            fields = ["signatures_csv"]
-        delivery.save(update_fields=[*fields, "files_changed_at"])
+            delivery.save(update_fields=["signatures_csv", "files_changed_at"])
     return delivery
+
+
+def _list_not_yet_sent_bring_up_to_date(*, delivery_id: int) -> bool:
+    """Write a list not sent yet again if it names more people than may now be named; return
+    whether it was written again.
+
+    Names are only ever taken away (hidden, erased), so a list naming as many as may now be
+    named is up to date and left alone. Counted under the row's lock: run twice, or at once
+    with the check before sending, the list is written again once.
+    """
+    with transaction.atomic():
+        delivery = _delivery_lock(delivery_id=delivery_id, statuses=STATUSES_BEFORE_SENDING)
+        if delivery is None or delivery.counts_only or not delivery.signatures_csv:
+            return False
+        named_now = selectors.delivery_signatures(delivery=delivery).named_in_delivery().count()
+        if named_now == delivery.named_count:
+            return False
+        _files_not_yet_sent_rewrite(delivery=delivery, named_count=named_now)
+    return True
 
 
 def _deliveries_carrying(signature_ids: list[int]) -> QuerySet[Delivery]:
@@ -206,28 +248,67 @@ def delivery_files_forget_signers(*, signature_ids: list[int]) -> int:
     return rewritten
 
 
-def delivery_lists_forget_hidden_names(*, signature_ids: list[int]) -> int:
-    """Take names staff hid out of every list not sent yet; return how many lists.
+CANNOT_BE_RECALLED: dict[str, str] = {
+    Delivery.Status.SENT: "list already sent, cannot be recalled",
+    Delivery.Status.SENDING: "list being sent, cannot be recalled",
+}
+
+
+def delivery_lists_forget_hidden_names_queue(*, signature_ids: list[int]) -> int:
+    """Have a worker write again, once hiding commits, the lists not sent yet that name these
+    signers; return how many lists it will look at.
 
     petitions.name_review calls it (this app's AppConfig names it) with the signers it hid
-    whose names a delivery could carry. A list already sent, or in a sender's hands, cannot be
-    recalled: it stays as it went, and the trail says so beside each list rewritten.
+    whose names a delivery could carry. Writing a list of a hundred thousand names takes
+    seconds to minutes, with its row locked: never inside the request that hides a name. A
+    list already sent, or in a sender's hands, cannot be recalled: the trail says so here.
+    Whatever becomes of the worker, the check before sending (delivery_list_bring_up_to_date)
+    keeps a hidden name out of what goes.
+    """
+    from deliveries.tasks import delivery_lists_forget_hidden_names_task
+
+    not_yet_sent = []
+    carrying = _deliveries_carrying(signature_ids).values_list("pk", "status")
+    for delivery_id, status in carrying:
+        if status in STATUSES_BEFORE_SENDING:
+            not_yet_sent.append(delivery_id)
+        elif what := CANNOT_BE_RECALLED.get(status):
+            label = f"{Delivery._meta.label} #{delivery_id}: {what}"
+            access_event_record(actor=None, action=AccessEvent.Action.HID_NAMES, target=label)
+    if not not_yet_sent:
+        return 0
+
+    def publish() -> None:
+        try:
+            delivery_lists_forget_hidden_names_task.apply_async(args=(not_yet_sent,), retry=False)
+        except Exception:
+            logger.warning(
+                "Lists %s not queued to be written again: each will be before it is sent.",
+                not_yet_sent,
+                exc_info=True,
+            )
+
+    transaction.on_commit(publish)
+    return len(not_yet_sent)
+
+
+def delivery_lists_forget_hidden_names(*, delivery_ids: list[int]) -> int:
+    """Write again whole (list, count of names, letter, hashes) each of these lists not sent
+    yet that names someone whose name was hidden since; return how many were written again.
+
+    Safe to run twice or after a crash: a list already up to date is left alone. Each list
+    written again is recorded on the delivery and in the access trail.
     """
     rewritten = 0
-    for delivery_id in _deliveries_carrying(signature_ids).values_list("pk", flat=True):
-        if _list_on_file_rewrite(delivery_id=delivery_id, statuses=STATUSES_BEFORE_SENDING):
-            rewritten += 1
-            what = "list not yet sent rewritten"
-        else:
-            status = Delivery.objects.filter(pk=delivery_id).values_list("status", flat=True)[0]
-            if status == Delivery.Status.SENT:
-                what = "list already sent, cannot be recalled"
-            elif status == Delivery.Status.SENDING:
-                what = "list being sent, cannot be recalled"
-            else:
-                continue  # no list on file yet: it will be written without them
-        label = f"{Delivery._meta.label} #{delivery_id}: {what}"
-        access_event_record(actor=None, action=AccessEvent.Action.HID_NAMES, target=label)
+    for delivery_id in delivery_ids:
+        if not _list_not_yet_sent_bring_up_to_date(delivery_id=delivery_id):
+            continue
+        access_event_record(
+            actor=None,
+            action=AccessEvent.Action.HID_NAMES,
+            target=f"{Delivery._meta.label} #{delivery_id}: list not yet sent rewritten",
+        )
+        rewritten += 1
     return rewritten
 
 
@@ -235,20 +316,14 @@ def delivery_list_bring_up_to_date(*, delivery_id: int) -> bool:
     """Before a delivery is sent, write its list again if it names someone it should no longer
     name; return whether it was written again.
 
-    Hiding a name rewrites the lists not sent yet at once (delivery_lists_forget_hidden_names),
-    but not one in a sender's hands, nor one whose rewrite failed. Checked before each try,
-    whatever came between (a send the server deferred or refused, a sender that died, a
-    resend by staff), what goes names only whom it may; the trail says when it was rewritten.
+    Hiding a name has a worker write the lists not sent yet again
+    (delivery_lists_forget_hidden_names), but that worker may not have run yet, or its message
+    may have been lost, and a list in a sender's hands is not written again. Checked before
+    each try, whatever came between (a send the server deferred or refused, a sender that
+    died, a resend by staff), what goes names only whom it may; the trail says when it was
+    rewritten.
     """
-    delivery = Delivery.objects.filter(
-        pk=delivery_id, status__in=STATUSES_BEFORE_SENDING, counts_only=False
-    ).first()
-    if delivery is None or not delivery.signatures_csv:
-        return False
-    named_now = selectors.delivery_signatures(delivery=delivery).named_in_delivery().count()
-    if named_now == delivery.named_count:
-        return False
-    if _list_on_file_rewrite(delivery_id=delivery_id, statuses=STATUSES_BEFORE_SENDING) is None:
+    if not _list_not_yet_sent_bring_up_to_date(delivery_id=delivery_id):
         return False
     access_event_record(
         actor=None,

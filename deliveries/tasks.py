@@ -35,6 +35,12 @@ def delivery_send_task(delivery_id: int) -> bool:
 
 
 @shared_task
+def delivery_lists_forget_hidden_names_task(delivery_ids: list[int]) -> int:
+    """Write again the lists not sent yet that name someone whose name staff hid since."""
+    return files.delivery_lists_forget_hidden_names(delivery_ids=delivery_ids)
+
+
+@shared_task
 def delivery_files_purge_expired() -> int:
     """Delete the files of deliveries sent longer ago than their schedule keeps them."""
     return files.delivery_files_purge_expired()

@@ -31,10 +31,11 @@ def name_review_at_signing(*, first_name: str, last_name: str, name_in_delivery:
 def signatures_name_hide(*, signatures: QuerySet[Signature], journaled: bool = True) -> int:
     """Never name these signers again, in public or to the authorities; return how many.
 
-    Lists of names on file that have not gone yet forget them too (the apps that keep them
-    name their `name_hiding_followers`); a list already delivered cannot be recalled. The
-    erasure journal records them (unless `journaled` is false: when the journal itself is
-    being applied again), so that restoring a backup does not name them again.
+    Lists of names on file that have not gone yet are written again without them, by a worker
+    once this commits (the apps that keep them name their `name_hiding_followers`, which
+    queue it); a list already delivered cannot be recalled. The erasure journal records them
+    (unless `journaled` is false: when the journal itself is being applied again), so that
+    restoring a backup does not name them again.
     """
     petition_ids = set(signatures.values_list("petition_id", flat=True))
     hiding = list(

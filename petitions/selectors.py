@@ -156,6 +156,24 @@ def signatures_named_to_authorities(*, signatures: SignatureQuerySet) -> Signatu
     )
 
 
+def lists_not_yet_sent_naming_count(*, signatures: SignatureQuerySet) -> int:
+    """Count the lists of names not sent yet that name these signers (hiding them has a worker
+    write those lists again without them).
+
+    Read through the relation deliveries declares: petitions never imports that app.
+    """
+    return (
+        signatures.named_in_delivery()
+        .filter(
+            deliveries_carried__delivery__sent_at__isnull=True,
+            deliveries_carried__delivery__counts_only=False,
+        )
+        .values("deliveries_carried__delivery")
+        .distinct()
+        .count()
+    )
+
+
 def signatures_named_deliveries(*, signatures: SignatureQuerySet) -> list[Mapping[str, Any]]:
     """The sent deliveries that gave these signers' names to the authorities, the oldest first.
 

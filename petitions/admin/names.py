@@ -14,7 +14,7 @@ from core.admin_mixins import ModelAdminMixinBase
 from petitions import name_review
 from petitions.admin.tool_pages import tool_page_response
 from petitions.models import Signature
-from petitions.selectors import signatures_named_to_authorities
+from petitions.selectors import lists_not_yet_sent_naming_count, signatures_named_to_authorities
 from petitions.signer_contact import signer_contact_visible_to
 
 
@@ -35,6 +35,7 @@ class SignatureNamesAdminMixin(ModelAdminMixinBase):
             signature = get_object_or_404(Signature, pk=request.POST.get("hide"))
             hiding = Signature.objects.filter(pk=signature.pk)
             delivered = _named_to_authorities_count(hiding)
+            not_yet_sent = _lists_not_yet_sent_count(hiding)
             name_review.signatures_name_hide(signatures=hiding)
             self.message_user(
                 request,
@@ -42,6 +43,7 @@ class SignatureNamesAdminMixin(ModelAdminMixinBase):
                 % {"name": signature.first_name},
                 messages.SUCCESS,
             )
+            self._lists_not_yet_sent_tell(request, not_yet_sent)
             if delivered:
                 self.message_user(
                     request,
@@ -68,9 +70,11 @@ class SignatureNamesAdminMixin(ModelAdminMixinBase):
     )
     def hide_names(self, request: HttpRequest, queryset: QuerySet[Signature]) -> None:
         delivered = _named_to_authorities_count(queryset)
+        not_yet_sent = _lists_not_yet_sent_count(queryset)
         count = name_review.signatures_name_hide(signatures=queryset)
         message = ngettext("%(count)d name hidden.", "%(count)d names hidden.", count)
         self.message_user(request, message % {"count": count}, messages.SUCCESS)
+        self._lists_not_yet_sent_tell(request, not_yet_sent)
         if delivered:
             message = ngettext(
                 "%(count)d of these names had already been given to the authorities: a list "
@@ -81,6 +85,23 @@ class SignatureNamesAdminMixin(ModelAdminMixinBase):
             )
             self.message_user(request, message % {"count": delivered}, messages.WARNING)
 
+    def _lists_not_yet_sent_tell(self, request: HttpRequest, count: int) -> None:
+        """Tell staff that the lists not yet sent naming whom they hid are being written again.
+
+        A worker writes them (a list of a hundred thousand names takes minutes), and each list
+        is checked again before it goes: none will name them.
+        """
+        if not count:
+            return
+        message = ngettext(
+            "%(count)d list not yet sent is being written again without these names, in the "
+            "background.",
+            "%(count)d lists not yet sent are being written again without these names, in the "
+            "background.",
+            count,
+        )
+        self.message_user(request, message % {"count": count}, messages.INFO)
+
 
 def _named_to_authorities_count(signatures: QuerySet[Signature]) -> int:
     """Count the signers whose name a delivery already sent gave (hiding it cannot recall it)."""
@@ -88,3 +109,10 @@ def _named_to_authorities_count(signatures: QuerySet[Signature]) -> int:
         signatures=Signature.objects.filter(pk__in=signatures.values("pk"))
     )
     return named.values("pk").distinct().count()
+
+
+def _lists_not_yet_sent_count(signatures: QuerySet[Signature]) -> int:
+    """Count the lists not sent yet that name these signers (hiding them has them written again)."""
+    return lists_not_yet_sent_naming_count(
+        signatures=Signature.objects.filter(pk__in=signatures.values("pk"))
+    )

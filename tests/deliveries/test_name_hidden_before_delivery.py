@@ -1,8 +1,10 @@
-"""A name staff hide leaves every list of names still waiting to go; a list already delivered
-cannot be recalled, and staff are told so."""
+"""A name staff hide leaves every list of names still waiting to go, written again by a worker
+and checked again before it goes; a list already delivered cannot be recalled, and staff are
+told so."""
 
 import hashlib
 import smtplib
+from contextlib import contextmanager
 from datetime import timedelta
 from unittest import mock
 
@@ -10,10 +12,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from deliveries import batches, files
+from deliveries import batches
 from deliveries.models import Delivery
 from deliveries.runs import deliveries_interrupted_resume
 from deliveries.sending import delivery_send
+from deliveries.tasks import delivery_lists_forget_hidden_names_task
 from petitions.erasure_journal import erasure_journal_entries
 from petitions.models import Signature
 from petitions.name_review import signatures_name_hide
@@ -24,6 +27,39 @@ from tests.petitions.factories_staff import PETITION_MANAGERS, logged_in_as
 from tests.staff_fixtures import login_verified
 
 NAMES_URL = reverse("admin:petitions_signature_names")
+CHANGELIST_URL = reverse("admin:petitions_signature_changelist")
+
+
+@contextmanager
+def _lists_left_to_a_worker():
+    """Queue the lists' rewrite for a worker, as production does, and note what was queued."""
+    with mock.patch(
+        "deliveries.tasks.delivery_lists_forget_hidden_names_task.apply_async"
+    ) as publish:
+        yield publish
+
+
+def _queued(publish) -> list[list[int]]:
+    """Return the lists each queued rewrite names."""
+    return [list(call.kwargs["args"][0]) for call in publish.call_args_list]
+
+
+def _worker_runs(delivery_ids: list[int]) -> int:
+    """Run the rewrite as the worker would, from the message queued."""
+    return delivery_lists_forget_hidden_names_task.apply(args=(delivery_ids,)).get()
+
+
+def _as_on_file(delivery) -> tuple:
+    """Return what a delivery holds: its list, letter, hashes, count of names, when rewritten."""
+    delivery = Delivery.objects.get(pk=delivery.pk)
+    return (
+        _on_file(delivery.signatures_csv),
+        delivery.csv_sha256,
+        _on_file(delivery.letter_pdf),
+        delivery.letter_sha256,
+        delivery.named_count,
+        delivery.files_changed_at,
+    )
 
 
 def _on_file(field_file) -> bytes:
@@ -53,10 +89,12 @@ def test_a_name_hidden_leaves_the_list_not_yet_sent_and_the_sent_one_stays_as_de
     assert hidden.last_name.encode() in _on_file(waiting.signatures_csv)
 
     logged_in_as(client, PETITION_MANAGERS)
-    with django_capture_on_commit_callbacks(execute=True):
-        page = client.post(
-            NAMES_URL, {"hide": hidden.pk}, follow=True, HTTP_ACCEPT_LANGUAGE="en"
-        ).content.decode()
+    with _lists_left_to_a_worker() as publish, django_capture_on_commit_callbacks(execute=True):
+        page = client.post(NAMES_URL, {"hide": hidden.pk}, follow=True).content.decode()
+    assert "1 liste pas encore envoyée est en cours de réécriture sans ces noms" in page
+    assert "une liste déjà remise ne peut pas être rappelée" in page
+    assert _queued(publish) == [[waiting.pk]]
+    _worker_runs(*_queued(publish))
 
     # The list waiting for the ministry no longer names them; its letter and proof agree.
     waiting = Delivery.objects.get(pk=waiting.pk)
@@ -74,7 +112,6 @@ def test_a_name_hidden_leaves_the_list_not_yet_sent_and_the_sent_one_stays_as_de
     # The embassy has the list it was sent: the copy on file stays what it received.
     sent = Delivery.objects.get(pk=sent.pk)
     assert (_on_file(sent.signatures_csv), sent.csv_sha256) == (sent_list, sent_hash)
-    assert "already been given to the authorities" in page and "cannot be recalled" in page
     trail = dict(
         AccessEvent.objects.filter(action=AccessEvent.Action.HID_NAMES).values_list(
             "target", "actor"
@@ -84,6 +121,71 @@ def test_a_name_hidden_leaves_the_list_not_yet_sent_and_the_sent_one_stays_as_de
         f"deliveries.Delivery #{waiting.pk}: list not yet sent rewritten": None,
         f"deliveries.Delivery #{sent.pk}: list already sent, cannot be recalled": None,
     }
+
+
+def test_hiding_names_in_the_admin_returns_without_writing_a_list_and_says_a_worker_will(
+    client, petition, embassy, ministry, django_capture_on_commit_callbacks
+):
+    hidden, other, _staying = confirmed_signatures_create(petition, 3, named_every=1)
+    waiting = [
+        batches.delivery_batch_create(petition=petition, target=target, queue_send=False)
+        for target in (embassy, ministry)
+    ]
+    before = [_as_on_file(delivery) for delivery in waiting]
+
+    logged_in_as(client, PETITION_MANAGERS)
+    with _lists_left_to_a_worker() as publish, django_capture_on_commit_callbacks(execute=True):
+        page = client.post(
+            CHANGELIST_URL,
+            {"action": "hide_names", "_selected_action": [hidden.pk, other.pk]},
+            follow=True,
+        ).content.decode()
+
+    # The names are hidden, and journaled, as the request returns...
+    hiding = Signature.objects.filter(pk__in=[hidden.pk, other.pk])
+    assert set(hiding.values_list("name_review", flat=True)) == {Signature.NameReview.HIDDEN}
+    assert "2 noms masqués." in page
+    # ...but the lists that name them are left as they were, for a worker told which.
+    assert [_as_on_file(delivery) for delivery in waiting] == before
+    assert _queued(publish) == [sorted(delivery.pk for delivery in waiting)]
+    assert not AccessEvent.objects.filter(action=AccessEvent.Action.HID_NAMES).exists()
+    assert "2 listes pas encore envoyées sont en cours de réécriture sans ces noms" in page
+
+
+def test_the_worker_writes_each_list_not_yet_sent_again_whole_and_only_once(
+    petition, embassy, ministry, django_capture_on_commit_callbacks
+):
+    hidden, staying = confirmed_signatures_create(petition, 2, named_every=1)
+    waiting = [
+        batches.delivery_batch_create(petition=petition, target=target, queue_send=False)
+        for target in (embassy, ministry)
+    ]
+    assert "2 of these signers asked to be named" in pdf_text(_on_file(waiting[1].letter_pdf))
+    with _lists_left_to_a_worker() as publish, django_capture_on_commit_callbacks(execute=True):
+        signatures_name_hide(signatures=petition.signatures.filter(pk=hidden.pk))
+    [queued] = _queued(publish)
+
+    assert _worker_runs(queued) == 2
+
+    for delivery in waiting:
+        delivery = Delivery.objects.get(pk=delivery.pk)
+        names = [row[:2] for row in csv_rows(_on_file(delivery.signatures_csv))]
+        assert names == [[staying.first_name, staying.last_name]]
+        assert delivery.named_count == 1
+        assert hashlib.sha256(_on_file(delivery.signatures_csv)).hexdigest() == delivery.csv_sha256
+        assert hashlib.sha256(_on_file(delivery.letter_pdf)).hexdigest() == delivery.letter_sha256
+    ministry_letter = pdf_text(_on_file(Delivery.objects.get(pk=waiting[1].pk).letter_pdf))
+    assert "1 of these signers asked to be named" in ministry_letter
+    trail = AccessEvent.objects.filter(action=AccessEvent.Action.HID_NAMES)
+    assert sorted(trail.values_list("target", flat=True)) == [
+        f"deliveries.Delivery #{delivery.pk}: list not yet sent rewritten" for delivery in waiting
+    ]
+
+    # A message delivered twice, or run again after a crash, finds the lists up to date.
+    rewritten = [_as_on_file(delivery) for delivery in waiting]
+    assert _worker_runs(queued) == 0
+    assert [_as_on_file(delivery) for delivery in waiting] == rewritten
+    assert trail.count() == 2
 
 
 def test_the_download_of_a_list_rewritten_after_a_name_was_hidden_counts_what_it_holds(
@@ -129,14 +231,38 @@ def test_a_name_hidden_while_the_list_was_being_sent_leaves_it_when_the_server_s
     ]
 
 
-def test_a_list_whose_rewrite_failed_when_a_name_was_hidden_is_written_again_before_it_goes(
+def test_a_list_sent_before_the_worker_wrote_it_again_names_no_one_hidden(
     petition, embassy, mailoutbox, django_capture_on_commit_callbacks
 ):
     hidden, staying = confirmed_signatures_create(petition, 2, named_every=1)
     delivery = batches.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
+    with _lists_left_to_a_worker() as publish, django_capture_on_commit_callbacks(execute=True):
+        signatures_name_hide(signatures=petition.signatures.filter(pk=hidden.pk))
+    assert _queued(publish) == [[delivery.pk]]  # and the worker has not run yet
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert delivery_send(delivery_id=delivery.pk)
+
+    _assert_the_list_sent_names_only(mailoutbox[-1], delivery, hidden=hidden, staying=staying)
+    # The worker, come late, finds the list gone: nothing to write again.
+    assert _worker_runs([delivery.pk]) == 0
+    assert list(
+        AccessEvent.objects.filter(action=AccessEvent.Action.HID_NAMES).values_list(
+            "target", flat=True
+        )
+    ) == [f"deliveries.Delivery #{delivery.pk}: list rewritten before sending"]
+
+
+def test_a_list_the_worker_failed_to_write_again_is_written_again_before_it_goes(
+    petition, embassy, mailoutbox, django_capture_on_commit_callbacks
+):
+    hidden, staying = confirmed_signatures_create(petition, 2, named_every=1)
+    delivery = batches.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
+    with _lists_left_to_a_worker() as publish, django_capture_on_commit_callbacks(execute=True):
+        signatures_name_hide(signatures=petition.signatures.filter(pk=hidden.pk))
     full_disk = mock.patch("deliveries.files.delivery_files_write", side_effect=OSError(28, "full"))
     with full_disk, pytest.raises(OSError):
-        signatures_name_hide(signatures=petition.signatures.filter(pk=hidden.pk))
+        _worker_runs(*_queued(publish))
 
     with django_capture_on_commit_callbacks(execute=True):
         assert delivery_send(delivery_id=delivery.pk)
@@ -162,22 +288,23 @@ def test_a_name_hidden_while_a_sender_that_then_died_held_the_list_leaves_it_bef
     _assert_the_list_sent_names_only(mailoutbox[-1], delivery, hidden=hidden, staying=staying)
 
 
-def test_a_name_hidden_is_journaled_even_when_a_list_not_yet_sent_cannot_be_written_again(
-    settings, tmp_path, petition, embassy, monkeypatch, django_capture_on_commit_callbacks
+def test_a_name_is_hidden_and_journaled_even_when_no_worker_can_be_told_of_the_lists(
+    settings, tmp_path, client, petition, embassy, django_capture_on_commit_callbacks
 ):
     settings.ERASURE_JOURNAL_ROOT = tmp_path / "erasure-journal"
     hidden, _staying = confirmed_signatures_create(petition, 2, named_every=1)
     batches.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
+    logged_in_as(client, PETITION_MANAGERS)
 
-    def storage_down(**_kwargs):
-        raise OSError("No space left on device")
+    broker_down = mock.patch(
+        "deliveries.tasks.delivery_lists_forget_hidden_names_task.apply_async",
+        side_effect=ConnectionRefusedError(111, "Connection refused"),
+    )
+    with broker_down, django_capture_on_commit_callbacks(execute=True):
+        answer = client.post(NAMES_URL, {"hide": hidden.pk}, follow=True)
 
-    monkeypatch.setattr(files, "delivery_files_write", storage_down)
-    with django_capture_on_commit_callbacks() as committed, pytest.raises(OSError):
-        signatures_name_hide(signatures=petition.signatures.filter(pk=hidden.pk))
-    for callback in committed:  # the admin runs in autocommit: each statement commits
-        callback()
-
+    # Staff see it done: the check before sending keeps the name out of the list that goes.
+    assert answer.status_code == 200
     # The name is hidden in the database; without its line, restoring a backup names it again.
     assert Signature.objects.get(pk=hidden.pk).name_review == Signature.NameReview.HIDDEN
     assert [entry.signature_id for entry in erasure_journal_entries()] == [hidden.pk]
