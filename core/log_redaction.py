@@ -1,5 +1,8 @@
 """No secret link in a log: the tokens of emailed and download links are cut out of every record.
 
+Nor a signer's address: the development server (`make run`) logs each request line with its
+query string, where a data officer's search for a signer by address travels.
+
 Whoever holds a withdrawal link can erase a signature; a confirmation link confirms one; an
 export link downloads a list of signers. Their tokens travel in URL paths, and Django logs
 paths (a refused CSRF check, a 404, a slow request), as gunicorn and Celery may. So the record
@@ -23,10 +26,13 @@ SECRET_IN_PATH = re.compile(
     re.IGNORECASE,
 )
 REDACTED = "[redacted]"
+# A query string's value holding an address, its "@" as typed or percent-encoded.
+ADDRESS_IN_QUERY = re.compile(r"([?&][^=&\s\"'#]*=)[^&\s\"'#]*(?:@|%40)[^&\s\"'#]*", re.IGNORECASE)
 
 
 def secrets_redact(text: str) -> str:
-    """Return `text` with the token of every secret link replaced by [redacted]."""
+    """Return `text` with secret links' tokens and queried addresses replaced by [redacted]."""
+    text = ADDRESS_IN_QUERY.sub(rf"\g<1>{REDACTED}", text)
     return SECRET_IN_PATH.sub(rf"\g<1>{REDACTED}", text)
 
 

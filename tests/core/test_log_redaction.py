@@ -99,3 +99,15 @@ def test_no_log_record_holds_a_link_token_whatever_the_signer_does(every_record)
     assert "A signer's link failed" in logged and "Traceback" in logged
     assert not [token for token in tokens if token in logged]
     assert not re.search(r"/(confirm|withdraw)/+(?!\[redacted\])[^/\s]+", logged, re.IGNORECASE)
+
+
+@pytest.mark.parametrize("address", ["alice@example.org", "alice%40example.org"])
+def test_a_signers_address_searched_in_the_admin_stays_out_of_make_runs_log(every_record, address):
+    # Under `make run` the development server logs every request line, its query string with
+    # it: a data officer looking a signer up by address would leave that address in the log.
+    request_line = f"GET /admin/petitions/signature/?status=confirmed&q={address}&o=2 HTTP/1.1"
+    logging.getLogger("django.server").info('"%s" %s %s', request_line, "200", "34544")
+
+    logged = "\n".join(every_record)
+    assert "example.org" not in logged
+    assert "GET /admin/petitions/signature/?status=confirmed&q=[redacted]&o=2 HTTP/1.1" in logged
