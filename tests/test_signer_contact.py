@@ -119,3 +119,15 @@ def test_a_data_officer_sees_addresses_and_downloads_the_named_list(client, news
 def test_the_admin_log_never_keeps_a_name(news_signer):
     assert "Aynur" not in str(news_signer) and "Tursunova" not in str(news_signer)
     assert str(Signature.objects.get()) == f"Signature {news_signer.pk}"
+
+
+def test_a_petition_manager_who_searches_an_address_is_told_nothing_was_searched(
+    client, news_signer
+):
+    # "0 results" alone would read as "this person never signed".
+    response = _as(client, PETITION_MANAGERS).get(SIGNATURES_URL, {"q": ADDRESS})
+
+    assert [str(message) for message in response.context["messages"]] == [
+        "Votre rôle ne permet pas de chercher un signataire par son adresse e-mail\u00a0: rien "
+        "n'a été cherché. Un délégué à la protection des données peut le faire."
+    ]

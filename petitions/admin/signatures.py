@@ -307,6 +307,15 @@ class SignatureAdmin(
         contact = signer_contact_visible_to(request.user)
         if "@" in term:
             if not contact:
+                # "0 results" alone would read as "this person never signed".
+                self.message_user(
+                    request,
+                    _(
+                        "Your role cannot search signers by email address: nothing was "
+                        "searched. A data officer can."
+                    ),
+                    messages.WARNING,
+                )
                 return queryset.none(), False
             return queryset.filter(mailbox_hash=mailbox_hash(term)), False
         fields = ["first_name", "last_name"] if contact else ["first_name"]
