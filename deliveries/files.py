@@ -312,6 +312,23 @@ def delivery_lists_forget_hidden_names(*, delivery_ids: list[int]) -> int:
     return rewritten
 
 
+def delivery_lists_forget_hidden_names_sweep() -> int:
+    """Write again the lists not sent yet that still name someone whose name was hidden since,
+    as the worker queued on hiding would have; return how many were written again.
+
+    Beat runs it (DELIVERY_LISTS_SWEEP_MINUTES) for what a lost message left: the broker down
+    when hiding queued the worker, or a worker killed after taking it. Until then staff
+    downloading such a list would read the hidden name. With nothing to do it is one query and
+    reads no file; beside the worker or a send, each list is counted again under its row's lock
+    and written once.
+    """
+    naming_too_many = selectors.delivery_lists_naming_too_many(statuses=STATUSES_BEFORE_SENDING)
+    delivery_ids = list(naming_too_many.values_list("pk", flat=True))
+    if not delivery_ids:
+        return 0
+    return delivery_lists_forget_hidden_names(delivery_ids=delivery_ids)
+
+
 def delivery_list_bring_up_to_date(*, delivery_id: int) -> bool:
     """Before a delivery is sent, write its list again if it names someone it should no longer
     name; return whether it was written again.

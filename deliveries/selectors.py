@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, Func, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from deliveries.models import DeliveredSignature, Delivery, DeliveryReply, DeliverySchedule
 from petitions.country_counts import country_counts_merged
@@ -40,6 +41,29 @@ def signatures_awaiting_delivery(
 def delivery_signatures(*, delivery: Delivery) -> SignatureQuerySet:
     """Return the signatures a delivery carries."""
     return Signature.objects.filter(deliveries_carried__delivery=delivery).order_by()
+
+
+def delivery_lists_naming_too_many(*, statuses: tuple[str, ...]) -> QuerySet[Delivery]:
+    """Return the deliveries in one of `statuses` whose list on file names more signers than may
+    now be named (a name hidden since it was written).
+
+    One query, on the index of each delivery's carried signatures, that reads no file: names are
+    only ever taken away, so a list naming as many as may now be named is up to date.
+    """
+    named_now = (
+        Signature.objects.filter(deliveries_carried__delivery=OuterRef("pk"))
+        .named_in_delivery()
+        .order_by()
+        .annotate(named=Func(F("pk"), function="COUNT"))
+        .values("named")
+    )
+    return (
+        Delivery.objects.filter(status__in=statuses, counts_only=False)
+        .exclude(signatures_csv="")
+        .alias(named_now=Coalesce(Subquery(named_now), 0))
+        .filter(named_count__gt=F("named_now"))
+        .order_by("pk")
+    )
 
 
 def delivery_named_signers(*, delivery: Delivery) -> QuerySet:

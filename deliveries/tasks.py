@@ -41,6 +41,12 @@ def delivery_lists_forget_hidden_names_task(delivery_ids: list[int]) -> int:
 
 
 @shared_task
+def delivery_lists_forget_hidden_names_sweep() -> int:
+    """Write again the lists not sent yet that a lost message left naming a hidden signer."""
+    return files.delivery_lists_forget_hidden_names_sweep()
+
+
+@shared_task
 def delivery_files_purge_expired() -> int:
     """Delete the files of deliveries sent longer ago than their schedule keeps them."""
     return files.delivery_files_purge_expired()

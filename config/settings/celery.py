@@ -54,6 +54,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BEAT_SCHEDULER = "config.beat_schedule_lock:LockedScheduler"
 CELERY_BEAT_MAX_LOOP_INTERVAL = 5
 
+# Minutes between two sweeps for the lists not sent yet that still name someone whose name
+# staff hid (a lost message to the worker): until it runs, staff downloading such a list read
+# the name; the check before sending keeps it out of what goes whatever this is.
+DELIVERY_LISTS_SWEEP_MINUTES = env.float("DELIVERY_LISTS_SWEEP_MINUTES", default=15.0)
+
 _HOUR = 3600.0
 # Every periodic task of the site, in one place. Each is safe to run twice or late.
 CELERY_BEAT_SCHEDULE = {
@@ -89,6 +94,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "deliveries.tasks.delivery_notices_sweep",
         "schedule": _HOUR / 12,
         "options": {"expires": _HOUR / 12},
+    },
+    # Lists not sent yet still naming someone whose name staff hid: the worker's message was
+    # lost (the broker down when hiding queued it, a worker killed after taking it).
+    "deliveries-lists-forget-hidden-names": {
+        "task": "deliveries.tasks.delivery_lists_forget_hidden_names_sweep",
+        "schedule": DELIVERY_LISTS_SWEEP_MINUTES * 60,
+        "options": {"expires": DELIVERY_LISTS_SWEEP_MINUTES * 60},
     },
     "deliveries-files-purge-expired": {
         "task": "deliveries.tasks.delivery_files_purge_expired",

@@ -16,7 +16,10 @@ from deliveries import batches
 from deliveries.models import Delivery
 from deliveries.runs import deliveries_interrupted_resume
 from deliveries.sending import delivery_send
-from deliveries.tasks import delivery_lists_forget_hidden_names_task
+from deliveries.tasks import (
+    delivery_lists_forget_hidden_names_sweep,
+    delivery_lists_forget_hidden_names_task,
+)
 from petitions.erasure_journal import erasure_journal_entries
 from petitions.models import Signature
 from petitions.name_review import signatures_name_hide
@@ -308,3 +311,84 @@ def test_a_name_is_hidden_and_journaled_even_when_no_worker_can_be_told_of_the_l
     # The name is hidden in the database; without its line, restoring a backup names it again.
     assert Signature.objects.get(pk=hidden.pk).name_review == Signature.NameReview.HIDDEN
     assert [entry.signature_id for entry in erasure_journal_entries()] == [hidden.pk]
+
+
+def _sweep_runs() -> int:
+    """Run beat's sweep of the lists not yet sent, as beat would."""
+    return delivery_lists_forget_hidden_names_sweep.apply().get()
+
+
+def test_a_list_whose_worker_was_never_told_loses_the_hidden_name_at_the_next_sweep(
+    client, petition, embassy, ministry, django_capture_on_commit_callbacks
+):
+    hidden, staying = confirmed_signatures_create(petition, 2, named_every=1)
+    waiting = batches.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
+    untouched = batches.delivery_batch_create(petition=petition, target=ministry, queue_send=False)
+    Delivery.objects.filter(pk=untouched.pk).update(
+        status=Delivery.Status.SENT, sent_at=timezone.now()
+    )
+    sent_before = _as_on_file(untouched)
+    logged_in_as(client, PETITION_MANAGERS)
+    broker_down = mock.patch(
+        "deliveries.tasks.delivery_lists_forget_hidden_names_task.apply_async",
+        side_effect=ConnectionRefusedError(111, "Connection refused"),
+    )
+    with broker_down, django_capture_on_commit_callbacks(execute=True):
+        client.post(NAMES_URL, {"hide": hidden.pk}, follow=True)
+    # No worker will come: staff downloading the list now would read the hidden name.
+    assert hidden.last_name.encode() in _on_file(Delivery.objects.get(pk=waiting.pk).signatures_csv)
+
+    assert _sweep_runs() == 1
+
+    waiting = Delivery.objects.get(pk=waiting.pk)
+    names = [row[:2] for row in csv_rows(_on_file(waiting.signatures_csv))]
+    assert names == [[staying.first_name, staying.last_name]]
+    assert waiting.named_count == 1
+    assert hashlib.sha256(_on_file(waiting.signatures_csv)).hexdigest() == waiting.csv_sha256
+    assert hashlib.sha256(_on_file(waiting.letter_pdf)).hexdigest() == waiting.letter_sha256
+    # The list already delivered stays what the ministry received.
+    assert _as_on_file(untouched) == sent_before
+    trail = AccessEvent.objects.filter(action=AccessEvent.Action.HID_NAMES)
+    assert set(trail.values_list("target", flat=True)) == {
+        f"deliveries.Delivery #{untouched.pk}: list already sent, cannot be recalled",
+        f"deliveries.Delivery #{waiting.pk}: list not yet sent rewritten",
+    }
+
+    # The next sweep finds every list up to date and writes nothing.
+    rewritten = _as_on_file(waiting)
+    assert _sweep_runs() == 0
+    assert _as_on_file(waiting) == rewritten
+    assert trail.count() == 2
+
+
+def test_with_no_name_hidden_since_the_sweep_touches_no_list_in_one_query(
+    petition, embassy, ministry, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    hidden, _staying, _third = confirmed_signatures_create(petition, 3, named_every=1)
+    # A name hidden before the lists were written: they never named it.
+    with django_capture_on_commit_callbacks(execute=True):
+        signatures_name_hide(signatures=petition.signatures.filter(pk=hidden.pk))
+    waiting = [
+        batches.delivery_batch_create(petition=petition, target=target, queue_send=False)
+        for target in (embassy, ministry)
+    ]
+    before = [_as_on_file(delivery) for delivery in waiting]
+
+    with (
+        mock.patch("django.core.files.storage.Storage.open") as file_opened,
+        mock.patch("django.core.files.storage.Storage.save") as file_saved,
+        django_assert_num_queries(1),
+    ):
+        assert _sweep_runs() == 0
+
+    file_opened.assert_not_called()
+    file_saved.assert_not_called()
+    assert [_as_on_file(delivery) for delivery in waiting] == before
+    assert not AccessEvent.objects.filter(action=AccessEvent.Action.HID_NAMES).exists()
+
+
+def test_beat_sweeps_the_lists_not_yet_sent_every_quarter_of_an_hour(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["deliveries-lists-forget-hidden-names"]
+
+    assert entry["task"] == delivery_lists_forget_hidden_names_sweep.name
+    assert entry["schedule"] == settings.DELIVERY_LISTS_SWEEP_MINUTES * 60 == 15 * 60
