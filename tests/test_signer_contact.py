@@ -131,3 +131,51 @@ def test_a_petition_manager_who_searches_an_address_is_told_nothing_was_searched
         "Votre rôle ne permet pas de chercher un signataire par son adresse e-mail\u00a0: rien "
         "n'a été cherché. Un délégué à la protection des données peut le faire."
     ]
+
+
+def test_a_petition_manager_who_searches_a_last_name_is_told_only_first_names_were_searched(
+    client, news_signer
+):
+    # Their search looks at first names alone: "0 results" for "Tursunova" is no answer.
+    response = _as(client, PETITION_MANAGERS).get(SIGNATURES_URL, {"q": "Tursunova"})
+
+    assert [str(message) for message in response.context["messages"]] == [
+        "Votre rôle ne permet pas de chercher un signataire par son nom de famille\u00a0: seuls "
+        "les prénoms ont été cherchés. Un délégué à la protection des données peut le faire."
+    ]
+
+
+def test_a_petition_manager_is_told_the_same_whether_anyone_has_that_name_or_not(
+    client, news_signer
+):
+    _as(client, PETITION_MANAGERS)
+
+    found = client.get(SIGNATURES_URL, {"q": "Aynur"})
+    not_found = client.get(SIGNATURES_URL, {"q": "Nobody"})
+
+    assert [s.pk for s in found.context["cl"].result_list] == [news_signer.pk]
+    told = [[str(m) for m in r.context["messages"]] for r in (found, not_found)]
+    assert told[0] == told[1] and len(told[0]) == 1
+
+
+def test_a_petition_manager_who_flags_signers_found_by_first_name_is_told_once(client, news_signer):
+    # The action searches the list again before the page after it searches it once more.
+    response = _as(client, PETITION_MANAGERS).post(
+        f"{SIGNATURES_URL}?q=Aynur",
+        {"action": "flag", "_selected_action": [news_signer.pk], "reason": "checking"},
+        follow=True,
+    )
+
+    told = [str(message) for message in response.context["messages"]]
+    assert told == [
+        "1 signature signalée.",
+        "Votre rôle ne permet pas de chercher un signataire par son nom de famille\u00a0: seuls "
+        "les prénoms ont été cherchés. Un délégué à la protection des données peut le faire.",
+    ]
+
+
+def test_a_data_officer_finds_a_signer_by_last_name_and_is_told_nothing(client, news_signer):
+    response = _as(client, DATA_OFFICERS).get(SIGNATURES_URL, {"q": "Tursunova"})
+
+    assert [s.pk for s in response.context["cl"].result_list] == [news_signer.pk]
+    assert list(response.context["messages"]) == []

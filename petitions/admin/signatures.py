@@ -14,9 +14,9 @@ from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import Q, QuerySet
 from django.db.models.constants import LOOKUP_SEP
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from core.admin_mixins import admin_field_names, language_name
 from petitions import review, selectors
@@ -68,6 +68,25 @@ def _name_starts_with(field: str, word: str, *, sqlite: bool) -> Q:
     if sqlite:
         return Q(**{f"{field}__iregex": f"^{re.escape(word)}"})
     return Q(**{f"{field}__istartswith": word})
+
+
+def _search_refusal(term: str, request: HttpRequest) -> str:
+    """Say what the user's search left unsearched, or nothing if it searched all it was asked.
+
+    "0 results" alone would read as "this person never signed". The words depend on the term
+    and the role only, never on the rows, so they tell no one who signed.
+    """
+    if not term or signer_contact_visible_to(request.user):
+        return ""
+    if "@" in term:
+        return gettext(
+            "Your role cannot search signers by email address: nothing was searched. A data "
+            "officer can."
+        )
+    return gettext(
+        "Your role cannot search signers by last name: only first names were searched. A data "
+        "officer can."
+    )
 
 
 @admin.register(Signature)
@@ -295,6 +314,18 @@ class SignatureAdmin(
             return False
         return super().lookup_allowed(lookup, value, request)
 
+    def changelist_view(self, request: HttpRequest, extra_context=None) -> HttpResponse:
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is None:  # an action's confirmation page, a redirect, a refusal
+            return response
+        # Told here, as the list is drawn, once: get_search_results also runs for an action,
+        # whose page after it searches again.
+        refusal = _search_refusal(changelist.query.strip(), request)
+        if refusal:
+            self.message_user(request, refusal, messages.WARNING)
+        return response
+
     def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
         """Search what the indexes serve: a whole address, or the start of names.
 
@@ -307,15 +338,6 @@ class SignatureAdmin(
         contact = signer_contact_visible_to(request.user)
         if "@" in term:
             if not contact:
-                # "0 results" alone would read as "this person never signed".
-                self.message_user(
-                    request,
-                    _(
-                        "Your role cannot search signers by email address: nothing was "
-                        "searched. A data officer can."
-                    ),
-                    messages.WARNING,
-                )
                 return queryset.none(), False
             return queryset.filter(mailbox_hash=mailbox_hash(term)), False
         fields = ["first_name", "last_name"] if contact else ["first_name"]
