@@ -179,3 +179,21 @@ def test_a_data_officer_finds_a_signer_by_last_name_and_is_told_nothing(client, 
 
     assert [s.pk for s in response.context["cl"].result_list] == [news_signer.pk]
     assert list(response.context["messages"]) == []
+
+
+def test_a_petition_manager_is_offered_the_search_their_role_can_make(client, news_signer):
+    html = _as(client, PETITION_MANAGERS).get(SIGNATURES_URL).content.decode()
+
+    assert (
+        "Le début d'un prénom. Votre rôle ne permet pas de chercher par adresse e-mail ni par "
+        "nom de famille." in html.replace("&#x27;", "'")
+    )
+    assert "Une adresse e-mail (correspondance exacte)" not in html
+
+
+def test_a_data_officer_is_offered_search_by_address_and_last_name(client, news_signer):
+    html = _as(client, DATA_OFFICERS).get(SIGNATURES_URL).content.decode()
+
+    assert "Une adresse e-mail (correspondance exacte), ou le début d'un nom ou d'un prénom." in (
+        html.replace("&#x27;", "'")
+    )

@@ -103,8 +103,12 @@ class SignatureAdmin(
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     action_form = SignatureActionForm
+    # What each role's search finds: get_changelist_instance shows the one for the user.
     search_help_text = _(
         "An email address (matched exactly), or the beginning of a last or first name."
+    )
+    search_help_text_without_contact = _(
+        "The beginning of a first name. Your role cannot search by email address or last name."
     )
 
     list_display = [
@@ -313,6 +317,12 @@ class SignatureAdmin(
         if lookup.split(LOOKUP_SEP, 1)[0] not in offered:
             return False
         return super().lookup_allowed(lookup, value, request)
+
+    def get_changelist_instance(self, request: HttpRequest):
+        changelist = super().get_changelist_instance(request)
+        if not signer_contact_visible_to(request.user):
+            changelist.search_help_text = str(self.search_help_text_without_contact)
+        return changelist
 
     def changelist_view(self, request: HttpRequest, extra_context=None) -> HttpResponse:
         response = super().changelist_view(request, extra_context)
