@@ -270,17 +270,17 @@ class SignatureExportsAdminMixin(ModelAdminMixinBase):
                 export.refresh_from_db(fields=["status"])
                 if export.status == SignatureExport.Status.READY:  # written already (make run)
                     prepared = gettext(
-                        "%(count)d signatures: the file is ready. Download it below; its link "
+                        "%(count)s signatures: the file is ready. Download it below; its link "
                         "is valid %(hours)d hours."
                     )
                 else:
                     prepared = gettext(
-                        "%(count)d signatures: the file is being prepared. It will be listed "
+                        "%(count)s signatures: the file is being prepared. It will be listed "
                         "here with its download link, valid %(hours)d hours."
                     )
                 self.message_user(
                     request,
-                    prepared % {"count": row_count, "hours": settings.EXPORT_LINK_HOURS},
+                    prepared % {"count": intcomma(row_count), "hours": settings.EXPORT_LINK_HOURS},
                     messages.SUCCESS,
                 )
                 return redirect("admin:petitions_signatureexport_changelist")
@@ -336,7 +336,7 @@ class SignatureExportAdmin(RecordAdminMixin, admin.ModelAdmin):
         "requested_by",
         "format",
         "status",
-        "row_count",
+        "rows",
         "expires_at",
         "download",
     ]
@@ -347,7 +347,7 @@ class SignatureExportAdmin(RecordAdminMixin, admin.ModelAdmin):
         "format",
         "filters",
         "status",
-        "row_count",
+        "rows",
         "started_at",
         "finished_at",
         "expires_at",
@@ -383,6 +383,12 @@ class SignatureExportAdmin(RecordAdminMixin, admin.ModelAdmin):
             exports_waiting_too_long=any(export.created_at <= recently for export in waiting),
         )
         return response
+
+    @admin.display(description=_("rows"), ordering="row_count")
+    def rows(self, export: SignatureExport) -> str:
+        # Grouped as staff read numbers ("50 016" in French): the site does not group every
+        # number it prints (USE_THOUSAND_SEPARATOR), its ids and years among them.
+        return "—" if export.row_count is None else intcomma(export.row_count)
 
     @admin.display(description=_("download"))
     def download(self, export: SignatureExport) -> str:

@@ -12,6 +12,7 @@ from petitions import export_jobs
 from petitions.models import SignatureExport
 from petitions.tasks import signature_exports_purge_expired
 from staff.models import AccessEvent
+from tests.deliveries.factories import confirmed_signatures_create
 from tests.factories import PetitionFactory, SignatureFactory
 from tests.petitions.factories_staff import (
     DATA_OFFICERS,
@@ -334,3 +335,28 @@ def test_the_file_of_a_writer_killed_before_recording_it_is_deleted_when_written
     # The dead writer's file names signers too: nothing but this export could ever find it.
     written = [path.relative_to(export_storage).as_posix() for path in export_storage.rglob("*")]
     assert [name for name in written if name.endswith(".csv")] == [export.file.name]
+
+
+def test_a_prepared_export_counts_its_signatures_as_french_writes_numbers(officer_client, settings):
+    settings.EXPORT_ASYNC_THRESHOLD = 1000
+    confirmed_signatures_create(PetitionFactory(), 1002)
+
+    response = officer_client.post(EXPORT_URL, {"format": "csv"}, follow=True)
+
+    [message] = [str(message) for message in response.context["messages"]]
+    assert message.startswith("1\u00a0002 signatures\u00a0: le fichier est en préparation.")
+
+
+def test_the_list_and_page_of_a_prepared_export_count_its_rows_as_french_writes_numbers(
+    officer_client, django_user_model
+):
+    officer = django_user_model.objects.get(username="data-officers")
+    export = SignatureExport.objects.create(
+        requested_by=officer, format="csv", status=SignatureExport.Status.FAILED, row_count=50016
+    )
+
+    listing = officer_client.get(reverse("admin:petitions_signatureexport_changelist"))
+    page = officer_client.get(reverse("admin:petitions_signatureexport_change", args=[export.pk]))
+
+    for html in (listing.content.decode(), page.content.decode()):
+        assert "50\u00a0016" in html and "50016" not in html
