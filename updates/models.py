@@ -1,7 +1,9 @@
 """An update staff write to the signers who asked for news, and each email it sends."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_prose_editor.fields import ProseEditorField
@@ -84,6 +86,13 @@ class SupporterUpdate(models.Model):
 
     def __str__(self) -> str:
         return self.subject_fr
+
+    def clean(self) -> None:
+        # The editor posts "<p></p>" for an empty text, which passes `blank=False`.
+        if not strip_tags(self.body_fr).strip():
+            raise ValidationError(
+                {"body_fr": _("Write the update's text: signers would get an empty email.")}
+            )
 
     def subject_in(self, language: str) -> str:
         return self.subject_en if language == "en" and self.subject_en else self.subject_fr

@@ -282,3 +282,27 @@ def test_an_update_submitted_again_while_the_approver_read_it_is_not_approved_un
     update.refresh_from_db()
     assert update.status == SupporterUpdate.Status.APPROVED
     assert update.body_fr == "<p>Un autre texte.</p>"
+
+
+@pytest.mark.parametrize(
+    "empty_text", ["<p></p>", "<p> </p>", "<p><br></p>", "<p><script>x</script></p>"]
+)
+def test_an_update_with_no_words_in_its_text_is_refused_rather_than_sent_empty(
+    client, petition, empty_text
+):
+    logged_in_as(client, PETITION_MANAGERS, "camille")
+    # What the editor posts when staff wrote nothing, or only what sanitising removes.
+    page = client.post(
+        ADD_URL,
+        {
+            "petition": petition.pk,
+            "subject_fr": "Des nouvelles de Mamat",
+            "body_fr": empty_text,
+            "subject_en": "",
+            "body_en": "",
+            "send_rate_per_minute": 600,
+        },
+        headers={"accept-language": "fr"},
+    )
+    assert not SupporterUpdate.objects.exists()
+    assert "Écrivez le texte de la nouvelle" in page.content.decode()
