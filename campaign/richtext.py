@@ -2,6 +2,7 @@
 
 import re
 from html.parser import HTMLParser
+from urllib.parse import urljoin
 
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -19,7 +20,8 @@ RICH_TEXT_EXTENSIONS = {
     "HardBreak": True,
 }
 
-_cleaner = nh3.Cleaner(**allowlist_from_extensions(expand_extensions(RICH_TEXT_EXTENSIONS)))
+_ALLOWED = allowlist_from_extensions(expand_extensions(RICH_TEXT_EXTENSIONS))
+_cleaner = nh3.Cleaner(**_ALLOWED)
 
 
 def rich_text_sanitize(html: str) -> str:
@@ -30,6 +32,23 @@ def rich_text_sanitize(html: str) -> str:
 def rich_text_render(html: str) -> SafeString:
     """Sanitize again at render time, so that HTML written around the admin is safe too."""
     return mark_safe(rich_text_sanitize(html))  # noqa: S308 - sanitized by nh3 just above
+
+
+def rich_text_links_absolute(html: str, *, site_url: str) -> str:
+    """Return staff's rich text, sanitized, its links to the site's paths made full addresses.
+
+    Staff link the site's pages by their path ("/petition/…"), as its pages do; an email has
+    no page to read a path against, so there it must name `site_url`.
+    """
+
+    def absolute(tag: str, attribute: str, value: str) -> str:
+        if (tag, attribute) != ("a", "href"):
+            return value
+        if value.startswith("/") and not value.startswith("//"):
+            return site_url.rstrip("/") + value
+        return urljoin(site_url.rstrip("/") + "/", value)
+
+    return nh3.Cleaner(**_ALLOWED, attribute_filter=absolute).clean(html or "")
 
 
 def rich_text_as_plain_text(html: str) -> str:

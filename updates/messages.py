@@ -1,8 +1,9 @@
 """An update as the email each signer receives, and as the test email its author receives."""
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 
-from campaign.richtext import rich_text_as_plain_text, rich_text_render
+from campaign.richtext import rich_text_as_plain_text, rich_text_links_absolute, rich_text_render
 from core.email_sending import email_message_build, message_id_make, sender_named
 from petitions.models import Signature
 from petitions.news import news_stop_headers, news_stop_url
@@ -12,7 +13,7 @@ from updates.models import SupporterUpdate
 def _update_message(
     *, update: SupporterUpdate, language: str, to: str, stop_url: str, headers: dict[str, str]
 ) -> EmailMultiAlternatives:
-    written = update.body_in(language)
+    written = rich_text_links_absolute(update.body_in(language), site_url=settings.SITE_URL)
     body = rich_text_render(written)
     return email_message_build(
         template="updates/email/update",

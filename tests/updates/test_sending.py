@@ -81,6 +81,26 @@ def test_an_update_reaches_exactly_the_confirmed_signers_who_asked_once_each_in_
     ]
 
 
+def test_a_link_staff_gave_as_a_path_of_the_site_reaches_the_site_from_the_signers_mailbox(
+    update, petition, send, mailoutbox, settings
+):
+    # Staff link the site's own pages by their path, as on its pages; a mail program has no
+    # site to read the path against.
+    settings.SITE_URL = "https://liberez-mamat.example"
+    update.body_fr = '<p>Lisez <a href="/petition/liberez-mamat/ledger/">le registre</a>.</p>'
+    update.save()
+    news_signer(petition, "aynur@example.org")
+
+    send(update)
+
+    (message,) = mailoutbox
+    html = message.alternatives[0][0]
+    assert 'href="https://liberez-mamat.example/petition/liberez-mamat/ledger/"' in html
+    assert "le registre (https://liberez-mamat.example/petition/liberez-mamat/ledger/)" in (
+        message.body
+    )
+
+
 def test_a_signer_who_signed_in_uyghur_reads_the_update_in_english_not_french(
     update, petition, send, mailoutbox
 ):
