@@ -93,6 +93,26 @@ class SupporterUpdate(models.Model):
             raise ValidationError(
                 {"body_fr": _("Write the update's text: signers would get an empty email.")}
             )
+        # English is sent only with both (language_for): half of it would reach no one.
+        has_english_text = bool(strip_tags(self.body_en).strip())
+        if has_english_text and not self.subject_en.strip():
+            raise ValidationError(
+                {
+                    "subject_en": _(
+                        "Give the English text a subject too: without one, signers who signed "
+                        "in English get the French update."
+                    )
+                }
+            )
+        if self.subject_en.strip() and not has_english_text:
+            raise ValidationError(
+                {
+                    "body_en": _(
+                        "Write the English text too: without it, signers who signed in English "
+                        "get the French update."
+                    )
+                }
+            )
 
     def subject_in(self, language: str) -> str:
         return self.subject_en if language == "en" and self.subject_en else self.subject_fr

@@ -306,3 +306,32 @@ def test_an_update_with_no_words_in_its_text_is_refused_rather_than_sent_empty(
     )
     assert not SupporterUpdate.objects.exists()
     assert "Écrivez le texte de la nouvelle" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("subject_en", "body_en", "told"),
+    [
+        ("", "<p>We handed your signatures in.</p>", "Donnez aussi un objet au texte anglais"),
+        ("News of Mamat", "<p></p>", "Écrivez aussi le texte anglais"),
+    ],
+)
+def test_english_written_without_its_subject_or_its_text_is_refused_rather_than_never_sent(
+    client, petition, subject_en, body_en, told
+):
+    # Signers who signed in English get the English update only with both; otherwise the
+    # French, and what staff wrote in English would silently go to no one.
+    logged_in_as(client, PETITION_MANAGERS, "camille")
+    page = client.post(
+        ADD_URL,
+        {
+            "petition": petition.pk,
+            "subject_fr": "Des nouvelles de Mamat",
+            "body_fr": "<p>Nous avons remis vos signatures.</p>",
+            "subject_en": subject_en,
+            "body_en": body_en,
+            "send_rate_per_minute": 600,
+        },
+        headers={"accept-language": "fr"},
+    )
+    assert not SupporterUpdate.objects.exists()
+    assert told in page.content.decode()
