@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +40,7 @@ class SupporterUpdate(models.Model):
     send_rate_per_minute = models.PositiveIntegerField(
         _("emails per minute"),
         default=600,
+        validators=[MinValueValidator(1)],
         help_text=_("How fast the update goes out; stay under what the email service allows."),
     )
     status = models.CharField(

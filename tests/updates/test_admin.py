@@ -335,3 +335,24 @@ def test_english_written_without_its_subject_or_its_text_is_refused_rather_than_
     )
     assert not SupporterUpdate.objects.exists()
     assert told in page.content.decode()
+
+
+def test_a_sending_rate_of_zero_emails_a_minute_is_refused_rather_than_slowed_to_a_crawl(
+    client, petition
+):
+    # The sender would quietly read it as one a minute: days for a few thousand signers.
+    logged_in_as(client, PETITION_MANAGERS, "camille")
+    page = client.post(
+        ADD_URL,
+        {
+            "petition": petition.pk,
+            "subject_fr": "Des nouvelles de Mamat",
+            "body_fr": "<p>Nous avons remis vos signatures.</p>",
+            "subject_en": "",
+            "body_en": "",
+            "send_rate_per_minute": 0,
+        },
+        headers={"accept-language": "fr"},
+    )
+    assert not SupporterUpdate.objects.exists()
+    assert "Assurez-vous que cette valeur est supérieure ou égale à 1" in page.content.decode()
