@@ -12,6 +12,10 @@ from django_prose_editor.fields import ProseEditorField
 from campaign.richtext import RICH_TEXT_EXTENSIONS
 from petitions.models import Petition, Signature
 
+# Gmail cuts an email's HTML past 102 kB, and the link to stop the news is at its end; the
+# email's frame and footer take the rest.
+TEXT_MAX_BYTES = 90_000
+
 
 class SupporterUpdate(models.Model):
     class Status(models.TextChoices):
@@ -95,6 +99,17 @@ class SupporterUpdate(models.Model):
             raise ValidationError(
                 {"body_fr": _("Write the update's text: signers would get an empty email.")}
             )
+        for field in ("body_fr", "body_en"):
+            if len(getattr(self, field).encode()) > TEXT_MAX_BYTES:
+                raise ValidationError(
+                    {
+                        field: _(
+                            "This text is too long for an email: mail programs cut it short, "
+                            "hiding the link to stop these emails. Shorten it, or link to a page "
+                            "of the site."
+                        )
+                    }
+                )
         # English is sent only with both (language_for): half of it would reach no one.
         has_english_text = bool(strip_tags(self.body_en).strip())
         if has_english_text and not self.subject_en.strip():

@@ -356,3 +356,24 @@ def test_a_sending_rate_of_zero_emails_a_minute_is_refused_rather_than_slowed_to
     )
     assert not SupporterUpdate.objects.exists()
     assert "Assurez-vous que cette valeur est supérieure ou égale à 1" in page.content.decode()
+
+
+def test_a_text_too_long_for_mail_programs_to_show_whole_is_refused_before_it_hides_the_stop_link(
+    client, petition
+):
+    # Gmail cuts an email's HTML past 102 kB: signers would not see the link to stop the news.
+    logged_in_as(client, PETITION_MANAGERS, "camille")
+    page = client.post(
+        ADD_URL,
+        {
+            "petition": petition.pk,
+            "subject_fr": "Des nouvelles de Mamat",
+            "body_fr": "<p>" + "Nous avons remis vos signatures. " * 3000 + "</p>",
+            "subject_en": "",
+            "body_en": "",
+            "send_rate_per_minute": 600,
+        },
+        headers={"accept-language": "fr"},
+    )
+    assert not SupporterUpdate.objects.exists()
+    assert "Ce texte est trop long pour un e-mail" in page.content.decode()
