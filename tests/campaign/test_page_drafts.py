@@ -193,3 +193,22 @@ def test_a_page_history_entry_written_before_reads_as_it_was_written(
     assert _history(client, page, "en") == [
         "Brouillon enregistré, non public\N{NO-BREAK SPACE}: Titre [fr]."
     ]
+
+
+def test_a_page_saved_without_a_draft_names_its_changed_fields_in_each_readers_language(
+    client, editor, verified_staff_user, mamat_campaign
+):
+    page = Page.objects.get(slug="camps")
+    login_verified(client, editor)
+
+    def save(**changes):
+        form_page = client.get(change_url(page))
+        return client.post(change_url(page), admin_change_form_data(form_page, **changes))
+
+    save()  # once saved from the admin, the loaded texts are as its editor writes them
+    save(title_fr="Les camps", lead_en="A million people")
+    reader = Client()
+    login_verified(reader, verified_staff_user)
+
+    assert _history(reader, page, "fr")[-1] == "Modification de Titre [fr] et Chapô [en]."
+    assert _history(reader, page, "en")[-1] == "Changed Title [fr] and Lead [en]."
