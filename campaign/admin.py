@@ -83,6 +83,20 @@ def _texts_unlike_published(*, page: Page, values: dict) -> list[str]:
     ]
 
 
+def _form_errors_as_text(form: forms.BaseForm) -> str:
+    """Return the form's errors as staff read them on the form: each field's label, then why."""
+    problems = []
+    for name, errors in form.errors.items():
+        why = " ".join(str(error) for error in errors)
+        field = form.fields.get(name)
+        problems.append(
+            _("%(field)s: %(errors)s") % {"field": field.label, "errors": why}
+            if field is not None
+            else why
+        )
+    return "; ".join(problems)
+
+
 def _saving_a_draft(request: HttpRequest) -> bool:
     return request.method == "POST" and DRAFT_SAVE in request.POST
 
@@ -340,11 +354,13 @@ class PageAdmin(CspNonceMediaMixin, EditedSinceAdminMixin, SwitchedOnLanguagesAd
         form_class = self.get_form(request, page, change=True)
         form = form_class(request.POST, request.FILES, instance=page)
         if not form.is_valid():
-            self.message_user(
-                request, _("The preview needs a valid form: %s") % form.errors, messages.ERROR
-            )
-        preview = form.save(commit=False) if form.is_valid() else page
-        return page_render(request, preview, is_preview=True)
+            # Said on the preview itself, which opens in its own tab: a message would wait
+            # for the staff member's next admin page, and the saved page pass for their changes.
+            problem = _("The preview needs a valid form: %s") % _form_errors_as_text(form)
+            # The form has written its values into `page`, refused ones included.
+            saved = page_drafts.page_draft_apply(Page.objects.get(pk=page.pk))
+            return page_render(request, saved, is_preview=True, preview_problem=problem)
+        return page_render(request, form.save(commit=False), is_preview=True)
 
 
 @admin.register(CallToAction)

@@ -37,8 +37,13 @@ def page_preview(request: HttpRequest, pk: int) -> HttpResponse:
     return page_render(request, page, is_preview=True)
 
 
-def page_render(request: HttpRequest, page: Page, *, is_preview: bool = False) -> HttpResponse:
-    """Render a page as the public sees it (used by the admin's preview of unsaved changes)."""
+def page_render(
+    request: HttpRequest, page: Page, *, is_preview: bool = False, preview_problem: str = ""
+) -> HttpResponse:
+    """Render a page as the public sees it (used by the admin's preview of unsaved changes).
+
+    `preview_problem` says why a preview shows the saved page rather than the changes.
+    """
     response = render(
         request,
         "campaign/page.html",
@@ -46,6 +51,7 @@ def page_render(request: HttpRequest, page: Page, *, is_preview: bool = False) -
             "page": page,
             "calls_to_action": selectors.page_calls_to_action(page),
             "is_preview": is_preview,
+            "preview_problem": preview_problem,
             "is_home": page.kind == Page.Kind.CASE and not is_preview,
         },
     )

@@ -1,3 +1,5 @@
+from html import unescape
+
 import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
@@ -77,6 +79,30 @@ def test_preview_of_unsaved_changes_saves_nothing(client, editor, mamat_campaign
     assert "Titre pas encore enregistré" in response.content.decode()
     page.refresh_from_db()
     assert page.title_fr == "Libérez Mamat"
+
+
+def test_a_preview_of_changes_the_form_refuses_says_why_on_the_preview(
+    client, editor, mamat_campaign
+):
+    """The preview opens in its own tab: the editor reads there why it shows the saved page."""
+    page = Page.objects.get(slug="camps")
+    login_verified(client, editor)
+    form_page = client.get(_change_url(page))
+
+    response = client.post(
+        reverse("admin:campaign_page_preview_changes", args=[page.pk]),
+        admin_change_form_data(form_page, title_fr="", lead_fr="Un chapô pas encore enregistré"),
+    )
+
+    html = unescape(response.content.decode())
+    banner = html.partition('class="preview-banner"')[2].partition("</div>")[0]
+    assert (
+        "L'aperçu demande un formulaire valide\N{NO-BREAK SPACE}: Titre [fr]\N{NO-BREAK SPACE}: "
+        "Ce champ est obligatoire." in banner
+    )
+    assert "Ci-dessous, la page telle qu'elle est enregistrée." in banner
+    assert "Un chapô pas encore enregistré" not in html
+    assert not list(response.wsgi_request._messages)
 
 
 def test_publish_action_makes_drafts_public(client, editor, mamat_campaign):
