@@ -23,8 +23,10 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.utils import translation
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import trans_real
+from modeltranslation.utils import build_localized_fieldname, resolution_order
 
 SOURCE_LANGUAGE = "en"
 ENGLISH_ATTRS = mark_safe(' lang="en" dir="ltr"')
@@ -113,8 +115,20 @@ def interface_language_attrs() -> SafeString:
 
 
 def content_language_attrs(instance, field: str) -> SafeString:
-    """Return the lang and dir of a translated field as shown: English where it fell back."""
+    """Return the lang and dir of a translated field as shown, where it fell back to another
+    language: English, or French where English is empty too (an English page left empty)."""
     language = translation.get_language() or settings.LANGUAGE_CODE
-    if not _needs_english_fallback(language) or getattr(instance, f"{field}_{language}", None):
+    shown = next(
+        (
+            code
+            for code in resolution_order(language)
+            if getattr(instance, build_localized_fieldname(field, code), None)
+        ),
+        language,
+    )
+    if shown == language:
         return SafeString("")
-    return ENGLISH_ATTRS
+    if shown == SOURCE_LANGUAGE:
+        return ENGLISH_ATTRS
+    direction = "rtl" if translation.get_language_info(shown)["bidi"] else "ltr"
+    return format_html(' lang="{}" dir="{}"', shown, direction)

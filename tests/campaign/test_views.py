@@ -40,6 +40,19 @@ def test_french_stays_french_whatever_the_browser_prefers(client, mamat_campaign
     assert '<html lang="fr"' in response.content.decode()
 
 
+def test_a_page_not_yet_in_english_shows_its_french_marked_as_french(client, mamat_campaign):
+    """A screen reader speaks the French text with a French voice, on an English page."""
+    page = Page.objects.get(slug="camps")
+    page.title_en, page.lead_en, page.body_en = "", "", ""
+    page.save()
+
+    html = client.get("/en/camps/").content.decode()
+
+    assert '<html lang="en" dir="ltr">' in html
+    assert '<h1 class="page__title" lang="fr" dir="ltr">Les camps et la torture</h1>' in html
+    assert '<div class="rich-text" lang="fr" dir="ltr">' in html
+
+
 def test_context_pages_are_in_the_menu(client, mamat_campaign):
     html = client.get("/").content.decode()
 
