@@ -2,8 +2,10 @@
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import override_settings
 from playwright.sync_api import expect
 
+from tests.public_pages import LANGUAGES_WITH_UYGHUR
 from tests.staff_fixtures import login_verified
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -93,3 +95,22 @@ def test_the_editors_menu_is_in_the_staff_members_language(staff_page, live_serv
     menu.get_by_role("button", name="Titre 2", exact=True).click()
     expect(block_type).to_have_attribute("aria-label", "Titre 2")
     assert not menu.get_by_text("Heading", exact=False).count()
+
+
+@override_settings(LANGUAGES=LANGUAGES_WITH_UYGHUR)
+def test_staff_type_the_uyghur_page_right_to_left_and_its_links_left_to_right(
+    staff_page, live_server
+):
+    staff_page.goto(live_server.url + "/admin/campaign/page/add/")
+
+    def direction(locator) -> str:
+        return locator.evaluate("element => getComputedStyle(element).direction")
+
+    assert direction(staff_page.locator("#id_title_ug")) == "rtl"
+    assert direction(staff_page.locator("#id_lead_ug")) == "rtl"
+    body_ug = staff_page.locator(".prose-editor", has=staff_page.locator("#id_body_ug"))
+    assert direction(body_ug.locator(".ProseMirror[contenteditable=true]")) == "rtl"
+    assert direction(staff_page.locator("#id_title_fr")) == "ltr"
+    staff_page.goto(live_server.url + "/admin/campaign/calltoaction/add/")
+    assert direction(staff_page.locator("#id_title_ug")) == "rtl"
+    assert direction(staff_page.locator("#id_url_ug")) == "ltr"
