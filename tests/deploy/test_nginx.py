@@ -1,5 +1,6 @@
 """The shipped nginx configuration, rendered as an operator would, checked by nginx itself."""
 
+import os
 import shutil
 import subprocess
 import sys
@@ -106,6 +107,13 @@ class _Node(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(b"<html>" + b"Lib\xc3\xa9rez Mamat " * 200 + b"</html>")
 
+    def do_POST(self):
+        received = len(self.rfile.read(int(self.headers["Content-Length"])))
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.end_headers()
+        self.wfile.write(str(received).encode())
+
     def log_message(self, *args):
         pass
 
@@ -121,8 +129,11 @@ def nginx_start(tmp_path: Path, nodes: str):
             f"--standalone={tmp_path}",
         )
     )
+    # Started as root (in a container), nginx's workers would run as nobody, who may not enter
+    # pytest's private tmp_path to buffer a large request's body there.
+    directives = "daemon off;" + (" user root;" if os.geteuid() == 0 else "")
     nginx = subprocess.Popen(
-        ["nginx", "-e", "stderr", "-p", str(tmp_path), "-c", str(config), "-g", "daemon off;"]
+        ["nginx", "-e", "stderr", "-p", str(tmp_path), "-c", str(config), "-g", directives]
     )
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
@@ -187,3 +198,18 @@ def test_pages_are_compressed_for_browsers_that_ask(proxied_node):
     with urllib.request.urlopen(request, timeout=5) as response:
         assert response.headers["Content-Encoding"] == "gzip"
         assert "Accept-Encoding" in response.headers["Vary"]
+
+
+def test_staff_upload_a_phones_photo_in_the_admin_while_the_public_forms_stay_small(
+    proxied_node,
+):
+    url, _access_log = proxied_node
+    photo = b"\xff" * (25 * 1024 * 1024)  # a 108-megapixel phone photo weighs about this
+
+    upload = urllib.request.Request(url + "/admin/campaign/page/1/change/", data=photo)
+    with urllib.request.urlopen(upload, timeout=30) as response:
+        assert response.read() == str(len(photo)).encode()
+    signature = urllib.request.Request(url + "/petition/liberez-mamat/sign/", data=photo)
+    with pytest.raises(urllib.error.HTTPError) as answer:
+        urllib.request.urlopen(signature, timeout=30)
+    assert answer.value.code == 413
