@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -114,6 +115,12 @@ def update_sending_check(*, update: SupporterUpdate) -> None:
     """Raise UpdateNotAllowed unless the update may start sending now."""
     if update.status != SupporterUpdate.Status.APPROVED:
         raise UpdateNotAllowed(_("Only an approved update can be sent."))
+    # The admin's form checks the texts as staff save them; an update saved before a check
+    # existed, or written by other code, is checked again before it reaches anyone.
+    try:
+        update.clean()
+    except ValidationError as error:
+        raise UpdateNotAllowed(" ".join(error.messages)) from error
     recent = update_sent_recently(update=update)
     if recent is not None and update.weekly_limit_lifted_by_id is None:
         raise UpdateNotAllowed(

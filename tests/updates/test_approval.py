@@ -82,3 +82,19 @@ def test_an_update_that_would_reach_no_one_is_not_sent_and_stays_approved(update
     assert update.status == SupporterUpdate.Status.APPROVED and update.started_at is None
     news_signer(petition, "aynur@example.org")
     approval.update_sending_check(update=update)  # now allowed
+
+
+def test_an_approved_update_whose_text_has_no_words_is_not_sent(update, writer, petition):
+    """Saved before the admin's form checked its text (or by other code): checked again."""
+    news_signer(petition, "aynur@example.org")
+    approval.update_submit(update=update)
+    approval.update_approve(update=update, approver=writer)
+    SupporterUpdate.objects.filter(pk=update.pk).update(body_fr="<p></p>")
+    update.refresh_from_db()
+
+    with pytest.raises(approval.UpdateNotAllowed, match="un e-mail vide"):
+        sending.update_send_start(update=update, actor=writer)
+
+    update.refresh_from_db()
+    assert update.status == SupporterUpdate.Status.APPROVED and update.started_at is None
+    assert not update.recipients.exists()
