@@ -228,19 +228,22 @@ class Delivery(models.Model):
     def __str__(self) -> str:
         return f"{self.petition} → {self.recipient_full()} #{self.pk}"
 
+    def _recipient(self) -> tuple[str, str]:
+        """Return the recipient's name and organisation: as recorded when the delivery was
+        sent, or the target's as they are until then."""
+        if self.status == self.Status.SENT:
+            return self.recipient_name, self.recipient_organisation
+        return self.target.name, self.target.organisation
+
     def recipient_shown(self) -> str:
         """Return the recipient as the public sees it: the organisation, or else the name."""
-        if self.status == self.Status.SENT:
-            return self.recipient_organisation or self.recipient_name
-        return self.target.organisation or self.target.name
+        name, organisation = self._recipient()
+        return organisation or name
 
     def recipient_full(self) -> str:
-        """Return the recipient's name and organisation: as sent, or as they are until then."""
-        if self.status != self.Status.SENT:
-            return str(self.target)
-        if self.recipient_organisation:
-            return f"{self.recipient_name} ({self.recipient_organisation})"
-        return self.recipient_name
+        """Return the recipient as staff read it: "name (organisation)", or the name alone."""
+        name, organisation = self._recipient()
+        return f"{name} ({organisation})" if organisation else name
 
 
 class DeliveredSignature(models.Model):
