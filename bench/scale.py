@@ -60,6 +60,21 @@ def unit_command(unit: str, env: dict[str, str]) -> list[str]:
     return shlex.split(re.sub(r"\$\{(\w+)\}", lambda match: env[match[1]], command))
 
 
+def nginx_standalone_write(directory: Path, *, port: int, values: dict[str, str]) -> list[str]:
+    """Write an nginx of its own in `directory` with deploy/render.py; return its command."""
+    settings = [
+        argument for key, value in values.items() for argument in ("--set", f"{key}={value}")
+    ]
+    rendered = subprocess.run(  # noqa: S603
+        [sys.executable, str(ROOT / "deploy" / "render.py"), *settings,
+         f"--listen=127.0.0.1:{port}", f"--standalone={directory}"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    (directory / "nginx.conf").write_text(rendered)
+    return ["nginx", "-e", "stderr", "-p", str(directory), "-c", str(directory / "nginx.conf"),
+            "-g", "daemon off;"]  # fmt: skip
+
+
 def stores_reset(database_url: str, redis_urls: list[str]) -> None:
     import psycopg
     import redis
@@ -225,26 +240,16 @@ class Scale:
         directory = self.work / "nginx"
         directory.mkdir(exist_ok=True)
         (directory / "mamat-access.log").unlink(missing_ok=True)
-        values = {
-            "SITE_URL": self.base_url,
-            "WEB_NODES": ",".join(f"{address}:{self.node_port}" for address in NODES),
-            "MEDIA_ROOT": self.env["MEDIA_ROOT"],
-        }
-        settings = [
-            argument for key, value in values.items() for argument in ("--set", f"{key}={value}")
-        ]
-        rendered = subprocess.run(  # noqa: S603
-            [sys.executable, str(ROOT / "deploy" / "render.py"), *settings,
-             f"--listen=127.0.0.1:{port}", f"--standalone={directory}"],
-            capture_output=True, text=True, check=True,
-        ).stdout  # fmt: skip
-        (directory / "nginx.conf").write_text(rendered)
-        self.processes.start(
-            "nginx",
-            ["nginx", "-e", "stderr", "-p", str(directory), "-c", str(directory / "nginx.conf"),
-             "-g", "daemon off;"],
-            env=self.env,
-        )  # fmt: skip
+        command = nginx_standalone_write(
+            directory,
+            port=port,
+            values={
+                "SITE_URL": self.base_url,
+                "WEB_NODES": ",".join(f"{address}:{self.node_port}" for address in NODES),
+                "MEDIA_ROOT": self.env["MEDIA_ROOT"],
+            },
+        )
+        self.processes.start("nginx", command, env=self.env)
 
     def kill(self, name: str) -> None:
         """SIGKILL a process and its children at once, as a machine lost or the OOM killer."""

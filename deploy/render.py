@@ -11,6 +11,7 @@ it runs on the proxy's machine, which needs no virtualenv.
 """
 
 import argparse
+import os
 import re
 import sys
 from pathlib import Path
@@ -119,12 +120,17 @@ def site_render(values: dict[str, str], *, listen: str | None, logs: Path | None
     return re.sub(r"\{\{ (\w+) \}\}", lambda match: filled[match[1]], template)
 
 
-def standalone_render(site: str, directory: Path) -> str:
+def standalone_render(site: str, directory: Path, *, started_as_root: bool) -> str:
     """A whole nginx.conf around the site: its pid, logs and temp paths under `directory`."""
     temp = directory / "temp"
+    # Started as root (in a container), nginx's workers would run as nobody, who may not write
+    # the temp folders made here by root, nor enter a private `directory` (pytest's tmp_path):
+    # every request body over client_body_buffer_size (an admin's upload) would fail.
+    worker_user = ["user root;"] if started_as_root else []
     return "\n".join(
         [
             "# An nginx of its own (make scale, the tests): nothing under /var or /run.",
+            *worker_user,
             "worker_processes 1;",
             f"pid {directory / 'nginx.pid'};",
             f"error_log {directory / 'nginx-error.log'} warn;",
@@ -159,7 +165,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.standalone:
         for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
             (args.standalone / "temp" / name).mkdir(parents=True, exist_ok=True)
-        site = standalone_render(site, args.standalone)
+        site = standalone_render(site, args.standalone, started_as_root=os.geteuid() == 0)
     sys.stdout.write(site)
 
 

@@ -1,6 +1,5 @@
 """The shipped nginx configuration, rendered as an operator would, checked by nginx itself."""
 
-import os
 import shutil
 import subprocess
 import sys
@@ -129,11 +128,8 @@ def nginx_start(tmp_path: Path, nodes: str):
             f"--standalone={tmp_path}",
         )
     )
-    # Started as root (in a container), nginx's workers would run as nobody, who may not enter
-    # pytest's private tmp_path to buffer a large request's body there.
-    directives = "daemon off;" + (" user root;" if os.geteuid() == 0 else "")
     nginx = subprocess.Popen(
-        ["nginx", "-e", "stderr", "-p", str(tmp_path), "-c", str(config), "-g", directives]
+        ["nginx", "-e", "stderr", "-p", str(tmp_path), "-c", str(config), "-g", "daemon off;"]
     )
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
