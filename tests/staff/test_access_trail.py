@@ -264,3 +264,28 @@ def test_an_entry_s_page_is_titled_with_the_local_time_and_the_action_in_french(
 
     title = html.unescape(page.split("<title>")[1].split(" | ")[0]).strip()
     assert title == "27/11/2026 21:58 · camille · s'est connecté en deux étapes"  # not "logged_in"
+
+
+@pytest.mark.parametrize(
+    ("language", "grouped"), [("fr", "50\N{NO-BREAK SPACE}016"), ("en", "50,016")]
+)
+def test_a_data_officer_reads_an_export_s_row_count_grouped_in_their_language(
+    verified_staff_client, language, grouped
+):
+    entry = access_event_record(
+        actor=None, action=AccessEvent.Action.EXPORTED_SIGNATURES, row_count=50016
+    )
+    headers = {"accept-language": language}
+
+    listed = verified_staff_client.get(
+        reverse("admin:staff_accessevent_changelist"), headers=headers
+    ).content.decode()
+    shown = verified_staff_client.get(
+        reverse("admin:staff_accessevent_change", args=[entry.pk]), headers=headers
+    ).content.decode()
+
+    assert f'<td class="field-rows">{grouped}</td>' in listed
+    assert f'<div class="readonly">{grouped}</div>' in shown
+    assert "50016" not in listed + shown
+    entry.refresh_from_db()
+    assert entry.row_count == 50016  # kept as a number, worded only when shown
