@@ -16,6 +16,7 @@ from petitions import exports
 from petitions.exports import SignatureExportFilters, signatures_for_export
 from petitions.models import Signature
 from staff.models import AccessEvent
+from tests.deliveries.factories import confirmed_signatures_create
 from tests.factories import PetitionFactory, SignatureFactory
 from tests.petitions.factories_staff import (
     PETITION_MANAGERS,
@@ -310,6 +311,21 @@ def test_the_command_writes_the_same_rows_as_the_admin(officer_client, tmp_path)
     assert AccessEvent.objects.filter(
         action=AccessEvent.Action.EXPORTED_SIGNATURES, actor__isnull=True, row_count=4
     ).exists()
+
+
+def test_the_command_tells_the_data_officer_how_many_signers_it_wrote_grouped_as_they_read(
+    tmp_path,
+):
+    petition = PetitionFactory(slug="mamat")
+    confirmed_signatures_create(petition, 1001)
+    output, printed = tmp_path / "export.csv", io.StringIO()
+
+    with translation.override("fr"):
+        call_command("export_signatures", petition="mamat", output=str(output), stdout=printed)
+
+    assert printed.getvalue().startswith("1\N{NO-BREAK SPACE}001 ")  # not "1001"
+    assert str(output) in printed.getvalue()
+    assert len(csv_rows(output.read_bytes())) == 1 + 1001  # the headings, then the signers
 
 
 class _RecordedWrites(io.BytesIO):

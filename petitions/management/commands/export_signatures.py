@@ -5,8 +5,9 @@ import sys
 from contextlib import nullcontext
 from typing import IO
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from core.sealing import SealingKeyInvalid, Unsealer, private_key_or_keys_file_parse
 from petitions.exports import SignatureExportFilters, signatures_export_write, signatures_for_export
@@ -81,4 +82,10 @@ class Command(BaseCommand):
                 unsealer=unsealer,
             )
         if output != "-":
-            self.stdout.write(f"{row_count} signatures written to {output}")
+            # Grouped as the admin shows counts ("50 016" in French), in the site's language.
+            written = ngettext(
+                "%(count)s signature written to %(file)s.",
+                "%(count)s signatures written to %(file)s.",
+                row_count,
+            )
+            self.stdout.write(written % {"count": intcomma(row_count), "file": output})
