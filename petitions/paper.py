@@ -12,6 +12,7 @@ import hashlib
 import io
 import secrets
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -65,6 +66,17 @@ class PaperSheetImportedBefore(ValueError):
                 "user": earlier.imported_by.get_username(),
             }
         )
+
+
+class PaperSheetSent(TypedDict):
+    """A typed-in sheet as staff sent it, and who sent it from where: the same for its
+    preview (paper_sheet_read) and its import (paper_signatures_import), which both trail it."""
+
+    petition: Petition
+    content: bytes
+    file_name: str
+    actor: User
+    ip_hmac: str
 
 
 @dataclass

@@ -22,6 +22,7 @@ from petitions.admin.tool_pages import tool_page_response
 from petitions.models import Petition
 from petitions.paper import (
     PaperSheetImportedBefore,
+    PaperSheetSent,
     PaperSheetUnreadable,
     paper_column_headings,
     paper_columns,
@@ -100,22 +101,17 @@ class PaperSignaturesAdminMixin(ModelAdminMixinBase):
                 paper_sheet_refuse_if_imported(
                     petition=petition, fingerprint=paper_sheet_fingerprint(content)
                 )
+                sent = PaperSheetSent(
+                    petition=petition,
+                    content=content,
+                    file_name=file_name,
+                    actor=request_staff_user(request),
+                    ip_hmac=request_ip_hmac(request),
+                )
                 if "import" in request.POST:
-                    batch = paper_signatures_import(
-                        petition=petition,
-                        content=content,
-                        file_name=file_name,
-                        actor=request_staff_user(request),
-                        ip_hmac=request_ip_hmac(request),
-                    )
+                    batch = paper_signatures_import(**sent)
                 else:
-                    rows = paper_sheet_read(
-                        petition=petition,
-                        content=content,
-                        file_name=file_name,
-                        actor=request_staff_user(request),
-                        ip_hmac=request_ip_hmac(request),
-                    )
+                    rows = paper_sheet_read(**sent)
             except (forms.ValidationError, PaperSheetUnreadable, PaperSheetImportedBefore) as error:
                 form.add_error(
                     "sheet", error.messages if hasattr(error, "messages") else str(error)

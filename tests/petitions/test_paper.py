@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 from petitions import counter, paper, sealing
 from petitions.models import Signature
+from staff.access_trail import ip_hmac
 from staff.models import AccessEvent
 from tests.deliveries.helpers import pdf_text
 from tests.factories import PetitionFactory, SignatureFactory
@@ -542,3 +543,25 @@ def test_importing_a_sheet_after_its_preview_trails_the_preview_and_the_import_o
         "already_signed": 1,
         "skipped": 2,
     }
+
+
+def test_the_preview_and_the_import_trail_the_network_staff_sent_the_sheet_from(manager):
+    petition = PetitionFactory()
+    SignatureFactory(petition=petition, email="ilham@example.org", confirmed=True)
+    upload = io.BytesIO(SHEET.encode())
+    upload.name = "stand-marche.csv"
+    office = {"REMOTE_ADDR": "198.51.100.7"}
+
+    preview = manager.post(_paper_url(petition), {"sheet": upload, "preview": "1"}, **office)
+    manager.post(
+        _paper_url(petition),
+        {"content": preview.context["content"], "file_name": "stand-marche.csv", "import": "1"},
+        **office,
+    )
+
+    trail = AccessEvent.objects.order_by("pk")
+    assert [(event.action, event.ip_hmac) for event in trail] == [
+        (AccessEvent.Action.SEARCHED_SIGNATURES, ip_hmac("198.51.100.7")),
+        (AccessEvent.Action.IMPORTED_PAPER_SIGNATURES, ip_hmac("198.51.100.7")),
+    ]
+    assert [event.actor_username for event in trail] == ["petition-managers"] * 2
