@@ -127,6 +127,11 @@ class PageCallToActionInline(admin.TabularInline):
         return super().get_formset(request, obj, **kwargs)
 
 
+def _quoted(page: Page) -> str:
+    """Return the page's title between the quotation marks of the staff member's language."""
+    return _("“%(title)s”") % {"title": page}
+
+
 class PageAdminForm(forms.ModelForm):
     # Set by PageAdmin.get_form when staff press "Save as a draft".
     saving_a_draft = False
@@ -136,6 +141,7 @@ class PageAdminForm(forms.ModelForm):
         cleaned_data = self.cleaned_data
         if self.saving_a_draft:
             self._refuse_what_a_draft_cannot_hold()
+        self._refuse_an_address_taken()
         if cleaned_data.get("image") and not cleaned_data.get("image_alt_fr"):
             self.add_error("image_alt_fr", _("Describe the image for people who cannot see it."))
         # self.instance still holds the saved values here: is this the page `/` shows, leaving?
@@ -149,6 +155,20 @@ class PageAdminForm(forms.ModelForm):
             except services.HomePageRequired as refused:
                 self.add_error("status" if "status" in cleaned_data else None, str(refused))
         return cleaned_data
+
+    def _refuse_an_address_taken(self) -> None:
+        # Said here, on the slug: the model's unique check would say it above the form, naming
+        # the campaign and the slug together, as if either could be the one to change.
+        campaign, slug = self.cleaned_data.get("campaign"), self.cleaned_data.get("slug")
+        if campaign is None or not slug:
+            return
+        other = campaign.pages.filter(slug=slug).exclude(pk=self.instance.pk).first()
+        if other is not None:
+            self.add_error(
+                "slug",
+                _("The page %(page)s already has the address /%(slug)s/: choose another one.")
+                % {"page": _quoted(other), "slug": slug},
+            )
 
     def _refuse_what_a_draft_cannot_hold(self) -> None:
         # A draft keeps the texts aside (campaign/page_drafts.py); anything else changed here

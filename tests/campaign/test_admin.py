@@ -137,3 +137,30 @@ def test_visitors_are_sent_to_the_login_page(client, mamat_campaign):
 
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_an_address_another_page_has_is_refused_on_the_slug_field_with_the_typing_kept(
+    client, editor, mamat_campaign
+):
+    """The editor gives the camps page the address of the Xinjiang page, and a new title."""
+    page = Page.objects.get(slug="camps")
+    login_verified(client, editor)
+    form_page = client.get(_change_url(page))
+
+    response = client.post(
+        _change_url(page),
+        admin_change_form_data(form_page, slug="xinjiang", title_fr="Les camps, témoignages"),
+    )
+
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.errors["slug"] == [
+        "La page «\N{NO-BREAK SPACE}Une vague de détentions arbitraires au Xinjiang"
+        "\N{NO-BREAK SPACE}» a déjà l'adresse /xinjiang/\N{NO-BREAK SPACE}: choisissez-en une "
+        "autre."
+    ]
+    assert form.non_field_errors() == []
+    assert form["slug"].value() == "xinjiang"
+    assert form["title_fr"].value() == "Les camps, témoignages"
+    page.refresh_from_db()
+    assert (page.slug, page.title_fr) == ("camps", "Les camps et la torture")
