@@ -127,9 +127,21 @@ class PageCallToActionInline(admin.TabularInline):
         return super().get_formset(request, obj, **kwargs)
 
 
+# The action that puts a case page at `/` in place of the one there, named where staff are sent.
+PUBLISH_IN_PLACE = _("Publish at the site's address (/), in place of the case page there")
+
+
 def _quoted(page: Page) -> str:
     """Return the page's title between the quotation marks of the staff member's language."""
     return _("“%(title)s”") % {"title": page}
+
+
+def home_page_taken_message(home: Page) -> str:
+    return _(
+        "Only one case page is published at a time, and %(page)s is the one shown at the "
+        "site's address (/). To show this one there instead, save it with the status “Draft”, "
+        "then choose “%(action)s” for it in the list of pages."
+    ) % {"page": _quoted(home), "action": PUBLISH_IN_PLACE}
 
 
 class PageAdminForm(forms.ModelForm):
@@ -154,7 +166,26 @@ class PageAdminForm(forms.ModelForm):
                 services.home_page_guard(leaving=Page.objects.filter(pk=self.instance.pk))
             except services.HomePageRequired as refused:
                 self.add_error("status" if "status" in cleaned_data else None, str(refused))
+        self._refuse_a_second_home_page()
         return cleaned_data
+
+    def _refuse_a_second_home_page(self) -> None:
+        # Read from cleaned_data: self.instance takes the form's values only after clean().
+        cleaned_data = self.cleaned_data
+        campaign = cleaned_data.get("campaign")
+        if (
+            campaign is None
+            or cleaned_data.get("kind") != Page.Kind.CASE
+            or cleaned_data.get("status") != Page.Status.PUBLISHED
+        ):
+            return
+        try:
+            services.home_page_taken_guard(campaign=campaign, page_pk=self.instance.pk)
+        except services.HomePageTaken as refused:
+            # On the field that would publish it: the status, or the kind of a published page.
+            kind_only = self.instance.pk and "status" not in self.changed_data
+            field = "kind" if kind_only and "kind" in self.changed_data else "status"
+            self.add_error(field, home_page_taken_message(refused.home))
 
     def _refuse_an_address_taken(self) -> None:
         # Said here, on the slug: the model's unique check would say it above the form, naming
@@ -198,7 +229,7 @@ class PageAdmin(CspNonceMediaMixin, EditedSinceAdminMixin, SwitchedOnLanguagesAd
     search_fields = ["title_fr", "title_en", "slug"]
     prepopulated_fields = {"slug": ["title_fr"]}
     inlines = [PageCallToActionInline]
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "publish_in_place", "unpublish"]
     change_form_template = "admin/campaign/page/change_form.html"
     fieldsets = [
         (None, {"fields": ["campaign", "kind", "status", "slug", "position"]}),
@@ -220,13 +251,28 @@ class PageAdmin(CspNonceMediaMixin, EditedSinceAdminMixin, SwitchedOnLanguagesAd
 
     @admin.action(description=_("Publish the selected pages"), permissions=["change"])
     def publish(self, request: HttpRequest, queryset) -> None:
-        if services.pages_publishable(queryset).count() < queryset.count():
+        if services.legal_notices_incomplete(queryset):
             self.message_user(
                 request,
                 _(
                     "The legal notice stays a draft until the campaign's publisher, director of "
                     "publication and host are filled in."
                 ),
+                messages.WARNING,
+            )
+        waiting = services.case_pages_waiting(queryset)
+        if waiting:
+            self.message_user(
+                request,
+                _(
+                    "Only one case page is published at a time, the one shown at the site's "
+                    "address (/), so these stay drafts: %(pages)s. To show one of them there, "
+                    "select it alone and choose “%(action)s”."
+                )
+                % {
+                    "pages": ", ".join(_quoted(page) for page in waiting),
+                    "action": PUBLISH_IN_PLACE,
+                },
                 messages.WARNING,
             )
         count = services.pages_publish(pages=queryset)
@@ -236,6 +282,26 @@ class PageAdmin(CspNonceMediaMixin, EditedSinceAdminMixin, SwitchedOnLanguagesAd
             % {"count": count},
             messages.SUCCESS,
         )
+
+    @admin.action(description=PUBLISH_IN_PLACE, permissions=["change"])
+    def publish_in_place(self, request: HttpRequest, queryset) -> None:
+        pages = list(queryset[:2])
+        if len(pages) != 1 or pages[0].kind != Page.Kind.CASE:
+            self.message_user(
+                request,
+                _("Select one case page, the one to show at the site's address (/)."),
+                messages.ERROR,
+            )
+            return
+        page = pages[0]
+        replaced = services.case_page_publish_in_place(page=page)
+        if replaced is None:
+            done = _("%(page)s is published at the site's address (/).") % {"page": _quoted(page)}
+        else:
+            done = _(
+                "%(page)s is published at the site's address (/); %(replaced)s is a draft."
+            ) % {"page": _quoted(page), "replaced": _quoted(replaced)}
+        self.message_user(request, done, messages.SUCCESS)
 
     @admin.action(description=_("Unpublish the selected pages"), permissions=["change"])
     def unpublish(self, request: HttpRequest, queryset) -> None:

@@ -183,6 +183,17 @@ class Page(models.Model):
         ordering = ["position", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "slug"], name="page_unique_slug"),
+            # `/` shows the campaign's case page: with two published, the pages' order alone
+            # would say which, and staff would not be told.
+            models.UniqueConstraint(
+                fields=["campaign"],
+                condition=models.Q(kind="case", status="published"),
+                name="page_one_published_case_page",
+                violation_error_message=_(
+                    "Only one case page is published at a time: it is the one shown at the "
+                    "site's address (/)."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,5 +1,6 @@
 """Writes to the campaign's pages: every caller (admin, commands, tests) goes through here."""
 
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -28,14 +29,42 @@ class CampaignLoadReport:
         )
 
 
-def pages_publishable(pages: QuerySet[Page]) -> QuerySet[Page]:
-    """Return the pages that may be published: all but a legal notice missing its identities."""
-    incomplete = [
-        page.pk
+def legal_notices_incomplete(pages: QuerySet[Page]) -> list[Page]:
+    """Return the legal notices among `pages` whose campaign lacks the identities they show."""
+    return [
+        page
         for page in pages.filter(kind=Page.Kind.LEGAL_NOTICE).select_related("campaign")
         if not legal_notice_complete(page.campaign)
     ]
-    return pages.exclude(pk__in=incomplete)
+
+
+def case_pages_waiting(pages: QuerySet[Page]) -> list[Page]:
+    """Return the draft case pages among `pages` that publishing would put beside another.
+
+    A campaign publishes one case page, the one `/` shows (campaign.models.Page's constraint):
+    a draft waits while its campaign has one published, and so does each of several drafts of
+    one campaign published together, since none of them is more the home page than the others.
+    """
+    drafts = list(pages.filter(kind=Page.Kind.CASE).exclude(status=Page.Status.PUBLISHED))
+    campaigns_with_home = set(
+        Page.objects.published()
+        .of_kind(Page.Kind.CASE)
+        .filter(campaign__in={page.campaign_id for page in drafts})
+        .values_list("campaign", flat=True)
+    )
+    drafts_by_campaign = Counter(page.campaign_id for page in drafts)
+    return [
+        page
+        for page in drafts
+        if page.campaign_id in campaigns_with_home or drafts_by_campaign[page.campaign_id] > 1
+    ]
+
+
+def pages_publishable(pages: QuerySet[Page]) -> QuerySet[Page]:
+    """Return the pages that may be published: all but a legal notice missing its identities,
+    and a case page that would stand beside another."""
+    waiting = [*legal_notices_incomplete(pages), *case_pages_waiting(pages)]
+    return pages.exclude(pk__in=[page.pk for page in waiting])
 
 
 def pages_publish(*, pages: QuerySet[Page]) -> int:
@@ -56,7 +85,7 @@ class HomePageRequired(Exception):
 def home_page_guard(*, leaving: QuerySet[Page]) -> None:
     """Refuse to let `leaving` pages go if no published case page would be left for `/`.
 
-    `/` shows the first published case page; without one the site answers 404 at its own
+    `/` shows the campaign's published case page; without one the site answers 404 at its own
     address, in every language.
     """
     remaining = (
@@ -72,6 +101,53 @@ def home_page_guard(*, leaving: QuerySet[Page]) -> None:
         )
 
 
+class HomePageTaken(Exception):
+    """Another case page of the campaign is published, the one `/` shows: `home`."""
+
+    def __init__(self, home: Page) -> None:
+        super().__init__(home)
+        self.home = home
+
+
+def home_page_taken_guard(*, campaign: Campaign, page_pk: int | None) -> None:
+    """Refuse to publish the page `page_pk` (None: a new one) as a case page of `campaign`
+    beside the one it has published."""
+    home = (
+        Page.objects.published()
+        .of_kind(Page.Kind.CASE)
+        .filter(campaign=campaign)
+        .exclude(pk=page_pk)
+        .first()
+    )
+    if home is not None:
+        raise HomePageTaken(home)
+
+
+def case_page_publish_in_place(*, page: Page) -> Page | None:
+    """Publish the case page `page` at `/`; return the case page it replaces, now a draft."""
+    if page.kind != Page.Kind.CASE:
+        raise ValueError(f"Only a case page is shown at /, not a page of kind {page.kind}.")
+    with transaction.atomic():
+        # Locked in one order, so that two staff putting pages in place wait for each other.
+        case_pages = list(
+            Page.objects.of_kind(Page.Kind.CASE)
+            .filter(campaign=page.campaign_id)
+            .order_by("pk")
+            .select_for_update()
+        )
+        replaced = next(
+            (other for other in case_pages if other.is_published and other.pk != page.pk), None
+        )
+        # The draft first: the constraint is checked at each statement.
+        if replaced is not None:
+            Page.objects.filter(pk=replaced.pk).update(status=Page.Status.DRAFT)
+            replaced.status = Page.Status.DRAFT
+        Page.objects.filter(pk=page.pk).update(status=Page.Status.PUBLISHED)
+    page.status = Page.Status.PUBLISHED
+    transaction.on_commit(public_content_changed)
+    return replaced
+
+
 def pages_unpublish(*, pages: QuerySet[Page]) -> int:
     """Take the given pages off the public site; return how many changed.
 
@@ -85,10 +161,17 @@ def pages_unpublish(*, pages: QuerySet[Page]) -> int:
 
 
 def _initial_status(campaign: Campaign, kind: str) -> str:
-    """Publish what is complete; the legal notice and the contact page wait for staff's data."""
+    """Publish what is complete; the legal notice and the contact page wait for staff's data,
+    and a case page for its campaign's published one to leave `/`."""
     if kind == Page.Kind.LEGAL_NOTICE and not legal_notice_complete(campaign):
         return Page.Status.DRAFT
     if kind == Page.Kind.CONTACT and not campaign.contact_email:
+        return Page.Status.DRAFT
+    if (
+        kind == Page.Kind.CASE
+        and Page.objects.published().of_kind(Page.Kind.CASE).filter(campaign=campaign).exists()
+    ):
+        # A case page deleted, then loaded again, waits beside the one staff put at `/`.
         return Page.Status.DRAFT
     return Page.Status.PUBLISHED
 

@@ -9,7 +9,8 @@ from core.sitemaps import SitemapInEveryLanguage
 class PageSitemap(SitemapInEveryLanguage):
     def items(self) -> list[Page]:
         pages = list(Page.objects.published().order_by("position", "pk"))
-        # The first case page is the home page: listed at /, not at its own slug too.
+        # The published case page (one per campaign) is the home page: listed at /, not at
+        # its own slug too.
         home = next((page for page in pages if page.kind == Page.Kind.CASE), None)
         for page in pages:
             page.sitemap_is_home = page is home

@@ -16,18 +16,21 @@ def test_the_last_published_case_page_cannot_be_unpublished(mamat_campaign, clie
     assert client.get("/").status_code == 200
 
 
-def test_it_can_once_another_case_page_is_published(mamat_campaign, client):
-    Page.objects.create(
+def test_it_leaves_once_another_case_page_is_put_in_its_place(mamat_campaign, client):
+    new_case_page = Page.objects.create(
         campaign=mamat_campaign,
         kind=Page.Kind.CASE,
         slug="mamat-2",
         title_fr="Mamat, la suite",
-        status=Page.Status.PUBLISHED,
         position=5,
     )
 
-    assert services.pages_unpublish(pages=Page.objects.filter(slug="mamat")) == 1
+    replaced = services.case_page_publish_in_place(page=new_case_page)
+
+    assert replaced is not None and replaced.slug == "mamat"
+    assert not Page.objects.get(slug="mamat").is_published
     assert client.get("/").status_code == 200
+    assert "Mamat, la suite" in client.get("/").content.decode()
 
 
 def test_the_home_page_cannot_be_deleted_either(mamat_campaign, verified_staff_client):
