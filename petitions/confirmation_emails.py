@@ -36,6 +36,7 @@ from core.email_sending import (
     retry_delay,
     sender_named,
 )
+from core.prepared_statements import row_update
 from petitions import selectors
 from petitions.confirmation_wake import confirmation_senders_wake, helper_wake, wake_key_wait_out
 from petitions.mailbox_caps import mailbox_daily_send_release, mailboxes_over_daily_cap
@@ -215,15 +216,17 @@ def _sent_record(signature: Signature, message: EmailMessage) -> None:
     # with an encrypted copy kept for one reminder if the signer may still need it.
     sealed = signature_seal_values(signature)
     sealed.update(reminder_values_after_confirmation_email(signature, sent_at=sent_at))
+    values = {
+        "confirmation_sent_at": sent_at,
+        "confirmation_send_count": F("confirmation_send_count") + 1,
+        "email_message_id": message_id[:200],
+        "email_status": Signature.EmailStatus.SENT,
+        "email_error": "",
+        **sealed,
+    }
+    # Compiled once and kept prepared: it runs for every email (core.prepared_statements).
     database_write_retry(
-        lambda: Signature.objects.filter(pk=signature.pk).update(
-            confirmation_sent_at=sent_at,
-            confirmation_send_count=F("confirmation_send_count") + 1,
-            email_message_id=message_id[:200],
-            email_status=Signature.EmailStatus.SENT,
-            email_error="",
-            **sealed,
-        ),
+        lambda: row_update(Signature, pk=signature.pk, values=values),
         until=signature.confirmation_due_at,
     )
 
