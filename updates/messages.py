@@ -2,16 +2,25 @@
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.urls import reverse
+from django.utils import translation
 
 from campaign.richtext import rich_text_as_plain_text, rich_text_links_absolute, rich_text_render
 from core.email_sending import email_message_build, message_id_make, sender_named
 from petitions.models import Signature
 from petitions.news import news_stop_headers, news_stop_url
+from petitions.signature_links import withdrawal_token_make
 from updates.models import SupporterUpdate
 
 
 def _update_message(
-    *, update: SupporterUpdate, language: str, to: str, stop_url: str, headers: dict[str, str]
+    *,
+    update: SupporterUpdate,
+    language: str,
+    to: str,
+    stop_url: str,
+    withdraw_url: str,
+    headers: dict[str, str],
 ) -> EmailMultiAlternatives:
     written = rich_text_links_absolute(update.body_in(language), site_url=settings.SITE_URL)
     body = rich_text_render(written)
@@ -23,6 +32,7 @@ def _update_message(
             "body_html": body,
             "body_text": rich_text_as_plain_text(written),
             "unsubscribe_url": stop_url,
+            "withdraw_url": withdraw_url,
             "petition": update.petition,
         },
         language=language,
@@ -37,6 +47,19 @@ def update_message_id_make(*, update: SupporterUpdate) -> str:
     return message_id_make(idstring=f"update-{update.pk}")
 
 
+def _withdraw_url(*, signature: Signature, language: str) -> str:
+    """Return a fresh link to withdraw the signature, its page in the email's language.
+
+    The one in the confirmation email stops working after SIGNATURE_WITHDRAW_LINK_MAX_AGE, and
+    its page sends the signer to a more recent email from us: for most, an update.
+    """
+    with translation.override(language):
+        path = reverse(
+            "petitions:withdraw", kwargs={"token": withdrawal_token_make(signature=signature)}
+        )
+    return settings.SITE_URL + path
+
+
 def update_message_build(
     *, update: SupporterUpdate, signature: Signature, address: str, message_id: str
 ) -> EmailMultiAlternatives:
@@ -45,11 +68,13 @@ def update_message_build(
     `message_id` is the recipient row's, the same on every attempt (updates/sending.py).
     """
     stop_url = news_stop_url(signature=signature)
+    language = update.language_for(signature.language)
     return _update_message(
         update=update,
-        language=update.language_for(signature.language),
+        language=language,
         to=address,
         stop_url=stop_url,
+        withdraw_url=_withdraw_url(signature=signature, language=language),
         headers={
             "Message-ID": message_id,
             # RFC 8058: a mail client's "unsubscribe" button POSTs to this URL.
@@ -61,9 +86,14 @@ def update_message_build(
 
 
 def update_preview_build(*, update: SupporterUpdate, language: str) -> EmailMultiAlternatives:
-    """Return the update as a signer would get it, its unsubscribe link going nowhere."""
+    """Return the update as a signer would get it, its links for the signer going nowhere."""
     return _update_message(
-        update=update, language=language, to="preview@invalid", stop_url="#", headers={}
+        update=update,
+        language=language,
+        to="preview@invalid",
+        stop_url="#",
+        withdraw_url="#",
+        headers={},
     )
 
 

@@ -137,6 +137,30 @@ def test_every_update_carries_one_click_unsubscribe(update, petition, send, mail
     assert "<form" not in again.partition("<main")[2].partition("</main>")[0]
 
 
+def test_a_signer_whose_first_withdrawal_link_has_expired_withdraws_from_an_update(
+    update, petition, send, mailoutbox, client, settings
+):
+    # A year on, the confirmation email's link has expired and its page says: use the link in
+    # a more recent email from us. The updates are those emails.
+    news_signer(petition, "aynur@example.org")
+    news_signer(petition, "james@example.org", language="en")
+
+    send(update)
+
+    for message, page_language in (
+        (next(m for m in mailoutbox if m.to == ["aynur@example.org"]), ""),
+        (next(m for m in mailoutbox if m.to == ["james@example.org"]), "/en"),
+    ):
+        link = re.search(r"https?://[^/\s]+(/\S*petition/withdraw/\S+/)", message.body).group(1)
+        assert link.startswith(f"{page_language}/petition/withdraw/")
+        assert f'href="{settings.SITE_URL}{link}"' in message.alternatives[0][0]
+        page = client.get(link)
+        assert page.status_code == 200
+        assert "<form" in page.content.decode().partition("<main")[2]
+        client.post(link)
+    assert not Signature.objects.exists()
+
+
 def test_the_stop_page_speaks_the_signers_language_and_the_one_they_choose(
     petition, client, settings
 ):
