@@ -225,6 +225,22 @@ def test_a_broken_unsubscribe_link_says_what_to_do(client, db):
     )
 
 
+def test_a_signer_with_a_cut_stop_link_is_told_where_to_write_and_never_promised_no_one(
+    client, petition
+):
+    from campaign.models import Campaign
+
+    Campaign.objects.filter(pk=petition.campaign_id).update(contact_email="ecrire@mamat.example")
+    html = client.get("/updates/unsubscribe/cut-by-a-mail-program/").content.decode()
+    assert "écrivez-nous" in html
+    assert 'href="mailto:ecrire@mamat.example"' in html  # whom "us" is
+
+    Campaign.objects.filter(pk=petition.campaign_id).update(contact_email="")
+    html = client.get("/updates/unsubscribe/cut-by-a-mail-program/").content.decode()
+    assert "Ce lien ne fonctionne pas" in html
+    assert "écrivez-nous" not in html and "mailto:" not in html  # no one to write to yet
+
+
 def test_the_stop_link_of_a_signer_who_withdrew_since_says_the_news_has_stopped(
     update, petition, send, mailoutbox, client
 ):
