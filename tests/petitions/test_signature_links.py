@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core import signing as django_signing
 from django.test import override_settings
@@ -129,3 +131,34 @@ def test_an_old_withdrawal_link_of_a_confirmed_signature_still_says_it_expired(
 
     assert "déjà confirmée" not in page
     assert "fonctionnent un an" in page
+
+
+def _title_and_heading(html: str) -> tuple[str, str]:
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    heading = re.search(r"<h1>(.*?)</h1>", html, re.S).group(1)
+    return " ".join(title.split()), " ".join(heading.split())
+
+
+def test_the_tab_of_a_link_page_says_what_its_heading_says_not_that_the_link_is_broken(
+    sign, confirm, settings, client
+):
+    # A screen reader reads the title first; a signer with many tabs sees nothing else.
+    confirmed = sign().signature
+    confirm(confirmed)
+    old_link = f"/petition/confirm/{signature_links.confirmation_token_make(signature=confirmed)}/"
+    withdrawn = sign(email="withdrawn@example.org").signature
+    gone_link = f"/petition/confirm/{signature_links.confirmation_token_make(signature=withdrawn)}/"
+    withdrawn.delete()
+
+    title, heading = _title_and_heading(client.get(gone_link).content.decode())
+    assert heading == "Cette signature a été retirée"
+    assert title.startswith(f"{heading} · ")
+
+    settings.SIGNATURE_CONFIRMATION_MAX_AGE = -1
+    title, heading = _title_and_heading(client.get(old_link).content.decode())
+    assert heading == "Votre signature est déjà confirmée"
+    assert title.startswith(f"{heading} · ")
+
+    title, heading = _title_and_heading(client.get(old_link[:-12] + "/").content.decode())
+    assert heading == "Ce lien ne fonctionne pas"  # a link cut short is one that does not work
+    assert title.startswith(f"{heading} · ")
