@@ -241,6 +241,23 @@ def test_a_signer_with_a_cut_stop_link_is_told_where_to_write_and_never_promised
     assert "écrivez-nous" not in html and "mailto:" not in html  # no one to write to yet
 
 
+def test_the_tab_of_a_stop_page_says_what_happened_as_its_heading_does(petition, client, settings):
+    from petitions.news import news_stop_url
+
+    link = news_stop_url(signature=news_signer(petition, "aynur@example.org"))
+    link = link.removeprefix(settings.SITE_URL)
+
+    for response, heading in (
+        (client.get("/updates/unsubscribe/cut-by-a-mail-program/"), "Ce lien ne fonctionne pas"),
+        (client.get(link), "Ne plus recevoir de nouvelles"),
+        (client.post(link), "Vous ne recevrez plus de nouvelles"),
+    ):
+        html = response.content.decode()
+        title = " ".join(re.search(r"<title>(.*?)</title>", html, re.S).group(1).split())
+        assert f"<h1>{heading}</h1>" in html
+        assert title.startswith(f"{heading} · ")
+
+
 def test_the_stop_link_of_a_signer_who_withdrew_since_says_the_news_has_stopped(
     update, petition, send, mailoutbox, client
 ):
