@@ -232,9 +232,43 @@ def _sender_named(name: str, default_from: str) -> str:
     return str(Address(display_name=name, addr_spec=address))
 
 
-def _one_line(text: str) -> str:
+def subject_one_line(text: str) -> str:
     """Join a rendered subject's lines, keeping no-break spaces (French puts one before ":")."""
     return re.sub(r"[ \t\r\n]+", " ", text).strip()
+
+
+@dataclass(frozen=True)
+class EmailTexts:
+    """An email's words: its subject, its plain text, and its HTML (None for plain text only)."""
+
+    subject: str
+    text: str
+    html: str | None
+
+
+def email_texts_render(
+    *, template: str, context: dict, language: str, html: bool = True
+) -> EmailTexts:
+    """Render `<template>_subject.txt`, `<template>.txt` and `<template>.html` in `language`,
+    whatever the language of the caller."""
+    with translation.override(language):
+        subject = render_to_string(f"{template}_subject.txt", context)
+        text = render_to_string(f"{template}.txt", context)
+        html_body = render_to_string(f"{template}.html", context) if html else None
+    return EmailTexts(subject=subject_one_line(subject), text=text, html=html_body)
+
+
+def email_message_of(
+    *, texts: EmailTexts, to: list[str], headers: dict[str, str], from_email: str | None = None
+) -> EmailMultiAlternatives:
+    """Return the message of these words. Without `from_email`, it comes from
+    DEFAULT_FROM_EMAIL."""
+    message = EmailMultiAlternatives(
+        subject=texts.subject, body=texts.text, from_email=from_email, to=to, headers=headers
+    )
+    if texts.html is not None:
+        message.attach_alternative(texts.html, "text/html")
+    return message
 
 
 def email_message_build(
@@ -247,21 +281,9 @@ def email_message_build(
     html: bool = True,
     from_email: str | None = None,
 ) -> EmailMultiAlternatives:
-    """Render an email from `<template>_subject.txt`, `<template>.txt` and `<template>.html`.
-
-    Everything is rendered in `language`, whatever the language of the caller. Without
-    `from_email`, it comes from DEFAULT_FROM_EMAIL.
-    """
-    with translation.override(language):
-        subject = render_to_string(f"{template}_subject.txt", context)
-        text = render_to_string(f"{template}.txt", context)
-        html_body = render_to_string(f"{template}.html", context) if html else None
-    message = EmailMultiAlternatives(
-        subject=_one_line(subject), body=text, from_email=from_email, to=to, headers=headers
-    )
-    if html_body is not None:
-        message.attach_alternative(html_body, "text/html")
-    return message
+    """Render an email from its templates (`email_texts_render`) and return its message."""
+    texts = email_texts_render(template=template, context=context, language=language, html=html)
+    return email_message_of(texts=texts, to=to, headers=headers, from_email=from_email)
 
 
 def esp_message_id(message: EmailMessage) -> str | None:

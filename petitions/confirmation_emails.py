@@ -25,11 +25,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from core.database_retries import database_write_retry
+from core.email_merge import EmailMerge
 from core.email_sending import (
     EmailFailure,
     SendFailure,
     email_failure,
-    email_message_build,
+    email_message_of,
     email_send,
     esp_message_id,
     message_id_make,
@@ -172,12 +173,15 @@ def _message_id_of(signature: Signature) -> str:
     return signature.confirmation_message_id
 
 
-def _confirmation_message(*, signature: Signature) -> EmailMessage:
+def _confirmation_message(*, signature: Signature, merge: EmailMerge) -> EmailMessage:
     language = signature.language
-    context = {
-        "signature": signature,
-        "greeting_name": name_for_greeting(signature.first_name),
+    # What every signer of the petition shares, rendered once per batch (core.email_merge).
+    shared = {
         "petition": signature.petition,
+        "expiry_days": max(settings.SIGNATURE_CONFIRMATION_MAX_AGE // 86400, 1),
+    }
+    own = {
+        "greeting_name": name_for_greeting(signature.first_name),
         "confirm_url": _absolute_url(
             language=language,
             name="petitions:confirm",
@@ -188,16 +192,19 @@ def _confirmation_message(*, signature: Signature) -> EmailMessage:
             name="petitions:withdraw",
             token=withdrawal_token_make(signature=signature),
         ),
-        "expiry_days": max(settings.SIGNATURE_CONFIRMATION_MAX_AGE // 86400, 1),
-        "site_url": settings.SITE_URL,
     }
-    return email_message_build(
+    texts = merge.texts(
         # The one reminder is the same email, owed again, with words of its own.
         template="petitions/email/reminder"
         if signature.reminded_at
         else "petitions/email/confirmation",
-        context=context,
+        context=shared,
+        own=own,
         language=language,
+        shared_key=signature.petition_id,
+    )
+    return email_message_of(
+        texts=texts,
         from_email=sender_named(signature.petition.campaign.name_in(language)),
         to=[signature.email],
         headers={
@@ -300,6 +307,9 @@ def _batch_send(signatures: list[Signature]) -> int:
         return 0
     signatures = still_open
     over_cap = mailboxes_over_daily_cap(signatures)
+    # The batch's emails rendered once per petition, language and kind; the petitions are
+    # this batch's reading of them.
+    merge = EmailMerge()
     sent = 0
     for position, signature in enumerate(signatures):
         if timezone.now() >= signature.confirmation_due_at - CLAIM_MARGIN:
@@ -314,7 +324,7 @@ def _batch_send(signatures: list[Signature]) -> int:
             mailbox_daily_send_release(signature)
             continue
         try:
-            message = _confirmation_message(signature=signature)
+            message = _confirmation_message(signature=signature, merge=merge)
             email_send(message)
         except Exception as error:
             failure = email_failure(error)
