@@ -26,6 +26,7 @@ SUBMITTED_AGAIN = gettext_lazy(
     "This update was submitted again since you opened it, perhaps changed. "
     "Nothing was approved: read it again, then approve it."
 )
+NOT_APPROVED = gettext_lazy("Only an approved update can be sent.")
 
 
 class UpdateNotAllowed(Exception):
@@ -111,10 +112,34 @@ def update_sent_recently(*, update: SupporterUpdate) -> SupporterUpdate | None:
     )
 
 
+def _when(moment: datetime | None) -> str:
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT") if moment else ""
+
+
+def update_already_sent_refusal(*, update: SupporterUpdate) -> str:
+    """Return what staff pressing "Send" again are told: sent, or being sent, and since when.
+
+    Their page may have been opened before a colleague sent it, or the button pressed twice:
+    "only an approved update can be sent" would tell them the update was never approved.
+    """
+    if update.status == SupporterUpdate.Status.SENDING:
+        return _(
+            "This update is already being sent: sending started on %(when)s. "
+            "Its progress shows on this page."
+        ) % {"when": _when(update.started_at)}
+    if update.status == SupporterUpdate.Status.SENT:
+        return _("This update was already sent: its sending ended on %(when)s.") % {
+            "when": _when(update.finished_at or update.started_at)
+        }
+    return ""
+
+
 def update_sending_check(*, update: SupporterUpdate) -> None:
     """Raise UpdateNotAllowed unless the update may start sending now."""
+    if already_sent := update_already_sent_refusal(update=update):
+        raise UpdateNotAllowed(already_sent)
     if update.status != SupporterUpdate.Status.APPROVED:
-        raise UpdateNotAllowed(_("Only an approved update can be sent."))
+        raise UpdateNotAllowed(NOT_APPROVED)
     # The admin's form checks the texts as staff save them; an update saved before a check
     # existed, or written by other code, is checked again before it reaches anyone.
     try:
@@ -147,6 +172,7 @@ def update_sending_claim(*, update: SupporterUpdate) -> None:
     changed = SupporterUpdate.objects.filter(
         pk=update.pk, status=SupporterUpdate.Status.APPROVED
     ).update(status=SupporterUpdate.Status.SENDING, started_at=timezone.now())
-    if not changed:
-        raise UpdateNotAllowed(_("This update is already being sent."))
     update.refresh_from_db()
+    if not changed:
+        # Another request started it (or took it back to draft) since this one read it.
+        raise UpdateNotAllowed(update_already_sent_refusal(update=update) or NOT_APPROVED)

@@ -377,3 +377,31 @@ def test_a_text_too_long_for_mail_programs_to_show_whole_is_refused_before_it_hi
     )
     assert not SupporterUpdate.objects.exists()
     assert "Ce texte est trop long pour un e-mail" in page.content.decode()
+
+
+def test_staff_pressing_send_on_an_update_a_colleague_already_sent_are_told_so_not_refused(
+    client, petition
+):
+    from tests.updates.conftest import news_signer
+    from updates import approval, sending
+
+    colleague = logged_in_as(Client(), PETITION_MANAGERS, "dilnur")
+    logged_in_as(client, PETITION_MANAGERS, "camille")
+    news_signer(petition, "aynur@example.org")
+    update = SupporterUpdate.objects.create(
+        petition=petition, subject_fr="Des nouvelles", body_fr="<p>Merci.</p>"
+    )
+    approval.update_submit(update=update)
+    approval.update_approve(update=update, approver=colleague)
+    page = _change_page_in_french(client, update)
+    assert 'form="update-step-send"' in page
+    sending.update_send_start(update=update, actor=colleague)  # the colleague was quicker
+
+    answer = client.post(
+        reverse("admin:updates_supporterupdate_step", args=[update.pk, "send"]),
+        headers={"accept-language": "fr"},
+        follow=True,
+    ).content.decode()
+
+    assert "Cette nouvelle est déjà en cours d’envoi" in answer
+    assert "Seule une nouvelle approuvée" not in answer

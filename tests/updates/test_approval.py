@@ -1,6 +1,6 @@
 """An update needs a second pair of eyes, and a petition's signers get one a week at most."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone, translation
@@ -98,3 +98,44 @@ def test_an_approved_update_whose_text_has_no_words_is_not_sent(update, writer, 
     update.refresh_from_db()
     assert update.status == SupporterUpdate.Status.APPROVED and update.started_at is None
     assert not update.recipients.exists()
+
+
+def test_pressing_send_again_while_it_goes_out_says_it_is_being_sent_and_since_when(
+    update, writer, petition
+):
+    news_signer(petition, "aynur@example.org")
+    approval.update_submit(update=update)
+    approval.update_approve(update=update, approver=writer)
+    sending.update_send_start(update=update, actor=writer)  # its sender has not finished
+    SupporterUpdate.objects.filter(pk=update.pk).update(
+        started_at=datetime(2026, 5, 12, 12, 30, tzinfo=UTC)
+    )
+    update.refresh_from_db()
+
+    with pytest.raises(approval.UpdateNotAllowed) as refusal:
+        sending.update_send_start(update=update, actor=writer)
+
+    told = str(refusal.value)
+    assert "déjà en cours d’envoi" in told and "12 mai 2026 14:30" in told  # Paris time
+    assert "approuvée" not in told  # it was approved: nothing says it was not
+
+
+def test_pressing_send_on_a_page_opened_before_a_colleague_sent_it_says_when_it_went(
+    update, writer, petition
+):
+    news_signer(petition, "aynur@example.org")
+    approval.update_submit(update=update)
+    approval.update_approve(update=update, approver=writer)
+    update_as_the_page_shows_it = SupporterUpdate.objects.get(pk=update.pk)
+    sending.update_send_start(update=update, actor=writer)
+    SupporterUpdate.objects.filter(pk=update.pk).update(
+        status=SupporterUpdate.Status.SENT,
+        finished_at=datetime(2026, 5, 12, 12, 45, tzinfo=UTC),
+    )
+
+    with pytest.raises(approval.UpdateNotAllowed) as refusal:
+        sending.update_send_start(update=update_as_the_page_shows_it, actor=writer)
+
+    told = str(refusal.value)
+    assert "a déjà été envoyée" in told and "12 mai 2026 14:45" in told
+    assert "approuvée" not in told
