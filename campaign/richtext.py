@@ -1,5 +1,6 @@
 """One definition of the rich text staff may write, used by the editor, on save and on render."""
 
+import functools
 import re
 from html.parser import HTMLParser
 from urllib.parse import urljoin
@@ -40,6 +41,12 @@ def rich_text_links_absolute(html: str, *, site_url: str) -> str:
     Staff link the site's pages by their path ("/petition/…"), as its pages do; an email has
     no page to read a path against, so there it must name `site_url`.
     """
+    return _links_absolute_cleaner(site_url).clean(html or "")
+
+
+@functools.lru_cache(maxsize=4)
+def _links_absolute_cleaner(site_url: str) -> nh3.Cleaner:
+    """Return the cleaner that makes links full addresses of `site_url`, made once per site."""
 
     def absolute(tag: str, attribute: str, value: str) -> str:
         if (tag, attribute) != ("a", "href"):
@@ -48,7 +55,7 @@ def rich_text_links_absolute(html: str, *, site_url: str) -> str:
             return site_url.rstrip("/") + value
         return urljoin(site_url.rstrip("/") + "/", value)
 
-    return nh3.Cleaner(**_ALLOWED, attribute_filter=absolute).clean(html or "")
+    return nh3.Cleaner(**_ALLOWED, attribute_filter=absolute)
 
 
 def rich_text_as_plain_text(html: str) -> str:

@@ -1,9 +1,12 @@
 """An update as the email each signer receives, and as the test email its author receives."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 from django.utils import translation
+from django.utils.safestring import SafeString
 
 from campaign.richtext import rich_text_as_plain_text, rich_text_links_absolute, rich_text_render
 from core.email_sending import email_message_build, message_id_make, sender_named
@@ -13,24 +16,54 @@ from petitions.signature_links import withdrawal_token_make
 from updates.models import SupporterUpdate
 
 
+@dataclass(frozen=True)
+class UpdateText:
+    """An update's text in one language, as each of its emails carries it."""
+
+    html: SafeString
+    plain: str
+
+
+def update_text_render(*, update: SupporterUpdate, language: str) -> UpdateText:
+    """Return the update's text in `language`: sanitized, its links full addresses."""
+    written = rich_text_links_absolute(update.body_in(language), site_url=settings.SITE_URL)
+    return UpdateText(html=rich_text_render(written), plain=rich_text_as_plain_text(written))
+
+
+class UpdateTexts:
+    """An update's texts for one batch of emails, each language rendered once for all of them.
+
+    Sanitizing parses the whole text (up to TEXT_MAX_BYTES) three times; done for each
+    signer, thousands of signers cost thousands of parses giving the same result.
+    """
+
+    def __init__(self, *, update: SupporterUpdate) -> None:
+        self.update = update
+        self._rendered: dict[str, UpdateText] = {}
+
+    def in_language(self, language: str) -> UpdateText:
+        if language not in self._rendered:
+            self._rendered[language] = update_text_render(update=self.update, language=language)
+        return self._rendered[language]
+
+
 def _update_message(
     *,
     update: SupporterUpdate,
     language: str,
+    text: UpdateText,
     to: str,
     stop_url: str,
     withdraw_url: str,
     headers: dict[str, str],
 ) -> EmailMultiAlternatives:
-    written = rich_text_links_absolute(update.body_in(language), site_url=settings.SITE_URL)
-    body = rich_text_render(written)
     return email_message_build(
         template="updates/email/update",
         context={
             "update": update,
             "subject": update.subject_in(language),
-            "body_html": body,
-            "body_text": rich_text_as_plain_text(written),
+            "body_html": text.html,
+            "body_text": text.plain,
             "unsubscribe_url": stop_url,
             "withdraw_url": withdraw_url,
             "petition": update.petition,
@@ -61,17 +94,24 @@ def _withdraw_url(*, signature: Signature, language: str) -> str:
 
 
 def update_message_build(
-    *, update: SupporterUpdate, signature: Signature, address: str, message_id: str
+    *,
+    texts: UpdateTexts,
+    signature: Signature,
+    address: str,
+    message_id: str,
 ) -> EmailMultiAlternatives:
     """Return the update for one signer, in their language, with one-click unsubscribe.
 
-    `message_id` is the recipient row's, the same on every attempt (updates/sending.py).
+    `texts` are the batch's, rendered once for every signer in it; `message_id` is the
+    recipient row's, the same on every attempt (updates/sending.py).
     """
-    stop_url = news_stop_url(signature=signature)
+    update = texts.update
     language = update.language_for(signature.language)
+    stop_url = news_stop_url(signature=signature)
     return _update_message(
         update=update,
         language=language,
+        text=texts.in_language(language),
         to=address,
         stop_url=stop_url,
         withdraw_url=_withdraw_url(signature=signature, language=language),
@@ -90,6 +130,7 @@ def update_preview_build(*, update: SupporterUpdate, language: str) -> EmailMult
     return _update_message(
         update=update,
         language=language,
+        text=update_text_render(update=update, language=language),
         to="preview@invalid",
         stop_url="#",
         withdraw_url="#",

@@ -32,7 +32,7 @@ from petitions.models import Signature
 from petitions.news import news_subscribers, signature_news_stop
 from petitions.sealing import news_address_open
 from updates.approval import update_sending_claim
-from updates.messages import update_message_build, update_message_id_make
+from updates.messages import UpdateTexts, update_message_build, update_message_id_make
 from updates.models import SupporterUpdate, UpdateRecipient
 
 logger = logging.getLogger(__name__)
@@ -99,7 +99,8 @@ def _claim_renew(update: SupporterUpdate, recipient: UpdateRecipient) -> bool:
     return bool(held)
 
 
-def _send_one(update: SupporterUpdate, recipient: UpdateRecipient) -> None:
+def _send_one(texts: UpdateTexts, recipient: UpdateRecipient) -> None:
+    update = texts.update
     signature = Signature.objects.filter(pk=recipient.signature_id).first()
     try:
         address = news_address_open(signature.news_address) if signature else ""
@@ -117,7 +118,7 @@ def _send_one(update: SupporterUpdate, recipient: UpdateRecipient) -> None:
         recipient.save(update_fields=["status"])
         return
     message = update_message_build(
-        update=update, signature=signature, address=address, message_id=recipient.message_id
+        texts=texts, signature=signature, address=address, message_id=recipient.message_id
     )
     try:
         email_send(message)
@@ -165,9 +166,10 @@ def update_batch_send(*, update_id: int) -> bool:
         return False
     if not update.recipients.exists():
         update_recipients_queue(update=update)
+    texts = UpdateTexts(update=update)
     for recipient in _claim(update=update, limit=settings.UPDATE_BATCH_SIZE):
         if _claim_renew(update, recipient):
-            _send_one(update, recipient)
+            _send_one(texts, recipient)
     if update.recipients.filter(status=UpdateRecipient.Status.QUEUED).exists():
         return True
     SupporterUpdate.objects.filter(pk=update.pk, status=SupporterUpdate.Status.SENDING).update(

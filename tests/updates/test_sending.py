@@ -2,18 +2,22 @@
 
 import re
 import smtplib
+from dataclasses import dataclass, field
 from datetime import timedelta
 
+import nh3
 import pytest
 from anymail.signals import AnymailTrackingEvent, tracking
 from django.db.models import DateTimeField, F
 from django.utils import timezone
 
+from campaign import richtext
 from core import in_process_schedule
 from petitions.models import Signature
 from tests.factories import SignatureFactory
 from tests.updates.conftest import news_signer
 from updates import approval, sending
+from updates.messages import update_preview_build
 from updates.models import SupporterUpdate, UpdateRecipient
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +35,37 @@ def send(django_capture_on_commit_callbacks, writer):
         update.refresh_from_db()
 
     return send
+
+
+@dataclass
+class Cleanings:
+    """Each pass of nh3 over a text, and each cleaner made to make one."""
+
+    passes: list[str] = field(default_factory=list)
+    cleaners_made: int = 0
+
+
+@pytest.fixture
+def cleanings(monkeypatch):
+    """Count nh3's passes, by the site's cleaner or any cleaner made since."""
+    counted = Cleanings()
+    real_cleaner = nh3.Cleaner
+
+    class CountingCleaner:
+        def __init__(self, **options):
+            counted.cleaners_made += 1
+            self.cleaner = real_cleaner(**options)
+
+        def clean(self, html: str) -> str:
+            counted.passes.append(html)
+            return self.cleaner.clean(html)
+
+    monkeypatch.setattr(richtext, "_cleaner", CountingCleaner(**richtext._ALLOWED))
+    monkeypatch.setattr(nh3, "Cleaner", CountingCleaner)
+    richtext._links_absolute_cleaner.cache_clear()  # cleaners made before counting began
+    counted.cleaners_made = 0
+    yield counted
+    richtext._links_absolute_cleaner.cache_clear()
 
 
 class WorkerKilled(BaseException):
@@ -494,3 +529,45 @@ def test_a_sender_slower_than_its_claim_and_the_sender_beat_wakes_send_each_emai
     sending.update_batch_send(update_id=update.pk)
 
     assert sorted(m.to[0] for m in mailoutbox) == [f"reader{n}@example.org" for n in range(3)]
+
+
+def test_an_update_to_many_signers_is_cleaned_once_per_language_and_each_email_is_as_before(
+    update, petition, send, mailoutbox, settings, cleanings
+):
+    # Cleaning a long text takes a sender longer than sending its email: thousands of
+    # signers must not each cost a cleaning, and none may get a different email for it.
+    settings.SITE_URL = "https://liberez-mamat.example"
+    update.body_fr = (
+        "<p>Amnesty &amp; nous\u00a0: <strong>merci</strong><script>x</script><br>à vous.</p>"
+        '<ul><li><p>Lisez <a href="/petition/liberez-mamat/ledger/">le registre</a></p></li>'
+        '<li><p><a href="https://example.org/c?a=1&amp;b=2" style="color:red">le communiqué</a>'
+        "</p></li></ul><blockquote><p>Cité</p></blockquote>"
+    )
+    update.body_en = update.body_fr.replace("merci", "thank you")
+    update.save()
+    for n in range(4):
+        news_signer(petition, f"aynur{n}@example.org")
+        news_signer(petition, f"james{n}@example.org", language="en")
+        news_signer(petition, f"dilnur{n}@example.org", language="ug")
+    for language in ("fr", "en"):
+        update_preview_build(update=update, language=language)
+    passes_for_one_email_in_each_language = len(cleanings.passes)
+    cleanings.passes.clear()
+
+    send(update)
+
+    assert len(mailoutbox) == 12
+    assert len(cleanings.passes) == passes_for_one_email_in_each_language
+    assert cleanings.cleaners_made == 1  # the one that makes links full addresses of the site
+    for message in mailoutbox:
+        # What each email carried when it cleaned its own text.
+        language = "en" if message.subject == "News of Mamat" else "fr"
+        written = richtext.rich_text_links_absolute(
+            update.body_in(language), site_url=settings.SITE_URL
+        )
+        assert richtext.rich_text_render(written) in message.alternatives[0][0]
+        assert message.body.startswith(richtext.rich_text_as_plain_text(written) + "\n\n--\n")
+    assert (
+        sorted(m.subject for m in mailoutbox)
+        == ["Des nouvelles de Mamat"] * 4 + ["News of Mamat"] * 8
+    )
