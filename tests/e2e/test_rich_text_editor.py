@@ -114,3 +114,31 @@ def test_staff_type_the_uyghur_page_right_to_left_and_its_links_left_to_right(
     staff_page.goto(live_server.url + "/admin/campaign/calltoaction/add/")
     assert direction(staff_page.locator("#id_title_ug")) == "rtl"
     assert direction(staff_page.locator("#id_url_ug")) == "ltr"
+
+
+def test_staff_who_save_an_update_too_large_to_read_go_back_and_find_what_they_typed(
+    staff_page, live_server, settings
+):
+    from updates.models import SupporterUpdate
+
+    # The limit made small, so that a few lines are "too large" here as 3 MB are in production.
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 4000
+    text = "Nous avons remis vos signatures à l’ambassade. " * 100
+    staff_page.goto(live_server.url + "/admin/updates/supporterupdate/add/")
+    staff_page.locator("#id_subject_fr").fill("Des nouvelles de Mamat")
+    rich_text = staff_page.locator(".prose-editor").first
+    editor = rich_text.locator(".ProseMirror[contenteditable=true]")
+    editor.click()
+    staff_page.keyboard.insert_text(text)
+
+    staff_page.locator('input[name="_save"]').click()
+
+    expect(staff_page.locator(".prose-editor")).to_have_count(0)  # refused: another page
+    staff_page.go_back()
+    # The form holds what they typed, the rich text too, not an empty editor.
+    expect(staff_page.locator("#id_subject_fr")).to_have_value("Des nouvelles de Mamat")
+    expect(editor).to_contain_text(text.strip())
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # as if they had shortened it
+    staff_page.locator('input[name="_save"]').click()
+    expect(staff_page.locator(".messagelist .success")).to_be_visible()
+    assert text.strip() in SupporterUpdate.objects.get().body_fr
