@@ -41,6 +41,8 @@ urlpatterns += i18n_patterns(
 
 # Django's 404 page, its language links leading to each language's home page.
 handler404 = "campaign.views.page_not_found"
+# Drawn with no request, in both languages: Django refuses a bad request before any view.
+handler400 = "core.bad_request.bad_request"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -10,9 +10,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import RequestDataTooBig
 from django.test import RequestFactory
 from django.views.defaults import server_error
 
+from core.bad_request import bad_request
 from tests.public_pages import public_pages
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +52,9 @@ def pages(mamat_campaign, django_capture_on_commit_callbacks, client):
         pages = public_pages()
     pages["fr 404"] = client.get("/no-such-page/").content.decode()
     pages["500"] = server_error(RequestFactory().get("/")).content.decode()
+    pages["400"] = client.get("/", headers={"host": "elsewhere.example"}).content.decode()
+    too_large = RequestFactory().post("/admin/", CONTENT_LENGTH="3300000")
+    pages["400 form too large"] = bad_request(too_large, RequestDataTooBig()).content.decode()
     return pages
 
 

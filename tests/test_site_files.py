@@ -4,8 +4,11 @@ import re
 from xml.etree import ElementTree
 
 import pytest
+from django.core.exceptions import SuspiciousOperation
 from django.test import RequestFactory
 from django.views.defaults import server_error
+
+from core.bad_request import bad_request
 
 pytestmark = pytest.mark.django_db
 
@@ -82,4 +85,35 @@ def test_the_500_page_needs_no_database_and_leads_home(django_db_blocker):
     html = response.content.decode()
     assert response.status_code == 500
     assert '<a class="btn btn-primary" href="/">' in html
+    assert "/static/css/site.css" in html
+
+
+def test_the_400_page_needs_no_database_nor_session_and_speaks_french_then_english(
+    django_db_blocker,
+):
+    # Django refuses a bad request before any view, sometimes before the session is read.
+    request = RequestFactory().get("/")
+
+    with django_db_blocker.block():  # any query would raise
+        response = bad_request(request, SuspiciousOperation("a header the site refuses"))
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Bad Request (400)" not in html
+    french = html.index("Le site n’a pas pu comprendre cette demande")
+    english = html.index('<div lang="en">')
+    assert french < english < html.index("The site could not understand this request")
+    assert '<a class="btn btn-primary" href="/">' in html
+    assert '<a class="btn btn-outline-primary" href="/en/">' in html
+    assert "a header the site refuses" not in html  # nothing of what was refused
+
+
+def test_a_visitor_who_reaches_the_site_under_a_name_it_does_not_serve_gets_its_page_not_django_s(
+    client,
+):
+    response = client.get("/", headers={"host": "mamat.evil.example"})
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Le site n’a pas pu comprendre cette demande" in html and "Bad Request" not in html
     assert "/static/css/site.css" in html

@@ -405,3 +405,31 @@ def test_staff_pressing_send_on_an_update_a_colleague_already_sent_are_told_so_n
 
     assert "Cette nouvelle est déjà en cours d’envoi" in answer
     assert "Seule une nouvelle approuvée" not in answer
+
+
+def test_staff_saving_an_update_too_large_for_the_site_to_read_are_told_the_limit_and_what_to_do(
+    client, petition
+):
+    # Pasted by mistake, several times over: Django refuses to read the form at all.
+    logged_in_as(client, PETITION_MANAGERS, "camille")
+    page = client.post(
+        ADD_URL,
+        {
+            "petition": petition.pk,
+            "subject_fr": "Des nouvelles de Mamat",
+            "body_fr": "<p>" + "Nous avons remis vos signatures. " * 100_000 + "</p>",
+            "subject_en": "",
+            "body_en": "",
+            "send_rate_per_minute": 600,
+        },
+        headers={"accept-language": "fr"},
+    )
+
+    html = page.content.decode()
+    assert page.status_code == 400
+    assert not SupporterUpdate.objects.exists()
+    assert "<h1>Ce que vous avez envoyé est trop volumineux</h1>" in html
+    # How large it was and how large it may be, as staff read sizes, in each language.
+    assert "Le formulaire pesait 3,2\xa0Mo" in html and "au plus 2,5\xa0Mo" in html
+    assert "The form weighed 3.2 MB" in html and "at most 2.5 MB" in html
+    assert "bouton Retour de votre navigateur" in html
