@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.private_storage import delivery_files_storage
+from petitions.models import target_label_full, target_label_public
 
 # A schedule's numbers are bounded on every database: SQLite checks no integer's size, and a day
 # count past timedelta's (999,999,999 days) stops the scheduled check and the files' deletion
@@ -238,12 +239,12 @@ class Delivery(models.Model):
     def recipient_shown(self) -> str:
         """Return the recipient as the public sees it: the organisation, or else the name."""
         name, organisation = self._recipient()
-        return organisation or name
+        return target_label_public(name=name, organisation=organisation)
 
     def recipient_full(self) -> str:
         """Return the recipient as staff read it: "name (organisation)", or the name alone."""
         name, organisation = self._recipient()
-        return f"{name} ({organisation})" if organisation else name
+        return target_label_full(name=name, organisation=organisation)
 
 
 class DeliveredSignature(models.Model):

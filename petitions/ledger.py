@@ -25,7 +25,7 @@ from nacl.signing import SigningKey
 
 from core.signing_keys import signing_key_load, verify_key_text
 from petitions.country_counts import country_counts_merged, country_label
-from petitions.models import Invalidation, LedgerEntry, Petition, Signature
+from petitions.models import Invalidation, LedgerEntry, Petition, Signature, target_label_public
 from scripts.verify_ledger import LEDGER_FORMAT, LedgerEntryBad, ledger_check
 
 # What an invalidation by hand in the signature list counts under (petitions/review.py).
@@ -148,7 +148,9 @@ def _delivery_detail(petition: Petition, delivery_id: int) -> dict | None:
     return {
         "id": row["pk"],
         "sent_at": _time_text(row["sent_at"]),
-        "target": row["recipient_organisation"] or row["recipient_name"],
+        "target": target_label_public(
+            name=row["recipient_name"], organisation=row["recipient_organisation"]
+        ),
         "new_signatures": row["total_count"],
         "delivered_in_all": row["cumulative_count"],
         "by_country": country_counts_merged((row["counts_by_country"] or {}).items()),

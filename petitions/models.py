@@ -15,6 +15,20 @@ from petitions.share_codes import SHARE_CODE_LENGTH
 GOAL_LADDER = (1, 5)
 
 
+def target_label_public(*, name: str, organisation: str) -> str:
+    """Return a recipient as the public reads it: the organisation, or else the name.
+
+    The one rule for a target as named now and for a delivery's recipient as recorded; it lives
+    here so that the ledger, which never imports deliveries, and the proof of delivery share it.
+    """
+    return organisation or name
+
+
+def target_label_full(*, name: str, organisation: str) -> str:
+    """Return a recipient as staff read it: "name (organisation)", or the name alone."""
+    return f"{name} ({organisation})" if organisation else name
+
+
 class Target(models.Model):
     """An authority the petition is addressed and delivered to."""
 
@@ -45,7 +59,7 @@ class Target(models.Model):
         ordering = ["name", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.organisation})" if self.organisation else self.name
+        return target_label_full(name=self.name, organisation=self.organisation)
 
 
 class PetitionQuerySet(models.QuerySet):

@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.models import Count, Max, Q, QuerySet
 
 from core.public_cache import public_object
-from petitions.models import Petition, Signature, SignatureQuerySet
+from petitions.models import Petition, Signature, SignatureQuerySet, target_label_public
 
 
 def petition_open_for_campaign(*, campaign) -> Petition | None:
@@ -177,8 +177,9 @@ def lists_not_yet_sent_naming_count(*, signatures: SignatureQuerySet) -> int:
 def signatures_named_deliveries(*, signatures: SignatureQuerySet) -> list[Mapping[str, Any]]:
     """The sent deliveries that gave these signers' names to the authorities, the oldest first.
 
-    Each as {"sent_at", "organisation", "name"} of its recipient as the delivery recorded them
-    when sent (staff may have renamed the target since), in the active language.
+    Each as {"sent_at", "organisation", "name", "recipient"} of its recipient as the delivery
+    recorded them when sent (staff may have renamed the target since), in the active language;
+    "recipient" is how the public reads it.
     """
     # Read through the relations deliveries declares (petitions never imports that app), from
     # the delivery's side: only its manager reads the recorded name in the active language.
@@ -196,6 +197,9 @@ def signatures_named_deliveries(*, signatures: SignatureQuerySet) -> list[Mappin
             "sent_at": row["sent_at"],
             "organisation": row["recipient_organisation"],
             "name": row["recipient_name"],
+            "recipient": target_label_public(
+                name=row["recipient_name"], organisation=row["recipient_organisation"]
+            ),
         }
         for row in rows
     ]

@@ -11,7 +11,9 @@ from django.utils import timezone, translation
 from deliveries import batches
 from deliveries.models import Delivery
 from petitions.ledger import ledger_daily_append
-from tests.deliveries.factories import confirmed_signatures_create
+from petitions.models import LedgerEntry
+from tests.deliveries.factories import address_approved, confirmed_signatures_create
+from tests.factories import PetitionFactory, TargetFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -156,3 +158,37 @@ def test_deliveries_sent_before_names_were_recorded_are_given_the_name_of_today(
         RENAMED,
     )
     assert (pending.recipient_name_fr, pending.recipient_organisation_fr) == (None, None)
+
+
+@pytest.mark.parametrize("organisation", ["", "Consulat général de Chine à Lyon"])
+def test_the_ledger_the_proof_and_staff_name_a_recipient_as_its_target_is_named(
+    client, run, organisation
+):
+    # A consul written to in person has no organisation: every record names the person.
+    consul = address_approved(
+        TargetFactory(
+            name="Consul général de Chine",
+            organisation=organisation,
+            email="consul@consulat.test",
+            language="fr",
+        )
+    )
+    petition = PetitionFactory(slug="pour-mamat", targets=[consul])
+    confirmed_signatures_create(petition, 3)
+    run(petition=petition)
+    delivery = Delivery.objects.sent().get(target=consul)
+    shown = organisation or "Consul général de Chine"
+
+    entry = petition.ledger_entries.get(event=LedgerEntry.Event.DELIVERY)
+    proof = client.get(
+        reverse("deliveries:petition_deliveries", kwargs={"slug": petition.slug})
+    ).content.decode()
+
+    assert json.loads(entry.body)["delivery"]["target"] == shown
+    assert delivery.recipient_shown() == shown
+    assert f">{shown}</td>" in proof
+    # Staff read the delivery's recipient as they read the target itself.
+    assert delivery.recipient_full() == str(consul)
+    assert str(consul) == (
+        f"Consul général de Chine ({organisation})" if organisation else "Consul général de Chine"
+    )
