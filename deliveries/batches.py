@@ -144,17 +144,9 @@ def delivery_files_build(*, delivery_id: int, queue_send: bool = True) -> Delive
         )
         if delivery is None:
             return None
-        delivery_files_write(delivery=delivery)
+        fields = delivery_files_write(delivery=delivery)
         delivery.status = Delivery.Status.READY
-        delivery.save(
-            update_fields=[
-                "status",
-                "letter_pdf",
-                "letter_sha256",
-                "signatures_csv",
-                "csv_sha256",
-            ]
-        )
+        delivery.save(update_fields=["status", *fields])
         if queue_send:
             delivery_send_queue(delivery_id=delivery.pk)
     return delivery

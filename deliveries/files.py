@@ -16,6 +16,7 @@ from django.core.files import File
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
+from modeltranslation.utils import build_localized_fieldname
 
 from campaign.models import Campaign
 from core.actors import Actor
@@ -99,17 +100,49 @@ def letter_content_for(*, delivery: Delivery) -> documents.LetterContent:
     )
 
 
-def delivery_files_write(*, delivery: Delivery) -> None:
+def recipient_as_named(*, target: Target) -> dict[str, str | None]:
+    """Return the target's name and organisation in each language, as a delivery records them
+    with the letter that names them.
+
+    Only the columns of each language: the name without one would be read as the language
+    active here, and overwrite it.
+    """
+    return {
+        build_localized_fieldname(f"recipient_{field}", language): getattr(
+            target, build_localized_fieldname(field, language)
+        )
+        for field in ("name", "organisation")
+        for language in settings.MODELTRANSLATION_LANGUAGES
+    }
+
+
+def _letter_write(*, delivery: Delivery) -> list[str]:
+    """Write the delivery's letter in the active language, and record whom it names, from the
+    same target; return the fields to save.
+
+    The proof and the ledger name the recipient from what is recorded here: as the letter
+    that went named them, whatever staff rename the target since.
+    """
+    with tempfile.TemporaryFile() as letter:
+        letter.write(documents.letter_pdf_bytes(letter=letter_content_for(delivery=delivery)))
+        delivery.letter_sha256 = _hash_and_rewind(letter)
+        delivery.letter_pdf.name = _file_store(
+            delivery=delivery, field_name="letter_pdf", filename="letter.pdf", fileobj=letter
+        )
+    named = recipient_as_named(target=delivery.target)
+    for column, value in named.items():
+        setattr(delivery, column, value)
+    return ["letter_pdf", "letter_sha256", *named]
+
+
+def delivery_files_write(*, delivery: Delivery) -> list[str]:
+    """Write the delivery's letter and list of names in its language; return the fields to
+    save (the files, their SHA-256, the recipient the letter names)."""
     with translation.override(delivery.language):
-        with tempfile.TemporaryFile() as letter:
-            letter.write(documents.letter_pdf_bytes(letter=letter_content_for(delivery=delivery)))
-            delivery.letter_sha256 = _hash_and_rewind(letter)
-            delivery.letter_pdf.name = _file_store(
-                delivery=delivery, field_name="letter_pdf", filename="letter.pdf", fileobj=letter
-            )
+        fields = [*_letter_write(delivery=delivery), "signatures_csv", "csv_sha256"]
         if delivery.counts_only:
             delivery.signatures_csv.name, delivery.csv_sha256 = "", ""
-            return
+            return fields
         # Streamed from a server-side cursor into a temporary file: memory stays flat
         # whatever the number of signers.
         rows = selectors.delivery_named_signers(delivery=delivery).iterator(
@@ -124,6 +157,26 @@ def delivery_files_write(*, delivery: Delivery) -> None:
                 filename="signatures.csv",
                 fileobj=signers,
             )
+    return fields
+
+
+def delivery_letter_bring_up_to_date(*, delivery: Delivery) -> bool:
+    """Write a claimed delivery's letter again if its target was renamed since it was written;
+    return whether it was written again.
+
+    The sender calls it with the target it is about to email, before building the email: the
+    letter that goes, the email and the name recorded for the proof and the ledger then all
+    name the recipient alike. A letter written before names were recorded with it is written
+    again too: whom it named is not known. Its list of names is left as it is.
+    """
+    named_now = recipient_as_named(target=delivery.target)
+    if all(getattr(delivery, column) == value for column, value in named_now.items()):
+        return False
+    with translation.override(delivery.language):
+        fields = _letter_write(delivery=delivery)
+    delivery.save(update_fields=fields)
+    logger.info("Delivery %s: letter written again, its recipient renamed since.", delivery.pk)
+    return True
 
 
 def _signers_csv_rewrite(*, delivery: Delivery) -> None:
@@ -166,17 +219,8 @@ def _files_not_yet_sent_rewrite(*, delivery: Delivery, named_count: int) -> None
     the public proof will show the SHA-256 of the files that go."""
     delivery.named_count = named_count
     delivery.files_changed_at = timezone.now()
-    delivery_files_write(delivery=delivery)
-    delivery.save(
-        update_fields=[
-            "named_count",
-            "letter_pdf",
-            "letter_sha256",
-            "signatures_csv",
-            "csv_sha256",
-            "files_changed_at",
-        ]
-    )
+    fields = delivery_files_write(delivery=delivery)
+    delivery.save(update_fields=["named_count", "files_changed_at", *fields])
 
 
 def _list_on_file_rewrite(*, delivery_id: int, statuses: tuple[str, ...]) -> Delivery | None:

@@ -158,9 +158,10 @@ class Delivery(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.BUILDING
     )
-    # The target as it was addressed when the delivery went, recorded with "sent": the public
-    # proof and the ledger must say to whom the signatures went, whatever staff rename the
-    # target since. Empty until sent. Its address is not kept: nothing public shows it.
+    # The target as the letter that went addresses it, recorded with the letter (written again
+    # at sending if the target was renamed since: deliveries.files): the public proof and the
+    # ledger must say to whom the signatures went, whatever staff rename the target since.
+    # Read once sent. Its address is not kept: nothing public shows it.
     recipient_name = models.CharField(_("recipient's name when sent"), max_length=200, blank=True)
     recipient_organisation = models.CharField(
         _("recipient's organisation when sent"), max_length=200, blank=True

@@ -17,7 +17,6 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from modeltranslation.utils import build_localized_fieldname
 
 from core.database_retries import database_write_retry
 from core.email_sending import (
@@ -29,12 +28,11 @@ from core.email_sending import (
     esp_message_id,
     retry_delay,
 )
-from deliveries.files import delivery_list_bring_up_to_date
+from deliveries.files import delivery_letter_bring_up_to_date, delivery_list_bring_up_to_date
 from deliveries.models import Delivery
 from deliveries.notices import delivery_notices_queue
 from petitions.ledger import ledger_delivery_record
 from petitions.manager_emails import petition_managers_email
-from petitions.models import Target
 
 logger = logging.getLogger(__name__)
 
@@ -121,6 +119,9 @@ def delivery_send(*, delivery_id: int) -> bool:
     delivery = Delivery.objects.select_related("petition__campaign", "target").get(pk=delivery_id)
     claim = Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.SENDING)
     try:
+        # The target renamed since its letter was written: the letter that goes names them as
+        # this email does, and as the name recorded for the proof (deliveries.files).
+        delivery_letter_bring_up_to_date(delivery=delivery)
         message = _delivery_message(delivery=delivery)
         email_send(message)
     except Exception as error:
@@ -139,8 +140,6 @@ def delivery_send(*, delivery_id: int) -> bool:
         lambda: claim.update(
             status=Delivery.Status.SENT,
             sent_at=sent_at,
-            # To whom it went, as the email named them: the proof says so after any renaming.
-            **_recipient_as_sent(delivery.target),
             esp_message_id=(accepted_as or "")[:255],
             next_attempt_at=None,
             retry_until=None,
@@ -156,21 +155,6 @@ def delivery_send(*, delivery_id: int) -> bool:
         # The delivery went: beat's daily entry writes the ledger's record of it later.
         logger.exception("Delivery %s not yet in the ledger.", delivery_id)
     return True
-
-
-def _recipient_as_sent(target: Target) -> dict[str, str | None]:
-    """Return the target's name and organisation in each language, as a delivery records them.
-
-    Only the columns of each language: the name without one would be read as the language
-    active here, and overwrite it.
-    """
-    return {
-        build_localized_fieldname(f"recipient_{field}", language): getattr(
-            target, build_localized_fieldname(field, language)
-        )
-        for field in ("name", "organisation")
-        for language in settings.MODELTRANSLATION_LANGUAGES
-    }
 
 
 def _failure_record(delivery: Delivery, claim: QuerySet[Delivery], failure: SendFailure) -> None:

@@ -1,5 +1,6 @@
 """The public record names the recipient as it was when sent, whatever it is called now."""
 
+import hashlib
 import importlib
 import json
 
@@ -10,9 +11,11 @@ from django.utils import timezone, translation
 
 from deliveries import batches
 from deliveries.models import Delivery
+from deliveries.sending import delivery_send
 from petitions.ledger import ledger_daily_append
 from petitions.models import LedgerEntry
 from tests.deliveries.factories import address_approved, confirmed_signatures_create
+from tests.deliveries.helpers import attachments, pdf_text
 from tests.factories import PetitionFactory, TargetFactory
 
 pytestmark = pytest.mark.django_db
@@ -192,3 +195,44 @@ def test_the_ledger_the_proof_and_staff_name_a_recipient_as_its_target_is_named(
     assert str(consul) == (
         f"Consul général de Chine ({organisation})" if organisation else "Consul général de Chine"
     )
+
+
+def test_an_embassy_renamed_between_its_letter_and_the_sending_is_sent_a_letter_in_its_new_name(
+    client, petition, embassy, mailoutbox, django_capture_on_commit_callbacks
+):
+    confirmed_signatures_create(petition, 3)
+    ready = batches.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
+    with ready.letter_pdf.open("rb") as letter:
+        assert SENT_TO in pdf_text(letter.read())
+    # Staff correct the embassy's name while its delivery waits (the server said "later").
+    embassy_rename(embassy)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert delivery_send(delivery_id=ready.pk)
+
+    # The letter, the email and every record of the delivery name the embassy alike.
+    sent = Delivery.objects.get(pk=ready.pk)
+    letter = attachments(mailoutbox[-1])["letter.pdf"]
+    assert RENAMED in " ".join(pdf_text(letter).split())
+    assert SENT_TO not in pdf_text(letter)
+    assert hashlib.sha256(letter).hexdigest() == sent.letter_sha256
+    assert RENAMED in mailoutbox[-1].body
+    assert sent.recipient_shown() == RENAMED
+    entry = petition.ledger_entries.get(event=LedgerEntry.Event.DELIVERY)
+    assert json.loads(entry.body)["delivery"]["target"] == RENAMED
+    proof = client.get(reverse("deliveries:petition_deliveries", kwargs={"slug": petition.slug}))
+    assert RENAMED in proof.content.decode()
+
+
+def test_a_letter_whose_embassy_kept_its_name_goes_as_it_was_written(
+    petition, embassy, mailoutbox, django_capture_on_commit_callbacks
+):
+    confirmed_signatures_create(petition, 3)
+    ready = batches.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert delivery_send(delivery_id=ready.pk)
+
+    went = attachments(mailoutbox[-1])["letter.pdf"]
+    assert hashlib.sha256(went).hexdigest() == ready.letter_sha256
+    assert Delivery.objects.get(pk=ready.pk).recipient_shown() == SENT_TO
