@@ -132,7 +132,8 @@ def _letter_write(*, delivery: Delivery) -> list[str]:
     named = recipient_as_named(target=delivery.target)
     for column, value in named.items():
         setattr(delivery, column, value)
-    return ["letter_pdf", "letter_sha256", *named]
+    delivery.recipient_recorded = True
+    return ["letter_pdf", "letter_sha256", *named, "recipient_recorded"]
 
 
 def delivery_files_write(*, delivery: Delivery) -> list[str]:
@@ -170,7 +171,9 @@ def delivery_letter_bring_up_to_date(*, delivery: Delivery) -> bool:
     again too: whom it named is not known. Its list of names is left as it is.
     """
     named_now = recipient_as_named(target=delivery.target)
-    if all(getattr(delivery, column) == value for column, value in named_now.items()):
+    if delivery.recipient_recorded and all(
+        getattr(delivery, column) == value for column, value in named_now.items()
+    ):
         return False
     with translation.override(delivery.language):
         fields = _letter_write(delivery=delivery)

@@ -166,6 +166,12 @@ class Delivery(models.Model):
     recipient_organisation = models.CharField(
         _("recipient's organisation when sent"), max_length=200, blank=True
     )
+    # Off for deliveries sent before the name was recorded with the letter: migration 0017 gave
+    # those their target's name on the day it ran, which their ledger entry, written when they
+    # went, may not say (petitions.ledger.ledger_verify checks the name only where this is on).
+    recipient_recorded = models.BooleanField(
+        _("recipient recorded with the letter"), default=False, editable=False
+    )
     counts_only = models.BooleanField(_("counts only"), default=False)
     language = models.CharField(_("language"), max_length=10)
     # Random and never shown publicly: written into both files, so that nobody can confirm a

@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from nacl.signing import SigningKey
 
@@ -281,33 +281,57 @@ def ledger_rows(*, petition: Petition) -> list[LedgerRow]:
 
 
 def _delivery_sent_part(detail: dict | None) -> dict | None:
-    """Return what a delivery's entry says was sent, without the recipient's name.
-
-    An entry states the name recorded when the delivery was sent, in the language it was
-    written in; a delivery sent before names were recorded was given its target's name of
-    that day (deliveries' migration 0017), which may differ. The date, counts and files'
-    SHA-256 are what was sent, and never change.
-    """
+    """Return what a delivery's entry says was sent, without the recipient's name (checked by
+    _delivery_recipient_matches). The date, counts and files' SHA-256 never change."""
     if detail is None:
         return None
     return {key: value for key, value in detail.items() if key != "target"}
+
+
+def _delivery_recipient_matches(petition: Petition, recorded: dict) -> bool:
+    """Tell whether a delivery's entry names the recipient its letter named, as the delivery
+    recorded it.
+
+    An entry names the recipient in the language active when it was written (a worker's, or
+    that of the staff member who delivered now): the name in any of the site's languages
+    will do. Checked only where the delivery recorded the name with its letter
+    (`recipient_recorded`): one sent before was given by deliveries' migration 0017 its
+    target's name on the day the migration ran, while its entry, written when it went, named
+    the target as it was then; a target renamed between the two would fail a true ledger.
+    """
+    deliveries = petition.deliveries.filter(pk=recorded["id"], recipient_recorded=True)
+    names = set()
+    for language in settings.MODELTRANSLATION_LANGUAGES:
+        # Read through the relation: its manager gives each language's name, with fallbacks.
+        with translation.override(language):
+            row = deliveries.values("recipient_name", "recipient_organisation").first()
+        if row is None:
+            return True
+        names.add(
+            target_label_public(
+                name=row["recipient_name"], organisation=row["recipient_organisation"]
+            )
+        )
+    return recorded.get("target") in names
 
 
 def ledger_verify(*, petition: Petition) -> int:
     """Check the petition's ledger as stored; return its number of entries.
 
     Raises LedgerEntryBad naming the first entry that fails: an altered content, hash or
-    signature, a broken chain, or a delivery whose recorded counts or files' SHA-256 differ
-    from what the site holds about it now.
+    signature, a broken chain, or a delivery whose recorded counts, files' SHA-256 or
+    recipient differ from what the site holds about it now.
     """
     contents = ledger_check(
         ledger_document(petition=petition), trusted_keys=set(ledger_public_keys())
     )
     for content in contents:
         recorded = content.get(LedgerEntry.Event.DELIVERY)
-        if recorded is not None and _delivery_sent_part(
-            _delivery_detail(petition, recorded["id"])
-        ) != _delivery_sent_part(recorded):
+        if recorded is None:
+            continue
+        held_now = _delivery_sent_part(_delivery_detail(petition, recorded["id"]))
+        sent_as_recorded = held_now == _delivery_sent_part(recorded)
+        if not sent_as_recorded or not _delivery_recipient_matches(petition, recorded):
             raise LedgerEntryBad(
                 content["sequence"],
                 f"delivery {recorded['id']} no longer matches what the site holds about it",

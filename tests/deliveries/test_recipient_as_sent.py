@@ -236,3 +236,24 @@ def test_a_letter_whose_embassy_kept_its_name_goes_as_it_was_written(
     went = attachments(mailoutbox[-1])["letter.pdf"]
     assert hashlib.sha256(went).hexdigest() == ready.letter_sha256
     assert Delivery.objects.get(pk=ready.pk).recipient_shown() == SENT_TO
+
+
+def test_a_letter_written_before_names_were_recorded_is_written_again_before_it_goes(
+    petition, embassy, mailoutbox, django_capture_on_commit_callbacks
+):
+    confirmed_signatures_create(petition, 3)
+    ready = batches.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
+    # Built before the site recorded names with letters: whom its letter names is not known.
+    Delivery.objects.filter(pk=ready.pk).update(
+        recipient_recorded=False, recipient_name_fr=None, recipient_organisation_fr=None
+    )
+    embassy_rename(embassy)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert delivery_send(delivery_id=ready.pk)
+
+    sent = Delivery.objects.get(pk=ready.pk)
+    letter = attachments(mailoutbox[-1])["letter.pdf"]
+    assert RENAMED in " ".join(pdf_text(letter).split())
+    assert hashlib.sha256(letter).hexdigest() == sent.letter_sha256 != ready.letter_sha256
+    assert (sent.recipient_recorded, sent.recipient_shown()) == (True, RENAMED)
