@@ -6,7 +6,7 @@ the dashboard's numbers in petitions.dashboard and the export's rows in petition
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import connection
@@ -156,22 +156,41 @@ def signatures_named_to_authorities(*, signatures: SignatureQuerySet) -> Signatu
     )
 
 
-def lists_not_yet_sent_naming_count(*, signatures: SignatureQuerySet) -> int:
-    """Count the lists of names not sent yet that name these signers (hiding them has a worker
-    write those lists again without them).
+# A delivery's status while a sender holds it (deliveries' Delivery.Status.SENDING): its list
+# goes as it is. Named here, not imported: petitions never imports deliveries; a test of
+# deliveries checks that the two agree.
+DELIVERY_BEING_SENT = "sending"
+
+
+class ListsNotYetSent(NamedTuple):
+    """The lists of names not sent yet that name some signers, as hiding them finds them."""
+
+    # A worker writes these again without the names hidden.
+    rewritten: int
+    # A sender holds these: they go as they are, or, should the attempt fail, are written
+    # again before the next.
+    being_sent: int
+
+
+def lists_not_yet_sent_naming(*, signatures: SignatureQuerySet) -> ListsNotYetSent:
+    """Count the lists of names not sent yet that name these signers: those hiding them has a
+    worker write again without them, and those being sent at this moment.
 
     Read through the relation deliveries declares: petitions never imports that app.
     """
-    return (
+    lists = (
         signatures.named_in_delivery()
         .filter(
             deliveries_carried__delivery__sent_at__isnull=True,
             deliveries_carried__delivery__counts_only=False,
         )
-        .values("deliveries_carried__delivery")
+        .order_by()
+        .values_list("deliveries_carried__delivery", "deliveries_carried__delivery__status")
         .distinct()
-        .count()
     )
+    statuses = [status for _delivery, status in lists]
+    being_sent = statuses.count(DELIVERY_BEING_SENT)
+    return ListsNotYetSent(rewritten=len(statuses) - being_sent, being_sent=being_sent)
 
 
 def signatures_named_deliveries(*, signatures: SignatureQuerySet) -> list[Mapping[str, Any]]:

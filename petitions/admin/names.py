@@ -14,7 +14,11 @@ from core.admin_mixins import ModelAdminMixinBase
 from petitions import name_review
 from petitions.admin.tool_pages import tool_page_response
 from petitions.models import Signature
-from petitions.selectors import lists_not_yet_sent_naming_count, signatures_named_to_authorities
+from petitions.selectors import (
+    ListsNotYetSent,
+    lists_not_yet_sent_naming,
+    signatures_named_to_authorities,
+)
 from petitions.signer_contact import signer_contact_visible_to
 
 
@@ -35,7 +39,7 @@ class SignatureNamesAdminMixin(ModelAdminMixinBase):
             signature = get_object_or_404(Signature, pk=request.POST.get("hide"))
             hiding = Signature.objects.filter(pk=signature.pk)
             delivered = _named_to_authorities_count(hiding)
-            not_yet_sent = _lists_not_yet_sent_count(hiding)
+            not_yet_sent = _lists_not_yet_sent(hiding)
             name_review.signatures_name_hide(signatures=hiding)
             self.message_user(
                 request,
@@ -70,7 +74,7 @@ class SignatureNamesAdminMixin(ModelAdminMixinBase):
     )
     def hide_names(self, request: HttpRequest, queryset: QuerySet[Signature]) -> None:
         delivered = _named_to_authorities_count(queryset)
-        not_yet_sent = _lists_not_yet_sent_count(queryset)
+        not_yet_sent = _lists_not_yet_sent(queryset)
         count = name_review.signatures_name_hide(signatures=queryset)
         message = ngettext("%(count)d name hidden.", "%(count)d names hidden.", count)
         self.message_user(request, message % {"count": count}, messages.SUCCESS)
@@ -85,22 +89,33 @@ class SignatureNamesAdminMixin(ModelAdminMixinBase):
             )
             self.message_user(request, message % {"count": delivered}, messages.WARNING)
 
-    def _lists_not_yet_sent_tell(self, request: HttpRequest, count: int) -> None:
-        """Tell staff that the lists not yet sent naming whom they hid are being written again.
+    def _lists_not_yet_sent_tell(self, request: HttpRequest, lists: ListsNotYetSent) -> None:
+        """Tell staff what becomes of the lists not yet sent that name whom they hid.
 
-        A worker writes them (a list of a hundred thousand names takes minutes), and each list
-        is checked again before it goes: none will name them.
+        A worker writes them again (a list of a hundred thousand names takes minutes), and each
+        list is checked again before it goes. One a sender holds at this moment goes as it is:
+        only should that attempt fail is it written again before the next.
         """
-        if not count:
-            return
-        message = ngettext(
-            "%(count)d list not yet sent is being written again without these names, in the "
-            "background.",
-            "%(count)d lists not yet sent are being written again without these names, in the "
-            "background.",
-            count,
-        )
-        self.message_user(request, message % {"count": count}, messages.INFO)
+        if lists.rewritten:
+            message = ngettext(
+                "%(count)d list not yet sent is being written again without these names, in "
+                "the background.",
+                "%(count)d lists not yet sent are being written again without these names, in "
+                "the background.",
+                lists.rewritten,
+            )
+            self.message_user(request, message % {"count": lists.rewritten}, messages.INFO)
+        if lists.being_sent:
+            message = ngettext(
+                "%(count)d list naming them was being sent at that moment: it goes as it is, "
+                "and cannot be recalled. Should this attempt fail, it will be written again "
+                "without these names before the next.",
+                "%(count)d lists naming them were being sent at that moment: they go as they "
+                "are, and cannot be recalled. Should an attempt fail, that list will be written "
+                "again without these names before the next.",
+                lists.being_sent,
+            )
+            self.message_user(request, message % {"count": lists.being_sent}, messages.WARNING)
 
 
 def _named_to_authorities_count(signatures: QuerySet[Signature]) -> int:
@@ -111,8 +126,9 @@ def _named_to_authorities_count(signatures: QuerySet[Signature]) -> int:
     return named.values("pk").distinct().count()
 
 
-def _lists_not_yet_sent_count(signatures: QuerySet[Signature]) -> int:
-    """Count the lists not sent yet that name these signers (hiding them has them written again)."""
-    return lists_not_yet_sent_naming_count(
+def _lists_not_yet_sent(signatures: QuerySet[Signature]) -> ListsNotYetSent:
+    """Count the lists not sent yet that name these signers: written again once they are
+    hidden, or being sent."""
+    return lists_not_yet_sent_naming(
         signatures=Signature.objects.filter(pk__in=signatures.values("pk"))
     )

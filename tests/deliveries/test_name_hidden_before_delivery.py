@@ -392,3 +392,33 @@ def test_beat_sweeps_the_lists_not_yet_sent_every_quarter_of_an_hour(settings):
 
     assert entry["task"] == delivery_lists_forget_hidden_names_sweep.name
     assert entry["schedule"] == settings.DELIVERY_LISTS_SWEEP_MINUTES * 60 == 15 * 60
+
+
+def test_staff_hiding_a_name_a_list_being_sent_carries_are_told_it_goes_as_it_is(
+    client, petition, embassy, ministry, django_capture_on_commit_callbacks
+):
+    hidden, _staying = confirmed_signatures_create(petition, 2, named_every=1)
+    being_sent = batches.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
+    waiting = batches.delivery_batch_create(petition=petition, target=ministry, queue_send=False)
+    # A sender holds the embassy's list: the server is being talked to.
+    Delivery.objects.filter(pk=being_sent.pk).update(
+        status=Delivery.Status.SENDING, claimed_at=timezone.now()
+    )
+    logged_in_as(client, PETITION_MANAGERS)
+
+    with _lists_left_to_a_worker() as publish, django_capture_on_commit_callbacks(execute=True):
+        page = client.post(
+            NAMES_URL, {"hide": hidden.pk}, follow=True, HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+
+    # Only the ministry's list is written again; the embassy's is not said to be.
+    assert _queued(publish) == [[waiting.pk]]
+    assert "1 list not yet sent is being written again without these names" in page
+    assert "1 list naming them was being sent at that moment: it goes as it is" in page
+    assert "2 lists not yet sent" not in page
+
+
+def test_petitions_names_the_status_of_a_delivery_being_sent_as_deliveries_does():
+    from petitions.selectors import DELIVERY_BEING_SENT
+
+    assert DELIVERY_BEING_SENT == Delivery.Status.SENDING
