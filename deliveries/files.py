@@ -326,14 +326,25 @@ def delivery_lists_forget_hidden_names_queue(*, signature_ids: list[int]) -> int
         return 0
 
     def publish() -> None:
+        # Without a broker (`make run`), the task runs here as it is queued: what fails then is
+        # the rewrite itself, not the queueing.
+        in_process = delivery_lists_forget_hidden_names_task.app.conf.task_always_eager
         try:
             delivery_lists_forget_hidden_names_task.apply_async(args=(not_yet_sent,), retry=False)
         except Exception:
-            logger.warning(
-                "Lists %s not queued to be written again: each will be before it is sent.",
-                not_yet_sent,
-                exc_info=True,
-            )
+            if in_process:
+                logger.exception(
+                    "Lists %s not written again: the rewrite failed in this process; beat's "
+                    "sweep tries again, and each is written again before it is sent.",
+                    not_yet_sent,
+                )
+            else:
+                logger.warning(
+                    "Lists %s not queued to be written again: beat's sweep will write each, "
+                    "and each is written again before it is sent.",
+                    not_yet_sent,
+                    exc_info=True,
+                )
 
     transaction.on_commit(publish)
     return len(not_yet_sent)

@@ -422,3 +422,46 @@ def test_petitions_names_the_status_of_a_delivery_being_sent_as_deliveries_does(
     from petitions.selectors import DELIVERY_BEING_SENT
 
     assert DELIVERY_BEING_SENT == Delivery.Status.SENDING
+
+
+def test_without_a_broker_a_rewrite_that_fails_is_logged_as_failed_not_as_never_queued(
+    caplog, petition, embassy, django_capture_on_commit_callbacks
+):
+    # `make run`: no broker, so the worker's task runs in the request that hid the name.
+    assert delivery_lists_forget_hidden_names_task.app.conf.task_always_eager
+    hidden, _staying = confirmed_signatures_create(petition, 2, named_every=1)
+    waiting = batches.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
+    full_disk = mock.patch("deliveries.files.delivery_files_write", side_effect=OSError(28, "full"))
+
+    with full_disk, django_capture_on_commit_callbacks(execute=True):
+        signatures_name_hide(signatures=petition.signatures.filter(pk=hidden.pk))
+
+    logged = [record for record in caplog.records if record.name == "deliveries.files"]
+    assert [record.getMessage() for record in logged] == [
+        f"Lists [{waiting.pk}] not written again: the rewrite failed in this process; beat's "
+        "sweep tries again, and each is written again before it is sent."
+    ]
+    assert logged[0].exc_info[0] is OSError
+
+
+def test_with_a_broker_out_of_reach_the_rewrite_is_logged_as_not_queued(
+    caplog, monkeypatch, petition, embassy, django_capture_on_commit_callbacks
+):
+    # Production: a worker takes the task from the broker, which is out of reach.
+    celery_conf = delivery_lists_forget_hidden_names_task.app.conf
+    monkeypatch.setitem(celery_conf, "task_always_eager", False)
+    hidden, _staying = confirmed_signatures_create(petition, 2, named_every=1)
+    waiting = batches.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
+    broker_down = mock.patch(
+        "deliveries.tasks.delivery_lists_forget_hidden_names_task.apply_async",
+        side_effect=ConnectionRefusedError(111, "Connection refused"),
+    )
+
+    with broker_down, django_capture_on_commit_callbacks(execute=True):
+        signatures_name_hide(signatures=petition.signatures.filter(pk=hidden.pk))
+
+    logged = [record for record in caplog.records if record.name == "deliveries.files"]
+    assert [record.getMessage() for record in logged] == [
+        f"Lists [{waiting.pk}] not queued to be written again: beat's sweep will write each, "
+        "and each is written again before it is sent."
+    ]
