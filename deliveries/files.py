@@ -312,7 +312,7 @@ def delivery_lists_forget_hidden_names_queue(*, signature_ids: list[int]) -> int
     Whatever becomes of the worker, the check before sending (delivery_list_bring_up_to_date)
     keeps a hidden name out of what goes.
     """
-    from deliveries.tasks import delivery_lists_forget_hidden_names_task
+    from deliveries.tasks import delivery_lists_forget_hidden_names_task, task_queue
 
     not_yet_sent = []
     carrying = _deliveries_carrying(signature_ids).values_list("pk", "status")
@@ -326,25 +326,12 @@ def delivery_lists_forget_hidden_names_queue(*, signature_ids: list[int]) -> int
         return 0
 
     def publish() -> None:
-        # Without a broker (`make run`), the task runs here as it is queued: what fails then is
-        # the rewrite itself, not the queueing.
-        in_process = delivery_lists_forget_hidden_names_task.app.conf.task_always_eager
-        try:
-            delivery_lists_forget_hidden_names_task.apply_async(args=(not_yet_sent,), retry=False)
-        except Exception:
-            if in_process:
-                logger.exception(
-                    "Lists %s not written again: the rewrite failed in this process; beat's "
-                    "sweep tries again, and each is written again before it is sent.",
-                    not_yet_sent,
-                )
-            else:
-                logger.warning(
-                    "Lists %s not queued to be written again: beat's sweep will write each, "
-                    "and each is written again before it is sent.",
-                    not_yet_sent,
-                    exc_info=True,
-                )
+        task_queue(
+            delivery_lists_forget_hidden_names_task,
+            args=(not_yet_sent,),
+            about=f"The rewrite of lists {not_yet_sent} without a hidden name",
+            otherwise="beat's sweep tries again, and each is written again before it is sent.",
+        )
 
     transaction.on_commit(publish)
     return len(not_yet_sent)

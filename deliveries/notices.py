@@ -113,17 +113,15 @@ def _notices_write(signers, *, delivery: Delivery, reply: DeliveryReply | None) 
 
 def delivery_notices_queue(*, delivery_id: int, reply_id: int | None = None) -> None:
     """Have a worker write and send a delivery's (or a reply's) notices after the commit."""
-    from deliveries.tasks import delivery_notices_task
+    from deliveries.tasks import delivery_notices_task, task_queue
 
     def publish() -> None:
-        try:
-            delivery_notices_task.apply_async(args=(delivery_id, reply_id), retry=False)
-        except Exception:
-            logger.warning(
-                "Notices of delivery %s not queued; the sweep will send them.",
-                delivery_id,
-                exc_info=True,
-            )
+        task_queue(
+            delivery_notices_task,
+            args=(delivery_id, reply_id),
+            about=f"Notices of delivery {delivery_id}",
+            otherwise="the sweep sends them.",
+        )
 
     transaction.on_commit(publish)
 

@@ -42,15 +42,16 @@ def delivery_send_queue(*, delivery_id: int, countdown: float = 0) -> None:
 
     If the broker cannot be reached, the delivery stays ready and the next run queues it.
     """
-    from deliveries.tasks import delivery_send_task
+    from deliveries.tasks import delivery_send_task, task_queue
 
     def publish() -> None:
-        try:
-            delivery_send_task.apply_async(args=(delivery_id,), countdown=countdown, retry=False)
-        except Exception:
-            logger.warning(
-                "Delivery %s not queued; the next run will send it.", delivery_id, exc_info=True
-            )
+        task_queue(
+            delivery_send_task,
+            args=(delivery_id,),
+            countdown=countdown,
+            about=f"The sending of delivery {delivery_id}",
+            otherwise="the next run sends it.",
+        )
 
     transaction.on_commit(publish)
 

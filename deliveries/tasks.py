@@ -1,11 +1,33 @@
 """Celery tasks: thin, safe to run twice; every rule lives in the modules they call."""
 
+import logging
 from datetime import datetime
 
-from celery import shared_task
+from celery import Task, shared_task
 
 from deliveries import files, notices, runs, sending
 from petitions.models import Petition
+
+logger = logging.getLogger(__name__)
+
+
+def task_queue(
+    task: Task, *, args: tuple, about: str, otherwise: str, countdown: float = 0
+) -> None:
+    """Queue `task`; log what kept it from running, and what will do its work instead (never
+    raise it: the caller's work is committed).
+
+    With a broker, what fails is the queueing: the task was not queued. Without one (`make
+    run`), the task runs here as it is queued, and what fails is the task itself: it ran.
+    """
+    in_process = task.app.conf.task_always_eager
+    try:
+        task.apply_async(args=args, countdown=countdown, retry=False)
+    except Exception:
+        if in_process:
+            logger.exception("%s failed in this process; %s", about, otherwise)
+        else:
+            logger.warning("%s not queued; %s", about, otherwise, exc_info=True)
 
 
 @shared_task

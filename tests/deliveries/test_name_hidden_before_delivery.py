@@ -436,10 +436,10 @@ def test_without_a_broker_a_rewrite_that_fails_is_logged_as_failed_not_as_never_
     with full_disk, django_capture_on_commit_callbacks(execute=True):
         signatures_name_hide(signatures=petition.signatures.filter(pk=hidden.pk))
 
-    logged = [record for record in caplog.records if record.name == "deliveries.files"]
+    logged = [record for record in caplog.records if record.name == "deliveries.tasks"]
     assert [record.getMessage() for record in logged] == [
-        f"Lists [{waiting.pk}] not written again: the rewrite failed in this process; beat's "
-        "sweep tries again, and each is written again before it is sent."
+        f"The rewrite of lists [{waiting.pk}] without a hidden name failed in this process; "
+        "beat's sweep tries again, and each is written again before it is sent."
     ]
     assert logged[0].exc_info[0] is OSError
 
@@ -460,8 +460,26 @@ def test_with_a_broker_out_of_reach_the_rewrite_is_logged_as_not_queued(
     with broker_down, django_capture_on_commit_callbacks(execute=True):
         signatures_name_hide(signatures=petition.signatures.filter(pk=hidden.pk))
 
-    logged = [record for record in caplog.records if record.name == "deliveries.files"]
+    logged = [record for record in caplog.records if record.name == "deliveries.tasks"]
     assert [record.getMessage() for record in logged] == [
-        f"Lists [{waiting.pk}] not queued to be written again: beat's sweep will write each, "
-        "and each is written again before it is sent."
+        f"The rewrite of lists [{waiting.pk}] without a hidden name not queued; beat's sweep "
+        "tries again, and each is written again before it is sent."
     ]
+
+
+def test_without_a_broker_a_sending_that_fails_is_logged_as_failed_not_as_never_queued(
+    caplog, petition, embassy, django_capture_on_commit_callbacks
+):
+    confirmed_signatures_create(petition, 2, named_every=1)
+    full_disk = mock.patch(
+        "deliveries.sending.delivery_list_bring_up_to_date", side_effect=OSError(28, "full")
+    )
+
+    with full_disk, django_capture_on_commit_callbacks(execute=True):
+        delivery = batches.delivery_batch_create(petition=petition, target=embassy)
+
+    logged = [record for record in caplog.records if record.name == "deliveries.tasks"]
+    assert [record.getMessage() for record in logged] == [
+        f"The sending of delivery {delivery.pk} failed in this process; the next run sends it."
+    ]
+    assert Delivery.objects.get(pk=delivery.pk).status == Delivery.Status.READY
