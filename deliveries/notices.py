@@ -21,11 +21,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from core.database_retries import database_write_retry
+from core.email_merge import EmailMerge
 from core.email_sending import (
     EmailFailure,
     SendFailure,
     email_failure,
-    email_message_build,
+    email_message_of,
     email_outbox_forget,
     email_send,
     message_id_make,
@@ -146,7 +147,7 @@ def delivery_notices_claim(*, limit: int = CLAIM_BATCH) -> list[DeliveryNotice]:
     )
 
 
-def _notice_message(notice: DeliveryNotice, address: str) -> EmailMessage:
+def _notice_message(notice: DeliveryNotice, address: str, *, merge: EmailMerge) -> EmailMessage:
     signature, delivery = notice.signature, notice.delivery
     language = signature.language or settings.LANGUAGE_CODE
     with translation.override(language):
@@ -155,20 +156,28 @@ def _notice_message(notice: DeliveryNotice, address: str) -> EmailMessage:
         )
         petition_url = settings.SITE_URL + delivery.petition.get_absolute_url()
     stop_url = news_stop_url(signature=signature)
-    return email_message_build(
+    # Rendered once per delivery (or answer) and language in a batch (core.email_merge).
+    texts = merge.texts(
         template="deliveries/email/answered" if notice.reply_id else "deliveries/email/delivered",
         context={
-            "greeting_name": name_for_greeting(signature.first_name),
             "petition": delivery.petition,
             "delivery": delivery,
             "reply": notice.reply,
             # No "target": the templates name the recipient as the signatures went
             # (`delivery.recipient_shown`), whatever staff have renamed it since.
             "petition_url": petition_url,
+        },
+        own={
+            "greeting_name": name_for_greeting(signature.first_name),
             "withdraw_url": withdraw_url,
             "stop_url": stop_url,
         },
         language=language,
+        shared_key=(notice.delivery_id, notice.reply_id),
+        html=False,
+    )
+    return email_message_of(
+        texts=texts,
         from_email=sender_named(delivery.petition.campaign.name_in(language)),
         to=[address],
         headers={
@@ -176,7 +185,6 @@ def _notice_message(notice: DeliveryNotice, address: str) -> EmailMessage:
             "Auto-Submitted": "auto-generated",
             **news_stop_headers(stop_url=stop_url),
         },
-        html=False,
     )
 
 
@@ -197,8 +205,11 @@ def _failure_record(notice: DeliveryNotice, failure: SendFailure, now: datetime)
     claim.update(error=failure.reason[:300], due_at=now + delay, retry_until=retry_until)
 
 
-def delivery_notice_send(notice: DeliveryNotice) -> bool:
-    """Send one claimed notice and record what came of it; return whether it went."""
+def delivery_notice_send(notice: DeliveryNotice, *, merge: EmailMerge | None = None) -> bool:
+    """Send one claimed notice and record what came of it; return whether it went.
+
+    `merge` is the batch's (core.email_merge): the notices of one delivery share a rendering.
+    """
     try:
         address = news_address_open(notice.signature.news_address)
     except SecretBoxUnreadable:
@@ -215,7 +226,7 @@ def delivery_notice_send(notice: DeliveryNotice) -> bool:
         notice.message_id = message_id_make(idstring="delivered")
         DeliveryNotice.objects.filter(pk=notice.pk).update(message_id=notice.message_id)
     try:
-        email_send(_notice_message(notice, address))
+        email_send(_notice_message(notice, address, merge=merge or EmailMerge()))
     except Exception as error:
         failure = email_failure(error)
         if failure is None:
@@ -237,7 +248,8 @@ def delivery_notices_send() -> int:
     """Send every notice due, batch after batch; return how many went."""
     sent = 0
     while notices := delivery_notices_claim():
-        sent += sum(delivery_notice_send(notice) for notice in notices)
+        merge = EmailMerge()
+        sent += sum(delivery_notice_send(notice, merge=merge) for notice in notices)
     return sent
 
 

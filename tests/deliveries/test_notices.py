@@ -1,11 +1,13 @@
 """Signers who asked for news hear, once per delivery, that their signature was delivered."""
 
+import re
 import smtplib
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
+from core import email_merge
 from deliveries import batches, notices, sending
 from deliveries.models import DeliveryNotice
 from petitions.models import Signature
@@ -249,3 +251,40 @@ def test_a_signer_reading_english_hears_the_english_name_the_embassy_was_sent_un
     [email] = delivered_emails(mailoutbox)
     assert "Recipient: Embassy of China in France\n" in email.body
     assert "People" not in email.body
+
+
+def test_a_delivery_s_notices_are_rendered_once_per_language_each_signer_s_own(
+    petition, embassy, mailoutbox, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Thousands of signers may have asked for news: their emails share one rendering per
+    language, and each still carries the signer's own name and links."""
+    confirmed_signatures_create(petition, 6)
+    for number, signature in enumerate(Signature.objects.filter(petition=petition)):
+        Signature.objects.filter(pk=signature.pk).update(
+            email="",
+            first_name=f"Signataire{'abcdef'[number]}",
+            language="en" if number % 2 else "fr",
+            newsletter_opt_in=True,
+            news_address=news_address_close(f"news-{number}@example.org"),
+        )
+    renderings = []
+    real_render = email_merge.email_texts_render
+
+    def render_counted(**arguments):
+        renderings.append(arguments["language"])
+        return real_render(**arguments)
+
+    monkeypatch.setattr(email_merge, "email_texts_render", render_counted)
+    deliver(petition, embassy, django_capture_on_commit_callbacks)
+
+    told = [m for m in mailoutbox if m.to[0].startswith("news-")]
+    assert len(told) == 6
+    # Each language: once with stand-ins, once for its first signer alone.
+    assert sorted(renderings) == ["en", "en", "fr", "fr"]
+    for email in told:
+        number = int(email.to[0].removeprefix("news-").partition("@")[0])
+        assert f"Signataire{'abcdef'[number]}," in email.body
+        assert ("Hello" in email.body) is bool(number % 2)
+    withdraw_links = {re.search(r"\S+/(?:withdraw|retirer)/\S+", m.body)[0] for m in told}
+    stop_links = {m.extra_headers["List-Unsubscribe"] for m in told}
+    assert len(withdraw_links) == len(stop_links) == 6
