@@ -9,7 +9,8 @@ from django.utils import translation
 from django.utils.safestring import SafeString
 
 from campaign.richtext import rich_text_as_plain_text, rich_text_links_absolute, rich_text_render
-from core.email_sending import email_message_build, message_id_make, sender_named
+from core.email_merge import EmailMerge
+from core.email_sending import email_message_of, email_texts_render, message_id_make, sender_named
 from petitions.models import Signature
 from petitions.news import news_stop_headers, news_stop_url
 from petitions.signature_links import withdrawal_token_make
@@ -34,12 +35,15 @@ class UpdateTexts:
     """An update's texts for one batch of emails, each language rendered once for all of them.
 
     Sanitizing parses the whole text (up to TEXT_MAX_BYTES) three times; done for each
-    signer, thousands of signers cost thousands of parses giving the same result.
+    signer, thousands of signers cost thousands of parses giving the same result. The email's
+    templates around it are rendered once per language too, each signer's links put in after
+    (core.email_merge).
     """
 
     def __init__(self, *, update: SupporterUpdate) -> None:
         self.update = update
         self._rendered: dict[str, UpdateText] = {}
+        self.merge = EmailMerge()
 
     def in_language(self, language: str) -> UpdateText:
         if language not in self._rendered:
@@ -56,19 +60,25 @@ def _update_message(
     stop_url: str,
     withdraw_url: str,
     headers: dict[str, str],
+    merge: EmailMerge | None = None,
 ) -> EmailMultiAlternatives:
-    return email_message_build(
-        template="updates/email/update",
-        context={
-            "update": update,
-            "subject": update.subject_in(language),
-            "body_html": text.html,
-            "body_text": text.plain,
-            "unsubscribe_url": stop_url,
-            "withdraw_url": withdraw_url,
-            "petition": update.petition,
-        },
-        language=language,
+    shared = {
+        "update": update,
+        "subject": update.subject_in(language),
+        "body_html": text.html,
+        "body_text": text.plain,
+        "petition": update.petition,
+    }
+    own = {"unsubscribe_url": stop_url, "withdraw_url": withdraw_url}
+    template = "updates/email/update"
+    if merge is None:
+        texts = email_texts_render(template=template, context={**shared, **own}, language=language)
+    else:
+        texts = merge.texts(
+            template=template, context=shared, own=own, language=language, shared_key=update.pk
+        )
+    return email_message_of(
+        texts=texts,
         from_email=sender_named(update.petition.campaign.name_in(language)),
         to=[to],
         headers=headers,
@@ -115,6 +125,7 @@ def update_message_build(
         to=address,
         stop_url=stop_url,
         withdraw_url=_withdraw_url(signature=signature, language=language),
+        merge=texts.merge,
         headers={
             "Message-ID": message_id,
             # RFC 8058: a mail client's "unsubscribe" button POSTs to this URL.

@@ -10,9 +10,10 @@ import pytest
 from anymail.signals import AnymailTrackingEvent, tracking
 from django.db.models import DateTimeField, F
 from django.utils import timezone
+from django.utils.html import escape
 
 from campaign import richtext
-from core import in_process_schedule
+from core import email_merge, in_process_schedule
 from petitions.models import Signature
 from tests.factories import SignatureFactory
 from tests.updates.conftest import news_signer
@@ -571,3 +572,34 @@ def test_an_update_to_many_signers_is_cleaned_once_per_language_and_each_email_i
         sorted(m.subject for m in mailoutbox)
         == ["Des nouvelles de Mamat"] * 4 + ["News of Mamat"] * 8
     )
+
+
+def test_an_update_s_emails_are_rendered_once_per_language_each_with_the_signer_s_own_links(
+    update, petition, send, mailoutbox, monkeypatch
+):
+    """The email around the text is drawn once per language for a batch, each signer's stop
+    and withdrawal links put in after: the same email as drawn for them alone."""
+    for n in range(3):
+        news_signer(petition, f"aynur{n}@example.org")
+        news_signer(petition, f"james{n}@example.org", language="en")
+    renderings = []
+    real_render = email_merge.email_texts_render
+
+    def render_counted(**arguments):
+        renderings.append(arguments["language"])
+        return real_render(**arguments)
+
+    monkeypatch.setattr(email_merge, "email_texts_render", render_counted)
+
+    send(update)
+
+    assert len(mailoutbox) == 6
+    # Each language: once with stand-ins, once for its first signer alone.
+    assert sorted(renderings) == ["en", "en", "fr", "fr"]
+    stop_links = {m.extra_headers["List-Unsubscribe"].strip("<>") for m in mailoutbox}
+    assert len(stop_links) == 6
+    for message in mailoutbox:
+        stop_link = message.extra_headers["List-Unsubscribe"].strip("<>")
+        assert stop_link in message.body
+        assert escape(stop_link) in message.alternatives[0][0]
+        assert message.body.count("/withdraw/") + message.body.count("/retirer/") == 1
