@@ -62,13 +62,20 @@ def rich_text_as_plain_text(html: str) -> str:
     """Return staff's rich text as an email's plain-text part: as readable, nothing lost.
 
     Paragraphs and headings are separated by a blank line, list items start with "- " or
-    their number, a quotation with "> ", and a link keeps its address after its words.
-    Entities are read back ("&amp;" is "&"): nothing here is HTML any more.
+    their number (an item's further paragraphs indented under its first), a quotation with
+    "> ", and a link keeps its address after its words, apart from the word that follows.
+    Entities are read back ("&amp;" is "&"): nothing here is HTML any more. No-break spaces
+    stay no-break spaces, so "Mamat !" is never cut before its "!".
     """
     reader = _PlainTextReader()
     reader.feed(rich_text_sanitize(html))
     reader.close()
     return reader.text()
+
+
+# The spaces HTML folds into one; not the no-break spaces French puts before "!" or after "«".
+_HTML_SPACES = " \t\n\r\f"
+_HTML_SPACE_RUN = re.compile(f"[{_HTML_SPACES}]+")
 
 
 class _PlainTextReader(HTMLParser):
@@ -81,9 +88,13 @@ class _PlainTextReader(HTMLParser):
         self.marker = ""  # the list item's "- " or "2. ", until its text is written
         self.lists: list[str] = []  # the open lists' tags, "ul" or "ol", outermost first
         self.items: list[int] = []  # how many items each open list has had so far
+        self.item_indents: list[int] = []  # the open items' markers' widths, outermost first
         self.quotes = 0
         self.link: str | None = None
         self.link_words: list[str] = []
+        # A link's address just written: the word glued to the link in HTML must not be
+        # glued to the address's ")".
+        self.address_written = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self.BLOCKS:
@@ -98,18 +109,24 @@ class _PlainTextReader(HTMLParser):
             self.items[-1] += 1
             number = f"{self.items[-1]}. " if self.lists[-1] == "ol" else "- "
             self.marker = "  " * (len(self.lists) - 1) + number
+            self.item_indents.append(len(self.marker))
         elif tag == "blockquote":
             self._block_end()
             self.quotes += 1
         elif tag == "br":
             self.words.append("\n")
+            self.address_written = False
         elif tag == "a":
             self.link = dict(attrs).get("href") or ""
             self.link_words = []
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in self.BLOCKS or tag == "li":
+        if tag in self.BLOCKS:
             self._block_end()
+        elif tag == "li":
+            self._block_end()
+            if self.item_indents:
+                self.item_indents.pop()
         elif tag in ("ul", "ol") and self.lists:
             self._block_end()
             self.lists.pop()
@@ -118,28 +135,39 @@ class _PlainTextReader(HTMLParser):
             self._block_end()
             self.quotes = max(0, self.quotes - 1)
         elif tag == "a" and self.link is not None:
-            words = "".join(self.link_words).strip()
+            words = "".join(self.link_words).strip(_HTML_SPACES)
             address = self.link.removeprefix("mailto:")
-            if address and address != words:
+            if address and not _is_the_address(words, address):
                 self.words.append(f" ({address})")
+                self.address_written = True
             self.link = None
 
     def handle_data(self, data: str) -> None:
-        words = re.sub(r"\s+", " ", data)
+        words = _HTML_SPACE_RUN.sub(" ", data)
+        if self.address_written and words and (words[0].isalnum() or words[0] in "(«“["):
+            words = " " + words
+        if words:
+            self.address_written = False
         self.words.append(words)
         if self.link is not None:
             self.link_words.append(words)
 
     def _block_end(self) -> None:
-        text = "\n".join(line.strip() for line in "".join(self.words).split("\n")).strip()
-        if text:
+        lines = "".join(self.words).split("\n")
+        text = "\n".join(line.strip(_HTML_SPACES) for line in lines).strip(_HTML_SPACES)
+        if text.strip():  # a paragraph of nothing but no-break spaces is an empty one
             in_list = bool(self.marker)
-            text = self.marker + text.replace("\n", "\n" + " " * len(self.marker))
+            # An item's further paragraphs line up under its first one's words.
+            indent = len(self.marker) if self.marker else sum(self.item_indents[-1:])
+            text = self.marker + text.replace("\n", "\n" + " " * indent)
+            if not self.marker and indent:
+                text = " " * indent + text
             if self.quotes:
                 text = "\n".join("> " * self.quotes + line for line in text.split("\n"))
             self.blocks.append((text, in_list))
         self.words = []
         self.marker = ""
+        self.address_written = False
 
     def text(self) -> str:
         self._block_end()
@@ -149,3 +177,8 @@ class _PlainTextReader(HTMLParser):
                 parts.append("\n" if in_list and self.blocks[index - 1][1] else "\n\n")
             parts.append(text)
         return "".join(parts)
+
+
+def _is_the_address(words: str, address: str) -> bool:
+    """Tell whether a link's words are its address already, give or take a final "/"."""
+    return words.rstrip("/") == address.rstrip("/")

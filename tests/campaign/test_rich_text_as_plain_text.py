@@ -56,3 +56,91 @@ def test_markup_outside_what_the_editor_offers_leaves_only_its_words():
     html = '<p onclick="x()">Bonjour <script>alert(1)</script><img src="x">à tous</p>'
 
     assert rich_text_as_plain_text(html) == "Bonjour à tous"
+
+
+def test_the_word_right_after_a_link_is_not_glued_to_its_address():
+    html = (
+        '<p>Texte <a href="https://x.org/">lien</a><strong>gras</strong> et '
+        '<a href="https://x.org/a">un</a><a href="https://x.org/b">deux</a>, fin.</p>'
+    )
+
+    assert rich_text_as_plain_text(html) == (
+        "Texte lien (https://x.org/) gras et un (https://x.org/a) deux (https://x.org/b), fin."
+    )
+
+
+def test_punctuation_right_after_a_link_stays_against_its_address():
+    html = (
+        '<p>Lisez <a href="https://x.org/">ceci</a>. '
+        'Et <a href="https://x.org/">cela</a>, merci.</p>'
+    )
+
+    assert rich_text_as_plain_text(html) == (
+        "Lisez ceci (https://x.org/). Et cela (https://x.org/), merci."
+    )
+
+
+def test_inline_tags_keep_the_spaces_the_html_shows_and_add_none():
+    html = (
+        "<p><strong>Libérez </strong>Mamat<em> Ablet</em>, "
+        "<strong>au</strong><em>jourd’hui</em>.</p>"
+    )
+
+    assert rich_text_as_plain_text(html) == "Libérez Mamat Ablet, aujourd’hui."
+
+
+def test_no_break_spaces_of_french_punctuation_stay_no_break_spaces():
+    html = "<p>Libérez Mamat&nbsp;! «\u00a0Justice\u00a0» maintenant\u202f?</p>"
+
+    assert (
+        rich_text_as_plain_text(html)
+        == "Libérez Mamat\u00a0! «\u00a0Justice\u00a0» maintenant\u202f?"
+    )
+
+
+def test_a_paragraph_of_nothing_but_a_no_break_space_is_left_out():
+    html = "<p>Bonjour,</p><p>&nbsp;</p><p>Merci.</p>"
+
+    assert rich_text_as_plain_text(html) == "Bonjour,\n\nMerci."
+
+
+def test_a_link_whose_words_are_its_address_give_or_take_a_final_slash_shows_it_once():
+    html = (
+        '<p><a href="https://example.org">https://example.org/</a> et '
+        '<a href="https://example.org/page/">https://example.org/page</a></p>'
+    )
+
+    assert rich_text_as_plain_text(html) == "https://example.org/ et https://example.org/page"
+
+
+def test_a_list_items_second_paragraph_lines_up_under_its_first():
+    html = (
+        "<ul><li><p>sa libération</p><p>sans condition</p></li>"
+        "<li><p>des soins</p><ol><li><p>un médecin</p><p>choisi par sa famille</p></li></ol>"
+        "<p>dès maintenant</p></li></ul>"
+    )
+
+    assert rich_text_as_plain_text(html) == (
+        "- sa libération\n\n"
+        "  sans condition\n\n"
+        "- des soins\n"
+        "  1. un médecin\n\n"
+        "     choisi par sa famille\n\n"
+        "  dès maintenant"
+    )
+
+
+def test_headings_and_line_breaks_read_as_lines_of_their_own():
+    html = (
+        "<h2>Des nouvelles</h2><h3>De Mamat</h3><p>Il va bien.<br><br>Il lit.<br></p><p>Merci.</p>"
+    )
+
+    assert rich_text_as_plain_text(html) == (
+        "Des nouvelles\n\nDe Mamat\n\nIl va bien.\n\nIl lit.\n\nMerci."
+    )
+
+
+def test_right_to_left_text_keeps_its_words_in_order_and_its_link():
+    html = '<p dir="rtl">مەمەت ئەركىن <a href="https://x.org/">ئۇلىنىش</a>ئىمزا</p>'
+
+    assert rich_text_as_plain_text(html) == "مەمەت ئەركىن ئۇلىنىش (https://x.org/) ئىمزا"
