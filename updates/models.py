@@ -1,9 +1,12 @@
 """An update staff write to the signers who asked for news, and each email it sends."""
 
+import math
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.formats import number_format
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -100,16 +103,9 @@ class SupporterUpdate(models.Model):
                 {"body_fr": _("Write the update's text: signers would get an empty email.")}
             )
         for field in ("body_fr", "body_en"):
-            if len(getattr(self, field).encode()) > TEXT_MAX_BYTES:
-                raise ValidationError(
-                    {
-                        field: _(
-                            "This text is too long for an email: mail programs cut it short, "
-                            "hiding the link to stop these emails. Shorten it, or link to a page "
-                            "of the site."
-                        )
-                    }
-                )
+            size = len(getattr(self, field).encode())
+            if size > TEXT_MAX_BYTES:
+                raise ValidationError({field: _text_too_long_for_email(size)})
         # English is sent only with both (language_for): half of it would reach no one.
         has_english_text = bool(strip_tags(self.body_en).strip())
         if has_english_text and not self.subject_en.strip():
@@ -183,3 +179,21 @@ class UpdateRecipient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.update_id} → signature {self.signature_id}"
+
+
+def _text_too_long_for_email(size: int) -> ValidationError:
+    """Return the error for a text of `size` bytes, in kB, so staff know how much to cut."""
+    # Rounded up, so a text over the limit never reads as the limit itself.
+    kilobytes = math.ceil(size / 100) / 10
+    return ValidationError(
+        _(
+            "This text is too long for an email: %(size)s kB, formatting included, for at "
+            "most %(limit)s kB. Mail programs cut a longer one short, hiding the link to stop "
+            "these emails. Shorten it, or link to a page of the site."
+        ),
+        code="too_long_for_email",
+        params={
+            "size": number_format(kilobytes, decimal_pos=1),
+            "limit": number_format(TEXT_MAX_BYTES // 1000),
+        },
+    )

@@ -379,6 +379,38 @@ def test_a_text_too_long_for_mail_programs_to_show_whole_is_refused_before_it_hi
     assert "Ce texte est trop long pour un e-mail" in page.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("language", "told"),
+    [
+        ("en", "99.1 kB, formatting included, for at most 90 kB"),
+        ("fr", "99,1\u00a0ko, mise en forme comprise, pour 90\u00a0ko au plus"),
+    ],
+)
+def test_staff_whose_text_is_too_long_for_an_email_are_told_its_size_and_the_limit_text_kept(
+    client, petition, language, told
+):
+    # 99,007 bytes: staff shortening it need to know by how much, not only that it is too long.
+    logged_in_as(client, PETITION_MANAGERS, "camille")
+    written = "Nous avons remis vos signatures. " * 3000
+    page = client.post(
+        ADD_URL,
+        {
+            "petition": petition.pk,
+            "subject_fr": "Des nouvelles de Mamat",
+            "body_fr": "<p>" + written + "</p>",
+            "subject_en": "",
+            "body_en": "",
+            "send_rate_per_minute": 600,
+        },
+        headers={"accept-language": language},
+    ).content.decode()
+
+    assert not SupporterUpdate.objects.exists()
+    assert told in page
+    assert 'value="Des nouvelles de Mamat"' in page
+    assert written.strip() in page  # the whole text is still in the editor, to be shortened
+
+
 def test_staff_pressing_send_on_an_update_a_colleague_already_sent_are_told_so_not_refused(
     client, petition
 ):
