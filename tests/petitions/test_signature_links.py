@@ -9,6 +9,7 @@ from petitions import (
     signing,
 )
 from petitions.models import Signature
+from tests.public_pages import LANGUAGES_WITH_UYGHUR
 
 
 def test_a_tampered_confirmation_link_confirms_nothing(sign):
@@ -162,3 +163,42 @@ def test_the_tab_of_a_link_page_says_what_its_heading_says_not_that_the_link_is_
     title, heading = _title_and_heading(client.get(old_link[:-12] + "/").content.decode())
     assert heading == "Ce lien ne fonctionne pas"  # a link cut short is one that does not work
     assert title.startswith(f"{heading} · ")
+
+
+def _emailed_path(message, name: str) -> str:
+    """Return the path of the emailed link to `name` (confirm or withdraw), its prefix kept."""
+    return re.search(rf"http://testserver(\S*/petition/{name}/\S+/)", message.body).group(1)
+
+
+def test_a_signer_emailed_in_uyghur_can_still_confirm_and_withdraw_once_uyghur_is_switched_off(
+    sign, client, mailoutbox
+):
+    with override_settings(LANGUAGES=LANGUAGES_WITH_UYGHUR):
+        signature = sign(language="ug").signature
+    confirm_path = _emailed_path(mailoutbox[0], "confirm")
+    withdraw_path = _emailed_path(mailoutbox[0], "withdraw")
+    assert confirm_path.startswith("/ug/") and withdraw_path.startswith("/ug/")
+
+    # Uyghur is switched off (the default): the links already sent lead to the same pages.
+    confirm = client.get(f"{confirm_path}?src=email")
+    assert (confirm.status_code, confirm["Location"]) == (302, f"{confirm_path[3:]}?src=email")
+    page = client.get(confirm["Location"])
+    assert page.status_code == 200
+    assert page.context["signature"] == signature
+    assert '<form method="post">' in page.content.decode()  # the button that confirms
+    withdraw = client.get(withdraw_path)
+    assert (withdraw.status_code, withdraw["Location"]) == (302, withdraw_path[3:])
+    page = client.get(withdraw["Location"])
+    assert page.status_code == 200
+    assert page.context["signature"] == signature
+
+
+def test_a_page_that_exists_in_no_language_is_still_not_found_under_a_language_switched_off(
+    client, db
+):
+    assert client.get("/ug/petition/no/such/page/").status_code == 404
+    # Two letters of a language the site never spoke are no language prefix of ours.
+    assert client.get("/de/petition/withdrawn/").status_code == 404
+    # Served again once it is switched on: no redirect then.
+    with override_settings(LANGUAGES=LANGUAGES_WITH_UYGHUR):
+        assert client.get("/ug/petition/withdrawn/").status_code == 200
