@@ -1,5 +1,6 @@
 """The page behind the stop link of every email to signers who asked for news."""
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
@@ -16,6 +17,21 @@ from petitions.signature_links import (
 )
 
 
+def _page_language(request: HttpRequest, signer_language: str = "") -> str:
+    """Return the language to answer in: the one chosen on the page, the signer's, the browser's.
+
+    The link carries no language prefix, so Django's LocaleMiddleware gives this page French,
+    as it gives every address at the root; a cut link, or a signature gone, says nothing of
+    its signer's language: the browser's Accept-Language is the best guess left. A signer's
+    language the site no longer serves (Uyghur switched off) is not one to answer in.
+    """
+    if chosen := language_chosen(request):
+        return chosen
+    if signer_language in dict(settings.LANGUAGES):
+        return signer_language
+    return translation.get_language_from_request(request)
+
+
 def _stop_page(request: HttpRequest, language: str, context: dict, status: int = 200):
     with translation.override(language):
         return render(request, "petitions/news_stop.html", context, status=status)
@@ -27,9 +43,9 @@ def _stop_page(request: HttpRequest, language: str, context: dict, status: int =
 def news_stop(request: HttpRequest, token: str) -> HttpResponse:
     """Ask on a GET (a scanner changes nothing); stop all news on a POST.
 
-    In the signer's language, or in the one the visitor chooses on the page (`?lang=`).
+    In the signer's language, or in the one the visitor chooses on the page (`?lang=`); for
+    a link that names no signer, in the browser's.
     """
-    chosen = language_chosen(request)
     try:
         if request.method == "POST":
             signature = signer_news_stop(token=token)
@@ -37,15 +53,13 @@ def news_stop(request: HttpRequest, token: str) -> HttpResponse:
             signature = signature_for_news_stop(token=token)
     except SignatureGone:
         # Withdrawn since: its address for news went with it, so the news has stopped already.
-        response = _stop_page(request, chosen or translation.get_language(), {"is_gone": True})
+        response = _stop_page(request, _page_language(request), {"is_gone": True})
     except SignatureLinkInvalid:
-        response = _stop_page(
-            request, chosen or translation.get_language(), {"invalid": True}, status=400
-        )
+        response = _stop_page(request, _page_language(request), {"invalid": True}, status=400)
     else:
         response = _stop_page(
             request,
-            chosen or signature.language or translation.get_language(),
+            _page_language(request, signature.language),
             # Stopped now, or already (the link opened again from the email).
             {"done": not signature.newsletter_opt_in, "petition": signature.petition},
         )

@@ -277,6 +277,36 @@ def test_a_signer_with_a_cut_stop_link_is_told_where_to_write_and_never_promised
     assert "écrivez-nous" not in html and "mailto:" not in html  # no one to write to yet
 
 
+def test_a_cut_stop_link_speaks_the_language_the_browser_asks_for(client, petition):
+    # The link carries no language and names no one we can read it from: the page used to be
+    # French for every reader, whatever their browser said.
+    cut = "/updates/unsubscribe/cut-by-a-mail-program/"
+
+    english = client.get(cut, HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9,fr;q=0.5")
+    # Uyghur, not served by default, is passed over for the reader's next language.
+    uyghur_reader = client.get(cut, HTTP_ACCEPT_LANGUAGE="ug,en;q=0.8")
+    french = client.get(cut, HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9,en;q=0.5")
+
+    for response in (english, uyghur_reader):
+        html = response.content.decode()
+        assert response.status_code == 400
+        assert '<html lang="en"' in html
+        assert "<h1>This link does not work</h1>" in html
+    assert "<h1>Ce lien ne fonctionne pas</h1>" in french.content.decode()
+
+
+def test_a_stop_link_of_a_signer_in_a_language_switched_off_speaks_the_browsers(client, petition):
+    from petitions.news import news_stop_url
+
+    signer = news_signer(petition, "dilnur@example.org", language="ug")
+    link = news_stop_url(signature=signer).removeprefix("http://testserver")
+
+    html = client.get(link, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert '<html lang="en"' in html
+    assert "<h1>Stop updates</h1>" in html
+
+
 def test_the_tab_of_a_stop_page_says_what_happened_as_its_heading_does(petition, client, settings):
     from petitions.news import news_stop_url
 
