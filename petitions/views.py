@@ -11,6 +11,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
+from campaign.selectors import campaign_current
 from core.client_address import client_ip
 from core.form_expired import when_form_expired
 from core.public_cache import cache_public_page
@@ -170,14 +171,20 @@ def _link_problem(
     else:
         status = 200
     petition = error.petition if isinstance(error, SignatureLinkExpired) else None
+    if petition is not None:
+        # Where to sign again, if the petition still takes signatures.
+        sign_again_petition = petition if petition.is_open_for_signing() else None
+    elif type(error) is SignatureLinkInvalid and not is_withdrawal:
+        # A cut confirmation link names no petition we can trust: the one the campaign's
+        # pages invite people to sign is where signing again most likely leads.
+        sign_again_petition = selectors.petition_open_for_campaign(campaign=campaign_current())
+    else:
+        sign_again_petition = None
     return render(
         request,
         "petitions/link_problem.html",
         {
-            # Where to sign again, if the petition still takes signatures.
-            "sign_again_petition": petition
-            if petition is not None and petition.is_open_for_signing()
-            else None,
+            "sign_again_petition": sign_again_petition,
             "is_gone": isinstance(error, SignatureGone),
             "is_expired": isinstance(error, SignatureLinkExpired),
             "is_already_confirmed": is_already_confirmed,

@@ -202,3 +202,29 @@ def test_a_page_that_exists_in_no_language_is_still_not_found_under_a_language_s
     # Served again once it is switched on: no redirect then.
     with override_settings(LANGUAGES=LANGUAGES_WITH_UYGHUR):
         assert client.get("/ug/petition/withdrawn/").status_code == 200
+
+
+def test_a_cut_confirmation_link_leads_to_the_petitions_form_to_sign_again(sign, petition, client):
+    token = signature_links.confirmation_token_make(signature=sign().signature)
+
+    # A mail program wrapped the long link: the signer opens all but its end.
+    page = client.get(f"/petition/confirm/{token[:-12]}/")
+
+    assert page.status_code == 400
+    html = page.content.decode()
+    assert "ou signez à nouveau" in html
+    assert f'href="{petition.get_absolute_url()}#act-sign">Signer à nouveau</a>' in html
+
+
+def test_a_cut_confirmation_link_with_no_petition_open_offers_the_way_home_not_signing(
+    sign, petition, client
+):
+    token = signature_links.confirmation_token_make(signature=sign().signature)
+    petition.status = petition.Status.CLOSED
+    petition.save()
+
+    html = client.get(f"/petition/confirm/{token[:-12]}/").content.decode()
+
+    assert "signez à nouveau" not in html and "Signer à nouveau" not in html
+    assert "<h1>Ce lien ne fonctionne pas</h1>" in html
+    assert '<a href="/">' in html  # Mamat's page
