@@ -18,6 +18,7 @@ from modeltranslation.utils import build_localized_fieldname
 from campaign import page_drafts, services
 from campaign.admin_mixins import PublicContentAdminMixin
 from campaign.models import CallToAction, Campaign, Page, PageCallToAction
+from campaign.page_addresses import page_address_taken_by_site
 from campaign.page_history import DraftEvent, page_change_message, page_change_message_text
 from campaign.views import page_render
 from core.admin_mixins import CspNonceMediaMixin, EditedSinceAdminMixin
@@ -191,6 +192,16 @@ class PageAdminForm(forms.ModelForm):
         # Said here, on the slug: the model's unique check would say it above the form, naming
         # the campaign and the slug together, as if either could be the one to change.
         campaign, slug = self.cleaned_data.get("campaign"), self.cleaned_data.get("slug")
+        if slug and page_address_taken_by_site(slug):
+            self.add_error(
+                "slug",
+                _(
+                    "The address /%(slug)s/ is one the site itself uses, so the page would "
+                    "not be shown there: choose another one."
+                )
+                % {"slug": slug},
+            )
+            return
         if campaign is None or not slug:
             return
         other = campaign.pages.filter(slug=slug).exclude(pk=self.instance.pk).first()
