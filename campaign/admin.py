@@ -148,6 +148,9 @@ def home_page_taken_message(home: Page) -> str:
 class PageAdminForm(forms.ModelForm):
     # Set by PageAdmin.get_form when staff press "Save as a draft".
     saving_a_draft = False
+    # Set by PageAdmin.get_form when the database refused this form's page a moment ago: the
+    # case page another staff member published at `/` between the check and the save.
+    home_page_taken_while_saving: Page | None = None
 
     def clean(self):
         super().clean()
@@ -182,6 +185,8 @@ class PageAdminForm(forms.ModelForm):
             return
         try:
             services.home_page_taken_guard(campaign=campaign, page_pk=self.instance.pk)
+            if self.home_page_taken_while_saving is not None:
+                raise services.HomePageTaken(self.home_page_taken_while_saving)
         except services.HomePageTaken as refused:
             # On the field that would publish it: the status, or the kind of a published page.
             kind_only = self.instance.pk and "status" not in self.changed_data
@@ -337,7 +342,23 @@ class PageAdmin(CspNonceMediaMixin, EditedSinceAdminMixin, SwitchedOnLanguagesAd
     def get_form(self, request: HttpRequest, obj=None, change: bool = False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.saving_a_draft = change and _saving_a_draft(request)
+        form.home_page_taken_while_saving = getattr(request, "_home_page_taken", None)
         return form
+
+    def changeform_view(
+        self, request: HttpRequest, object_id=None, form_url="", extra_context=None
+    ):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.HomePageTaken as refused:
+            # Another case page was published at `/` between the form's check and the save,
+            # which the database refused (all of it rolled back). The form is shown again,
+            # as typed, refused by its own check, which is told of that page.
+            request._home_page_taken = refused.home  # type: ignore[attr-defined]
+            for _name, uploads in request.FILES.lists():
+                for upload in uploads:
+                    upload.seek(0)  # read once already, by the form that was saved
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def edit_version(self, obj: Page) -> str:
         # Saving a draft leaves updated_at (the public page's) as it is, and changes the draft.
@@ -373,7 +394,7 @@ class PageAdmin(CspNonceMediaMixin, EditedSinceAdminMixin, SwitchedOnLanguagesAd
             )
             request._page_draft_published = True  # type: ignore[attr-defined]
         obj.working_copy = None
-        super().save_model(request, obj, form, change)
+        services.page_save(page=obj)
 
     def construct_change_message(self, request: HttpRequest, form, formsets, add: bool = False):
         """The history says what the public saw change: a draft saved or discarded changed

@@ -82,6 +82,10 @@ class Campaign(models.Model):
             raise legal_notice_error(self)
 
 
+# The constraint that keeps one case page published per campaign, the one `/` shows.
+ONE_PUBLISHED_CASE_PAGE = "page_one_published_case_page"
+
+
 class PageQuerySet(models.QuerySet):
     def published(self) -> "PageQuerySet":
         return self.filter(status=Page.Status.PUBLISHED)
@@ -188,7 +192,7 @@ class Page(models.Model):
             models.UniqueConstraint(
                 fields=["campaign"],
                 condition=models.Q(kind="case", status="published"),
-                name="page_one_published_case_page",
+                name=ONE_PUBLISHED_CASE_PAGE,
                 violation_error_message=_(
                     "Only one case page is published at a time: it is the one shown at the "
                     "site's address (/)."

@@ -3,13 +3,19 @@
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from campaign import content
 from campaign.legal_notice import legal_notice_complete
-from campaign.models import CallToAction, Campaign, Page, PageCallToAction
+from campaign.models import (
+    ONE_PUBLISHED_CASE_PAGE,
+    CallToAction,
+    Campaign,
+    Page,
+    PageCallToAction,
+)
 from campaign.richtext import rich_text_sanitize
 from core.public_cache import public_content_changed
 from core.translated_content import translated_field_values
@@ -121,6 +127,44 @@ def home_page_taken_guard(*, campaign: Campaign, page_pk: int | None) -> None:
     )
     if home is not None:
         raise HomePageTaken(home)
+
+
+def page_save(*, page: Page) -> None:
+    """Save the page staff edited; raise HomePageTaken, saving nothing, if another case page
+    took `/` first.
+
+    The admin's form checks that before saving (home_page_taken_guard), but another staff
+    member may publish a case page between that check and this save: the database's
+    constraint then refuses this one.
+    """
+    try:
+        with transaction.atomic():
+            page.save()
+    except IntegrityError as error:
+        if not _home_page_constraint_refused(error, page=page):
+            raise
+        home = (
+            Page.objects.published()
+            .of_kind(Page.Kind.CASE)
+            .filter(campaign=page.campaign_id)
+            .exclude(pk=page.pk)
+            .first()
+        )
+        if home is None:
+            raise
+        raise HomePageTaken(home) from error
+
+
+def _home_page_constraint_refused(error: IntegrityError, *, page: Page) -> bool:
+    """Return whether `error` may be the refusal of a second published case page.
+
+    PostgreSQL names the constraint; SQLite names only the column, so there the page itself
+    says whether it could be.
+    """
+    diagnosis = getattr(error.__cause__, "diag", None)
+    if diagnosis is not None:
+        return diagnosis.constraint_name == ONE_PUBLISHED_CASE_PAGE
+    return page.kind == Page.Kind.CASE and page.status == Page.Status.PUBLISHED
 
 
 def case_page_publish_in_place(*, page: Page) -> Page | None:

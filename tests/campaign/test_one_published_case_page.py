@@ -1,15 +1,20 @@
 """`/` shows the campaign's case page: one is published at a time, and staff swap it knowingly."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from campaign import services
+from campaign.admin import PageAdmin
 from campaign.models import Page
 from tests.admin_forms import admin_change_form_data
+from tests.core.test_public_images import phone_photo
 from tests.staff_fixtures import login_verified
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +76,95 @@ def test_publishing_a_second_case_page_from_its_form_is_refused_on_its_status_wi
     new_case_page.refresh_from_db()
     assert new_case_page.status == Page.Status.DRAFT
     assert _home_title(client) == "Libérez Mamat"
+
+
+def _as_another_staff_member(action):
+    """Run `action` on a connection of its own, committed when it returns, as another request."""
+
+    def run():
+        try:
+            action()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=1) as other_request:
+        other_request.submit(run).result()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_case_page_another_staff_member_publishes_while_the_form_saves_is_named_with_all_kept(
+    client, editor, new_case_page, monkeypatch, settings, tmp_path
+):
+    """`/` has no case page for a moment; two staff publish one at the same time, one from the
+    list of pages, the other from the page's form, after the form's checks and before its save."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    mamat = Page.objects.get(slug="mamat")
+    Page.objects.filter(pk=mamat.pk).update(status=Page.Status.DRAFT)
+    login_verified(client, editor)
+    form_page = client.get(_change_url(new_case_page))
+    form_done = PageAdmin.save_form
+    other_published = []
+
+    def form_done_then_the_other_staff_member_publishes(model_admin, request, form, change):
+        page = form_done(model_admin, request, form, change)
+        if not other_published:
+            _as_another_staff_member(
+                lambda: services.pages_publish(pages=Page.objects.filter(pk=mamat.pk))
+            )
+            other_published.append(mamat)
+        return page
+
+    monkeypatch.setattr(PageAdmin, "save_form", form_done_then_the_other_staff_member_publishes)
+
+    response = client.post(
+        _change_url(new_case_page),
+        admin_change_form_data(
+            form_page,
+            status="published",
+            lead_fr="Quatre ans que sa famille attend.",
+            image=SimpleUploadedFile("portrait.jpg", phone_photo(), content_type="image/jpeg"),
+            image_alt_fr="Mamat, souriant",
+        ),
+    )
+
+    assert other_published == [mamat]
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.errors == {"status": [_refusal_fr("Libérez Mamat")]}
+    assert form["lead_fr"].value() == "Quatre ans que sa famille attend."
+    assert form["image_alt_fr"].value() == "Mamat, souriant"
+    new_case_page.refresh_from_db()
+    assert new_case_page.status == Page.Status.DRAFT
+    assert not new_case_page.lead_fr
+    assert not new_case_page.image
+    assert _home_title(client) == "Libérez Mamat"
+
+
+def test_the_form_shown_again_after_that_refusal_never_saves_the_page_beside_another(
+    client, editor, new_case_page, monkeypatch
+):
+    """The other staff member's case page is written in the same database transaction here, so
+    it goes with the refused save: the form shown again must not take its absence for a free
+    `/`, and says which page refused it."""
+    mamat = Page.objects.get(slug="mamat")
+    Page.objects.filter(pk=mamat.pk).update(status=Page.Status.DRAFT)
+    login_verified(client, editor)
+    form_page = client.get(_change_url(new_case_page))
+    form_done = PageAdmin.save_form
+
+    def form_done_then_the_other_case_page_is_published(model_admin, request, form, change):
+        Page.objects.filter(pk=mamat.pk).update(status=Page.Status.PUBLISHED)
+        return form_done(model_admin, request, form, change)
+
+    monkeypatch.setattr(PageAdmin, "save_form", form_done_then_the_other_case_page_is_published)
+
+    response = client.post(
+        _change_url(new_case_page), admin_change_form_data(form_page, status="published")
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {"status": [_refusal_fr("Libérez Mamat")]}
+    assert Page.objects.get(pk=new_case_page.pk).status == Page.Status.DRAFT
 
 
 def test_a_published_context_page_turned_into_a_case_page_is_refused_on_its_kind(
