@@ -4,6 +4,7 @@ import json
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -294,8 +295,8 @@ class PageAdmin(CspNonceMediaMixin, EditedSinceAdminMixin, SwitchedOnLanguagesAd
         count = services.pages_publish(pages=queryset)
         self.message_user(
             request,
-            ngettext("%(count)d page published.", "%(count)d pages published.", count)
-            % {"count": count},
+            ngettext("%(count)s page published.", "%(count)s pages published.", count)
+            % {"count": intcomma(count)},
             messages.SUCCESS,
         )
 
@@ -328,8 +329,8 @@ class PageAdmin(CspNonceMediaMixin, EditedSinceAdminMixin, SwitchedOnLanguagesAd
             return
         self.message_user(
             request,
-            ngettext("%(count)d page unpublished.", "%(count)d pages unpublished.", count)
-            % {"count": count},
+            ngettext("%(count)s page unpublished.", "%(count)s pages unpublished.", count)
+            % {"count": intcomma(count)},
             messages.SUCCESS,
         )
 

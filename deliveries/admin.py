@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -290,10 +291,10 @@ class DeliveryAdmin(RecordAdminMixin, admin.ModelAdmin):
         self.message_user(
             request,
             ngettext(
-                "%(count)d failed delivery queued to be sent again.",
-                "%(count)d failed deliveries queued to be sent again.",
+                "%(count)s failed delivery queued to be sent again.",
+                "%(count)s failed deliveries queued to be sent again.",
                 count,
             )
-            % {"count": count},
+            % {"count": intcomma(count)},
             messages.SUCCESS if count else messages.WARNING,
         )

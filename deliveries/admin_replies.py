@@ -5,6 +5,7 @@ import posixpath
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
@@ -129,7 +130,7 @@ class DeliveryReplyAdmin(TranslationAdmin):
             count,
         ) % {
             "when": date_format(timezone.localtime(reply.signers_told_at), "DATETIME_FORMAT"),
-            "count": count,
+            "count": intcomma(count),
         }
 
     def get_urls(self):

@@ -82,19 +82,19 @@ class StaffUserAdmin(UserAdmin):
         if unlocked:
             self.message_user(
                 request,
-                ngettext("%(count)d account unlocked.", "%(count)d accounts unlocked.", unlocked)
-                % {"count": unlocked},
+                ngettext("%(count)s account unlocked.", "%(count)s accounts unlocked.", unlocked)
+                % {"count": intcomma(unlocked)},
                 messages.SUCCESS,
             )
         if reopened:
             self.message_user(
                 request,
                 ngettext(
-                    "%(count)d network that a selected account had logged in from was reopened.",
-                    "%(count)d networks that a selected account had logged in from were reopened.",
+                    "%(count)s network that a selected account had logged in from was reopened.",
+                    "%(count)s networks that a selected account had logged in from were reopened.",
                     reopened,
                 )
-                % {"count": reopened},
+                % {"count": intcomma(reopened)},
                 messages.SUCCESS,
             )
         if not unlocked and not reopened:
@@ -106,15 +106,15 @@ class StaffUserAdmin(UserAdmin):
             self.message_user(
                 request,
                 ngettext(
-                    "Logins from %(count)d other network remain paused until its pause ends "
+                    "Logins from %(count)s other network remain paused until its pause ends "
                     "on its own: none of the selected accounts has logged in from it in the "
                     "last %(days)d days.",
-                    "Logins from %(count)d other networks remain paused until their pauses "
+                    "Logins from %(count)s other networks remain paused until their pauses "
                     "end on their own: none of the selected accounts has logged in from them "
                     "in the last %(days)d days.",
                     still_paused,
                 )
-                % {"count": still_paused, "days": selectors.NETWORK_RECENTLY_USED.days},
+                % {"count": intcomma(still_paused), "days": selectors.NETWORK_RECENTLY_USED.days},
                 messages.WARNING,
             )
 
@@ -128,10 +128,10 @@ class StaffUserAdmin(UserAdmin):
         self.message_user(
             request,
             ngettext(
-                "Two-step login reset for %(count)d account.",
-                "Two-step login reset for %(count)d accounts.",
+                "Two-step login reset for %(count)s account.",
+                "Two-step login reset for %(count)s accounts.",
                 len(queryset),
             )
-            % {"count": len(queryset)},
+            % {"count": intcomma(len(queryset))},
             messages.SUCCESS,
         )

@@ -5,6 +5,7 @@ from datetime import datetime
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from csp.decorators import csp, csp_replace
 from django.contrib import admin, messages
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -195,7 +196,7 @@ class SupporterUpdateAdmin(EditedSinceAdminMixin, CspNonceMediaMixin, admin.Mode
                     "Sent: %(count)s email went to the signers.",
                     "Sent: %(count)s emails went to the signers.",
                     sent,
-                ) % {"count": sent}
+                ) % {"count": intcomma(sent)}
             return _("Sending: the progress shows on this page.")
         raise PermissionDenied
 

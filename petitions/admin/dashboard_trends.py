@@ -4,6 +4,7 @@ trending in the last hour, and the alerts raised (petitions/trends.py computes t
 from datetime import timedelta
 
 from django.contrib import messages
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -57,7 +58,7 @@ def dashboard_trends_context(*, request: HttpRequest, petition: Petition) -> dic
                 request,
                 gettext("Alert: %(count)s signatures in an hour from one source (%(source)s).")
                 % {
-                    "count": alert.count,
+                    "count": intcomma(alert.count),
                     "source": gettext("%(label)s: %(value)s")
                     % {"label": alert.get_dimension_display(), "value": alert.value[:16]},
                 },

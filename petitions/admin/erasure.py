@@ -3,6 +3,7 @@ anonymised (petitions.erasure does it and trails it)."""
 
 from django import forms
 from django.contrib import messages
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -48,11 +49,11 @@ class SignatureErasureAdminMixin(ModelAdminMixinBase):
                 self.message_user(
                     request,
                     ngettext(
-                        "%(count)d signature anonymised.",
-                        "%(count)d signatures anonymised.",
+                        "%(count)s signature anonymised.",
+                        "%(count)s signatures anonymised.",
                         erased,
                     )
-                    % {"count": erased},
+                    % {"count": intcomma(erased)},
                     messages.SUCCESS,
                 )
                 return redirect("admin:petitions_signature_changelist")

@@ -2,6 +2,7 @@
 names that failed the rule (never shown, never delivered), for staff to look at."""
 
 from django.contrib import admin, messages
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -76,18 +77,18 @@ class SignatureNamesAdminMixin(ModelAdminMixinBase):
         delivered = _named_to_authorities_count(queryset)
         not_yet_sent = _lists_not_yet_sent(queryset)
         count = name_review.signatures_name_hide(signatures=queryset)
-        message = ngettext("%(count)d name hidden.", "%(count)d names hidden.", count)
-        self.message_user(request, message % {"count": count}, messages.SUCCESS)
+        message = ngettext("%(count)s name hidden.", "%(count)s names hidden.", count)
+        self.message_user(request, message % {"count": intcomma(count)}, messages.SUCCESS)
         self._lists_not_yet_sent_tell(request, not_yet_sent)
         if delivered:
             message = ngettext(
-                "%(count)d of these names had already been given to the authorities: a list "
+                "%(count)s of these names had already been given to the authorities: a list "
                 "already delivered cannot be recalled.",
-                "%(count)d of these names had already been given to the authorities: a list "
+                "%(count)s of these names had already been given to the authorities: a list "
                 "already delivered cannot be recalled.",
                 delivered,
             )
-            self.message_user(request, message % {"count": delivered}, messages.WARNING)
+            self.message_user(request, message % {"count": intcomma(delivered)}, messages.WARNING)
 
     def _lists_not_yet_sent_tell(self, request: HttpRequest, lists: ListsNotYetSent) -> None:
         """Tell staff what becomes of the lists not yet sent that name whom they hid.
@@ -98,24 +99,28 @@ class SignatureNamesAdminMixin(ModelAdminMixinBase):
         """
         if lists.rewritten:
             message = ngettext(
-                "%(count)d list not yet sent is being written again without these names, in "
+                "%(count)s list not yet sent is being written again without these names, in "
                 "the background.",
-                "%(count)d lists not yet sent are being written again without these names, in "
+                "%(count)s lists not yet sent are being written again without these names, in "
                 "the background.",
                 lists.rewritten,
             )
-            self.message_user(request, message % {"count": lists.rewritten}, messages.INFO)
+            self.message_user(
+                request, message % {"count": intcomma(lists.rewritten)}, messages.INFO
+            )
         if lists.being_sent:
             message = ngettext(
-                "%(count)d list naming them was being sent at that moment: it goes as it is, "
+                "%(count)s list naming them was being sent at that moment: it goes as it is, "
                 "and cannot be recalled. Should this attempt fail, it will be written again "
                 "without these names before the next.",
-                "%(count)d lists naming them were being sent at that moment: they go as they "
+                "%(count)s lists naming them were being sent at that moment: they go as they "
                 "are, and cannot be recalled. Should an attempt fail, that list will be written "
                 "again without these names before the next.",
                 lists.being_sent,
             )
-            self.message_user(request, message % {"count": lists.being_sent}, messages.WARNING)
+            self.message_user(
+                request, message % {"count": intcomma(lists.being_sent)}, messages.WARNING
+            )
 
 
 def _named_to_authorities_count(signatures: QuerySet[Signature]) -> int:

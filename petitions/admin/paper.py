@@ -9,6 +9,7 @@ import binascii
 
 from django import forms
 from django.contrib import messages
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -121,7 +122,10 @@ class PaperSignaturesAdminMixin(ModelAdminMixinBase):
                 self.message_user(
                     request,
                     gettext("Paper signatures imported: %(count)s. Rows skipped: %(skipped)s.")
-                    % {"count": batch.row_count, "skipped": batch.skipped_count},
+                    % {
+                        "count": intcomma(batch.row_count),
+                        "skipped": intcomma(batch.skipped_count),
+                    },
                     messages.SUCCESS,
                 )
                 return HttpResponseRedirect(

@@ -10,6 +10,7 @@ from functools import cached_property
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import Q, QuerySet
@@ -250,8 +251,8 @@ class SignatureAdmin(
     )
     def approve(self, request: HttpRequest, queryset: QuerySet[Signature]) -> None:
         count = self._review(request, queryset, review.signatures_approve)
-        message = ngettext("%(count)d signature approved.", "%(count)d signatures approved.", count)
-        self.message_user(request, message % {"count": count}, messages.SUCCESS)
+        message = ngettext("%(count)s signature approved.", "%(count)s signatures approved.", count)
+        self.message_user(request, message % {"count": intcomma(count)}, messages.SUCCESS)
 
     @admin.action(
         description=_("Invalidate: never count the selected signatures"), permissions=["change"]
@@ -270,13 +271,13 @@ class SignatureAdmin(
             )
             return
         message = ngettext(
-            "%(count)d signature invalidated. If this was a mistake, “Review again” holds it "
+            "%(count)s signature invalidated. If this was a mistake, “Review again” holds it "
             "as flagged.",
-            "%(count)d signatures invalidated. If this was a mistake, “Review again” holds them "
+            "%(count)s signatures invalidated. If this was a mistake, “Review again” holds them "
             "as flagged.",
             count,
         )
-        self.message_user(request, message % {"count": count}, messages.SUCCESS)
+        self.message_user(request, message % {"count": intcomma(count)}, messages.SUCCESS)
 
     @admin.action(
         description=_("Review again: hold the selected invalidated signatures as flagged"),
@@ -288,20 +289,20 @@ class SignatureAdmin(
         ).count()
         count = self._review(request, queryset, review.signatures_review_again)
         message = ngettext(
-            "%(count)d signature is flagged again, for review.",
-            "%(count)d signatures are flagged again, for review.",
+            "%(count)s signature is flagged again, for review.",
+            "%(count)s signatures are flagged again, for review.",
             count,
         )
-        self.message_user(request, message % {"count": count}, messages.SUCCESS)
+        self.message_user(request, message % {"count": intcomma(count)}, messages.SUCCESS)
         if by_criteria:
             self.message_user(
                 request,
                 ngettext(
-                    "%(count)d was invalidated by criteria: undo that invalidation from its page.",
-                    "%(count)d were invalidated by criteria: undo that invalidation from its page.",
+                    "%(count)s was invalidated by criteria: undo that invalidation from its page.",
+                    "%(count)s were invalidated by criteria: undo that invalidation from its page.",
                     by_criteria,
                 )
-                % {"count": by_criteria},
+                % {"count": intcomma(by_criteria)},
                 messages.WARNING,
             )
 
@@ -366,5 +367,5 @@ class SignatureAdmin(
     )
     def flag(self, request: HttpRequest, queryset: QuerySet[Signature]) -> None:
         count = self._review(request, queryset, review.signatures_flag)
-        message = ngettext("%(count)d signature flagged.", "%(count)d signatures flagged.", count)
-        self.message_user(request, message % {"count": count}, messages.SUCCESS)
+        message = ngettext("%(count)s signature flagged.", "%(count)s signatures flagged.", count)
+        self.message_user(request, message % {"count": intcomma(count)}, messages.SUCCESS)

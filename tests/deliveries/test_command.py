@@ -36,6 +36,20 @@ def test_without_yes_the_command_previews_each_target_and_sends_nothing(
     assert mailoutbox == []
 
 
+def test_staff_preview_over_a_thousand_signatures_grouped_in_french(petition, embassy):
+    confirmed_signatures_create(petition, 1001)
+    printed = StringIO()
+
+    with translation.override("fr"):
+        call_command("deliver_signatures", "--petition", petition.slug, stdout=printed)
+
+    assert (
+        f"liberez-mamat → {embassy} <embassy@embassy.test>\N{NO-BREAK SPACE}: remettrait "
+        "1\N{NO-BREAK SPACE}001 nouvelles signatures, dont 334 nominatives." in printed.getvalue()
+    )
+    assert "Rien n'a été envoyé." in printed.getvalue()
+
+
 def test_the_command_refuses_a_placeholder_address_even_with_yes(petition, embassy, mailoutbox):
     Target.objects.filter(pk=embassy.pk).update(email="embassy@example.invalid")
     confirmed_signatures_create(petition, 2)

@@ -264,3 +264,29 @@ def test_a_stale_target_form_does_not_put_back_the_address_another_staff_member_
     assert target.email == "cabinet@interieur.gouv.fr"
     assert second_save.status_code == 200
     assert second_save.context["adminform"].form.non_field_errors() == [str(EDITED_SINCE_OPENED)]
+
+
+@pytest.mark.parametrize(
+    ("action", "status", "told"),
+    [
+        ("approve", Signature.Status.FLAGGED, "1\N{NO-BREAK SPACE}001 signatures approuvées."),
+        ("flag", Signature.Status.CONFIRMED, "1\N{NO-BREAK SPACE}001 signatures signalées."),
+    ],
+)
+def test_a_reviewer_acting_on_over_a_thousand_signatures_reads_the_count_grouped_in_french(
+    staff_client, action, status, told
+):
+    from tests.deliveries.factories import confirmed_signatures_create
+
+    petition = PetitionFactory()
+    signatures = confirmed_signatures_create(petition, 1001)
+    petition.signatures.update(status=status)
+
+    done = staff_client.post(
+        reverse("admin:petitions_signature_changelist") + f"?status__exact={status}",
+        {"action": action, "select_across": "1", "_selected_action": [signatures[0].pk]},
+        headers={"accept-language": "fr"},
+        follow=True,
+    )
+
+    assert told in [str(message) for message in done.context["messages"]]

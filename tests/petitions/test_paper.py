@@ -565,3 +565,23 @@ def test_the_preview_and_the_import_trail_the_network_staff_sent_the_sheet_from(
         (AccessEvent.Action.IMPORTED_PAPER_SIGNATURES, ip_hmac("198.51.100.7")),
     ]
     assert [event.actor_username for event in trail] == ["petition-managers"] * 2
+
+
+def test_a_manager_importing_over_a_thousand_paper_signatures_reads_the_count_grouped(manager):
+    petition = PetitionFactory()
+    sheet = "Prénom;Nom;Pays;E-mail;Nommer\n" + "".join(
+        f"Signataire{number};Papier;France;;non\n" for number in range(1001)
+    )
+    upload = io.BytesIO(sheet.encode())
+    upload.name = "rassemblement.csv"
+
+    preview = manager.post(_paper_url(petition), {"sheet": upload, "preview": "1"})
+    imported = manager.post(
+        _paper_url(petition),
+        {"content": preview.context["content"], "file_name": "rassemblement.csv", "import": "1"},
+        headers={"accept-language": "fr"},
+    )
+
+    said = [str(message) for message in get_messages(imported.wsgi_request)]
+    assert said == ["Signatures papier importées\u00a0: 1\u00a0001. Lignes écartées\u00a0: 0."]
+    assert Signature.objects.filter(source="paper").count() == 1001

@@ -120,3 +120,23 @@ def test_a_surge_with_no_browser_named_reads_as_such_in_french(client, petition)
     family = html.split('data-source="agent_family"', 1)[1].split("</tr>", 1)[0]
     assert "<code>non fourni</code>" in family
     assert "<code>none</code>" not in html
+
+
+def test_a_manager_reads_a_surge_of_over_a_thousand_grouped_in_french(client, petition):
+    TrendAlert.objects.create(
+        petition=petition,
+        dimension=TrendAlert.Dimension.EMAIL_DOMAIN,
+        value="bot.example",
+        window_start=timezone.now() - timedelta(hours=1),
+        count=1234,
+        share=80,
+    )
+    logged_in_as(client, PETITION_MANAGERS)
+
+    page = client.get(
+        reverse("admin:petitions_petition_dashboard", args=[petition.pk]),
+        headers={"accept-language": "fr"},
+    )
+
+    [alert] = [str(message) for message in page.context["messages"]]
+    assert alert.startswith("Alerte\N{NO-BREAK SPACE}: 1\N{NO-BREAK SPACE}234 signatures")

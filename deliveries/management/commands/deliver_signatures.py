@@ -1,5 +1,7 @@
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from deliveries import runs
 from petitions.models import Petition
@@ -36,31 +38,42 @@ class Command(BaseCommand):
             values = {
                 "petition": outcome.petition.slug,
                 "target": outcome.target,
-                "count": outcome.awaiting,
-                "named": outcome.named,
+                "count": intcomma(outcome.awaiting),
+                "named": intcomma(outcome.named),
             }
             if outcome.refusal:
                 values["refusal"] = outcome.refusal
                 line = _("%(petition)s → %(target)s: refused. %(refusal)s")
             elif dry_run:
                 values["address"] = outcome.target.email
-                line = _(
-                    "%(petition)s → %(target)s <%(address)s>: would deliver %(count)d new "
-                    "signatures, %(named)d of them named."
+                line = ngettext(
+                    "%(petition)s → %(target)s <%(address)s>: would deliver %(count)s new "
+                    "signature, %(named)s of them named.",
+                    "%(petition)s → %(target)s <%(address)s>: would deliver %(count)s new "
+                    "signatures, %(named)s of them named.",
+                    outcome.awaiting,
                 )
             elif outcome.delivery is None:
                 line = _("%(petition)s → %(target)s: no new signature.")
             else:
                 values["delivery"] = outcome.delivery.pk
                 values["status"] = outcome.delivery.get_status_display()
-                line = _(
-                    "%(petition)s → %(target)s: delivery %(delivery)d with %(count)d new "
-                    "signatures, %(named)d of them named (%(status)s)."
+                line = ngettext(
+                    "%(petition)s → %(target)s: delivery %(delivery)d with %(count)s new "
+                    "signature, %(named)s of them named (%(status)s).",
+                    "%(petition)s → %(target)s: delivery %(delivery)d with %(count)s new "
+                    "signatures, %(named)s of them named (%(status)s).",
+                    outcome.awaiting,
                 )
             self.stdout.write(line % values)
         if dry_run and any(o.awaiting and not o.refusal for o in report.outcomes):
             self.stdout.write(_("Nothing was sent. Run again with --yes to deliver."))
         if report.resumed:
             self.stdout.write(
-                _("%(count)d interrupted deliveries taken up again.") % {"count": report.resumed}
+                ngettext(
+                    "%(count)s interrupted delivery taken up again.",
+                    "%(count)s interrupted deliveries taken up again.",
+                    report.resumed,
+                )
+                % {"count": intcomma(report.resumed)}
             )
