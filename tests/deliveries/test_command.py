@@ -50,6 +50,15 @@ def test_staff_preview_over_a_thousand_signatures_grouped_in_french(petition, em
     assert "Rien n'a été envoyé." in printed.getvalue()
 
 
+def test_build_delivery_tells_staff_in_french_that_nothing_new_waits(petition, embassy):
+    printed = StringIO()
+
+    with translation.override("fr"):
+        call_command("build_delivery", "--petition", petition.slug, stdout=printed)
+
+    assert f"{embassy}\N{NO-BREAK SPACE}: aucune nouvelle signature.\n" in printed.getvalue()
+
+
 def test_the_command_refuses_a_placeholder_address_even_with_yes(petition, embassy, mailoutbox):
     Target.objects.filter(pk=embassy.pk).update(email="embassy@example.invalid")
     confirmed_signatures_create(petition, 2)

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from petitions import erasure, signature_links, signing
 from petitions.models import Signature
@@ -93,10 +93,10 @@ def test_after_a_restore_the_withdrawn_the_erased_and_the_hidden_are_not_listed_
     assert "Aynur" in listed and "Gulnaz" in listed and "Memet" in listed
 
     output = StringIO()
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True), translation.override("fr"):
         call_command("erasures_reapply", stdout=output)
 
-    assert "1 withdrawn, 1 erased, 1 hidden" in output.getvalue()
+    assert "1 retrait, 1 effacement, 1 nom masqué" in output.getvalue()
     assert not Signature.objects.filter(pk=signers["Aynur"].pk).exists()
     gulnaz = Signature.objects.get(pk=signers["Gulnaz"].pk)
     assert gulnaz.erased_at is not None and gulnaz.first_name == ""
@@ -151,10 +151,10 @@ def test_running_it_again_changes_nothing(campaign, journal, django_capture_on_c
     rows_after_first_run = serializers.serialize("json", Signature.objects.order_by("pk"))
 
     output = StringIO()
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True), translation.override("fr"):
         call_command("erasures_reapply", stdout=output)
 
-    assert "0 withdrawn, 0 erased, 0 hidden" in output.getvalue()
+    assert "0 retrait, 0 effacement, 0 nom masqué" in output.getvalue()
     assert serializers.serialize("json", Signature.objects.order_by("pk")) == rows_after_first_run
     assert _journal_files(journal) == journaled  # what it applied again is not journaled twice
 
@@ -251,10 +251,10 @@ def test_a_new_signer_given_the_number_of_one_who_withdrew_is_never_withdrawn_fo
     )
 
     output = StringIO()
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True), translation.override("fr"):
         call_command("erasures_reapply", stdout=output)
 
-    assert "0 withdrawn, 0 erased, 0 hidden" in output.getvalue()
+    assert "0 retrait, 0 effacement, 0 nom masqué" in output.getvalue()
     assert Signature.objects.filter(pk=newcomer.pk, erased_at__isnull=True).exists()
 
 
@@ -272,10 +272,10 @@ def test_a_line_journaled_before_signing_times_were_applies_only_to_an_older_sig
     SignatureFactory(pk=999999, petition=petition, confirmed=True, email="mia@example.org")
 
     output = StringIO()
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True), translation.override("fr"):
         call_command("erasures_reapply", stdout=output)
 
-    assert "0 withdrawn, 0 erased, 1 hidden" in output.getvalue()
+    assert "0 retrait, 0 effacement, 1 nom masqué" in output.getvalue()
     assert Signature.objects.filter(pk=999999).exists()
 
 
@@ -292,8 +292,8 @@ def test_a_line_written_by_a_server_whose_clock_runs_behind_still_applies(
     _restore(backup)
 
     output = StringIO()
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True), translation.override("fr"):
         call_command("erasures_reapply", stdout=output)
 
-    assert "1 withdrawn, 1 erased, 1 hidden" in output.getvalue()
+    assert "1 retrait, 1 effacement, 1 nom masqué" in output.getvalue()
     assert not Signature.objects.filter(pk=signers["Aynur"].pk).exists()

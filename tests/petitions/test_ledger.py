@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import translation
 
 from petitions import ledger, review
 from petitions.models import LedgerEntry, Signature
@@ -54,7 +55,10 @@ def test_each_entry_states_the_count_and_the_invalidations_by_reason(three_entri
 
 
 def test_the_untouched_ledger_verifies(three_entries):
-    assert "liberez-mamat: 3 entries verified" in _verify_command()
+    with translation.override("fr"):
+        printed = _verify_command()
+
+    assert "liberez-mamat\N{NO-BREAK SPACE}: 3 entrées vérifiées\n" in printed
 
 
 @pytest.mark.parametrize(

@@ -159,6 +159,19 @@ def test_administrator_unlocks_an_account_from_the_command_line(client):
     assert AccessEvent.objects.filter(action=AccessEvent.Action.ACCOUNT_UNLOCKED).exists()
 
 
+def test_administrator_reads_in_french_that_the_command_unlocked_the_account(client):
+    from io import StringIO
+
+    staff_user_create()
+    _fail_ten_times(client, "staff")
+    printed = StringIO()
+
+    with translation.override("fr"):
+        call_command("staff_unlock", "staff", stdout=printed)
+
+    assert printed.getvalue() == "Le compte staff est débloqué.\n"
+
+
 def test_administrator_unlocks_an_account_from_the_user_list(client):
     user = staff_user_create()
     _fail_ten_times(client, "staff")

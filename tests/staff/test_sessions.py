@@ -119,6 +119,34 @@ def test_half_logged_in_staff_are_kept_off_staff_pages_outside_the_admin(client,
     assert response["Location"].startswith(VERIFY_URL)
 
 
+def test_administrator_reads_in_french_what_resetting_a_lost_phone_deleted(db):
+    from io import StringIO
+
+    from django.utils import translation
+
+    from tests.staff_fixtures import totp_device_for
+
+    totp_device_for(staff_user_create())
+    printed = StringIO()
+
+    with translation.override("fr"):
+        call_command("staff_reset_two_factor", "staff", stdout=printed)
+
+    assert printed.getvalue().startswith(
+        "1 appareil de staff supprimé\N{NO-BREAK SPACE}: il ou elle configurera"
+    )
+
+
+def test_resetting_the_phone_of_no_such_account_is_refused_in_french(db):
+    from django.core.management import CommandError
+    from django.utils import translation
+
+    with translation.override("fr"), pytest.raises(CommandError) as refused:
+        call_command("staff_reset_two_factor", "nobody")
+
+    assert str(refused.value) == "Aucun utilisateur ne s'appelle nobody."
+
+
 def test_administrator_resets_a_lost_phone_and_the_next_login_enrols_anew(client):
     user = staff_user_create()
     login_verified(client, user)

@@ -2,6 +2,7 @@ import resource
 import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext
 
 from deliveries import batches
 from deliveries.addresses import DeliveryRefused
@@ -21,7 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args, petition: str, **options) -> None:
         selected = Petition.objects.filter(slug=petition).first()
         if selected is None:
-            raise CommandError(f"No petition with the slug {petition}.")
+            raise CommandError(gettext("No petition with the slug %(slug)s.") % {"slug": petition})
         refused = []
         for target in selected.targets.all():
             started = time.perf_counter()
@@ -32,13 +33,17 @@ class Command(BaseCommand):
             except DeliveryRefused as refusal:
                 # An address not approved yet, say: the reason, not a traceback; the other
                 # targets are built all the same.
-                refused.append(f"{target}: {refusal}")
+                refused.append(
+                    gettext("%(target)s: refused. %(refusal)s")
+                    % {"target": target, "refusal": refusal}
+                )
                 continue
             seconds = time.perf_counter() - started
             if delivery is None:
-                self.stdout.write(f"{target}: no new signature.")
+                self.stdout.write(gettext("%(target)s: no new signature.") % {"target": target})
                 continue
             csv_bytes = delivery.signatures_csv.size if delivery.signatures_csv else 0
+            # One line of key=value a script reads (bench/probe.py): not translated.
             self.stdout.write(
                 f"delivery={delivery.pk} target={target.pk} signatures={delivery.total_count} "
                 f"named={delivery.named_count} pdf_bytes={delivery.letter_pdf.size} "

@@ -1,6 +1,8 @@
 """Withdraw, erase and hide again what the erasure journal records, after a database restore."""
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext, ngettext
 
 from petitions.erasure_journal import JournalLineBad
 from petitions.erasure_reapply import erasures_reapply
@@ -18,11 +20,22 @@ class Command(BaseCommand):
         try:
             applied = erasures_reapply()
         except JournalLineBad as error:
-            raise CommandError(
-                f"The erasure journal holds a line it cannot read ({error}): the lines before "
+            refusal = gettext(
+                "The erasure journal holds a line it cannot read (%(error)s): the lines before "
                 "it were applied, none after. Fix or remove that line, then run this again."
-            ) from error
+            )
+            raise CommandError(refusal % {"error": error}) from error
+        # In the site's language, counts grouped as staff read them ("1 234" in French).
+        withdrawn = ngettext("%(count)s withdrawn", "%(count)s withdrawn", applied["withdrawn"]) % {
+            "count": intcomma(applied["withdrawn"])
+        }
+        erased = ngettext("%(count)s erased", "%(count)s erased", applied["erased"]) % {
+            "count": intcomma(applied["erased"])
+        }
+        hidden = ngettext("%(count)s hidden", "%(count)s hidden", applied["hidden"]) % {
+            "count": intcomma(applied["hidden"])
+        }
         self.stdout.write(
-            f"Applied again: {applied['withdrawn']} withdrawn, {applied['erased']} erased, "
-            f"{applied['hidden']} hidden."
+            gettext("Applied again: %(withdrawn)s, %(erased)s, %(hidden)s.")
+            % {"withdrawn": withdrawn, "erased": erased, "hidden": hidden}
         )

@@ -58,13 +58,15 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         petition = Petition.objects.filter(slug=options["petition"]).first()
         if petition is None:
-            raise CommandError(f"No petition with the slug {options['petition']!r}.")
+            raise CommandError(
+                gettext("No petition with the slug %(slug)s.") % {"slug": options["petition"]}
+            )
         filters = SignatureExportFilters(
             petition_id=petition.pk, status=options["status"], named_only=options["named_only"]
         )
         file_format, output = options["format"], options["output"]
         if file_format == SignatureExport.Format.XLSX and output == "-":
-            raise CommandError("XLSX is written to a file: give --output PATH.")
+            raise CommandError(gettext("XLSX is written to a file: give --output PATH."))
         unsealer = None
         if options["private_key_stdin"]:
             try:

@@ -1,6 +1,8 @@
 """Verify each petition's ledger as the database holds it; name the first entry that fails."""
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext, ngettext
 
 from petitions.ledger import ledger_verify
 from petitions.models import Petition
@@ -22,7 +24,10 @@ class Command(BaseCommand):
         if options["petition"]:
             petitions = petitions.filter(slug=options["petition"])
             if not petitions.exists():
-                raise CommandError(f"No public petition {options['petition']!r}.")
+                raise CommandError(
+                    gettext("No public petition with the slug %(slug)s.")
+                    % {"slug": options["petition"]}
+                )
         failures = []
         for petition in petitions:
             try:
@@ -30,6 +35,14 @@ class Command(BaseCommand):
             except LedgerEntryBad as error:
                 failures.append(f"{petition.slug}: {error}")
                 continue
-            self.stdout.write(f"{petition.slug}: {count} entries verified")
+            verified = ngettext(
+                "%(petition)s: %(count)s entry verified",
+                "%(petition)s: %(count)s entries verified",
+                count,
+            )
+            self.stdout.write(verified % {"petition": petition.slug, "count": intcomma(count)})
         if failures:
-            raise CommandError("Ledger NOT verified. " + "; ".join(failures))
+            # What fails is told as scripts/verify_ledger.py tells anyone who runs it alone.
+            raise CommandError(
+                gettext("Ledger NOT verified. %(failures)s") % {"failures": "; ".join(failures)}
+            )

@@ -1,4 +1,6 @@
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext, ngettext
 
 from staff import services
 from staff.selectors import user_by_username
@@ -13,9 +15,13 @@ class Command(BaseCommand):
     def handle(self, *args, username: str, **options):
         user = user_by_username(username)
         if user is None:
-            raise CommandError(f"No user named {username!r}.")
+            raise CommandError(gettext("No user named %(username)s.") % {"username": username})
         deleted = services.two_factor_reset(user=user, actor=None)
-        self.stdout.write(
-            f"Deleted {deleted} device(s) of {username}: they set up a new app at next login. "
-            "Make sure it is really them before they log in."
+        done = ngettext(
+            "Deleted %(count)s device of %(username)s: they set up a new app at next login. "
+            "Make sure it is really them before they log in.",
+            "Deleted %(count)s devices of %(username)s: they set up a new app at next login. "
+            "Make sure it is really them before they log in.",
+            deleted,
         )
+        self.stdout.write(done % {"count": intcomma(deleted), "username": username})

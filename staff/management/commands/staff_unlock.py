@@ -1,4 +1,6 @@
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext, ngettext
 
 from staff import services
 
@@ -14,13 +16,17 @@ class Command(BaseCommand):
 
     def handle(self, *args, username: str, **options):
         unlock = services.account_unlock(username=username, actor=None)
-        state = (
-            "unlocked"
-            if unlock.account_was_locked
-            else "was not locked; its failed attempts are forgotten"
-        )
-        self.stdout.write(f"{username} {state}.")
-        if unlock.networks_reopened:
-            self.stdout.write(
-                f"{unlock.networks_reopened} paused network(s) it had logged in from reopened."
+        if unlock.account_was_locked:
+            state = gettext("The account %(username)s is unlocked.")
+        else:
+            state = gettext(
+                "The account %(username)s was not locked; its failed attempts are forgotten."
             )
+        self.stdout.write(state % {"username": username})
+        if unlock.networks_reopened:
+            reopened = ngettext(
+                "%(count)s paused network it had logged in from is reopened.",
+                "%(count)s paused networks it had logged in from are reopened.",
+                unlock.networks_reopened,
+            )
+            self.stdout.write(reopened % {"count": intcomma(unlock.networks_reopened)})
