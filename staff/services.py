@@ -98,6 +98,9 @@ class AccountUnlock:
 
     account_was_locked: bool
     networks_reopened: int
+    # Failed logins lock a name whether or not an account has it: a name typed wrong unlocks
+    # nothing anyone uses.
+    account_exists: bool = True
 
 
 def account_unlock(*, username: str, actor: Actor) -> AccountUnlock:
@@ -129,7 +132,9 @@ def account_unlock(*, username: str, actor: Actor) -> AccountUnlock:
             target=f"for user {username}",
             ip_hmac=throttle.key.removeprefix("network:"),
         )
-    return AccountUnlock(account_was_locked=was_locked, networks_reopened=reopened)
+    return AccountUnlock(
+        account_was_locked=was_locked, networks_reopened=reopened, account_exists=user is not None
+    )
 
 
 def login_throttles_purge_expired(*, now: datetime | None = None) -> int:

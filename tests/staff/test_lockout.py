@@ -172,6 +172,21 @@ def test_administrator_reads_in_french_that_the_command_unlocked_the_account(cli
     assert printed.getvalue() == "Le compte staff est débloqué.\n"
 
 
+def test_administrator_who_mistypes_the_name_is_told_no_account_has_it(client):
+    from io import StringIO
+
+    staff_user_create()
+    _fail_ten_times(client, "staff")
+    printed = StringIO()
+
+    with translation.override("fr"):
+        call_command("staff_unlock", "staf", stdout=printed)
+
+    assert printed.getvalue().startswith("Aucun compte ne s’appelle staf\u00a0: vérifiez le nom.")
+    # The real account is still locked: nothing was done to it.
+    assert not _log_in(client, "staff", STAFF_PASSWORD).has_header("Location")
+
+
 def test_administrator_unlocks_an_account_from_the_user_list(client):
     user = staff_user_create()
     _fail_ten_times(client, "staff")

@@ -16,7 +16,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, username: str, **options):
         unlock = services.account_unlock(username=username, actor=None)
-        if unlock.account_was_locked:
+        if not unlock.account_exists:
+            # Said plainly: "was not locked" would read as done to someone who mistyped it.
+            state = gettext(
+                "No account is named %(username)s: check the name. Its failed attempts, if "
+                "any, are forgotten."
+            )
+        elif unlock.account_was_locked:
             state = gettext("The account %(username)s is unlocked.")
         else:
             state = gettext(
