@@ -17,7 +17,6 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, QuerySet
-from django.urls import reverse
 from django.utils import timezone, translation
 
 from core.database_retries import database_write_retry
@@ -39,7 +38,7 @@ from petitions.models import Signature
 from petitions.names import name_for_greeting
 from petitions.news import news_stop_headers, news_stop_url, signature_news_stop
 from petitions.sealing import news_address_open
-from petitions.signature_links import withdrawal_token_make
+from petitions.signature_links import withdrawal_url_make
 
 logger = logging.getLogger(__name__)
 
@@ -150,10 +149,8 @@ def delivery_notices_claim(*, limit: int = CLAIM_BATCH) -> list[DeliveryNotice]:
 def _notice_message(notice: DeliveryNotice, address: str, *, merge: EmailMerge) -> EmailMessage:
     signature, delivery = notice.signature, notice.delivery
     language = signature.language or settings.LANGUAGE_CODE
+    withdraw_url = withdrawal_url_make(signature=signature, language=language)
     with translation.override(language):
-        withdraw_url = settings.SITE_URL + reverse(
-            "petitions:withdraw", kwargs={"token": withdrawal_token_make(signature=signature)}
-        )
         petition_url = settings.SITE_URL + delivery.petition.get_absolute_url()
     stop_url = news_stop_url(signature=signature)
     # Rendered once per delivery (or answer) and language in a batch (core.email_merge).

@@ -44,7 +44,7 @@ from petitions.mailbox_caps import mailbox_daily_send_release, mailboxes_over_da
 from petitions.models import Signature
 from petitions.names import name_for_greeting
 from petitions.sealing import reminder_values_after_confirmation_email, signature_seal_values
-from petitions.signature_links import confirmation_token_make, withdrawal_token_make
+from petitions.signature_links import confirmation_token_make, withdrawal_url_make
 
 logger = logging.getLogger(__name__)
 
@@ -187,11 +187,7 @@ def _confirmation_message(*, signature: Signature, merge: EmailMerge) -> EmailMe
             name="petitions:confirm",
             token=confirmation_token_make(signature=signature),
         ),
-        "withdraw_url": _absolute_url(
-            language=language,
-            name="petitions:withdraw",
-            token=withdrawal_token_make(signature=signature),
-        ),
+        "withdraw_url": withdrawal_url_make(signature=signature, language=language),
     }
     texts = merge.texts(
         # The one reminder is the same email, owed again, with words of its own.

@@ -2,6 +2,8 @@
 
 from django.conf import settings
 from django.core import signing
+from django.urls import reverse
+from django.utils import translation
 
 from petitions.models import Petition, Signature
 from petitions.selectors import petition_by_id
@@ -56,6 +58,19 @@ def confirmation_token_make(*, signature: Signature) -> str:
 
 def withdrawal_token_make(*, signature: Signature) -> str:
     return signing.dumps(str(signature.public_id), salt=WITHDRAW_SALT)
+
+
+def withdrawal_url_make(*, signature: Signature, language: str) -> str:
+    """Return a fresh link to withdraw the signature, its page in `language`.
+
+    Every email to a signer carries one: the link in the confirmation email stops working after
+    SIGNATURE_WITHDRAW_LINK_MAX_AGE, and its page sends the signer to a more recent email.
+    """
+    with translation.override(language):
+        path = reverse(
+            "petitions:withdraw", kwargs={"token": withdrawal_token_make(signature=signature)}
+        )
+    return settings.SITE_URL + path
 
 
 def news_stop_token_make(*, signature: Signature) -> str:

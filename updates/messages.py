@@ -4,8 +4,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.urls import reverse
-from django.utils import translation
 from django.utils.safestring import SafeString
 
 from campaign.richtext import rich_text_as_plain_text, rich_text_links_absolute, rich_text_render
@@ -13,7 +11,7 @@ from core.email_merge import EmailMerge
 from core.email_sending import email_message_of, email_texts_render, message_id_make, sender_named
 from petitions.models import Signature
 from petitions.news import news_stop_headers, news_stop_url
-from petitions.signature_links import withdrawal_token_make
+from petitions.signature_links import withdrawal_url_make
 from updates.models import SupporterUpdate
 
 
@@ -90,19 +88,6 @@ def update_message_id_make(*, update: SupporterUpdate) -> str:
     return message_id_make(idstring=f"update-{update.pk}")
 
 
-def _withdraw_url(*, signature: Signature, language: str) -> str:
-    """Return a fresh link to withdraw the signature, its page in the email's language.
-
-    The one in the confirmation email stops working after SIGNATURE_WITHDRAW_LINK_MAX_AGE, and
-    its page sends the signer to a more recent email from us: for most, an update.
-    """
-    with translation.override(language):
-        path = reverse(
-            "petitions:withdraw", kwargs={"token": withdrawal_token_make(signature=signature)}
-        )
-    return settings.SITE_URL + path
-
-
 def update_message_build(
     *,
     texts: UpdateTexts,
@@ -124,7 +109,7 @@ def update_message_build(
         text=texts.in_language(language),
         to=address,
         stop_url=stop_url,
-        withdraw_url=_withdraw_url(signature=signature, language=language),
+        withdraw_url=withdrawal_url_make(signature=signature, language=language),
         merge=texts.merge,
         headers={
             "Message-ID": message_id,
