@@ -89,12 +89,12 @@ class EmailMerge:
             self._renderings[key] = with_stand_ins if merges_right else None
             return alone
         rendering = self._renderings[key]
-        merged = None if rendering is None else _merged(rendering, own)
-        parts = () if merged is None else (merged.subject, merged.text, merged.html or "")
-        if merged is None or any(_MARK in part for part in parts):
+        if rendering is not None:
+            merged = _merged(rendering, own)
             # A stand-in a filter changed is left in the text: this email is rendered alone.
-            return self._render(template, {**context, **own}, language, html)
-        return merged
+            if not any(_MARK in part for part in (merged.subject, merged.text, merged.html or "")):
+                return merged
+        return self._render(template, {**context, **own}, language, html)
 
     def _render(self, template: str, context: dict, language: str, html: bool) -> EmailTexts:
         self.renderings += 1
