@@ -1,4 +1,5 @@
-"""What PostgreSQL's planner would do with a query, for tests that an index serves it."""
+"""What PostgreSQL's planner does with a query: for tests that an index serves it, and that
+a statement is kept prepared rather than parsed and planned each time."""
 
 from django.db import connection
 
@@ -14,3 +15,15 @@ def query_plan(queryset) -> str:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(f"EXPLAIN {sql}", params)
         return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def statements_prepared(like: str) -> list[tuple[str, int]]:
+    """Return each statement this connection keeps prepared whose text is LIKE `like`, with the
+    number of times PostgreSQL has executed it from its plan."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements"
+            " WHERE statement LIKE %s",
+            [like],
+        )
+        return cursor.fetchall()

@@ -16,6 +16,10 @@ from core import prepared_statements
 from core.prepared_statements import row_update
 from petitions.models import Signature
 from tests.factories import PetitionFactory, SignatureFactory
+from tests.query_plans import statements_prepared
+
+# The record of a confirmation email sent, as pg_prepared_statements shows it.
+EMAIL_SENT_STATEMENT = "UPDATE %petitions_signature%confirmation_sent_at%"
 
 
 @pytest.fixture
@@ -95,21 +99,11 @@ def test_a_row_no_longer_there_is_counted_as_not_written(petition):
     assert row_update(Signature, pk=signature_id, values={"email_error": "gone"}) == 0
 
 
-def _email_sent_statements_prepared() -> list[tuple[str, int]]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements"
-            " WHERE statement LIKE %s",
-            ["UPDATE %petitions_signature%confirmation_sent_at%"],
-        )
-        return cursor.fetchall()
-
-
 def test_postgresql_parses_and_plans_it_once_for_every_email_sent(petition):
     signatures = SignatureFactory.create_batch(3, petition=petition)
 
     for signature in signatures:
         row_update(Signature, pk=signature.pk, values=_email_sent_values(reminder=b"box"))
 
-    ((_statement, executions),) = _email_sent_statements_prepared()
+    ((_statement, executions),) = statements_prepared(EMAIL_SENT_STATEMENT)
     assert executions == 3

@@ -19,7 +19,11 @@ from petitions import (
 )
 from petitions.mailboxes import mailbox_hash
 from petitions.models import Petition, Signature
+from tests.query_plans import statements_prepared
 from tests.sealing_keys import sealed_data_of
+
+# The signing statement, as pg_prepared_statements shows it.
+SIGNING_STATEMENT = "INSERT INTO %petitions_signature%ON CONFLICT%"
 
 
 def test_signing_records_a_pending_signature_and_sends_one_confirmation_email(
@@ -162,16 +166,6 @@ def test_the_signing_statement_compiled_once_writes_what_django_compiles_for_eac
     assert statement.count("%s") <= 50
 
 
-def _signing_statements_prepared() -> list[tuple[str, int]]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements"
-            " WHERE statement LIKE %s",
-            ["INSERT INTO %petitions_signature%ON CONFLICT%"],
-        )
-        return cursor.fetchall()
-
-
 def test_postgresql_parses_and_plans_the_signing_statement_once_per_connection(sign, petition):
     """Every signature runs the same statement: the database keeps it prepared, and each
     signature after the first sends only its values."""
@@ -179,7 +173,7 @@ def test_postgresql_parses_and_plans_the_signing_statement_once_per_connection(s
     sign(email="second@example.org")
     sign(email="first@example.org")  # signing again runs the same statement
 
-    prepared = _signing_statements_prepared()
+    prepared = statements_prepared(SIGNING_STATEMENT)
 
     assert len(prepared) == 1
     statement, executions = prepared[0]
@@ -194,15 +188,15 @@ def test_after_a_rollback_the_signing_statement_is_prepared_again_and_signing_go
     """psycopg deallocates what it prepared when the connection rolls back: the next signer
     must not meet a statement the server no longer has."""
     sign(email="first@example.org")
-    assert len(_signing_statements_prepared()) == 1
+    assert len(statements_prepared(SIGNING_STATEMENT)) == 1
 
     with contextlib.suppress(RuntimeError), transaction.atomic():
         Petition.objects.filter(pk=petition.pk).update(goal=F("goal") + 1)
         raise RuntimeError("a request that failed half-way")
-    assert _signing_statements_prepared() == []
+    assert statements_prepared(SIGNING_STATEMENT) == []
 
     assert sign(email="second@example.org").created
-    ((_statement, executions),) = _signing_statements_prepared()
+    ((_statement, executions),) = statements_prepared(SIGNING_STATEMENT)
     assert executions == 1
     assert petition.signatures.count() == 2
 
