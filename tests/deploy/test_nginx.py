@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.scale import nginx_standalone_write
 from tests.smtp_sink import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -118,18 +119,13 @@ class _Node(BaseHTTPRequestHandler):
 
 
 def nginx_start(tmp_path: Path, nodes: str):
-    """Start nginx, rendered from the template, in front of `nodes`; return (url, process)."""
+    """Start nginx in front of `nodes`, rendered as make scale renders its own; return (url,
+    process)."""
     port = free_port()
-    config = tmp_path / "nginx.conf"
-    config.write_text(
-        render(
-            {"SITE_URL": "http://127.0.0.1", "WEB_NODES": nodes},
-            f"--listen=127.0.0.1:{port}",
-            f"--standalone={tmp_path}",
-        )
-    )
     nginx = subprocess.Popen(
-        ["nginx", "-e", "stderr", "-p", str(tmp_path), "-c", str(config), "-g", "daemon off;"]
+        nginx_standalone_write(
+            tmp_path, port=port, values={"SITE_URL": "http://127.0.0.1", "WEB_NODES": nodes}
+        )
     )
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
@@ -199,6 +195,8 @@ def test_pages_are_compressed_for_browsers_that_ask(proxied_node):
 def test_staff_upload_a_phones_photo_in_the_admin_while_the_public_forms_stay_small(
     proxied_node,
 ):
+    # Above client_body_buffer_size (16 KB), nginx buffers a body in its temp folder, which its
+    # workers must be able to write, make scale's run as root included.
     url, _access_log = proxied_node
     photo = b"\xff" * (25 * 1024 * 1024)  # a 108-megapixel phone photo weighs about this
 

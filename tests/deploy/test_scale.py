@@ -6,20 +6,12 @@ down 5 s instead of 10, on a database of its own (and, like make scale, a redis-
 
 import json
 import shutil
-import socket
 import subprocess
 import sys
-import threading
-import time
-import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-
-from bench.scale import nginx_standalone_write
-from tests.smtp_sink import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -57,53 +49,3 @@ def test_a_node_and_a_worker_killed_mid_surge_lose_nothing_and_double_nothing(tm
     # The edit made while both nodes were up showed on both within the bound of the README.
     both_up = report["edits"][-1]["seconds_to_show_by_node"]
     assert max(both_up.values()) < 3, both_up
-
-
-class _NodeCountingBytes(BaseHTTPRequestHandler):
-    def do_POST(self):
-        received = len(self.rfile.read(int(self.headers["Content-Length"])))
-        self.send_response(200)
-        self.send_header("Content-Type", "text/plain")
-        self.end_headers()
-        self.wfile.write(str(received).encode())
-
-    def log_message(self, *args):
-        pass
-
-
-def test_staff_upload_a_photo_through_the_nginx_of_make_scale(tmp_path):
-    # Above client_body_buffer_size (16 KB), nginx buffers the body in its temp folder, which
-    # its workers must be able to write even when make scale runs as root.
-    node = ThreadingHTTPServer(("127.0.0.2", 0), _NodeCountingBytes)
-    threading.Thread(target=node.serve_forever, daemon=True).start()
-    port = free_port()
-    command = nginx_standalone_write(
-        tmp_path,
-        port=port,
-        values={
-            "SITE_URL": f"http://127.0.0.1:{port}",
-            "WEB_NODES": f"127.0.0.2:{node.server_port}",
-            "MEDIA_ROOT": str(tmp_path / "media"),
-        },
-    )
-    nginx = subprocess.Popen(command)
-    photo = b"\xff" * (2 * 1024 * 1024)
-    try:
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        upload = urllib.request.Request(
-            f"http://127.0.0.1:{port}/admin/campaign/page/1/change/", data=photo
-        )
-        with urllib.request.urlopen(upload, timeout=30) as response:
-            answer = response.read()
-    finally:
-        nginx.terminate()
-        nginx.wait(timeout=10)
-        node.shutdown()
-
-    assert answer == str(len(photo)).encode()
