@@ -34,6 +34,25 @@ def _step(client, update, step):
     )
 
 
+def _update_add(client, petition, *, language="fr", **typed):
+    """Post the new-update form as staff fill it in (a French subject and text about
+    `petition`), changed by what `typed` gives; the admin read in `language`."""
+    headers = {"accept-language": language} if language else {}
+    return client.post(
+        ADD_URL,
+        {
+            "petition": petition.pk,
+            "subject_fr": "Des nouvelles de Mamat",
+            "body_fr": "<p>Nous avons remis vos signatures.</p>",
+            "subject_en": "",
+            "body_en": "",
+            "send_rate_per_minute": 600,
+        }
+        | typed,
+        headers=headers,
+    )
+
+
 def _change_page_in_french(client, update) -> str:
     return client.get(
         reverse("admin:updates_supporterupdate_change", args=[update.pk]),
@@ -48,16 +67,8 @@ def test_a_petition_manager_writes_previews_tries_and_submits_then_a_colleague_a
     author = logged_in_as(client, PETITION_MANAGERS, "camille")
     author.email = "camille@campaign.example"
     author.save()
-    client.post(
-        ADD_URL,
-        {
-            "petition": petition.pk,
-            "subject_fr": "Des nouvelles de Mamat",
-            "body_fr": "<p>Merci <script>alert(1)</script>à vous.</p>",
-            "subject_en": "",
-            "body_en": "",
-            "send_rate_per_minute": 600,
-        },
+    _update_add(
+        client, petition, body_fr="<p>Merci <script>alert(1)</script>à vous.</p>", language=None
     )
     update = SupporterUpdate.objects.get()
     assert update.created_by == author and "<script>" not in update.body_fr  # sanitised
@@ -292,18 +303,7 @@ def test_an_update_with_no_words_in_its_text_is_refused_rather_than_sent_empty(
 ):
     logged_in_as(client, PETITION_MANAGERS, "camille")
     # What the editor posts when staff wrote nothing, or only what sanitising removes.
-    page = client.post(
-        ADD_URL,
-        {
-            "petition": petition.pk,
-            "subject_fr": "Des nouvelles de Mamat",
-            "body_fr": empty_text,
-            "subject_en": "",
-            "body_en": "",
-            "send_rate_per_minute": 600,
-        },
-        headers={"accept-language": "fr"},
-    )
+    page = _update_add(client, petition, body_fr=empty_text)
     assert not SupporterUpdate.objects.exists()
     assert "Écrivez le texte de la nouvelle" in page.content.decode()
 
@@ -321,18 +321,7 @@ def test_english_written_without_its_subject_or_its_text_is_refused_rather_than_
     # Signers who signed in English get the English update only with both; otherwise the
     # French, and what staff wrote in English would silently go to no one.
     logged_in_as(client, PETITION_MANAGERS, "camille")
-    page = client.post(
-        ADD_URL,
-        {
-            "petition": petition.pk,
-            "subject_fr": "Des nouvelles de Mamat",
-            "body_fr": "<p>Nous avons remis vos signatures.</p>",
-            "subject_en": subject_en,
-            "body_en": body_en,
-            "send_rate_per_minute": 600,
-        },
-        headers={"accept-language": "fr"},
-    )
+    page = _update_add(client, petition, subject_en=subject_en, body_en=body_en)
     assert not SupporterUpdate.objects.exists()
     assert told in page.content.decode()
 
@@ -342,18 +331,7 @@ def test_a_sending_rate_of_zero_emails_a_minute_is_refused_rather_than_slowed_to
 ):
     # The sender would quietly read it as one a minute: days for a few thousand signers.
     logged_in_as(client, PETITION_MANAGERS, "camille")
-    page = client.post(
-        ADD_URL,
-        {
-            "petition": petition.pk,
-            "subject_fr": "Des nouvelles de Mamat",
-            "body_fr": "<p>Nous avons remis vos signatures.</p>",
-            "subject_en": "",
-            "body_en": "",
-            "send_rate_per_minute": 0,
-        },
-        headers={"accept-language": "fr"},
-    )
+    page = _update_add(client, petition, send_rate_per_minute=0)
     assert not SupporterUpdate.objects.exists()
     assert "Assurez-vous que cette valeur est supérieure ou égale à 1" in page.content.decode()
 
@@ -363,17 +341,8 @@ def test_a_text_too_long_for_mail_programs_to_show_whole_is_refused_before_it_hi
 ):
     # Gmail cuts an email's HTML past 102 kB: signers would not see the link to stop the news.
     logged_in_as(client, PETITION_MANAGERS, "camille")
-    page = client.post(
-        ADD_URL,
-        {
-            "petition": petition.pk,
-            "subject_fr": "Des nouvelles de Mamat",
-            "body_fr": "<p>" + "Nous avons remis vos signatures. " * 3000 + "</p>",
-            "subject_en": "",
-            "body_en": "",
-            "send_rate_per_minute": 600,
-        },
-        headers={"accept-language": "fr"},
+    page = _update_add(
+        client, petition, body_fr="<p>" + "Nous avons remis vos signatures. " * 3000 + "</p>"
     )
     assert not SupporterUpdate.objects.exists()
     assert "Ce texte est trop long pour un e-mail" in page.content.decode()
@@ -392,17 +361,8 @@ def test_staff_whose_text_is_too_long_for_an_email_are_told_its_size_and_the_lim
     # 99,007 bytes: staff shortening it need to know by how much, not only that it is too long.
     logged_in_as(client, PETITION_MANAGERS, "camille")
     written = "Nous avons remis vos signatures. " * 3000
-    page = client.post(
-        ADD_URL,
-        {
-            "petition": petition.pk,
-            "subject_fr": "Des nouvelles de Mamat",
-            "body_fr": "<p>" + written + "</p>",
-            "subject_en": "",
-            "body_en": "",
-            "send_rate_per_minute": 600,
-        },
-        headers={"accept-language": language},
+    page = _update_add(
+        client, petition, body_fr="<p>" + written + "</p>", language=language
     ).content.decode()
 
     assert not SupporterUpdate.objects.exists()
@@ -444,17 +404,8 @@ def test_staff_saving_an_update_too_large_for_the_site_to_read_are_told_the_limi
 ):
     # Pasted by mistake, several times over: Django refuses to read the form at all.
     logged_in_as(client, PETITION_MANAGERS, "camille")
-    page = client.post(
-        ADD_URL,
-        {
-            "petition": petition.pk,
-            "subject_fr": "Des nouvelles de Mamat",
-            "body_fr": "<p>" + "Nous avons remis vos signatures. " * 100_000 + "</p>",
-            "subject_en": "",
-            "body_en": "",
-            "send_rate_per_minute": 600,
-        },
-        headers={"accept-language": "fr"},
+    page = _update_add(
+        client, petition, body_fr="<p>" + "Nous avons remis vos signatures. " * 100_000 + "</p>"
     )
 
     html = page.content.decode()
