@@ -33,6 +33,7 @@ from core.email_sending import (
     sender_named,
 )
 from core.secret_boxes import SecretBoxUnreadable
+from core.served_languages import email_language
 from deliveries.models import Delivery, DeliveryNotice, DeliveryReply
 from petitions.models import Signature
 from petitions.names import name_for_greeting
@@ -148,7 +149,7 @@ def delivery_notices_claim(*, limit: int = CLAIM_BATCH) -> list[DeliveryNotice]:
 
 def _notice_message(notice: DeliveryNotice, address: str, *, merge: EmailMerge) -> EmailMessage:
     signature, delivery = notice.signature, notice.delivery
-    language = signature.language or settings.LANGUAGE_CODE
+    language = email_language(person_language=signature.language)
     withdraw_url = withdrawal_url_make(signature=signature, language=language)
     with translation.override(language):
         petition_url = settings.SITE_URL + delivery.petition.get_absolute_url()

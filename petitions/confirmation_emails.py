@@ -38,6 +38,7 @@ from core.email_sending import (
     sender_named,
 )
 from core.prepared_statements import row_update
+from core.served_languages import email_language
 from petitions import selectors
 from petitions.confirmation_wake import confirmation_senders_wake, helper_wake, wake_key_wait_out
 from petitions.mailbox_caps import mailbox_daily_send_release, mailboxes_over_daily_cap
@@ -174,7 +175,8 @@ def _message_id_of(signature: Signature) -> str:
 
 
 def _confirmation_message(*, signature: Signature, merge: EmailMerge) -> EmailMessage:
-    language = signature.language
+    # The one the email and its links are written in: French for a language switched off.
+    language = email_language(person_language=signature.language)
     # What every signer of the petition shares, rendered once per batch (core.email_merge).
     shared = {
         "petition": signature.petition,

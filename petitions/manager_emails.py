@@ -8,9 +8,8 @@ and dropped.
 
 import logging
 
-from django.conf import settings
-
 from core.email_sending import email_message_build, email_send
+from core.served_languages import email_language
 from petitions.selectors import petition_managers_emails
 
 logger = logging.getLogger(__name__)
@@ -18,6 +17,9 @@ logger = logging.getLogger(__name__)
 
 def petition_managers_email(*, template: str, context: dict, about: str) -> int:
     """Email the managers `template` in the site's language; return how many it went to.
+
+    One email goes to them all, and staff accounts record no language of their own: the
+    site's default, which it always serves.
 
     `about` names what it tells of, for the log when no one has an address or sending fails.
     """
@@ -28,7 +30,7 @@ def petition_managers_email(*, template: str, context: dict, about: str) -> int:
     message = email_message_build(
         template=template,
         context=context,
-        language=settings.LANGUAGE_CODE,
+        language=email_language(person_language=None),
         to=recipients,
         headers={"Auto-Submitted": "auto-generated"},
         html=False,

@@ -9,6 +9,7 @@ from django.utils.safestring import SafeString
 from campaign.richtext import rich_text_as_plain_text, rich_text_links_absolute, rich_text_render
 from core.email_merge import EmailMerge
 from core.email_sending import email_message_of, email_texts_render, message_id_make, sender_named
+from core.served_languages import email_language
 from petitions.models import Signature
 from petitions.news import news_stop_headers, news_stop_url
 from petitions.signature_links import withdrawal_url_make
@@ -101,7 +102,8 @@ def update_message_build(
     recipient row's, the same on every attempt (updates/sending.py).
     """
     update = texts.update
-    language = update.language_for(signature.language)
+    # A signer of a language switched off reads the update as a French signer does.
+    language = update.language_for(email_language(person_language=signature.language))
     stop_url = news_stop_url(signature=signature)
     return _update_message(
         update=update,

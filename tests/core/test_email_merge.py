@@ -91,6 +91,39 @@ def test_a_batch_of_signers_is_rendered_once_per_language_each_email_their_own(
     assert len(links) == 20
 
 
+def test_signers_of_languages_switched_off_share_the_french_signers_rendering(
+    petition, settings, mailoutbox
+):
+    # English and Uyghur both switched off: three languages recorded, one written in.
+    settings.LANGUAGES = [("fr", "French")]
+    for number, language in enumerate(["fr", "en", "ug"] * 3):
+        SignatureFactory(
+            petition=petition,
+            first_name=f"Signataire{'abcdefghi'[number]}",
+            email=f"signer-{number}@example.org",
+            language=language,
+        )
+    renderings = []
+    real_render = email_merge.email_texts_render
+
+    def render_counted(**arguments):
+        renderings.append(arguments["language"])
+        return real_render(**arguments)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(email_merge, "email_texts_render", render_counted)
+        sent = confirmation_emails.confirmations_send()
+
+    assert sent == 9
+    # Once with stand-ins, once for the first signer alone: not once more per language.
+    assert renderings == ["fr", "fr"]
+    assert len(mailoutbox) == 9
+    for message in mailoutbox:
+        number = int(message.to[0].removeprefix("signer-").partition("@")[0])
+        assert message.body.startswith(f"Bonjour Signataire{'abcdefghi'[number]},\n")
+        assert "/en/" not in message.body and "/ug/" not in message.body
+
+
 COUNTING_TEMPLATES = {
     "count_subject.txt": "Hi",
     "count.txt": (

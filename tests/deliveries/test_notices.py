@@ -5,6 +5,7 @@ import smtplib
 from datetime import timedelta
 
 import pytest
+from django.test import override_settings
 from django.utils import timezone
 
 from core import email_merge
@@ -13,6 +14,8 @@ from deliveries.models import DeliveryNotice
 from petitions.models import Signature
 from petitions.sealing import news_address_close
 from tests.deliveries.factories import confirmed_signatures_create
+from tests.emailed_links import site_link_paths
+from tests.public_pages import LANGUAGES_WITH_UYGHUR
 
 
 @pytest.fixture
@@ -60,6 +63,41 @@ def test_a_signer_who_asked_for_news_gets_one_email_per_delivery(
     notices.delivery_notices_sweep()
     assert len(delivered_emails(mailoutbox)) == 2
     assert DeliveryNotice.objects.filter(status=DeliveryNotice.Status.SENT).count() == 2
+
+
+def _prefixed_paths(message) -> list[str]:
+    """The paths of the email's links to pages in a language (all but the news' stop link)."""
+    return [path for path in site_link_paths(message) if not path.startswith("/updates/")]
+
+
+def test_a_signer_who_signed_in_uyghur_switched_off_since_is_told_in_french(
+    petition, embassy, signers, mailoutbox, django_capture_on_commit_callbacks
+):
+    Signature.objects.filter(pk=signers.pk).update(language="ug")
+
+    deliver(petition, embassy, django_capture_on_commit_callbacks)
+
+    [email] = delivered_emails(mailoutbox)
+    assert email.subject.startswith("Votre signature a été remise\u00a0: ")
+    assert email.from_email.startswith("Libérez Mamat <")
+    paths = _prefixed_paths(email)
+    assert "/petition/liberez-mamat/" in paths
+    assert all(path.startswith("/petition/") for path in paths), paths
+
+
+@override_settings(LANGUAGES=LANGUAGES_WITH_UYGHUR)
+def test_a_signer_who_signed_in_uyghur_is_told_in_uyghur_while_it_is_served(
+    petition, embassy, signers, mailoutbox, django_capture_on_commit_callbacks
+):
+    Signature.objects.filter(pk=signers.pk).update(language="ug")
+
+    deliver(petition, embassy, django_capture_on_commit_callbacks)
+
+    [email] = delivered_emails(mailoutbox)
+    assert email.subject.startswith("Your signature was delivered: ")  # English stands in
+    paths = _prefixed_paths(email)
+    assert "/ug/petition/liberez-mamat/" in paths
+    assert all(path.startswith("/ug/petition/") for path in paths), paths
 
 
 def test_the_database_refuses_a_second_notice_for_the_same_delivery(

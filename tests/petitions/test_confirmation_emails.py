@@ -15,8 +15,10 @@ from django.utils import timezone
 
 from petitions import confirmation_emails, review
 from petitions.models import Signature
+from tests.emailed_links import html_language, site_link_paths
 from tests.factories import SignatureFactory
 from tests.petitions.outbox_clock import hours_pass, server_asks_again_now
+from tests.public_pages import LANGUAGES_WITH_UYGHUR
 from tests.sealing_keys import sealed_data_of
 
 pytestmark = pytest.mark.django_db
@@ -363,12 +365,48 @@ def test_the_email_comes_from_the_campaign_named_in_the_signers_language(
     sign, language, sender_name, settings, mailoutbox
 ):
     settings.DEFAULT_FROM_EMAIL = "Operator <campagne@mamat.example.org>"
+    settings.LANGUAGES = LANGUAGES_WITH_UYGHUR
 
     sign(language=language)
 
     [message] = mailoutbox
     from_header = str(make_header(decode_header(message.message()["From"])))
     assert parseaddr(from_header) == (sender_name, "campagne@mamat.example.org")
+
+
+def test_a_signer_who_signed_in_uyghur_switched_off_since_is_emailed_in_french(
+    petition, mailoutbox
+):
+    # The campaign switched Uyghur off before the email went: it no longer stands behind the
+    # words of that translation, and /ug/ links would only redirect.
+    SignatureFactory(petition=petition, language="ug")
+
+    assert confirmation_emails.confirmations_send() == 1
+
+    [message] = mailoutbox
+    assert message.subject.startswith("Confirmez votre signature\u00a0: ")
+    assert message.from_email.startswith("Libérez Mamat <")
+    assert html_language(message) == "fr"
+    paths = site_link_paths(message)
+    assert {"confirm", "withdraw"} <= {path.split("/")[2] for path in paths}
+    assert all(path.startswith("/petition/") for path in paths), paths
+
+
+def test_a_signer_who_signed_in_uyghur_is_emailed_in_uyghur_while_it_is_served(
+    petition, settings, mailoutbox
+):
+    settings.LANGUAGES = LANGUAGES_WITH_UYGHUR
+    SignatureFactory(petition=petition, language="ug")
+
+    assert confirmation_emails.confirmations_send() == 1
+
+    [message] = mailoutbox
+    # Uyghur's catalogue is still mostly empty: its words fall back to English, not French.
+    assert message.subject.startswith("Confirm your signature: ")
+    assert html_language(message) == "ug"
+    paths = site_link_paths(message)
+    assert {"confirm", "withdraw"} <= {path.split("/")[3] for path in paths}
+    assert all(path.startswith("/ug/petition/") for path in paths), paths
 
 
 def test_the_html_email_fits_a_phone_shows_one_button_to_confirm_and_loads_nothing(

@@ -11,8 +11,10 @@ from django.utils import timezone
 
 from petitions import confirmation_emails, reminders
 from petitions.models import Petition, Signature
+from tests.emailed_links import html_language, site_link_paths
 from tests.petitions.factories_staff import PETITION_MANAGERS, logged_in_as
 from tests.petitions.outbox_clock import hours_pass, server_asks_again_now
+from tests.public_pages import LANGUAGES_WITH_UYGHUR
 from tests.sealing_keys import sealed_data_of
 
 ADDRESS = "aynur@example.org"
@@ -185,6 +187,42 @@ def test_the_reminder_is_in_the_signers_language_and_its_link_confirms(
 
     signature.refresh_from_db()
     assert signature.status == Signature.Status.CONFIRMED
+
+
+def test_a_signer_who_signed_in_uyghur_is_reminded_in_french_once_uyghur_is_switched_off(
+    client, sign, remind, mailoutbox
+):
+    with override_settings(LANGUAGES=LANGUAGES_WITH_UYGHUR):
+        signature = sign(email=ADDRESS, language="ug").signature
+        assert html_language(mailoutbox[0]) == "ug"
+    # The campaign switched Uyghur off the next morning.
+    remind(after_hours=25)
+
+    reminder = mailoutbox[1]
+    assert reminder.subject.startswith("Rappel\u00a0: ")
+    assert html_language(reminder) == "fr"
+    paths = site_link_paths(reminder)
+    assert all(path.startswith("/petition/") for path in paths), paths
+    confirm_path = next(path for path in paths if path.startswith("/petition/confirm/"))
+    assert client.get(confirm_path).status_code == 200  # no detour by a redirect
+    client.post(confirm_path)
+
+    signature.refresh_from_db()
+    assert signature.status == Signature.Status.CONFIRMED
+
+
+@override_settings(LANGUAGES=LANGUAGES_WITH_UYGHUR)
+def test_a_signer_who_signed_in_uyghur_is_reminded_in_uyghur_while_it_is_served(
+    sign, remind, mailoutbox
+):
+    sign(email=ADDRESS, language="ug")
+    remind(after_hours=25)
+
+    reminder = mailoutbox[1]
+    assert reminder.subject.startswith("Reminder: ")  # Uyghur's words not written yet: English
+    assert html_language(reminder) == "ug"
+    paths = site_link_paths(reminder)
+    assert paths and all(path.startswith("/ug/petition/") for path in paths), paths
 
 
 def test_a_signer_of_a_petition_closed_since_is_not_asked_to_confirm_what_no_longer_can_be(

@@ -15,7 +15,9 @@ from django.utils.html import escape
 from campaign import richtext
 from core import email_merge, in_process_schedule
 from petitions.models import Signature
+from tests.emailed_links import html_language, site_link_paths
 from tests.factories import SignatureFactory
+from tests.public_pages import LANGUAGES_WITH_UYGHUR
 from tests.updates.conftest import news_signer
 from updates import approval, sending
 from updates.messages import update_preview_build
@@ -137,10 +139,16 @@ def test_a_link_staff_gave_as_a_path_of_the_site_reaches_the_site_from_the_signe
     )
 
 
+def _page_link_paths(message) -> list[str]:
+    """The paths of the email's links to pages in a language (all but the stop link)."""
+    return [path for path in site_link_paths(message) if not path.startswith("/updates/")]
+
+
 def test_a_signer_who_signed_in_uyghur_reads_the_update_in_english_not_french(
-    update, petition, send, mailoutbox
+    update, petition, send, mailoutbox, settings
 ):
     # As every page and email of theirs shows English where Uyghur is not written yet.
+    settings.LANGUAGES = LANGUAGES_WITH_UYGHUR
     news_signer(petition, "dilnur@example.org", language="ug")
 
     send(update)
@@ -148,6 +156,26 @@ def test_a_signer_who_signed_in_uyghur_reads_the_update_in_english_not_french(
     (message,) = mailoutbox
     assert message.subject == "News of Mamat"
     assert message.from_email.startswith("Free Mamat <")
+    assert html_language(message) == "en"
+    paths = _page_link_paths(message)
+    assert paths and all(path.startswith("/en/") for path in paths), paths
+
+
+def test_a_signer_who_signed_in_uyghur_switched_off_since_reads_the_update_in_french(
+    update, petition, send, mailoutbox
+):
+    # Uyghur is switched off: its signers are written to as the site now speaks to them, in
+    # its default language, as the pages their /ug/ links redirect to.
+    news_signer(petition, "dilnur@example.org", language="ug")
+
+    send(update)
+
+    (message,) = mailoutbox
+    assert message.subject == "Des nouvelles de Mamat"
+    assert message.from_email.startswith("Libérez Mamat <")
+    assert html_language(message) == "fr"
+    paths = _page_link_paths(message)
+    assert paths and all(path.startswith("/petition/") for path in paths), paths
 
 
 def test_every_update_carries_one_click_unsubscribe(update, petition, send, mailoutbox, client):
@@ -568,6 +596,7 @@ def test_an_update_to_many_signers_is_cleaned_once_per_language_and_each_email_i
     # Cleaning a long text takes a sender longer than sending its email: thousands of
     # signers must not each cost a cleaning, and none may get a different email for it.
     settings.SITE_URL = "https://liberez-mamat.example"
+    settings.LANGUAGES = LANGUAGES_WITH_UYGHUR  # its signers read English
     update.body_fr = (
         "<p>Amnesty &amp; nous\u00a0: <strong>merci</strong><script>x</script><br>à vous.</p>"
         '<ul><li><p>Lisez <a href="/petition/liberez-mamat/ledger/">le registre</a></p></li>'
