@@ -18,13 +18,15 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.urls import is_valid_path
 
+from core.served_languages import language_is_served
+
 LANGUAGE_QUERY = "lang"
 
 
 def language_chosen(request: HttpRequest) -> str | None:
     """Return the language a visitor chose with `?lang=` on a page outside the prefixes."""
     code = request.GET.get(LANGUAGE_QUERY, "")
-    return code if code in dict(settings.LANGUAGES) else None
+    return code if language_is_served(code) else None
 
 
 def _root_path(rest: str) -> str:
@@ -55,7 +57,7 @@ def unserved_language_prefix_redirect(request: HttpRequest) -> HttpResponseRedir
     redirect is temporary, since the language may be switched on again.
     """
     language, _, rest = request.path_info.lstrip("/").partition("/")
-    if language not in settings.MODELTRANSLATION_LANGUAGES or language in dict(settings.LANGUAGES):
+    if language not in settings.MODELTRANSLATION_LANGUAGES or language_is_served(language):
         return None
     path = _root_path(rest)
     urlconf = getattr(request, "urlconf", None)

@@ -1,6 +1,5 @@
 """The page behind the stop link of every email to signers who asked for news."""
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
@@ -9,6 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from core.language_prefix import language_chosen
+from core.served_languages import language_is_served
 from petitions.news import signer_news_stop
 from petitions.signature_links import (
     SignatureGone,
@@ -27,7 +27,7 @@ def _page_language(request: HttpRequest, signer_language: str = "") -> str:
     """
     if chosen := language_chosen(request):
         return chosen
-    if signer_language in dict(settings.LANGUAGES):
+    if language_is_served(signer_language):
         return signer_language
     return translation.get_language_from_request(request)
 
