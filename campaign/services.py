@@ -3,9 +3,11 @@
 from collections import Counter
 from dataclasses import dataclass
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from campaign import content
 from campaign.legal_notice import legal_notice_complete
@@ -28,11 +30,21 @@ class CampaignLoadReport:
     calls_to_action_created: int
 
     def __str__(self) -> str:
-        state = "created" if self.campaign_created else "already there"
-        return (
-            f"campaign {state}; {self.pages_created} page(s) and "
-            f"{self.calls_to_action_created} call(s) to action created."
-        )
+        # What load_campaign prints, in the language it runs in, counts grouped as staff read
+        # them.
+        pages = ngettext(
+            "%(count)s page created", "%(count)s pages created", self.pages_created
+        ) % {"count": intcomma(self.pages_created)}
+        calls = ngettext(
+            "%(count)s call to action created",
+            "%(count)s calls to action created",
+            self.calls_to_action_created,
+        ) % {"count": intcomma(self.calls_to_action_created)}
+        if self.campaign_created:
+            report = _("campaign created; %(pages)s, %(calls)s.")
+        else:
+            report = _("campaign already there; %(pages)s, %(calls)s.")
+        return report % {"pages": pages, "calls": calls}
 
 
 def legal_notices_incomplete(pages: QuerySet[Page]) -> list[Page]:

@@ -8,6 +8,7 @@ address, and approving it starts the schedule (deliveries.addresses).
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from core.translated_content import translated_field_values
 from deliveries.models import DeliverySchedule, LetterTemplate
@@ -46,15 +47,20 @@ class DeliveriesLoadReport:
     schedule_created: bool
 
     def __str__(self) -> str:
-        made = [
-            label
-            for label, created in (
-                ("letter", self.letter_created),
-                ("schedule (paused until the target's address is approved)", self.schedule_created),
+        # What load_campaign prints, in the language it runs in: whole sentences, since a
+        # translation cannot be put together from pieces.
+        if self.letter_created and self.schedule_created:
+            return gettext(
+                "letter and schedule (paused until the target's address is approved) created."
             )
-            if created
-        ]
-        return f"{', '.join(made)} created." if made else "letter and schedule already there."
+        if self.letter_created:
+            return gettext("letter created; schedule already there.")
+        if self.schedule_created:
+            return gettext(
+                "schedule (paused until the target's address is approved) created; letter "
+                "already there."
+            )
+        return gettext("letter and schedule already there.")
 
 
 @transaction.atomic

@@ -7,7 +7,9 @@ staff must replace in admin before any delivery: never a real embassy address he
 
 from dataclasses import dataclass
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db import transaction
+from django.utils.translation import gettext, ngettext
 
 from campaign.models import Campaign
 from core.translated_content import translated_field_values
@@ -79,9 +81,15 @@ class PetitionLoadReport:
     targets_created: int
 
     def __str__(self) -> str:
+        # What load_campaign prints, in the language it runs in.
         if not self.petition_created:
-            return "petition already there (or no campaign)."
-        return f"petition created, {self.targets_created} target(s) created."
+            return gettext("petition already there (or no campaign).")
+        created = ngettext(
+            "petition created, %(count)s target created.",
+            "petition created, %(count)s targets created.",
+            self.targets_created,
+        )
+        return created % {"count": intcomma(self.targets_created)}
 
 
 @transaction.atomic

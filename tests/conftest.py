@@ -54,6 +54,18 @@ def _clear_cache(monkeypatch):
 
 
 @pytest.fixture
+def site_language():
+    """No language chosen in this thread, as in a `manage.py` process: gettext speaks the
+    site's own (LANGUAGE_CODE, French). A request an earlier test made in this thread leaves
+    its language active, which would otherwise decide what a command prints."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield settings.LANGUAGE_CODE
+    translation.deactivate()
+
+
+@pytest.fixture
 def mamat_campaign(db):
     """The Mamat campaign as `load_campaign` creates it (pages, calls, petition), with the
     legal identities and contact address staff fill in before launch."""

@@ -1,3 +1,5 @@
+from io import StringIO
+
 from django.core.management import call_command
 from django.utils import translation
 
@@ -45,3 +47,24 @@ def test_load_campaign_never_overwrites_what_staff_edited(db):
 
     with translation.override("fr"):
         assert Page.objects.get(slug="mamat").title == "Titre choisi par l'équipe"
+
+
+def test_load_campaign_tells_in_the_site_s_language_what_it_created(db, site_language):
+    first, second = StringIO(), StringIO()
+
+    call_command("load_campaign", stdout=first)
+    call_command("load_campaign", stdout=second)
+
+    assert first.getvalue().splitlines() == [
+        "Campagne\N{NO-BREAK SPACE}: campagne créée\N{NO-BREAK SPACE}; 6 pages créées, "
+        "4 appels à l'action créés.",
+        "Pétitions\N{NO-BREAK SPACE}: pétition créée, 1 cible créée.",
+        "Remises\N{NO-BREAK SPACE}: lettre et calendrier de remise (en pause jusqu'à ce que "
+        "l'adresse de la cible soit approuvée) créés.",
+    ]
+    assert second.getvalue().splitlines() == [
+        "Campagne\N{NO-BREAK SPACE}: campagne déjà présente\N{NO-BREAK SPACE}; 0 page créée, "
+        "0 appel à l'action créé.",
+        "Pétitions\N{NO-BREAK SPACE}: pétition déjà présente (ou aucune campagne).",
+        "Remises\N{NO-BREAK SPACE}: lettre et calendrier de remise déjà présents.",
+    ]

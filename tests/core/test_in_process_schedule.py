@@ -112,11 +112,16 @@ def test_an_entry_s_arguments_reach_its_task_as_beat_would_send_them(settings):
     assert RAN == ["c", "c"]
 
 
-def test_with_a_broker_the_command_leaves_the_schedule_to_celery_beat(settings):
+def test_with_a_broker_the_command_leaves_the_schedule_to_celery_beat(settings, site_language):
     settings.CELERY_TASK_ALWAYS_EAGER = False
 
-    with pytest.raises(CommandError, match="Celery beat runs the schedule"):
+    with pytest.raises(CommandError) as refused:
         call_command("schedule_run", "--once")
+
+    assert str(refused.value) == (
+        "CELERY_BROKER_URL est défini\N{NO-BREAK SPACE}: Celery beat exécute le calendrier "
+        "(deploy/systemd/)."
+    )
 
 
 def test_every_entry_of_the_site_s_schedule_is_an_interval_the_command_can_run():

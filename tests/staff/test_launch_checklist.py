@@ -162,15 +162,17 @@ def test_an_email_provider_without_its_webhook_secret_is_a_step_left(
     assert _checklist(verified_staff_client)["to do"] == []
 
 
-def test_operators_read_the_same_list_on_the_command_line(loaded_campaign, settings):
+def test_operators_read_the_same_list_on_the_command_line_in_the_site_s_language(
+    loaded_campaign, settings, site_language
+):
     output = StringIO()
 
     with pytest.raises(SystemExit) as exit_status:
         call_command("launch_checklist", stdout=output)
 
     assert exit_status.value.code == 1
-    assert "[ ] Emails that reach signers" in output.getvalue()
-    assert "[x] A petition open for signing" in output.getvalue()
+    assert "[ ] Des e-mails qui parviennent aux signataires" in output.getvalue()
+    assert "[x] Une pétition ouverte à la signature" in output.getvalue()
     _everything_done(loaded_campaign, settings)
     output = StringIO()
     call_command("launch_checklist", stdout=output)

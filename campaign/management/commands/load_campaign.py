@@ -1,10 +1,12 @@
 from django.apps import apps
-from django.core.management.base import BaseCommand
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext, gettext_noop
+
+from core.translated_commands import TranslatedHelpCommand
 
 
-class Command(BaseCommand):
-    help = (
+class Command(TranslatedHelpCommand):
+    help = gettext_noop(
         "Create the Mamat campaign's pages, calls to action and petition where they are "
         "missing; never overwrite edits."
     )
@@ -15,5 +17,10 @@ class Command(BaseCommand):
         for app_config in apps.get_app_configs():
             loader = getattr(app_config, "initial_content_loader", None)
             if loader:
+                # Each report says itself in the language the command runs in.
                 report = import_string(loader)()
-                self.stdout.write(self.style.SUCCESS(f"{app_config.verbose_name}: {report}"))
+                line = gettext("%(app)s: %(report)s") % {
+                    "app": app_config.verbose_name,
+                    "report": report,
+                }
+                self.stdout.write(self.style.SUCCESS(line))

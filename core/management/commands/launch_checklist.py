@@ -2,15 +2,19 @@
 
 import sys
 
-from django.core.management.base import BaseCommand
+from django.utils.translation import gettext_noop
 
 from core.launch_checklist import launch_steps
+from core.translated_commands import TranslatedHelpCommand
 
 
-class Command(BaseCommand):
-    help = "Print what is left to do before the campaign goes public; exit 1 if anything."
+class Command(TranslatedHelpCommand):
+    help = gettext_noop(
+        "Print what is left to do before the campaign goes public; exit 1 if anything."
+    )
 
     def handle(self, *args, **options) -> None:
+        # Each step's title and why are translated where they are made (core/launch_checklist.py).
         steps = launch_steps()
         for step in steps:
             self.stdout.write(f"[{'x' if step.done else ' '}] {step.title}")

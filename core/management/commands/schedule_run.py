@@ -2,9 +2,11 @@
 
 import signal
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext, gettext_noop
 
 from core.in_process_schedule import ScheduleNotInProcess, schedule_run
+from core.translated_commands import TranslatedHelpCommand
 
 
 def _stop_on_sigterm(signum, frame) -> None:
@@ -13,8 +15,8 @@ def _stop_on_sigterm(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
-class Command(BaseCommand):
-    help = (
+class Command(TranslatedHelpCommand):
+    help = gettext_noop(
         "Run the periodic tasks of CELERY_BEAT_SCHEDULE in this process, each at its interval "
         "(every one once at start). Only without a broker: `make run` starts it beside "
         "runserver; production runs Celery beat and a worker."
@@ -22,7 +24,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
-            "--once", action="store_true", help="Run every periodic task once, then stop."
+            "--once", action="store_true", help=gettext("Run every periodic task once, then stop.")
         )
 
     def handle(self, *args, once: bool, **options) -> None:
@@ -31,7 +33,9 @@ class Command(BaseCommand):
             schedule_run(rounds=1 if once else None)
         except ScheduleNotInProcess:
             raise CommandError(
-                "CELERY_BROKER_URL is set: Celery beat runs the schedule (deploy/systemd/)."
+                gettext(
+                    "CELERY_BROKER_URL is set: Celery beat runs the schedule (deploy/systemd/)."
+                )
             ) from None
         except KeyboardInterrupt:
             return
