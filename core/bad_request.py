@@ -5,14 +5,22 @@ finds suspicious before any view runs, sometimes before the session or the langu
 (the first middleware asking for the Host refuses it). So the page is drawn with no request, as
 the 500 page is: no context processor runs, nothing reads the database, the session or the
 Host, and it speaks both languages. Staff who saved a text too
-long for the site to read are told so, how large it was and how large it may be.
+long for the site to read are told so, how large it was and how large it may be, under
+`make run`'s DEBUG too (FormTooLargeUnderDebugMiddleware).
 """
 
 import math
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponseBadRequest
+from django.core.exceptions import (
+    MiddlewareNotUsed,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.template import loader
 
 MEGABYTE = 1024 * 1024
@@ -38,3 +46,49 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponseBadRe
             "megabytes_allowed": settings.DATA_UPLOAD_MAX_MEMORY_SIZE / MEGABYTE,
         }
     return HttpResponseBadRequest(loader.get_template("400.html").render(context))
+
+
+# What Django refuses as more of a form than it reads: its size, its fields, its files.
+FORM_TOO_LARGE = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
+
+
+class FormTooLargeUnderDebugMiddleware:
+    """Under DEBUG, answer a form too large with the site's 400 page, as production does.
+
+    Under DEBUG Django answers every SuspiciousOperation with its technical page and never
+    calls handler400 (django/core/handlers/exception.py). A form over the limit is no
+    programming error but staff pasting a long text under `make run`: they must read what
+    production tells them, the size sent, the limit, and that Back keeps what they typed. Any
+    other suspicious request keeps Django's technical page, which is what DEBUG is for.
+    Outside DEBUG this middleware takes itself out: handler400 answers, and django.security
+    logs the refusal.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        if not settings.DEBUG:
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponse | None:
+        # CsrfViewMiddleware, next, reads the form of every POST to a view it guards, and what
+        # it raises there reaches no handler but Django's: read that form first, as it would
+        # (Django keeps what it read for the view). Every view of the site that reads a form is
+        # guarded; a csrf_exempt one (a signature link, anymail's webhooks) may read its body
+        # raw, so its request is left to it.
+        if request.method != "POST" or getattr(view_func, "csrf_exempt", False):
+            return None
+        try:
+            # Parsing is what raises; the form read is kept for CSRF and the view.
+            request.POST  # noqa: B018
+        except FORM_TOO_LARGE as refusal:
+            return bad_request(request, refusal)
+        return None

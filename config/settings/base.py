@@ -59,6 +59,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "campaign.middleware.SiteLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Under DEBUG only, before the CSRF check reads the form: a form too large gets the site's
+    # own 400 page, not Django's technical one (core/bad_request.py).
+    "core.bad_request.FormTooLargeUnderDebugMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
