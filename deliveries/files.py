@@ -8,6 +8,7 @@ stored under deliveries/<id>/ in the private "deliveries" storage.
 import hashlib
 import logging
 import tempfile
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import BinaryIO
 
@@ -53,14 +54,35 @@ def _file_store(*, delivery: Delivery, field_name: str, filename: str, fileobj: 
     return storage.save(name, File(fileobj, name=filename))
 
 
-def recipient_lines(*, target: Target) -> list[str]:
+@dataclass(frozen=True)
+class LetterRecipient:
+    """What a letter prints about its recipient, in the active language.
+
+    The letter reads its target through this alone, and its fields are the ones recorded with
+    the letter (recipient_as_named) and compared before sending: a field the letter comes to
+    print is recorded and compared by being added here, never in a second list.
+    """
+
+    name: str
+    title: str
+    organisation: str
+
+
+def letter_recipient(*, target: Target) -> LetterRecipient:
+    """Return what a letter to `target` prints about it, in the active language."""
+    return LetterRecipient(
+        **{field.name: getattr(target, field.name) or "" for field in fields(LetterRecipient)}
+    )
+
+
+def recipient_lines(*, recipient: LetterRecipient) -> list[str]:
     """Return the address block: name, title, organisation, without saying anything twice.
 
     "Ambassadeur de Chine en France / Ambassadeur / Ambassade…" repeats the title that the
     name already carries: a line contained in an earlier one is left out.
     """
     lines: list[str] = []
-    for line in (target.name, target.title, target.organisation):
+    for line in (recipient.name, recipient.title, recipient.organisation):
         line = line.strip()
         if line and not any(line.lower() in earlier.lower() for earlier in lines):
             lines.append(line)
@@ -74,16 +96,17 @@ def letter_reply_addresses(*, campaign: Campaign) -> tuple[str, str]:
 
 def letter_content_for(*, delivery: Delivery) -> documents.LetterContent:
     """Gather what the letter says, in the active language (the delivery's, by the caller)."""
-    target, petition = delivery.target, delivery.petition
+    petition = delivery.petition
     campaign = petition.campaign
+    recipient = letter_recipient(target=delivery.target)
     template = LetterTemplate.objects.filter(petition=petition).first() or LetterTemplate()
-    courtesy = letter_courtesy(title=target.title or target.name)
+    courtesy = letter_courtesy(title=recipient.title or recipient.name)
     contact_email, postal_address = letter_reply_addresses(campaign=campaign)
     return documents.LetterContent(
         petition_title=petition.title,
         demand=petition.demand,
         campaign_name=campaign.name,
-        recipient_lines=recipient_lines(target=target),
+        recipient_lines=recipient_lines(recipient=recipient),
         created_at=delivery.created_at,
         reference=delivery.reference,
         new_count=delivery.total_count,
@@ -101,17 +124,18 @@ def letter_content_for(*, delivery: Delivery) -> documents.LetterContent:
 
 
 def recipient_as_named(*, target: Target) -> dict[str, str | None]:
-    """Return the target's name and organisation in each language, as a delivery records them
-    with the letter that names them.
+    """Return all a letter prints about the target (LetterRecipient: name, title,
+    organisation) in each language, as a delivery records it with the letter that names it.
 
     Only the columns of each language: the name without one would be read as the language
-    active here, and overwrite it.
+    active here, and overwrite it. Every language, since a letter in one prints another's
+    where its own is empty (modeltranslation's fallbacks).
     """
     return {
-        build_localized_fieldname(f"recipient_{field}", language): getattr(
-            target, build_localized_fieldname(field, language)
+        build_localized_fieldname(f"recipient_{field.name}", language): getattr(
+            target, build_localized_fieldname(field.name, language)
         )
-        for field in ("name", "organisation")
+        for field in fields(LetterRecipient)
         for language in settings.MODELTRANSLATION_LANGUAGES
     }
 
@@ -162,8 +186,8 @@ def delivery_files_write(*, delivery: Delivery) -> list[str]:
 
 
 def delivery_letter_bring_up_to_date(*, delivery: Delivery) -> bool:
-    """Write a claimed delivery's letter again if its target was renamed since it was written;
-    return whether it was written again.
+    """Write a claimed delivery's letter again if its target was renamed (or given another title
+    or organisation) since it was written; return whether it was written again.
 
     The sender calls it with the target it is about to email, before building the email: the
     letter that goes, the email and the name recorded for the proof and the ledger then all
@@ -178,7 +202,7 @@ def delivery_letter_bring_up_to_date(*, delivery: Delivery) -> bool:
     with translation.override(delivery.language):
         fields = _letter_write(delivery=delivery)
     delivery.save(update_fields=fields)
-    logger.info("Delivery %s: letter written again, its recipient renamed since.", delivery.pk)
+    logger.info("Delivery %s: letter written again, its recipient changed since.", delivery.pk)
     return True
 
 

@@ -161,14 +161,18 @@ class Delivery(models.Model):
     # The target as the letter that went addresses it, recorded with the letter (written again
     # at sending if the target was renamed since: deliveries.files): the public proof and the
     # ledger must say to whom the signatures went, whatever staff rename the target since.
-    # Read once sent. Its address is not kept: nothing public shows it.
+    # Read once sent. Its address is not kept: nothing public shows it. The title is kept since
+    # the letter prints it too (deliveries.files.LetterRecipient): a new one writes it again.
     recipient_name = models.CharField(_("recipient's name when sent"), max_length=200, blank=True)
+    recipient_title = models.CharField(_("recipient's title when sent"), max_length=200, blank=True)
     recipient_organisation = models.CharField(
         _("recipient's organisation when sent"), max_length=200, blank=True
     )
     # Off for deliveries sent before the name was recorded with the letter: migration 0017 gave
     # those their target's name on the day it ran, which their ledger entry, written when they
     # went, may not say (petitions.ledger.ledger_verify checks the name only where this is on).
+    # Off too for those not sent yet whose letter was written before its title was recorded
+    # (migration 0019): their letter is written again before it goes.
     recipient_recorded = models.BooleanField(
         _("recipient recorded with the letter"), default=False, editable=False
     )

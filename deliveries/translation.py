@@ -16,4 +16,4 @@ class DeliveryReplyTranslationOptions(TranslationOptions):
 @register(Delivery)
 class DeliveryTranslationOptions(TranslationOptions):
     # The target's name in each language as it was sent: the English pages name it in English.
-    fields = ("recipient_name", "recipient_organisation")
+    fields = ("recipient_name", "recipient_title", "recipient_organisation")

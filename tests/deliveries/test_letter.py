@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from campaign.models import Campaign
 from deliveries import addresses, batches
-from deliveries.files import recipient_lines
+from deliveries.files import letter_recipient, recipient_lines
 from deliveries.models import DeliverySchedule, LetterTemplate
 from petitions.models import Petition, Target
 from tests.deliveries.factories import address_approved, sender
@@ -136,7 +136,7 @@ def test_the_address_block_says_the_title_once():
         organisation="Ambassade de la RPC en France",
     )
 
-    assert recipient_lines(target=target) == [
+    assert recipient_lines(recipient=letter_recipient(target=target)) == [
         "Ambassadeur de la RPC en France",
         "Ambassade de la RPC en France",
     ]

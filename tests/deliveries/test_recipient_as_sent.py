@@ -6,14 +6,16 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from deliveries import batches
+from deliveries.files import letter_content_for, recipient_as_named
 from deliveries.models import Delivery
 from deliveries.sending import delivery_send
 from petitions.ledger import ledger_daily_append
-from petitions.models import LedgerEntry
+from petitions.models import LedgerEntry, Target
 from tests.deliveries.factories import address_approved, confirmed_signatures_create
 from tests.deliveries.helpers import attachments, pdf_text
 from tests.factories import PetitionFactory, TargetFactory
@@ -257,3 +259,86 @@ def test_a_letter_written_before_names_were_recorded_is_written_again_before_it_
     assert RENAMED in " ".join(pdf_text(letter).split())
     assert hashlib.sha256(letter).hexdigest() == sent.letter_sha256 != ready.letter_sha256
     assert (sent.recipient_recorded, sent.recipient_shown()) == (True, RENAMED)
+
+
+def test_an_embassy_given_a_new_title_after_its_letter_was_written_is_sent_a_letter_with_it(
+    client, petition, embassy, mailoutbox, django_capture_on_commit_callbacks
+):
+    confirmed_signatures_create(petition, 3)
+    ready = batches.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
+    # The ambassador left: staff write to the chargé d'affaires, the embassy's name unchanged.
+    embassy.title = "Chargé d'affaires par intérim"
+    embassy.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert delivery_send(delivery_id=ready.pk)
+
+    sent = Delivery.objects.get(pk=ready.pk)
+    letter = attachments(mailoutbox[-1])["letter.pdf"]
+    lines = pdf_text(letter).splitlines()
+    assert "Chargé d'affaires par intérim" in lines
+    # Greeted by the new title, no longer as the ambassador the name alone suggested.
+    assert "Madame, Monsieur," in lines and "Monsieur l'Ambassadeur," not in lines
+    assert hashlib.sha256(letter).hexdigest() == sent.letter_sha256 != ready.letter_sha256
+    assert sent.recipient_title == "Chargé d'affaires par intérim"
+    call_command("ledger_verify", petition=petition.slug)
+
+
+def test_whatever_the_letter_prints_of_its_target_is_recorded_with_it(petition, embassy):
+    confirmed_signatures_create(petition, 3)
+    delivery = batches.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
+
+    def letter_and_record(target):
+        delivery.target = target
+        with translation.override(delivery.language):
+            return letter_content_for(delivery=delivery), recipient_as_named(target=target)
+
+    letter_before, recorded_before = letter_and_record(Target.objects.get(pk=embassy.pk))
+    changing_the_letter = []
+    # Each of the target's texts changed in turn (every language's column, its address too):
+    # one the letter prints must change what is recorded with it, or the check before sending
+    # would let the letter go as it was.
+    for field in Target._meta.concrete_fields:
+        if not isinstance(field, models.CharField):
+            continue
+        target = Target.objects.get(pk=embassy.pk)
+        setattr(target, field.attname, "Changé le lendemain")
+        letter, recorded = letter_and_record(target)
+        if letter != letter_before:
+            changing_the_letter.append(field.attname)
+            assert recorded != recorded_before, f"{field.attname} changes the letter unrecorded"
+
+    assert {"name_fr", "title_fr", "organisation_fr"} <= set(changing_the_letter)
+
+
+def test_letters_not_sent_when_titles_began_to_be_recorded_are_written_again_before_they_go(
+    petition, embassy
+):
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "deliveries.migrations.0019_recipient_title_recorded_with_letter"
+    )
+    for status in Delivery.Status.values:
+        Delivery.objects.create(
+            petition=petition,
+            target=embassy,
+            language="fr",
+            reference=status,
+            status=status,
+            sent_at=timezone.now() if status == Delivery.Status.SENT else None,
+            recipient_recorded=True,
+        )
+
+    migration.letters_not_sent_written_again(apps, None)
+
+    recorded = dict(Delivery.objects.values_list("status", "recipient_recorded"))
+    assert recorded == {
+        # Whatever title their letter printed, it is written again before it goes.
+        Delivery.Status.BUILDING: False,
+        Delivery.Status.READY: False,
+        Delivery.Status.FAILED: False,
+        # Gone, or going: the ledger still checks the name they recorded.
+        Delivery.Status.SENDING: True,
+        Delivery.Status.SENT: True,
+    }
