@@ -16,7 +16,7 @@ from django.db.models import F, QuerySet, Sum
 from core.email_sending import message_id_make
 from deliveries import selectors
 from deliveries.addresses import DeliveryRefused, delivery_refusal
-from deliveries.files import delivery_files_write
+from deliveries.files import delivery_files_lock, delivery_files_write
 from deliveries.models import DeliveredSignature, Delivery, DeliverySchedule
 from deliveries.sending import delivery_send_queue
 from petitions.models import Petition, Target
@@ -133,14 +133,12 @@ def delivery_files_build(*, delivery_id: int, queue_send: bool = True) -> Delive
 
     The row stays locked while the files are written, so two runs never write one delivery at
     once; if the worker dies, its connection and lock go with it and the delivery is still
-    "building" for the next run. Return None if it was not (or no longer) waiting for files.
+    "building" for the next run, which deletes the files it left (deliveries.files). Return
+    None if it was not (or no longer) waiting for files.
     """
     with transaction.atomic():
-        delivery = (
-            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("petition__campaign", "target")
-            .filter(pk=delivery_id, status=Delivery.Status.BUILDING)
-            .first()
+        delivery = delivery_files_lock(
+            delivery_id=delivery_id, statuses=(Delivery.Status.BUILDING,), skip_locked=True
         )
         if delivery is None:
             return None

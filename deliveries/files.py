@@ -3,10 +3,17 @@
 The letter (PDF) and the list of named signers (CSV) are written by deliveries.documents in
 the delivery's language, streamed from a server-side cursor into temporary files, hashed, and
 stored under deliveries/<id>/ in the private "deliveries" storage.
+
+A file and the row that names it cannot be written in one step, so a file once stored is never
+written again: each writing stores a new one under a name of its own, the row names it (with
+its SHA-256) when its transaction commits, and the one it replaced is deleted then. A worker
+killed in between leaves the row naming whole files that match their hashes, and beside them
+a file no row names, which the next writer deletes (delivery_files_lock).
 """
 
 import hashlib
 import logging
+import secrets
 import tempfile
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
@@ -23,7 +30,12 @@ from campaign.models import Campaign
 from core.actors import Actor
 from deliveries import documents, selectors
 from deliveries.letter_courtesy import letter_courtesy
-from deliveries.models import DeliveredSignature, Delivery, LetterTemplate
+from deliveries.models import (
+    DeliveredSignature,
+    Delivery,
+    LetterTemplate,
+    delivery_files_folder,
+)
 from petitions.models import Target
 from staff.access_trail import access_event_record
 from staff.models import AccessEvent
@@ -44,14 +56,48 @@ def _hash_and_rewind(fileobj: BinaryIO) -> str:
     return digest.hexdigest()
 
 
-def _file_store(*, delivery: Delivery, field_name: str, filename: str, fileobj: BinaryIO) -> str:
-    """Store the file under deliveries/<id>/, replacing what an interrupted build left."""
+# The name each of a delivery's files is stored under, a random part added at each writing.
+FILE_NAMES = {"letter_pdf": ("letter", ".pdf"), "signatures_csv": ("signatures", ".csv")}
+
+
+def _file_store(*, delivery: Delivery, field_name: str, fileobj: BinaryIO) -> None:
+    """Store a new version of one of the delivery's files under a name never used before, for
+    the row to name; have the one it replaces deleted once the row naming the new one commits.
+
+    Writing over the file the row names would leave, if the worker died before the row was
+    saved, a file whose SHA-256 is not the row's (or none at all, between delete and save).
+    """
+    if not transaction.get_connection().in_atomic_block:
+        # Outside a transaction the replaced file would be deleted before the row is saved.
+        raise RuntimeError("A delivery's files are stored in the transaction that names them.")
     field_file = getattr(delivery, field_name)
-    storage = field_file.storage
-    name = field_file.field.generate_filename(delivery, filename)
-    if storage.exists(name):
-        storage.delete(name)
-    return storage.save(name, File(fileobj, name=filename))
+    storage, replaced = field_file.storage, field_file.name
+    stem, extension = FILE_NAMES[field_name]
+    name = field_file.field.generate_filename(delivery, f"{stem}-{secrets.token_hex(8)}{extension}")
+    field_file.name = storage.save(name, File(fileobj, name=name))
+    if replaced:
+        # Robust: a deletion that fails is logged, not raised after the commit to a sender about
+        # to send; the next writer deletes the file (_files_left_behind_delete).
+        transaction.on_commit(lambda: storage.delete(replaced), robust=True)
+
+
+def _files_left_behind_delete(*, delivery: Delivery) -> None:
+    """Delete the files in the delivery's folder that its row, as committed, does not name.
+
+    What a writer killed before its row was saved stored, or what it replaced and did not live
+    to delete. Called under the row's lock, which every writer of these files holds: a file
+    not named is no one's work in progress.
+    """
+    storage = delivery.letter_pdf.storage
+    folder = delivery_files_folder(delivery_id=delivery.pk)
+    named = {delivery.letter_pdf.name, delivery.signatures_csv.name}
+    try:
+        _folders, names = storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in names:
+        if f"{folder}/{name}" not in named:
+            storage.delete(f"{folder}/{name}")
 
 
 @dataclass(frozen=True)
@@ -150,9 +196,7 @@ def _letter_write(*, delivery: Delivery) -> list[str]:
     with tempfile.TemporaryFile() as letter:
         letter.write(documents.letter_pdf_bytes(letter=letter_content_for(delivery=delivery)))
         delivery.letter_sha256 = _hash_and_rewind(letter)
-        delivery.letter_pdf.name = _file_store(
-            delivery=delivery, field_name="letter_pdf", filename="letter.pdf", fileobj=letter
-        )
+        _file_store(delivery=delivery, field_name="letter_pdf", fileobj=letter)
     named = recipient_as_named(target=delivery.target)
     for column, value in named.items():
         setattr(delivery, column, value)
@@ -176,12 +220,7 @@ def delivery_files_write(*, delivery: Delivery) -> list[str]:
         with tempfile.TemporaryFile() as signers:
             documents.signers_csv_write(rows=rows, reference=delivery.reference, out=signers)
             delivery.csv_sha256 = _hash_and_rewind(signers)
-            delivery.signatures_csv.name = _file_store(
-                delivery=delivery,
-                field_name="signatures_csv",
-                filename="signatures.csv",
-                fileobj=signers,
-            )
+            _file_store(delivery=delivery, field_name="signatures_csv", fileobj=signers)
     return fields
 
 
@@ -199,9 +238,13 @@ def delivery_letter_bring_up_to_date(*, delivery: Delivery) -> bool:
         getattr(delivery, column) == value for column, value in named_now.items()
     ):
         return False
-    with translation.override(delivery.language):
-        fields = _letter_write(delivery=delivery)
-    delivery.save(update_fields=fields)
+    # Under the row's lock, as every writer of its files; in its transaction, so that the
+    # letter it replaces is deleted only once the row names the new one.
+    with transaction.atomic():
+        delivery_files_lock(delivery_id=delivery.pk, statuses=tuple(Delivery.Status.values))
+        with translation.override(delivery.language):
+            fields = _letter_write(delivery=delivery)
+        delivery.save(update_fields=fields)
     logger.info("Delivery %s: letter written again, its recipient changed since.", delivery.pk)
     return True
 
@@ -216,29 +259,31 @@ def _signers_csv_rewrite(*, delivery: Delivery) -> None:
     with translation.override(delivery.language), tempfile.TemporaryFile() as signers:
         documents.signers_csv_write(rows=rows, reference=delivery.reference, out=signers)
         signers.seek(0)
-        delivery.signatures_csv.name = _file_store(
-            delivery=delivery,
-            field_name="signatures_csv",
-            filename="signatures.csv",
-            fileobj=signers,
-        )
+        _file_store(delivery=delivery, field_name="signatures_csv", fileobj=signers)
 
 
 # Not sent, and not in a sender's hands: what these hold may still change before it goes.
 STATUSES_BEFORE_SENDING = (Delivery.Status.BUILDING, Delivery.Status.READY, Delivery.Status.FAILED)
 
 
-def _delivery_lock(*, delivery_id: int, statuses: tuple[str, ...]) -> Delivery | None:
-    """Lock a delivery's row, if it is in one of `statuses`, until the transaction ends.
+def delivery_files_lock(
+    *, delivery_id: int, statuses: tuple[str, ...], skip_locked: bool = False
+) -> Delivery | None:
+    """Lock a delivery's row to write its files, if it is in one of `statuses`, until the
+    transaction ends; first delete what a writer killed before left in its folder.
 
-    A worker writing its files is waited for, and a sender waits for the new ones.
+    Every writer of a delivery's files holds it: a worker writing them is waited for (or, with
+    `skip_locked`, passed by), and a sender waits for the new ones.
     """
-    return (
-        Delivery.objects.select_for_update(of=("self",))
+    delivery = (
+        Delivery.objects.select_for_update(skip_locked=skip_locked, of=("self",))
         .select_related("petition__campaign", "target")
         .filter(pk=delivery_id, status__in=statuses)
         .first()
     )
+    if delivery is not None:
+        _files_left_behind_delete(delivery=delivery)
+    return delivery
 
 
 def _files_not_yet_sent_rewrite(*, delivery: Delivery, named_count: int) -> None:
@@ -258,7 +303,7 @@ def _list_on_file_rewrite(*, delivery_id: int, statuses: tuple[str, ...]) -> Del
     sent) has only its list on file rewritten; its SHA-256 stays that of the file as sent.
     """
     with transaction.atomic():
-        delivery = _delivery_lock(delivery_id=delivery_id, statuses=statuses)
+        delivery = delivery_files_lock(delivery_id=delivery_id, statuses=statuses)
         if delivery is None or not delivery.signatures_csv:
             return None
         if delivery.status in STATUSES_BEFORE_SENDING:
@@ -280,7 +325,7 @@ def _list_not_yet_sent_bring_up_to_date(*, delivery_id: int) -> bool:
     with the check before sending, the list is written again once.
     """
     with transaction.atomic():
-        delivery = _delivery_lock(delivery_id=delivery_id, statuses=STATUSES_BEFORE_SENDING)
+        delivery = delivery_files_lock(delivery_id=delivery_id, statuses=STATUSES_BEFORE_SENDING)
         if delivery is None or delivery.counts_only or not delivery.signatures_csv:
             return False
         named_now = selectors.delivery_signatures(delivery=delivery).named_in_delivery().count()
@@ -430,17 +475,25 @@ def delivery_files_purge_expired(*, now: datetime | None = None) -> int:
     deliveries = Delivery.objects.filter(
         status=Delivery.Status.SENT, files_deleted_at__isnull=True
     ).select_related("petition__delivery_schedule")
+    due = []
     for delivery in deliveries.iterator():
         schedule = getattr(delivery.petition, "delivery_schedule", None)
         days = schedule.keep_files_days if schedule else settings.DELIVERY_FILES_KEEP_DAYS
-        if delivery.sent_at is None or delivery.sent_at + timedelta(days=days) > now:
-            continue
-        for field_file in (delivery.letter_pdf, delivery.signatures_csv):
-            if field_file:
-                field_file.delete(save=False)
-        Delivery.objects.filter(pk=delivery.pk).update(
-            letter_pdf="", signatures_csv="", files_deleted_at=now
-        )
+        if delivery.sent_at is not None and delivery.sent_at + timedelta(days=days) <= now:
+            due.append(delivery.pk)
+    for delivery_id in due:
+        # Under the row's lock, which deletes what a killed writer left in its folder too: a
+        # copy of the list replaced after an erasure names the erased.
+        with transaction.atomic():
+            locked = delivery_files_lock(delivery_id=delivery_id, statuses=(Delivery.Status.SENT,))
+            if locked is None or locked.files_deleted_at is not None:
+                continue
+            for field_file in (locked.letter_pdf, locked.signatures_csv):
+                if field_file:
+                    field_file.delete(save=False)
+            Delivery.objects.filter(pk=delivery_id).update(
+                letter_pdf="", signatures_csv="", files_deleted_at=now
+            )
         purged += 1
     return purged
 

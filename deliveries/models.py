@@ -124,8 +124,13 @@ class DeliveryQuerySet(models.QuerySet):
         return self.filter(status=Delivery.Status.SENT)
 
 
+def delivery_files_folder(*, delivery_id: int) -> str:
+    """Return the folder of a delivery's files in the "deliveries" storage."""
+    return f"deliveries/{delivery_id}"
+
+
 def _delivery_file_path(delivery: "Delivery", filename: str) -> str:
-    return f"deliveries/{delivery.pk}/{filename}"
+    return f"{delivery_files_folder(delivery_id=delivery.pk)}/{filename}"
 
 
 class Delivery(models.Model):

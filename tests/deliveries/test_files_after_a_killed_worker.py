@@ -1,0 +1,175 @@
+"""A worker killed between writing a delivery's files and recording them leaves every record
+naming whole files that match it; the next writer finishes the work and deletes what was left.
+
+A kill is simulated in process by raising SystemExit (which no `except Exception` catches) at
+the step named, then running what the next worker would: the files are real, in a folder of
+their own, and the rows are as the database kept them.
+"""
+
+import hashlib
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.core.files.storage import FileSystemStorage, storages
+from django.core.management import call_command
+from django.utils import timezone
+
+from deliveries import batches
+from deliveries.files import (
+    delivery_files_forget_signers,
+    delivery_files_purge_expired,
+    delivery_lists_forget_hidden_names,
+)
+from deliveries.models import Delivery, delivery_files_folder
+from deliveries.runs import deliveries_interrupted_resume
+from deliveries.sending import delivery_send
+from petitions.name_review import signatures_name_hide
+from tests.deliveries.factories import confirmed_signatures_create
+from tests.deliveries.helpers import attachments, csv_rows, pdf_text
+
+pytestmark = pytest.mark.django_db
+
+
+def _killed_before_the_row_is_saved():
+    """Die where a writer, its files stored, saves the row that names them."""
+    save = Delivery.save
+
+    def killed(self, *args, **kwargs):
+        if kwargs.get("update_fields"):
+            raise SystemExit
+        return save(self, *args, **kwargs)
+
+    return mock.patch.object(Delivery, "save", killed)
+
+
+def _killed_while_storing_a_file():
+    """Die as a file is being stored: the new one not yet whole."""
+    return mock.patch.object(FileSystemStorage, "save", side_effect=SystemExit)
+
+
+KILLS = {
+    "while storing a file": _killed_while_storing_a_file,
+    "before saving the row": _killed_before_the_row_is_saved,
+}
+
+
+def _in_folder(delivery) -> set[str]:
+    """Return the names of every file in the delivery's folder."""
+    folder = delivery_files_folder(delivery_id=delivery.pk)
+    return {f"{folder}/{name}" for name in storages["deliveries"].listdir(folder)[1]}
+
+
+def _assert_the_row_names_its_files_as_they_are(delivery) -> Delivery:
+    """Assert that each file the row names is on file with the SHA-256 it records; return the
+    row."""
+    delivery = Delivery.objects.get(pk=delivery.pk)
+    named = {
+        delivery.letter_pdf: delivery.letter_sha256,
+        delivery.signatures_csv: delivery.csv_sha256,
+    }
+    for field_file, recorded in named.items():
+        with field_file.open("rb") as on_file:
+            assert hashlib.sha256(on_file.read()).hexdigest() == recorded, field_file.name
+    return delivery
+
+
+@pytest.mark.parametrize("kill", KILLS.values(), ids=KILLS.keys())
+def test_a_worker_killed_writing_a_list_again_leaves_the_list_and_letter_its_record_names(
+    kill, petition, embassy, mailoutbox, django_capture_on_commit_callbacks
+):
+    hidden, staying = confirmed_signatures_create(petition, 2, named_every=1)
+    delivery = batches.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
+    signatures_name_hide(signatures=petition.signatures.filter(pk=hidden.pk))
+
+    with kill(), pytest.raises(SystemExit):
+        delivery_lists_forget_hidden_names(delivery_ids=[delivery.pk])
+
+    # As it was before: staff downloading it, or a sender, get the files its hashes describe.
+    assert _assert_the_row_names_its_files_as_they_are(delivery).named_count == 2
+
+    # The next worker (or beat's sweep) writes it again, and deletes what the dead one left.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert delivery_lists_forget_hidden_names(delivery_ids=[delivery.pk]) == 1
+    rewritten = _assert_the_row_names_its_files_as_they_are(delivery)
+    assert _in_folder(delivery) == {rewritten.letter_pdf.name, rewritten.signatures_csv.name}
+    with rewritten.signatures_csv.open("rb") as on_file:
+        assert [row[:2] for row in csv_rows(on_file.read())] == [
+            [staying.first_name, staying.last_name]
+        ]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert delivery_send(delivery_id=delivery.pk)
+    sent = _assert_the_row_names_its_files_as_they_are(delivery)
+    went = attachments(mailoutbox[-1])
+    assert hashlib.sha256(went["letter.pdf"]).hexdigest() == sent.letter_sha256
+    assert hashlib.sha256(went["signatures.csv"]).hexdigest() == sent.csv_sha256
+    call_command("ledger_verify", petition=petition.slug)
+
+
+@pytest.mark.parametrize("kill", KILLS.values(), ids=KILLS.keys())
+def test_a_sender_killed_writing_the_letter_again_leaves_the_letter_its_record_names(
+    kill, settings, petition, embassy, mailoutbox, django_capture_on_commit_callbacks
+):
+    confirmed_signatures_create(petition, 3)
+    delivery = batches.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
+    embassy.title = "Chargé d'affaires par intérim"
+    embassy.save()
+
+    with kill(), pytest.raises(SystemExit):
+        delivery_send(delivery_id=delivery.pk)
+
+    claimed = _assert_the_row_names_its_files_as_they_are(delivery)
+    assert claimed.status == Delivery.Status.SENDING
+
+    # Beat finds its claim run out and sends it again, its letter brought up to date first.
+    Delivery.objects.filter(pk=delivery.pk).update(
+        claimed_at=timezone.now() - timedelta(seconds=settings.DELIVERY_SEND_CLAIM_SECONDS + 1)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert deliveries_interrupted_resume() == 1
+
+    sent = _assert_the_row_names_its_files_as_they_are(delivery)
+    assert sent.status == Delivery.Status.SENT
+    assert _in_folder(delivery) == {sent.letter_pdf.name, sent.signatures_csv.name}
+    letter = attachments(mailoutbox[-1])["letter.pdf"]
+    assert "Chargé d'affaires par intérim" in pdf_text(letter)
+    assert hashlib.sha256(letter).hexdigest() == sent.letter_sha256
+    call_command("ledger_verify", petition=petition.slug)
+
+
+def test_a_batch_whose_worker_was_killed_before_recording_its_files_keeps_only_those_it_sends(
+    petition, embassy, run, mailoutbox
+):
+    confirmed_signatures_create(petition, 6)
+    with _killed_before_the_row_is_saved(), pytest.raises(SystemExit):
+        batches.delivery_batch_create(petition=petition, target=embassy)
+    building = Delivery.objects.get(target=embassy)
+    assert building.status == Delivery.Status.BUILDING
+    assert len(_in_folder(building)) == 2  # the dead worker's, named by no row
+
+    run(petition=petition)
+
+    sent = _assert_the_row_names_its_files_as_they_are(building)
+    assert sent.status == Delivery.Status.SENT
+    assert _in_folder(sent) == {sent.letter_pdf.name, sent.signatures_csv.name}
+    went = attachments(next(m for m in mailoutbox if m.to == [embassy.email]))
+    assert hashlib.sha256(went["letter.pdf"]).hexdigest() == sent.letter_sha256
+    assert hashlib.sha256(went["signatures.csv"]).hexdigest() == sent.csv_sha256
+    call_command("ledger_verify", petition=petition.slug)
+
+
+def test_files_a_killed_worker_left_beside_a_sent_delivery_go_with_its_own(petition, embassy, run):
+    withdrawing, _, _staying = confirmed_signatures_create(petition, 3, named_every=1)
+    run(petition=petition)
+    sent = Delivery.objects.sent().get(target=embassy)
+    # The worker writing the list on file again after an erasure died before its row was
+    # saved, leaving its copy beside the one the row names.
+    with _killed_before_the_row_is_saved(), pytest.raises(SystemExit):
+        delivery_files_forget_signers(signature_ids=[withdrawing.pk])
+    assert len(_in_folder(sent)) == 3
+
+    # The embassy's and the ministry's.
+    assert delivery_files_purge_expired(now=sent.sent_at + timedelta(days=400)) == 2
+
+    assert _in_folder(sent) == set()
