@@ -1,23 +1,26 @@
 import resource
 import time
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils.translation import gettext
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext, gettext_noop
 
+from core.translated_commands import TranslatedHelpCommand
 from deliveries import batches
 from deliveries.addresses import DeliveryRefused
 from petitions.models import Petition
 
 
-class Command(BaseCommand):
-    help = (
+class Command(TranslatedHelpCommand):
+    help = gettext_noop(
         "Build the next delivery of a petition for each of its targets (letter and CSV) without "
         "sending it, and print its size, time and the process's peak memory: the benchmark's "
         "entry point. The next delivery run sends what this built."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--petition", metavar="SLUG", required=True)
+        parser.add_argument(
+            "--petition", metavar="SLUG", required=True, help=gettext("the petition's slug")
+        )
 
     def handle(self, *args, petition: str, **options) -> None:
         selected = Petition.objects.filter(slug=petition).first()

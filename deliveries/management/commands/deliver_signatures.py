@@ -1,26 +1,27 @@
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
+from core.translated_commands import TranslatedHelpCommand
 from deliveries import runs
 from petitions.models import Petition
 
 
-class Command(BaseCommand):
-    help = (
+class Command(TranslatedHelpCommand):
+    help = gettext_noop(
         "Show what would be delivered to the petitions' targets (what the schedules say is due, "
         "or with --petition everything that waits for that petition); deliver it with --yes."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--petition", metavar="SLUG", help="Deliver now whatever waits for this petition."
+            "--petition", metavar="SLUG", help=_("Deliver now whatever waits for this petition.")
         )
         parser.add_argument(
             "--yes",
             action="store_true",
-            help="Deliver what the preview shows. Without it, print the preview; send nothing.",
+            help=_("Deliver what the preview shows. Without it, print the preview; send nothing."),
         )
 
     def handle(self, *args, petition: str | None, yes: bool, **options) -> None:

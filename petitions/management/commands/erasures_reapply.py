@@ -1,15 +1,16 @@
 """Withdraw, erase and hide again what the erasure journal records, after a database restore."""
 
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import gettext, ngettext
+from django.core.management.base import CommandError
+from django.utils.translation import gettext, gettext_noop, ngettext
 
+from core.translated_commands import TranslatedHelpCommand
 from petitions.erasure_journal import JournalLineBad
 from petitions.erasure_reapply import erasures_reapply
 
 
-class Command(BaseCommand):
-    help = (
+class Command(TranslatedHelpCommand):
+    help = gettext_noop(
         "Run right after restoring a database backup (and `migrate`), before the site reopens: "
         "re-applies every withdrawal, erasure and hidden name in the erasure journal that the "
         "restored database no longer shows, then reconciles the counts. Safe to run any time: "

@@ -6,10 +6,11 @@ from contextlib import nullcontext
 from typing import IO
 
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import gettext, ngettext
+from django.core.management.base import CommandError
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from core.sealing import SealingKeyInvalid, Unsealer, private_key_or_keys_file_parse
+from core.translated_commands import TranslatedHelpCommand
 from petitions.exports import SignatureExportFilters, signatures_export_write, signatures_for_export
 from petitions.models import Petition, Signature, SignatureExport
 
@@ -27,28 +28,30 @@ def _private_key_read() -> str:
     return sys.stdin.readline() if sys.stdin.isatty() else sys.stdin.read()
 
 
-class Command(BaseCommand):
-    help = (
+class Command(TranslatedHelpCommand):
+    help = gettext_noop(
         "Write a petition's signatures as CSV or XLSX (every cell safe to open in a "
         "spreadsheet), and record the export in the access trail."
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--petition", required=True, help="the petition's slug")
+        parser.add_argument("--petition", required=True, help=gettext("the petition's slug"))
         parser.add_argument(
             "--format", choices=SignatureExport.Format.values, default=SignatureExport.Format.CSV
         )
-        parser.add_argument("--output", required=True, help="the file to write (- for stdout)")
+        parser.add_argument(
+            "--output", required=True, help=gettext("the file to write (- for stdout)")
+        )
         parser.add_argument("--status", choices=Signature.Status.values, default="")
         parser.add_argument(
             "--named-only",
             action="store_true",
-            help="only signers who agreed to be named in the delivery",
+            help=gettext("only signers who agreed to be named in the delivery"),
         )
         parser.add_argument(
             "--private-key-stdin",
             action="store_true",
-            help=(
+            help=gettext(
                 "read the data officers' private key from standard input, alone or in its "
                 "file of keys (private/development-keys.json), to include the sealed data "
                 "(it is kept in memory for this export only)"

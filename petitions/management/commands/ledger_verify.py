@@ -1,23 +1,24 @@
 """Verify each petition's ledger as the database holds it; name the first entry that fails."""
 
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import gettext, ngettext
+from django.core.management.base import CommandError
+from django.utils.translation import gettext, gettext_noop, ngettext
 
+from core.translated_commands import TranslatedHelpCommand
 from petitions.ledger import ledger_verify
 from petitions.models import Petition
 from scripts.verify_ledger import LedgerEntryBad
 
 
-class Command(BaseCommand):
-    help = (
+class Command(TranslatedHelpCommand):
+    help = gettext_noop(
         "Check every entry of the public ledgers: content, hash, chain, signature, and that "
         "each delivery recorded still matches the site's record. Exits 1 naming the first "
         "entry that fails."
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--petition", help="the petition's slug (default: every one)")
+        parser.add_argument("--petition", help=gettext("the petition's slug (default: every one)"))
 
     def handle(self, *args, **options) -> None:
         petitions = Petition.objects.public().order_by("slug")

@@ -1,16 +1,19 @@
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import gettext, ngettext
+from django.core.management.base import CommandError
+from django.utils.translation import gettext, gettext_noop, ngettext
 
+from core.translated_commands import TranslatedHelpCommand
 from staff import services
 from staff.selectors import user_by_username
 
 
-class Command(BaseCommand):
-    help = "Delete a staff member's authenticator app and backup codes (a lost phone)."
+class Command(TranslatedHelpCommand):
+    help = gettext_noop(
+        "Delete a staff member's authenticator app and backup codes (a lost phone)."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("username")
+        parser.add_argument("username", help=gettext("the staff member's username"))
 
     def handle(self, *args, username: str, **options):
         user = user_by_username(username)

@@ -1,18 +1,18 @@
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.core.management.base import BaseCommand
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_noop, ngettext
 
+from core.translated_commands import TranslatedHelpCommand
 from staff import services
 
 
-class Command(BaseCommand):
-    help = (
+class Command(TranslatedHelpCommand):
+    help = gettext_noop(
         "Lift the lockout that failed logins put on an account, and reopen the paused "
         "networks it has logged in from."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("username")
+        parser.add_argument("username", help=gettext("the staff member's username"))
 
     def handle(self, *args, username: str, **options):
         unlock = services.account_unlock(username=username, actor=None)
