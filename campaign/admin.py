@@ -149,9 +149,9 @@ def home_page_taken_message(home: Page) -> str:
 class PageAdminForm(forms.ModelForm):
     # Set by PageAdmin.get_form when staff press "Save as a draft".
     saving_a_draft = False
-    # Set by PageAdmin.get_form when the database refused this form's page a moment ago: the
-    # case page another staff member published at `/` between the check and the save.
-    home_page_taken_while_saving: Page | None = None
+    # Set by PageAdmin.get_form when the database refused this form's page a moment ago: what
+    # another staff member took between the check and the save (`/`, or the page's address).
+    taken_while_saving: services.HomePageTaken | services.PageAddressTaken | None = None
 
     def clean(self):
         super().clean()
@@ -186,8 +186,8 @@ class PageAdminForm(forms.ModelForm):
             return
         try:
             services.home_page_taken_guard(campaign=campaign, page_pk=self.instance.pk)
-            if self.home_page_taken_while_saving is not None:
-                raise services.HomePageTaken(self.home_page_taken_while_saving)
+            if isinstance(self.taken_while_saving, services.HomePageTaken):
+                raise self.taken_while_saving
         except services.HomePageTaken as refused:
             # On the field that would publish it: the status, or the kind of a published page.
             kind_only = self.instance.pk and "status" not in self.changed_data
@@ -211,6 +211,8 @@ class PageAdminForm(forms.ModelForm):
         if campaign is None or not slug:
             return
         other = campaign.pages.filter(slug=slug).exclude(pk=self.instance.pk).first()
+        if other is None and isinstance(self.taken_while_saving, services.PageAddressTaken):
+            other = self.taken_while_saving.page
         if other is not None:
             self.add_error(
                 "slug",
@@ -343,7 +345,7 @@ class PageAdmin(CspNonceMediaMixin, EditedSinceAdminMixin, SwitchedOnLanguagesAd
     def get_form(self, request: HttpRequest, obj=None, change: bool = False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.saving_a_draft = change and _saving_a_draft(request)
-        form.home_page_taken_while_saving = getattr(request, "_home_page_taken", None)
+        form.taken_while_saving = getattr(request, "_page_taken_while_saving", None)
         return form
 
     def changeform_view(
@@ -351,11 +353,12 @@ class PageAdmin(CspNonceMediaMixin, EditedSinceAdminMixin, SwitchedOnLanguagesAd
     ):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except services.HomePageTaken as refused:
-            # Another case page was published at `/` between the form's check and the save,
-            # which the database refused (all of it rolled back). The form is shown again,
-            # as typed, refused by its own check, which is told of that page.
-            request._home_page_taken = refused.home  # type: ignore[attr-defined]
+        except (services.HomePageTaken, services.PageAddressTaken) as refused:
+            # Another case page was published at `/`, or another page saved at this one's
+            # address, between the form's check and the save, which the database refused (all
+            # of it rolled back). The form is shown again, as typed, refused by its own check,
+            # which is told of that page.
+            request._page_taken_while_saving = refused  # type: ignore[attr-defined]
             for _name, uploads in request.FILES.lists():
                 for upload in uploads:
                     upload.seek(0)  # read once already, by the form that was saved

@@ -84,6 +84,8 @@ class Campaign(models.Model):
 
 # The constraint that keeps one case page published per campaign, the one `/` shows.
 ONE_PUBLISHED_CASE_PAGE = "page_one_published_case_page"
+# The constraint that gives each page of a campaign an address of its own.
+PAGE_UNIQUE_SLUG = "page_unique_slug"
 
 
 class PageQuerySet(models.QuerySet):
@@ -186,7 +188,7 @@ class Page(models.Model):
         verbose_name_plural = _("pages")
         ordering = ["position", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "slug"], name="page_unique_slug"),
+            models.UniqueConstraint(fields=["campaign", "slug"], name=PAGE_UNIQUE_SLUG),
             # `/` shows the campaign's case page: with two published, the pages' order alone
             # would say which, and staff would not be told.
             models.UniqueConstraint(

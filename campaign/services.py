@@ -13,6 +13,7 @@ from campaign import content
 from campaign.legal_notice import legal_notice_complete
 from campaign.models import (
     ONE_PUBLISHED_CASE_PAGE,
+    PAGE_UNIQUE_SLUG,
     CallToAction,
     Campaign,
     Page,
@@ -141,42 +142,58 @@ def home_page_taken_guard(*, campaign: Campaign, page_pk: int | None) -> None:
         raise HomePageTaken(home)
 
 
-def page_save(*, page: Page) -> None:
-    """Save the page staff edited; raise HomePageTaken, saving nothing, if another case page
-    took `/` first.
+class PageAddressTaken(Exception):
+    """Another page of the campaign has the address (slug) a page was to take: `page`."""
 
-    The admin's form checks that before saving (home_page_taken_guard), but another staff
-    member may publish a case page between that check and this save: the database's
-    constraint then refuses this one.
+    def __init__(self, page: Page) -> None:
+        super().__init__(page)
+        self.page = page
+
+
+def page_save(*, page: Page) -> None:
+    """Save the page staff edited; raise HomePageTaken or PageAddressTaken, saving nothing, if
+    another page took `/` or its address first.
+
+    The admin's form checks both before saving (home_page_taken_guard, and the page with the
+    slug), but another staff member may publish a case page, or save a page at the same
+    address, between that check and this save: the database's constraints then refuse this
+    one.
     """
     try:
         with transaction.atomic():
             page.save()
     except IntegrityError as error:
-        if not _home_page_constraint_refused(error, page=page):
+        taken = _taken_first(error, page=page)
+        if taken is None:
             raise
-        home = (
-            Page.objects.published()
-            .of_kind(Page.Kind.CASE)
-            .filter(campaign=page.campaign_id)
-            .exclude(pk=page.pk)
-            .first()
-        )
-        if home is None:
-            raise
-        raise HomePageTaken(home) from error
+        raise taken from error
 
 
-def _home_page_constraint_refused(error: IntegrityError, *, page: Page) -> bool:
-    """Return whether `error` may be the refusal of a second published case page.
+def _taken_first(error: IntegrityError, *, page: Page) -> HomePageTaken | PageAddressTaken | None:
+    """Return what another page took first, which the database refused `page` for (`error`);
+    None if it refused it for something else."""
+    refused_by = _constraint_refused(error)
+    others = Page.objects.filter(campaign=page.campaign_id).exclude(pk=page.pk)
+    if refused_by in (PAGE_UNIQUE_SLUG, None):
+        holder = others.filter(slug=page.slug).first()
+        if holder is not None:
+            return PageAddressTaken(holder)
+    if refused_by in (ONE_PUBLISHED_CASE_PAGE, None) and (
+        page.kind == Page.Kind.CASE and page.status == Page.Status.PUBLISHED
+    ):
+        home = others.published().of_kind(Page.Kind.CASE).first()
+        if home is not None:
+            return HomePageTaken(home)
+    return None
 
-    PostgreSQL names the constraint; SQLite names only the column, so there the page itself
-    says whether it could be.
-    """
+
+def _constraint_refused(error: IntegrityError) -> str | None:
+    """Return the name of the constraint that refused a write; None where the database does not
+    say (SQLite names only the columns: the rows themselves then say which)."""
     diagnosis = getattr(error.__cause__, "diag", None)
-    if diagnosis is not None:
-        return diagnosis.constraint_name == ONE_PUBLISHED_CASE_PAGE
-    return page.kind == Page.Kind.CASE and page.status == Page.Status.PUBLISHED
+    if diagnosis is None:
+        return None
+    return diagnosis.constraint_name or ""
 
 
 def case_page_publish_in_place(*, page: Page) -> Page | None:

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from campaign.models import Page
 from tests.admin_forms import admin_change_form_data
+from tests.campaign.other_staff import another_staff_member_acts_once_the_form_is_checked
 from tests.staff_fixtures import login_verified
 
 pytestmark = pytest.mark.django_db
@@ -128,6 +129,45 @@ def test_staff_without_the_permission_cannot_edit_pages(client, mamat_campaign):
     assert response.status_code == 403
     page.refresh_from_db()
     assert page.title_fr == "Libérez Mamat"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_address_another_staff_member_takes_while_the_form_saves_is_refused_on_the_slug_field(
+    client, editor, mamat_campaign, monkeypatch
+):
+    """Two staff give two pages the address /temoignages/ at the same time: the other one saves
+    after this form's checks and before its save."""
+    page = Page.objects.get(slug="camps")
+    login_verified(client, editor)
+    form_page = client.get(_change_url(page))
+    other_saved = another_staff_member_acts_once_the_form_is_checked(
+        monkeypatch,
+        lambda: Page.objects.create(
+            campaign=mamat_campaign,
+            kind=Page.Kind.CONTEXT,
+            slug="temoignages",
+            title_fr="Les familles témoignent",
+        ),
+    )
+
+    response = client.post(
+        _change_url(page),
+        admin_change_form_data(form_page, slug="temoignages", title_fr="Les camps, témoignages"),
+    )
+
+    assert other_saved
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.errors == {
+        "slug": [
+            "La page «\N{NO-BREAK SPACE}Les familles témoignent\N{NO-BREAK SPACE}» a déjà "
+            "l'adresse /temoignages/\N{NO-BREAK SPACE}: choisissez-en une autre."
+        ]
+    }
+    assert form["slug"].value() == "temoignages"
+    assert form["title_fr"].value() == "Les camps, témoignages"
+    page.refresh_from_db()
+    assert (page.slug, page.title_fr) == ("camps", "Les camps et la torture")
 
 
 def test_visitors_are_sent_to_the_login_page(client, mamat_campaign):

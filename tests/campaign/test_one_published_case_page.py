@@ -1,7 +1,5 @@
 """`/` shows the campaign's case page: one is published at a time, and staff swap it knowingly."""
 
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,6 +12,7 @@ from campaign import services
 from campaign.admin import PageAdmin
 from campaign.models import Page
 from tests.admin_forms import admin_change_form_data
+from tests.campaign.other_staff import another_staff_member_acts_once_the_form_is_checked
 from tests.core.test_public_images import phone_photo
 from tests.staff_fixtures import login_verified
 
@@ -78,19 +77,6 @@ def test_publishing_a_second_case_page_from_its_form_is_refused_on_its_status_wi
     assert _home_title(client) == "Libérez Mamat"
 
 
-def _as_another_staff_member(action):
-    """Run `action` on a connection of its own, committed when it returns, as another request."""
-
-    def run():
-        try:
-            action()
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=1) as other_request:
-        other_request.submit(run).result()
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_case_page_another_staff_member_publishes_while_the_form_saves_is_named_with_all_kept(
     client, editor, new_case_page, monkeypatch, settings, tmp_path
@@ -102,19 +88,9 @@ def test_a_case_page_another_staff_member_publishes_while_the_form_saves_is_name
     Page.objects.filter(pk=mamat.pk).update(status=Page.Status.DRAFT)
     login_verified(client, editor)
     form_page = client.get(_change_url(new_case_page))
-    form_done = PageAdmin.save_form
-    other_published = []
-
-    def form_done_then_the_other_staff_member_publishes(model_admin, request, form, change):
-        page = form_done(model_admin, request, form, change)
-        if not other_published:
-            _as_another_staff_member(
-                lambda: services.pages_publish(pages=Page.objects.filter(pk=mamat.pk))
-            )
-            other_published.append(mamat)
-        return page
-
-    monkeypatch.setattr(PageAdmin, "save_form", form_done_then_the_other_staff_member_publishes)
+    other_published = another_staff_member_acts_once_the_form_is_checked(
+        monkeypatch, lambda: services.pages_publish(pages=Page.objects.filter(pk=mamat.pk))
+    )
 
     response = client.post(
         _change_url(new_case_page),
@@ -127,7 +103,7 @@ def test_a_case_page_another_staff_member_publishes_while_the_form_saves_is_name
         ),
     )
 
-    assert other_published == [mamat]
+    assert other_published
     assert response.status_code == 200
     form = response.context["adminform"].form
     assert form.errors == {"status": [_refusal_fr("Libérez Mamat")]}

@@ -1,0 +1,38 @@
+"""Another staff member acting in the same moment: a request of their own, on a database
+connection of its own, committed before this test's request goes on."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+from django.db import connection
+
+from campaign.admin import PageAdmin
+
+
+def as_another_staff_member(action):
+    """Run `action` on a connection of its own, committed when it returns, as another request."""
+
+    def run():
+        try:
+            action()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=1) as other_request:
+        other_request.submit(run).result()
+
+
+def another_staff_member_acts_once_the_form_is_checked(monkeypatch, action) -> list:
+    """Make `action` happen, as another staff member's request, once the page form's checks
+    have passed and before its page is saved; return a list that says whether it did."""
+    form_done = PageAdmin.save_form
+    acted = []
+
+    def form_done_then_the_other_staff_member_acts(model_admin, request, form, change):
+        page = form_done(model_admin, request, form, change)
+        if not acted:
+            as_another_staff_member(action)
+            acted.append(True)
+        return page
+
+    monkeypatch.setattr(PageAdmin, "save_form", form_done_then_the_other_staff_member_acts)
+    return acted
