@@ -22,6 +22,7 @@ from campaign.models import (
 from campaign.richtext import rich_text_sanitize
 from core.public_cache import public_content_changed
 from core.translated_content import translated_field_values
+from core.unsaved_files import files_removed_unless_saved
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,7 @@ class PageAddressTaken(Exception):
 
 def page_save(*, page: Page) -> None:
     """Save the page staff edited; raise HomePageTaken or PageAddressTaken, saving nothing, if
-    another page took `/` or its address first.
+    another page took `/` or its address first (nor keeping the image it came with).
 
     The admin's form checks both before saving (home_page_taken_guard, and the page with the
     slug), but another staff member may publish a case page, or save a page at the same
@@ -160,7 +161,8 @@ def page_save(*, page: Page) -> None:
     one.
     """
     try:
-        with transaction.atomic():
+        # Its new image is stored before the row: refused, the row would leave it unnamed.
+        with files_removed_unless_saved(page), transaction.atomic():
             page.save()
     except IntegrityError as error:
         taken = _taken_first(error, page=page)

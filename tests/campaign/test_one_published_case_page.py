@@ -113,6 +113,7 @@ def test_a_case_page_another_staff_member_publishes_while_the_form_saves_is_name
     assert new_case_page.status == Page.Status.DRAFT
     assert not new_case_page.lead_fr
     assert not new_case_page.image
+    assert [path for path in (tmp_path / "media").rglob("*") if path.is_file()] == []
     assert _home_title(client) == "Libérez Mamat"
 
 

@@ -13,6 +13,7 @@ from PIL import Image
 from campaign.models import Campaign, Page
 from core.public_images import stored_image_redraw
 from tests.admin_forms import admin_change_form_data
+from tests.campaign.other_staff import another_staff_member_acts_once_the_form_is_checked
 from tests.core.test_public_images import TELLTALES, phone_photo
 from tests.staff_fixtures import login_verified
 
@@ -71,6 +72,41 @@ def test_a_damaged_photo_is_refused_with_a_clear_error_and_the_old_portrait_kept
         "ou WebP, d'au plus 120\N{NO-BREAK SPACE}mégapixels."
     ]
     assert not Page.objects.get(slug="mamat").image
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_portrait_sent_with_a_save_another_staff_member_got_in_first_leaves_no_file(
+    client, editor, mamat_campaign, monkeypatch, tmp_path
+):
+    """The editor uploads a portrait with the camps page, at an address another staff member
+    gives another page in the same moment: the page is not saved, and neither is its image,
+    which anyone could otherwise fetch from /media/ with nothing on the site naming it."""
+    page = Page.objects.get(slug="camps")
+    login_verified(client, editor)
+    url = reverse("admin:campaign_page_change", args=[page.pk])
+    form_page = client.get(url)
+    other_saved = another_staff_member_acts_once_the_form_is_checked(
+        monkeypatch,
+        lambda: Page.objects.create(
+            campaign=mamat_campaign, kind=Page.Kind.CONTEXT, slug="temoignages", title_fr="Eux"
+        ),
+    )
+
+    response = client.post(
+        url,
+        admin_change_form_data(
+            form_page,
+            slug="temoignages",
+            image=SimpleUploadedFile("portrait.jpg", phone_photo(), content_type="image/jpeg"),
+            image_alt_fr="Un camp vu du ciel",
+        ),
+    )
+
+    assert other_saved
+    assert response.status_code == 200
+    assert list(response.context["adminform"].form.errors) == ["slug"]
+    assert not Page.objects.get(pk=page.pk).image
+    assert [path for path in (tmp_path / "media").rglob("*") if path.is_file()] == []
 
 
 def test_an_image_stored_by_a_script_is_redrawn_too(mamat_campaign):
