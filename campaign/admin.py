@@ -129,7 +129,8 @@ class PageCallToActionInline(admin.TabularInline):
         return super().get_formset(request, obj, **kwargs)
 
 
-# The action that puts a case page at `/` in place of the one there, named where staff are sent.
+# The actions that publish pages from the list, named where staff are sent to choose them.
+PUBLISH = _("Publish the selected pages")
 PUBLISH_IN_PLACE = _("Publish at the site's address (/), in place of the case page there")
 
 
@@ -268,9 +269,26 @@ class PageAdmin(CspNonceMediaMixin, EditedSinceAdminMixin, SwitchedOnLanguagesAd
             _("Preview"),
         )
 
-    @admin.action(description=_("Publish the selected pages"), permissions=["change"])
+    @admin.action(description=PUBLISH, permissions=["change"])
     def publish(self, request: HttpRequest, queryset) -> None:
-        if services.legal_notices_incomplete(queryset):
+        incomplete = services.legal_notices_incomplete(queryset)
+        waiting = services.case_pages_waiting(queryset)
+        try:
+            count = services.pages_publish(pages=queryset)
+        except services.HomePageTaken as refused:
+            self.message_user(
+                request,
+                _(
+                    "In the same moment, %(page)s was published at the site's address (/), "
+                    "where one case page is shown at a time: none of the selected pages was "
+                    "published. Choose “%(action)s” again to publish them, the case pages "
+                    "excepted."
+                )
+                % {"page": _quoted(refused.home), "action": PUBLISH},
+                messages.ERROR,
+            )
+            return
+        if incomplete:
             self.message_user(
                 request,
                 _(
@@ -279,7 +297,6 @@ class PageAdmin(CspNonceMediaMixin, EditedSinceAdminMixin, SwitchedOnLanguagesAd
                 ),
                 messages.WARNING,
             )
-        waiting = services.case_pages_waiting(queryset)
         if waiting:
             self.message_user(
                 request,
@@ -294,7 +311,6 @@ class PageAdmin(CspNonceMediaMixin, EditedSinceAdminMixin, SwitchedOnLanguagesAd
                 },
                 messages.WARNING,
             )
-        count = services.pages_publish(pages=queryset)
         self.message_user(
             request,
             ngettext("%(count)s page published.", "%(count)s pages published.", count)
@@ -313,7 +329,24 @@ class PageAdmin(CspNonceMediaMixin, EditedSinceAdminMixin, SwitchedOnLanguagesAd
             )
             return
         page = pages[0]
-        replaced = services.case_page_publish_in_place(page=page)
+        try:
+            replaced = services.case_page_publish_in_place(page=page)
+        except services.HomePageTaken as refused:
+            self.message_user(
+                request,
+                _(
+                    "In the same moment, %(home)s was published at the site's address (/): "
+                    "nothing changed. To show %(page)s there instead, choose “%(action)s” for "
+                    "it again."
+                )
+                % {
+                    "home": _quoted(refused.home),
+                    "page": _quoted(page),
+                    "action": PUBLISH_IN_PLACE,
+                },
+                messages.ERROR,
+            )
+            return
         if replaced is None:
             done = _("%(page)s is published at the site's address (/).") % {"page": _quoted(page)}
         else:

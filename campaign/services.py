@@ -88,12 +88,22 @@ def pages_publishable(pages: QuerySet[Page]) -> QuerySet[Page]:
 
 
 def pages_publish(*, pages: QuerySet[Page]) -> int:
-    """Make the given pages public, a legal notice only once complete; return how many changed."""
-    changed = (
-        pages_publishable(pages)
-        .exclude(status=Page.Status.PUBLISHED)
-        .update(status=Page.Status.PUBLISHED)
-    )
+    """Make the given pages public, a legal notice only once complete; return how many changed.
+
+    Raise HomePageTaken, publishing none of them, if another case page was published at `/`
+    in the same moment, after the pages that would stand beside one were set aside.
+    """
+    publishable = pages_publishable(pages)
+    try:
+        with transaction.atomic():
+            changed = publishable.exclude(status=Page.Status.PUBLISHED).update(
+                status=Page.Status.PUBLISHED
+            )
+    except IntegrityError as error:
+        home = _home_page_published_meanwhile(error, publishing=pages)
+        if home is None:
+            raise
+        raise HomePageTaken(home) from error
     transaction.on_commit(public_content_changed)
     return changed
 
@@ -202,6 +212,22 @@ def case_page_publish_in_place(*, page: Page) -> Page | None:
     """Publish the case page `page` at `/`; return the case page it replaces, now a draft."""
     if page.kind != Page.Kind.CASE:
         raise ValueError(f"Only a case page is shown at /, not a page of kind {page.kind}.")
+    try:
+        replaced = _case_page_put_in_place(page)
+    except IntegrityError as error:
+        # Locked, the case pages wait for each other; a page that became one since (a new
+        # page, or a context page made a case page, published) is not among them.
+        home = _home_page_published_meanwhile(error, publishing=Page.objects.filter(pk=page.pk))
+        if home is None:
+            raise
+        raise HomePageTaken(home) from error
+    page.status = Page.Status.PUBLISHED
+    transaction.on_commit(public_content_changed)
+    return replaced
+
+
+def _case_page_put_in_place(page: Page) -> Page | None:
+    """Publish `page` and make the case page it replaces a draft, in one transaction."""
     with transaction.atomic():
         # Locked in one order, so that two staff putting pages in place wait for each other.
         case_pages = list(
@@ -218,9 +244,24 @@ def case_page_publish_in_place(*, page: Page) -> Page | None:
             Page.objects.filter(pk=replaced.pk).update(status=Page.Status.DRAFT)
             replaced.status = Page.Status.DRAFT
         Page.objects.filter(pk=page.pk).update(status=Page.Status.PUBLISHED)
-    page.status = Page.Status.PUBLISHED
-    transaction.on_commit(public_content_changed)
     return replaced
+
+
+def _home_page_published_meanwhile(
+    error: IntegrityError, *, publishing: QuerySet[Page]
+) -> Page | None:
+    """Return the case page another staff member published at `/` while the pages
+    `publishing` were being published, which the database refused them for (`error`); None if
+    it refused them for something else."""
+    if _constraint_refused(error) not in (ONE_PUBLISHED_CASE_PAGE, None):
+        return None
+    return (
+        Page.objects.published()
+        .of_kind(Page.Kind.CASE)
+        .filter(campaign__in=publishing.values("campaign"))
+        .exclude(pk__in=publishing.values("pk"))
+        .first()
+    )
 
 
 def pages_unpublish(*, pages: QuerySet[Page]) -> int:

@@ -2,6 +2,7 @@
 connection of its own, committed before this test's request goes on."""
 
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 from django.db import connection
 
@@ -36,3 +37,20 @@ def another_staff_member_acts_once_the_form_is_checked(monkeypatch, action) -> l
 
     monkeypatch.setattr(PageAdmin, "save_form", form_done_then_the_other_staff_member_acts)
     return acted
+
+
+@contextmanager
+def another_staff_member_acts_just_before(statement: str, action):
+    """Make `action` happen, as another staff member's request, just before this test's request
+    sends the database its first statement that starts with `statement`; yield a list that
+    says whether it did."""
+    acted = []
+
+    def other_staff_member_first(execute, sql, params, many, context):
+        if not acted and sql.startswith(statement):
+            as_another_staff_member(action)
+            acted.append(True)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(other_staff_member_first):
+        yield acted

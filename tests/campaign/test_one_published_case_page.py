@@ -12,7 +12,10 @@ from campaign import services
 from campaign.admin import PageAdmin
 from campaign.models import Page
 from tests.admin_forms import admin_change_form_data
-from tests.campaign.other_staff import another_staff_member_acts_once_the_form_is_checked
+from tests.campaign.other_staff import (
+    another_staff_member_acts_just_before,
+    another_staff_member_acts_once_the_form_is_checked,
+)
 from tests.core.test_public_images import phone_photo
 from tests.staff_fixtures import login_verified
 
@@ -206,6 +209,81 @@ def test_the_editor_puts_the_new_case_page_at_the_sites_address_in_place_of_the_
     assert _home_title(client, "/en") == "Mamat, four years without news"
     assert Page.objects.get(pk=old.pk).status == Page.Status.DRAFT
     assert client.get("/mamat/").status_code == 404
+
+
+# What publishing from the list of pages sends the database, once its checks have passed.
+PUBLISHING = 'UPDATE "campaign_page" SET "status"'
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_case_page_another_staff_member_publishes_while_the_list_publishes_publishes_none(
+    client, editor, new_case_page
+):
+    """`/` has no case page for a moment; the editor publishes the new case page and the camps
+    page from the list, and another staff member Mamat's, after the list's checks."""
+    mamat, camps = Page.objects.get(slug="mamat"), Page.objects.get(slug="camps")
+    Page.objects.filter(pk__in=[mamat.pk, camps.pk]).update(status=Page.Status.DRAFT)
+    login_verified(client, editor)
+
+    with another_staff_member_acts_just_before(
+        PUBLISHING, lambda: services.pages_publish(pages=Page.objects.filter(pk=mamat.pk))
+    ) as other_published:
+        response = client.post(
+            reverse("admin:campaign_page_changelist"),
+            {"action": "publish", "_selected_action": [new_case_page.pk, camps.pk]},
+            follow=True,
+        )
+
+    assert other_published
+    assert response.status_code == 200
+    assert [str(message) for message in get_messages(response.wsgi_request)] == [
+        f"Au même moment, «{NBSP}Libérez Mamat{NBSP}» a été publiée à l'adresse du site (/), "
+        f"où une seule page du cas s'affiche à la fois{NBSP}: aucune des pages sélectionnées "
+        f"n'a été publiée. Choisissez de nouveau «{NBSP}Publier les pages sélectionnées{NBSP}» "
+        f"pour les publier, sauf les pages du cas."
+    ]
+    assert not Page.objects.get(pk=new_case_page.pk).is_published
+    assert not Page.objects.get(pk=camps.pk).is_published
+    assert _home_title(client) == "Libérez Mamat"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_case_page_another_staff_member_adds_while_one_is_put_in_place_changes_nothing(
+    client, editor, new_case_page
+):
+    """`/` has no case page for a moment; the editor puts the new case page there from the
+    list, while another staff member adds a case page, published, which the list's lock on
+    the case pages could not hold back."""
+    mamat = Page.objects.get(slug="mamat")
+    Page.objects.filter(pk=mamat.pk).update(status=Page.Status.DRAFT)
+    login_verified(client, editor)
+
+    def another_case_page_added():
+        Page.objects.create(
+            campaign=mamat.campaign,
+            kind=Page.Kind.CASE,
+            slug="mamat-dix-ans",
+            title_fr="Mamat, dix ans après",
+            status=Page.Status.PUBLISHED,
+        )
+
+    with another_staff_member_acts_just_before(PUBLISHING, another_case_page_added) as other_added:
+        response = client.post(
+            reverse("admin:campaign_page_changelist"),
+            {"action": "publish_in_place", "_selected_action": [new_case_page.pk]},
+            follow=True,
+        )
+
+    assert other_added
+    assert response.status_code == 200
+    assert [str(message) for message in get_messages(response.wsgi_request)] == [
+        f"Au même moment, «{NBSP}Mamat, dix ans après{NBSP}» a été publiée à l'adresse du site "
+        f"(/){NBSP}: rien n'a changé. Pour y afficher «{NBSP}Mamat, quatre ans sans "
+        f"nouvelles{NBSP}» à sa place, choisissez de nouveau «{NBSP}{ACTION_FR}{NBSP}» pour "
+        f"elle."
+    ]
+    assert not Page.objects.get(pk=new_case_page.pk).is_published
+    assert _home_title(client) == "Mamat, dix ans après"
 
 
 def test_only_a_case_page_can_be_put_at_the_sites_address(client, editor, mamat_campaign):
