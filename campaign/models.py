@@ -222,6 +222,10 @@ class Page(models.Model):
             raise ValidationError({"status": legal_notice_error(self.campaign)})
 
 
+# The constraint that gives a campaign one call to action of each kind.
+CALL_TO_ACTION_UNIQUE_KIND = "call_to_action_unique_kind"
+
+
 class CallToAction(models.Model):
     class Kind(models.TextChoices):
         SIGN = "sign", _("Sign the petition")
@@ -255,7 +259,7 @@ class CallToAction(models.Model):
         verbose_name = _("call to action")
         verbose_name_plural = _("calls to action")
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "kind"], name="call_to_action_unique_kind"),
+            models.UniqueConstraint(fields=["campaign", "kind"], name=CALL_TO_ACTION_UNIQUE_KIND),
         ]
 
     def __str__(self) -> str:

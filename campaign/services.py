@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from campaign import content
 from campaign.legal_notice import legal_notice_complete
 from campaign.models import (
+    CALL_TO_ACTION_UNIQUE_KIND,
     ONE_PUBLISHED_CASE_PAGE,
     PAGE_UNIQUE_SLUG,
     CallToAction,
@@ -206,6 +207,36 @@ def _constraint_refused(error: IntegrityError) -> str | None:
     if diagnosis is None:
         return None
     return diagnosis.constraint_name or ""
+
+
+class CallToActionKindTaken(Exception):
+    """The campaign has a call to action of this kind already, saved a moment ago: `other`."""
+
+    def __init__(self, other: CallToAction) -> None:
+        super().__init__(other)
+        self.other = other
+
+
+def call_to_action_save(*, call_to_action: CallToAction) -> None:
+    """Save the call to action staff edited; raise CallToActionKindTaken, saving nothing, if
+    another staff member saved one of the same kind for the campaign first (after the form's
+    check that none has it, before this save)."""
+    try:
+        with transaction.atomic():
+            call_to_action.save()
+    except IntegrityError as error:
+        if _constraint_refused(error) not in (CALL_TO_ACTION_UNIQUE_KIND, None):
+            raise
+        other = (
+            CallToAction.objects.filter(
+                campaign=call_to_action.campaign_id, kind=call_to_action.kind
+            )
+            .exclude(pk=call_to_action.pk)
+            .first()
+        )
+        if other is None:
+            raise
+        raise CallToActionKindTaken(other) from error
 
 
 def case_page_publish_in_place(*, page: Page) -> Page | None:

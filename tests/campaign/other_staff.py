@@ -22,20 +22,22 @@ def as_another_staff_member(action):
         other_request.submit(run).result()
 
 
-def another_staff_member_acts_once_the_form_is_checked(monkeypatch, action) -> list:
-    """Make `action` happen, as another staff member's request, once the page form's checks
-    have passed and before its page is saved; return a list that says whether it did."""
-    form_done = PageAdmin.save_form
+def another_staff_member_acts_once_the_form_is_checked(
+    monkeypatch, action, model_admin=PageAdmin
+) -> list:
+    """Make `action` happen, as another staff member's request, once the admin form's checks
+    have passed and before its row is saved; return a list that says whether it did."""
+    form_done = model_admin.save_form
     acted = []
 
-    def form_done_then_the_other_staff_member_acts(model_admin, request, form, change):
-        page = form_done(model_admin, request, form, change)
+    def form_done_then_the_other_staff_member_acts(admin, request, form, change):
+        row = form_done(admin, request, form, change)
         if not acted:
             as_another_staff_member(action)
             acted.append(True)
-        return page
+        return row
 
-    monkeypatch.setattr(PageAdmin, "save_form", form_done_then_the_other_staff_member_acts)
+    monkeypatch.setattr(model_admin, "save_form", form_done_then_the_other_staff_member_acts)
     return acted
 
 
