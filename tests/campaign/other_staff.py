@@ -6,7 +6,7 @@ from contextlib import contextmanager
 
 from django.db import connection
 
-from campaign.admin import PageAdmin
+from campaign.admin.pages import PageAdmin
 
 
 def as_another_staff_member(action):

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 
-from campaign.admin import CallToActionAdmin
+from campaign.admin.calls_to_action import CallToActionAdmin
 from campaign.links import link_is_safe
 from campaign.models import CallToAction
 from petitions import initial_content

@@ -9,7 +9,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from campaign import services
-from campaign.admin import PageAdmin
+from campaign.admin.pages import PageAdmin
 from campaign.models import Page
 from tests.admin_forms import admin_change_form_data
 from tests.campaign.other_staff import (
