@@ -1,6 +1,7 @@
 """Writes to the campaign's pages: every caller (admin, commands, tests) goes through here."""
 
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.contrib.humanize.templatetags.humanize import intcomma
@@ -162,9 +163,10 @@ class PageAddressTaken(Exception):
         self.page = page
 
 
-def page_save(*, page: Page) -> None:
-    """Save the page staff edited; raise HomePageTaken or PageAddressTaken, saving nothing, if
-    another page took `/` or its address first (nor keeping the image it came with).
+def page_save(*, page: Page, fields: Collection[str] | None = None) -> None:
+    """Save the page staff edited (only its `fields`, if given); raise HomePageTaken or
+    PageAddressTaken, saving nothing, if another page took `/` or its address first (nor
+    keeping the image it came with).
 
     The admin's form checks both before saving (home_page_taken_guard, and the page with the
     slug), but another staff member may publish a case page, or save a page at the same
@@ -174,7 +176,8 @@ def page_save(*, page: Page) -> None:
     try:
         # Its new image is stored before the row: refused, the row would leave it unnamed.
         with files_removed_unless_saved(page), transaction.atomic():
-            page.save()
+            # The time it was updated too: an edit form opened before knows it by that.
+            page.save(update_fields=None if fields is None else [*fields, "updated_at"])
     except IntegrityError as error:
         taken = _taken_first(error, page=page)
         if taken is None:

@@ -35,3 +35,20 @@ def admin_change_form_data(response, **changes) -> dict:
             data.update(_form_data(form))
     data.update(changes)
     return data
+
+
+def admin_list_form_data(response, changes_by_pk: dict) -> dict:
+    """Return the POST data of the admin list in `response` saved with its editable columns,
+    each row's `changes_by_pk[row's pk]` applied."""
+    formset = response.context["cl"].formset
+    management = formset.management_form
+    data = {
+        management.add_prefix(name): _as_post_value(management[name].value())
+        for name in management.fields
+    }
+    for form in formset.forms:
+        row = _form_data(form)
+        for name, value in changes_by_pk.get(form.instance.pk, {}).items():
+            row[form.add_prefix(name)] = value
+        data.update(row)
+    return data | {"_save": "Save"}

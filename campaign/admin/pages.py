@@ -154,6 +154,12 @@ class PageAdmin(CspNonceMediaMixin, EditedSinceAdminMixin, SwitchedOnLanguagesAd
         return page
 
     def save_model(self, request: HttpRequest, obj: Page, form, change: bool) -> None:
+        if not isinstance(form, PageAdminForm):
+            # The list's own form, for positions: the rest of `obj` is the row as the list read
+            # it. Written again, it would drop the page's draft, and undo a page published at
+            # `/` by another staff member since (or be refused by the database for it).
+            services.page_save(page=obj, fields=form.changed_data)
+            return
         if change and DRAFT_SAVE in request.POST:
             # Kept aside: the public keeps the published page until staff publish the draft.
             request._page_draft_fields = _texts_unlike_published(  # type: ignore[attr-defined]

@@ -11,7 +11,7 @@ from django.urls import reverse
 from campaign import services
 from campaign.admin.pages import PageAdmin
 from campaign.models import Page
-from tests.admin_forms import admin_change_form_data
+from tests.admin_forms import admin_change_form_data, admin_list_form_data
 from tests.campaign.other_staff import (
     another_staff_member_acts_just_before,
     another_staff_member_acts_once_the_form_is_checked,
@@ -284,6 +284,30 @@ def test_a_case_page_another_staff_member_adds_while_one_is_put_in_place_changes
     ]
     assert not Page.objects.get(pk=new_case_page.pk).is_published
     assert _home_title(client) == "Mamat, dix ans après"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_moving_the_case_page_in_the_list_while_another_takes_its_place_keeps_the_new_one(
+    client, editor, new_case_page
+):
+    """The editor moves Mamat's case page down the menu from the list of pages, while another
+    staff member puts the new case page at `/` in its place, after the list read the pages."""
+    mamat = Page.objects.get(slug="mamat")
+    login_verified(client, editor)
+    list_url = reverse("admin:campaign_page_changelist")
+    data = admin_list_form_data(client.get(list_url), {mamat.pk: {"position": "30"}})
+
+    with another_staff_member_acts_just_before(
+        'UPDATE "campaign_page" SET',
+        lambda: services.case_page_publish_in_place(page=new_case_page),
+    ) as other_put_in_place:
+        response = client.post(list_url, data)
+
+    assert other_put_in_place
+    assert response.status_code == 302
+    mamat.refresh_from_db()
+    assert (mamat.position, mamat.status) == (30, Page.Status.DRAFT)
+    assert _home_title(client) == "Mamat, quatre ans sans nouvelles"
 
 
 def test_only_a_case_page_can_be_put_at_the_sites_address(client, editor, mamat_campaign):

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from campaign.models import Page
 from core.admin_mixins import EDITED_SINCE_OPENED
-from tests.admin_forms import admin_change_form_data
+from tests.admin_forms import admin_change_form_data, admin_list_form_data
 from tests.core.test_public_images import phone_photo
 from tests.staff_fixtures import login_verified
 
@@ -212,3 +212,22 @@ def test_a_page_saved_without_a_draft_names_its_changed_fields_in_each_readers_l
 
     assert _history(reader, page, "fr")[-1] == "Modification de Titre [fr] et Chapô [en]."
     assert _history(reader, page, "en")[-1] == "Changed Title [fr] and Lead [en]."
+
+
+def test_moving_a_page_with_a_draft_in_the_list_of_pages_keeps_its_draft(
+    client, editor, mamat_campaign
+):
+    page = Page.objects.get(slug="camps")
+    login_verified(client, editor)
+    draft_save(client, page, title_fr="Les camps (brouillon)")
+    list_url = reverse("admin:campaign_page_changelist")
+
+    response = client.post(
+        list_url, admin_list_form_data(client.get(list_url), {page.pk: {"position": "12"}})
+    )
+
+    assert response.status_code == 302
+    page.refresh_from_db()
+    assert page.position == 12
+    assert page.working_copy["title_fr"] == "Les camps (brouillon)"
+    assert page.title_fr == "Les camps et la torture"
