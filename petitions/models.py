@@ -1,5 +1,6 @@
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -175,6 +176,18 @@ class Petition(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("petitions:detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        from petitions.petition_addresses import petition_slug_taken_by_site
+
+        if self.slug and petition_slug_taken_by_site(self.slug):
+            raise ValidationError(
+                {
+                    "slug": _(
+                        "The site already uses this address for signers' pages. Choose another."
+                    )
+                }
+            )
 
     def is_open_for_signing(self, *, now=None) -> bool:
         now = now or timezone.now()
