@@ -232,3 +232,18 @@ class SignatureForm(forms.Form):
 
     def visible_signer_fields(self) -> list:
         return [field for field in self.visible_fields() if field.name != HONEYPOT_FIELD]
+
+
+class WithdrawalLinksForm(forms.Form):
+    """The address a signer asks fresh withdrawal links for: the only thing asked."""
+
+    email = form_fields.EmailField(
+        label=_("Email"),
+        max_length=254,
+        help_text=_("The address you signed with."),
+        error_messages={
+            "invalid": _("Enter a valid email address, such as name@example.org."),
+        },
+        # Left to right on a right-to-left page too, as on the sign form.
+        widget=form_fields.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}),
+    )

@@ -1,4 +1,8 @@
-"""How many confirmation emails one inbox may be sent in a day, across the whole site.
+"""How many emails one inbox may be sent in a day, across the whole site.
+
+Confirmation emails, their reminders and the withdrawal links a signer asks for
+(petitions/withdrawal_links.py) share one count: whichever form asked for them, nobody can
+turn the site against someone's inbox.
 
 The count is kept per keyed fingerprint of the strictest form of the address
 (petitions.mailboxes.mailbox_strict): plus-tags, dots and quotes cannot make one inbox many,
@@ -31,19 +35,32 @@ MAILBOX_DAYS_KEPT = 2
 
 def mailbox_daily_send_release(signature: Signature) -> None:
     """Give back the place an email took in its mailbox's count: it was not sent."""
+    mailbox_daily_send_give_back(email=signature.email)
+
+
+def mailbox_daily_send_give_back(*, email: str) -> None:
+    """Give back the place an email to `email` took in its mailbox's count: it was not sent."""
     MailboxDailySends.objects.filter(
-        mailbox_hash=mailbox_fingerprint(signature.email), day=timezone.localdate(), count__gt=0
+        mailbox_hash=mailbox_fingerprint(email), day=timezone.localdate(), count__gt=0
     ).update(count=F("count") - 1)
 
 
-def mailboxes_over_daily_cap(signatures: list[Signature]) -> set[int]:
-    """Count the batch against each mailbox's daily cap; return the signatures over it.
+def mailbox_daily_send_take(*, email: str) -> bool:
+    """Count one email to `email` against its mailbox's daily cap; return whether it may go.
 
-    Each email takes its place before it is sent, so that two senders never both pass the
-    cap, and gives it back if it was not sent.
+    Over the cap, its place is given back at once: it will not be sent. Under it, the caller
+    gives it back if sending fails.
     """
-    fingerprints = {signature.pk: mailbox_fingerprint(signature.email) for signature in signatures}
-    in_batch = Counter(fingerprints.values())
+    fingerprint = mailbox_fingerprint(email)
+    count = _daily_counts_add(Counter({fingerprint: 1}))[fingerprint]
+    if count > settings.SIGNATURE_EMAILS_PER_MAILBOX_PER_DAY:
+        mailbox_daily_send_give_back(email=email)
+        return False
+    return True
+
+
+def _daily_counts_add(in_batch: Counter) -> dict[str, int]:
+    """Add these emails to each mailbox's count for today; return each one's new count."""
     table = connection.ops.quote_name(MailboxDailySends._meta.db_table)
     sql = MAILBOX_COUNT_SQL.format(
         table=table,
@@ -54,7 +71,18 @@ def mailboxes_over_daily_cap(signatures: list[Signature]) -> set[int]:
     params = [value for item in in_batch.items() for value in (item[0], today, item[1])]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        counts = dict(cursor.fetchall())
+        return dict(cursor.fetchall())
+
+
+def mailboxes_over_daily_cap(signatures: list[Signature]) -> set[int]:
+    """Count the batch against each mailbox's daily cap; return the signatures over it.
+
+    Each email takes its place before it is sent, so that two senders never both pass the
+    cap, and gives it back if it was not sent.
+    """
+    fingerprints = {signature.pk: mailbox_fingerprint(signature.email) for signature in signatures}
+    in_batch = Counter(fingerprints.values())
+    counts = _daily_counts_add(in_batch)
     cap = settings.SIGNATURE_EMAILS_PER_MAILBOX_PER_DAY
     # What each mailbox may still be sent of this batch: the cap less what earlier batches sent.
     allowed = {

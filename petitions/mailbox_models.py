@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class MailboxDailySends(models.Model):
-    """How many confirmation emails one mailbox was sent on one day, across the whole site.
+    """How many emails one mailbox was sent on one day, across the whole site (confirmations,
+    reminders, withdrawal links asked for).
 
     The mailbox is a keyed hash of its strictest form (petitions.mailboxes.mailbox_strict), so
     that plus-tags, dots and quotes cannot make one inbox many.

@@ -1,7 +1,7 @@
 """The slugs a petition may not take: the site's own addresses under /petition/.
 
 A petition lives at /petition/<slug>/, beside the pages every signer's links and forms lead to
-(/petition/withdrawn/, /petition/confirm/<token>/). A petition
+(/petition/withdrawn/, /petition/withdrawal-link/, /petition/confirm/<token>/). A petition
 whose slug were one of those would never be shown, or would take their place below it
 (/petition/confirm/sign/ is a confirmation link). Read from the URL configuration, so that an
 address mounted later is refused from the day it is mounted.

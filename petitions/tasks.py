@@ -1,6 +1,9 @@
 """Celery tasks: thin, safe to run twice, every rule lives in the modules they call."""
 
-from celery import shared_task
+import logging
+from datetime import datetime
+
+from celery import Task, shared_task
 
 from petitions import (
     confirmation_emails,
@@ -12,7 +15,10 @@ from petitions import (
     reminders,
     sealing,
     trends,
+    withdrawal_links,
 )
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task
@@ -86,3 +92,26 @@ def trend_alerts_check() -> int:
 def reminders_queue() -> int:
     """Owe their one reminder to the signers who have not confirmed a day after their email."""
     return reminders.reminders_queue()
+
+
+@shared_task(bind=True)
+def withdrawal_links_email_task(
+    self: Task, sealed_address: str, language: str, requested_at: str
+) -> str:
+    """Email a mailbox a fresh withdrawal link for each signature it gave, if any.
+
+    A server's "later" is tried again after a backoff, but never in the web process
+    (`make run`): a visitor's request does not wait on a mail server. The task returns (and
+    Celery logs) what became of the request, never the address.
+    """
+    outcome = withdrawal_links.withdrawal_links_send(
+        email=withdrawal_links.address_box_open(sealed_address), language=language
+    )
+    if outcome is withdrawal_links.WithdrawalLinksOutcome.DEFERRED:
+        delay = withdrawal_links.withdrawal_links_retry_delay(
+            attempt=self.request.retries, requested_at=datetime.fromisoformat(requested_at)
+        )
+        if delay is not None and not self.request.is_eager:
+            raise self.retry(countdown=delay.total_seconds(), max_retries=None)
+        logger.warning("Withdrawal links email given up after the server's refusals.")
+    return outcome.value

@@ -8,6 +8,10 @@ urlpatterns = [
     path("confirm/<str:token>/", views.signature_confirm, name="confirm"),
     path("withdraw/<str:token>/", views.signature_withdraw, name="withdraw"),
     path("withdrawn/", views.signature_withdrawn, name="withdrawn"),
+    # Not under withdraw/, whose next segment is a secret token (core/log_redaction.py).
+    path("withdrawal-link/", views.withdrawal_links_ask, name="withdrawal_links"),
+    path("withdrawal-link/sent/", views.withdrawal_links_sent, name="withdrawal_links_sent"),
+    # Every address above is refused as a petition's slug (petitions/petition_addresses.py).
     path("<slug:slug>/", views.petition_detail, name="detail"),
     path("<slug:slug>/sign/", views.signature_create, name="sign"),
     path("<slug:slug>/signed/", views.signature_signed, name="signed"),

@@ -15,8 +15,8 @@ from campaign.selectors import campaign_current
 from core.client_address import client_ip
 from core.form_expired import when_form_expired
 from core.public_cache import cache_public_page
-from petitions import counter, ledger, recent_signers, selectors, signing
-from petitions.forms import SignatureForm
+from petitions import counter, ledger, recent_signers, selectors, signing, withdrawal_links
+from petitions.forms import SignatureForm, WithdrawalLinksForm
 from petitions.models import Petition, Signature
 from petitions.names import name_for_greeting
 from petitions.share_codes import share_code_from_query
@@ -281,6 +281,46 @@ def signature_withdraw(request: HttpRequest, token: str) -> HttpResponse:
 @require_safe
 def signature_withdrawn(request: HttpRequest) -> HttpResponse:
     return _private(render(request, "petitions/signature_withdrawn.html", {"is_gone": False}))
+
+
+def withdrawal_links_form_expired(request: HttpRequest) -> HttpResponse:
+    """Give the form back with the address typed when it failed the CSRF check: nothing sent."""
+    form = WithdrawalLinksForm(request.POST)
+    form.is_valid()  # what else is wrong is said at once, in the same summary
+    form.add_error(
+        None,
+        _(
+            "Nothing has been sent yet: your browser did not send back the cookie this site"
+            " uses to protect its form. Check your address and press “Email me the links”"
+            " again. If this message comes back, allow cookies for this site."
+        ),
+    )
+    return _private(render(request, "petitions/withdrawal_links.html", {"form": form}, status=403))
+
+
+@when_form_expired(withdrawal_links_form_expired)
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def withdrawal_links_ask(request: HttpRequest) -> HttpResponse:
+    """Ask for a fresh link to withdraw each signature an address gave.
+
+    Whether the address signed or not, the answer is the same page, reached as fast: the
+    worker alone looks it up, and emails only a mailbox that signed.
+    """
+    form = WithdrawalLinksForm(request.POST or None)
+    if form.is_valid():
+        withdrawal_links.withdrawal_links_request(
+            email=form.cleaned_data["email"],
+            language=translation.get_language(),
+            ip_hash=signing.signer_ip_fingerprint(ip=client_ip(request)),
+        )
+        return redirect("petitions:withdrawal_links_sent")
+    return _private(render(request, "petitions/withdrawal_links.html", {"form": form}))
+
+
+@require_safe
+def withdrawal_links_sent(request: HttpRequest) -> HttpResponse:
+    return _private(render(request, "petitions/withdrawal_links_sent.html"))
 
 
 @require_safe

@@ -25,6 +25,8 @@ PUBLIC_PATHS = [
     "/petition/liberez-mamat/ledger/",
     "/petition/liberez-mamat/signed/",
     "/petition/withdrawn/",
+    "/petition/withdrawal-link/",
+    "/petition/withdrawal-link/sent/",
 ]
 
 

@@ -77,6 +77,14 @@ SIGNATURE_EMAIL_RETRY_BACKOFF = 60
 SIGNATURE_EMAIL_RETRY_LONGEST = 3600
 SIGNATURE_EMAIL_RETRY_HOURS = 48
 
+# --- Withdrawal links on request -----------------------------------------------------------------
+# A signer whose links have expired asks, by address, for a fresh link to withdraw each signature
+# (petitions/withdrawal_links.py). Requests from one client fingerprint are limited, over the
+# windows of signing's rate limits: over a limit the answer is the same page, and nothing is sent.
+# The email itself counts against SIGNATURE_EMAILS_PER_MAILBOX_PER_DAY.
+WITHDRAWAL_LINK_REQUESTS_PER_IP_HASH = 10
+WITHDRAWAL_LINK_REQUESTS_BURST_PER_IP_HASH = 3
+
 # --- The counter ---------------------------------------------------------------------------------
 # Open pages ask for the count this often; each web worker answers from memory this long, and
 # keeps the petition that signatures are posted to this long (0: never).

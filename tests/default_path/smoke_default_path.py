@@ -102,6 +102,21 @@ def test_a_supporter_who_signs_again_is_counted_once_and_emailed_while_pending(
     assert [message.to for message in mailoutbox] == [["aynur@example.org"]] * 2
 
 
+def test_a_signer_asks_for_a_new_withdrawal_link_and_it_comes_at_once_in_process(
+    client, signed_and_confirmed, mailoutbox, caplog
+):
+    mailoutbox.clear()
+    form = reverse("petitions:withdrawal_links")
+
+    for email in ("aynur@example.org", "stranger@example.org"):
+        assert client.post(form, {"email": email})["Location"] == "/petition/withdrawal-link/sent/"
+
+    # Without a broker the task ran in the request, on SQLite: one email, to the signer only.
+    assert [message.to for message in mailoutbox] == [["aynur@example.org"]]
+    assert "/petition/withdraw/" in mailoutbox[0].body
+    assert not [record for record in caplog.records if record.levelno >= WARNING]
+
+
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
 def test_a_data_officer_exports_one_petition_and_the_trail_says_what_was_written(
     client, signed_and_confirmed, file_format
