@@ -34,6 +34,7 @@ from core.email_sending import (
 )
 from core.public_cache import cache_errors
 from core.secret_boxes import box_close, box_open
+from core.served_languages import email_language, language_is_served
 from petitions import rate_limits, selectors
 from petitions.mailbox_caps import mailbox_daily_send_give_back, mailbox_daily_send_take
 from petitions.mailboxes import mailbox_hash
@@ -129,15 +130,15 @@ def withdrawal_links_request(*, email: str, language: str, ip_hash: str) -> None
 
 
 def _language_of(signatures: list[Signature], *, asked_in: str) -> str:
-    """The language the signer chose when they last signed, else the request's.
+    """The language the signer chose when they last signed, else the request's, as long as
+    the site serves it (core/served_languages.py).
 
     The request may come from anyone; the signature's language is the signer's own choice.
     """
-    served = {code for code, _name in settings.LANGUAGES}
     for signature in signatures:
-        if signature.language in served:
+        if language_is_served(signature.language):
             return signature.language
-    return asked_in if asked_in in served else settings.LANGUAGE_CODE
+    return email_language(person_language=asked_in)
 
 
 def _links_message(*, email: str, signatures: list[Signature], language: str) -> EmailMessage:

@@ -204,6 +204,19 @@ def test_the_email_is_in_the_language_the_signer_chose_when_signing(ask, petitio
     assert all(path.startswith("/en/petition/withdraw/") for path in _withdrawal_paths(email))
 
 
+def test_a_signer_of_a_language_switched_off_reads_the_email_in_the_language_they_ask_in(
+    ask, petition, mailoutbox, settings
+):
+    settings.LANGUAGES = [("fr", "Français"), ("en", "English")]  # Uyghur switched off
+    SignatureFactory(petition=petition, email="aynur@example.org", language="ug", confirmed=True)
+
+    ask("aynur@example.org", path="/en/petition/withdrawal-link/")
+
+    (email,) = mailoutbox
+    assert email.subject == "Your link to withdraw your signature"
+    assert all(path.startswith("/en/petition/withdraw/") for path in _withdrawal_paths(email))
+
+
 def test_a_wrong_address_is_said_so_and_kept_in_the_form(client, ask, mailoutbox, db):
     page = ask("aynur@example")
 
