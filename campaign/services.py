@@ -111,26 +111,65 @@ def pages_publish(*, pages: QuerySet[Page]) -> int:
 
 
 class HomePageRequired(Exception):
-    """The site's address `/` would have no page: the message says what to do instead."""
+    """The site's address `/` would have no page: the message says what to do instead; `home`
+    is the case page `/` shows."""
+
+    def __init__(self, message: str, *, home: Page) -> None:
+        super().__init__(message)
+        self.home = home
+
+
+class HomePagePublishedMeanwhile(HomePageRequired):
+    """Another staff member made `home`, one of the pages leaving, the case page `/` shows while
+    they were being unpublished or deleted: none of them left."""
+
+    def __init__(self, home: Page) -> None:
+        super().__init__(
+            _(
+                "In the same moment, %(page)s was published at the site's address (/), where "
+                "it is now the only case page: nothing was unpublished or deleted. To take it "
+                "off, first publish another case page in its place."
+            )
+            % {"page": _("“%(title)s”") % {"title": home}},
+            home=home,
+        )
 
 
 def home_page_guard(*, leaving: QuerySet[Page]) -> None:
     """Refuse to let `leaving` pages go if no published case page would be left for `/`.
 
-    `/` shows the campaign's published case page; without one the site answers 404 at its own
-    address, in every language.
+    `/` shows the campaign's published case page; without one the site has no page at its own
+    address, in any language.
     """
     remaining = (
         Page.objects.published().of_kind(Page.Kind.CASE).exclude(pk__in=leaving.values("pk"))
     )
-    leaving_home = leaving.filter(status=Page.Status.PUBLISHED, kind=Page.Kind.CASE)
-    if leaving_home.exists() and not remaining.exists():
+    leaving_home = leaving.filter(status=Page.Status.PUBLISHED, kind=Page.Kind.CASE).first()
+    if leaving_home is not None and not remaining.exists():
         raise HomePageRequired(
             _(
                 "This case page is the one shown at the site's address (/): it cannot be "
                 "unpublished or deleted until another case page is published in its place."
-            )
+            ),
+            home=leaving_home,
         )
+
+
+def _home_page_guard_holding(*, leaving: QuerySet[Page]) -> None:
+    """Lock the pages `leaving` until the transaction ends, then refuse as home_page_guard does,
+    with HomePagePublishedMeanwhile.
+
+    A page becomes the case page `/` shows only by a write to its own row (published from the
+    list, or put in place, which locks the campaign's case pages), and while one is, the
+    constraint lets no other case page be published: with these rows locked, what the guard
+    finds stays true until they have gone. Unlocked, another staff member could put one of them
+    at `/` between the check and the write, which would then leave `/` with no page.
+    """
+    list(leaving.order_by("pk").select_for_update().values_list("pk", flat=True))
+    try:
+        home_page_guard(leaving=leaving)
+    except HomePageRequired as refused:
+        raise HomePagePublishedMeanwhile(refused.home) from None
 
 
 class HomePageTaken(Exception):
@@ -166,7 +205,8 @@ class PageAddressTaken(Exception):
 def page_save(*, page: Page, fields: Collection[str] | None = None) -> None:
     """Save the page staff edited (only its `fields`, if given); raise HomePageTaken or
     PageAddressTaken, saving nothing, if another page took `/` or its address first (nor
-    keeping the image it came with).
+    keeping the image it came with), and HomePagePublishedMeanwhile if it was put at `/` and
+    would leave it.
 
     The admin's form checks both before saving (home_page_taken_guard, and the page with the
     slug), but another staff member may publish a case page, or save a page at the same
@@ -176,6 +216,8 @@ def page_save(*, page: Page, fields: Collection[str] | None = None) -> None:
     try:
         # Its new image is stored before the row: refused, the row would leave it unnamed.
         with files_removed_unless_saved(page), transaction.atomic():
+            if page.pk is not None and (fields is None or {"kind", "status"} & set(fields)):
+                _home_page_kept(page)
             # The time it was updated too: an edit form opened before knows it by that.
             page.save(update_fields=None if fields is None else [*fields, "updated_at"])
     except IntegrityError as error:
@@ -183,6 +225,13 @@ def page_save(*, page: Page, fields: Collection[str] | None = None) -> None:
         if taken is None:
             raise
         raise taken from error
+
+
+def _home_page_kept(page: Page) -> None:
+    """Refuse to save `page` as a draft, or as a page of another kind, if it is the case page
+    `/` shows: another staff member may have put it there since the form's check."""
+    if not (page.kind == Page.Kind.CASE and page.status == Page.Status.PUBLISHED):
+        _home_page_guard_holding(leaving=Page.objects.filter(pk=page.pk))
 
 
 def _taken_first(error: IntegrityError, *, page: Page) -> HomePageTaken | PageAddressTaken | None:
@@ -301,13 +350,24 @@ def _home_page_published_meanwhile(
 def pages_unpublish(*, pages: QuerySet[Page]) -> int:
     """Take the given pages off the public site; return how many changed.
 
-    Raise HomePageRequired, changing nothing, if `/` would be left without a page.
+    Raise HomePageRequired, changing nothing, if `/` would be left without a page
+    (HomePagePublishedMeanwhile if another staff member put one of them there meanwhile).
     """
+    home_page_guard(leaving=pages)
     with transaction.atomic():
-        home_page_guard(leaving=pages)
+        _home_page_guard_holding(leaving=pages)
         changed = pages.exclude(status=Page.Status.DRAFT).update(status=Page.Status.DRAFT)
     transaction.on_commit(public_content_changed)
     return changed
+
+
+def page_delete(*, page: Page) -> None:
+    """Delete the page staff chose; raise HomePagePublishedMeanwhile, deleting nothing, if
+    another staff member put it at `/` since the admin let it be deleted."""
+    with transaction.atomic():
+        _home_page_guard_holding(leaving=Page.objects.filter(pk=page.pk))
+        page.delete()
+    transaction.on_commit(public_content_changed)
 
 
 def _initial_status(campaign: Campaign, kind: str) -> str:

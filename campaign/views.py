@@ -9,12 +9,20 @@ from campaign import selectors
 from campaign.models import Page
 from core.public_cache import cache_public_page
 
+# How long crawlers are asked to wait before asking `/` again while it has no case page.
+HOME_MISSING_RETRY_AFTER_SECONDS = 3600
+
 
 @cache_public_page
 def home(request: HttpRequest) -> HttpResponse:
     page = selectors.page_home()
     if page is None:
-        raise Http404("No published case page yet.")
+        # Staff are between case pages, or have not published the first: a page that says so,
+        # rather than "not found" at the site's own address (or Django's technical page under
+        # DEBUG), which crawlers are told to come back to.
+        response = render(request, "campaign/home_missing.html", status=503)
+        response["Retry-After"] = str(HOME_MISSING_RETRY_AFTER_SECONDS)
+        return response
     return page_render(request, page)
 
 

@@ -21,8 +21,11 @@ class PageAdminForm(forms.ModelForm):
     # Set by PageAdmin.get_form when staff press "Save as a draft".
     saving_a_draft = False
     # Set by PageAdmin.get_form when the database refused this form's page a moment ago: what
-    # another staff member took between the check and the save (`/`, or the page's address).
-    taken_while_saving: services.HomePageTaken | services.PageAddressTaken | None = None
+    # another staff member took between the check and the save (`/`, or the page's address),
+    # or that they put this page at `/`, which the save would have left without a page.
+    taken_while_saving: (
+        services.HomePageTaken | services.PageAddressTaken | services.HomePageRequired | None
+    ) = None
 
     def clean(self):
         super().clean()
@@ -40,7 +43,10 @@ class PageAdminForm(forms.ModelForm):
         if leaves_home:
             try:
                 services.home_page_guard(leaving=Page.objects.filter(pk=self.instance.pk))
-            except services.HomePageRequired as refused:
+            except services.HomePageRequired as guarded:
+                # Told by the save refused a moment ago, it says the page was put at `/` since.
+                meanwhile = self.taken_while_saving
+                refused = meanwhile if isinstance(meanwhile, services.HomePageRequired) else guarded
                 self.add_error("status" if "status" in cleaned_data else None, str(refused))
         self._refuse_a_second_home_page()
         return cleaned_data

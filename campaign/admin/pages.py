@@ -129,10 +129,15 @@ class PageAdmin(CspNonceMediaMixin, EditedSinceAdminMixin, SwitchedOnLanguagesAd
     ):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except (services.HomePageTaken, services.PageAddressTaken) as refused:
+        except (
+            services.HomePageTaken,
+            services.PageAddressTaken,
+            services.HomePageRequired,
+        ) as refused:
             # Another case page was published at `/`, or another page saved at this one's
             # address, between the form's check and the save, which the database refused (all
-            # of it rolled back). The form is shown again, as typed, refused by its own check,
+            # of it rolled back); or this page was put at `/`, which its save would have left
+            # without a page. The form is shown again, as typed, refused by its own check,
             # which is told of that page.
             request._page_taken_while_saving = refused  # type: ignore[attr-defined]
             for _name, uploads in request.FILES.lists():
@@ -214,6 +219,20 @@ class PageAdmin(CspNonceMediaMixin, EditedSinceAdminMixin, SwitchedOnLanguagesAd
                 formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
             return
         super().save_related(request, form, formsets, change)
+
+    def delete_model(self, request: HttpRequest, obj: Page) -> None:
+        services.page_delete(page=obj)
+
+    def delete_view(self, request: HttpRequest, object_id: str, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except services.HomePageRequired as refused:
+            # Put at `/` by another staff member since this page offered to delete it: nothing
+            # was deleted (the admin's transaction rolled back, its history entry with it).
+            self.message_user(request, str(refused), messages.ERROR)
+            return HttpResponseRedirect(
+                reverse("admin:campaign_page_change", args=[refused.home.pk])
+            )
 
     def has_delete_permission(self, request: HttpRequest, obj: Page | None = None) -> bool:
         if obj is not None:

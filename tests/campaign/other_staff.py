@@ -56,3 +56,20 @@ def another_staff_member_acts_just_before(statement: str, action):
 
     with connection.execute_wrapper(other_staff_member_first):
         yield acted
+
+
+def another_staff_member_acts_once_this_returns(monkeypatch, owner, name: str, action) -> list:
+    """Make `action` happen, as another staff member's request, once `owner.name` (a check this
+    test's request makes) first returns; return a list that says whether it did."""
+    checked = getattr(owner, name)
+    acted = []
+
+    def checked_then_the_other_staff_member_acts(*arguments, **keywords):
+        result = checked(*arguments, **keywords)
+        if not acted:
+            as_another_staff_member(action)
+            acted.append(True)
+        return result
+
+    monkeypatch.setattr(owner, name, checked_then_the_other_staff_member_acts)
+    return acted

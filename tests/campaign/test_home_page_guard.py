@@ -1,11 +1,18 @@
 """`/` always has a page: the last published case page stays until another takes its place."""
 
 import pytest
+from django.contrib.messages import get_messages
 from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 
 from campaign import services
+from campaign.admin.pages import PageAdmin
 from campaign.models import Page
+from tests.admin_forms import admin_change_form_data
+from tests.campaign.other_staff import another_staff_member_acts_once_this_returns
+from tests.staff_fixtures import login_verified
+
+NBSP = "\N{NO-BREAK SPACE}"
 
 
 def test_the_last_published_case_page_cannot_be_unpublished(mamat_campaign, client):
@@ -76,3 +83,128 @@ def test_a_draft_saved_on_a_published_page_stays_off_the_public_site(
     assert case.working_copy["title_fr"] == "Brouillon"
     assert case.title_fr != "Brouillon"
     assert "Brouillon" not in client.get("/").content.decode()
+
+
+# Another staff member puts the new case page at `/`, in place of Mamat's, while the editor
+# takes it off the site: it had been a draft when the editor's request checked it.
+PUT_AT_THE_SITES_ADDRESS_MEANWHILE = (
+    f"Au même moment, «{NBSP}Mamat, quatre ans sans nouvelles{NBSP}» a été publiée à "
+    f"l'adresse du site (/), où elle est désormais la seule page du cas{NBSP}: rien n'a été "
+    f"dépublié ni supprimé. Pour la retirer, publiez d'abord une autre page du cas à sa place."
+)
+
+
+@pytest.fixture
+def new_case_page(mamat_campaign):
+    """A draft case page, to take the place of Mamat's at `/` some day."""
+    return Page.objects.create(
+        campaign=mamat_campaign,
+        kind=Page.Kind.CASE,
+        slug="mamat-quatre-ans",
+        title_fr="Mamat, quatre ans sans nouvelles",
+        status=Page.Status.DRAFT,
+        position=5,
+    )
+
+
+def _home_title(client):
+    html = client.get("/").content.decode()
+    return html.partition("<h1")[2].partition(">")[2].partition("</h1>")[0].strip()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_draft_unpublished_from_the_list_while_another_staff_member_puts_it_at_the_root_stays(
+    client, editor, new_case_page, monkeypatch
+):
+    login_verified(client, editor)
+    put_in_place = another_staff_member_acts_once_this_returns(
+        monkeypatch,
+        services,
+        "home_page_guard",
+        lambda: services.case_page_publish_in_place(page=new_case_page),
+    )
+
+    response = client.post(
+        reverse("admin:campaign_page_changelist"),
+        {"action": "unpublish", "_selected_action": [new_case_page.pk]},
+        follow=True,
+    )
+
+    assert put_in_place
+    assert [str(message) for message in get_messages(response.wsgi_request)] == [
+        PUT_AT_THE_SITES_ADDRESS_MEANWHILE
+    ]
+    assert Page.objects.get(pk=new_case_page.pk).is_published
+    assert _home_title(client) == "Mamat, quatre ans sans nouvelles"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_draft_deleted_while_another_staff_member_puts_it_at_the_root_is_kept_and_shown(
+    verified_staff_client, new_case_page, monkeypatch
+):
+    """Another staff member puts the draft at `/` once the admin has checked that it may be
+    deleted and written the deletion in the page's history, just before it deletes it."""
+    put_in_place = another_staff_member_acts_once_this_returns(
+        monkeypatch,
+        PageAdmin,
+        "log_deletions",
+        lambda: services.case_page_publish_in_place(page=new_case_page),
+    )
+
+    response = verified_staff_client.post(
+        reverse("admin:campaign_page_delete", args=[new_case_page.pk]), {"post": "yes"}
+    )
+
+    assert put_in_place
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:campaign_page_change", args=[new_case_page.pk])
+    assert [str(message) for message in get_messages(response.wsgi_request)] == [
+        PUT_AT_THE_SITES_ADDRESS_MEANWHILE
+    ]
+    assert Page.objects.get(pk=new_case_page.pk).is_published
+    assert _home_title(verified_staff_client) == "Mamat, quatre ans sans nouvelles"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_draft_saved_from_its_form_while_another_staff_member_puts_it_at_the_root_stays_there(
+    client, editor, new_case_page, monkeypatch
+):
+    """The editor improves the draft's lead; its form still says "Draft" when another staff
+    member puts it at `/`, after the form's check that it is not the page shown there."""
+    login_verified(client, editor)
+    form_page = client.get(reverse("admin:campaign_page_change", args=[new_case_page.pk]))
+    put_in_place = another_staff_member_acts_once_this_returns(
+        monkeypatch,
+        services,
+        "home_page_guard",
+        lambda: services.case_page_publish_in_place(page=new_case_page),
+    )
+
+    response = client.post(
+        reverse("admin:campaign_page_change", args=[new_case_page.pk]),
+        admin_change_form_data(form_page, lead_fr="Quatre ans que sa famille attend."),
+    )
+
+    assert put_in_place
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.errors == {"status": [PUT_AT_THE_SITES_ADDRESS_MEANWHILE]}
+    assert form["lead_fr"].value() == "Quatre ans que sa famille attend."
+    new_case_page.refresh_from_db()
+    assert new_case_page.is_published
+    assert not new_case_page.lead_fr
+    assert _home_title(client) == "Mamat, quatre ans sans nouvelles"
+
+
+def test_the_root_without_a_published_case_page_says_the_page_is_coming_back(
+    mamat_campaign, client
+):
+    Page.objects.filter(kind=Page.Kind.CASE).update(status=Page.Status.DRAFT)
+
+    response = client.get("/")
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "3600"
+    html = response.content.decode()
+    assert "La page de Mamat est en préparation" in html
+    assert 'href="/camps/"' in html  # the rest of the site, in its menu
