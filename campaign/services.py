@@ -261,6 +261,32 @@ def _constraint_refused(error: IntegrityError) -> str | None:
     return diagnosis.constraint_name or ""
 
 
+class CampaignAddressTaken(Exception):
+    """Another campaign has the address (slug) a campaign was to take, saved a moment ago:
+    `other`."""
+
+    def __init__(self, other: Campaign) -> None:
+        super().__init__(other)
+        self.other = other
+
+
+def campaign_save(*, campaign: Campaign) -> None:
+    """Save the campaign staff edited; raise CampaignAddressTaken, saving nothing (nor keeping
+    the share image it came with), if another staff member saved a campaign at its address
+    first (after the form's check that none has it, before this save)."""
+    try:
+        # Its new share image is stored before the row: refused, nothing would name it.
+        with files_removed_unless_saved(campaign), transaction.atomic():
+            campaign.save()
+    except IntegrityError as error:
+        # Its slug is the one column of a campaign that must be unique: the rows say whether
+        # it is what the database refused, on SQLite too, which does not name the constraint.
+        other = Campaign.objects.filter(slug=campaign.slug).exclude(pk=campaign.pk).first()
+        if other is None:
+            raise
+        raise CampaignAddressTaken(other) from error
+
+
 class CallToActionKindTaken(Exception):
     """The campaign has a call to action of this kind already, saved a moment ago: `other`."""
 
