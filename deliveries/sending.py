@@ -28,7 +28,7 @@ from core.email_sending import (
     esp_message_id,
     retry_delay,
 )
-from deliveries.files import delivery_letter_bring_up_to_date, delivery_list_bring_up_to_date
+from deliveries.files import FilesToSend, delivery_files_for_sending, delivery_list_bring_up_to_date
 from deliveries.models import Delivery
 from deliveries.notices import delivery_notices_queue
 from petitions.ledger import ledger_delivery_record
@@ -56,7 +56,9 @@ def delivery_send_queue(*, delivery_id: int, countdown: float = 0) -> None:
     transaction.on_commit(publish)
 
 
-def _delivery_message(*, delivery: Delivery) -> EmailMessage:
+def _delivery_message(*, files: FilesToSend) -> EmailMessage:
+    """Build the email to the target, its files attached byte for byte as they were read."""
+    delivery = files.delivery
     petition, target = delivery.petition, delivery.target
     message = email_message_build(
         template="deliveries/email/delivery",
@@ -72,11 +74,9 @@ def _delivery_message(*, delivery: Delivery) -> EmailMessage:
     if petition.campaign.contact_email:
         message.reply_to = [petition.campaign.contact_email]
     stem = f"{petition.slug}-{delivery.pk}"
-    with delivery.letter_pdf.open("rb") as letter:
-        message.attach(_attachment(f"{stem}-letter.pdf", letter.read(), "application/pdf"))
-    if delivery.signatures_csv:
-        with delivery.signatures_csv.open("rb") as signers:
-            message.attach(_attachment(f"{stem}-signatures.csv", signers.read(), "text/csv"))
+    message.attach(_attachment(f"{stem}-letter.pdf", files.letter, "application/pdf"))
+    if files.signers is not None:
+        message.attach(_attachment(f"{stem}-signatures.csv", files.signers, "text/csv"))
     return message
 
 
@@ -117,13 +117,18 @@ def delivery_send(*, delivery_id: int) -> bool:
     )
     if not claimed:
         return False
-    delivery = Delivery.objects.select_related("petition__campaign", "target").get(pk=delivery_id)
+    # Its attempts and the end of its retries, should this one fail.
+    delivery = Delivery.objects.get(pk=delivery_id)
     claim = Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.SENDING)
     try:
-        # The target renamed since its letter was written: the letter that goes names them as
-        # this email does, and as the name recorded for the proof (deliveries.files).
-        delivery_letter_bring_up_to_date(delivery=delivery)
-        message = _delivery_message(delivery=delivery)
+        # Read under the row's lock, the letter first written again if the target was renamed:
+        # the files attached are those whose SHA-256 the proof and the ledger give, whatever an
+        # erasure writes on file meanwhile (deliveries.files).
+        files = delivery_files_for_sending(delivery_id=delivery_id)
+        if files is None:
+            logger.warning("Delivery %s no longer claimed by this sender: not sent.", delivery_id)
+            return False
+        message = _delivery_message(files=files)
         email_send(message)
     except Exception as error:
         failure = email_failure(error)
