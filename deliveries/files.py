@@ -8,7 +8,8 @@ A file and the row that names it cannot be written in one step, so a file once s
 written again: each writing stores a new one under a name of its own, the row names it (with
 its SHA-256) when its transaction commits, and the one it replaced is deleted then. A worker
 killed in between leaves the row naming whole files that match their hashes, and beside them
-a file no row names, which the next writer deletes (delivery_files_lock).
+a file no row names, which the next writer deletes (delivery_files_lock), or else beat's
+daily sweep (delivery_files_left_behind_sweep).
 """
 
 import hashlib
@@ -29,9 +30,11 @@ from modeltranslation.utils import build_localized_fieldname
 
 from campaign.models import Campaign
 from core.actors import Actor
+from core.private_storage import delivery_files_storage
 from deliveries import documents, selectors
 from deliveries.letter_courtesy import letter_courtesy
 from deliveries.models import (
+    DELIVERIES_FOLDER,
     DeliveredSignature,
     Delivery,
     LetterTemplate,
@@ -78,27 +81,33 @@ def _file_store(*, delivery: Delivery, field_name: str, fileobj: BinaryIO) -> No
     field_file.name = storage.save(name, File(fileobj, name=name))
     if replaced:
         # Robust: a deletion that fails is logged, not raised after the commit to a sender about
-        # to send; the next writer deletes the file (_files_left_behind_delete).
+        # to send; the next writer, or beat's daily sweep, deletes the file
+        # (_files_left_behind_delete).
         transaction.on_commit(lambda: storage.delete(replaced), robust=True)
 
 
-def _files_left_behind_delete(*, delivery: Delivery) -> None:
-    """Delete the files in the delivery's folder that its row, as committed, does not name.
+def _folder_files(*, delivery_id: int) -> list[str]:
+    """Return the names, in the "deliveries" storage, of every file in the delivery's folder."""
+    folder = delivery_files_folder(delivery_id=delivery_id)
+    try:
+        _folders, names = delivery_files_storage().listdir(folder)
+    except FileNotFoundError:
+        return []
+    return [f"{folder}/{name}" for name in names]
+
+
+def _files_left_behind_delete(*, delivery_id: int, named: set[str]) -> int:
+    """Delete the files in the delivery's folder that its row, as committed, does not name
+    (`named`); return how many.
 
     What a writer killed before its row was saved stored, or what it replaced and did not live
     to delete. Called under the row's lock, which every writer of these files holds: a file
     not named is no one's work in progress.
     """
-    storage = delivery.letter_pdf.storage
-    folder = delivery_files_folder(delivery_id=delivery.pk)
-    named = {delivery.letter_pdf.name, delivery.signatures_csv.name}
-    try:
-        _folders, names = storage.listdir(folder)
-    except FileNotFoundError:
-        return
-    for name in names:
-        if f"{folder}/{name}" not in named:
-            storage.delete(f"{folder}/{name}")
+    left_behind = [name for name in _folder_files(delivery_id=delivery_id) if name not in named]
+    for name in left_behind:
+        delivery_files_storage().delete(name)
+    return len(left_behind)
 
 
 @dataclass(frozen=True)
@@ -345,8 +354,60 @@ def delivery_files_lock(
         .first()
     )
     if delivery is not None:
-        _files_left_behind_delete(delivery=delivery)
+        named = {delivery.letter_pdf.name, delivery.signatures_csv.name}
+        _files_left_behind_delete(delivery_id=delivery.pk, named=named)
     return delivery
+
+
+def _folder_of_no_delivery_empty(*, delivery_id: int) -> int:
+    """Delete the files in the folder of a delivery whose row is gone (a backup restored from
+    before it, say); return how many, or 0 if the row is there after all.
+
+    Listed before the row is looked for: no file is stored for a row not yet committed, so a
+    file listed while the row was not there is no writer's, and one stored after is not listed.
+    """
+    listed = _folder_files(delivery_id=delivery_id)
+    if not listed or Delivery.objects.filter(pk=delivery_id).exists():
+        return 0
+    for name in listed:
+        delivery_files_storage().delete(name)
+    return len(listed)
+
+
+def delivery_files_left_behind_sweep() -> int:
+    """Delete, in every delivery's folder, the files its row as committed does not name (all of
+    them if the row is gone); return how many.
+
+    A worker killed between the commit that named a new file and the deletion of the one it
+    replaced leaves that one behind (after an erasure, a list naming the erased) until the next
+    writer of that delivery, or its purge up to a year later. Beat runs this daily, so that it
+    stays less than a day. A row a writer holds is passed by, not waited for: the writer deletes
+    what it finds left behind, as every writer does (delivery_files_lock).
+    """
+    try:
+        folders, _files = delivery_files_storage().listdir(DELIVERIES_FOLDER)
+    except FileNotFoundError:
+        return 0
+    deleted = 0
+    for folder in folders:
+        if not folder.isdigit():
+            continue
+        delivery_id = int(folder)
+        with transaction.atomic():
+            named = (
+                Delivery.objects.select_for_update(skip_locked=True)
+                .filter(pk=delivery_id)
+                .values_list("letter_pdf", "signatures_csv")
+                .first()
+            )
+            if named is not None:
+                deleted += _files_left_behind_delete(delivery_id=delivery_id, named=set(named))
+                continue
+        # Held by a writer (passed by), or gone.
+        deleted += _folder_of_no_delivery_empty(delivery_id=delivery_id)
+    if deleted:
+        logger.info("Delivery files left behind by a killed worker deleted: %s.", deleted)
+    return deleted
 
 
 def _files_not_yet_sent_rewrite(*, delivery: Delivery, named_count: int) -> None:

@@ -124,9 +124,13 @@ class DeliveryQuerySet(models.QuerySet):
         return self.filter(status=Delivery.Status.SENT)
 
 
+# The folder, in the "deliveries" storage, holding one folder per delivery, named by its id.
+DELIVERIES_FOLDER = "deliveries"
+
+
 def delivery_files_folder(*, delivery_id: int) -> str:
     """Return the folder of a delivery's files in the "deliveries" storage."""
-    return f"deliveries/{delivery_id}"
+    return f"{DELIVERIES_FOLDER}/{delivery_id}"
 
 
 def _delivery_file_path(delivery: "Delivery", filename: str) -> str:

@@ -75,6 +75,12 @@ def delivery_files_purge_expired() -> int:
 
 
 @shared_task
+def delivery_files_left_behind_sweep() -> int:
+    """Delete the delivery files a worker killed after naming their replacements left."""
+    return files.delivery_files_left_behind_sweep()
+
+
+@shared_task
 def delivery_notices_task(delivery_id: int, reply_id: int | None = None) -> int:
     """Tell the signers a sent delivery carried who asked for news that it went (or, with
     `reply_id`, what the authorities answered); return how many emails went."""

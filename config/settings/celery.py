@@ -106,6 +106,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "deliveries.tasks.delivery_files_purge_expired",
         "schedule": 24 * _HOUR,
     },
+    # A delivery's file replaced (a list written again after an erasure, say) but not deleted:
+    # its worker was killed between the commit that named the new one and the deletion.
+    "deliveries-files-left-behind-sweep": {
+        "task": "deliveries.tasks.delivery_files_left_behind_sweep",
+        "schedule": 24 * _HOUR,
+        "options": {"expires": 24 * _HOUR},
+    },
     # Personal data the site no longer needs to read, sealed (signatures kept before sealing
     # existed, and any a crash left in the clear).
     "petitions-signatures-seal": {

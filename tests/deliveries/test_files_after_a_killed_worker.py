@@ -11,6 +11,7 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, storages
 from django.core.management import call_command
 from django.utils import timezone
@@ -24,6 +25,8 @@ from deliveries.files import (
 from deliveries.models import Delivery, delivery_files_folder
 from deliveries.runs import deliveries_interrupted_resume
 from deliveries.sending import delivery_send
+from deliveries.tasks import delivery_files_left_behind_sweep
+from petitions.erasure import signer_erase
 from petitions.name_review import signatures_name_hide
 from tests.deliveries.factories import confirmed_signatures_create
 from tests.deliveries.helpers import attachments, csv_rows, pdf_text
@@ -46,6 +49,11 @@ def _killed_before_the_row_is_saved():
 def _killed_while_storing_a_file():
     """Die as a file is being stored: the new one not yet whole."""
     return mock.patch.object(FileSystemStorage, "save", side_effect=SystemExit)
+
+
+def _killed_before_deleting_what_it_replaced():
+    """Die once the row naming a new file is committed, before the one it replaced is deleted."""
+    return mock.patch.object(FileSystemStorage, "delete", side_effect=SystemExit)
 
 
 KILLS = {
@@ -173,3 +181,51 @@ def test_files_a_killed_worker_left_beside_a_sent_delivery_go_with_its_own(petit
     assert delivery_files_purge_expired(now=sent.sent_at + timedelta(days=400)) == 2
 
     assert _in_folder(sent) == set()
+
+
+def _sweep_runs() -> int:
+    """Run beat's daily sweep of the files left behind, as beat would."""
+    return delivery_files_left_behind_sweep.apply().get()
+
+
+def test_a_list_an_erasure_replaced_but_a_killed_worker_left_is_gone_by_the_daily_sweep(
+    petition, embassy, run, django_capture_on_commit_callbacks
+):
+    erased, staying = confirmed_signatures_create(petition, 2, named_every=1)
+    run(petition=petition)
+    sent = Delivery.objects.sent().get(target=embassy)
+    with (
+        _killed_before_deleting_what_it_replaced(),
+        pytest.raises(SystemExit),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        signer_erase(email=erased.email, actor=None)
+    sent = Delivery.objects.get(pk=sent.pk)
+    on_file = {sent.letter_pdf.name, sent.signatures_csv.name}
+    # Beside the list on file, the one that went still names the erased signer; no one will
+    # write this delivery again, and its purge is a year away.
+    (left_behind,) = _in_folder(sent) - on_file
+    with storages["deliveries"].open(left_behind) as replaced:
+        assert erased.last_name in replaced.read().decode("utf-8-sig")
+    # And a delivery's folder whose row is gone: a backup restored from before it.
+    storages["deliveries"].save("deliveries/987654/signatures-0.csv", ContentFile(b"Nom"))
+
+    # The embassy's list, the ministry's, and the file of no delivery.
+    assert _sweep_runs() == 3
+
+    assert _in_folder(sent) == on_file
+    assert storages["deliveries"].listdir("deliveries/987654")[1] == []
+    with sent.signatures_csv.open("rb") as kept:
+        assert [row[:2] for row in csv_rows(kept.read())] == [
+            [staying.first_name, staying.last_name]
+        ]
+    call_command("ledger_verify", petition=petition.slug)
+    # Nothing is left for the next day's.
+    assert _sweep_runs() == 0
+
+
+def test_beat_sweeps_the_files_left_behind_at_least_once_a_day(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["deliveries-files-left-behind-sweep"]
+
+    assert entry["task"] == delivery_files_left_behind_sweep.name
+    assert entry["schedule"] <= 24 * 3600
