@@ -1,5 +1,6 @@
 """A worker killed between writing a delivery's files and recording them leaves every record
-naming whole files that match it; the next writer finishes the work and deletes what was left.
+naming whole files that match it; the next writer finishes the work and deletes what was left,
+and beat's daily sweep deletes what no writer came back for.
 
 A kill is simulated in process by raising SystemExit (which no `except Exception` catches) at
 the step named, then running what the next worker would: the files are real, in a folder of
@@ -7,6 +8,7 @@ their own, and the rows are as the database kept them.
 """
 
 import hashlib
+import threading
 from datetime import timedelta
 from unittest import mock
 
@@ -14,6 +16,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, storages
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from deliveries import batches
@@ -229,3 +232,47 @@ def test_beat_sweeps_the_files_left_behind_at_least_once_a_day(settings):
 
     assert entry["task"] == delivery_files_left_behind_sweep.name
     assert entry["schedule"] <= 24 * 3600
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_daily_sweep_passes_by_a_list_being_written_again_and_leaves_the_writer_its_files(
+    petition, embassy
+):
+    hidden, _staying = confirmed_signatures_create(petition, 2, named_every=1)
+    delivery = batches.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
+    # The list is left to the writer below, not to the worker hiding would queue.
+    with mock.patch("deliveries.tasks.delivery_lists_forget_hidden_names_task.apply_async"):
+        signatures_name_hide(signatures=petition.signatures.filter(pk=hidden.pk))
+    stored, go_on, errors = threading.Event(), threading.Event(), []
+    save = Delivery.save
+
+    def save_once_the_sweep_has_run(self, *args, **kwargs):
+        stored.set()  # its new files are in the folder, not yet named by the row
+        go_on.wait(timeout=60)
+        return save(self, *args, **kwargs)
+
+    def writer():
+        try:
+            delivery_lists_forget_hidden_names(delivery_ids=[delivery.pk])
+        except BaseException as error:  # reported in the test's own thread
+            errors.append(error)
+        finally:
+            stored.set()
+            connection.close()
+
+    with mock.patch.object(Delivery, "save", save_once_the_sweep_has_run):
+        thread = threading.Thread(target=writer)
+        thread.start()
+        stored.wait(timeout=60)
+        try:
+            in_progress = _in_folder(delivery)
+            assert len(in_progress) == 4  # the row's two, and the writer's two
+            assert _sweep_runs() == 0
+            assert _in_folder(delivery) == in_progress
+        finally:
+            go_on.set()
+            thread.join(timeout=60)
+    assert errors == []
+
+    rewritten = _assert_the_row_names_its_files_as_they_are(delivery)
+    assert rewritten.named_count == 1
