@@ -27,12 +27,12 @@ def test_a_node_and_a_worker_killed_mid_surge_lose_nothing_and_double_nothing(tm
 
     run = subprocess.run(
         [sys.executable, "-m", "bench.scale",
-         "--duration", "14", "--kill-at", "3", "--down-for", "5", "--budget", "240",
+         "--duration", "14", "--kill-at", "3", "--down-for", "5", "--budget", "360",
          "--database-url",
          f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:"
          f"{database['PORT'] or 5432}/{database['NAME']}_scale",
          "--work", str(tmp_path / "work"), "--results", str(results)],
-        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+        cwd=ROOT, capture_output=True, text=True, timeout=420, check=False,
     )  # fmt: skip
 
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
