@@ -117,6 +117,14 @@ class SignatureExportForm(forms.Form):
 
     def clean(self) -> dict:
         cleaned = super().clean() or {}
+        signed_from, signed_until = cleaned.get("signed_from"), cleaned.get("signed_until")
+        # Dates typed the wrong way round match no one: say so, rather than hand over an
+        # empty file that the trail records as an export.
+        if signed_from and signed_until and signed_from > signed_until:
+            self.add_error(
+                "signed_until",
+                gettext("This day comes before “Signed from”: nothing would be exported."),
+            )
         upload = cleaned.get("private_key_file")
         text = _key_file_text(upload.read(KEY_FILE_MAX_BYTES)) if upload else ""
         text = text or cleaned.get("private_key") or ""

@@ -147,6 +147,26 @@ def test_a_data_officer_exports_one_petition_and_the_trail_says_what_was_written
     assert trailed.row_count == len(SUPPORTERS)
 
 
+def test_a_data_officer_who_types_the_dates_the_wrong_way_round_is_told_and_gets_no_empty_file(
+    client, signed_and_confirmed
+):
+    logged_in_as(client, DATA_OFFICERS)
+    today = timezone.localdate()
+    typed = {"signed_from": today, "signed_until": today - timedelta(days=30)}
+
+    page = client.post(EXPORT_URL, {"petition": signed_and_confirmed.pk, "format": "csv", **typed})
+
+    # The form comes back with both dates as typed and says what is wrong, in French.
+    assert page.status_code == 200
+    assert page["Content-Type"].startswith("text/html")
+    html = page.content.decode()
+    assert "Ce jour est avant «\u00a0Signées à partir du\u00a0»" in html
+    for day in typed.values():
+        assert f'value="{day.isoformat()}"' in html
+    # No file of nobody went out, so the trail records no export.
+    assert not AccessEvent.objects.filter(action=AccessEvent.Action.EXPORTED_SIGNATURES).exists()
+
+
 @pytest.mark.django_db(transaction=True)  # as under `make run`: each write commits at once
 def test_a_large_export_is_ready_when_the_page_comes_back_and_the_page_says_so(
     client, signed_and_confirmed, settings
