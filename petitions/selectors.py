@@ -170,6 +170,9 @@ class ListsNotYetSent(NamedTuple):
     # A sender holds these: they go as they are, or, should the attempt fail, are written
     # again before the next.
     being_sent: int
+    # How many names each list to write again held when found: a list that names fewer
+    # afterwards was written again (names are only ever taken out of a list not sent).
+    named_counts: dict[int, int]
 
 
 def lists_not_yet_sent_naming(*, signatures: SignatureQuerySet) -> ListsNotYetSent:
@@ -185,12 +188,31 @@ def lists_not_yet_sent_naming(*, signatures: SignatureQuerySet) -> ListsNotYetSe
             deliveries_carried__delivery__counts_only=False,
         )
         .order_by()
-        .values_list("deliveries_carried__delivery", "deliveries_carried__delivery__status")
+        .values_list(
+            "deliveries_carried__delivery",
+            "deliveries_carried__delivery__status",
+            "deliveries_carried__delivery__named_count",
+        )
         .distinct()
     )
-    statuses = [status for _delivery, status in lists]
-    being_sent = statuses.count(DELIVERY_BEING_SENT)
-    return ListsNotYetSent(rewritten=len(statuses) - being_sent, being_sent=being_sent)
+    named_counts = {
+        delivery: named for delivery, status, named in lists if status != DELIVERY_BEING_SENT
+    }
+    return ListsNotYetSent(
+        rewritten=len(named_counts),
+        being_sent=len(lists) - len(named_counts),
+        named_counts=named_counts,
+    )
+
+
+def lists_written_again_count(*, lists: ListsNotYetSent) -> int:
+    """Count the lists found by lists_not_yet_sent_naming that name fewer people now: those
+    already written again (at once when tasks run in-process, as under `make run`)."""
+    deliveries = Petition.deliveries.field.model._default_manager
+    now = dict(deliveries.filter(pk__in=lists.named_counts).values_list("pk", "named_count"))
+    return sum(
+        1 for delivery, named in lists.named_counts.items() if now.get(delivery, named) < named
+    )
 
 
 def signatures_named_deliveries(*, signatures: SignatureQuerySet) -> list[Mapping[str, Any]]:

@@ -44,4 +44,4 @@ def test_signing_confirming_exporting_delivering_and_sealing_work_on_make_runs_d
     result = pytest_on_make_runs_defaults("-o", "python_files=smoke_*.py", "tests/default_path")
 
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
-    assert "\n14 passed" in result.stdout, result.stdout[-2000:]
+    assert "\n15 passed" in result.stdout, result.stdout[-2000:]

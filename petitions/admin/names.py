@@ -18,6 +18,7 @@ from petitions.models import Signature
 from petitions.selectors import (
     ListsNotYetSent,
     lists_not_yet_sent_naming,
+    lists_written_again_count,
     signatures_named_to_authorities,
 )
 from petitions.signer_contact import signer_contact_visible_to
@@ -93,18 +94,27 @@ class SignatureNamesAdminMixin(ModelAdminMixinBase):
     def _lists_not_yet_sent_tell(self, request: HttpRequest, lists: ListsNotYetSent) -> None:
         """Tell staff what becomes of the lists not yet sent that name whom they hid.
 
-        A worker writes them again (a list of a hundred thousand names takes minutes), and each
-        list is checked again before it goes. One a sender holds at this moment goes as it is:
-        only should that attempt fail is it written again before the next.
+        A worker writes them again (a list of a hundred thousand names takes minutes; without a
+        broker, as under `make run`, it has done so before this is said), and each list is
+        checked again before it goes. One a sender holds at this moment goes as it is: only
+        should that attempt fail is it written again before the next.
         """
         if lists.rewritten:
-            message = ngettext(
-                "%(count)s list not yet sent is being written again without these names, in "
-                "the background.",
-                "%(count)s lists not yet sent are being written again without these names, in "
-                "the background.",
-                lists.rewritten,
-            )
+            if lists_written_again_count(lists=lists) == lists.rewritten:
+                # Tasks ran in-process (`make run`): the worker's rewrite is done already.
+                message = ngettext(
+                    "%(count)s list not yet sent was written again without these names.",
+                    "%(count)s lists not yet sent were written again without these names.",
+                    lists.rewritten,
+                )
+            else:
+                message = ngettext(
+                    "%(count)s list not yet sent is being written again without these names, "
+                    "in the background.",
+                    "%(count)s lists not yet sent are being written again without these names, "
+                    "in the background.",
+                    lists.rewritten,
+                )
             self.message_user(
                 request, message % {"count": intcomma(lists.rewritten)}, messages.INFO
             )

@@ -259,6 +259,37 @@ def test_staff_deliver_the_petition_with_the_named_signer_only(
 
 
 @pytest.mark.django_db(transaction=True)  # as under `make run`: each write commits at once
+def test_a_name_hidden_before_a_delivery_goes_is_out_of_its_list_when_the_page_says_so(
+    client, signed_and_confirmed
+):
+    """Built with `manage.py build_delivery`, a delivery waits for the next run; a petition
+    manager then hides a name it carries. With no worker, the list is written again in the
+    request: the page says it was, not that it is being written in the background."""
+    petition = signed_and_confirmed
+    target = petition.targets.get()  # the loaded campaign's address is a placeholder
+    target.email = "target@embassy.test"
+    target.save()
+    address_approved(target)
+    call_command("build_delivery", "--petition", petition.slug, stdout=StringIO())
+    waiting = Delivery.objects.get()
+    assert waiting.named_count == 1
+    logged_in_as(client, PETITION_MANAGERS)
+
+    aynur = Signature.objects.get(first_name="Aynur")
+    page = client.post(
+        reverse("admin:petitions_signature_changelist"),
+        {"action": "hide_names", "_selected_action": [aynur.pk]},
+        follow=True,
+    ).content.decode()
+
+    waiting.refresh_from_db()
+    assert waiting.named_count == 0
+    assert "Aynur" not in waiting.signatures_csv.open("rb").read().decode("utf-8-sig")
+    assert "1 liste pas encore envoyée a été réécrite sans ces noms." in page
+    assert "en arrière-plan" not in page
+
+
+@pytest.mark.django_db(transaction=True)  # as under `make run`: each write commits at once
 def test_staff_send_an_update_and_read_that_it_reached_the_signer_who_asked_for_news(
     client, signed_and_confirmed, mailoutbox
 ):
