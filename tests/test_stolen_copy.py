@@ -1,29 +1,60 @@
-"""Someone hostile copies the database, the site's files and its cache: whom does the copy name?
+"""Someone hostile copies the database, the site's files, its cache, the broker's queue and the
+logs: whom does the copy name?
 
 Only the signers who chose to be named somewhere, and only by what they chose: the first name
-of a signer shown among the latest signers, the name of a signer named to the authorities.
-Every address, and everyone else's name, postcode, comment and IP address, are sealed to the
-data officers' key, encrypted with a key the copy lacks (the address of a signer who asked for
-news) or gone; the officers get them all back with their key, and only with it.
+of a signer shown among the latest signers, the name of a signer named to the authorities;
+and, until their mail server takes their confirmation email, what a signer typed (nothing can
+be sealed before the email that needs the address has gone). Every other address, and
+everyone else's name, postcode, comment and IP address, are sealed to the data officers' key,
+encrypted with a key the copy lacks (the address of a signer who asked for news, or asked for
+fresh withdrawal links) or gone; the officers get them all back with their key, and only with
+it. No copy holds a raw IP address, the token of an emailed link, or the address of someone
+who typed it into the site's forms without having signed.
 """
 
+import base64
+import logging
+import re
 import subprocess
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
+from django.urls import reverse
 
 from core.rotating_keys import daily_keys_forget
 from petitions.sealing import reminder_address_open
 from tests import stolen_copy
-from tests.stolen_copy import PERSONAS, READABLE_BY_THE_SITE, READABLE_IN_A_COPY
+from tests.celery_worker import BROKER_URL
+from tests.stolen_copy import (
+    AWAITING_THEIR_EMAIL,
+    PERSONAS,
+    READABLE_BY_THE_SITE,
+    READABLE_IN_A_COPY,
+    STRANGER_EMAIL,
+    LogRecords,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def campaign(settings, tmp_path):
+def logs():
+    """Every log record of the campaign's life, at every level, whatever its handlers keep."""
+    records = LogRecords()
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(records)
+    root.setLevel(logging.DEBUG)
+    yield records
+    root.removeHandler(records)
+    root.setLevel(level)
+
+
+@pytest.fixture
+def campaign(settings, tmp_path, logs):
     settings.DELIVERY_FILES_ROOT = tmp_path / "deliveries"
     settings.EXPORT_FILES_ROOT = tmp_path / "exports"
     settings.ERASURE_JOURNAL_ROOT = tmp_path / "erasure-journal"
@@ -52,12 +83,24 @@ def _database_dump() -> bytes:
 
 
 def _cache_contents() -> bytes:
-    """Return every value in the site's Redis cache, as a copy of Redis would hold it."""
+    """Return every key and value in the site's Redis cache, as a copy of Redis would hold it."""
     client = cache._cache.get_client()  # type: ignore[attr-defined]
     values = []
     for key in client.scan_iter():
-        if client.type(key) == b"string":
-            values.append(key + b"=" + client.get(key))
+        kind = client.type(key)
+        if kind == b"string":
+            held = [client.get(key)]
+        elif kind == b"hash":
+            held = [item for pair in client.hgetall(key).items() for item in pair]
+        elif kind == b"list":
+            held = client.lrange(key, 0, -1)
+        elif kind == b"set":
+            held = list(client.smembers(key))
+        elif kind == b"zset":
+            held = client.zrange(key, 0, -1)
+        else:
+            held = [client.dump(key) or b""]
+        values.append(key + b"=" + b" ".join(held))
     return b"\n".join(values)
 
 
@@ -68,7 +111,7 @@ def test_a_stolen_database_names_only_what_signers_chose_to_make_readable(campai
 
     # The scan finds what is there: each choice keeps exactly what it says, no more, and no
     # signer's address is in it, not even of those who asked for news.
-    assert found == READABLE_IN_A_COPY
+    assert found == READABLE_IN_A_COPY | AWAITING_THEIR_EMAIL
     assert b"203.0.113." not in dump
 
 
@@ -131,7 +174,7 @@ def test_with_their_key_the_data_officers_get_every_remaining_signer_back_whole(
 def test_without_the_key_an_export_holds_only_what_stays_readable(campaign):
     exported = b"\n".join(",".join(row).encode() for row in campaign.exported_without_key)
 
-    assert stolen_copy.names_in(exported) == READABLE_BY_THE_SITE
+    assert stolen_copy.names_in(exported) == READABLE_BY_THE_SITE | AWAITING_THEIR_EMAIL
 
 
 def test_the_wrong_key_is_refused_clearly_and_loses_nothing(campaign):
@@ -140,3 +183,65 @@ def test_the_wrong_key_is_refused_clearly_and_loses_nothing(campaign):
     )
     # The right key, after the wrong one, still opens every record.
     assert len(stolen_copy.signer_rows(campaign)) == len(PERSONAS) - 2
+
+
+def test_no_copy_holds_a_raw_ip_a_links_token_or_the_address_of_someone_who_never_signed(
+    campaign, logs
+):
+    tokens = stolen_copy.emailed_tokens()
+    assert len(tokens) >= len(PERSONAS)  # the links of every email the signers were sent
+
+    copies = {
+        "database": _database_dump(),
+        "cache": _cache_contents(),
+        "files": b"\n".join(path.read_bytes() for path in stolen_copy.files_written()),
+        "logs": logs.text(),
+    }
+
+    assert {name: stolen_copy.secrets_in(copy, tokens=tokens) for name, copy in copies.items()} == {
+        name: set() for name in copies
+    }
+
+
+def test_the_logs_at_every_level_name_no_signer(campaign, logs):
+    levels = {record.levelno for record in logs.records}
+    # The run was logged, down to its details, and the mail servers' "later" with it, quoting
+    # the address it refused.
+    assert {logging.DEBUG, logging.INFO, logging.WARNING} <= levels
+    assert any("451 4.7.1 Greylisted" in record.getMessage() for record in logs.records)
+
+    assert stolen_copy.names_in(logs.text()) == {}
+
+
+@pytest.fixture
+def queued(broker):
+    """Tasks published to the test broker's Redis and left there, as no worker takes them."""
+    import redis
+
+    # The app's pools were made for the in-process broker: made again, they reach Redis.
+    broker.close()
+    broker.amqp._producer_pool = None
+    yield redis.Redis.from_url(BROKER_URL)
+    broker.close()
+    broker.amqp._producer_pool = None
+
+
+def test_a_stolen_copy_of_the_brokers_queue_names_no_one_who_asked_for_links(queued, settings):
+    settings.SIGNATURE_EMAILS_PER_MAILBOX_PER_DAY = 10
+    signer = next(persona for persona in PERSONAS if persona.key == "plain")
+    for address in (signer.email, STRANGER_EMAIL):
+        asked = Client().post(
+            reverse("petitions:withdrawal_links"), {"email": address}, REMOTE_ADDR=signer.ip
+        )
+        assert asked.status_code == 302
+
+    messages = queued.lrange("celery", 0, -1)
+    # Both requests wait in the queue, each message with its body as the worker would read it.
+    assert len(messages) == 2
+    bodies = [
+        base64.b64decode(re.search(rb'"body": "([^"]*)"', message)[1]) for message in messages
+    ]
+    copy = b"\n".join(messages + bodies)
+
+    assert stolen_copy.names_in(copy) == {}
+    assert stolen_copy.secrets_in(copy, tokens=set()) == set()
