@@ -97,6 +97,8 @@ PERSONAS = [
     # Their mail servers refuse: "451 try later" to each email, "550 no such user" for good.
     _persona("greylisted", 8, language="en", confirms=False),
     _persona("refused", 9, confirms=False, choices={"newsletter_opt_in": "on"}),
+    # Confirmed and asked for news; their mailbox is closed afterwards: "550" to what follows.
+    _persona("bounced", 10, language="en", choices={"newsletter_opt_in": "on"}),
 ]
 # An address that signed nothing, typed into the form that asks for fresh withdrawal links.
 STRANGER_EMAIL = "Secret-Stranger-7731@Example.org"
@@ -127,11 +129,18 @@ class CampaignRun:
 
 
 class RefusingServer(LocmemBackend):
-    """A mail server that answers as the greylisted and refused signers' servers do."""
+    """A mail server that answers as the greylisted, refused and bounced signers' servers do,
+    quoting the address it refuses as real servers do."""
+
+    closed: set[str] = set()  # mailboxes closed since their owner signed
 
     def send_messages(self, messages):
         for message in messages:
             [address] = message.to
+            if address in RefusingServer.closed:
+                raise smtplib.SMTPRecipientsRefused(
+                    {address: (550, b"5.1.1 <%s>: mailbox closed" % address.encode())}
+                )
             if "greylisted" in address:
                 raise smtplib.SMTPRecipientsRefused(
                     {address: (451, b"4.7.1 Greylisted <%s>" % address.encode())}
@@ -235,11 +244,13 @@ def campaign_live() -> CampaignRun:
     )
     by_key = {persona.key: persona for persona in PERSONAS}
     refusing_server = f"{__name__}.{RefusingServer.__name__}"
+    RefusingServer.closed = set()
     email_sending.connection_close()
     with override_settings(LANGUAGES=LANGUAGES_WITH_UYGHUR, EMAIL_BACKEND=refusing_server):
         for persona in PERSONAS:
             _sign(petition, persona)
     email_sending.connection_close()
+    RefusingServer.closed = {by_key["bounced"].email}
     # Uyghur is switched off: its signers are written to in French from now on.
     with override_settings(EMAIL_BACKEND=refusing_server):
         runs.deliveries_run(petition=petition)

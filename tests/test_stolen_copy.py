@@ -113,6 +113,10 @@ def test_a_stolen_database_names_only_what_signers_chose_to_make_readable(campai
     # signer's address is in it, not even of those who asked for news.
     assert found == READABLE_IN_A_COPY | AWAITING_THEIR_EMAIL
     assert b"203.0.113." not in dump
+    # The servers' refusals are kept, as they said them but for the addresses they quoted:
+    # to the confirmations (451, 550) and to what followed a mailbox's closing.
+    for refusal in (b"Greylisted", b"no such user", b"mailbox closed"):
+        assert refusal in dump
 
 
 def test_the_database_and_the_cache_together_cannot_test_an_ip_address(campaign):
