@@ -44,6 +44,7 @@ from petitions.confirmation_wake import confirmation_senders_wake, helper_wake, 
 from petitions.mailbox_caps import mailbox_daily_send_release, mailboxes_over_daily_cap
 from petitions.models import Signature
 from petitions.names import name_for_greeting
+from petitions.news import signature_news_stop
 from petitions.sealing import reminder_values_after_confirmation_email, signature_seal_values
 from petitions.signature_links import confirmation_token_make, withdrawal_url_make
 
@@ -261,6 +262,11 @@ def _failure_record(signature: Signature, failure: SendFailure) -> None:
             # Nothing will be sent to this address again: it need not stay readable.
             **signature_seal_values(signature),
         )
+        if failure.mailbox_refused:
+            # A mailbox that does not exist may be given to someone else, and no news can
+            # reach a signer who never confirmed: the address kept for news goes too, as
+            # when a notice or an update meets the same refusal.
+            signature_news_stop(signature_id=signature.pk)
         return
     delay = retry_delay(
         attempt=signature.confirmation_attempts,

@@ -114,9 +114,9 @@ READABLE_IN_A_COPY = {
 AWAITING_THEIR_EMAIL = {"greylisted": {"email", "first name", "last name", "postcode", "comment"}}
 # What the running site reads besides: the address of a signer who asked for news, in a box
 # whose key is in the site's environment, not in the database.
-# The signer refused with 550 had asked for news too: refused, their address is kept boxed
-# only, as a news signer's is, and the export shows it to the data officers.
-READABLE_BY_THE_SITE = READABLE_IN_A_COPY | {"news": {"email"}, "refused": {"email"}}
+# (The signer whose confirmation was refused with 550 had asked for news too: a mailbox that
+# does not exist is not kept for news.)
+READABLE_BY_THE_SITE = READABLE_IN_A_COPY | {"news": {"email"}}
 
 
 @dataclass

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from petitions import confirmation_emails, review
 from petitions.models import Signature
+from petitions.sealing import news_address_close
 from tests.emailed_links import html_language, site_link_paths
 from tests.factories import SignatureFactory
 from tests.petitions.outbox_clock import hours_pass, server_asks_again_now
@@ -193,6 +194,24 @@ def test_a_refused_recipient_is_recorded_with_the_reason_and_never_tried_again(
     assert mailoutbox == []
     # Never to be sent: sealed at once.
     assert signature.email == "" and sealed_data_of(signature)["email"] == "nobody@example.org"
+
+
+def test_a_signer_whose_mailbox_does_not_exist_is_not_kept_for_news(petition, mail_server):
+    signature = SignatureFactory(
+        petition=petition,
+        email="nobody@example.org",
+        newsletter_opt_in=True,
+        news_address=news_address_close("nobody@example.org"),
+    )
+    mail_server.replies = {signature.email: [_unknown(signature.email)]}
+
+    confirmation_emails.confirmations_send()
+
+    signature.refresh_from_db()
+    assert signature.email_status == Signature.EmailStatus.REJECTED
+    # The site can read the address nowhere now; the data officers still can, with their key.
+    assert (signature.newsletter_opt_in, signature.news_address) == (False, None)
+    assert sealed_data_of(signature)["email"] == "nobody@example.org"
 
 
 def test_refusals_for_now_are_given_up_two_days_after_the_email_was_owed(
