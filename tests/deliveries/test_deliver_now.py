@@ -95,7 +95,7 @@ def test_the_finished_progress_page_reads_in_french_typography(
     progress = verified_staff_client.get(response["Location"], headers={"accept-language": "fr"})
 
     item = progress.content.decode().split('class="delivery-progress__item"')[1]
-    assert "</a>\u00a0: 4 signatures, Envoyée" in item
+    assert "</a>\u00a0: 4 signatures — Envoyée" in item
     assert progress.context["title"].startswith("Remettre maintenant")
 
 
