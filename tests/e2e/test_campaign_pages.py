@@ -80,8 +80,13 @@ def test_the_footer_leads_to_the_contact_page_and_a_complete_legal_notice(suppor
     supporter.locator("footer").get_by_role("link", name="Privacy").click()
     expect(supporter.get_by_role("heading", name="When you sign")).to_be_visible()
     assert "postcode" not in supporter.locator("main").inner_text().lower()
-    # What the form asks reads as the rest of the policy: the same type, the same headings.
+    # What the form asks, and how to withdraw, read as the rest of the policy: the same type,
+    # the same headings.
     style = "element => [getComputedStyle(element).fontSize, getComputedStyle(element).lineHeight]"
-    policy, asked = supporter.locator(".page__body > .rich-text"), supporter.locator(".data-asked")
-    assert asked.locator("p").first.evaluate(style) == policy.locator("p").first.evaluate(style)
-    assert asked.locator("h2").evaluate(style) == policy.locator("h2").first.evaluate(style)
+    policy = supporter.locator(".page__body > .rich-text")
+    expect(supporter.get_by_role("heading", name="Withdrawing your signature")).to_be_visible()
+    for section in supporter.locator(".data-asked").all():
+        assert section.locator("p").first.evaluate(style) == policy.locator("p").first.evaluate(
+            style
+        )
+        assert section.locator("h2").evaluate(style) == policy.locator("h2").first.evaluate(style)
