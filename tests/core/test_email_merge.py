@@ -54,6 +54,22 @@ def test_each_signer_gets_what_rendering_their_email_alone_gives(petition, templ
     assert merge.renderings == 4
 
 
+def _confirmations_sent_counting_renderings() -> tuple[int, list[str]]:
+    """Send the confirmations owed; return how many went, and the language of each rendering
+    of the templates the batch's merge asked for."""
+    renderings = []
+    real_render = email_merge.email_texts_render
+
+    def render_counted(**arguments):
+        renderings.append(arguments["language"])
+        return real_render(**arguments)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(email_merge, "email_texts_render", render_counted)
+        sent = confirmation_emails.confirmations_send()
+    return sent, renderings
+
+
 def test_a_batch_of_signers_is_rendered_once_per_language_each_email_their_own(
     petition, mailoutbox
 ):
@@ -68,16 +84,7 @@ def test_a_batch_of_signers_is_rendered_once_per_language_each_email_their_own(
     }
     for email, (first_name, language) in signers.items():
         SignatureFactory(petition=petition, first_name=first_name, email=email, language=language)
-    renderings = []
-    real_render = email_merge.email_texts_render
-
-    def render_counted(**arguments):
-        renderings.append(arguments["language"])
-        return real_render(**arguments)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(email_merge, "email_texts_render", render_counted)
-        sent = confirmation_emails.confirmations_send()
+    sent, renderings = _confirmations_sent_counting_renderings()
 
     assert sent == 20
     assert sorted(renderings) == ["en", "en", "fr", "fr"]
@@ -107,16 +114,7 @@ def test_signers_of_languages_switched_off_share_the_french_signers_rendering(
             email=f"signer-{number}@example.org",
             language=language,
         )
-    renderings = []
-    real_render = email_merge.email_texts_render
-
-    def render_counted(**arguments):
-        renderings.append(arguments["language"])
-        return real_render(**arguments)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(email_merge, "email_texts_render", render_counted)
-        sent = confirmation_emails.confirmations_send()
+    sent, renderings = _confirmations_sent_counting_renderings()
 
     assert sent == 9
     # Once with stand-ins, once for the first signer alone: not once more per language.
