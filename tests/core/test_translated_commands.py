@@ -67,6 +67,19 @@ def test_each_of_the_site_s_commands_explains_itself_in_french(name, app_name):
     ] == []  # each argument the command adds is explained in French too
 
 
+@pytest.mark.parametrize(("name", "app_name"), SITE_COMMANDS, ids=[n for n, _ in SITE_COMMANDS])
+def test_every_argument_a_site_command_adds_says_what_it_does(name, app_name):
+    # An operator reading --help sees each option the command adds explained, not only listed
+    # (export_signatures' --format and --status were, once).
+    parser = _parser(app_name, name, "en")
+
+    assert [
+        action.option_strings or action.dest
+        for action in parser._actions
+        if action.dest not in DJANGO_ARGUMENTS and not action.help
+    ] == []
+
+
 def _help_shown(command: str) -> str:
     """Run `manage.py <command> --help` as an operator does: a process of its own, with no
     language chosen but LANGUAGE_CODE; its text on one line, as argparse wraps it."""

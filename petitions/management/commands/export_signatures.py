@@ -37,12 +37,20 @@ class Command(TranslatedHelpCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--petition", required=True, help=gettext("the petition's slug"))
         parser.add_argument(
-            "--format", choices=SignatureExport.Format.values, default=SignatureExport.Format.CSV
+            "--format",
+            choices=SignatureExport.Format.values,
+            default=SignatureExport.Format.CSV,
+            help=gettext("the file's format: CSV by default; XLSX only to a file, not to stdout"),
         )
         parser.add_argument(
             "--output", required=True, help=gettext("the file to write (- for stdout)")
         )
-        parser.add_argument("--status", choices=Signature.Status.values, default="")
+        parser.add_argument(
+            "--status",
+            choices=Signature.Status.values,
+            default="",
+            help=gettext("only the signatures in this state (by default, every state)"),
+        )
         parser.add_argument(
             "--named-only",
             action="store_true",
