@@ -150,6 +150,39 @@ def test_a_step_undone_after_launch_comes_back_on_the_list(
     assert len(to_do) == 1 and to_do[0].startswith(step), to_do
 
 
+def test_a_petition_whose_slug_the_site_took_since_is_named_before_a_visitor_meets_it(
+    verified_staff_client, loaded_campaign, settings
+):
+    _everything_done(loaded_campaign, settings)
+    petition = Petition.objects.get()
+    # Chosen before the site mounted its page for signers at /petition/withdrawn/: the form
+    # refuses it now, but the row keeps it until someone edits the petition.
+    Petition.objects.filter(pk=petition.pk).update(slug="withdrawn")
+
+    to_do = _checklist(verified_staff_client)["to do"]
+
+    change_url = reverse("admin:petitions_petition_change", args=[petition.pk])
+    assert to_do == [f"A petition's address taken by the site: {petition.title} -> {change_url}"]
+    (step,) = [step for step in launch_steps() if not step.done]
+    assert "/petition/withdrawn/" in step.why
+    Petition.objects.filter(pk=petition.pk).update(slug="liberez-mamat-2")
+    assert _checklist(verified_staff_client)["to do"] == []
+
+
+def test_operators_read_on_the_command_line_which_petition_s_address_the_site_took(
+    loaded_campaign, settings, site_language
+):
+    _everything_done(loaded_campaign, settings)
+    Petition.objects.update(slug="withdrawal-link")
+    output = StringIO()
+
+    with pytest.raises(SystemExit) as exit_status:
+        call_command("launch_checklist", stdout=output)
+
+    assert exit_status.value.code == 1
+    assert "/petition/withdrawal-link/" in output.getvalue()
+
+
 def test_an_email_provider_without_its_webhook_secret_is_a_step_left(
     verified_staff_client, loaded_campaign, settings
 ):
