@@ -4,9 +4,10 @@ Django refuses a form too large to read, a Host the site does not serve, or anyt
 finds suspicious before any view runs, sometimes before the session or the language are set
 (the first middleware asking for the Host refuses it). So the page is drawn with no request, as
 the 500 page is: no context processor runs, nothing reads the database, the session or the
-Host, and it speaks both languages. Staff who saved a text too
-long for the site to read are told so, how large it was and how large it may be, under
-`make run`'s DEBUG too (FormTooLargeUnderDebugMiddleware).
+Host, and it speaks both languages. Staff who saved a text too long for the site to read are
+told so, how large it was and how large it may be; a form with more fields or files than the
+site reads at once is named as such, with the limit. Each says that nothing was saved and how
+to send it again, under `make run`'s DEBUG too (FormTooLargeUnderDebugMiddleware).
 """
 
 import math
@@ -45,6 +46,15 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponseBadRe
             "megabytes_sent": _megabytes_sent(request),
             "megabytes_allowed": settings.DATA_UPLOAD_MAX_MEMORY_SIZE / MEGABYTE,
         }
+    elif isinstance(exception, TooManyFieldsSent):
+        # Staff ticking more rows than the site reads in one go, or a formset grown too long:
+        # theirs to fix by sending less at once, not a request to start again from scratch.
+        context = {
+            "too_many_fields": True,
+            "fields_allowed": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS,
+        }
+    elif isinstance(exception, TooManyFilesSent):
+        context = {"too_many_files": True, "files_allowed": settings.DATA_UPLOAD_MAX_NUMBER_FILES}
     return HttpResponseBadRequest(loader.get_template("400.html").render(context))
 
 
