@@ -43,6 +43,8 @@ urlpatterns += i18n_patterns(
 handler404 = "campaign.views.page_not_found"
 # Drawn with no request, in both languages: Django refuses a bad request before any view.
 handler400 = "core.bad_request.bad_request"
+# Drawn with no request, in the language the failed request chose, else French and English.
+handler500 = "core.server_error.server_error"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -15,6 +15,7 @@ from django.test import RequestFactory
 from django.views.defaults import server_error
 
 from core.bad_request import bad_request
+from core.server_error import server_error as site_server_error
 from tests.public_pages import public_pages
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +53,9 @@ def pages(mamat_campaign, django_capture_on_commit_callbacks, client):
         pages = public_pages()
     pages["fr 404"] = client.get("/no-such-page/").content.decode()
     pages["500"] = server_error(RequestFactory().get("/")).content.decode()
+    english_request = RequestFactory().get("/en/")
+    english_request.LANGUAGE_CODE = "en"
+    pages["500 in English"] = site_server_error(english_request).content.decode()
     pages["400"] = client.get("/", headers={"host": "elsewhere.example"}).content.decode()
     too_large = RequestFactory().post("/admin/", CONTENT_LENGTH="3300000")
     pages["400 form too large"] = bad_request(too_large, RequestDataTooBig()).content.decode()
