@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin_mixins import EditedSinceAdminMixin, RecordAdminMixin, language_name
 from core.private_storage import private_file_response
-from deliveries import admin_deliver, files, sending
+from deliveries import admin_deliver, file_reading, sending
 from deliveries.admin_letters import LetterTemplateAdmin  # noqa: F401 (registers it)
 from deliveries.admin_replies import DeliveryReplyAdmin  # noqa: F401 (registers it)
 from deliveries.models import Delivery, DeliverySchedule
@@ -280,7 +280,7 @@ class DeliveryAdmin(RecordAdminMixin, admin.ModelAdmin):
             request,
             delivery_id,
             "signatures.csv",
-            lambda delivery: files.delivery_signers_file_open(
+            lambda delivery: file_reading.delivery_signers_file_open(
                 delivery=delivery, actor=request.user, ip_hmac=request_ip_hmac(request)
             ),
         )

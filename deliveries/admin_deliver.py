@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.actors import request_staff_user
-from deliveries import addresses, files, previews, runs
+from deliveries import addresses, letter_content, previews, runs
 from deliveries.models import Delivery, DeliverySchedule
 
 UNFINISHED = (Delivery.Status.BUILDING, Delivery.Status.READY, Delivery.Status.SENDING)
@@ -154,7 +154,9 @@ def deliver_preview_view(
         "schedule": schedule,
         "rows": rows,
         # The letter then tells the recipient to answer the email: it may reach nobody.
-        "no_reply_address": not any(files.letter_reply_addresses(campaign=petition.campaign)),
+        "no_reply_address": not any(
+            letter_content.letter_reply_addresses(campaign=petition.campaign)
+        ),
         "confirm_form": confirm_form,
         "deliverable": deliverable,
         "nothing_awaits": not any(outcome.awaiting for outcome in report.outcomes),

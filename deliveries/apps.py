@@ -9,10 +9,10 @@ class DeliveriesConfig(AppConfig):
     # petitions.erasure calls them after anonymising signers: lists on file forget them, and
     # so do the refusals and Message-IDs of the emails that told them of a delivery.
     erasure_followers = (
-        "deliveries.files.delivery_files_forget_signers",
+        "deliveries.list_rewrites.delivery_files_forget_signers",
         "deliveries.notices.delivery_notices_forget_signers",
     )
     # petitions.name_review calls it after hiding names: a worker writes the lists not yet
     # sent again without them.
-    name_hiding_followers = ("deliveries.files.delivery_lists_forget_hidden_names_queue",)
+    name_hiding_followers = ("deliveries.list_rewrites.delivery_lists_forget_hidden_names_queue",)
     launch_steps = "deliveries.launch.deliveries_launch_steps"

@@ -2,7 +2,7 @@
 
 `delivery_batch_create` records a batch under a lock on its (petition, target) pair, in one
 INSERT ... SELECT; the UniqueConstraint(target, signature) is the database's own guarantee of
-"at most once". `delivery_files_build` then writes the letter and the CSV (deliveries.files)
+"at most once". `delivery_files_build` then writes the letter and the CSV (deliveries.file_writing)
 and marks the delivery ready; a worker killed there leaves it "building", and the next run
 writes it again.
 """
@@ -16,7 +16,8 @@ from django.db.models import F, QuerySet, Sum
 from core.email_sending import message_id_make
 from deliveries import selectors
 from deliveries.addresses import DeliveryRefused, delivery_refusal
-from deliveries.files import delivery_files_lock, delivery_files_write
+from deliveries.file_storage import delivery_files_lock
+from deliveries.file_writing import delivery_files_write
 from deliveries.models import DeliveredSignature, Delivery, DeliverySchedule
 from deliveries.sending import delivery_send_queue
 from petitions.models import Petition, Target
@@ -133,7 +134,7 @@ def delivery_files_build(*, delivery_id: int, queue_send: bool = True) -> Delive
 
     The row stays locked while the files are written, so two runs never write one delivery at
     once; if the worker dies, its connection and lock go with it and the delivery is still
-    "building" for the next run, which deletes the files it left (deliveries.files). Return
+    "building" for the next run, which deletes the files it left (deliveries.file_storage). Return
     None if it was not (or no longer) waiting for files.
     """
     with transaction.atomic():

@@ -168,10 +168,11 @@ class Delivery(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.BUILDING
     )
     # The target as the letter that went addresses it, recorded with the letter (written again
-    # at sending if the target was renamed since: deliveries.files): the public proof and the
-    # ledger must say to whom the signatures went, whatever staff rename the target since.
+    # at sending if the target was renamed since: deliveries.file_writing): the public proof and
+    # the ledger must say to whom the signatures went, whatever staff rename the target since.
     # Read once sent. Its address is not kept: nothing public shows it. The title is kept since
-    # the letter prints it too (deliveries.files.LetterRecipient): a new one writes it again.
+    # the letter prints it too (deliveries.letter_content.LetterRecipient): a new one writes it
+    # again.
     recipient_name = models.CharField(_("recipient's name when sent"), max_length=200, blank=True)
     recipient_title = models.CharField(_("recipient's title when sent"), max_length=200, blank=True)
     recipient_organisation = models.CharField(

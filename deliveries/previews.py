@@ -1,7 +1,7 @@
 """What "deliver now" would send, shown before anything is recorded: the letter as it would go.
 
 The preview's letter is written from an unsaved delivery holding the preview's counts, by the
-same code that writes the real one (deliveries.files), so what staff read is what goes.
+same code that writes the real one (deliveries.file_writing), so what staff read is what goes.
 """
 
 from datetime import datetime
@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 
 from deliveries import documents, selectors
 from deliveries.batches import counts_only_for, delivery_language
-from deliveries.files import letter_content_for
+from deliveries.letter_content import letter_content_for
 from deliveries.models import Delivery
 from petitions.country_counts import country_counts_merged
 from petitions.models import Petition, Target

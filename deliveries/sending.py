@@ -28,7 +28,8 @@ from core.email_sending import (
     esp_message_id,
     retry_delay,
 )
-from deliveries.files import FilesToSend, delivery_files_for_sending, delivery_list_bring_up_to_date
+from deliveries.file_reading import FilesToSend, delivery_files_for_sending
+from deliveries.list_rewrites import delivery_list_bring_up_to_date
 from deliveries.models import Delivery
 from deliveries.notices import delivery_notices_queue
 from petitions.ledger import ledger_delivery_record
@@ -103,7 +104,7 @@ def delivery_send(*, delivery_id: int) -> bool:
     says "later" leaves it ready for a later attempt, with a backoff, for hours; a permanent
     refusal leaves it failed, and staff are told.
     """
-    # The list that goes names no one hidden since it was written (deliveries.files).
+    # The list that goes names no one hidden since it was written (deliveries.list_rewrites).
     delivery_list_bring_up_to_date(delivery_id=delivery_id)
     now = timezone.now()
     claimed = (
@@ -123,7 +124,7 @@ def delivery_send(*, delivery_id: int) -> bool:
     try:
         # Read under the row's lock, the letter first written again if the target was renamed:
         # the files attached are those whose SHA-256 the proof and the ledger give, whatever an
-        # erasure writes on file meanwhile (deliveries.files).
+        # erasure writes on file meanwhile (deliveries.file_reading).
         files = delivery_files_for_sending(delivery_id=delivery_id)
         if files is None:
             logger.warning("Delivery %s no longer claimed by this sender: not sent.", delivery_id)

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from celery import Task, shared_task
 
-from deliveries import files, notices, runs, sending
+from deliveries import file_storage, list_rewrites, notices, runs, sending
 from petitions.models import Petition
 
 logger = logging.getLogger(__name__)
@@ -59,25 +59,25 @@ def delivery_send_task(delivery_id: int) -> bool:
 @shared_task
 def delivery_lists_forget_hidden_names_task(delivery_ids: list[int]) -> int:
     """Write again the lists not sent yet that name someone whose name staff hid since."""
-    return files.delivery_lists_forget_hidden_names(delivery_ids=delivery_ids)
+    return list_rewrites.delivery_lists_forget_hidden_names(delivery_ids=delivery_ids)
 
 
 @shared_task
 def delivery_lists_forget_hidden_names_sweep() -> int:
     """Write again the lists not sent yet that a lost message left naming a hidden signer."""
-    return files.delivery_lists_forget_hidden_names_sweep()
+    return list_rewrites.delivery_lists_forget_hidden_names_sweep()
 
 
 @shared_task
 def delivery_files_purge_expired() -> int:
     """Delete the files of deliveries sent longer ago than their schedule keeps them."""
-    return files.delivery_files_purge_expired()
+    return file_storage.delivery_files_purge_expired()
 
 
 @shared_task
 def delivery_files_left_behind_sweep() -> int:
     """Delete the delivery files a worker killed after naming their replacements left."""
-    return files.delivery_files_left_behind_sweep()
+    return file_storage.delivery_files_left_behind_sweep()
 
 
 @shared_task

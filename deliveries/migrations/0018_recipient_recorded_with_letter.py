@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 # Every delivery already here is left off: one sent before 0017 was given its target's name on
 # the day 0017 ran, which its ledger entry may not say. One built but not sent yet has its letter
-# written again before it goes, and its name recorded with it (deliveries.files).
+# written again before it goes, and its name recorded with it (deliveries.file_writing).
 
 
 class Migration(migrations.Migration):

@@ -2,8 +2,8 @@
 
 from django.db import migrations, models
 
-# Not sent, and not in a sender's hands: as deliveries.files.STATUSES_BEFORE_SENDING, written
-# out since a migration does not import the code it runs beside.
+# Not sent, and not in a sender's hands: as deliveries.list_rewrites.STATUSES_BEFORE_SENDING,
+# written out since a migration does not import the code it runs beside.
 NOT_SENT_YET = ("building", "ready", "failed")
 
 

@@ -20,9 +20,9 @@ from django.db import connection
 from django.utils import timezone
 
 from deliveries import batches
-from deliveries.files import (
+from deliveries.file_storage import delivery_files_purge_expired
+from deliveries.list_rewrites import (
     delivery_files_forget_signers,
-    delivery_files_purge_expired,
     delivery_lists_forget_hidden_names,
 )
 from deliveries.models import Delivery, delivery_files_folder

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from campaign.models import Campaign
 from deliveries import addresses, batches
-from deliveries.files import letter_recipient, recipient_lines
+from deliveries.letter_content import letter_recipient, recipient_lines
 from deliveries.models import DeliverySchedule, LetterTemplate
 from petitions.models import Petition, Target
 from tests.deliveries.factories import address_approved, sender

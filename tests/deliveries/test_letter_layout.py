@@ -11,7 +11,7 @@ from campaign.models import Campaign
 from core.a4_pdf import PDF_MARGIN_MM
 from deliveries import batches, previews
 from deliveries.documents import LetterContent, letter_pdf_bytes
-from deliveries.files import letter_content_for
+from deliveries.letter_content import letter_content_for
 from petitions.models import Petition
 from tests.deliveries.factories import address_approved
 from tests.factories import SignatureFactory, TargetFactory

@@ -263,7 +263,9 @@ def test_a_list_the_worker_failed_to_write_again_is_written_again_before_it_goes
     delivery = batches.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
     with _lists_left_to_a_worker() as publish, django_capture_on_commit_callbacks(execute=True):
         signatures_name_hide(signatures=petition.signatures.filter(pk=hidden.pk))
-    full_disk = mock.patch("deliveries.files.delivery_files_write", side_effect=OSError(28, "full"))
+    full_disk = mock.patch(
+        "deliveries.file_writing.delivery_files_write", side_effect=OSError(28, "full")
+    )
     with full_disk, pytest.raises(OSError):
         _worker_runs(*_queued(publish))
 
@@ -431,7 +433,9 @@ def test_without_a_broker_a_rewrite_that_fails_is_logged_as_failed_not_as_never_
     assert delivery_lists_forget_hidden_names_task.app.conf.task_always_eager
     hidden, _staying = confirmed_signatures_create(petition, 2, named_every=1)
     waiting = batches.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
-    full_disk = mock.patch("deliveries.files.delivery_files_write", side_effect=OSError(28, "full"))
+    full_disk = mock.patch(
+        "deliveries.file_writing.delivery_files_write", side_effect=OSError(28, "full")
+    )
 
     with full_disk, django_capture_on_commit_callbacks(execute=True):
         signatures_name_hide(signatures=petition.signatures.filter(pk=hidden.pk))

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from deliveries import batches
-from deliveries.files import letter_content_for, recipient_as_named
+from deliveries.letter_content import letter_content_for, recipient_as_named
 from deliveries.models import Delivery
 from deliveries.sending import delivery_send
 from petitions.ledger import ledger_daily_append

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from deliveries.batches import delivery_batch_create
-from deliveries.files import delivery_signers_file_open
+from deliveries.file_reading import delivery_signers_file_open
 from petitions import name_review
 from petitions.models import Signature
 from tests.deliveries.factories import address_approved

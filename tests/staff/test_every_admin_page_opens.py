@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from campaign import page_drafts
 from campaign.models import Page
-from deliveries import batches, files, sending
+from deliveries import batches, file_reading, sending
 from deliveries.models import Delivery, DeliveryReply
 from deliveries.replies import delivery_reply_record
 from petitions import erasure, export_jobs, invalidations, paper, review, signature_links, signing
@@ -186,7 +186,7 @@ def world(mamat_campaign, verified_staff_user, django_capture_on_commit_callback
         file=ContentFile(b"%PDF-1.4 the embassy's answer", name="reponse.pdf"),
         tell_signers=True,
     )
-    files.delivery_signers_file_open(
+    file_reading.delivery_signers_file_open(
         delivery=delivery, actor=officer, ip_hmac=ip_hmac(STAFF_IP)
     ).close()
 
