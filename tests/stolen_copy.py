@@ -33,8 +33,8 @@ from tests.petitions.factories_staff import DATA_OFFICERS, csv_rows, logged_in_a
 from tests.public_pages import LANGUAGES_WITH_UYGHUR
 from tests.sealing_keys import TEST_SEALING_PRIVATE_KEY, WRONG_PRIVATE_KEY
 from tests.updates.conftest import approver_create
-from updates import approval, sending
-from updates.models import SupporterUpdate
+from tests.updates.factories import update_approved
+from updates import sending
 
 EXPORT_URL = reverse("admin:petitions_signature_export")
 ERASE_URL = reverse("admin:petitions_signature_erase")
@@ -223,16 +223,7 @@ def _export(officer: Client, **fields) -> list[list[str]]:
 def _update_send(petition: Petition) -> None:
     """Write, approve and send an update to the signers who asked for news."""
     writer = approver_create("camille")
-    update = SupporterUpdate.objects.create(
-        petition=petition,
-        subject_fr="Des nouvelles de Mamat",
-        body_fr="<p>Nous avons remis vos signatures à l’ambassade.</p>",
-        subject_en="News of Mamat",
-        body_en="<p>We handed your signatures to the embassy.</p>",
-        created_by=writer,
-    )
-    approval.update_submit(update=update)
-    approval.update_approve(update=update, approver=writer)
+    update = update_approved(petition=petition, writer=writer)
     sending.update_send_start(update=update, actor=writer)
 
 

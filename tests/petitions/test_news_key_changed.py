@@ -16,7 +16,7 @@ from tests.deliveries.factories import address_approved
 from tests.factories import PetitionFactory, SignatureFactory, TargetFactory
 from tests.petitions.factories_staff import csv_rows
 from tests.updates.conftest import approver_create, news_signer
-from updates import approval
+from tests.updates.factories import update_approved
 from updates import sending as update_sending
 from updates.models import SupporterUpdate, UpdateRecipient
 
@@ -86,19 +86,10 @@ def test_an_update_skips_a_signer_whose_news_address_no_longer_opens(
     petition, caplog, mailoutbox, django_capture_on_commit_callbacks
 ):
     writer = approver_create("camille")
-    update = SupporterUpdate.objects.create(
-        petition=petition,
-        subject_fr="Des nouvelles de Mamat",
-        body_fr="<p>Nous avons remis vos signatures.</p>",
-        subject_en="News of Mamat",
-        body_en="<p>We handed your signatures.</p>",
-        created_by=writer,
-    )
+    update = update_approved(petition=petition, writer=writer)
     old = news_signer(petition, "aynur@example.org")
     with override_settings(NEWS_ADDRESS_KEY=NEW_KEY):
         news_signer(petition, "james@example.org")
-        approval.update_submit(update=update)
-        approval.update_approve(update=update, approver=writer)
         with (
             caplog.at_level(logging.WARNING, logger="updates.sending"),
             django_capture_on_commit_callbacks(execute=True),

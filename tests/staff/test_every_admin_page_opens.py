@@ -39,7 +39,7 @@ from staff.models import AccessEvent
 from tests.deliveries.factories import address_approved
 from tests.petitions.factories_staff import DATA_OFFICERS, PETITION_MANAGERS, staff_with_role
 from tests.updates.conftest import approver_create
-from updates import approval
+from tests.updates.factories import update_approved
 from updates import sending as update_sending
 from updates.models import SupporterUpdate
 
@@ -203,16 +203,7 @@ def world(mamat_campaign, verified_staff_user, django_capture_on_commit_callback
         body_fr="<p>Nous irons au consulat.</p>",
         created_by=writer,
     )
-    sent = SupporterUpdate.objects.create(
-        petition=petition,
-        subject_fr="Des nouvelles de Mamat",
-        body_fr="<p>Nous avons remis vos signatures à l’ambassade.</p>",
-        subject_en="News of Mamat",
-        body_en="<p>We handed your signatures to the embassy.</p>",
-        created_by=writer,
-    )
-    approval.update_submit(update=sent)
-    approval.update_approve(update=sent, approver=verified_staff_user)
+    sent = update_approved(petition=petition, writer=writer, approver=verified_staff_user)
     run(update_sending.update_send_start, update=sent, actor=verified_staff_user)
     # Anne, whose name the delivery carried, asks to be forgotten.
     run(

@@ -4,7 +4,7 @@ from django.contrib.auth.models import Permission
 from petitions.sealing import news_address_close
 from tests.factories import PetitionFactory, SignatureFactory
 from tests.staff_fixtures import staff_user_create
-from updates.models import SupporterUpdate
+from tests.updates.factories import SupporterUpdateFactory
 
 
 def news_signer(petition, email: str, *, language: str = "fr"):
@@ -41,11 +41,4 @@ def writer(db):
 
 @pytest.fixture
 def update(petition, writer):
-    return SupporterUpdate.objects.create(
-        petition=petition,
-        subject_fr="Des nouvelles de Mamat",
-        body_fr="<p>Nous avons remis vos signatures à l’ambassade.</p>",
-        subject_en="News of Mamat",
-        body_en="<p>We handed your signatures to the embassy.</p>",
-        created_by=writer,
-    )
+    return SupporterUpdateFactory(petition=petition, created_by=writer)
