@@ -1,6 +1,8 @@
-"""Writes to the campaign's pages: every caller (admin, commands, tests) goes through here."""
+"""Writes to the campaign's pages: every caller (admin, commands, tests) goes through here.
 
-from collections import Counter
+The checks that keep a case page at `/` are campaign/home_page.py's; the writes here call them.
+"""
+
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -10,7 +12,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from campaign import content
+from campaign import content, home_page
 from campaign.legal_notice import legal_notice_complete
 from campaign.models import (
     CALL_TO_ACTION_UNIQUE_KIND,
@@ -60,32 +62,10 @@ def legal_notices_incomplete(pages: QuerySet[Page]) -> list[Page]:
     ]
 
 
-def case_pages_waiting(pages: QuerySet[Page]) -> list[Page]:
-    """Return the draft case pages among `pages` that publishing would put beside another.
-
-    A campaign publishes one case page, the one `/` shows (campaign.models.Page's constraint):
-    a draft waits while its campaign has one published, and so does each of several drafts of
-    one campaign published together, since none of them is more the home page than the others.
-    """
-    drafts = list(pages.filter(kind=Page.Kind.CASE).exclude(status=Page.Status.PUBLISHED))
-    campaigns_with_home = set(
-        Page.objects.published()
-        .of_kind(Page.Kind.CASE)
-        .filter(campaign__in={page.campaign_id for page in drafts})
-        .values_list("campaign", flat=True)
-    )
-    drafts_by_campaign = Counter(page.campaign_id for page in drafts)
-    return [
-        page
-        for page in drafts
-        if page.campaign_id in campaigns_with_home or drafts_by_campaign[page.campaign_id] > 1
-    ]
-
-
 def pages_publishable(pages: QuerySet[Page]) -> QuerySet[Page]:
     """Return the pages that may be published: all but a legal notice missing its identities,
     and a case page that would stand beside another."""
-    waiting = [*legal_notices_incomplete(pages), *case_pages_waiting(pages)]
+    waiting = [*legal_notices_incomplete(pages), *home_page.case_pages_waiting(pages)]
     return pages.exclude(pk__in=[page.pk for page in waiting])
 
 
@@ -105,93 +85,9 @@ def pages_publish(*, pages: QuerySet[Page]) -> int:
         home = _home_page_published_meanwhile(error, publishing=pages)
         if home is None:
             raise
-        raise HomePageTaken(home) from error
+        raise home_page.HomePageTaken(home) from error
     transaction.on_commit(public_content_changed)
     return changed
-
-
-class HomePageRequired(Exception):
-    """The site's address `/` would have no page: the message says what to do instead; `home`
-    is the case page `/` shows."""
-
-    def __init__(self, message: str, *, home: Page) -> None:
-        super().__init__(message)
-        self.home = home
-
-
-class HomePagePublishedMeanwhile(HomePageRequired):
-    """Another staff member made `home`, one of the pages leaving, the case page `/` shows while
-    they were being unpublished or deleted: none of them left."""
-
-    def __init__(self, home: Page) -> None:
-        super().__init__(
-            _(
-                "In the same moment, %(page)s was published at the site's address (/), where "
-                "it is now the only case page: nothing was unpublished or deleted. To take it "
-                "off, first publish another case page in its place."
-            )
-            % {"page": _("“%(title)s”") % {"title": home}},
-            home=home,
-        )
-
-
-def home_page_guard(*, leaving: QuerySet[Page]) -> None:
-    """Refuse to let `leaving` pages go if no published case page would be left for `/`.
-
-    `/` shows the campaign's published case page; without one the site has no page at its own
-    address, in any language.
-    """
-    remaining = (
-        Page.objects.published().of_kind(Page.Kind.CASE).exclude(pk__in=leaving.values("pk"))
-    )
-    leaving_home = leaving.filter(status=Page.Status.PUBLISHED, kind=Page.Kind.CASE).first()
-    if leaving_home is not None and not remaining.exists():
-        raise HomePageRequired(
-            _(
-                "This case page is the one shown at the site's address (/): it cannot be "
-                "unpublished or deleted until another case page is published in its place."
-            ),
-            home=leaving_home,
-        )
-
-
-def _home_page_guard_holding(*, leaving: QuerySet[Page]) -> None:
-    """Lock the pages `leaving` until the transaction ends, then refuse as home_page_guard does,
-    with HomePagePublishedMeanwhile.
-
-    A page becomes the case page `/` shows only by a write to its own row (published from the
-    list, or put in place, which locks the campaign's case pages), and while one is, the
-    constraint lets no other case page be published: with these rows locked, what the guard
-    finds stays true until they have gone. Unlocked, another staff member could put one of them
-    at `/` between the check and the write, which would then leave `/` with no page.
-    """
-    list(leaving.order_by("pk").select_for_update().values_list("pk", flat=True))
-    try:
-        home_page_guard(leaving=leaving)
-    except HomePageRequired as refused:
-        raise HomePagePublishedMeanwhile(refused.home) from None
-
-
-class HomePageTaken(Exception):
-    """Another case page of the campaign is published, the one `/` shows: `home`."""
-
-    def __init__(self, home: Page) -> None:
-        super().__init__(home)
-        self.home = home
-
-
-def home_page_taken_guard(*, campaign: Campaign, page_pk: int | None) -> None:
-    """Refuse to publish the page `page_pk` (None: a new one) as a case page of `campaign`
-    beside the one it has published."""
-    home = (
-        Page.objects.published()
-        .of_kind(Page.Kind.CASE)
-        .filter(campaign=campaign)
-        .exclude(pk=page_pk)
-        .first()
-    )
-    if home is not None:
-        raise HomePageTaken(home)
 
 
 class PageAddressTaken(Exception):
@@ -231,10 +127,12 @@ def _home_page_kept(page: Page) -> None:
     """Refuse to save `page` as a draft, or as a page of another kind, if it is the case page
     `/` shows: another staff member may have put it there since the form's check."""
     if not (page.kind == Page.Kind.CASE and page.status == Page.Status.PUBLISHED):
-        _home_page_guard_holding(leaving=Page.objects.filter(pk=page.pk))
+        home_page.home_page_guard_holding(leaving=Page.objects.filter(pk=page.pk))
 
 
-def _taken_first(error: IntegrityError, *, page: Page) -> HomePageTaken | PageAddressTaken | None:
+def _taken_first(
+    error: IntegrityError, *, page: Page
+) -> home_page.HomePageTaken | PageAddressTaken | None:
     """Return what another page took first, which the database refused `page` for (`error`);
     None if it refused it for something else."""
     refused_by = _constraint_refused(error)
@@ -248,7 +146,7 @@ def _taken_first(error: IntegrityError, *, page: Page) -> HomePageTaken | PageAd
     ):
         home = others.published().of_kind(Page.Kind.CASE).first()
         if home is not None:
-            return HomePageTaken(home)
+            return home_page.HomePageTaken(home)
     return None
 
 
@@ -329,7 +227,7 @@ def case_page_publish_in_place(*, page: Page) -> Page | None:
         home = _home_page_published_meanwhile(error, publishing=Page.objects.filter(pk=page.pk))
         if home is None:
             raise
-        raise HomePageTaken(home) from error
+        raise home_page.HomePageTaken(home) from error
     page.status = Page.Status.PUBLISHED
     transaction.on_commit(public_content_changed)
     return replaced
@@ -379,9 +277,9 @@ def pages_unpublish(*, pages: QuerySet[Page]) -> int:
     Raise HomePageRequired, changing nothing, if `/` would be left without a page
     (HomePagePublishedMeanwhile if another staff member put one of them there meanwhile).
     """
-    home_page_guard(leaving=pages)
+    home_page.home_page_guard(leaving=pages)
     with transaction.atomic():
-        _home_page_guard_holding(leaving=pages)
+        home_page.home_page_guard_holding(leaving=pages)
         changed = pages.exclude(status=Page.Status.DRAFT).update(status=Page.Status.DRAFT)
     transaction.on_commit(public_content_changed)
     return changed
@@ -391,7 +289,7 @@ def page_delete(*, page: Page) -> None:
     """Delete the page staff chose; raise HomePagePublishedMeanwhile, deleting nothing, if
     another staff member put it at `/` since the admin let it be deleted."""
     with transaction.atomic():
-        _home_page_guard_holding(leaving=Page.objects.filter(pk=page.pk))
+        home_page.home_page_guard_holding(leaving=Page.objects.filter(pk=page.pk))
         page.delete()
     transaction.on_commit(public_content_changed)
 

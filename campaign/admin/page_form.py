@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from campaign import page_drafts, services
+from campaign import home_page, page_drafts, services
 from campaign.admin.page_publishing import PUBLISH_IN_PLACE, page_title_quoted
 from campaign.models import Page
 from campaign.page_addresses import page_address_taken_by_site
@@ -24,7 +24,7 @@ class PageAdminForm(forms.ModelForm):
     # another staff member took between the check and the save (`/`, or the page's address),
     # or that they put this page at `/`, which the save would have left without a page.
     taken_while_saving: (
-        services.HomePageTaken | services.PageAddressTaken | services.HomePageRequired | None
+        home_page.HomePageTaken | services.PageAddressTaken | home_page.HomePageRequired | None
     ) = None
 
     def clean(self):
@@ -42,11 +42,13 @@ class PageAdminForm(forms.ModelForm):
         )
         if leaves_home:
             try:
-                services.home_page_guard(leaving=Page.objects.filter(pk=self.instance.pk))
-            except services.HomePageRequired as guarded:
+                home_page.home_page_guard(leaving=Page.objects.filter(pk=self.instance.pk))
+            except home_page.HomePageRequired as guarded:
                 # Told by the save refused a moment ago, it says the page was put at `/` since.
                 meanwhile = self.taken_while_saving
-                refused = meanwhile if isinstance(meanwhile, services.HomePageRequired) else guarded
+                refused = (
+                    meanwhile if isinstance(meanwhile, home_page.HomePageRequired) else guarded
+                )
                 self.add_error("status" if "status" in cleaned_data else None, str(refused))
         self._refuse_a_second_home_page()
         return cleaned_data
@@ -62,10 +64,10 @@ class PageAdminForm(forms.ModelForm):
         ):
             return
         try:
-            services.home_page_taken_guard(campaign=campaign, page_pk=self.instance.pk)
-            if isinstance(self.taken_while_saving, services.HomePageTaken):
+            home_page.home_page_taken_guard(campaign=campaign, page_pk=self.instance.pk)
+            if isinstance(self.taken_while_saving, home_page.HomePageTaken):
                 raise self.taken_while_saving
-        except services.HomePageTaken as refused:
+        except home_page.HomePageTaken as refused:
             # On the field that would publish it: the status, or the kind of a published page.
             kind_only = self.instance.pk and "status" not in self.changed_data
             field = "kind" if kind_only and "kind" in self.changed_data else "status"

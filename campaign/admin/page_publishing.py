@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from campaign import services
+from campaign import home_page, services
 from campaign.models import Page
 
 # The actions that publish pages from the list, named where staff are sent to choose them.
@@ -22,10 +22,10 @@ def page_title_quoted(page: Page) -> str:
 @admin.action(description=PUBLISH, permissions=["change"])
 def publish(model_admin: admin.ModelAdmin, request: HttpRequest, queryset) -> None:
     incomplete = services.legal_notices_incomplete(queryset)
-    waiting = services.case_pages_waiting(queryset)
+    waiting = home_page.case_pages_waiting(queryset)
     try:
         count = services.pages_publish(pages=queryset)
-    except services.HomePageTaken as refused:
+    except home_page.HomePageTaken as refused:
         model_admin.message_user(
             request,
             _(
@@ -82,7 +82,7 @@ def publish_in_place(model_admin: admin.ModelAdmin, request: HttpRequest, querys
     page = pages[0]
     try:
         replaced = services.case_page_publish_in_place(page=page)
-    except services.HomePageTaken as refused:
+    except home_page.HomePageTaken as refused:
         model_admin.message_user(
             request,
             _(
@@ -114,7 +114,7 @@ def publish_in_place(model_admin: admin.ModelAdmin, request: HttpRequest, querys
 def unpublish(model_admin: admin.ModelAdmin, request: HttpRequest, queryset) -> None:
     try:
         count = services.pages_unpublish(pages=queryset)
-    except services.HomePageRequired as refused:
+    except home_page.HomePageRequired as refused:
         model_admin.message_user(request, str(refused), messages.ERROR)
         return
     model_admin.message_user(

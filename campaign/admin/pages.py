@@ -13,7 +13,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from campaign import page_drafts, services
+from campaign import home_page, page_drafts, services
 from campaign.admin.languages import SwitchedOnLanguagesAdmin
 from campaign.admin.page_form import PageAdminForm
 from campaign.admin.page_publishing import publish, publish_in_place, unpublish
@@ -130,9 +130,9 @@ class PageAdmin(CspNonceMediaMixin, EditedSinceAdminMixin, SwitchedOnLanguagesAd
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except (
-            services.HomePageTaken,
+            home_page.HomePageTaken,
             services.PageAddressTaken,
-            services.HomePageRequired,
+            home_page.HomePageRequired,
         ) as refused:
             # Another case page was published at `/`, or another page saved at this one's
             # address, between the form's check and the save, which the database refused (all
@@ -226,7 +226,7 @@ class PageAdmin(CspNonceMediaMixin, EditedSinceAdminMixin, SwitchedOnLanguagesAd
     def delete_view(self, request: HttpRequest, object_id: str, extra_context=None):
         try:
             return super().delete_view(request, object_id, extra_context)
-        except services.HomePageRequired as refused:
+        except home_page.HomePageRequired as refused:
             # Put at `/` by another staff member since this page offered to delete it: nothing
             # was deleted (the admin's transaction rolled back, its history entry with it).
             self.message_user(request, str(refused), messages.ERROR)
@@ -237,8 +237,8 @@ class PageAdmin(CspNonceMediaMixin, EditedSinceAdminMixin, SwitchedOnLanguagesAd
     def has_delete_permission(self, request: HttpRequest, obj: Page | None = None) -> bool:
         if obj is not None:
             try:
-                services.home_page_guard(leaving=Page.objects.filter(pk=obj.pk))
-            except services.HomePageRequired:
+                home_page.home_page_guard(leaving=Page.objects.filter(pk=obj.pk))
+            except home_page.HomePageRequired:
                 return False  # `/` would answer 404: no "Delete" button, and a 403 if forced
         return super().has_delete_permission(request, obj)
 

@@ -5,7 +5,7 @@ from django.contrib.messages import get_messages
 from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 
-from campaign import services
+from campaign import home_page, services
 from campaign.admin.pages import PageAdmin
 from campaign.models import Page
 from tests.admin_forms import admin_change_form_data
@@ -16,7 +16,7 @@ NBSP = "\N{NO-BREAK SPACE}"
 
 
 def test_the_last_published_case_page_cannot_be_unpublished(mamat_campaign, client):
-    with pytest.raises(services.HomePageRequired):
+    with pytest.raises(home_page.HomePageRequired):
         services.pages_unpublish(pages=Page.objects.filter(slug="mamat"))
 
     assert Page.objects.get(slug="mamat").is_published
@@ -119,7 +119,7 @@ def test_a_draft_unpublished_from_the_list_while_another_staff_member_puts_it_at
     login_verified(client, editor)
     put_in_place = another_staff_member_acts_once_this_returns(
         monkeypatch,
-        services,
+        home_page,
         "home_page_guard",
         lambda: services.case_page_publish_in_place(page=new_case_page),
     )
@@ -175,7 +175,7 @@ def test_a_draft_saved_from_its_form_while_another_staff_member_puts_it_at_the_r
     form_page = client.get(reverse("admin:campaign_page_change", args=[new_case_page.pk]))
     put_in_place = another_staff_member_acts_once_this_returns(
         monkeypatch,
-        services,
+        home_page,
         "home_page_guard",
         lambda: services.case_page_publish_in_place(page=new_case_page),
     )

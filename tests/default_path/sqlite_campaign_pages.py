@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection
 
-from campaign import services
+from campaign import home_page, services
 from campaign.models import Campaign, Page
 from tests.core.test_public_images import phone_photo
 
@@ -52,7 +52,7 @@ def test_a_case_page_published_beside_the_one_at_the_root_is_refused_naming_it(m
         status=Page.Status.PUBLISHED,
     )
 
-    with pytest.raises(services.HomePageTaken) as refused:
+    with pytest.raises(home_page.HomePageTaken) as refused:
         services.page_save(page=page)
 
     assert refused.value.home == Page.objects.get(slug="mamat")
@@ -94,7 +94,7 @@ def test_a_campaign_saved_at_another_campaigns_address_is_refused_naming_it(
 
 
 def test_the_last_case_page_is_not_unpublished(mamat_campaign):
-    with pytest.raises(services.HomePageRequired):
+    with pytest.raises(home_page.HomePageRequired):
         services.pages_unpublish(pages=Page.objects.filter(slug="mamat"))
 
     assert Page.objects.get(slug="mamat").is_published
