@@ -44,16 +44,20 @@ class HomePageTaken(Exception):
 
 
 def home_page_guard(*, leaving: QuerySet[Page]) -> None:
-    """Refuse to let `leaving` pages go if no published case page would be left for `/`.
+    """Refuse to let `leaving` pages go if a campaign would be left with no published case page
+    for `/`.
 
     `/` shows the campaign's published case page; without one the site has no page at its own
-    address, in any language.
+    address, in any language. Each campaign's is its own: another campaign's case page does not
+    stand in for it.
     """
-    remaining = (
-        Page.objects.published().of_kind(Page.Kind.CASE).exclude(pk__in=leaving.values("pk"))
+    staying = Page.objects.published().of_kind(Page.Kind.CASE).exclude(pk__in=leaving.values("pk"))
+    leaving_home = (
+        leaving.filter(status=Page.Status.PUBLISHED, kind=Page.Kind.CASE)
+        .exclude(campaign__in=staying.values("campaign"))
+        .first()
     )
-    leaving_home = leaving.filter(status=Page.Status.PUBLISHED, kind=Page.Kind.CASE).first()
-    if leaving_home is not None and not remaining.exists():
+    if leaving_home is not None:
         raise HomePageRequired(
             _(
                 "This case page is the one shown at the site's address (/): it cannot be "

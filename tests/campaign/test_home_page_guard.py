@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from campaign import home_page, services
 from campaign.admin.pages import PageAdmin
-from campaign.models import Page
+from campaign.models import Campaign, Page
 from tests.admin_forms import admin_change_form_data
 from tests.campaign.other_staff import another_staff_member_acts_once_this_returns
 from tests.staff_fixtures import login_verified
@@ -21,6 +21,30 @@ def test_the_last_published_case_page_cannot_be_unpublished(mamat_campaign, clie
 
     assert Page.objects.get(slug="mamat").is_published
     assert client.get("/").status_code == 200
+
+
+def test_another_campaigns_case_page_does_not_stand_in_for_this_ones(
+    mamat_campaign, verified_staff_client
+):
+    """A second campaign, for Gulshan Abbas, has its own case page published: Mamat's is still
+    the only one of its campaign, and stays."""
+    gulshan = Campaign.objects.create(name_fr="Libérez Gulshan Abbas", slug="gulshan")
+    Page.objects.create(
+        campaign=gulshan,
+        kind=Page.Kind.CASE,
+        slug="gulshan",
+        title_fr="Libérez Gulshan Abbas",
+        status=Page.Status.PUBLISHED,
+        position=90,
+    )
+    mamat = Page.objects.get(slug="mamat")
+
+    with pytest.raises(home_page.HomePageRequired):
+        services.pages_unpublish(pages=Page.objects.filter(pk=mamat.pk))
+    deletion = verified_staff_client.get(reverse("admin:campaign_page_delete", args=[mamat.pk]))
+
+    assert Page.objects.get(pk=mamat.pk).is_published
+    assert deletion.status_code == 403
 
 
 def test_it_leaves_once_another_case_page_is_put_in_its_place(mamat_campaign, client):
