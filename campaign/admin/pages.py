@@ -6,6 +6,7 @@ import json
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -16,7 +17,12 @@ from django.utils.translation import gettext_lazy as _
 from campaign import home_page, page_drafts, services
 from campaign.admin.languages import SwitchedOnLanguagesAdmin
 from campaign.admin.page_form import PageAdminForm
-from campaign.admin.page_publishing import publish, publish_in_place, unpublish
+from campaign.admin.page_publishing import (
+    page_title_quoted,
+    publish,
+    publish_in_place,
+    unpublish,
+)
 from campaign.models import Page, PageCallToAction
 from campaign.page_history import DraftEvent, page_change_message, page_change_message_text
 from campaign.views import page_render
@@ -227,19 +233,56 @@ class PageAdmin(CspNonceMediaMixin, EditedSinceAdminMixin, SwitchedOnLanguagesAd
         try:
             return super().delete_view(request, object_id, extra_context)
         except home_page.HomePageRequired as refused:
-            # Put at `/` by another staff member since this page offered to delete it: nothing
-            # was deleted (the admin's transaction rolled back, its history entry with it).
+            # Put at `/` by another staff member while this deletion went on: nothing was
+            # deleted (the admin's transaction rolled back, its history entry with it).
             self.message_user(request, str(refused), messages.ERROR)
             return HttpResponseRedirect(
                 reverse("admin:campaign_page_change", args=[refused.home.pk])
             )
+        except PermissionDenied:
+            home = self._put_at_the_root_since_deletion_offered(request, object_id)
+            if home is None:
+                raise
+            # Put at `/` by another staff member between the confirmation page and its
+            # "Yes": the admin refused before deleting anything. A 403 would not say why.
+            self.message_user(
+                request,
+                _(
+                    "While you were confirming its deletion, %(page)s was published at the "
+                    "site's address (/), where it is now the only case page: it was not "
+                    "deleted. To delete it, first publish another case page in its place."
+                )
+                % {"page": page_title_quoted(home)},
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(reverse("admin:campaign_page_change", args=[home.pk]))
+
+    def _put_at_the_root_since_deletion_offered(
+        self, request: HttpRequest, object_id: str
+    ) -> Page | None:
+        """Return the page whose deletion staff confirmed if the admin refused it only because
+        it is the case page `/` shows; None if it refused for another reason.
+
+        The admin offers no deletion of that page (has_delete_permission): confirmed, it was
+        put there after the confirmation page was shown.
+        """
+        if request.method != "POST":
+            return None
+        page = self.get_object(request, unquote(object_id))
+        if page is None or not super().has_delete_permission(request, page):
+            return None
+        try:
+            home_page.home_page_guard(leaving=Page.objects.filter(pk=page.pk))
+        except home_page.HomePageRequired as refused:
+            return refused.home
+        return None
 
     def has_delete_permission(self, request: HttpRequest, obj: Page | None = None) -> bool:
         if obj is not None:
             try:
                 home_page.home_page_guard(leaving=Page.objects.filter(pk=obj.pk))
             except home_page.HomePageRequired:
-                return False  # `/` would answer 404: no "Delete" button, and a 403 if forced
+                return False  # `/` would answer 404: no "Delete" button, nor its confirmation
         return super().has_delete_permission(request, obj)
 
     def response_change(self, request: HttpRequest, obj: Page):

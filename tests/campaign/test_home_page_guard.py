@@ -9,7 +9,10 @@ from campaign import home_page, services
 from campaign.admin.pages import PageAdmin
 from campaign.models import Campaign, Page
 from tests.admin_forms import admin_change_form_data
-from tests.campaign.other_staff import another_staff_member_acts_once_this_returns
+from tests.campaign.other_staff import (
+    another_staff_member_acts_once_this_returns,
+    as_another_staff_member,
+)
 from tests.staff_fixtures import login_verified
 
 NBSP = "\N{NO-BREAK SPACE}"
@@ -66,12 +69,13 @@ def test_it_leaves_once_another_case_page_is_put_in_its_place(mamat_campaign, cl
 
 def test_the_home_page_cannot_be_deleted_either(mamat_campaign, verified_staff_client):
     case = Page.objects.get(slug="mamat")
+    delete_url = reverse("admin:campaign_page_delete", args=[case.pk])
 
-    response = verified_staff_client.post(
-        reverse("admin:campaign_page_delete", args=[case.pk]), {"post": "yes"}
-    )
+    offered = verified_staff_client.get(delete_url)
+    confirmed_anyway = verified_staff_client.post(delete_url, {"post": "yes"})
 
-    assert response.status_code == 403
+    assert offered.status_code == 403
+    assert confirmed_anyway.status_code == 302
     assert Page.objects.filter(pk=case.pk).exists()
     assert (
         "delete_selected"
@@ -80,6 +84,19 @@ def test_the_home_page_cannot_be_deleted_either(mamat_campaign, verified_staff_c
         .fields["action"]
         .choices.__repr__()
     )
+
+
+def test_deleting_the_home_page_without_the_right_to_delete_pages_is_refused_plainly(
+    client, editor, mamat_campaign
+):
+    """Told why only if the page's place at `/` is all that kept it: not a refusal of rights."""
+    login_verified(client, editor)
+    case = Page.objects.get(slug="mamat")
+
+    response = client.post(reverse("admin:campaign_page_delete", args=[case.pk]), {"post": "yes"})
+
+    assert response.status_code == 403
+    assert Page.objects.filter(pk=case.pk).exists()
 
 
 def test_a_draft_saved_on_a_published_page_stays_off_the_public_site(
@@ -184,6 +201,36 @@ def test_a_draft_deleted_while_another_staff_member_puts_it_at_the_root_is_kept_
     assert response["Location"] == reverse("admin:campaign_page_change", args=[new_case_page.pk])
     assert [str(message) for message in get_messages(response.wsgi_request)] == [
         PUT_AT_THE_SITES_ADDRESS_MEANWHILE
+    ]
+    assert Page.objects.get(pk=new_case_page.pk).is_published
+    assert _home_title(verified_staff_client) == "Mamat, quatre ans sans nouvelles"
+
+
+# The editor opened the draft's delete confirmation; another staff member put the draft at `/`
+# before they confirmed.
+PUT_AT_THE_ROOT_WHILE_CONFIRMING = (
+    f"Pendant que vous confirmiez sa suppression, «{NBSP}Mamat, quatre ans sans nouvelles{NBSP}» "
+    f"a été publiée à l'adresse du site (/), où elle est désormais la seule page du cas{NBSP}: "
+    f"elle n'a pas été supprimée. Pour la supprimer, publiez d'abord une autre page du cas à sa "
+    f"place."
+)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_draft_put_at_the_root_while_its_deletion_is_confirmed_is_kept_and_the_editor_told(
+    verified_staff_client, new_case_page
+):
+    delete_url = reverse("admin:campaign_page_delete", args=[new_case_page.pk])
+    offered = verified_staff_client.get(delete_url)
+    as_another_staff_member(lambda: services.case_page_publish_in_place(page=new_case_page))
+
+    response = verified_staff_client.post(delete_url, {"post": "yes"})
+
+    assert offered.status_code == 200
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:campaign_page_change", args=[new_case_page.pk])
+    assert [str(message) for message in get_messages(response.wsgi_request)] == [
+        PUT_AT_THE_ROOT_WHILE_CONFIRMING
     ]
     assert Page.objects.get(pk=new_case_page.pk).is_published
     assert _home_title(verified_staff_client) == "Mamat, quatre ans sans nouvelles"
