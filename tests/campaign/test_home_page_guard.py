@@ -153,6 +153,18 @@ def _home_title(client):
     return html.partition("<h1")[2].partition(">")[2].partition("</h1>")[0].strip()
 
 
+def _messages(response) -> list[str]:
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def _still_at_the_root(client, page, *, told, told_that=PUT_AT_THE_SITES_ADDRESS_MEANWHILE):
+    """Assert that the editor was `told` that `page` was put at `/` meanwhile (`told_that`),
+    that it is still published, and that `/` shows it."""
+    assert told == [told_that]
+    assert Page.objects.get(pk=page.pk).is_published
+    assert _home_title(client) == page.title_fr
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_draft_unpublished_from_the_list_while_another_staff_member_puts_it_at_the_root_stays(
     client, editor, new_case_page, monkeypatch
@@ -172,11 +184,7 @@ def test_a_draft_unpublished_from_the_list_while_another_staff_member_puts_it_at
     )
 
     assert put_in_place
-    assert [str(message) for message in get_messages(response.wsgi_request)] == [
-        PUT_AT_THE_SITES_ADDRESS_MEANWHILE
-    ]
-    assert Page.objects.get(pk=new_case_page.pk).is_published
-    assert _home_title(client) == "Mamat, quatre ans sans nouvelles"
+    _still_at_the_root(client, new_case_page, told=_messages(response))
 
 
 @pytest.mark.django_db(transaction=True)
@@ -199,11 +207,7 @@ def test_a_draft_deleted_while_another_staff_member_puts_it_at_the_root_is_kept_
     assert put_in_place
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:campaign_page_change", args=[new_case_page.pk])
-    assert [str(message) for message in get_messages(response.wsgi_request)] == [
-        PUT_AT_THE_SITES_ADDRESS_MEANWHILE
-    ]
-    assert Page.objects.get(pk=new_case_page.pk).is_published
-    assert _home_title(verified_staff_client) == "Mamat, quatre ans sans nouvelles"
+    _still_at_the_root(verified_staff_client, new_case_page, told=_messages(response))
 
 
 # The editor opened the draft's delete confirmation; another staff member put the draft at `/`
@@ -229,11 +233,12 @@ def test_a_draft_put_at_the_root_while_its_deletion_is_confirmed_is_kept_and_the
     assert offered.status_code == 200
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:campaign_page_change", args=[new_case_page.pk])
-    assert [str(message) for message in get_messages(response.wsgi_request)] == [
-        PUT_AT_THE_ROOT_WHILE_CONFIRMING
-    ]
-    assert Page.objects.get(pk=new_case_page.pk).is_published
-    assert _home_title(verified_staff_client) == "Mamat, quatre ans sans nouvelles"
+    _still_at_the_root(
+        verified_staff_client,
+        new_case_page,
+        told=_messages(response),
+        told_that=PUT_AT_THE_ROOT_WHILE_CONFIRMING,
+    )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -259,12 +264,10 @@ def test_a_draft_saved_from_its_form_while_another_staff_member_puts_it_at_the_r
     assert put_in_place
     assert response.status_code == 200
     form = response.context["adminform"].form
-    assert form.errors == {"status": [PUT_AT_THE_SITES_ADDRESS_MEANWHILE]}
+    assert list(form.errors) == ["status"]
     assert form["lead_fr"].value() == "Quatre ans que sa famille attend."
-    new_case_page.refresh_from_db()
-    assert new_case_page.is_published
-    assert not new_case_page.lead_fr
-    assert _home_title(client) == "Mamat, quatre ans sans nouvelles"
+    assert not Page.objects.get(pk=new_case_page.pk).lead_fr
+    _still_at_the_root(client, new_case_page, told=form.errors["status"])
 
 
 def test_the_root_without_a_published_case_page_says_the_page_is_coming_back(

@@ -215,6 +215,22 @@ def test_the_editor_puts_the_new_case_page_at_the_sites_address_in_place_of_the_
 PUBLISHING = 'UPDATE "campaign_page" SET "status"'
 
 
+def _list_action_while_another_staff_member_publishes(client, action, pages, meanwhile):
+    """Choose `action` for `pages` in the list of pages, while another staff member does
+    `meanwhile` once the list's checks have passed, just before it publishes; return what the
+    editor is told."""
+    with another_staff_member_acts_just_before(PUBLISHING, meanwhile) as other_acted:
+        response = client.post(
+            reverse("admin:campaign_page_changelist"),
+            {"action": action, "_selected_action": [page.pk for page in pages]},
+            follow=True,
+        )
+
+    assert other_acted
+    assert response.status_code == 200
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_case_page_another_staff_member_publishes_while_the_list_publishes_publishes_none(
     client, editor, new_case_page
@@ -225,18 +241,14 @@ def test_a_case_page_another_staff_member_publishes_while_the_list_publishes_pub
     Page.objects.filter(pk__in=[mamat.pk, camps.pk]).update(status=Page.Status.DRAFT)
     login_verified(client, editor)
 
-    with another_staff_member_acts_just_before(
-        PUBLISHING, lambda: services.pages_publish(pages=Page.objects.filter(pk=mamat.pk))
-    ) as other_published:
-        response = client.post(
-            reverse("admin:campaign_page_changelist"),
-            {"action": "publish", "_selected_action": [new_case_page.pk, camps.pk]},
-            follow=True,
-        )
+    told = _list_action_while_another_staff_member_publishes(
+        client,
+        "publish",
+        [new_case_page, camps],
+        meanwhile=lambda: services.pages_publish(pages=Page.objects.filter(pk=mamat.pk)),
+    )
 
-    assert other_published
-    assert response.status_code == 200
-    assert [str(message) for message in get_messages(response.wsgi_request)] == [
+    assert told == [
         f"Au même moment, «{NBSP}Libérez Mamat{NBSP}» a été publiée à l'adresse du site (/), "
         f"où une seule page du cas s'affiche à la fois{NBSP}: aucune des pages sélectionnées "
         f"n'a été publiée. Choisissez de nouveau «{NBSP}Publier les pages sélectionnées{NBSP}» "
@@ -267,16 +279,11 @@ def test_a_case_page_another_staff_member_adds_while_one_is_put_in_place_changes
             status=Page.Status.PUBLISHED,
         )
 
-    with another_staff_member_acts_just_before(PUBLISHING, another_case_page_added) as other_added:
-        response = client.post(
-            reverse("admin:campaign_page_changelist"),
-            {"action": "publish_in_place", "_selected_action": [new_case_page.pk]},
-            follow=True,
-        )
+    told = _list_action_while_another_staff_member_publishes(
+        client, "publish_in_place", [new_case_page], meanwhile=another_case_page_added
+    )
 
-    assert other_added
-    assert response.status_code == 200
-    assert [str(message) for message in get_messages(response.wsgi_request)] == [
+    assert told == [
         f"Au même moment, «{NBSP}Mamat, dix ans après{NBSP}» a été publiée à l'adresse du site "
         f"(/){NBSP}: rien n'a changé. Pour y afficher «{NBSP}Mamat, quatre ans sans "
         f"nouvelles{NBSP}» à sa place, choisissez de nouveau «{NBSP}{ACTION_FR}{NBSP}» pour "
