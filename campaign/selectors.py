@@ -24,9 +24,16 @@ def _with_calls_to_action(pages):
 
 
 def page_home() -> Page | None:
-    """Return the published case page shown at the root of the site."""
+    """Return the published case page shown at the root of the site: the site's campaign's.
+
+    The home-page guard keeps one published per campaign (campaign/home_page.py); another
+    campaign's case page never stands in at `/`.
+    """
+    site_campaign = Campaign.objects.order_by("pk").values("pk")[:1]
     return (
-        _with_calls_to_action(Page.objects.published().of_kind(Page.Kind.CASE))
+        _with_calls_to_action(
+            Page.objects.published().of_kind(Page.Kind.CASE).filter(campaign__in=site_campaign)
+        )
         .order_by("position", "pk")
         .first()
     )

@@ -50,6 +50,25 @@ def test_another_campaigns_case_page_does_not_stand_in_for_this_ones(
     assert deletion.status_code == 403
 
 
+def test_the_root_shows_the_sites_own_campaign_not_a_later_ones(mamat_campaign, client):
+    """A second campaign's case page, placed before Mamat's in the list, does not take its place."""
+    Page.objects.filter(slug="mamat").update(position=5)
+    gulshan = Campaign.objects.create(name_fr="Libérez Gulshan Abbas", slug="gulshan")
+    Page.objects.create(
+        campaign=gulshan,
+        kind=Page.Kind.CASE,
+        slug="gulshan",
+        title_fr="Libérez Gulshan Abbas",
+        status=Page.Status.PUBLISHED,
+        position=0,
+    )
+
+    home = client.get("/")
+
+    assert home.status_code == 200
+    assert home.context["page"].slug == "mamat"
+
+
 def test_it_leaves_once_another_case_page_is_put_in_its_place(mamat_campaign, client):
     new_case_page = Page.objects.create(
         campaign=mamat_campaign,
