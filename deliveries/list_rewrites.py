@@ -98,15 +98,16 @@ def delivery_files_forget_signers(*, signature_ids: list[int]) -> int:
         access_event_record(
             actor=None,
             action=AccessEvent.Action.ERASED_SIGNER,
-            target=f"{Delivery._meta.label} #{delivery_id}: list on file rewritten",
+            target=f"{Delivery._meta.label} #{delivery_id}",
+            note=AccessEvent.Note.LIST_ON_FILE_REWRITTEN,
         )
         rewritten += 1
     return rewritten
 
 
-CANNOT_BE_RECALLED: dict[str, str] = {
-    Delivery.Status.SENT: "list already sent, cannot be recalled",
-    Delivery.Status.SENDING: "list being sent, cannot be recalled",
+CANNOT_BE_RECALLED: dict[str, AccessEvent.Note] = {
+    Delivery.Status.SENT: AccessEvent.Note.LIST_SENT_NOT_RECALLED,
+    Delivery.Status.SENDING: AccessEvent.Note.LIST_BEING_SENT_NOT_RECALLED,
 }
 
 
@@ -128,9 +129,13 @@ def delivery_lists_forget_hidden_names_queue(*, signature_ids: list[int]) -> int
     for delivery_id, status in carrying:
         if status in STATUSES_BEFORE_SENDING:
             not_yet_sent.append(delivery_id)
-        elif what := CANNOT_BE_RECALLED.get(status):
-            label = f"{Delivery._meta.label} #{delivery_id}: {what}"
-            access_event_record(actor=None, action=AccessEvent.Action.HID_NAMES, target=label)
+        elif note := CANNOT_BE_RECALLED.get(status):
+            access_event_record(
+                actor=None,
+                action=AccessEvent.Action.HID_NAMES,
+                target=f"{Delivery._meta.label} #{delivery_id}",
+                note=note,
+            )
     if not not_yet_sent:
         return 0
 
@@ -160,7 +165,8 @@ def delivery_lists_forget_hidden_names(*, delivery_ids: list[int]) -> int:
         access_event_record(
             actor=None,
             action=AccessEvent.Action.HID_NAMES,
-            target=f"{Delivery._meta.label} #{delivery_id}: list not yet sent rewritten",
+            target=f"{Delivery._meta.label} #{delivery_id}",
+            note=AccessEvent.Note.LIST_NOT_YET_SENT_REWRITTEN,
         )
         rewritten += 1
     return rewritten
@@ -199,6 +205,7 @@ def delivery_list_bring_up_to_date(*, delivery_id: int) -> bool:
     access_event_record(
         actor=None,
         action=AccessEvent.Action.HID_NAMES,
-        target=f"{Delivery._meta.label} #{delivery_id}: list rewritten before sending",
+        target=f"{Delivery._meta.label} #{delivery_id}",
+        note=AccessEvent.Note.LIST_REWRITTEN_BEFORE_SENDING,
     )
     return True

@@ -168,7 +168,8 @@ def signer_erasure_lookup(*, email: str, actor: Actor, ip_hmac: str = "") -> Era
     access_event_record(
         actor=actor,
         action=AccessEvent.Action.SEARCHED_SIGNATURES,
-        target="petitions.Signature (erasure)",
+        target=Signature._meta.label,
+        note=AccessEvent.Note.ERASURE_LOOKUP,
         query={"email_hmac": email_fingerprint(email_normalized)},
         row_count=matches,
         ip_hmac=ip_hmac,
@@ -189,7 +190,7 @@ def signer_erase(*, email: str, actor: Actor, ip_hmac: str = "") -> int:
     access_event_record(
         actor=actor,
         action=AccessEvent.Action.ERASED_SIGNER,
-        target="petitions.Signature",
+        target=Signature._meta.label,
         query={"email_hmac": email_fingerprint(email_normalized)},
         row_count=erased,
         ip_hmac=ip_hmac,
@@ -293,14 +294,14 @@ def signatures_retention_apply(*, now: datetime | None = None) -> dict[str, int]
     mailbox_days = mailbox_daily_sends_purge(today=timezone.localdate(now) if now else None)
     ip_fingerprints = signatures_ip_fingerprint_forget(now=now)
     journal_files = erasure_journal_purge(now=now)
-    for target, count in (
-        ("retention: unconfirmed signatures deleted", deleted),
-        ("retention: unconfirmed invalidated signatures anonymised", invalidated),
-        ("retention: closed petitions' signatures anonymised", anonymised),
+    for note, count in (
+        (AccessEvent.Note.RETENTION_UNCONFIRMED_DELETED, deleted),
+        (AccessEvent.Note.RETENTION_INVALIDATED_ANONYMISED, invalidated),
+        (AccessEvent.Note.RETENTION_CLOSED_PETITIONS_ANONYMISED, anonymised),
     ):
         if count:
             access_event_record(
-                actor=None, action=AccessEvent.Action.ERASED_SIGNER, target=target, row_count=count
+                actor=None, action=AccessEvent.Action.ERASED_SIGNER, note=note, row_count=count
             )
     return {
         "deleted": deleted,

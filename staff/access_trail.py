@@ -42,11 +42,17 @@ def access_event_record(
     actor: Actor,
     action: AccessEvent.Action,
     target: str = "",
+    note: AccessEvent.Note | None = None,
     query: dict[str, Any] | None = None,
     row_count: int | None = None,
     ip_hmac: str = "",
 ) -> AccessEvent:
-    """Append one entry to the access trail (actor None: the system or an unknown account)."""
+    """Append one entry to the access trail (actor None: the system or an unknown account).
+
+    `target` names what was touched without words of any language (a model's label and
+    number, a username, a date); `note` says what was done to it, worded when the trail is
+    read (staff/trail_targets.py).
+    """
     if actor is not None and not actor.is_authenticated:
         actor = None
     return AccessEvent.objects.create(
@@ -54,6 +60,7 @@ def access_event_record(
         actor_username=actor.get_username() if actor else "",
         action=action,
         target=target[:255],
+        note=note or "",
         query=query or {},
         row_count=row_count,
         ip_hmac=ip_hmac,
@@ -73,7 +80,8 @@ def access_events_purge_expired(*, now: datetime | None = None) -> int:
         access_event_record(
             actor=None,
             action=AccessEvent.Action.TRAIL_PURGED,
-            target=f"before {cutoff:%Y-%m-%d}",
+            target=f"{cutoff:%Y-%m-%d}",
+            note=AccessEvent.Note.PURGED_BEFORE,
             row_count=deleted,
         )
     return deleted

@@ -55,6 +55,66 @@ class AccessEvent(models.Model):
         TWO_FACTOR_RESET = "two_factor_reset", _("two-factor devices reset")
         TRAIL_PURGED = "trail_purged", _("expired trail entries deleted")
 
+    class Note(models.TextChoices):
+        """What was done to the target, stored as a code and worded when read, in the reader's
+        language (staff/trail_targets.py); `%(target)s` stands for the target where it goes."""
+
+        LOGIN_PASSWORD = "login_password", _("password")
+        LOGIN_PASSWORD_UNKNOWN_ACCOUNT = (
+            "login_password_unknown_account",
+            _("password, unknown account"),
+        )
+        LOGIN_SECOND_FACTOR = "login_second_factor", _("second factor")
+        LOGIN_SECOND_FACTOR_UNKNOWN_ACCOUNT = (
+            "login_second_factor_unknown_account",
+            _("second factor, unknown account"),
+        )
+        LOGIN_BACKUP_CODE = "login_backup_code", _("backup code")
+        LOGIN_AUTHENTICATOR_APP = "login_authenticator_app", _("authenticator app")
+        LOCKED_UNTIL = "locked_until", _("until %(target)s")
+        LOCKED_UNTIL_UNKNOWN_ACCOUNT = (
+            "locked_until_unknown_account",
+            _("until %(target)s, unknown account"),
+        )
+        ACCOUNT = "account", _("user %(target)s")
+        FOR_ACCOUNT = "for_account", _("for user %(target)s")
+        PURGED_BEFORE = "purged_before", _("before %(target)s")
+        ERASURE_LOOKUP = "erasure_lookup", _("%(target)s (erasure)")
+        INVALIDATION_PREVIEW = "invalidation_preview", _("%(target)s (invalidation preview)")
+        RETENTION_UNCONFIRMED_DELETED = (
+            "retention_unconfirmed_deleted",
+            _("retention: unconfirmed signatures deleted"),
+        )
+        RETENTION_INVALIDATED_ANONYMISED = (
+            "retention_invalidated_anonymised",
+            _("retention: unconfirmed invalidated signatures anonymised"),
+        )
+        RETENTION_CLOSED_PETITIONS_ANONYMISED = (
+            "retention_closed_petitions_anonymised",
+            _("retention: closed petitions' signatures anonymised"),
+        )
+        LIST_ON_FILE_REWRITTEN = "list_on_file_rewritten", _("%(target)s: list on file rewritten")
+        LIST_NOT_YET_SENT_REWRITTEN = (
+            "list_not_yet_sent_rewritten",
+            _("%(target)s: list not yet sent rewritten"),
+        )
+        LIST_REWRITTEN_BEFORE_SENDING = (
+            "list_rewritten_before_sending",
+            _("%(target)s: list rewritten before sending"),
+        )
+        LIST_SENT_NOT_RECALLED = (
+            "list_sent_not_recalled",
+            _("%(target)s: list already sent, cannot be recalled"),
+        )
+        LIST_BEING_SENT_NOT_RECALLED = (
+            "list_being_sent_not_recalled",
+            _("%(target)s: list being sent, cannot be recalled"),
+        )
+        HIDDEN_AGAIN_AFTER_RESTORE = (
+            "hidden_again_after_restore",
+            _("%(target)s (hidden again after a database restore)"),
+        )
+
     # PROTECT, not SET_NULL: the trail is never updated, so staff who acted are deactivated,
     # not deleted, until their entries expire.
     actor = models.ForeignKey(
@@ -77,6 +137,11 @@ class AccessEvent(models.Model):
         max_length=255,
         blank=True,
         help_text=_("What was touched, by type and number, never a signer's details."),
+    )
+    # A code, never words: the trail is never updated, so what it says must be worded when it
+    # is read, in the reader's language, not in the language of whoever acted.
+    note = models.CharField(
+        _("what was done to it"), max_length=40, choices=Note.choices, blank=True
     )
     query = models.JSONField(_("search and filters"), default=dict, blank=True)
     row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)

@@ -1,6 +1,7 @@
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Literal
 
 import django_otp
 from django.conf import settings
@@ -21,6 +22,8 @@ from staff.selectors import (
     second_factor_devices,
     user_by_username,
 )
+
+LoginStage = Literal["password", "second_factor"]
 
 BACKUP_CODE_COUNT = 10
 # Digits only, so that one code field with a numeric keypad takes app and backup codes alike;
@@ -51,13 +54,27 @@ def _failure_count(*, key: str, limit: int, now: datetime) -> datetime | None:
     return locked_until
 
 
-def login_failure_record(*, username: str, ip_hmac: str, stage: str) -> Lockout | None:
+# The step a login failed at, for an account that exists and for a name no account has.
+LOGIN_FAILURE_NOTES: dict[LoginStage, tuple[AccessEvent.Note, AccessEvent.Note]] = {
+    "password": (
+        AccessEvent.Note.LOGIN_PASSWORD,
+        AccessEvent.Note.LOGIN_PASSWORD_UNKNOWN_ACCOUNT,
+    ),
+    "second_factor": (
+        AccessEvent.Note.LOGIN_SECOND_FACTOR,
+        AccessEvent.Note.LOGIN_SECOND_FACTOR_UNKNOWN_ACCOUNT,
+    ),
+}
+
+
+def login_failure_record(*, username: str, ip_hmac: str, stage: LoginStage) -> Lockout | None:
     """Count a failed login on the account and the network; lock whichever reaches the limit."""
     user = user_by_username(username)
+    known, unknown = LOGIN_FAILURE_NOTES[stage]
     access_event_record(
         actor=user,
         action=AccessEvent.Action.LOGIN_FAILED,
-        target=stage if user else f"{stage}, unknown account",
+        note=known if user else unknown,
         ip_hmac=ip_hmac,
     )
     lockout = None
@@ -78,8 +95,12 @@ def login_failure_record(*, username: str, ip_hmac: str, stage: str) -> Lockout 
                 if scope == "account"
                 else AccessEvent.Action.NETWORK_LOCKED
             ),
-            target=f"until {until:%Y-%m-%d %H:%M} UTC"
-            + ("" if user or scope == "network" else ", unknown account"),
+            target=f"{until:%Y-%m-%d %H:%M} UTC",
+            note=(
+                AccessEvent.Note.LOCKED_UNTIL
+                if user or scope == "network"
+                else AccessEvent.Note.LOCKED_UNTIL_UNKNOWN_ACCOUNT
+            ),
             ip_hmac=ip_hmac,
         )
         lockout = lockout or Lockout(scope=scope, until=until)
@@ -116,7 +137,10 @@ def account_unlock(*, username: str, actor: Actor) -> AccountUnlock:
     was_locked = LoginThrottle.objects.filter(key=key, locked_until__gt=now).exists()
     LoginThrottle.objects.filter(key=key).delete()
     access_event_record(
-        actor=actor, action=AccessEvent.Action.ACCOUNT_UNLOCKED, target=f"user {username}"
+        actor=actor,
+        action=AccessEvent.Action.ACCOUNT_UNLOCKED,
+        target=username,
+        note=AccessEvent.Note.ACCOUNT,
     )
     user = user_by_username(username)
     known_networks = networks_logged_in_from(user) if user else set()
@@ -129,7 +153,8 @@ def account_unlock(*, username: str, actor: Actor) -> AccountUnlock:
         access_event_record(
             actor=actor,
             action=AccessEvent.Action.NETWORK_UNLOCKED,
-            target=f"for user {username}",
+            target=username,
+            note=AccessEvent.Note.FOR_ACCOUNT,
             ip_hmac=throttle.key.removeprefix("network:"),
         )
     return AccountUnlock(
@@ -155,7 +180,11 @@ def login_record(*, user: User, device: Device, ip_hmac: str) -> None:
     access_event_record(
         actor=user,
         action=AccessEvent.Action.LOGGED_IN,
-        target="backup code" if used_backup_code else "authenticator app",
+        note=(
+            AccessEvent.Note.LOGIN_BACKUP_CODE
+            if used_backup_code
+            else AccessEvent.Note.LOGIN_AUTHENTICATOR_APP
+        ),
         ip_hmac=ip_hmac,
     )
 
@@ -217,7 +246,8 @@ def two_factor_reset(*, user: User, actor: Actor) -> int:
     access_event_record(
         actor=actor,
         action=AccessEvent.Action.TWO_FACTOR_RESET,
-        target=f"user {user.get_username()}",
+        target=user.get_username(),
+        note=AccessEvent.Note.ACCOUNT,
         row_count=deleted,
     )
     return deleted

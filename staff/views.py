@@ -132,7 +132,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         lockout = services.login_failure_record(
             username=user.get_username(),
             ip_hmac=request_ip_hmac(request),
-            stage="second factor",
+            stage="second_factor",
         )
         if lockout is not None:
             return _restart_login(request, lockout_message(lockout))

@@ -130,7 +130,8 @@ def _preview_trail(request: HttpRequest, *, criteria: InvalidationCriteria, coun
     access_event_record(
         actor=request.user,
         action=AccessEvent.Action.SEARCHED_SIGNATURES,
-        target="petitions.Signature (invalidation preview)",
+        target=Signature._meta.label,
+        note=AccessEvent.Note.INVALIDATION_PREVIEW,
         query={
             "criteria": sorted(values),
             "criteria_fingerprint": search_fingerprint(json.dumps(values, sort_keys=True)),

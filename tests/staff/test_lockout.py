@@ -116,7 +116,7 @@ def test_unknown_usernames_are_locked_like_real_ones(client):
     assert "ce compte est bloqué" in _text(response)
     event = AccessEvent.objects.get(action=AccessEvent.Action.ACCOUNT_LOCKED)
     assert event.actor is None
-    assert "unknown account" in event.target
+    assert event.note == AccessEvent.Note.LOCKED_UNTIL_UNKNOWN_ACCOUNT
 
 
 def test_one_network_guessing_many_accounts_is_paused(client):
@@ -210,7 +210,7 @@ def test_administrator_unlocks_an_account_from_the_user_list(client):
     assert "1 compte débloqué." in unlocked.content.decode()
     assert _log_in(client, "staff", STAFF_PASSWORD)["Location"].startswith(VERIFY_URL)
     unlock = AccessEvent.objects.get(
-        action=AccessEvent.Action.ACCOUNT_UNLOCKED, target="user staff"
+        action=AccessEvent.Action.ACCOUNT_UNLOCKED, target="staff", note=AccessEvent.Note.ACCOUNT
     )
     assert unlock.actor == administrator
 
@@ -252,7 +252,7 @@ def test_unlocking_an_account_reopens_the_office_network_it_logs_in_from(client)
     assert _log_in(client, "staff", STAFF_PASSWORD, ip=OFFICE)["Location"].startswith(VERIFY_URL)
     reopened = AccessEvent.objects.get(action=AccessEvent.Action.NETWORK_UNLOCKED)
     assert reopened.actor == administrator
-    assert reopened.target == "for user staff"
+    assert (reopened.target, reopened.note) == ("staff", AccessEvent.Note.FOR_ACCOUNT)
     assert reopened.ip_hmac == (
         AccessEvent.objects.filter(action=AccessEvent.Action.NETWORK_LOCKED).get().ip_hmac
     )

@@ -156,7 +156,7 @@ def test_administrator_resets_a_lost_phone_and_the_next_login_enrols_anew(client
     assert not TOTPDevice.objects.filter(user=user).exists()
     assert client.get("/admin/")["Location"].startswith(VERIFY_URL)
     reset = AccessEvent.objects.get(action=AccessEvent.Action.TWO_FACTOR_RESET)
-    assert reset.target == "user staff"
+    assert (reset.target, reset.note) == ("staff", AccessEvent.Note.ACCOUNT)
     assert reset.row_count == 1
     client.logout()
     client.post(reverse("admin:login"), {"username": "staff", "password": STAFF_PASSWORD})

@@ -1,0 +1,117 @@
+"""What a trail entry touched, worded when it is read, in the reader's language.
+
+An entry keeps its target as a language-free reference (a model's label and number, a
+username, a date) and what was done to it as a code (`AccessEvent.Note`); the two are put
+together here, through gettext, as the page is drawn. Entries written before the code existed
+kept the whole in English words; they are read into the same form by the English they were
+written in (`LEGACY_TARGETS`), never rewritten: the trail is append-only, and PostgreSQL
+refuses any UPDATE of it. Those entries are purged ACCESS_TRAIL_RETENTION_DAYS after they were
+written, and `LEGACY_TARGETS` with them.
+"""
+
+import re
+from typing import NamedTuple
+
+from staff.models import AccessEvent
+
+Action, Note = AccessEvent.Action, AccessEvent.Note
+
+
+class TrailTarget(NamedTuple):
+    """An entry's target, as a reference and a code, whichever way it was stored."""
+
+    target: str
+    note: str
+
+
+# Each English target written before the note was stored apart, for the action that wrote it:
+# read word for word, so that the English the entry is read in now is the English it was
+# written in (tests/staff/test_trail_targets.py checks both ways). Matched only for its own
+# action, since some targets hold staff's words (a petition's title).
+_LIST = r"(?P<target>deliveries\.Delivery #\d+)"
+LEGACY_TARGETS: dict[str, list[tuple[re.Pattern[str], str]]] = {
+    Action.LOGIN_FAILED: [
+        (re.compile(r"password"), Note.LOGIN_PASSWORD),
+        (re.compile(r"password, unknown account"), Note.LOGIN_PASSWORD_UNKNOWN_ACCOUNT),
+        (re.compile(r"second factor"), Note.LOGIN_SECOND_FACTOR),
+        (re.compile(r"second factor, unknown account"), Note.LOGIN_SECOND_FACTOR_UNKNOWN_ACCOUNT),
+    ],
+    Action.LOGGED_IN: [
+        (re.compile(r"backup code"), Note.LOGIN_BACKUP_CODE),
+        (re.compile(r"authenticator app"), Note.LOGIN_AUTHENTICATOR_APP),
+    ],
+    Action.ACCOUNT_LOCKED: [
+        (re.compile(r"until (?P<target>[-\d: ]+ UTC)"), Note.LOCKED_UNTIL),
+        (
+            re.compile(r"until (?P<target>[-\d: ]+ UTC), unknown account"),
+            Note.LOCKED_UNTIL_UNKNOWN_ACCOUNT,
+        ),
+    ],
+    Action.NETWORK_LOCKED: [(re.compile(r"until (?P<target>[-\d: ]+ UTC)"), Note.LOCKED_UNTIL)],
+    Action.ACCOUNT_UNLOCKED: [(re.compile(r"user (?P<target>.+)"), Note.ACCOUNT)],
+    Action.TWO_FACTOR_RESET: [(re.compile(r"user (?P<target>.+)"), Note.ACCOUNT)],
+    Action.NETWORK_UNLOCKED: [(re.compile(r"for user (?P<target>.+)"), Note.FOR_ACCOUNT)],
+    Action.TRAIL_PURGED: [
+        (re.compile(r"before (?P<target>\d{4}-\d{2}-\d{2})"), Note.PURGED_BEFORE)
+    ],
+    Action.SEARCHED_SIGNATURES: [
+        (re.compile(r"(?P<target>petitions\.Signature) \(erasure\)"), Note.ERASURE_LOOKUP),
+        (
+            re.compile(r"(?P<target>petitions\.Signature) \(invalidation preview\)"),
+            Note.INVALIDATION_PREVIEW,
+        ),
+    ],
+    Action.ERASED_SIGNER: [
+        (
+            re.compile(r"retention: unconfirmed signatures deleted"),
+            Note.RETENTION_UNCONFIRMED_DELETED,
+        ),
+        (
+            re.compile(r"retention: unconfirmed invalidated signatures anonymised"),
+            Note.RETENTION_INVALIDATED_ANONYMISED,
+        ),
+        (
+            re.compile(r"retention: closed petitions' signatures anonymised"),
+            Note.RETENTION_CLOSED_PETITIONS_ANONYMISED,
+        ),
+        (re.compile(rf"{_LIST}: list on file rewritten"), Note.LIST_ON_FILE_REWRITTEN),
+    ],
+    Action.HID_NAMES: [
+        (re.compile(rf"{_LIST}: list not yet sent rewritten"), Note.LIST_NOT_YET_SENT_REWRITTEN),
+        (
+            re.compile(rf"{_LIST}: list rewritten before sending"),
+            Note.LIST_REWRITTEN_BEFORE_SENDING,
+        ),
+        (
+            re.compile(rf"{_LIST}: list already sent, cannot be recalled"),
+            Note.LIST_SENT_NOT_RECALLED,
+        ),
+        (
+            re.compile(rf"{_LIST}: list being sent, cannot be recalled"),
+            Note.LIST_BEING_SENT_NOT_RECALLED,
+        ),
+    ],
+}
+
+
+def trail_target_read(event: AccessEvent) -> TrailTarget:
+    """Return an entry's target and note: as stored, or read from the English of an old entry."""
+    if event.note:
+        return TrailTarget(event.target, event.note)
+    for pattern, note in LEGACY_TARGETS.get(event.action, []):
+        if matched := pattern.fullmatch(event.target):
+            return TrailTarget(matched.groupdict().get("target", ""), note)
+    return TrailTarget(event.target, "")
+
+
+def trail_target_text(event: AccessEvent) -> str:
+    """Word what an entry touched in the active language."""
+    target, note = trail_target_read(event)
+    if not note:
+        return target
+    try:
+        label = AccessEvent.Note(note).label
+    except ValueError:  # a code this version no longer knows: shown, not lost
+        return f"{target} ({note})" if target else note
+    # A label without `%(target)s` is left as it is by the mapping.
+    return str(label) % {"target": target}
