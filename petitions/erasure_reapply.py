@@ -55,7 +55,7 @@ def erasures_reapply() -> dict[str, int]:
         elif kind == JournalKind.ERASED:
             changed = signatures_anonymise(signatures=signatures, journal_as=None)
         else:
-            changed = signatures_name_hide(signatures=signatures, journaled=False)
+            changed = signatures_name_hide(signatures=signatures, actor=None, journaled=False)
         if changed:
             applied[kind.value] += 1
             petition_ids.add(petition_id)

@@ -7,12 +7,15 @@ from the public list of signers and from every later delivery. The signature is 
 from django.db import transaction
 from django.db.models import QuerySet
 
+from core.actors import Actor
 from core.public_cache import public_content_changed
 from petitions import recent_signers
 from petitions.erasure import signers_followers_tell
 from petitions.erasure_journal import JournalKind, erasure_journal_record
 from petitions.models import Signature
 from petitions.names import names_may_be_said
+from staff.access_trail import access_event_record
+from staff.models import AccessEvent
 
 
 def name_review_at_signing(*, first_name: str, last_name: str, name_in_delivery: bool) -> str:
@@ -28,8 +31,12 @@ def name_review_at_signing(*, first_name: str, last_name: str, name_in_delivery:
     return Signature.NameReview.UNLISTED
 
 
-def signatures_name_hide(*, signatures: QuerySet[Signature], journaled: bool = True) -> int:
+def signatures_name_hide(
+    *, signatures: QuerySet[Signature], actor: Actor, ip_hmac: str = "", journaled: bool = True
+) -> int:
     """Never name these signers again, in public or to the authorities; return how many.
+
+    The trail records who hid them (`actor`: None for the system), and which, by number.
 
     Lists of names on file that have not gone yet are written again without them, by a worker
     once this commits (the apps that keep them name their `name_hiding_followers`, which
@@ -45,6 +52,17 @@ def signatures_name_hide(*, signatures: QuerySet[Signature], journaled: bool = T
         Signature.objects.filter(pk__in=hiding).named_in_delivery().values_list("pk", flat=True)
     )
     hidden = Signature.objects.filter(pk__in=hiding).update(name_review=Signature.NameReview.HIDDEN)
+    if hidden:
+        access_event_record(
+            actor=actor,
+            action=AccessEvent.Action.HID_NAMES,
+            target=Signature._meta.label,
+            # Not journaled: the journal is being applied again, after a restore.
+            note=None if journaled else AccessEvent.Note.HIDDEN_AGAIN_AFTER_RESTORE,
+            query={"signature_ids": hiding},
+            row_count=hidden,
+            ip_hmac=ip_hmac,
+        )
     # Never said again, so no longer kept readable: the sealed copy has them for an export.
     signatures.filter(sealed_at__isnull=False).update(first_name="", last_name="")
 

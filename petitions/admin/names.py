@@ -22,6 +22,7 @@ from petitions.selectors import (
     signatures_named_to_authorities,
 )
 from petitions.signer_contact import signer_contact_visible_to
+from staff.access_trail import request_ip_hmac
 
 
 class SignatureNamesAdminMixin(ModelAdminMixinBase):
@@ -42,7 +43,9 @@ class SignatureNamesAdminMixin(ModelAdminMixinBase):
             hiding = Signature.objects.filter(pk=signature.pk)
             delivered = _named_to_authorities_count(hiding)
             not_yet_sent = _lists_not_yet_sent(hiding)
-            name_review.signatures_name_hide(signatures=hiding)
+            name_review.signatures_name_hide(
+                signatures=hiding, actor=request.user, ip_hmac=request_ip_hmac(request)
+            )
             self.message_user(
                 request,
                 gettext("“%(name)s” is no longer shown or delivered.")
@@ -77,7 +80,9 @@ class SignatureNamesAdminMixin(ModelAdminMixinBase):
     def hide_names(self, request: HttpRequest, queryset: QuerySet[Signature]) -> None:
         delivered = _named_to_authorities_count(queryset)
         not_yet_sent = _lists_not_yet_sent(queryset)
-        count = name_review.signatures_name_hide(signatures=queryset)
+        count = name_review.signatures_name_hide(
+            signatures=queryset, actor=request.user, ip_hmac=request_ip_hmac(request)
+        )
         message = ngettext("%(count)s name hidden.", "%(count)s names hidden.", count)
         self.message_user(request, message % {"count": intcomma(count)}, messages.SUCCESS)
         self._lists_not_yet_sent_tell(request, not_yet_sent)

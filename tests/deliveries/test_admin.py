@@ -100,7 +100,9 @@ def test_a_list_download_is_trailed_with_the_names_the_file_holds_whatever_chang
     login_verified(client, user)
     assert delivery_send(delivery_id=delivery.pk)
     with django_capture_on_commit_callbacks(execute=True):
-        signatures_name_hide(signatures=delivery.petition.signatures.filter(name_in_delivery=True))
+        signatures_name_hide(
+            actor=None, signatures=delivery.petition.signatures.filter(name_in_delivery=True)
+        )
 
     signers = client.get(reverse("admin:deliveries_delivery_signatures", args=[delivery.pk]))
 

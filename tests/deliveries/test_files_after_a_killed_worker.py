@@ -91,7 +91,7 @@ def test_a_worker_killed_writing_a_list_again_leaves_the_list_and_letter_its_rec
 ):
     hidden, staying = confirmed_signatures_create(petition, 2, named_every=1)
     delivery = batches.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
-    signatures_name_hide(signatures=petition.signatures.filter(pk=hidden.pk))
+    signatures_name_hide(actor=None, signatures=petition.signatures.filter(pk=hidden.pk))
 
     with kill(), pytest.raises(SystemExit):
         delivery_lists_forget_hidden_names(delivery_ids=[delivery.pk])
@@ -246,7 +246,7 @@ def test_the_daily_sweep_passes_by_a_list_being_written_again_and_leaves_the_wri
     delivery = batches.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
     # The list is left to the writer below, not to the worker hiding would queue.
     with mock.patch("deliveries.tasks.delivery_lists_forget_hidden_names_task.apply_async"):
-        signatures_name_hide(signatures=petition.signatures.filter(pk=hidden.pk))
+        signatures_name_hide(actor=None, signatures=petition.signatures.filter(pk=hidden.pk))
     stored, go_on, errors = threading.Event(), threading.Event(), []
     save = Delivery.save
 

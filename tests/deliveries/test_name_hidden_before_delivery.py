@@ -173,7 +173,7 @@ def test_the_worker_writes_each_list_not_yet_sent_again_whole_and_only_once(
     ]
     assert "2 of these signers asked to be named" in pdf_text(_on_file(waiting[1].letter_pdf))
     with _lists_left_to_a_worker() as publish, django_capture_on_commit_callbacks(execute=True):
-        signatures_name_hide(signatures=petition.signatures.filter(pk=hidden.pk))
+        signatures_name_hide(actor=None, signatures=petition.signatures.filter(pk=hidden.pk))
     [queued] = _queued(publish)
 
     assert _worker_runs(queued) == 2
@@ -205,7 +205,7 @@ def test_the_download_of_a_list_rewritten_after_a_name_was_hidden_counts_what_it
     first_named, *_ = confirmed_signatures_create(petition, 6)  # two ask to be named
     waiting = batches.delivery_batch_create(petition=petition, target=ministry, queue_send=False)
     with django_capture_on_commit_callbacks(execute=True):
-        signatures_name_hide(signatures=petition.signatures.filter(pk=first_named.pk))
+        signatures_name_hide(actor=None, signatures=petition.signatures.filter(pk=first_named.pk))
     login_verified(client, verified_staff_user)
 
     signers = client.get(reverse("admin:deliveries_delivery_signatures", args=[waiting.pk]))
@@ -223,7 +223,7 @@ def test_a_name_hidden_while_the_list_was_being_sent_leaves_it_when_the_server_s
 
     def hidden_mid_send(*_args, **_kwargs):
         # Staff hide the name while the embassy's server is being talked to; it says "later".
-        signatures_name_hide(signatures=petition.signatures.filter(pk=hidden.pk))
+        signatures_name_hide(actor=None, signatures=petition.signatures.filter(pk=hidden.pk))
         raise smtplib.SMTPRecipientsRefused({embassy.email: (451, b"4.7.1 Try again later")})
 
     with mock.patch("django.core.mail.EmailMessage.send", side_effect=hidden_mid_send):
@@ -247,7 +247,7 @@ def test_a_list_sent_before_the_worker_wrote_it_again_names_no_one_hidden(
     hidden, staying = confirmed_signatures_create(petition, 2, named_every=1)
     delivery = batches.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
     with _lists_left_to_a_worker() as publish, django_capture_on_commit_callbacks(execute=True):
-        signatures_name_hide(signatures=petition.signatures.filter(pk=hidden.pk))
+        signatures_name_hide(actor=None, signatures=petition.signatures.filter(pk=hidden.pk))
     assert _queued(publish) == [[delivery.pk]]  # and the worker has not run yet
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -267,7 +267,7 @@ def test_a_list_the_worker_failed_to_write_again_is_written_again_before_it_goes
     hidden, staying = confirmed_signatures_create(petition, 2, named_every=1)
     delivery = batches.delivery_batch_create(petition=petition, target=embassy, queue_send=False)
     with _lists_left_to_a_worker() as publish, django_capture_on_commit_callbacks(execute=True):
-        signatures_name_hide(signatures=petition.signatures.filter(pk=hidden.pk))
+        signatures_name_hide(actor=None, signatures=petition.signatures.filter(pk=hidden.pk))
     full_disk = mock.patch(
         "deliveries.file_writing.delivery_files_write", side_effect=OSError(28, "full")
     )
@@ -290,7 +290,7 @@ def test_a_name_hidden_while_a_sender_that_then_died_held_the_list_leaves_it_bef
         status=Delivery.Status.SENDING,
         claimed_at=timezone.now() - timedelta(seconds=settings.DELIVERY_SEND_CLAIM_SECONDS + 1),
     )
-    signatures_name_hide(signatures=petition.signatures.filter(pk=hidden.pk))
+    signatures_name_hide(actor=None, signatures=petition.signatures.filter(pk=hidden.pk))
 
     with django_capture_on_commit_callbacks(execute=True):
         assert deliveries_interrupted_resume() == 1
@@ -375,7 +375,7 @@ def test_with_no_name_hidden_since_the_sweep_touches_no_list_in_one_query(
     hidden, _staying, _third = confirmed_signatures_create(petition, 3, named_every=1)
     # A name hidden before the lists were written: they never named it.
     with django_capture_on_commit_callbacks(execute=True):
-        signatures_name_hide(signatures=petition.signatures.filter(pk=hidden.pk))
+        signatures_name_hide(actor=None, signatures=petition.signatures.filter(pk=hidden.pk))
     waiting = [
         batches.delivery_batch_create(petition=petition, target=target, queue_send=False)
         for target in (embassy, ministry)
@@ -444,7 +444,7 @@ def test_without_a_broker_a_rewrite_that_fails_is_logged_as_failed_not_as_never_
     )
 
     with full_disk, django_capture_on_commit_callbacks(execute=True):
-        signatures_name_hide(signatures=petition.signatures.filter(pk=hidden.pk))
+        signatures_name_hide(actor=None, signatures=petition.signatures.filter(pk=hidden.pk))
 
     logged = [record for record in caplog.records if record.name == "deliveries.tasks"]
     assert [record.getMessage() for record in logged] == [
@@ -468,7 +468,7 @@ def test_with_a_broker_out_of_reach_the_rewrite_is_logged_as_not_queued(
     )
 
     with broker_down, django_capture_on_commit_callbacks(execute=True):
-        signatures_name_hide(signatures=petition.signatures.filter(pk=hidden.pk))
+        signatures_name_hide(actor=None, signatures=petition.signatures.filter(pk=hidden.pk))
 
     logged = [record for record in caplog.records if record.name == "deliveries.tasks"]
     assert [record.getMessage() for record in logged] == [

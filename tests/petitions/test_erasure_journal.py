@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 
 from petitions import erasure, signature_links, signing
 from petitions.models import Signature
+from staff.models import AccessEvent
 from tests.factories import SignatureFactory
 from tests.petitions.factories_staff import DATA_OFFICERS, PETITION_MANAGERS, logged_in_as
 
@@ -102,6 +103,13 @@ def test_after_a_restore_the_withdrawn_the_erased_and_the_hidden_are_not_listed_
     assert gulnaz.erased_at is not None and gulnaz.first_name == ""
     assert Signature.objects.get(pk=signers["Memet"].pk).name_review == (
         Signature.NameReview.HIDDEN
+    )
+    # The trail says the name was hidden again by no one: by the journal, after the restore.
+    hidden_again = AccessEvent.objects.get(note=AccessEvent.Note.HIDDEN_AGAIN_AFTER_RESTORE)
+    assert (hidden_again.action, hidden_again.actor, hidden_again.query) == (
+        AccessEvent.Action.HID_NAMES,
+        None,
+        {"signature_ids": [signers["Memet"].pk]},
     )
     listed = _public_list_of_signers(petition)
     assert "Zulfiya" in listed

@@ -7,6 +7,7 @@ from deliveries.batches import delivery_batch_create
 from deliveries.file_reading import delivery_signers_file_open
 from petitions import name_review
 from petitions.models import Signature
+from staff.models import AccessEvent
 from tests.deliveries.factories import address_approved
 from tests.factories import SignatureFactory, TargetFactory
 from tests.petitions.factories_staff import PETITION_MANAGERS, logged_in_as
@@ -88,6 +89,39 @@ def test_staff_hide_a_listed_name_in_one_click_and_it_leaves_the_public_list(
     assert "Aynur" not in client.get(petition.get_absolute_url()).content.decode()
 
 
+def test_the_trail_names_the_staff_member_who_hid_a_name_on_the_names_page(client, sign, confirm):
+    shown = _confirmed(sign, confirm, "Aynur", "aynur@example.org", show_first_name=True)
+    manager = logged_in_as(client, PETITION_MANAGERS, "camille")
+
+    client.post(NAMES_URL, {"hide": shown.pk})
+
+    hid = AccessEvent.objects.get(action=AccessEvent.Action.HID_NAMES)
+    assert (hid.actor, hid.actor_username) == (manager, "camille")
+    assert (hid.target, hid.query, hid.row_count) == (
+        "petitions.Signature",
+        {"signature_ids": [shown.pk]},
+        1,
+    )
+    assert hid.ip_hmac and "127.0.0.1" not in hid.ip_hmac
+    assert "Aynur" not in f"{hid.target} {hid.query}"
+
+
+def test_the_trail_names_the_staff_member_who_hid_names_from_the_signature_list(
+    client, sign, confirm
+):
+    first = _confirmed(sign, confirm, "Aynur", "aynur@example.org", show_first_name=True)
+    second = _confirmed(sign, confirm, "Memet", "memet@example.org", show_first_name=True)
+    manager = logged_in_as(client, PETITION_MANAGERS, "camille")
+    hide = {"action": "hide_names", "_selected_action": [first.pk, second.pk]}
+
+    client.post(reverse("admin:petitions_signature_changelist"), hide)
+    client.post(reverse("admin:petitions_signature_changelist"), hide)  # hidden already
+
+    hid = AccessEvent.objects.get(action=AccessEvent.Action.HID_NAMES)
+    assert (hid.actor, hid.row_count) == (manager, 2)
+    assert sorted(hid.query["signature_ids"]) == sorted([first.pk, second.pk])
+
+
 def test_a_name_staff_hid_is_no_longer_kept_readable_and_the_officers_still_have_it(
     client, sign, confirm, petition
 ):
@@ -105,7 +139,7 @@ def test_a_name_staff_hid_is_no_longer_kept_readable_and_the_officers_still_have
     logged_in_as(staff, PETITION_MANAGERS)
 
     staff.post(NAMES_URL, {"hide": named.pk})
-    name_review.signatures_name_hide(signatures=Signature.objects.filter(pk=later.pk))
+    name_review.signatures_name_hide(actor=None, signatures=Signature.objects.filter(pk=later.pk))
     later.refresh_from_db()
     sealing.signature_seal(signature=later)
 
