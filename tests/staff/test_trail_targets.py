@@ -3,12 +3,15 @@
 import html
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
 from staff.access_trail import access_event_record
 from staff.models import AccessEvent
+from staff.services import backup_codes_renew
 from staff.trail_targets import LEGACY_TARGETS, trail_target_read, trail_target_text
+from tests.staff_fixtures import STAFF_PASSWORD, staff_user_create, totp_device_for
 
 pytestmark = pytest.mark.django_db
 
@@ -72,6 +75,32 @@ def test_every_kind_of_target_reads_in_french_on_the_trail_page(verified_staff_c
         assert f'<td class="field-what_was_touched">{html.escape(english)}</td>' not in page
     assert "code de secours" in page
     assert "deliveries.Delivery #7\N{NO-BREAK SPACE}: liste déjà envoyée" in page
+
+
+def test_a_login_with_a_backup_code_after_a_wrong_code_reads_in_french(verified_staff_client):
+    client = Client()
+    user = staff_user_create("camille")
+    totp_device_for(user)
+    client.post(reverse("admin:login"), {"username": "camille", "password": STAFF_PASSWORD})
+    verify_url = reverse("admin:staff_two_factor_verify")
+    client.post(verify_url, {"token": "000000"})
+    client.post(verify_url, {"token": backup_codes_renew(user=user)[0]})
+
+    page = _trail_page_in(verified_staff_client, "fr")
+
+    cells = page.split('<td class="field-what_was_touched">')[1:]
+    worded = [cell.split("</td>")[0] for cell in cells]
+    assert "code de secours" in worded  # the login
+    assert "deuxième étape" in worded  # the wrong code before it
+    assert "backup code" not in page and "second factor" not in page
+    # Stored as codes, not in words of the language the staff member logged in with.
+    stored = AccessEvent.objects.filter(
+        actor=user, action__in=[Action.LOGGED_IN, Action.LOGIN_FAILED]
+    ).values_list("action", "target", "note")
+    assert sorted(stored) == [
+        (Action.LOGGED_IN, "", Note.LOGIN_BACKUP_CODE),
+        (Action.LOGIN_FAILED, "", Note.LOGIN_SECOND_FACTOR),
+    ]
 
 
 @pytest.mark.parametrize(("action", "old_target"), OLD_ENTRIES)
