@@ -1,10 +1,12 @@
 """How many emails one inbox may be sent in a day, across the whole site.
 
-Confirmation emails, their reminders and the withdrawal links a signer asks for
-(petitions/withdrawal_links.py) share one count: whichever form asked for them, nobody can
-turn the site against someone's inbox.
+Confirmation emails and their reminders share one count: whichever petition or form asked for
+them, nobody can turn the site against someone's inbox. The withdrawal links a visitor asks for
+by address (petitions/withdrawal_links.py) have a count and a cap of their own: anyone may type
+a signer's address into that form, and were its emails counted with the confirmations, a few
+requests a day would hold back the signer's confirmation emails.
 
-The count is kept per keyed fingerprint of the strictest form of the address
+The counts are kept per keyed fingerprint of the strictest form of the address
 (petitions.mailboxes.mailbox_strict): plus-tags, dots and quotes cannot make one inbox many,
 and the table names no one. Still, a row says "this mailbox was emailed that day": only
 today's count is read, so older days are deleted by the daily retention run.
@@ -22,7 +24,8 @@ from petitions.mailboxes import mailbox_fingerprint
 from petitions.models import MailboxDailySends, Signature
 
 # Adds this batch's emails to each mailbox's count for the day and returns the new counts.
-# One statement, the same in PostgreSQL and SQLite.
+# One statement, the same in PostgreSQL and SQLite; the count it does not name starts at the
+# column's default.
 MAILBOX_COUNT_SQL = """
     INSERT INTO {table} (mailbox_hash, day, {count}) VALUES {rows}
     ON CONFLICT (mailbox_hash, day) DO UPDATE SET {count} = {table}.{count} + excluded.{count}
@@ -31,6 +34,8 @@ MAILBOX_COUNT_SQL = """
 # The cap reads only today's row; yesterday's is kept too, so that a run just after midnight,
 # or a clock a little behind, still finds the day it is counting.
 MAILBOX_DAYS_KEPT = 2
+# The column that counts the emails of withdrawal links asked for.
+WITHDRAWAL_LINK_COUNT = "withdrawal_link_count"
 
 
 def mailbox_daily_send_release(signature: Signature) -> None:
@@ -39,32 +44,42 @@ def mailbox_daily_send_release(signature: Signature) -> None:
 
 
 def mailbox_daily_send_give_back(*, email: str) -> None:
-    """Give back the place an email to `email` took in its mailbox's count: it was not sent."""
+    """Give back the place a confirmation email to `email` took in its mailbox's count."""
     MailboxDailySends.objects.filter(
         mailbox_hash=mailbox_fingerprint(email), day=timezone.localdate(), count__gt=0
     ).update(count=F("count") - 1)
 
 
-def mailbox_daily_send_take(*, email: str) -> bool:
-    """Count one email to `email` against its mailbox's daily cap; return whether it may go.
+def withdrawal_links_daily_send_take(*, email: str) -> bool:
+    """Count one email of withdrawal links to `email` against its own daily cap
+    (WITHDRAWAL_LINK_EMAILS_PER_MAILBOX_PER_DAY); return whether it may go.
 
-    Over the cap, its place is given back at once: it will not be sent. Under it, the caller
-    gives it back if sending fails.
+    The confirmations' count is left alone. Over the cap, the place is given back at once:
+    the email will not be sent. Under it, the caller gives it back if sending fails.
     """
     fingerprint = mailbox_fingerprint(email)
-    count = _daily_counts_add(Counter({fingerprint: 1}))[fingerprint]
-    if count > settings.SIGNATURE_EMAILS_PER_MAILBOX_PER_DAY:
-        mailbox_daily_send_give_back(email=email)
+    counts = _daily_counts_add(Counter({fingerprint: 1}), column=WITHDRAWAL_LINK_COUNT)
+    if counts[fingerprint] > settings.WITHDRAWAL_LINK_EMAILS_PER_MAILBOX_PER_DAY:
+        withdrawal_links_daily_send_give_back(email=email)
         return False
     return True
 
 
-def _daily_counts_add(in_batch: Counter) -> dict[str, int]:
-    """Add these emails to each mailbox's count for today; return each one's new count."""
+def withdrawal_links_daily_send_give_back(*, email: str) -> None:
+    """Give back the place an email of withdrawal links to `email` took: it was not sent."""
+    MailboxDailySends.objects.filter(
+        mailbox_hash=mailbox_fingerprint(email),
+        day=timezone.localdate(),
+        withdrawal_link_count__gt=0,
+    ).update(withdrawal_link_count=F(WITHDRAWAL_LINK_COUNT) - 1)
+
+
+def _daily_counts_add(in_batch: Counter, *, column: str = "count") -> dict[str, int]:
+    """Add these emails to each mailbox's count for today (`column`); return its new counts."""
     table = connection.ops.quote_name(MailboxDailySends._meta.db_table)
     sql = MAILBOX_COUNT_SQL.format(
         table=table,
-        count=connection.ops.quote_name("count"),
+        count=connection.ops.quote_name(column),
         rows=", ".join(["(%s, %s, %s)"] * len(in_batch)),
     )
     today = timezone.localdate()

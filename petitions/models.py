@@ -484,3 +484,4 @@ from petitions.invalidation_models import (  # noqa: E402, F401
 from petitions.ledger_models import LedgerEntry  # noqa: E402, F401
 from petitions.mailbox_models import MailboxDailySends  # noqa: E402, F401
 from petitions.paper_models import PaperImport  # noqa: E402, F401
+from petitions.withdrawal_link_models import WithdrawalLinkRequest  # noqa: E402, F401

@@ -1,9 +1,6 @@
 """Celery tasks: thin, safe to run twice, every rule lives in the modules they call."""
 
-import logging
-from datetime import datetime
-
-from celery import Task, shared_task
+from celery import shared_task
 
 from petitions import (
     confirmation_emails,
@@ -17,8 +14,6 @@ from petitions import (
     trends,
     withdrawal_links,
 )
-
-logger = logging.getLogger(__name__)
 
 
 @shared_task
@@ -94,24 +89,15 @@ def reminders_queue() -> int:
     return reminders.reminders_queue()
 
 
-@shared_task(bind=True)
-def withdrawal_links_email_task(
-    self: Task, sealed_address: str, language: str, requested_at: str
-) -> str:
-    """Email a mailbox a fresh withdrawal link for each signature it gave, if any.
+@shared_task
+def withdrawal_links_email_task(*earlier_release_args: str) -> int:
+    """Send every email of withdrawal links due (woken after a request, and beat's sweep).
 
-    A server's "later" is tried again after a backoff, but never in the web process
-    (`make run`): a visitor's request does not wait on a mail server. The task returns (and
-    Celery logs) what became of the request, never the address.
+    Each request is a row: a server's "later" leaves it due again, for the sweep, rather
+    than in a retry's countdown that a restarted worker forgets. A message queued by the
+    release before, which carried the sealed address, is recorded as a row first.
     """
-    outcome = withdrawal_links.withdrawal_links_send(
-        email=withdrawal_links.address_box_open(sealed_address), language=language
-    )
-    if outcome is withdrawal_links.WithdrawalLinksOutcome.DEFERRED:
-        delay = withdrawal_links.withdrawal_links_retry_delay(
-            attempt=self.request.retries, requested_at=datetime.fromisoformat(requested_at)
-        )
-        if delay is not None and not self.request.is_eager:
-            raise self.retry(countdown=delay.total_seconds(), max_retries=None)
-        logger.warning("Withdrawal links email given up after the server's refusals.")
-    return outcome.value
+    if earlier_release_args:
+        sealed_address, language, *_requested_at = earlier_release_args
+        withdrawal_links.legacy_message_record(sealed_address=sealed_address, language=language)
+    return withdrawal_links.withdrawal_links_send_due()

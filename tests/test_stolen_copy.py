@@ -25,6 +25,7 @@ from django.test import Client
 from django.urls import reverse
 
 from core.rotating_keys import daily_keys_forget
+from petitions.models import WithdrawalLinkRequest
 from petitions.sealing import reminder_address_open
 from tests import stolen_copy
 from tests.celery_worker import BROKER_URL
@@ -64,13 +65,15 @@ def campaign(settings, tmp_path, logs):
     return stolen_copy.campaign_live()
 
 
-def _database_dump() -> bytes:
-    """Return what `pg_dump` of the site's database gives: what a backup holds."""
+def _database_dump(*tables: str) -> bytes:
+    """Return what `pg_dump` of the site's database gives (of `tables` alone, if named): what
+    a backup holds."""
     database = connection.settings_dict
     return subprocess.run(
         [
             "pg_dump",
             "--data-only",
+            *(f"--table={table}" for table in tables),
             f"--host={database['HOST'] or '127.0.0.1'}",
             f"--port={database['PORT'] or 5432}",
             f"--username={database['USER']}",
@@ -80,6 +83,16 @@ def _database_dump() -> bytes:
         capture_output=True,
         timeout=120,
     ).stdout
+
+
+def _table_dump(model) -> bytes:
+    """Return `pg_dump` of one model's table, its binary columns read as a thief reads them:
+    pg_dump writes them in hexadecimal (\\x7365...), which hides nothing."""
+    dump = _database_dump(model._meta.db_table)
+    decoded = [
+        bytes.fromhex(hexadecimal.decode()) for hexadecimal in re.findall(rb"\\x([0-9a-f]+)", dump)
+    ]
+    return b"\n".join([dump, *decoded])
 
 
 def _cache_contents() -> bytes:
@@ -117,6 +130,19 @@ def test_a_stolen_database_names_only_what_signers_chose_to_make_readable(campai
     # to the confirmations (451, 550) and to what followed a mailbox's closing.
     for refusal in (b"Greylisted", b"no such user", b"mailbox closed"):
         assert refusal in dump
+
+
+def test_the_withdrawal_links_still_owed_are_kept_naming_no_one(campaign):
+    # The greylisted signer's server said "later" to the links they asked for: the request
+    # waits in the database for the next attempt, with the address in a box the copy lacks
+    # the key of; the stranger's, answered by nothing, is gone.
+    waiting = list(WithdrawalLinkRequest.objects.all())
+    dump = _table_dump(WithdrawalLinkRequest)
+
+    assert len(waiting) == 1
+    assert waiting[0].attempts == 1 and waiting[0].mailbox_hash.encode() in dump
+    assert stolen_copy.names_in(dump) == {}
+    assert stolen_copy.secrets_in(dump, tokens=set()) == set()
 
 
 def test_the_database_and_the_cache_together_cannot_test_an_ip_address(campaign):
@@ -249,3 +275,8 @@ def test_a_stolen_copy_of_the_brokers_queue_names_no_one_who_asked_for_links(que
 
     assert stolen_copy.names_in(copy) == {}
     assert stolen_copy.secrets_in(copy, tokens=set()) == set()
+    # What the requests left in the database, waiting for a worker, names no one either.
+    assert WithdrawalLinkRequest.objects.count() == 2
+    waiting = _table_dump(WithdrawalLinkRequest)
+    assert stolen_copy.names_in(waiting) == {}
+    assert stolen_copy.secrets_in(waiting, tokens=set()) == set()

@@ -80,10 +80,20 @@ SIGNATURE_EMAIL_RETRY_HOURS = 48
 # --- Withdrawal links on request -----------------------------------------------------------------
 # A signer whose links have expired asks, by address, for a fresh link to withdraw each signature
 # (petitions/withdrawal_links.py). Requests from one client fingerprint are limited, over the
-# windows of signing's rate limits: over a limit the answer is the same page, and nothing is sent.
-# The email itself counts against SIGNATURE_EMAILS_PER_MAILBOX_PER_DAY.
-WITHDRAWAL_LINK_REQUESTS_PER_IP_HASH = 10
-WITHDRAWAL_LINK_REQUESTS_BURST_PER_IP_HASH = 3
+# windows of signing's rate limits (SIGNATURE_RATE_LIMIT_WINDOW, ..._BURST_WINDOW): over a limit
+# the answer is the same page, and nothing is sent; 0 turns one off.
+WITHDRAWAL_LINK_REQUESTS_PER_IP_HASH = env.int("WITHDRAWAL_LINK_REQUESTS_PER_IP_HASH", default=10)
+WITHDRAWAL_LINK_REQUESTS_BURST_PER_IP_HASH = env.int(
+    "WITHDRAWAL_LINK_REQUESTS_BURST_PER_IP_HASH", default=3
+)
+# Emails of withdrawal links one mailbox may be sent in a day: a cap of their own, apart from
+# SIGNATURE_EMAILS_PER_MAILBOX_PER_DAY, so that typing a signer's address into the form never
+# uses up the day's confirmation emails of their mailbox.
+WITHDRAWAL_LINK_EMAILS_PER_MAILBOX_PER_DAY = env.int(
+    "WITHDRAWAL_LINK_EMAILS_PER_MAILBOX_PER_DAY", default=2
+)
+# A sender holds its claim on a request this long, so that two never both send it.
+WITHDRAWAL_LINK_CLAIM_SECONDS = 60
 
 # --- The counter ---------------------------------------------------------------------------------
 # Open pages ask for the count this often; each web worker answers from memory this long, and

@@ -16,9 +16,10 @@ if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
 # Every task only wakes work whose state lives in the database (an email due, a delivery
-# ready, an export queued), and a sweep of beat's finds what a lost message left: so messages
-# are acknowledged as they are received. Acknowledging late would gain nothing, and kombu's
-# Redis transport has crashed the worker when Redis went away with a message unacknowledged.
+# ready, an export queued, withdrawal links asked for), and a sweep of beat's finds what a lost
+# message left: so messages are acknowledged as they are received. Acknowledging late would
+# gain nothing, and kombu's Redis transport has crashed the worker when Redis went away with a
+# message unacknowledged.
 CELERY_TASK_ACKS_LATE = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
@@ -68,6 +69,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "petitions.tasks.confirmations_send_task",
         "schedule": 10.0,
         "options": {"expires": 10.0},
+    },
+    # The sweep of withdrawal links asked for and due: each request wakes a sender at once,
+    # and this sends what a lost message, a broker outage, a restarted worker or a server's
+    # "try later" left in the table.
+    "petitions-withdrawal-links-send": {
+        "task": "petitions.tasks.withdrawal_links_email_task",
+        "schedule": 60.0,
+        "options": {"expires": 60.0},
     },
     # The true confirmed counts written over the fast, approximate ones.
     "petitions-counts-reconcile": {

@@ -2,20 +2,24 @@
 
 import logging
 import re
+import smtplib
 import time
 from datetime import timedelta
 
 import pytest
-from celery.exceptions import Retry
 from django.core import signing as django_signing
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
+from core import email_sending
 from petitions import signature_links, withdrawal_links
-from petitions.models import MailboxDailySends, Signature
+from petitions.models import MailboxDailySends, Signature, WithdrawalLinkRequest
 from petitions.tasks import withdrawal_links_email_task
+from tests.config.processes import python_printed
 from tests.factories import PetitionFactory, SignatureFactory
 
 FORM_PATH = "/petition/withdrawal-link/"
@@ -23,13 +27,34 @@ SENT_PATH = "/petition/withdrawal-link/sent/"
 
 
 @pytest.fixture
-def ask(client):
-    """Post the form as a visitor would, from `ip`; return the answer."""
+def ask(client, django_capture_on_commit_callbacks):
+    """Post the form as a visitor would, from `ip`, running what waits for the commit (the
+    worker's wake); return the answer."""
 
     def ask(email, *, ip="198.51.100.4", path=FORM_PATH):
-        return client.post(path, {"email": email}, REMOTE_ADDR=ip)
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(path, {"email": email}, REMOTE_ADDR=ip)
 
     return ask
+
+
+@pytest.fixture
+def messages_lost(monkeypatch):
+    """The broker loses every message that would wake a worker: only beat's sweep is left."""
+    monkeypatch.setattr(withdrawal_links_email_task, "apply_async", lambda *args, **kwargs: None)
+
+
+def _sweep() -> int:
+    """Run beat's sweep of the requests due, as the worker would run it; return emails sent."""
+    return withdrawal_links_email_task.apply().get()
+
+
+def _later(**delta) -> None:
+    """Let time pass for the requests waiting: they fall due as if `delta` had gone by."""
+    WithdrawalLinkRequest.objects.update(
+        due_at=timezone.now() - timedelta(seconds=1),
+        requested_at=timezone.now() - timedelta(**delta),
+    )
 
 
 def _expired_withdrawal_token(signature, settings, monkeypatch) -> str:
@@ -100,12 +125,14 @@ def test_an_address_that_never_signed_gets_no_email_and_the_same_answer(
     assert never_signed.status_code == signed.status_code == 302
     assert never_signed["Location"] == signed["Location"] == SENT_PATH
     assert [message.to for message in mailoutbox] == [["aynur@example.org"]]
-    # Nothing counted against the stranger's mailbox either: no row says it was looked for.
+    # Nothing counted against the stranger's mailbox either: no row says it was looked for,
+    # and their request is gone with the signer's once answered.
     assert MailboxDailySends.objects.count() == 1
+    assert not WithdrawalLinkRequest.objects.exists()
 
 
 def test_one_mailbox_is_sent_no_more_emails_a_day_than_its_cap(ask, petition, mailoutbox, settings):
-    settings.SIGNATURE_EMAILS_PER_MAILBOX_PER_DAY = 2
+    settings.WITHDRAWAL_LINK_EMAILS_PER_MAILBOX_PER_DAY = 2
     SignatureFactory(petition=petition, email="aynur@example.org", confirmed=True)
 
     answers = [ask(spelling, ip=f"198.51.100.{n}") for n, spelling in enumerate(
@@ -114,18 +141,40 @@ def test_one_mailbox_is_sent_no_more_emails_a_day_than_its_cap(ask, petition, ma
 
     assert {answer["Location"] for answer in answers} == {SENT_PATH}
     assert len(mailoutbox) == 2
+    assert not WithdrawalLinkRequest.objects.exists()  # the capped request is not kept either
 
 
-def test_a_confirmation_email_the_same_day_counts_against_the_cap_too(
+def test_links_asked_for_all_day_leave_the_signers_confirmation_emails_alone(
+    ask, sign, petition, mailoutbox, settings
+):
+    settings.WITHDRAWAL_LINK_EMAILS_PER_MAILBOX_PER_DAY = 1
+    settings.SIGNATURE_EMAILS_PER_MAILBOX_PER_DAY = 1
+    SignatureFactory(petition=petition, email="aynur@example.org", confirmed=True)
+    # Someone types the signer's address again and again, from several networks.
+    for n in range(3):
+        ask("aynur@example.org", ip=f"198.51.100.{n}")
+    assert len(mailoutbox) == 1  # the links' own cap
+
+    # The signer signs another petition the same day: their confirmation email still goes.
+    other_petition = PetitionFactory(slug="liberez-les-autres", title_fr="Libérez les autres")
+    sign(petition=other_petition, email="aynur@example.org")
+
+    assert len(mailoutbox) == 2
+    assert "confirm" in mailoutbox[-1].body
+    assert MailboxDailySends.objects.get().count == 1
+
+
+def test_confirmation_emails_up_to_their_cap_leave_the_links_their_own(
     ask, sign, mailoutbox, settings
 ):
-    settings.SIGNATURE_EMAILS_PER_MAILBOX_PER_DAY = 2
-    sign(email="aynur@example.org")  # its confirmation email is the mailbox's first today
+    settings.SIGNATURE_EMAILS_PER_MAILBOX_PER_DAY = 1
+    sign(email="aynur@example.org")  # the confirmation is the mailbox's last for today
 
-    ask("aynur@example.org", ip="198.51.100.1")
-    ask("aynur@example.org", ip="198.51.100.2")
+    ask("aynur@example.org")
 
-    assert len(mailoutbox) == 2  # the confirmation, and one email of links
+    assert len(mailoutbox) == 2  # the confirmation, and the email of links
+    counted = MailboxDailySends.objects.get()
+    assert (counted.count, counted.withdrawal_link_count) == (1, 1)
 
 
 def test_requests_from_one_client_over_the_rate_limit_send_nothing(
@@ -257,12 +306,13 @@ def test_neither_the_address_nor_the_links_reach_a_log_or_the_broker_in_clear(
     monkeypatch.setattr(
         withdrawal_links_email_task,
         "apply_async",
-        lambda *args, **kwargs: queued.append(kwargs["args"]) or run(*args, **kwargs),
+        lambda *args, **kwargs: queued.append((args, kwargs)) or run(*args, **kwargs),
     )
 
     with caplog.at_level(logging.DEBUG):
         ask("aynur@example.org")
 
+    assert queued  # a worker was woken, told nothing but to look
     assert "aynur" not in repr(queued)
     (email,) = mailoutbox
     token = _withdrawal_paths(email)[0].split("/")[-2]
@@ -277,7 +327,9 @@ def test_a_server_saying_later_gives_the_mailbox_its_place_back(petition, settin
     outcome = withdrawal_links.withdrawal_links_send(email="flaky-links@example.org", language="fr")
 
     assert outcome is withdrawal_links.WithdrawalLinksOutcome.DEFERRED
-    assert MailboxDailySends.objects.get().count == 0  # it may be tried again today
+    counted = MailboxDailySends.objects.get()
+    assert counted.withdrawal_link_count == 0  # it may be tried again today
+    assert counted.count == 0  # and the confirmations' count was never touched
 
 
 def test_a_refusal_for_good_is_logged_without_the_address(petition, settings, caplog):
@@ -291,45 +343,144 @@ def test_a_refusal_for_good_is_logged_without_the_address(petition, settings, ca
 
 
 @pytest.fixture
-def task_retries(monkeypatch):
-    """Run the task as a worker would (not in the web process); record each retry asked."""
-    retries = []
-
-    def retry(**options):
-        retries.append(options)
-        return Retry()
-
-    monkeypatch.setattr(withdrawal_links_email_task, "retry", retry)
-    withdrawal_links_email_task.push_request(retries=0, is_eager=False)
-    yield retries
-    withdrawal_links_email_task.pop_request()
+def greylisting_server(settings):
+    """A mail server that answers "451 try later" to the first email to each address."""
+    settings.EMAIL_BACKEND = f"{__name__}.{GreylistingServer.__name__}"
+    GreylistingServer.seen = set()
+    email_sending.connection_close()
+    yield GreylistingServer
+    email_sending.connection_close()
 
 
-def test_a_server_saying_later_is_asked_again_after_a_backoff(petition, settings, task_retries):
-    settings.EMAIL_BACKEND = "tests.petitions.email_backends.FlakyEmailBackend"
-    SignatureFactory(petition=petition, email="flaky-backoff@example.org", confirmed=True)
-    sealed = withdrawal_links.address_box_close("flaky-backoff@example.org")
+class GreylistingServer(LocmemBackend):
+    seen: set[str] = set()
 
-    with pytest.raises(Retry):
-        withdrawal_links_email_task.run(sealed, "fr", timezone.now().isoformat())
+    def send_messages(self, messages):
+        for message in messages:
+            address = message.to[0]
+            if address not in self.seen:
+                self.seen.add(address)
+                raise smtplib.SMTPRecipientsRefused({address: (451, b"4.7.1 Greylisted")})
+        return super().send_messages(messages)
 
-    (retry,) = task_retries
-    first = settings.SIGNATURE_EMAIL_RETRY_BACKOFF
-    assert first / 2 <= retry["countdown"] <= first
+
+def test_a_request_the_server_deferred_is_sent_by_the_sweep_after_the_worker_is_gone(
+    ask, petition, mailoutbox, greylisting_server
+):
+    SignatureFactory(petition=petition, email="aynur@example.org", confirmed=True)
+
+    ask("aynur@example.org")  # the worker's first attempt meets "451"; then the worker dies
+
+    assert mailoutbox == []
+    waiting = WithdrawalLinkRequest.objects.get()
+    assert waiting.attempts == 1 and waiting.due_at > timezone.now()
+    _later(minutes=5)
+
+    assert _sweep() == 1  # beat's sweep, on a worker that never heard of the first
+
+    (email,) = mailoutbox
+    assert email.to == ["aynur@example.org"]
+    assert email.extra_headers["Message-ID"] == waiting.message_id  # the same message, again
+    assert not WithdrawalLinkRequest.objects.exists()
 
 
-def test_a_server_saying_later_for_days_is_given_up(petition, settings, task_retries):
+def test_a_lost_message_delays_the_email_but_the_sweep_sends_it(
+    ask, petition, mailoutbox, messages_lost, settings
+):
+    SignatureFactory(petition=petition, email="aynur@example.org", confirmed=True)
+
+    answer = ask("aynur@example.org")
+
+    assert answer["Location"] == SENT_PATH and mailoutbox == []
+    beat_runs = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert withdrawal_links_email_task.name in beat_runs
+    _sweep()
+    assert [message.to for message in mailoutbox] == [["aynur@example.org"]]
+    assert not WithdrawalLinkRequest.objects.exists()
+
+
+def test_requests_of_one_mailbox_pending_at_once_are_one_email(
+    ask, petition, mailoutbox, messages_lost
+):
+    SignatureFactory(petition=petition, email="aynur@example.org", confirmed=True)
+
+    for n, spelling in enumerate(["aynur@example.org", "Aynur@Example.org", "aynur@example.org"]):
+        ask(spelling, ip=f"198.51.100.{n}")
+    _sweep()
+    _sweep()
+
+    assert [message.to for message in mailoutbox] == [["aynur@example.org"]]
+    assert not WithdrawalLinkRequest.objects.exists()
+
+
+def test_a_request_waiting_in_the_database_names_no_one(ask, petition, messages_lost):
+    SignatureFactory(petition=petition, email="aynur@example.org", confirmed=True)
+
+    ask("Aynur@Example.org", path="/en/petition/withdrawal-link/")
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT mailbox_hash, address_box, language, message_id"
+            " FROM petitions_withdrawallinkrequest"
+        )
+        (row,) = cursor.fetchall()
+    stored = bytes(row[1]).decode("latin-1") + repr(row)
+    assert "aynur" not in stored.lower()
+    # The running site, with its key, reads the address typed, and the language asked in.
+    request = WithdrawalLinkRequest.objects.get()
+    assert withdrawal_links.address_box_open(request.address_box) == "Aynur@Example.org"
+    assert request.language == "en"
+
+
+def test_a_server_saying_later_is_asked_again_after_a_backoff(
+    ask, petition, settings, greylisting_server
+):
+    SignatureFactory(petition=petition, email="aynur@example.org", confirmed=True)
+    before = timezone.now()
+
+    ask("aynur@example.org")
+
+    waiting = WithdrawalLinkRequest.objects.get()
+    first = timedelta(seconds=settings.SIGNATURE_EMAIL_RETRY_BACKOFF)
+    assert before + first / 2 <= waiting.due_at <= timezone.now() + first
+
+
+def test_a_server_saying_later_for_days_is_given_up(ask, petition, settings, mailoutbox):
     settings.EMAIL_BACKEND = "tests.petitions.email_backends.FlakyEmailBackend"
     SignatureFactory(petition=petition, email="flaky-days@example.org", confirmed=True)
-    sealed = withdrawal_links.address_box_close("flaky-days@example.org")
-    asked_at = timezone.now() - timedelta(hours=settings.SIGNATURE_EMAIL_RETRY_HOURS + 1)
+    ask("flaky-days@example.org")
+    assert WithdrawalLinkRequest.objects.get().attempts == 1
+    _later(hours=settings.SIGNATURE_EMAIL_RETRY_HOURS, minutes=-1)
+    _sweep()
+    assert WithdrawalLinkRequest.objects.get().attempts == 2  # still within the hours
 
-    outcome = withdrawal_links_email_task.run(sealed, "fr", asked_at.isoformat())
+    _later(hours=settings.SIGNATURE_EMAIL_RETRY_HOURS, minutes=1)
+    _sweep()
 
-    assert outcome == "deferred" and task_retries == []
+    assert not WithdrawalLinkRequest.objects.exists() and mailoutbox == []
 
 
-def test_with_the_broker_away_the_visitor_is_answered_the_same(ask, db, monkeypatch, caplog):
+def test_a_request_whose_sender_never_came_is_gone_after_the_retry_hours(
+    ask, petition, settings, messages_lost, mailoutbox
+):
+    SignatureFactory(petition=petition, email="aynur@example.org", confirmed=True)
+    ask("aynur@example.org")
+    # Claimed by a worker that died, and left far in the future: nothing is due.
+    WithdrawalLinkRequest.objects.update(
+        due_at=timezone.now() + timedelta(days=30),
+        requested_at=timezone.now() - timedelta(hours=settings.SIGNATURE_EMAIL_RETRY_HOURS + 1),
+    )
+
+    _sweep()
+
+    assert not WithdrawalLinkRequest.objects.exists() and mailoutbox == []
+
+
+def test_with_the_broker_away_the_visitor_is_answered_the_same_and_the_sweep_sends(
+    ask, petition, mailoutbox, monkeypatch, caplog
+):
+    SignatureFactory(petition=petition, email="aynur@example.org", confirmed=True)
+
     def broker_away(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
@@ -339,3 +490,30 @@ def test_with_the_broker_away_the_visitor_is_answered_the_same(ask, db, monkeypa
 
     assert answer.status_code == 302 and answer["Location"] == SENT_PATH
     assert "not queued (OperationalError)" in caplog.text
+    _sweep()
+    assert [message.to for message in mailoutbox] == [["aynur@example.org"]]
+
+
+def test_a_message_queued_by_the_release_before_is_kept_as_a_request(petition, mailoutbox):
+    import base64
+
+    SignatureFactory(petition=petition, email="aynur@example.org", confirmed=True)
+    sealed = base64.b64encode(withdrawal_links.address_box_close("aynur@example.org")).decode()
+
+    withdrawal_links_email_task.apply(args=(sealed, "fr", timezone.now().isoformat()))
+
+    assert [message.to for message in mailoutbox] == [["aynur@example.org"]]
+    assert not WithdrawalLinkRequest.objects.exists()
+
+
+def test_the_operator_sets_the_limits_in_the_environment():
+    printed = python_printed(
+        "from django.conf import settings as s; print(s.WITHDRAWAL_LINK_REQUESTS_PER_IP_HASH,"
+        " s.WITHDRAWAL_LINK_REQUESTS_BURST_PER_IP_HASH,"
+        " s.WITHDRAWAL_LINK_EMAILS_PER_MAILBOX_PER_DAY)",
+        WITHDRAWAL_LINK_REQUESTS_PER_IP_HASH="40",
+        WITHDRAWAL_LINK_REQUESTS_BURST_PER_IP_HASH="7",
+        WITHDRAWAL_LINK_EMAILS_PER_MAILBOX_PER_DAY="5",
+    )
+
+    assert printed == ["40", "7", "5"]

@@ -23,7 +23,7 @@ from django.test import Client
 
 from config.celery_app import app as celery_app
 from petitions import confirmation_wake, counter, signature_links, signing, tasks
-from petitions.models import Petition, Signature
+from petitions.models import Petition, Signature, WithdrawalLinkRequest
 from tests.factories import PetitionFactory, SignatureFactory
 from tests.petitions.email_backends import ATTEMPTS_KEY, email_attempts
 from tests.private_redis import PrivateRedis
@@ -131,6 +131,7 @@ def start_worker(smtp_sink, tmp_path):
         assert process.poll() is None, log.read_text()
         return queue
 
+    start.started = started  # type: ignore[attr-defined]  # for a test to kill them midway
     yield start
     process_groups_stop(started)
 
@@ -213,6 +214,38 @@ def test_an_esp_that_fails_three_times_then_accepts_gets_exactly_one_message(
     assert smtp_sink.recipients() == [signature.email]
     signature.refresh_from_db()
     assert signature.confirmation_send_count == 1
+
+
+def test_withdrawal_links_the_server_deferred_come_after_the_worker_is_restarted(
+    start_worker, smtp_sink, client
+):
+    SignatureFactory(petition=PetitionFactory(), email="greylisted@example.org", confirmed=True)
+    flaky_esp = {
+        "WORKER_EMAIL_BACKEND": "tests.petitions.email_backends.FlakyEmailBackend",
+        "FLAKY_EMAIL_FAILURES": "1",
+        "FLAKY_EMAIL_INNER_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+    }
+    queue = start_worker(**flaky_esp)
+
+    with _publishing_to(settings.REDIS_URL, queue):
+        asked = client.post("/petition/withdrawal-link/", {"email": "greylisted@example.org"})
+        # The server says "later" to the first attempt; then the worker is gone.
+        _wait_for(
+            lambda: WithdrawalLinkRequest.objects.filter(attempts=1).exists(),
+            what="the first attempt, deferred",
+        )
+        process_groups_stop(start_worker.started)
+        assert smtp_sink.messages == []
+
+        # A worker started again, with beat, never heard of the request: its sweep sends it.
+        start_worker(beat=True, **flaky_esp)
+        _wait_for(lambda: smtp_sink.messages, what="the links, sent by the sweep")
+        time.sleep(3)  # a few more sweeps: none may send again
+
+    assert asked["Location"] == "/petition/withdrawal-link/sent/"
+    assert email_attempts("greylisted@example.org") == 2
+    assert smtp_sink.recipients() == ["greylisted@example.org"]
+    assert not WithdrawalLinkRequest.objects.exists()
 
 
 def test_with_redis_stopped_every_signature_is_saved_and_emailed_once_redis_is_back(

@@ -17,5 +17,10 @@ SIGNATURE_CONFIRMATION_CLAIM_SECONDS = int(os.environ.get("WORKER_CLAIM_SECONDS"
 CELERY_BEAT_SCHEDULE = {
     name: {**entry, "schedule": 1.0, "options": {"expires": 1.0}}
     for name, entry in CELERY_BEAT_SCHEDULE.items()
-    if name in {"petitions-confirmations-send", "petitions-counts-reconcile"}
+    if name
+    in {
+        "petitions-confirmations-send",
+        "petitions-counts-reconcile",
+        "petitions-withdrawal-links-send",
+    }
 }
