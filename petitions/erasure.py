@@ -32,7 +32,7 @@ from core.public_cache import public_content_changed
 from petitions.erasure_journal import JournalKind, erasure_journal_purge, erasure_journal_record
 from petitions.mailbox_caps import mailbox_daily_sends_purge
 from petitions.mailboxes import email_normalize, mailbox_hash
-from petitions.models import Signature
+from petitions.models import Signature, WithdrawalLinkRequest
 from petitions.recent_signers import signers_recent_forget
 from petitions.selectors import (
     petitions_closed_delivered_before,
@@ -187,6 +187,9 @@ def signer_erase(*, email: str, actor: Actor, ip_hmac: str = "") -> int:
     """
     email_normalized = email_normalize(email)
     erased = signatures_anonymise(signatures=signatures_of_person(mailbox_hash=mailbox_hash(email)))
+    # Their request for withdrawal links, if one waits, could only be answered "no signature"
+    # now; until then it would say that this mailbox asked.
+    WithdrawalLinkRequest.objects.filter(mailbox_hash=mailbox_hash(email)).delete()
     access_event_record(
         actor=actor,
         action=AccessEvent.Action.ERASED_SIGNER,

@@ -16,7 +16,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from core import email_sending
-from petitions import signature_links, withdrawal_links
+from petitions import erasure, signature_links, withdrawal_links
 from petitions.models import MailboxDailySends, Signature, WithdrawalLinkRequest
 from petitions.tasks import withdrawal_links_email_task
 from tests.config.processes import python_printed
@@ -430,6 +430,19 @@ def test_a_request_waiting_in_the_database_names_no_one(ask, petition, messages_
     request = WithdrawalLinkRequest.objects.get()
     assert withdrawal_links.address_box_open(request.address_box) == "Aynur@Example.org"
     assert request.language == "en"
+
+
+def test_an_erased_signers_request_waiting_goes_with_their_data(
+    ask, petition, messages_lost, mailoutbox
+):
+    SignatureFactory(petition=petition, email="aynur@example.org", confirmed=True)
+    ask("aynur@example.org")
+
+    erasure.signer_erase(email="Aynur@example.org", actor=None)
+
+    assert not WithdrawalLinkRequest.objects.exists()
+    _sweep()
+    assert mailoutbox == []
 
 
 def test_a_server_saying_later_is_asked_again_after_a_backoff(
