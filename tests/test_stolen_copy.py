@@ -248,12 +248,12 @@ def queued(broker):
     """Tasks published to the test broker's Redis and left there, as no worker takes them."""
     import redis
 
-    # The app's pools were made for the in-process broker: made again, they reach Redis.
-    broker.close()
-    broker.amqp._producer_pool = None
+    # The app's pools were made for the in-process broker: made again, they reach Redis. Not
+    # by `broker.close()`, which also takes the app off Celery's list of live apps: the tasks
+    # of a module imported after that would never be registered with it.
+    broker._pool = broker.amqp._producer_pool = None
     yield redis.Redis.from_url(BROKER_URL)
-    broker.close()
-    broker.amqp._producer_pool = None
+    broker._pool = broker.amqp._producer_pool = None
 
 
 def test_a_stolen_copy_of_the_brokers_queue_names_no_one_who_asked_for_links(queued, settings):
