@@ -256,6 +256,16 @@ class Scale:
         process = self.processes.running.pop(name)
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
+        # Its children too: a gunicorn worker still exiting holds the node's listening socket,
+        # where the kernel would take a connection that only a reset then answers.
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(process.pid, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.01)
+        raise RuntimeError(f"{name}'s processes outlived SIGKILL by 10 s")
 
     # --- the surge ----------------------------------------------------------------------------
 
