@@ -1,14 +1,19 @@
 """Reads for the public site."""
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from campaign.models import CallToAction, Campaign, Page, PageCallToAction
 from campaign.page_drafts import page_draft_apply
 
 
+def _campaigns_site_first() -> QuerySet[Campaign]:
+    """The campaigns, the one this site runs first (one site, one campaign)."""
+    return Campaign.objects.order_by("pk")
+
+
 def campaign_current() -> Campaign | None:
-    """Return the campaign this site runs (the first one: one site, one campaign)."""
-    return Campaign.objects.order_by("pk").first()
+    """Return the campaign this site runs."""
+    return _campaigns_site_first().first()
 
 
 def _with_calls_to_action(pages):
@@ -29,7 +34,7 @@ def page_home() -> Page | None:
     The home-page guard keeps one published per campaign (campaign/home_page.py); another
     campaign's case page never stands in at `/`.
     """
-    site_campaign = Campaign.objects.order_by("pk").values("pk")[:1]
+    site_campaign = _campaigns_site_first().values("pk")[:1]
     return (
         _with_calls_to_action(
             Page.objects.published().of_kind(Page.Kind.CASE).filter(campaign__in=site_campaign)

@@ -26,11 +26,8 @@ def test_the_last_published_case_page_cannot_be_unpublished(mamat_campaign, clie
     assert client.get("/").status_code == 200
 
 
-def test_another_campaigns_case_page_does_not_stand_in_for_this_ones(
-    mamat_campaign, verified_staff_client
-):
-    """A second campaign, for Gulshan Abbas, has its own case page published: Mamat's is still
-    the only one of its campaign, and stays."""
+def _gulshans_case_page_published(*, position: int) -> None:
+    """A second campaign, for Gulshan Abbas, with its own case page published."""
     gulshan = Campaign.objects.create(name_fr="Libérez Gulshan Abbas", slug="gulshan")
     Page.objects.create(
         campaign=gulshan,
@@ -38,8 +35,16 @@ def test_another_campaigns_case_page_does_not_stand_in_for_this_ones(
         slug="gulshan",
         title_fr="Libérez Gulshan Abbas",
         status=Page.Status.PUBLISHED,
-        position=90,
+        position=position,
     )
+
+
+def test_another_campaigns_case_page_does_not_stand_in_for_this_ones(
+    mamat_campaign, verified_staff_client
+):
+    """A second campaign, for Gulshan Abbas, has its own case page published: Mamat's is still
+    the only one of its campaign, and stays."""
+    _gulshans_case_page_published(position=90)
     mamat = Page.objects.get(slug="mamat")
 
     with pytest.raises(home_page.HomePageRequired):
@@ -53,15 +58,7 @@ def test_another_campaigns_case_page_does_not_stand_in_for_this_ones(
 def test_the_root_shows_the_sites_own_campaign_not_a_later_ones(mamat_campaign, client):
     """A second campaign's case page, placed before Mamat's in the list, does not take its place."""
     Page.objects.filter(slug="mamat").update(position=5)
-    gulshan = Campaign.objects.create(name_fr="Libérez Gulshan Abbas", slug="gulshan")
-    Page.objects.create(
-        campaign=gulshan,
-        kind=Page.Kind.CASE,
-        slug="gulshan",
-        title_fr="Libérez Gulshan Abbas",
-        status=Page.Status.PUBLISHED,
-        position=0,
-    )
+    _gulshans_case_page_published(position=0)
 
     home = client.get("/")
 
