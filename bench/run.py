@@ -47,12 +47,13 @@ CACHE_URL = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/10")
 BROKER_URL = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/11")
 SIGN_PREFIX = "bench-sign"
 
-# Issue 6's targets.
+# Issue 6's targets; issue 12 raised signing (from 500) and emails (from 200), to be met in
+# one run.
 PAGE_SHARE_OF_CEILING = 0.8
 COUNT_SHARE_OF_CEILING = 0.9
-SIGNATURES_PER_SECOND = 500
+SIGNATURES_PER_SECOND = 600
 SIGN_P99_MS = 250
-EMAILS_PER_SECOND = 200
+EMAILS_PER_SECOND = 400
 EXPORT_ROWS = 1_000_000
 EXPORT_SECONDS = 10
 EXPORT_RSS_MB = 100
