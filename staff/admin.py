@@ -13,7 +13,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from core.admin_mixins import RecordAdminMixin
 from staff import selectors, services
 from staff.models import AccessEvent
-from staff.trail_targets import trail_target_text
+from staff.trail_links import trail_target_admin_urls
+from staff.trail_targets import trail_target_html
 
 
 @admin.register(AccessEvent)
@@ -35,10 +36,27 @@ class AccessEventAdmin(RecordAdminMixin, admin.ModelAdmin):
         "ip_hmac",
     ]
 
+    def get_changelist_instance(self, request: HttpRequest):
+        changelist = super().get_changelist_instance(request)
+        self._target_admin_urls_attach(request, list(changelist.result_list))
+        return changelist
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field=None):
+        event = super().get_object(request, object_id, from_field)
+        if event is not None:
+            self._target_admin_urls_attach(request, [event])
+        return event
+
+    def _target_admin_urls_attach(self, request: HttpRequest, events: list) -> None:
+        # Found for the whole page at once, kept on the very rows the page then draws.
+        urls = trail_target_admin_urls(events, request=request, admin_site=self.admin_site)
+        for event in events:
+            event.target_admin_url = urls.get(event.pk)
+
     @admin.display(description=_("what was touched"))
     def what_was_touched(self, event: AccessEvent) -> str:
         # Worded now, in the reader's language: the entry keeps a reference and a code.
-        return trail_target_text(event)
+        return trail_target_html(event, admin_url=getattr(event, "target_admin_url", None))
 
     @admin.display(description=_("rows"), ordering="row_count")
     def rows(self, event: AccessEvent) -> str | None:

@@ -2,7 +2,9 @@
 
 An entry keeps its target as a language-free reference (a model's label and number, a
 username, a date) and what was done to it as a code (`AccessEvent.Note`); the two are put
-together here, through gettext, as the page is drawn. Entries written before the code existed
+together here, through gettext, as the page is drawn. A model's reference reads as the model's
+name and the number ("remise n° 4", "delivery no. 4"), never as what the object holds: the
+trail must not become a way to read a signer's name. Entries written before the code existed
 kept the whole in English words; they are read into the same form by the English they were
 written in (`LEGACY_TARGETS`), never rewritten: the trail is append-only, and PostgreSQL
 refuses any UPDATE of it. Those entries are purged ACCESS_TRAIL_RETENTION_DAYS after they were
@@ -11,6 +13,12 @@ written, and `LEGACY_TARGETS` with them.
 
 import re
 from typing import NamedTuple
+
+from django.apps import apps
+from django.db import models
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 from staff.models import AccessEvent
 
@@ -22,6 +30,13 @@ class TrailTarget(NamedTuple):
 
     target: str
     note: str
+
+
+class ModelReference(NamedTuple):
+    """A target that names a model by its label, and one of its objects by number if it does."""
+
+    model: type[models.Model]
+    number: int | None
 
 
 # Each English target written before the note was stored apart, for the action that wrote it:
@@ -104,14 +119,76 @@ def trail_target_read(event: AccessEvent) -> TrailTarget:
     return TrailTarget(event.target, "")
 
 
-def trail_target_text(event: AccessEvent) -> str:
-    """Word what an entry touched in the active language."""
+_REFERENCE = re.compile(r"(?P<label>\w+\.\w+)(?: #(?P<number>\d+))?")
+# Targets that hold words, never a model's label, however they read: a username (which may
+# have a dot in it) and a petition's title.
+_NOTES_NAMING_AN_ACCOUNT = {Note.ACCOUNT, Note.FOR_ACCOUNT}
+_ACTIONS_NAMING_IN_WORDS = {Action.IMPORTED_PAPER_SIGNATURES}
+
+
+def trail_target_reference(event: AccessEvent) -> ModelReference | None:
+    """Return the model (and number) an entry's target names, or None if it names none."""
     target, note = trail_target_read(event)
+    if note in _NOTES_NAMING_AN_ACCOUNT or event.action in _ACTIONS_NAMING_IN_WORDS:
+        return None
+    matched = _REFERENCE.fullmatch(target)
+    if matched is None:
+        return None
+    try:
+        model = apps.get_model(matched["label"])
+    except LookupError:  # a model this version no longer has, or words that look like one
+        return None
+    if model._meta.label != matched["label"]:  # get_model ignores case; references do not
+        return None
+    return ModelReference(model, int(matched["number"]) if matched["number"] else None)
+
+
+def model_reference_text(reference: ModelReference) -> str:
+    """Word a model reference in the active language: "delivery no. 4", or "signatures"."""
+    if reference.number is None:
+        return str(reference.model._meta.verbose_name_plural)
+    # Translators: an object the access trail names, e.g. "delivery no. 4" (the number is its
+    # id, never grouped). French: "%(model)s n° %(number)s", a no-break space after "n°".
+    return gettext("%(model)s no. %(number)s") % {
+        "model": reference.model._meta.verbose_name,
+        "number": reference.number,
+    }
+
+
+_TARGET = "%(target)s"
+
+
+def _note_frame(target: str, note: str) -> str:
+    """Return what the note says, with _TARGET where the target goes (if it is shown)."""
     if not note:
-        return target
+        return _TARGET
     try:
         label = AccessEvent.Note(note).label
     except ValueError:  # a code this version no longer knows: shown, not lost
-        return f"{target} ({note})" if target else note
-    # A label without `%(target)s` is left as it is by the mapping.
-    return str(label) % {"target": target}
+        return f"{_TARGET} ({note})" if target else note
+    return str(label)
+
+
+def trail_target_text(event: AccessEvent) -> str:
+    """Word what an entry touched in the active language."""
+    target, note = trail_target_read(event)
+    before, with_target, after = _note_frame(target, note).partition(_TARGET)
+    if not with_target:
+        return before
+    reference = trail_target_reference(event)
+    return f"{before}{model_reference_text(reference) if reference else target}{after}"
+
+
+def trail_target_html(event: AccessEvent, *, admin_url: str | None = None) -> SafeString:
+    """Word what an entry touched in the active language, its target a link to `admin_url`."""
+    target, note = trail_target_read(event)
+    before, with_target, after = _note_frame(target, note).partition(_TARGET)
+    if not with_target:
+        return conditional_escape(before)
+    reference = trail_target_reference(event)
+    if reference is None:
+        return format_html("{}{}{}", before, target, after)
+    shown = model_reference_text(reference)
+    if admin_url:
+        return format_html('{}<a href="{}">{}</a>{}', before, admin_url, shown, after)
+    return format_html("{}{}{}", before, shown, after)
