@@ -14,7 +14,7 @@ from core.admin_mixins import RecordAdminMixin
 from staff import selectors, services
 from staff.models import AccessEvent
 from staff.trail_links import trail_target_admin_urls
-from staff.trail_targets import trail_target_html
+from staff.trail_targets import trail_target_html, trail_targets_searched
 
 
 @admin.register(AccessEvent)
@@ -24,6 +24,7 @@ class AccessEventAdmin(RecordAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "actor_username", "action", "what_was_touched", "rows"]
     list_filter = ["action", "created_at"]
     search_fields = ["actor_username", "target"]
+    search_help_text = _('A username, or what was touched as the list shows it ("delivery no. 4").')
     date_hierarchy = "created_at"
     fields = [
         "created_at",
@@ -52,6 +53,14 @@ class AccessEventAdmin(RecordAdminMixin, admin.ModelAdmin):
         urls = trail_target_admin_urls(events, request=request, admin_site=self.admin_site)
         for event in events:
             event.target_admin_url = urls.get(event.pk)
+
+    def get_search_results(self, request: HttpRequest, queryset, search_term: str):
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # Staff search what they read ("remise n° 4"); the target keeps "deliveries.Delivery #4".
+        named = trail_targets_searched(search_term)
+        if named is not None:
+            found |= queryset.filter(named)
+        return found, may_have_duplicates
 
     @admin.display(description=_("what was touched"))
     def what_was_touched(self, event: AccessEvent) -> str:

@@ -16,6 +16,8 @@ from typing import NamedTuple
 
 from django.apps import apps
 from django.db import models
+from django.db.models import Q
+from django.utils import translation
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
@@ -192,3 +194,53 @@ def trail_target_html(event: AccessEvent, *, admin_url: str | None = None) -> Sa
     if admin_url:
         return format_html('{}<a href="{}">{}</a>{}', before, admin_url, shown, after)
     return format_html("{}{}{}", before, shown, after)
+
+
+def _worded_numbers() -> list[re.Pattern[str]]:
+    """Return how a reference with a number reads in the active language, as patterns that
+    take a model's name and a number from casefolded words ("n°4" and "n° 4" alike)."""
+    worded = gettext("%(model)s no. %(number)s").casefold()
+    pieces = re.split(r"(%\(model\)s|%\(number\)s)", " ".join(worded.split()))
+    as_read = {"%(model)s": r"(?P<model>.+?)", "%(number)s": r"(?P<number>\d+)"}
+    pattern = "".join(
+        as_read.get(piece) or re.escape(piece).replace(r"\ ", r"\s*") for piece in pieces
+    )
+    return [re.compile(pattern), re.compile(r"(?P<model>.+?)\s*#?\s*(?P<number>\d+)")]
+
+
+def _models_named(name: str) -> list[type[models.Model]]:
+    return [
+        model
+        for model in apps.get_models()
+        if name
+        in {
+            str(model._meta.verbose_name).casefold(),
+            str(model._meta.verbose_name_plural).casefold(),
+        }
+    ]
+
+
+def trail_targets_searched(term: str) -> Q | None:
+    """Return the entries whose target a search names as staff read it ("remise n° 4",
+    "delivery no. 4", "deliveries"), in the active language or English; None if it names none.
+
+    Entries written in English before the codes ("deliveries.Delivery #7: list ...") match too.
+    """
+    words = " ".join(term.casefold().split())
+    every_entry_of: set[str] = set()  # labels
+    entries_of_number: set[str] = set()  # references with a number
+    for language in dict.fromkeys([translation.get_language() or "en", "en"]):
+        with translation.override(language):
+            every_entry_of |= {model._meta.label for model in _models_named(words)}
+            for worded_number in _worded_numbers():
+                if named := worded_number.fullmatch(words):
+                    entries_of_number |= {
+                        f"{model._meta.label} #{int(named['number'])}"
+                        for model in _models_named(named["model"].strip())
+                    }
+    matching = Q()
+    for label in every_entry_of:
+        matching |= Q(target=label) | Q(target__startswith=f"{label} ")
+    for reference in entries_of_number:
+        matching |= Q(target=reference) | Q(target__startswith=f"{reference}:")
+    return matching or None

@@ -179,6 +179,38 @@ def test_a_page_of_the_trail_costs_the_same_queries_for_five_rows_as_for_a_hundr
     assert many == few
 
 
+def _found(client, language_header: dict[str, str], search: str) -> set[str]:
+    response = client.get(TRAIL_URL, {"q": search}, headers=language_header)
+    return {event.target for event in response.context["cl"].result_list}
+
+
+def test_staff_find_a_delivery_s_entries_by_what_they_read(verified_staff_client):
+    for target in (
+        "deliveries.Delivery #4",
+        "deliveries.Delivery #4: list on file rewritten",  # written in English, before codes
+        "deliveries.Delivery #40",
+        "deliveries.Delivery #14",
+        "petitions.Signature #4",
+    ):
+        AccessEvent.objects.create(action=Action.ERASED_SIGNER, target=target)
+    delivery_4 = {"deliveries.Delivery #4", "deliveries.Delivery #4: list on file rewritten"}
+
+    assert _found(verified_staff_client, FRENCH, "remise n° 4") == delivery_4
+    assert _found(verified_staff_client, FRENCH, "Remise n°4") == delivery_4
+    assert _found(verified_staff_client, ENGLISH, "delivery no. 4") == delivery_4
+    assert _found(verified_staff_client, FRENCH, "delivery no. 4") == delivery_4
+    assert _found(verified_staff_client, FRENCH, "remises") == delivery_4 | {
+        "deliveries.Delivery #40",
+        "deliveries.Delivery #14",
+    }
+    # The search box says so.
+    assert f"tel que la liste l’affiche («\N{NARROW NO-BREAK SPACE}remise n°{NBSP}4" in _page(
+        verified_staff_client, FRENCH
+    )
+    # The stored form is still found as it is stored.
+    assert _found(verified_staff_client, FRENCH, "Delivery #40") == {"deliveries.Delivery #40"}
+
+
 def test_a_username_that_looks_like_a_model_is_read_as_a_username(verified_staff_client):
     access_event_record(
         actor=None, action=Action.ACCOUNT_UNLOCKED, target="petitions.Signature", note=Note.ACCOUNT
