@@ -22,22 +22,24 @@ CAMPAIGN = {
         ),
     },
     "share_image_alt": {
-        "fr": "« Libérez Mamat » en lettres blanches sur fond bleu",
+        "fr": "«\u202fLibérez Mamat\u202f» en lettres blanches sur fond bleu",
         "en": "“Free Mamat” in white letters on a blue background",
     },
     "share_text": {
-        "fr": "Mamat, un Ouïghour, a disparu dans un camp du Xinjiang. Exigeons sa libération :",
+        "fr": (
+            "Mamat, un Ouïghour, a disparu dans un camp du Xinjiang. Exigeons sa libération\u202f:"
+        ),
         "en": "Mamat, a Uyghur man, has disappeared into a Xinjiang camp. Demand his release:",
     },
 }
 
 CASE_BODY_FR = """
-<h2>Qui est Mamat ?</h2>
+<h2>Qui est Mamat\u202f?</h2>
 <p>Mamat est un Ouïghour de la région autonome ouïghoure du Xinjiang, dans le nord-ouest de la
 Chine. Il y a environ quatre ans, le gouvernement chinois l'a enfermé dans un camp d'internement.
 Depuis, il n'en est pas sorti.</p>
 <h2>Une peine de 16 ou 17 ans</h2>
-<p>La seule information parvenue à sa famille est celle de sa peine : 16 ou 17 années
+<p>La seule information parvenue à sa famille est celle de sa peine\u202f: 16 ou 17 années
 d'enfermement. Tout indique qu'il est puni pour sa pratique religieuse et pour être resté en
 contact avec son frère, qui vit à l'étranger. Ni l'une ni l'autre ne sont des crimes.</p>
 <h2>Disparu pour les siens</h2>
@@ -52,8 +54,8 @@ Chaque mois qui passe met sa santé un peu plus en danger.</p>
 pas dans l'oubli, et il a besoin que nous soyons nombreux à ses côtés.</p>
 <h2>Ce que nous demandons</h2>
 <ul>
-<li>la libération immédiate de Mamat ;</li>
-<li>son accès, sans attendre, à des soins médicaux adaptés ;</li>
+<li>la libération immédiate de Mamat\u202f;</li>
+<li>son accès, sans attendre, à des soins médicaux adaptés\u202f;</li>
 <li>que sa famille soit informée du lieu et des conditions de sa détention.</li>
 </ul>
 """
@@ -88,17 +90,17 @@ DETENTIONS_BODY_FR = """
 <p>Mamat n'est pas un cas isolé. Au Xinjiang, des centaines de milliers de personnes issues de
 minorités ethniques musulmanes ont été arrachées à leur famille et envoyées dans des camps
 d'internement. Leur nombre pourrait dépasser le million.</p>
-<h2>Traités en « extrémistes » pour leur foi</h2>
-<p>Posséder un Coran ou un tapis de prière, aller à la mosquée : des gestes ordinaires de la vie
-religieuse suffisent à être considéré comme un « extrémiste » et à être enfermé.</p>
+<h2>Traités en «\u202fextrémistes\u202f» pour leur foi</h2>
+<p>Posséder un Coran ou un tapis de prière, aller à la mosquée\u202f: des gestes ordinaires de la
+vie religieuse suffisent à être considéré comme un «\u202fextrémiste\u202f» et à être enfermé.</p>
 <h2>Des familles séparées</h2>
 <p>Derrière chaque détention, il y a une famille qui attend, souvent sans savoir où se trouve la
 personne arrêtée ni ce qu'il advient d'elle. Des proches installés à l'étranger, comme Abdulaziz,
 ne peuvent que témoigner et alerter.</p>
 <h2>Des crimes contre l'humanité</h2>
 <p>Des enquêtes ont réuni des éléments qui attestent de crimes s'apparentant à des crimes contre
-l'humanité : des violations généralisées et systématiques visant plusieurs minorités, en premier
-lieu les minorités musulmanes, Ouïghours, Kazakhs et Ouzbeks.</p>
+l'humanité\u202f: des violations généralisées et systématiques visant plusieurs minorités, en
+premier lieu les minorités musulmanes, Ouïghours, Kazakhs et Ouzbeks.</p>
 """
 
 DETENTIONS_BODY_EN = """
@@ -119,12 +121,12 @@ all: Uyghurs, Kazakhs and Uzbeks.</p>
 """
 
 CAMPS_BODY_FR = """
-<p>Officiellement, les autorités chinoises parlent de centres de « transformation par
-l'éducation ». Le but affiché est un endoctrinement politique, au service d'une assimilation
-culturelle forcée : faire des peuples du Xinjiang une nation chinoise homogène.</p>
+<p>Officiellement, les autorités chinoises parlent de centres de «\u202ftransformation par
+l'éducation\u202f». Le but affiché est un endoctrinement politique, au service d'une assimilation
+culturelle forcée\u202f: faire des peuples du Xinjiang une nation chinoise homogène.</p>
 <h2>Enfermement, persécution, torture</h2>
 <p>Dans ces camps, des personnes sont enfermées contre leur gré, persécutées et torturées. Tout
-cela se passe à l'abri des regards : très peu d'images en sont jamais sorties.</p>
+cela se passe à l'abri des regards\u202f: très peu d'images en sont jamais sorties.</p>
 <h2>Briser le silence</h2>
 <p>Parce que les camps sont fermés au monde, chaque témoignage et chaque nom comptent. Faire
 connaître le sort de Mamat, c'est refuser que ce qui s'y passe reste invisible.</p>
@@ -144,15 +146,15 @@ Mamat's fate known is refusing to let what happens there stay invisible.</p>
 
 PRIVACY_BODY_FR = """
 <p>Certaines personnes qui soutiennent cette campagne ont de la famille au Xinjiang, qui pourrait
-subir des représailles. La protection de vos données n'est donc pas une option : c'est la base de
-ce site.</p>
+subir des représailles. La protection de vos données n'est donc pas une option\u202f: c'est la base
+de ce site.</p>
 <h2>Ce que ce site ne fait jamais</h2>
 <ul>
-<li>Il ne charge rien depuis d'autres serveurs : ni statistiques de visite, ni publicité, ni
+<li>Il ne charge rien depuis d'autres serveurs\u202f: ni statistiques de visite, ni publicité, ni
 polices ou vidéos externes. Votre visite n'est connue que de nous.</li>
 <li>Il ne dépose aucun cookie de suivi.</li>
-<li>Il n'enregistre pas votre adresse IP : seule une empreinte chiffrée, qui ne permet pas de la
-retrouver, sert à repérer les abus.</li>
+<li>Il n'enregistre pas votre adresse IP\u202f: seule une empreinte chiffrée, qui ne permet pas de
+la retrouver, sert à repérer les abus.</li>
 </ul>
 <h2>Vos droits</h2>
 <p>Vous pouvez à tout moment retirer votre signature et faire effacer vos données grâce au lien
@@ -186,7 +188,7 @@ erasure would be applied again before the site came back.</p>
 
 LEGAL_BODY_FR = """
 <p>Ce site est publié dans le cadre de la campagne pour la libération de Mamat. Les textes sont
-ceux de la campagne ; ils peuvent être partagés pour la faire connaître.</p>
+ceux de la campagne\u202f; ils peuvent être partagés pour la faire connaître.</p>
 """
 
 LEGAL_BODY_EN = """
@@ -196,10 +198,10 @@ you are welcome to share them to make his case known.</p>
 
 CONTACT_BODY_FR = """
 <p>Vous soutenez Mamat, vous êtes journaliste, vous représentez une association ou une
-institution : écrivez-nous. Nous répondons aux demandes d'information, d'entretien et de
+institution\u202f: écrivez-nous. Nous répondons aux demandes d'information, d'entretien et de
 partenariat.</p>
 <p>Si votre famille ou vos proches risquent des représailles, ne nous donnez que ce qui est
-nécessaire ; nous ne publions jamais le nom de quelqu'un qui nous écrit sans son accord.</p>
+nécessaire\u202f; nous ne publions jamais le nom de quelqu'un qui nous écrit sans son accord.</p>
 """
 
 CONTACT_BODY_EN = """
@@ -263,7 +265,7 @@ PAGES = [
         "menu_title": {"fr": "Les camps", "en": "The camps"},
         "lead": {
             "fr": (
-                "Derrière le nom de centres de « transformation par l'éducation » : "
+                "Derrière le nom de centres de «\u202ftransformation par l'éducation\u202f»\u202f: "
                 "l'endoctrinement, l'enfermement forcé et la torture, loin des regards."
             ),
             "en": (

@@ -28,9 +28,9 @@ PETITION = {
     "text": {
         "fr": (
             "Mamat, un Ouïghour du Xinjiang, est enfermé depuis environ quatre ans dans un camp "
-            "d'internement. La seule nouvelle parvenue à sa famille est sa peine : 16 ou 17 ans "
-            "d'enfermement, sans doute pour sa pratique religieuse et ses contacts avec son frère "
-            "à l'étranger. Depuis, ses proches ne savent ni où il est, ni comment il va. Il "
+            "d'internement. La seule nouvelle parvenue à sa famille est sa peine\u202f: 16 ou 17 "
+            "ans d'enfermement, sans doute pour sa pratique religieuse et ses contacts avec son "
+            "frère à l'étranger. Depuis, ses proches ne savent ni où il est, ni comment il va. Il "
             "souffre de troubles mentaux et n'est pas soigné."
         ),
         "en": (
@@ -43,9 +43,9 @@ PETITION = {
     },
     "demand": {
         "fr": (
-            "Nous demandons aux autorités de la République populaire de Chine :\n"
-            "- de libérer Mamat immédiatement ;\n"
-            "- de lui donner accès sans délai à des soins médicaux adaptés ;\n"
+            "Nous demandons aux autorités de la République populaire de Chine\u202f:\n"
+            "- de libérer Mamat immédiatement\u202f;\n"
+            "- de lui donner accès sans délai à des soins médicaux adaptés\u202f;\n"
             "- d'informer sa famille du lieu et des conditions de sa détention."
         ),
         "en": (

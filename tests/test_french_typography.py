@@ -82,3 +82,47 @@ def test_the_template_check_sees_a_colon_typed_after_a_value_but_not_one_transla
         "{{ label }}: {{ value }}{% endblocktranslate %}"
     )
     assert not _untranslated_colons('{{ value|time:"H:i" }}')
+
+
+# Where a plain space or a line break would let a phone wrap the sign away from its word.
+BREAKABLE_IN_TEXT = re.compile(r"[ \t\n][:;!?»]|«[ \t\n]")
+
+
+def _french_values(content) -> list[str]:
+    """Return every French text in the content `load_campaign` writes into a new site."""
+    if isinstance(content, dict):
+        return [
+            text
+            for key, value in content.items()
+            for text in ([value] if key == "fr" and isinstance(value, str) else [])
+            + _french_values(value)
+        ]
+    if isinstance(content, list | tuple):
+        return [text for item in content for text in _french_values(item)]
+    return []
+
+
+def test_the_french_text_a_new_site_opens_with_never_breaks_a_line_before_a_colon():
+    from campaign import content
+    from deliveries import initial_content as delivery_content
+    from petitions import initial_content as petition_content
+
+    texts = _french_values(
+        [
+            content.CAMPAIGN,
+            content.PAGES,
+            content.CALLS_TO_ACTION,
+            petition_content.PETITION,
+            petition_content.TARGETS,
+            delivery_content.LETTER,
+        ]
+    )
+    offending = [
+        text[max(0, found.start() - 30) : found.end() + 10]
+        for text in texts
+        for found in BREAKABLE_IN_TEXT.finditer(text)
+    ]
+
+    # The case page's "Qui est Mamat ?", the demand's list and the privacy page among them.
+    assert len(texts) > 30
+    assert offending == []
