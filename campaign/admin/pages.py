@@ -118,6 +118,13 @@ class PageAdmin(CspNonceMediaMixin, EditedSinceAdminMixin, SwitchedOnLanguagesAd
             _("Preview"),
         )
 
+    def view_on_site(self, page: Page) -> str:
+        # A draft has no public address yet: "View on site" there answered a 404, as if the
+        # page were lost. Staff meet its preview instead, which says it is not public.
+        if page.is_published:
+            return page.get_absolute_url()
+        return reverse("campaign:page_preview", kwargs={"pk": page.pk})
+
     def get_actions(self, request: HttpRequest):
         # Deleting pages in bulk could take `/` with them: one at a time, from the page.
         actions = super().get_actions(request)

@@ -204,3 +204,33 @@ def test_an_address_another_page_has_is_refused_on_the_slug_field_with_the_typin
     assert form["title_fr"].value() == "Les camps, témoignages"
     page.refresh_from_db()
     assert (page.slug, page.title_fr) == ("camps", "Les camps et la torture")
+
+
+def _view_on_site_link(form_page) -> str:
+    html = form_page.content.decode()
+    return unescape(html.partition('class="viewsitelink"')[0].rpartition('href="')[2].rstrip('" '))
+
+
+def test_view_on_site_of_a_draft_opens_its_preview_instead_of_a_missing_page(
+    client, editor, mamat_campaign
+):
+    """An editor saves a new context page as a draft, then asks to see it on the site."""
+    Page.objects.filter(slug="camps").update(status=Page.Status.DRAFT)
+    draft = Page.objects.get(slug="camps")
+    login_verified(client, editor)
+
+    seen = client.get(_view_on_site_link(client.get(_change_url(draft))), follow=True)
+
+    assert seen.status_code == 200
+    html = unescape(seen.content.decode())
+    assert "Aperçu d'un brouillon" in html
+    assert "Les camps et la torture" in html
+
+
+def test_view_on_site_of_a_published_page_opens_its_public_address(client, editor, mamat_campaign):
+    published = Page.objects.get(slug="camps")
+    login_verified(client, editor)
+
+    link = _view_on_site_link(client.get(_change_url(published)))
+
+    assert client.get(link, follow=True).request["PATH_INFO"] == "/camps/"
