@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from campaign.selectors import campaign_current
 from core.admin_mixins import ModelAdminMixinBase
 from core.public_cache import public_content_changed
 
@@ -25,3 +26,18 @@ class PublicContentAdminMixin(ModelAdminMixinBase):
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
         transaction.on_commit(public_content_changed)
+
+
+class SiteCampaignPreselectedAdminMixin(ModelAdminMixinBase):
+    """Start a new page, call to action or petition in the campaign this site runs.
+
+    One site runs one campaign: an empty choice made every editor pick the only campaign there
+    is, and those who missed it met "This field is required" after filling in the rest.
+    """
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        campaign = campaign_current()
+        if campaign is not None:
+            initial.setdefault("campaign", str(campaign.pk))
+        return initial

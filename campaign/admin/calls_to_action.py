@@ -5,11 +5,12 @@ from django.http import HttpRequest
 
 from campaign import services
 from campaign.admin.languages import SwitchedOnLanguagesAdmin
+from campaign.admin_mixins import SiteCampaignPreselectedAdminMixin
 from campaign.models import CallToAction
 
 
 @admin.register(CallToAction)
-class CallToActionAdmin(SwitchedOnLanguagesAdmin):
+class CallToActionAdmin(SiteCampaignPreselectedAdminMixin, SwitchedOnLanguagesAdmin):
     list_display = ["title", "kind", "button_label", "is_active"]
     list_filter = ["kind", "is_active"]
     fields = ["campaign", "kind", "title", "text", "button_label", "url", "is_active"]

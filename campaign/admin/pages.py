@@ -23,6 +23,7 @@ from campaign.admin.page_publishing import (
     publish_in_place,
     unpublish,
 )
+from campaign.admin_mixins import SiteCampaignPreselectedAdminMixin
 from campaign.models import Page, PageCallToAction
 from campaign.page_history import DraftEvent, page_change_message, page_change_message_text
 from campaign.views import page_render
@@ -88,7 +89,12 @@ class PageCallToActionInline(admin.TabularInline):
 
 
 @admin.register(Page)
-class PageAdmin(CspNonceMediaMixin, EditedSinceAdminMixin, SwitchedOnLanguagesAdmin):
+class PageAdmin(
+    CspNonceMediaMixin,
+    EditedSinceAdminMixin,
+    SiteCampaignPreselectedAdminMixin,
+    SwitchedOnLanguagesAdmin,
+):
     form = PageAdminForm
     # The preview beside the title: on a laptop the last column is the first to scroll out of sight.
     list_display = ["title", "preview_link", "kind", "status", "position", "updated_at"]

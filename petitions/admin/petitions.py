@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from campaign.admin_mixins import PublicContentAdminMixin
+from campaign.admin_mixins import PublicContentAdminMixin, SiteCampaignPreselectedAdminMixin
 from core.admin_mixins import EditedSinceAdminMixin
 from petitions import selectors
 from petitions.admin.dashboard import PetitionDashboardAdminMixin
@@ -27,6 +27,7 @@ class PetitionAdmin(
     PetitionDashboardAdminMixin,
     PaperSignaturesAdminMixin,
     EditedSinceAdminMixin,
+    SiteCampaignPreselectedAdminMixin,
     PublicContentAdminMixin,
     TranslationAdmin,
 ):

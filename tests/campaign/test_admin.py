@@ -1,7 +1,7 @@
 from html import unescape
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 
 from campaign.models import Page
@@ -234,3 +234,28 @@ def test_view_on_site_of_a_published_page_opens_its_public_address(client, edito
     link = _view_on_site_link(client.get(_change_url(published)))
 
     assert client.get(link, follow=True).request["PATH_INFO"] == "/camps/"
+
+
+def test_a_new_context_page_starts_in_the_site_s_campaign_and_saves_without_choosing_it(
+    client, editor, mamat_campaign
+):
+    editor.user_permissions.add(Permission.objects.get(codename="add_page"))
+    login_verified(client, editor)
+    form_page = client.get(reverse("admin:campaign_page_add"))
+
+    response = client.post(
+        reverse("admin:campaign_page_add"),
+        admin_change_form_data(
+            form_page,
+            kind=Page.Kind.CONTEXT,
+            status=Page.Status.DRAFT,
+            slug="temoignages",
+            position="0",
+            title_fr="Témoignages d'anciens détenus",
+            body_fr="<p>Premier témoignage.</p>",
+            _continue="1",
+        ),
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Page.objects.get(slug="temoignages").campaign == mamat_campaign
