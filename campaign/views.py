@@ -46,11 +46,17 @@ def page_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def page_render(
-    request: HttpRequest, page: Page, *, is_preview: bool = False, preview_problem: str = ""
+    request: HttpRequest,
+    page: Page,
+    *,
+    is_preview: bool = False,
+    preview_problem: str = "",
+    preview_image_url: str = "",
 ) -> HttpResponse:
     """Render a page as the public sees it (used by the admin's preview of unsaved changes).
 
-    `preview_problem` says why a preview shows the saved page rather than the changes.
+    `preview_problem` says why a preview shows the saved page rather than the changes;
+    `preview_image_url` shows an image uploaded with them, which is not stored yet.
     """
     response = render(
         request,
@@ -60,6 +66,7 @@ def page_render(
             "calls_to_action": selectors.page_calls_to_action(page),
             "is_preview": is_preview,
             "preview_problem": preview_problem,
+            "preview_image_url": preview_image_url,
             "is_home": page.kind == Page.Kind.CASE and not is_preview,
         },
     )

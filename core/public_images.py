@@ -17,6 +17,7 @@ alone, before it is stored:
 migration); its form field refuses a file Pillow cannot draw with a translated error.
 """
 
+import base64
 import contextlib
 import hashlib
 import io
@@ -101,6 +102,13 @@ def _written(pixels: Image.Image) -> RedrawnImage:
     content = output.getvalue()
     name = f"{hashlib.sha256(content).hexdigest()[:20]}.{extension}"
     return RedrawnImage(content, name=name)
+
+
+def image_data_url(image: RedrawnImage) -> str:
+    """Return an image not stored yet as a `data:` URL, for a preview that must save nothing."""
+    media_type = "image/png" if (image.name or "").endswith(".png") else "image/jpeg"
+    image.seek(0)
+    return f"data:{media_type};base64,{base64.b64encode(image.read()).decode('ascii')}"
 
 
 class PublicImageFormField(forms.ImageField):

@@ -28,6 +28,7 @@ from campaign.models import Page, PageCallToAction
 from campaign.page_history import DraftEvent, page_change_message, page_change_message_text
 from campaign.views import page_render
 from core.admin_mixins import CspNonceMediaMixin, EditedSinceAdminMixin
+from core.public_images import image_data_url
 
 # The buttons of a published page's form that keep changes aside, or drop them.
 DRAFT_SAVE = "_save_draft"
@@ -339,4 +340,13 @@ class PageAdmin(
             # The form has written its values into `page`, refused ones included.
             saved = page_drafts.page_draft_apply(Page.objects.get(pk=page.pk))
             return page_render(request, saved, is_preview=True, preview_problem=problem)
-        return page_render(request, form.save(commit=False), is_preview=True)
+        changed = form.save(commit=False)
+        # An image uploaded with the changes is not stored until they are saved: the preview
+        # carries it in the page itself, where its address on the site would answer a 404.
+        upload = form.cleaned_data.get("image") if "image" in form.changed_data else None
+        return page_render(
+            request,
+            changed,
+            is_preview=True,
+            preview_image_url=image_data_url(upload) if upload else "",
+        )

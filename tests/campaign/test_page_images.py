@@ -1,5 +1,6 @@
 """Mamat's portrait, uploaded by staff, reaches visitors without what the photo's file says."""
 
+import base64
 import io
 import re
 
@@ -155,3 +156,31 @@ def test_a_link_preview_finds_the_share_image_where_the_storage_serves_it(
 
     image = re.search(r'property="og:image" content="([^"]+)"', html)[1]
     assert image == f"https://mamat.example/media/{campaign.share_image.name}"
+
+
+def test_a_new_portrait_shows_in_the_preview_of_the_changes_and_nothing_is_stored(
+    client, editor, mamat_campaign, settings
+):
+    """An editor picks a new photo and presses "Preview these changes" before saving."""
+    page = Page.objects.get(slug="camps")
+    login_verified(client, editor)
+    url = reverse("admin:campaign_page_change", args=[page.pk])
+    upload = SimpleUploadedFile("camp.jpg", phone_photo(orientation=6), content_type="image/jpeg")
+
+    preview = client.post(
+        reverse("admin:campaign_page_preview_changes", args=[page.pk]),
+        admin_change_form_data(client.get(url), image=upload, image_alt_fr="Le camp"),
+    )
+
+    assert preview.status_code == 200
+    figure = preview.content.decode().partition('class="page__figure"')[2]
+    src = re.search(r'<img src="([^"]+)"', figure).group(1)
+    # In the page itself: the photo has no address on the site until the changes are saved.
+    assert src.startswith("data:image/jpeg;base64,")
+    shown = base64.b64decode(src.partition(",")[2])
+    assert Image.open(io.BytesIO(shown)).size == (1200, 1600)
+    assert not [telltale for telltale in TELLTALES if telltale in shown]
+    assert 'width="1200" height="1600"' in figure
+    page.refresh_from_db()
+    assert not page.image
+    assert not (settings.MEDIA_ROOT).exists() or not any(settings.MEDIA_ROOT.rglob("*.jpg"))
