@@ -10,6 +10,7 @@ from django_otp.oath import totp
 from playwright.sync_api import expect
 
 from staff.models import AccessEvent
+from tests.e2e.conftest import PHONE
 from tests.staff_fixtures import STAFF_PASSWORD, staff_user_create
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls around it are
@@ -113,3 +114,32 @@ def test_new_staff_member_enrols_then_cannot_skip_the_code_then_a_guesser_is_loc
     locked = AccessEvent.objects.get(action=AccessEvent.Action.ACCOUNT_LOCKED)
     assert locked.actor_username == "nadira"
     assert AccessEvent.objects.filter(action=AccessEvent.Action.LOGIN_FAILED).count() == 10
+
+
+def test_on_a_phone_a_new_staff_member_enrols_and_keeps_their_codes_without_scrolling_sideways(
+    live_server, browser
+):
+    staff_user_create("nadira")
+    context = browser.new_context(**PHONE, locale="fr-FR")
+    page = context.new_page()
+
+    def fits_the_screen() -> bool:
+        # The phone's width, not window.innerWidth: a phone's browser widens the latter to a
+        # page too wide for the screen, and then shows it zoomed out or scrolling sideways.
+        return page.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"]
+
+    _log_in(page, live_server.url)
+    expect(page).to_have_url(ENROL)
+    assert fits_the_screen()
+    page.fill("#id_token", _app_code(page.inner_text(".staff-secret")))
+    page.click("#two-factor-form [type=submit]")
+    expect(page.locator(".staff-backup-codes code")).to_have_count(10)
+    assert fits_the_screen()
+    page.click("text=Je les ai notés : continuer")
+
+    # Next time, the code asked after the password fits too.
+    page.click("#logout-form [type=submit]")
+    _log_in(page, live_server.url)
+    expect(page).to_have_url(VERIFY)
+    assert fits_the_screen()
+    context.close()
