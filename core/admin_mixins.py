@@ -3,12 +3,17 @@
 from typing import TYPE_CHECKING
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
 from django.http import HttpRequest
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from js_asset import Media
+from modeltranslation.translator import translator
+from modeltranslation.utils import build_localized_fieldname
+
+from core.served_languages import language_is_served
 
 if TYPE_CHECKING:
     # What a mixin of a ModelAdmin may count on finding in the class it is mixed into.
@@ -126,3 +131,28 @@ def language_name(code: str) -> str:
         return str(get_language_info(code)["name_translated"])
     except KeyError:
         return code
+
+
+class ServedLanguagesAdminMixin(ModelAdminMixinBase):
+    """Show a translated model's fields in the languages the site serves, not in every one
+    prepared: staff would otherwise fill in texts in a language switched off (Uyghur without
+    ENABLE_UYGHUR) that nobody reads. Put it before TranslationAdmin in the bases."""
+
+    def _hidden_translation_fields(self) -> set[str]:
+        hidden = set()
+        for field in translator.get_options_for_model(self.model).get_field_names():
+            for code in settings.MODELTRANSLATION_LANGUAGES:
+                if not language_is_served(code):
+                    hidden.add(build_localized_fieldname(field, code))
+        return hidden
+
+    def get_fieldsets(self, request, obj=None):
+        hidden = self._hidden_translation_fields()
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["exclude"] = [*(kwargs.get("exclude") or []), *self._hidden_translation_fields()]
+        return super().get_form(request, obj, change=change, **kwargs)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from campaign.admin_mixins import PublicContentAdminMixin, SiteCampaignPreselectedAdminMixin
-from core.admin_mixins import EditedSinceAdminMixin
+from core.admin_mixins import EditedSinceAdminMixin, ServedLanguagesAdminMixin
 from petitions import selectors
 from petitions.admin.dashboard import PetitionDashboardAdminMixin
 from petitions.admin.paper import PaperSignaturesAdminMixin
@@ -17,7 +17,9 @@ from petitions.models import Petition, Signature, Target
 
 
 @admin.register(Target)
-class TargetAdmin(EditedSinceAdminMixin, PublicContentAdminMixin, TranslationAdmin):
+class TargetAdmin(
+    EditedSinceAdminMixin, PublicContentAdminMixin, ServedLanguagesAdminMixin, TranslationAdmin
+):
     list_display = ["name", "title", "organisation", "email", "language"]
     search_fields = ["name_fr", "name_en", "organisation_fr", "organisation_en", "email"]
 
@@ -29,6 +31,7 @@ class PetitionAdmin(
     EditedSinceAdminMixin,
     SiteCampaignPreselectedAdminMixin,
     PublicContentAdminMixin,
+    ServedLanguagesAdminMixin,
     TranslationAdmin,
 ):
     # What finds a petition and says whether it needs someone; the dashboard has every count.
