@@ -255,6 +255,9 @@ class CallToAction(models.Model):
     )
     is_active = models.BooleanField(_("shown"), default=True)
 
+    # Its French link is an address, not prose: French typography leaves it as typed.
+    french_typography_leaves = ("url_fr",)
+
     class Meta:
         verbose_name = _("call to action")
         verbose_name_plural = _("calls to action")

@@ -15,6 +15,8 @@ from modeltranslation.utils import build_localized_fieldname
 
 from core.served_languages import language_is_served
 
+from core.french_typography import french_values_typeset
+
 if TYPE_CHECKING:
     # What a mixin of a ModelAdmin may count on finding in the class it is mixed into.
     ModelAdminMixinBase = admin.ModelAdmin
@@ -52,6 +54,29 @@ class CspNonceMediaMixin(ModelAdminMixinBase):
     def render_change_form(self, request, context, *args, **kwargs):
         context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
         return super().render_change_form(request, context, *args, **kwargs)
+
+
+class FrenchTypographyAdminMixin(ModelAdminMixinBase):
+    """Give the French texts staff type their typography (core/french_typography.py).
+
+    Applied to what the form cleaned, before the model takes it: what the admin saves comes
+    from there, the object and also what is read from the form itself (a page's draft, a
+    reply recorded, the preview). Every admin that edits French text takes this mixin;
+    tests/core/test_french_typography.py checks every admin of the site.
+    """
+
+    def get_form(self, request: HttpRequest, obj=None, change: bool = False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        model = self.model
+
+        class FrenchTypographyForm(form_class):  # type: ignore[misc,valid-type]  # the admin's
+            def clean(self):
+                cleaned = super().clean()
+                data = self.cleaned_data if cleaned is None else cleaned
+                data.update(french_values_typeset(model, data))
+                return cleaned
+
+        return FrenchTypographyForm
 
 
 EDIT_VERSION_FIELD = "edit_version"

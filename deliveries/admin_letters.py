@@ -10,13 +10,13 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from core.admin_mixins import ServedLanguagesAdminMixin
+from core.admin_mixins import FrenchTypographyAdminMixin, ServedLanguagesAdminMixin
 from deliveries import previews
 from deliveries.models import LetterTemplate
 
 
 @admin.register(LetterTemplate)
-class LetterTemplateAdmin(ServedLanguagesAdminMixin, TranslationAdmin):
+class LetterTemplateAdmin(FrenchTypographyAdminMixin, ServedLanguagesAdminMixin, TranslationAdmin):
     list_display = ["petition", "updated_at"]
     readonly_fields = ["previews", "updated_at"]
     fieldsets = [

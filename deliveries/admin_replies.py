@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
 from core.actors import request_staff_user
-from core.admin_mixins import ServedLanguagesAdminMixin
+from core.admin_mixins import FrenchTypographyAdminMixin, ServedLanguagesAdminMixin
 from core.private_storage import private_file_response
 from core.public_cache import public_content_changed
 from deliveries.models import Delivery, DeliveryReply
@@ -96,7 +96,7 @@ class DeliveryReplyForm(forms.ModelForm):
 
 
 @admin.register(DeliveryReply)
-class DeliveryReplyAdmin(ServedLanguagesAdminMixin, TranslationAdmin):
+class DeliveryReplyAdmin(FrenchTypographyAdminMixin, ServedLanguagesAdminMixin, TranslationAdmin):
     form = DeliveryReplyForm
     list_display = ["delivery", "kind", "received_on", "days_without_reply", "recorded_at"]
     list_filter = ["kind"]

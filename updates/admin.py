@@ -16,7 +16,11 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from campaign.richtext import rich_text_render
 from core.actors import request_staff_user
-from core.admin_mixins import CspNonceMediaMixin, EditedSinceAdminMixin
+from core.admin_mixins import (
+    CspNonceMediaMixin,
+    EditedSinceAdminMixin,
+    FrenchTypographyAdminMixin,
+)
 from core.email_sending import email_send
 from petitions import selectors
 from petitions.news import news_subscribers
@@ -64,7 +68,9 @@ def _locked(update: SupporterUpdate | None) -> bool:
 
 
 @admin.register(SupporterUpdate)
-class SupporterUpdateAdmin(EditedSinceAdminMixin, CspNonceMediaMixin, admin.ModelAdmin):
+class SupporterUpdateAdmin(
+    FrenchTypographyAdminMixin, EditedSinceAdminMixin, CspNonceMediaMixin, admin.ModelAdmin
+):
     list_display = ["__str__", "petition", "status", "created_by", "approved_by", "started_at"]
     list_filter = ["status", "petition"]
     change_form_template = "admin/updates/supporterupdate/change_form.html"

@@ -3,10 +3,11 @@
 from modeltranslation.admin import TranslationAdmin
 
 from campaign.admin_mixins import PublicContentAdminMixin
-from core.admin_mixins import ServedLanguagesAdminMixin
+from core.admin_mixins import FrenchTypographyAdminMixin, ServedLanguagesAdminMixin
 
 
 class SwitchedOnLanguagesAdmin(
-    PublicContentAdminMixin, ServedLanguagesAdminMixin, TranslationAdmin
+    FrenchTypographyAdminMixin, PublicContentAdminMixin, ServedLanguagesAdminMixin, TranslationAdmin
 ):
-    """Show the translated fields of the languages the site serves, not of every prepared one."""
+    """Show the translated fields of the languages the site serves, not of every prepared one;
+    the French ones take their typography when saved."""

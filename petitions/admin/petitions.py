@@ -9,7 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from campaign.admin_mixins import PublicContentAdminMixin, SiteCampaignPreselectedAdminMixin
-from core.admin_mixins import EditedSinceAdminMixin, ServedLanguagesAdminMixin
+from core.admin_mixins import (
+    EditedSinceAdminMixin,
+    FrenchTypographyAdminMixin,
+    ServedLanguagesAdminMixin,
+)
 from petitions import selectors
 from petitions.admin.dashboard import PetitionDashboardAdminMixin
 from petitions.admin.paper import PaperSignaturesAdminMixin
@@ -18,7 +22,11 @@ from petitions.models import Petition, Signature, Target
 
 @admin.register(Target)
 class TargetAdmin(
-    EditedSinceAdminMixin, PublicContentAdminMixin, ServedLanguagesAdminMixin, TranslationAdmin
+    FrenchTypographyAdminMixin,
+    EditedSinceAdminMixin,
+    PublicContentAdminMixin,
+    ServedLanguagesAdminMixin,
+    TranslationAdmin,
 ):
     list_display = ["name", "title", "organisation", "email", "language"]
     search_fields = ["name_fr", "name_en", "organisation_fr", "organisation_en", "email"]
@@ -28,6 +36,7 @@ class TargetAdmin(
 class PetitionAdmin(
     PetitionDashboardAdminMixin,
     PaperSignaturesAdminMixin,
+    FrenchTypographyAdminMixin,
     EditedSinceAdminMixin,
     SiteCampaignPreselectedAdminMixin,
     PublicContentAdminMixin,

@@ -183,3 +183,20 @@ def test_an_unsent_delivery_cannot_be_answered(embassy, petition):
         delivery_reply_record(
             delivery=delivery, actor=None, days_without_reply=10, tell_signers=False
         )
+
+
+def test_the_reply_staff_summarise_in_french_keeps_its_signs_with_their_words(
+    verified_staff_client, sent_delivery
+):
+    typed = _acknowledgement_form(sent_delivery) | {
+        "summary_fr": "L'ambassade répond : « nous transmettrons » !",
+        "summary_en": "The embassy answers: “we will pass it on” !",
+    }
+
+    verified_staff_client.post(reverse("admin:deliveries_deliveryreply_add"), typed)
+
+    reply = DeliveryReply.objects.get()
+    assert reply.summary_fr == ("L'ambassade répond\u202f: «\u202fnous transmettrons\u202f»\u202f!")
+    assert reply.summary_en == "The embassy answers: “we will pass it on” !"
+    petition_page = verified_staff_client.get("/petition/liberez-mamat/").content.decode()
+    assert escape(reply.summary_fr) in petition_page

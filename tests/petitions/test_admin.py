@@ -290,3 +290,21 @@ def test_a_reviewer_acting_on_over_a_thousand_signatures_reads_the_count_grouped
     )
 
     assert told in [str(message) for message in done.context["messages"]]
+
+
+def test_the_petition_s_french_demand_keeps_its_signs_with_their_words(staff_client):
+    petition = PetitionFactory()
+    url = reverse("admin:petitions_petition_change", args=[petition.pk])
+
+    response = staff_client.post(
+        url,
+        admin_change_form_data(
+            staff_client.get(url),
+            title_fr="Libérez Mamat !",
+            title_en="Free Mamat !",
+        ),
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    petition.refresh_from_db()
+    assert (petition.title_fr, petition.title_en) == ("Libérez Mamat\u202f!", "Free Mamat !")

@@ -416,3 +416,23 @@ def test_staff_saving_an_update_too_large_for_the_site_to_read_are_told_the_limi
     assert "Le formulaire pesait 3,2\xa0Mo" in html and "au plus 2,5\xa0Mo" in html
     assert "The form weighed 3.2 MB" in html and "at most 2.5 MB" in html
     assert "bouton Retour de votre navigateur" in html
+
+
+def test_an_update_s_french_subject_and_text_keep_their_signs_with_their_words(client, petition):
+    logged_in_as(client, PETITION_MANAGERS, "camille")
+
+    _update_add(
+        client,
+        petition,
+        subject_fr="Mamat : des nouvelles !",
+        body_fr='<p>Lisez <a href="https://example.org/?a=1 : 2">« sa lettre »</a> ?</p>',
+        subject_en="Mamat: news !",
+        body_en="<p>Read his letter ?</p>",
+    )
+
+    update = SupporterUpdate.objects.get()
+    assert update.subject_fr == "Mamat\u202f: des nouvelles\u202f!"
+    assert update.body_fr == (
+        '<p>Lisez <a href="https://example.org/?a=1 : 2">«\u202fsa lettre\u202f»</a>\u202f?</p>'
+    )
+    assert (update.subject_en, update.body_en) == ("Mamat: news !", "<p>Read his letter ?</p>")
