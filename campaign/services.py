@@ -7,7 +7,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -310,9 +310,10 @@ def _initial_status(campaign: Campaign, kind: str) -> str:
     return Page.Status.PUBLISHED
 
 
-def _field_values(entry: dict) -> dict:
-    """Return an entry's column values, its rich text sanitised as the admin would."""
-    values = translated_field_values(entry)
+def _field_values(entry: dict, *, model: type[models.Model]) -> dict:
+    """Return an entry's column values, its rich text sanitised and its French typeset as the
+    admin would."""
+    values = translated_field_values(entry, model=model)
     for field in values:
         if field.startswith("body_"):
             values[field] = rich_text_sanitize(values[field])
@@ -326,7 +327,7 @@ def campaign_load_initial() -> CampaignLoadReport:
     Idempotent, and never overwrites: what staff have edited or deleted stays as they left it,
     except that a deleted page or call to action comes back on the next load.
     """
-    campaign_values = _field_values(content.CAMPAIGN)
+    campaign_values = _field_values(content.CAMPAIGN, model=Campaign)
     campaign, campaign_created = Campaign.objects.get_or_create(
         slug=campaign_values.pop("slug"), defaults=campaign_values
     )
@@ -334,7 +335,7 @@ def campaign_load_initial() -> CampaignLoadReport:
     calls_created = 0
     calls_by_kind = {}
     for entry in content.CALLS_TO_ACTION:
-        values = _field_values(entry)
+        values = _field_values(entry, model=CallToAction)
         call, created = CallToAction.objects.get_or_create(
             campaign=campaign, kind=values.pop("kind"), defaults=values
         )
@@ -343,7 +344,7 @@ def campaign_load_initial() -> CampaignLoadReport:
 
     pages_created = 0
     for page_entry in content.PAGES:
-        values = _field_values(page_entry)
+        values = _field_values(page_entry, model=Page)
         kinds = values.pop("calls_to_action")
         page, created = Page.objects.get_or_create(
             campaign=campaign,

@@ -70,7 +70,7 @@ def deliveries_load_initial() -> DeliveriesLoadReport:
     if petition is None:
         return DeliveriesLoadReport(letter_created=False, schedule_created=False)
     _letter, letter_created = LetterTemplate.objects.get_or_create(
-        petition=petition, defaults=translated_field_values(LETTER)
+        petition=petition, defaults=translated_field_values(LETTER, model=LetterTemplate)
     )
     _schedule, schedule_created = DeliverySchedule.objects.get_or_create(
         petition=petition, defaults={**SCHEDULE, "is_active": False, "waits_for_address": True}

@@ -102,7 +102,7 @@ def petition_load_initial() -> PetitionLoadReport:
     campaign = Campaign.objects.filter(slug=CAMPAIGN_SLUG).first()
     if campaign is None:
         return PetitionLoadReport(petition_created=False, targets_created=0)
-    values = translated_field_values(PETITION)
+    values = translated_field_values(PETITION, model=Petition)
     petition, created = Petition.objects.get_or_create(
         slug=values.pop("slug"), defaults={**values, "campaign": campaign}
     )
@@ -110,7 +110,7 @@ def petition_load_initial() -> PetitionLoadReport:
         return PetitionLoadReport(petition_created=False, targets_created=0)
     targets_created = 0
     for entry in TARGETS:
-        target_values = translated_field_values(entry)
+        target_values = translated_field_values(entry, model=Target)
         target, target_created = Target.objects.get_or_create(
             email=target_values["email"], defaults=target_values
         )

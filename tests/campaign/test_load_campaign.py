@@ -68,3 +68,23 @@ def test_load_campaign_tells_in_the_site_s_language_what_it_created(db, site_lan
         "Pétitions\N{NO-BREAK SPACE}: pétition déjà présente (ou aucune campagne).",
         "Remises\N{NO-BREAK SPACE}: lettre et calendrier de remise déjà présents.",
     ]
+
+
+def test_load_campaign_gives_french_written_with_plain_spaces_the_staff_s_typography(
+    db, monkeypatch
+):
+    from campaign import content
+
+    sign, *others = content.CALLS_TO_ACTION
+    typed = {
+        **sign,
+        "title": {"fr": "Signez : « maintenant » !", "en": "Sign now !"},
+        "url": {"fr": "/petition/liberez-mamat/?de=accueil", "en": "/en/petition/"},
+    }
+    monkeypatch.setattr(content, "CALLS_TO_ACTION", [typed, *others])
+
+    call_command("load_campaign", stdout=StringIO())
+
+    call = CallToAction.objects.get(kind="sign")
+    assert call.title_fr == "Signez\u202f: «\u202fmaintenant\u202f»\u202f!"
+    assert (call.title_en, call.url_fr) == ("Sign now !", "/petition/liberez-mamat/?de=accueil")
