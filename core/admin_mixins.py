@@ -13,9 +13,8 @@ from js_asset import Media
 from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname
 
-from core.served_languages import language_is_served
-
 from core.french_typography import french_values_typeset
+from core.served_languages import language_is_served
 
 if TYPE_CHECKING:
     # What a mixin of a ModelAdmin may count on finding in the class it is mixed into.
