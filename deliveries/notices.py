@@ -3,11 +3,11 @@ authorities answered: one email per delivery, and one per reply.
 
 Once a delivery is recorded as sent, `delivery_notices_create` writes one DeliveryNotice per
 carried signer who asked for news (the unique constraint refuses a second), and senders claim
-the ones due in batches (`SELECT ... FOR UPDATE SKIP LOCKED`), as confirmation emails are
-claimed. They go through core.email_sending with the confirmations' failure rules: "later" is
-tried again with a backoff for SIGNATURE_EMAIL_RETRY_HOURS, "never" is recorded and dropped.
-Beat's sweep creates and sends what a lost task left. Each carries the one-click stop of
-petitions/news.py (RFC 8058), like the updates.
+the ones due in batches (`SELECT ... FOR UPDATE SKIP LOCKED`, core/row_claims.py), as
+confirmation emails are claimed. They go through core.email_sending with the confirmations'
+failure rules: "later" is tried again with a backoff for SIGNATURE_EMAIL_RETRY_HOURS, "never" is
+recorded and dropped. Beat's sweep creates and sends what a lost task left. Each carries the
+one-click stop of petitions/news.py (RFC 8058), like the updates.
 """
 
 import logging
@@ -32,6 +32,7 @@ from core.email_sending import (
     retry_delay,
     sender_named,
 )
+from core.row_claims import due_rows_claim
 from core.secret_boxes import SecretBoxUnreadable
 from core.served_languages import email_language
 from deliveries.models import Delivery, DeliveryNotice, DeliveryReply
@@ -130,16 +131,15 @@ def delivery_notices_queue(*, delivery_id: int, reply_id: int | None = None) -> 
 def delivery_notices_claim(*, limit: int = CLAIM_BATCH) -> list[DeliveryNotice]:
     """Claim up to `limit` notices due now; a sender that dies leaves them due again."""
     now = timezone.now()
-    with transaction.atomic():
-        claimed = list(
-            DeliveryNotice.objects.filter(status=DeliveryNotice.Status.DUE, due_at__lte=now)
-            .select_for_update(skip_locked=True)
-            .order_by("due_at")
-            .values_list("pk", flat=True)[:limit]
-        )
-        DeliveryNotice.objects.filter(pk__in=claimed).update(
-            due_at=now + timedelta(seconds=CLAIM_SECONDS), attempt_count=F("attempt_count") + 1
-        )
+    claimed = due_rows_claim(
+        DeliveryNotice.objects.filter(status=DeliveryNotice.Status.DUE, due_at__lte=now),
+        order_by="due_at",
+        limit=limit,
+        claim={
+            "due_at": now + timedelta(seconds=CLAIM_SECONDS),
+            "attempt_count": F("attempt_count") + 1,
+        },
+    )
     return list(
         DeliveryNotice.objects.filter(pk__in=claimed).select_related(
             "signature", "delivery__petition__campaign", "reply"

@@ -1,12 +1,12 @@
 """The confirmation email. The signature row is its outbox.
 
-Signing writes the row, and the row says an email is owed (not confirmed, not sent yet) and
-from when (`confirmation_due_at`). Workers claim what is due from the database in small
-batches (`SELECT ... FOR UPDATE SKIP LOCKED`), send it and record it. A claim moves the due time
-on by SIGNATURE_CONFIRMATION_CLAIM_SECONDS, so an email whose sender died is due again after
-that; a transient refusal moves it on by a backoff, for hours; a permanent one is recorded with
-the server's reason. Once the ESP has accepted a message `confirmation_sent_at` is set, and
-nothing sends it again.
+Signing writes the row, and the row says an email is owed (not confirmed, not sent yet) and from
+when (`confirmation_due_at`). Workers claim what is due from the database in small batches
+(`SELECT ... FOR UPDATE SKIP LOCKED`, core/row_claims.py), send it and record it. A claim moves
+the due time on by SIGNATURE_CONFIRMATION_CLAIM_SECONDS, so an email whose sender died is due
+again after that; a transient refusal moves it on by a backoff, for hours; a permanent one is
+recorded with the server's reason. Once the ESP has accepted a message `confirmation_sent_at` is
+set, and nothing sends it again.
 
 Signing publishes nothing per signature: at most one Celery message wakes a sender while a surge
 goes on (petitions.confirmation_wake). Beat's sweep runs the same task every few seconds, so a
@@ -38,6 +38,7 @@ from core.email_sending import (
     sender_named,
 )
 from core.prepared_statements import row_update
+from core.row_claims import due_rows_claim
 from core.served_languages import email_language
 from petitions import selectors
 from petitions.confirmation_wake import confirmation_senders_wake, helper_wake, wake_key_wait_out
@@ -140,19 +141,17 @@ def confirmations_claim(*, limit: int = CLAIM_BATCH) -> list[Signature]:
     lasts SIGNATURE_CONFIRMATION_CLAIM_SECONDS: a sender that dies leaves its emails due again.
     """
     now = timezone.now()
-    with transaction.atomic():
-        claimed = list(
-            confirmations_due(now=now)
-            .select_for_update(skip_locked=True)
-            .order_by("confirmation_due_at")
-            .values_list("pk", flat=True)[:limit]
-        )
-        if not claimed:
-            return []
-        Signature.objects.filter(pk__in=claimed).update(
-            confirmation_due_at=now
+    claimed = due_rows_claim(
+        confirmations_due(now=now),
+        order_by="confirmation_due_at",
+        limit=limit,
+        claim={
+            "confirmation_due_at": now
             + timedelta(seconds=settings.SIGNATURE_CONFIRMATION_CLAIM_SECONDS)
-        )
+        },
+    )
+    if not claimed:
+        return []
     signatures = list(Signature.objects.filter(pk__in=claimed).order_by("confirmation_due_at"))
     for signature in signatures:
         # The petition from this worker's memory: no join per email.

@@ -12,9 +12,10 @@ address only in a secret box under SIGNER_MAILBOX_KEY (a copy of the database na
 the mailbox's keyed hash, the language asked in, when it is due and how many attempts it took.
 One row per mailbox: several requests pending at once are one email.
 
-Workers claim the rows due (`SELECT ... FOR UPDATE SKIP LOCKED`), as the confirmation emails'
-senders do, and beat's sweep runs the same task every minute: a lost message, a broker outage,
-or a worker restarted while a server's "try later" waited, delays the email, never loses it.
+Workers claim the rows due (`SELECT ... FOR UPDATE SKIP LOCKED`, core/row_claims.py), as the
+confirmation emails' senders do, and beat's sweep runs the same task every minute: a lost
+message, a broker outage, or a worker restarted while a server's "try later" waited, delays the
+email, never loses it.
 The worker looks up the mailbox's signatures and, only if it has some, sends one email listing
 each petition with its fresh link, within the mailbox's daily cap of such emails
 (WITHDRAWAL_LINK_EMAILS_PER_MAILBOX_PER_DAY, petitions/mailbox_caps.py), which the
@@ -46,6 +47,7 @@ from core.email_sending import (
     sender_named,
 )
 from core.public_cache import cache_errors
+from core.row_claims import due_rows_claim
 from core.secret_boxes import SecretBoxUnreadable, box_close, box_open
 from core.served_languages import email_language, language_is_served
 from petitions import rate_limits, selectors
@@ -284,18 +286,14 @@ def withdrawal_link_requests_claim(*, limit: int = CLAIM_BATCH) -> list[Withdraw
     lasts WITHDRAWAL_LINK_CLAIM_SECONDS: a sender that dies leaves its requests due again.
     """
     now = timezone.now()
-    with transaction.atomic():
-        claimed = list(
-            WithdrawalLinkRequest.objects.filter(due_at__lte=now)
-            .select_for_update(skip_locked=True)
-            .order_by("due_at")
-            .values_list("pk", flat=True)[:limit]
-        )
-        if not claimed:
-            return []
-        WithdrawalLinkRequest.objects.filter(pk__in=claimed).update(
-            due_at=now + timedelta(seconds=settings.WITHDRAWAL_LINK_CLAIM_SECONDS)
-        )
+    claimed = due_rows_claim(
+        WithdrawalLinkRequest.objects.filter(due_at__lte=now),
+        order_by="due_at",
+        limit=limit,
+        claim={"due_at": now + timedelta(seconds=settings.WITHDRAWAL_LINK_CLAIM_SECONDS)},
+    )
+    if not claimed:
+        return []
     return list(WithdrawalLinkRequest.objects.filter(pk__in=claimed).order_by("requested_at"))
 
 

@@ -1,13 +1,13 @@
 """Sending an approved update: each recipient row is the outbox of one email.
 
 Starting fills the recipient list from the signers who asked for news, then a task sends it in
-batches at the rate staff set. A sender claims a batch (`SELECT ... FOR UPDATE SKIP LOCKED`)
-for UPDATE_CLAIM_SECONDS, so two senders never send the same email and a killed sender's rows
-are sent by the next one. The address is read, and decrypted, only as each email goes: a
-signer who stopped updates in between is skipped. Failures follow core/email_sending.py's
-taxonomy: a permanent refusal is recorded, a transient one is tried again after a backoff for
-UPDATE_EMAIL_RETRY_HOURS from the recipient's first attempt; a mailbox refused for good gets no
-more news, as after a bounce.
+batches at the rate staff set. A sender claims a batch (`SELECT ... FOR UPDATE SKIP LOCKED`,
+core/row_claims.py) for UPDATE_CLAIM_SECONDS, so two senders never send the same email and a
+killed sender's rows are sent by the next one. The address is read, and decrypted, only as each
+email goes: a signer who stopped updates in between is skipped. Failures follow
+core/email_sending.py's taxonomy: a permanent refusal is recorded, a transient one is tried
+again after a backoff for UPDATE_EMAIL_RETRY_HOURS from the recipient's first attempt; a mailbox
+refused for good gets no more news, as after a bounce.
 """
 
 import logging
@@ -27,6 +27,7 @@ from core.email_sending import (
     esp_message_id,
     retry_delay,
 )
+from core.row_claims import due_rows_claim
 from core.secret_boxes import SecretBoxUnreadable
 from petitions.models import Signature
 from petitions.news import news_subscribers, signature_news_stop
@@ -64,17 +65,14 @@ def update_recipients_queue(*, update: SupporterUpdate) -> int:
 
 def _claim(*, update: SupporterUpdate, limit: int) -> list[UpdateRecipient]:
     now = timezone.now()
-    with transaction.atomic():
-        ids = list(
-            update.recipients.filter(status=UpdateRecipient.Status.QUEUED)
-            .exclude(claimed_until__gt=now)
-            .order_by("pk")
-            .select_for_update(skip_locked=True)
-            .values_list("pk", flat=True)[:limit]
-        )
-        UpdateRecipient.objects.filter(pk__in=ids).update(
-            claimed_until=now + timedelta(seconds=settings.UPDATE_CLAIM_SECONDS)
-        )
+    ids = due_rows_claim(
+        update.recipients.filter(status=UpdateRecipient.Status.QUEUED).exclude(
+            claimed_until__gt=now
+        ),
+        order_by="pk",
+        limit=limit,
+        claim={"claimed_until": now + timedelta(seconds=settings.UPDATE_CLAIM_SECONDS)},
+    )
     return list(UpdateRecipient.objects.filter(pk__in=ids).order_by("pk"))
 
 
