@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from core.row_claims import due_rows_claim
 from petitions.models import WithdrawalLinkRequest
+from tests.concurrent_runs import in_threads
 
 CLAIM = timedelta(minutes=1)
 
@@ -102,29 +103,20 @@ def test_a_sender_takes_the_next_emails_rather_than_wait_for_those_another_holds
 @pytest.mark.django_db(transaction=True)
 def test_two_senders_claiming_at_once_never_claim_the_same_email():
     emails = _outbox(due_minutes_ago=list(range(40, 0, -1)))
-    claimed_by: dict[str, list[int]] = {"first": [], "second": []}
-    start = threading.Barrier(2)
-    errors = []
+    first: list[int] = []
+    second: list[int] = []
 
-    def sender(name):
-        try:
-            start.wait(timeout=10)
+    def sender(claimed: list[int]):
+        def claim_until_none_is_due():
             for _batch in emails:  # at most one batch an email, however the claims go
                 batch = _sender_claims(limit=3)
                 if not batch:
                     return
-                claimed_by[name].extend(batch)
-        except BaseException as error:  # reported below, in the test's own thread
-            errors.append(error)
-        finally:
-            connection.close()
+                claimed.extend(batch)
 
-    senders = [threading.Thread(target=sender, args=[name]) for name in claimed_by]
-    for thread in senders:
-        thread.start()
-    for thread in senders:
-        thread.join(timeout=60)
+        return claim_until_none_is_due
 
-    assert errors == []
-    assert not set(claimed_by["first"]) & set(claimed_by["second"])
-    assert sorted(claimed_by["first"] + claimed_by["second"]) == sorted(emails)
+    in_threads(sender(first), sender(second))
+
+    assert not set(first) & set(second)
+    assert sorted(first + second) == sorted(emails)

@@ -1,38 +1,13 @@
 """Two delivery runs at the same moment, while supporters keep confirming: no duplicate, no gap."""
 
-import threading
-
 import pytest
-from django.db import connection
 from django.db.models import Count
 
 from deliveries import runs
 from deliveries.models import DeliveredSignature, Delivery
 from petitions.models import Signature
+from tests.concurrent_runs import in_threads
 from tests.deliveries.factories import DeliveryScheduleFactory, confirmed_signatures_create
-
-
-def _in_threads(*functions) -> None:
-    """Start every function at the same instant, each in its own thread and connection."""
-    barrier = threading.Barrier(len(functions))
-    errors = []
-
-    def start(function):
-        try:
-            barrier.wait(timeout=10)
-            function()
-        except BaseException as error:  # reported below, in the test's own thread
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=start, args=[function]) for function in functions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not [thread for thread in threads if thread.is_alive()], "a run never finished"
-    assert errors == []
 
 
 def assert_every_confirmed_signature_delivered_once_per_target(petition) -> None:
@@ -63,7 +38,7 @@ def test_two_runs_started_together_deliver_each_signature_exactly_once(
             for _batch in range(5):
                 confirmed_signatures_create(petition, 3)
 
-        _in_threads(
+        in_threads(
             lambda: runs.deliveries_run(**run_kwargs),
             lambda: runs.deliveries_run(**run_kwargs),
             confirm_more,
