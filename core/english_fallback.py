@@ -3,8 +3,9 @@
 Django falls back from any language to LANGUAGE_CODE (French) for a message its catalogue
 lacks, so /ug/ mixed three languages: content fell back to English (modeltranslation), the
 interface to French, and Django's own messages were Uyghur. Here every language but French
-falls back to English, the site's source language, and the text shown in English is marked
-`lang="en" dir="ltr"` so that a right-to-left page does not flip its punctuation.
+falls back to English, the site's source language, and the interface shown in English is
+marked `lang="en" dir="ltr"` so that a right-to-left page does not flip its punctuation (content
+that fell back to another language is marked by core/content_language.py).
 
 Until our interface is translated in full into a language, its interface blocks are marked
 English, so Django's own messages in that language (its catalogues translate a few of our
@@ -23,10 +24,8 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.utils import translation
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import trans_real
-from modeltranslation.utils import build_localized_fieldname, resolution_order
 
 SOURCE_LANGUAGE = "en"
 ENGLISH_ATTRS = mark_safe(' lang="en" dir="ltr"')
@@ -112,23 +111,3 @@ def interface_language_attrs() -> SafeString:
     """Return ` lang="en" dir="ltr"` for a block of interface text shown in English."""
     language = translation.get_language() or settings.LANGUAGE_CODE
     return SafeString("") if interface_translated(language) else ENGLISH_ATTRS
-
-
-def content_language_attrs(instance, field: str) -> SafeString:
-    """Return the lang and dir of a translated field as shown, where it fell back to another
-    language: English, or French where English is empty too (an English page left empty)."""
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    shown = next(
-        (
-            code
-            for code in resolution_order(language)
-            if getattr(instance, build_localized_fieldname(field, code), None)
-        ),
-        language,
-    )
-    if shown == language:
-        return SafeString("")
-    if shown == SOURCE_LANGUAGE:
-        return ENGLISH_ATTRS
-    direction = "rtl" if translation.get_language_info(shown)["bidi"] else "ltr"
-    return format_html(' lang="{}" dir="{}"', shown, direction)

@@ -6,7 +6,8 @@ from django.utils.safestring import SafeString
 
 from campaign.plain_text import plain_text_render
 from campaign.richtext import rich_text_render
-from core.english_fallback import content_language_attrs, interface_language_attrs
+from core.content_language import content_language_attrs
+from core.english_fallback import interface_language_attrs
 
 register = template.Library()
 
@@ -34,9 +35,12 @@ def plain_text(text: str) -> SafeString:
 
 
 @register.filter
-def fallback_lang(instance, field: str) -> SafeString:
-    """Mark a translated field shown in English on a page in another language: `lang="en"`."""
-    return content_language_attrs(instance, field)
+def fallback_lang(instance, fields: str) -> SafeString:
+    """Mark the element holding a translated field shown in a fallback language: its lang, dir.
+
+    `fields` may name several, comma-separated, for `a|default:b`: the first with a value.
+    """
+    return content_language_attrs(instance, fields)
 
 
 @register.simple_tag
