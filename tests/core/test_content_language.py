@@ -12,7 +12,7 @@ from django.test import override_settings
 from django.utils import translation
 from modeltranslation.utils import fallbacks
 
-from campaign.models import Page
+from campaign.models import CallToAction, Page
 from core.content_language import field_language_shown
 from petitions import initial_content
 from tests.public_pages import LANGUAGES_WITH_UYGHUR
@@ -71,6 +71,18 @@ def test_an_english_reader_of_a_page_left_in_french_gets_it_marked_french(client
 
     assert '<html lang="en" dir="ltr">' in html
     assert _body_tag(html) == f'<div class="rich-text" {FRENCH}>'
+
+
+def test_a_card_s_button_that_fell_back_to_english_sits_in_a_block_marked_english(
+    client, uyghur_on
+):
+    CallToAction.objects.filter(kind="demand_care").update(title_ug="ئۇنى داۋالاڭ")
+
+    html = client.get("/ug/").content.decode()
+    card = re.search(r'<section class="[^"]*--demand_care".*?</section>', html, re.S).group(0)
+
+    assert re.search(r'<h3 id="[^"]+">ئۇنى داۋالاڭ</h3>', card)
+    assert f'<p class="call-to-action__button" {ENGLISH}><a class="btn btn-primary"' in card
 
 
 def test_a_menu_link_without_a_menu_title_is_marked_by_the_title_it_shows(client, uyghur_on):

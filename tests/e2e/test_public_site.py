@@ -114,6 +114,29 @@ def test_english_shown_on_a_right_to_left_page_keeps_its_left_to_right_layout(
     assert target.evaluate("(element) => element.matches(':dir(ltr)')")
 
 
+@override_settings(LANGUAGES=LANGUAGES_WITH_UYGHUR)
+def test_a_card_left_in_english_reads_left_to_right_with_its_button_under_its_text(
+    mamat_campaign, live_server, browser_page
+):
+    # The call to demand care is not translated into Uyghur yet: its English shows.
+    _visit(browser_page, live_server.url + "/ug/")
+    card = browser_page.locator(".call-to-action--demand_care")
+
+    def direction(element):
+        return element.evaluate("(element) => getComputedStyle(element).direction")
+
+    assert direction(browser_page.locator("body")) == "rtl"
+    assert direction(card) == "rtl"
+    text, button = card.locator("p").first, card.locator("a.btn")
+    assert direction(card.locator("h3")) == "ltr"
+    assert direction(text) == "ltr"
+    assert direction(button) == "ltr"
+    # Laid out as English is: the text starts at the left, and its button stands under it
+    # at the left too, not across the card on the right.
+    assert text.evaluate("(element) => element.lang") == "en"
+    assert abs(button.bounding_box()["x"] - text.bounding_box()["x"]) < 2
+
+
 def test_no_page_makes_a_request_to_another_origin(
     mamat_campaign, live_server, browser_page, traffic
 ):
