@@ -51,3 +51,14 @@ def language_attrs(language: str) -> SafeString:
     """Return ` lang="…" dir="…"` for text in `language`."""
     direction = "rtl" if get_language_info(language)["bidi"] else "ltr"
     return format_html(' lang="{}" dir="{}"', language, direction)
+
+
+def content_in_its_language(instance, field: str) -> SafeString:
+    """Return a field's text, in a span marking its language where it fell back to another.
+
+    For a title quoted in a sentence (“…”): the span isolates it, so that an English title
+    in a right-to-left sentence keeps its words and quotes in order.
+    """
+    value = getattr(instance, field)
+    attrs = content_language_attrs(instance, field)
+    return format_html("<span{}>{}</span>", attrs, value) if attrs else format_html("{}", value)

@@ -6,7 +6,7 @@ from django.utils.safestring import SafeString
 
 from campaign.plain_text import plain_text_render
 from campaign.richtext import rich_text_render
-from core.content_language import content_language_attrs
+from core.content_language import content_in_its_language, content_language_attrs
 from core.english_fallback import interface_language_attrs
 
 register = template.Library()
@@ -41,6 +41,12 @@ def fallback_lang(instance, fields: str) -> SafeString:
     `fields` may name several, comma-separated, for `a|default:b`: the first with a value.
     """
     return content_language_attrs(instance, fields)
+
+
+@register.filter
+def in_its_language(instance, field: str) -> SafeString:
+    """Return a translated field's text, in a span marking its language if it fell back."""
+    return content_in_its_language(instance, field)
 
 
 @register.simple_tag

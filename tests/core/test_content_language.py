@@ -14,7 +14,9 @@ from modeltranslation.utils import fallbacks
 
 from campaign.models import CallToAction, Page
 from core.content_language import field_language_shown
-from petitions import initial_content
+from petitions import confirmation_emails, initial_content
+from petitions.models import Petition
+from tests.factories import SignatureFactory
 from tests.public_pages import LANGUAGES_WITH_UYGHUR
 
 pytestmark = pytest.mark.django_db
@@ -121,3 +123,16 @@ def test_pages_kept_in_the_public_cache_keep_each_language_s_marks(client, uyghu
         assert _body_tag(client.get("/ug/").content.decode()) == '<div class="rich-text">'
         assert _body_tag(client.get("/en/").content.decode()) == f'<div class="rich-text" {FRENCH}>'
         assert _body_tag(client.get("/").content.decode()) == '<div class="rich-text">'
+
+
+def test_a_uyghur_signer_s_email_marks_the_petition_title_it_quotes_in_english(
+    uyghur_on, mailoutbox
+):
+    petition = Petition.objects.get(slug="liberez-mamat")
+    SignatureFactory(petition=petition, language="ug")
+
+    assert confirmation_emails.confirmations_send() == 1
+
+    [message] = mailoutbox
+    html = message.alternatives[0][0]
+    assert f"“<span {ENGLISH}>{petition.title_en}</span>”" in html
