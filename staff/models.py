@@ -81,6 +81,11 @@ class AccessEvent(models.Model):
         PURGED_BEFORE = "purged_before", _("before %(target)s")
         ERASURE_LOOKUP = "erasure_lookup", _("%(target)s (erasure)")
         INVALIDATION_PREVIEW = "invalidation_preview", _("%(target)s (invalidation preview)")
+        ACCESS_REQUEST_LOOKUP = "access_request_lookup", _("%(target)s (access request)")
+        ACCESS_REQUEST_FILE = (
+            "access_request_file",
+            _("%(target)s (access request: the file for the person)"),
+        )
         RETENTION_UNCONFIRMED_DELETED = (
             "retention_unconfirmed_deleted",
             _("retention: unconfirmed signatures deleted"),
