@@ -15,4 +15,6 @@ class DeliveriesConfig(AppConfig):
     # petitions.name_review calls it after hiding names: a worker writes the lists not yet
     # sent again without them.
     name_hiding_followers = ("deliveries.list_rewrites.delivery_lists_forget_hidden_names_queue",)
+    # petitions.access_requests calls it to tell a signer which emails they were sent.
+    signer_emails_readers = ("deliveries.notices.delivery_notices_sent_to",)
     launch_steps = "deliveries.launch.deliveries_launch_steps"

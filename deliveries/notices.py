@@ -18,6 +18,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from core.database_retries import database_write_retry
 from core.email_merge import EmailMerge
@@ -36,6 +37,7 @@ from core.row_claims import due_rows_claim
 from core.secret_boxes import SecretBoxUnreadable
 from core.served_languages import email_language
 from deliveries.models import Delivery, DeliveryNotice, DeliveryReply
+from petitions.access_requests import SignerEmail
 from petitions.models import Signature
 from petitions.names import name_for_greeting
 from petitions.news import news_stop_headers, news_stop_url, signature_news_stop
@@ -268,3 +270,22 @@ def delivery_notices_sweep(*, now: datetime | None = None) -> int:
 def delivery_notices_forget_signers(*, signature_ids: list[int]) -> int:
     """Blank the refusals and Message-IDs of notices to these erased signers (erasure calls it)."""
     return email_outbox_forget(DeliveryNotice.objects.filter(signature_id__in=signature_ids))
+
+
+def delivery_notices_sent_to(*, signature_ids: list[int]) -> list[SignerEmail]:
+    """Return the notices sent to these signatures, worded in the active language (what the
+    site holds about a person calls it: petitions/access_requests.py)."""
+    notices = DeliveryNotice.objects.filter(
+        signature_id__in=signature_ids, status=DeliveryNotice.Status.SENT
+    ).values_list("signature_id", "sent_at", "reply_id")
+    return [
+        SignerEmail(
+            signature_id,
+            sent_at,
+            gettext("The authorities answered")
+            if reply_id
+            else gettext("Your signature was delivered"),
+        )
+        for signature_id, sent_at, reply_id in notices
+        if sent_at is not None
+    ]

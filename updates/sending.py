@@ -15,8 +15,9 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.actors import Actor
 from core.email_sending import (
@@ -29,6 +30,7 @@ from core.email_sending import (
 )
 from core.row_claims import due_rows_claim
 from core.secret_boxes import SecretBoxUnreadable
+from petitions.access_requests import SignerEmail
 from petitions.models import Signature
 from petitions.news import news_subscribers, signature_news_stop
 from petitions.sealing import news_address_open
@@ -219,3 +221,28 @@ def update_recipient_event_record(*, message_id: str, event_type: str) -> bool:
 def update_recipients_forget_signers(*, signature_ids: list[int]) -> int:
     """Blank the refusals and Message-IDs of updates to these erased signers (erasure calls it)."""
     return email_outbox_forget(UpdateRecipient.objects.filter(signature_id__in=signature_ids))
+
+
+def updates_sent_to(*, signature_ids: list[int]) -> list[SignerEmail]:
+    """Return the updates sent to these signatures, worded in the active language, each by
+    its subject as its signer got it (what the site holds about a person calls it:
+    petitions/access_requests.py)."""
+    recipients = (
+        UpdateRecipient.objects.filter(signature_id__in=signature_ids, sent_at__isnull=False)
+        .select_related("update")
+        .annotate(signer_language=F("signature__language"))
+    )
+    return [
+        SignerEmail(
+            recipient.signature_id,
+            recipient.sent_at,
+            gettext("News from the campaign: “%(subject)s”")
+            % {
+                "subject": recipient.update.subject_in(
+                    recipient.update.language_for(recipient.signer_language)
+                )
+            },
+        )
+        for recipient in recipients
+        if recipient.sent_at is not None
+    ]

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin_mixins import admin_field_names, language_name
 from petitions import review, selectors
+from petitions.admin.access_requests import SignerAccessAdminMixin
 from petitions.admin.country_filter import CountryListFilter
 from petitions.admin.erasure import SignatureErasureAdminMixin
 from petitions.admin.exports import SignatureExportsAdminMixin
@@ -94,6 +95,7 @@ def _search_refusal(term: str, request: HttpRequest) -> str:
 class SignatureAdmin(
     AccessTrailAdminMixin,
     SignatureExportsAdminMixin,
+    SignerAccessAdminMixin,
     SignatureErasureAdminMixin,
     SignatureNamesAdminMixin,
     admin.ModelAdmin,
