@@ -112,7 +112,17 @@ def aynur():
         comment="For my father.",
         name_in_delivery=True,
     )
-    _named_to_the_embassy(gulnar, sent_at=delivered_at - timedelta(days=7))
+    gulnars_delivery = _named_to_the_embassy(gulnar, sent_at=delivered_at - timedelta(days=7))
+    DeliveryNotice.objects.create(
+        delivery=gulnars_delivery,
+        signature=gulnar,
+        due_at=delivered_at,
+        status=DeliveryNotice.Status.SENT,
+        sent_at=delivered_at - timedelta(days=6),
+    )
+    UpdateRecipient.objects.create(
+        update=update, signature=gulnar, sent_at=timezone.now() - timedelta(days=4)
+    )
     return {"first": first, "second": second, "delivered_at": delivered_at, "gulnar": gulnar}
 
 
@@ -165,8 +175,11 @@ def test_the_file_for_the_person_holds_their_data_and_nothing_of_another_signer(
     assert "Ghulja" in text and "Ambassade de Chine en France" in text
     for theirs in (gulnar.first_name, gulnar.last_name, gulnar.email, "69003", "For my father"):
         assert theirs not in text
-    # Once, for Aynur's delivery: Gulnar's, a week earlier, is not hers.
+    # Once, for Aynur's delivery and her signature on it: Gulnar's, a week earlier, and the
+    # emails sent to Gulnar are not hers.
     assert text.count("to Ambassade de Chine en France") == 1
+    assert text.count("Your signature was delivered") == 1
+    assert text.count("News from the campaign: “News of Mamat”") == 1
     assert _in_english(aynur["delivered_at"] - timedelta(days=7)) not in text
     # No secret of the site's: fingerprints, link ids, share codes.
     first = aynur["first"]
