@@ -141,7 +141,7 @@ def _address_readable(signature: Signature) -> str:
 
 def _signature_lines(number: int, held: SignatureHeld) -> list[str]:
     signature = held.signature
-    sealed = gettext("sealed (see below)") if signature.sealed_at else gettext("not given")
+    sealed = gettext("sealed (see below)") if signature.sealed_at else gettext("(left blank)")
     address = _address_readable(signature)
     lines = [
         gettext("%(number)s. Petition: “%(title)s”")
