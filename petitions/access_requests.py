@@ -110,11 +110,16 @@ def signatures_held(*, email: str) -> list[SignatureHeld]:
     ]
 
 
-def access_answer_language(*, held: list[SignatureHeld], chosen: str) -> str:
+def access_answer_language(*, email: str, chosen: str) -> str:
     """Return the language to answer in: the one chosen, else the signer's latest one served."""
     if chosen:
         return chosen
-    latest = held[-1].signature.language if held else None
+    latest = (
+        signatures_of_person(mailbox_hash=mailbox_hash(email))
+        .order_by("-created_at", "-pk")
+        .values_list("language", flat=True)
+        .first()
+    )
     return email_language(person_language=latest)
 
 
@@ -277,8 +282,10 @@ class AccessAnswer:
 
 
 def _access_answer(*, email: str, language: str) -> AccessAnswer:
-    held = signatures_held(email=email)
-    language = access_answer_language(held=held, chosen=language)
+    language = access_answer_language(email=email, chosen=language)
+    # The emails sent are worded as they are read: in the answer's language too.
+    with translation.override(language):
+        held = signatures_held(email=email)
     text = access_answer_text(email=email, held=held, language=language)
     return AccessAnswer(signatures=len(held), language=language, text=text)
 
