@@ -1,5 +1,6 @@
 """A signer writes in to ask what the site holds about them; a data officer answers."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -249,3 +250,24 @@ def test_a_signer_erased_or_withdrawn_has_nothing_personal_left_to_show(officer_
     assert "We hold no signature given with this address." in answer.text
     for given in ("Aynur", "Tursun", "Ghulja", "75011", "Free Mamat", "Ambassade"):
         assert given not in answer.text
+
+
+def test_a_french_signer_gets_the_answer_in_french(officer_client):
+    SignatureFactory(
+        confirmed=True,
+        first_name="Gulnar",
+        mailbox_hash=mailbox_hash("gulnar@example.fr"),
+        language="fr",
+        name_in_delivery=True,
+    )
+
+    download = officer_client.post(HOLDINGS_URL, {"email": "gulnar@example.fr", "download": "1"})
+    nobody = officer_client.post(HOLDINGS_URL, {"email": "nobody@example.org"})
+
+    text = download.content.decode()
+    assert "Ce que la campagne détient sur vous" in text
+    assert "Nous détenons 1 signature donnée avec cette adresse." in text
+    assert "Prénom\u202f: Gulnar" in text
+    assert 'filename="ce-que-nous-detenons-sur-vous-' in download["Content-Disposition"]
+    page = re.sub(r"\s*\n\s*", " ", nobody.content.decode())
+    assert "Aucune signature pour nobody@example.org\u202f: aucune n’a été donnée" in page
