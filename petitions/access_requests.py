@@ -296,14 +296,13 @@ def signer_access_lookup(
     """Return what the site holds about the person of this address; the look-up is trailed,
     with a keyed hash of the address, never the address."""
     answer = _access_answer(email=email, language=language)
-    access_event_record(
+    _access_answer_trail(
+        answer,
+        email=email,
         actor=actor,
-        action=AccessEvent.Action.SEARCHED_SIGNATURES,
-        target=Signature._meta.label,
-        note=AccessEvent.Note.ACCESS_REQUEST_LOOKUP,
-        query={"email_hmac": email_fingerprint(email_normalize(email))},
-        row_count=answer.signatures,
         ip_hmac=ip_hmac,
+        action=AccessEvent.Action.SEARCHED_SIGNATURES,
+        note=AccessEvent.Note.ACCESS_REQUEST_LOOKUP,
     )
     return answer
 
@@ -314,16 +313,34 @@ def signer_access_file_write(
     """Return the file for the person of this address; handing it over is trailed, with a
     keyed hash of the address, never the address."""
     answer = _access_answer(email=email, language=language)
+    _access_answer_trail(
+        answer,
+        email=email,
+        actor=actor,
+        ip_hmac=ip_hmac,
+        action=AccessEvent.Action.EXPORTED_SIGNATURES,
+        note=AccessEvent.Note.ACCESS_REQUEST_FILE,
+        language=answer.language,
+    )
+    return answer
+
+
+def _access_answer_trail(
+    answer: AccessAnswer,
+    *,
+    email: str,
+    actor: Actor,
+    ip_hmac: str,
+    action: AccessEvent.Action,
+    note: AccessEvent.Note,
+    **query: str,
+) -> None:
     access_event_record(
         actor=actor,
-        action=AccessEvent.Action.EXPORTED_SIGNATURES,
+        action=action,
         target=Signature._meta.label,
-        note=AccessEvent.Note.ACCESS_REQUEST_FILE,
-        query={
-            "email_hmac": email_fingerprint(email_normalize(email)),
-            "language": answer.language,
-        },
+        note=note,
+        query={"email_hmac": email_fingerprint(email_normalize(email)), **query},
         row_count=answer.signatures,
         ip_hmac=ip_hmac,
     )
-    return answer
