@@ -9,6 +9,7 @@ from campaign.legal_notice import legal_notice_complete, legal_notice_error
 from campaign.links import link_is_safe, link_validate
 from campaign.richtext import RICH_TEXT_EXTENSIONS
 from core.public_images import PublicImageField
+from core.site_links import link_in_reader_language
 
 
 class Campaign(models.Model):
@@ -275,7 +276,10 @@ class CallToAction(models.Model):
     @property
     def target_url(self) -> str:
         # Validated when saved; checked again here for a value written around the admin.
-        return self.url if self.url and link_is_safe(self.url) else f"#{self.anchor}"
+        if not self.url or not link_is_safe(self.url):
+            return f"#{self.anchor}"
+        # A link that fell back to another language's leads to the reader's own site.
+        return link_in_reader_language(self, "url")
 
 
 class PageCallToAction(models.Model):
