@@ -76,6 +76,36 @@ def test_the_copy_button_after_confirming_keeps_its_word_on_one_line(
     assert _copy_button_lines(supporter) == pytest.approx(1, abs=0.1)
 
 
+# Where the share code's line boxes are, and how far the page scrolls sideways.
+CODE_LINES = """(code) => ({
+    lines: new Set([...code.getClientRects()].map((box) => Math.round(box.top))).size,
+    right: code.getBoundingClientRect().right,
+    page_width: document.documentElement.scrollWidth,
+})"""
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"], ids=["fr", "en"])
+def test_the_share_code_after_confirming_is_never_cut_in_two_on_a_phone(
+    supporter, signing_site, mailoutbox, prefix
+):
+    supporter.set_viewport_size({"width": 320, "height": 844})
+    supporter.goto(f"{signing_site}{prefix}/")
+    sign(supporter, prefix.strip("/") or "fr", email="aynur@example.org")
+    supporter.goto(link_in(mailoutbox[0], "confirm", signing_site))
+    supporter.locator("main form button[type=submit]").click()
+    code = supporter.locator(".share-panel__code code")
+    expect(code).to_be_visible()
+
+    # Every phone width, so that the code lands at a line's end at some of them.
+    for width in range(320, 391):
+        supporter.set_viewport_size({"width": width, "height": 844})
+        shown = code.evaluate(CODE_LINES)
+        # It broke as "Ab3_x / 9Qz", which a signer reads out or types as two codes.
+        assert shown["lines"] == 1, f"the code is cut in two at {width} px"
+        assert shown["right"] <= width, f"the code runs off the screen at {width} px"
+        assert shown["page_width"] <= width, f"the page scrolls sideways at {width} px"
+
+
 @override_settings(LANGUAGES=LANGUAGES_WITH_UYGHUR)
 def test_a_target_named_in_english_on_a_uyghur_page_is_a_left_to_right_item(
     mamat_campaign, live_server, browser_page
