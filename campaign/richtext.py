@@ -9,6 +9,8 @@ import nh3
 from django.utils.safestring import SafeString, mark_safe
 from django_prose_editor.config import allowlist_from_extensions, expand_extensions
 
+from core.site_links import site_link_in_language
+
 RICH_TEXT_EXTENSIONS = {
     "Bold": True,
     "Italic": True,
@@ -33,6 +35,28 @@ def rich_text_sanitize(html: str) -> str:
 def rich_text_render(html: str) -> SafeString:
     """Sanitize again at render time, so that HTML written around the admin is safe too."""
     return mark_safe(rich_text_sanitize(html))  # noqa: S308 - sanitized by nh3 just above
+
+
+def rich_text_render_for_reader(html: str, *, written_in: str, language: str) -> SafeString:
+    """Render rich text written for `written_in` readers, its links to the site leading to the
+    same pages in `language`, the reader's (core/site_links.py): a page left in English must
+    not send a Uyghur reader on to the English site."""
+    if written_in == language:
+        return rich_text_render(html)
+    cleaner = _links_in_language_cleaner(written_in, language)
+    return mark_safe(cleaner.clean(html or ""))  # noqa: S308 - sanitized by nh3 just above
+
+
+@functools.lru_cache(maxsize=16)
+def _links_in_language_cleaner(written_in: str, language: str) -> nh3.Cleaner:
+    """Return the cleaner that leads links from `written_in`'s pages to `language`'s."""
+
+    def in_language(tag: str, attribute: str, value: str) -> str:
+        if (tag, attribute) != ("a", "href"):
+            return value
+        return site_link_in_language(value, written_in=written_in, language=language)
+
+    return nh3.Cleaner(**_ALLOWED, attribute_filter=in_language)
 
 
 def rich_text_links_absolute(html: str, *, site_url: str) -> str:

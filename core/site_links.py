@@ -1,10 +1,11 @@
 """A link staff typed to a page of this site, shown in the reader's language.
 
-A translated link field (a call to action's `url`) falls back like any other: a Uyghur reader
-of a card with only an English link gets `/en/petition/…`, and the English site with it. A
-link that fell back and leads inside the site (a path, or an address on SITE_URL) is resolved
-in the language it was written in and reversed in the reader's, its query and fragment kept.
-A link to another host, or one the site cannot resolve, is shown as typed.
+A translated link (a call to action's `url`, a link in a page's body) falls back like any
+other text: a Uyghur reader of a card with only an English link got `/en/petition/…`, and the
+English site with it. A link that fell back and leads inside the site (a path, or an address
+on SITE_URL) is resolved in the language it was written in and reversed in the reader's, its
+query and fragment kept. A link to another host, or one the site cannot resolve, is shown as
+typed.
 """
 
 from urllib.parse import urlsplit

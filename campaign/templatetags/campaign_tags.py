@@ -3,10 +3,15 @@ from urllib.parse import urlsplit
 from django import template
 from django.conf import settings
 from django.utils.safestring import SafeString
+from modeltranslation.utils import get_language
 
 from campaign.plain_text import plain_text_render
-from campaign.richtext import rich_text_render
-from core.content_language import content_in_its_language, content_language_attrs
+from campaign.richtext import rich_text_render, rich_text_render_for_reader
+from core.content_language import (
+    content_in_its_language,
+    content_language_attrs,
+    field_language_shown,
+)
 from core.english_fallback import interface_language_attrs
 
 register = template.Library()
@@ -23,9 +28,14 @@ def on_this_site(address: str) -> str:
 
 
 @register.filter
-def richtext(html: str) -> SafeString:
-    """Render staff-written HTML, sanitized again on the way out."""
-    return rich_text_render(html)
+def richtext_field(instance, field: str) -> SafeString:
+    """Render a translated field's staff-written HTML, sanitized again on the way out; where it
+    fell back, its links to the site lead to the reader's language."""
+    html = getattr(instance, field)
+    written_in = field_language_shown(instance, field)
+    if written_in is None:
+        return rich_text_render(html)
+    return rich_text_render_for_reader(html, written_in=written_in, language=get_language())
 
 
 @register.filter

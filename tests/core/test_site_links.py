@@ -5,7 +5,7 @@ import re
 import pytest
 from django.test import override_settings
 
-from campaign.models import CallToAction
+from campaign.models import CallToAction, Page
 from petitions import initial_content
 from tests.public_pages import LANGUAGES_WITH_UYGHUR
 
@@ -111,3 +111,42 @@ def test_pages_kept_in_the_public_cache_keep_each_language_s_links(client, uyghu
         for prefix in ("/ug", "/en", ""):
             html = client.get(f"{prefix}/").content.decode()
             assert _button(html, "act-demand-care") == f"{prefix}/petition/liberez-mamat/#demand"
+
+
+def _body_links(html: str) -> list[str]:
+    body = re.search(r'<div class="rich-text"[^>]*>(.*?)</div>', html, re.S).group(1)
+    return re.findall(r'<a href="([^"]+)"', body)
+
+
+def test_a_uyghur_reader_of_a_page_left_in_english_follows_its_links_on_the_uyghur_site(
+    client, uyghur_on
+):
+    Page.objects.filter(slug="xinjiang").update(
+        body_en=(
+            '<p>See <a href="/en/camps/#witnesses">the camps</a>, '
+            '<a href="/en/petition/liberez-mamat/?src=page">the petition</a>, '
+            '<a href="https://www.amnesty.org/en/">Amnesty</a> and '
+            '<a href="/en/no/such/page/">an old page</a>.</p>'
+        ),
+        body_ug="",
+    )
+
+    html = client.get("/ug/xinjiang/").content.decode()
+
+    assert _body_links(html) == [
+        "/ug/camps/#witnesses",
+        "/ug/petition/liberez-mamat/?src=page",
+        "https://www.amnesty.org/en/",
+        "/en/no/such/page/",
+    ]
+
+
+def test_an_english_reader_of_a_page_left_in_french_follows_its_links_on_the_english_site(
+    client, mamat_campaign
+):
+    Page.objects.filter(slug="xinjiang").update(
+        body_fr='<p>Voir <a href="/camps/">les camps</a>.</p>', body_en=""
+    )
+
+    assert _body_links(client.get("/en/xinjiang/").content.decode()) == ["/en/camps/"]
+    assert _body_links(client.get("/xinjiang/").content.decode()) == ["/camps/"]
