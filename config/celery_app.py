@@ -2,7 +2,7 @@ import os
 
 from celery import Celery, signals
 
-from config.cpu_priority import cpu_priority_lower
+from config.cpu_priority import cpu_priority_idle_leave, cpu_priority_lower
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
@@ -19,6 +19,18 @@ def worker_cpu_priority_lower(**_kwargs) -> None:
 
     if settings.CELERY_WORKER_NICENESS:
         cpu_priority_lower(settings.CELERY_WORKER_NICENESS)
+
+
+@signals.worker_shutting_down.connect
+def worker_cpu_priority_idle_leave(**_kwargs) -> None:
+    """Asked to stop (SIGTERM from systemd or a deploy, Ctrl-C), finish the tasks under way and
+    stop with a normal process's share of the CPU, not the idle class's leftovers: in a surge,
+    the stop would otherwise wait for the web server until systemd's timeout kills the worker.
+
+    Sent in the main process only; the pool's children hear of the shutdown only when each has
+    finished its task, so the main process moves them out of the idle class too.
+    """
+    cpu_priority_idle_leave()
 
 
 @signals.task_prerun.connect

@@ -1,10 +1,21 @@
-"""How the Celery worker runs beside the web server: its CPU priority."""
+"""How the Celery worker runs beside the web server: its CPU priority, at work and stopping."""
 
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
+from django.db import connection
 
-from tests.config.processes import python_printed
+from tests.celery_worker import task_publish, wait_for
+from tests.config.held_tasks import task_held_until_released
+from tests.config.processes import ROOT, python_printed
+from tests.process_groups import process_group_start, process_groups_stop
 
 
 def _worker_priority(*, new_session: bool, **environment: str) -> tuple[str, str, str]:
@@ -56,3 +67,144 @@ def test_a_worker_with_a_machine_of_its_own_keeps_its_priority():
     niceness, _group, idle_class = _worker_priority(new_session=True, CELERY_WORKER_NICENESS="0")
 
     assert (niceness, idle_class) == ("0", "False")
+
+
+LEAVES_THE_IDLE_CLASS = (
+    "import os, subprocess, sys, threading; "
+    "from config.cpu_priority import cpu_priority_idle_leave, cpu_priority_lower; "
+    "cpu_priority_lower(19); "
+    # The child waits for its parent to end (its standard input closes), even by an error.
+    "child = subprocess.Popen([sys.executable, '-c', 'import sys; sys.stdin.read()'], "
+    "stdin=subprocess.PIPE, stdout=subprocess.DEVNULL); "
+    "thread = threading.Thread(target=threading.Event().wait, args=(60,), daemon=True); "
+    "thread.start(); "
+    "cpu_priority_idle_leave(); "
+    "idle = lambda tid: os.sched_getscheduler(tid) == os.SCHED_IDLE; "
+    "print(idle(0), idle(thread.native_id), idle(child.pid)); "
+    "print(os.nice(0), os.getpriority(os.PRIO_PROCESS, child.pid))"
+)
+
+
+@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="no Linux idle class")
+def test_a_worker_leaving_the_idle_class_takes_its_threads_and_children_along_at_nice_19():
+    printed = python_printed(LEAVES_THE_IDLE_CLASS, new_session=True)
+
+    assert printed == ["False", "False", "False", "19", "19"]
+
+
+NO_NICE_LIMIT = "import resource; resource.setrlimit(resource.RLIMIT_NICE, (0, 0)); "
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "SCHED_IDLE") or os.geteuid() != 0 or shutil.which("setpriv") is None,
+    reason="needs Linux's idle class, root and setpriv to drop CAP_SYS_NICE",
+)
+def test_a_worker_the_kernel_keeps_in_the_idle_class_stops_all_the_same():
+    # As a service user without `LimitNICE=+19`: no CAP_SYS_NICE, RLIMIT_NICE 0.
+    command = [
+        "setpriv", "--inh-caps=-sys_nice", "--bounding-set=-sys_nice",
+        sys.executable, "-c", NO_NICE_LIMIT + LEAVES_THE_IDLE_CLASS,
+    ]  # fmt: skip
+    completed = subprocess.run(
+        command,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.split() == ["True", "True", "True", "19", "19"]
+
+
+@pytest.fixture
+def worker_at_production_priority(broker, tmp_path):
+    """A prefork worker at production's CELERY_WORKER_NICENESS, in a session of its own as
+    systemd starts it, which also runs the test's held task."""
+    database = connection.settings_dict
+    credentials = database["USER"] + (f":{database['PASSWORD']}" if database["PASSWORD"] else "")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "DEBUG": "false",
+        "SECRET_KEY": django_settings.SECRET_KEY,
+        "DATABASE_URL": (
+            f"postgres://{credentials}@{database['HOST'] or '127.0.0.1'}:"
+            f"{database['PORT'] or 5432}/{database['NAME']}"
+        ),
+        "REDIS_URL": django_settings.REDIS_URL,
+        "CELERY_BROKER_URL": broker.conf.broker_url,
+        "CELERY_WORKER_NICENESS": "19",
+    }
+    log = tmp_path / "worker.log"
+    command = [
+        sys.executable, "-m", "celery", "-A", "config.celery_app", "worker",
+        "--pool=prefork", "--concurrency=2", "--loglevel=INFO",
+        "--include=tests.config.held_tasks",
+        "--without-gossip", "--without-mingle", "--without-heartbeat",
+        f"--hostname=priority-test-{os.getpid()}@%h",
+    ]  # fmt: skip
+    process = process_group_start(command, env=env, log=log)
+    try:
+        wait_for(lambda: " ready." in log.read_text(), what="the worker to start", log=log)
+        yield process, log
+    finally:
+        process_groups_stop([process])
+
+
+@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="no Linux idle class")
+def test_a_worker_asked_to_stop_finishes_its_task_with_a_normal_share_of_the_cpu(
+    worker_at_production_priority, broker, tmp_path
+):
+    worker, log = worker_at_production_priority
+    task_publish(broker, task_held_until_released, str(tmp_path))
+    wait_for(lambda: (tmp_path / "started").exists(), what="the task to start", log=log)
+    at_work = _priorities(worker.pid)
+    task_process = int((tmp_path / "started").read_text())
+
+    worker.send_signal(signal.SIGTERM)  # as systemd stops it (KillMode=mixed)
+    _until(lambda: set(_priorities(worker.pid).values()) == {"normal, nice 19"})
+    stopping = _priorities(worker.pid)
+    (tmp_path / "release").touch()
+    worker.wait(timeout=60)
+
+    assert len({pid for pid, _thread in at_work}) == 3  # the main process and its pool of 2
+    assert set(at_work.values()) == {"idle, nice 19"}
+    # The pool's other process, with no task, may have gone already.
+    assert {pid for pid, _thread in stopping} >= {worker.pid, task_process}
+    assert set(stopping.values()) == {"normal, nice 19"}
+    assert (tmp_path / "finished").exists(), log.read_text()[-3000:]
+    assert worker.returncode == 0, log.read_text()[-3000:]
+
+
+def _priorities(pid: int) -> dict[tuple[int, int], str]:
+    """The scheduling class and niceness of each thread of `pid` and of its children."""
+    processes = [pid] + [
+        int(stat.parent.name) for stat in Path("/proc").glob("[0-9]*/stat") if _parent(stat) == pid
+    ]
+    priorities = {}
+    for process in processes:
+        for task in Path(f"/proc/{process}/task").glob("*"):
+            thread = int(task.name)
+            try:
+                idle = os.sched_getscheduler(thread) == os.SCHED_IDLE
+                niceness = os.getpriority(os.PRIO_PROCESS, thread)
+            except OSError:  # the thread has ended since
+                continue
+            priorities[process, thread] = f"{'idle' if idle else 'normal'}, nice {niceness}"
+    return priorities
+
+
+def _parent(stat: Path) -> int | None:
+    try:
+        return int(stat.read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):  # the process has ended since
+        return None
+
+
+def _until(condition, *, seconds: float = 20) -> None:
+    """Wait for `condition`, at most `seconds`; the assertions that follow say what was seen."""
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.1)
