@@ -38,6 +38,11 @@ def test_the_worker_gives_the_cpu_to_a_web_node_beside_it():
     assert "CPUWeight=1" in (UNITS / "mamat-worker.service").read_text().splitlines()
 
 
+def test_the_worker_may_leave_the_idle_class_to_stop_but_take_no_more_than_nice_19():
+    # As the unit's user, the kernel refuses the normal class beyond RLIMIT_NICE (+19 is 1).
+    assert "LimitNICE=+19" in (UNITS / "mamat-worker.service").read_text().splitlines()
+
+
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="no systemd-analyze")
 @pytest.mark.parametrize("process", ["web", "worker", "beat"])
 def test_systemd_reads_each_unit_without_complaint(process):
