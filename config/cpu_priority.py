@@ -33,15 +33,16 @@ def cpu_priority_idle_leave() -> None:
 
     For a worker asked to stop: in the idle class, its last tasks and its shutdown run only on
     a core nothing else wants, and in a surge may not run before systemd's stop timeout kills
-    it. They go back to the normal class at the niceness they had (19), their group's too, so
-    they still come after the web server, but they get their share instead of its leftovers.
+    it. They go back to the normal class at the niceness they had (19). A session leader also
+    gives its session's group (see `cpu_priority_lower`) back nice 0, which any user may: the
+    group's niceness, not the class, decides what the session gets beside the web server's.
 
     The kernel lets a process without CAP_SYS_NICE leave the idle class only if its nice
     value is within its RLIMIT_NICE (`LimitNICE=+19` in deploy/systemd/mamat-worker.service);
     where it is not, the processes stay in the idle class and stop as they would have.
     Linux schedules threads, not processes: each thread of each process is moved.
     """
-    if not hasattr(os, "SCHED_IDLE"):
+    if not hasattr(os, "SCHED_IDLE") or os.sched_getscheduler(0) != os.SCHED_IDLE:
         return
     for pid in [os.getpid(), *_descendants(os.getpid())]:
         for thread in _threads(pid):
@@ -49,6 +50,10 @@ def cpu_priority_idle_leave() -> None:
             with contextlib.suppress(OSError):
                 if os.sched_getscheduler(thread) == os.SCHED_IDLE:
                     os.sched_setscheduler(thread, os.SCHED_OTHER, os.sched_param(0))
+    if os.getsid(0) == os.getpid():
+        # Refused to a user without CAP_SYS_ADMIN within 0.1 s of any other such write (EAGAIN).
+        with contextlib.suppress(OSError):
+            AUTOGROUP.write_text("0")
 
 
 def _descendants(pid: int) -> list[int]:

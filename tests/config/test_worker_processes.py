@@ -81,23 +81,27 @@ LEAVES_THE_IDLE_CLASS = (
     "cpu_priority_idle_leave(); "
     "idle = lambda tid: os.sched_getscheduler(tid) == os.SCHED_IDLE; "
     "print(idle(0), idle(thread.native_id), idle(child.pid)); "
-    "print(os.nice(0), os.getpriority(os.PRIO_PROCESS, child.pid))"
+    "print(os.nice(0), os.getpriority(os.PRIO_PROCESS, child.pid)); "
+    "print(open('/proc/self/autogroup').read().split()[-1])"
 )
 
 
-@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="no Linux idle class")
-def test_a_worker_leaving_the_idle_class_takes_its_threads_and_children_along_at_nice_19():
+NO_IDLE_CLASS = not hasattr(os, "SCHED_IDLE") or not Path("/proc/self/autogroup").exists()
+
+
+@pytest.mark.skipif(NO_IDLE_CLASS, reason="no Linux idle class or autogroups")
+def test_a_worker_leaving_the_idle_class_takes_its_threads_children_and_group_along():
     printed = python_printed(LEAVES_THE_IDLE_CLASS, new_session=True)
 
-    assert printed == ["False", "False", "False", "19", "19"]
+    assert printed == ["False", "False", "False", "19", "19", "0"]
 
 
 NO_NICE_LIMIT = "import resource; resource.setrlimit(resource.RLIMIT_NICE, (0, 0)); "
 
 
 @pytest.mark.skipif(
-    not hasattr(os, "SCHED_IDLE") or os.geteuid() != 0 or shutil.which("setpriv") is None,
-    reason="needs Linux's idle class, root and setpriv to drop CAP_SYS_NICE",
+    NO_IDLE_CLASS or os.geteuid() != 0 or shutil.which("setpriv") is None,
+    reason="needs Linux's idle class and autogroups, root and setpriv to drop CAP_SYS_NICE",
 )
 def test_a_worker_the_kernel_keeps_in_the_idle_class_stops_all_the_same():
     # As a service user without `LimitNICE=+19`: no CAP_SYS_NICE, RLIMIT_NICE 0.
@@ -112,10 +116,11 @@ def test_a_worker_the_kernel_keeps_in_the_idle_class_stops_all_the_same():
         text=True,
         timeout=60,
         check=False,
+        start_new_session=True,
     )
 
     assert completed.returncode == 0, completed.stderr
-    assert completed.stdout.split() == ["True", "True", "True", "19", "19"]
+    assert completed.stdout.split() == ["True", "True", "True", "19", "19", "0"]
 
 
 @pytest.fixture
@@ -153,7 +158,7 @@ def worker_at_production_priority(broker, tmp_path):
         process_groups_stop([process])
 
 
-@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="no Linux idle class")
+@pytest.mark.skipif(NO_IDLE_CLASS, reason="no Linux idle class or autogroups")
 def test_a_worker_asked_to_stop_finishes_its_task_with_a_normal_share_of_the_cpu(
     worker_at_production_priority, broker, tmp_path
 ):
@@ -161,11 +166,18 @@ def test_a_worker_asked_to_stop_finishes_its_task_with_a_normal_share_of_the_cpu
     task_publish(broker, task_held_until_released, str(tmp_path))
     wait_for(lambda: (tmp_path / "started").exists(), what="the task to start", log=log)
     at_work = _priorities(worker.pid)
+    group_at_work = _worker_group_niceness(worker.pid)
     task_process = int((tmp_path / "started").read_text())
 
     worker.send_signal(signal.SIGTERM)  # as systemd stops it (KillMode=mixed)
-    _until(lambda: set(_priorities(worker.pid).values()) == {"normal, nice 19"})
+    _until(
+        lambda: (
+            set(_priorities(worker.pid).values()) == {"normal, nice 19"}
+            and _worker_group_niceness(worker.pid) == "0"
+        )
+    )
     stopping = _priorities(worker.pid)
+    group_stopping = _worker_group_niceness(worker.pid)
     (tmp_path / "release").touch()
     worker.wait(timeout=60)
 
@@ -174,6 +186,7 @@ def test_a_worker_asked_to_stop_finishes_its_task_with_a_normal_share_of_the_cpu
     # The pool's other process, with no task, may have gone already.
     assert {pid for pid, _thread in stopping} >= {worker.pid, task_process}
     assert set(stopping.values()) == {"normal, nice 19"}
+    assert (group_at_work, group_stopping) == ("19", "0")
     assert (tmp_path / "finished").exists(), log.read_text()[-3000:]
     assert worker.returncode == 0, log.read_text()[-3000:]
 
@@ -194,6 +207,10 @@ def _priorities(pid: int) -> dict[tuple[int, int], str]:
                 continue
             priorities[process, thread] = f"{'idle' if idle else 'normal'}, nice {niceness}"
     return priorities
+
+
+def _worker_group_niceness(pid: int) -> str:
+    return _group_niceness(Path(f"/proc/{pid}/autogroup").read_text())
 
 
 def _parent(stat: Path) -> int | None:
