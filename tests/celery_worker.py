@@ -33,6 +33,27 @@ def wait_for(condition, *, what: str, log: Path) -> None:
     )
 
 
+def worker_environment(*, broker_url: str, **settings: str) -> dict[str, str]:
+    """Return the environment of a `celery worker` process on the test database and Redis,
+    read as production reads it, with `settings` added."""
+    database = connection.settings_dict
+    credentials = database["USER"] + (f":{database['PASSWORD']}" if database["PASSWORD"] else "")
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "DEBUG": "false",
+        # The same as this process: links the worker signs open here, as across production.
+        "SECRET_KEY": django_settings.SECRET_KEY,
+        "DATABASE_URL": (
+            f"postgres://{credentials}@{database['HOST'] or '127.0.0.1'}:"
+            f"{database['PORT'] or 5432}/{database['NAME']}"
+        ),
+        "REDIS_URL": django_settings.REDIS_URL,
+        "CELERY_BROKER_URL": broker_url,
+        **settings,
+    }
+
+
 @pytest.fixture
 def broker():
     """Publish this process's tasks to Redis instead of running them in-process.
@@ -53,28 +74,16 @@ def broker():
 @pytest.fixture
 def worker(broker, smtp_sink, tmp_path):
     """A `celery worker` process on the test database, sending to `smtp_sink` over SMTP."""
-    database = connection.settings_dict
-    credentials = database["USER"] + (f":{database['PASSWORD']}" if database["PASSWORD"] else "")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.base",
-        "DEBUG": "false",
-        # The same as this process: links the worker signs open here, as across production.
-        "SECRET_KEY": django_settings.SECRET_KEY,
-        "DATABASE_URL": (
-            f"postgres://{credentials}@{database['HOST'] or '127.0.0.1'}:"
-            f"{database['PORT'] or 5432}/{database['NAME']}"
-        ),
-        "REDIS_URL": django_settings.REDIS_URL,
-        "CELERY_BROKER_URL": BROKER_URL,
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(smtp_sink.port),
-        "DELIVERY_FILES_ROOT": str(django_settings.DELIVERY_FILES_ROOT),
+    env = worker_environment(
+        broker_url=BROKER_URL,
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=str(smtp_sink.port),
+        DELIVERY_FILES_ROOT=str(django_settings.DELIVERY_FILES_ROOT),
         # At production's default (Linux's idle class) the worker would get no CPU while
         # anything else on the machine is busy: these tests are about what it sends, not when.
-        "CELERY_WORKER_NICENESS": "0",
-    }
+        CELERY_WORKER_NICENESS="0",
+    )
     log = tmp_path / "worker.log"
     process = process_group_start(
         [

@@ -9,10 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
-from django.db import connection
 
-from tests.celery_worker import task_publish, wait_for
+from tests.celery_worker import task_publish, wait_for, worker_environment
 from tests.config.held_tasks import task_held_until_released
 from tests.config.processes import ROOT, python_printed
 from tests.process_groups import process_group_start, process_groups_stop
@@ -127,21 +125,7 @@ def test_a_worker_the_kernel_keeps_in_the_idle_class_stops_all_the_same():
 def worker_at_production_priority(broker, tmp_path):
     """A prefork worker at production's CELERY_WORKER_NICENESS, in a session of its own as
     systemd starts it, which also runs the test's held task."""
-    database = connection.settings_dict
-    credentials = database["USER"] + (f":{database['PASSWORD']}" if database["PASSWORD"] else "")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.base",
-        "DEBUG": "false",
-        "SECRET_KEY": django_settings.SECRET_KEY,
-        "DATABASE_URL": (
-            f"postgres://{credentials}@{database['HOST'] or '127.0.0.1'}:"
-            f"{database['PORT'] or 5432}/{database['NAME']}"
-        ),
-        "REDIS_URL": django_settings.REDIS_URL,
-        "CELERY_BROKER_URL": broker.conf.broker_url,
-        "CELERY_WORKER_NICENESS": "19",
-    }
+    env = worker_environment(broker_url=broker.conf.broker_url, CELERY_WORKER_NICENESS="19")
     log = tmp_path / "worker.log"
     command = [
         sys.executable, "-m", "celery", "-A", "config.celery_app", "worker",
