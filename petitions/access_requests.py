@@ -51,12 +51,12 @@ class SignerEmail:
     kind: str
 
 
-def signer_emails_sent(*, signature_ids: list[int]) -> list[SignerEmail]:
+def signer_emails_sent(*, signatures: list[Signature]) -> list[SignerEmail]:
     """Return the emails sent to these signatures, the oldest first, worded in the active
     language: the confirmation and the reminder, and those each app above petitions sent (it
     names its reader on its AppConfig, `signer_emails_readers`: delivery notices, updates)."""
     sent: list[SignerEmail] = []
-    for signature in Signature.objects.filter(pk__in=signature_ids):
+    for signature in signatures:
         if signature.confirmation_sent_at is not None:
             # The row keeps when the last one went and how many went, not each one's time.
             kind = ngettext(
@@ -76,7 +76,7 @@ def signer_emails_sent(*, signature_ids: list[int]) -> list[SignerEmail]:
     for app_config in apps.get_app_configs():
         for reader in getattr(app_config, "signer_emails_readers", ()):
             read: Callable[..., list[SignerEmail]] = import_string(reader)
-            sent.extend(read(signature_ids=signature_ids))
+            sent.extend(read(signature_ids=[signature.pk for signature in signatures]))
     return sorted(sent, key=lambda email: email.sent_at)
 
 
@@ -89,15 +89,19 @@ class SignatureHeld:
     named_deliveries: list[Mapping[str, Any]]
 
 
-def signatures_held(*, email: str) -> list[SignatureHeld]:
-    """Return what the site holds about the person of this address, signature by signature,
-    the oldest first; nothing of an erased or withdrawn signature (none is left to hold)."""
-    signatures = list(
+def person_signatures(*, email: str) -> list[Signature]:
+    """Return the signatures of the person of this address, the oldest first; none erased or
+    withdrawn (none is left to hold)."""
+    return list(
         signatures_of_person(mailbox_hash=mailbox_hash(email))
         .select_related("petition")
         .order_by("created_at", "pk")
     )
-    emails = signer_emails_sent(signature_ids=[signature.pk for signature in signatures])
+
+
+def signatures_held(*, signatures: list[Signature]) -> list[SignatureHeld]:
+    """Return what the site holds about a person, signature by signature, in their order."""
+    emails = signer_emails_sent(signatures=signatures)
     return [
         SignatureHeld(
             signature=signature,
@@ -110,17 +114,12 @@ def signatures_held(*, email: str) -> list[SignatureHeld]:
     ]
 
 
-def access_answer_language(*, email: str, chosen: str) -> str:
-    """Return the language to answer in: the one chosen, else the signer's latest one served."""
+def access_answer_language(*, signatures: list[Signature], chosen: str) -> str:
+    """Return the language to answer in: the one chosen, else the one of the person's latest
+    signature (`signatures` the oldest first), if the site serves it."""
     if chosen:
         return chosen
-    latest = (
-        signatures_of_person(mailbox_hash=mailbox_hash(email))
-        .order_by("-created_at", "-pk")
-        .values_list("language", flat=True)
-        .first()
-    )
-    return email_language(person_language=latest)
+    return email_language(person_language=signatures[-1].language if signatures else None)
 
 
 def _when(moment: datetime | None) -> str:
@@ -282,10 +281,11 @@ class AccessAnswer:
 
 
 def _access_answer(*, email: str, language: str) -> AccessAnswer:
-    language = access_answer_language(email=email, chosen=language)
+    signatures = person_signatures(email=email)
+    language = access_answer_language(signatures=signatures, chosen=language)
     # The emails sent are worded as they are read: in the answer's language too.
     with translation.override(language):
-        held = signatures_held(email=email)
+        held = signatures_held(signatures=signatures)
     text = access_answer_text(email=email, held=held, language=language)
     return AccessAnswer(signatures=len(held), language=language, text=text)
 
