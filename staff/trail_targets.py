@@ -171,29 +171,42 @@ def _note_frame(target: str, note: str) -> str:
     return str(label)
 
 
-def trail_target_text(event: AccessEvent) -> str:
-    """Word what an entry touched in the active language."""
+class _TargetWorded(NamedTuple):
+    """What an entry touched, worded: the note's words around what is shown for the target."""
+
+    before: str
+    shown: str | None  # None where the note does not show the target
+    after: str
+    is_reference: bool  # `shown` words a model reference (a link may go there)
+
+
+def _target_worded(event: AccessEvent) -> _TargetWorded:
     target, note = trail_target_read(event)
     before, with_target, after = _note_frame(target, note).partition(_TARGET)
     if not with_target:
-        return before
+        return _TargetWorded(before, None, "", is_reference=False)
     reference = trail_target_reference(event)
-    return f"{before}{model_reference_text(reference) if reference else target}{after}"
+    if reference is None:
+        return _TargetWorded(before, target, after, is_reference=False)
+    return _TargetWorded(before, model_reference_text(reference), after, is_reference=True)
+
+
+def trail_target_text(event: AccessEvent) -> str:
+    """Word what an entry touched in the active language."""
+    worded = _target_worded(event)
+    return f"{worded.before}{worded.shown or ''}{worded.after}"
 
 
 def trail_target_html(event: AccessEvent, *, admin_url: str | None = None) -> SafeString:
     """Word what an entry touched in the active language, its target a link to `admin_url`."""
-    target, note = trail_target_read(event)
-    before, with_target, after = _note_frame(target, note).partition(_TARGET)
-    if not with_target:
-        return conditional_escape(before)
-    reference = trail_target_reference(event)
-    if reference is None:
-        return format_html("{}{}{}", before, target, after)
-    shown = model_reference_text(reference)
-    if admin_url:
-        return format_html('{}<a href="{}">{}</a>{}', before, admin_url, shown, after)
-    return format_html("{}{}{}", before, shown, after)
+    worded = _target_worded(event)
+    if worded.shown is None:
+        return conditional_escape(worded.before)
+    if admin_url and worded.is_reference:
+        return format_html(
+            '{}<a href="{}">{}</a>{}', worded.before, admin_url, worded.shown, worded.after
+        )
+    return format_html("{}{}{}", worded.before, worded.shown, worded.after)
 
 
 def _worded_numbers() -> list[re.Pattern[str]]:
