@@ -2,6 +2,7 @@
 
 import functools
 import re
+from collections.abc import Callable
 from html.parser import HTMLParser
 from urllib.parse import urljoin
 
@@ -50,13 +51,18 @@ def rich_text_render_for_reader(html: str, *, written_in: str, language: str) ->
 @functools.lru_cache(maxsize=16)
 def _links_in_language_cleaner(written_in: str, language: str) -> nh3.Cleaner:
     """Return the cleaner that leads links from `written_in`'s pages to `language`'s."""
+    return _links_rewriting_cleaner(
+        lambda href: site_link_in_language(href, written_in=written_in, language=language)
+    )
 
-    def in_language(tag: str, attribute: str, value: str) -> str:
-        if (tag, attribute) != ("a", "href"):
-            return value
-        return site_link_in_language(value, written_in=written_in, language=language)
 
-    return nh3.Cleaner(**_ALLOWED, attribute_filter=in_language)
+def _links_rewriting_cleaner(rewrite: Callable[[str], str]) -> nh3.Cleaner:
+    """Return a cleaner that sanitizes as `rich_text_sanitize` does and rewrites each link."""
+
+    def links_rewritten(tag: str, attribute: str, value: str) -> str:
+        return rewrite(value) if (tag, attribute) == ("a", "href") else value
+
+    return nh3.Cleaner(**_ALLOWED, attribute_filter=links_rewritten)
 
 
 def rich_text_links_absolute(html: str, *, site_url: str) -> str:
@@ -72,14 +78,12 @@ def rich_text_links_absolute(html: str, *, site_url: str) -> str:
 def _links_absolute_cleaner(site_url: str) -> nh3.Cleaner:
     """Return the cleaner that makes links full addresses of `site_url`, made once per site."""
 
-    def absolute(tag: str, attribute: str, value: str) -> str:
-        if (tag, attribute) != ("a", "href"):
-            return value
-        if value.startswith("/") and not value.startswith("//"):
-            return site_url.rstrip("/") + value
-        return urljoin(site_url.rstrip("/") + "/", value)
+    def absolute(href: str) -> str:
+        if href.startswith("/") and not href.startswith("//"):
+            return site_url.rstrip("/") + href
+        return urljoin(site_url.rstrip("/") + "/", href)
 
-    return nh3.Cleaner(**_ALLOWED, attribute_filter=absolute)
+    return _links_rewriting_cleaner(absolute)
 
 
 def rich_text_as_plain_text(html: str) -> str:
